@@ -1,0 +1,52 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Quire",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "quire", targets: ["QuireCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: C libraries (only ImageCodecs imports these)
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .target(name: "CCodecShim", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
+
+        // MARK: Library modules, one job each
+        .target(name: "Raster", swiftSettings: strict),
+        .target(name: "ImageCodecs", dependencies: ["Raster", "CCodecShim", "CTIFF"], swiftSettings: strict),
+        .target(name: "ArchivalCode", swiftSettings: strict),
+        .target(name: "Fixity", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        .target(name: "Policy", dependencies: ["Yams", "ArchivalCode"], swiftSettings: strict),
+        .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .target(name: "Importer",
+                dependencies: ["Raster", "ImageCodecs", "ArchivalCode", "Policy", "Ledger", "Fixity"],
+                swiftSettings: strict),
+        .executableTarget(name: "QuireCLI",
+                          dependencies: ["Importer", "Policy", "Ledger", "ImageCodecs", "Raster", "Fixity",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+
+        // MARK: Tests
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
+        .testTarget(name: "ArchivalCodeTests", dependencies: ["ArchivalCode"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "ImporterTests", dependencies: ["Importer", "ImageCodecs", "Raster", "Ledger", "Policy"]),
+        .testTarget(name: "QuireCLITests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v6]
+)

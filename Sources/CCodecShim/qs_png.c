@@ -1,0 +1,144 @@
+// libpng wrappers (classic API, for pHYs, iCCP and exact 16-bit / bilevel layouts). Every setjmp is here.
+#include "qs_codecs.h"
+
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <png.h>
+
+struct qs_png_reader {
+    png_structp png;
+    png_infop info;
+    const uint8_t *data;
+    size_t length;
+    size_t offset;
+    char message[256];
+};
+
+static void qs_png_error_fn(png_structp png, png_const_charp message) {
+    qs_png_reader *r = (qs_png_reader *)png_get_error_ptr(png);
+    snprintf(r->message, sizeof(r->message), "%s", message);
+    png_longjmp(png, 1);
+}
+
+static void qs_png_warning_fn(png_structp png, png_const_charp message) {
+    (void)png;
+    (void)message; // Warnings (unknown ancillary chunks, bad ancillary CRC) do not fail a decode.
+}
+
+static void qs_png_read_fn(png_structp png, png_bytep out, size_t count) {
+    qs_png_reader *r = (qs_png_reader *)png_get_io_ptr(png);
+    if (count > r->length - r->offset) {
+        png_error(png, "file ends early (truncated data)");
+    }
+    memcpy(out, r->data + r->offset, count);
+    r->offset += count;
+}
+
+static void qs_png_copy(char *dst, size_t dst_length, const char *src) {
+    if (dst != NULL && dst_length > 0) snprintf(dst, dst_length, "%s", src);
+}
+
+qs_png_reader *qs_png_open_memory(const uint8_t *data, size_t length, qs_png_info *out,
+                                  char *error, size_t error_length) {
+    qs_png_reader *r = calloc(1, sizeof(qs_png_reader));
+    if (r == NULL) {
+        qs_png_copy(error, error_length, "out of memory");
+        return NULL;
+    }
+    r->data = data;
+    r->length = length;
+    r->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, r, qs_png_error_fn, qs_png_warning_fn);
+    if (r->png == NULL) {
+        qs_png_copy(error, error_length, "cannot create libpng reader");
+        free(r);
+        return NULL;
+    }
+    r->info = png_create_info_struct(r->png);
+    if (r->info == NULL) {
+        png_destroy_read_struct(&r->png, NULL, NULL);
+        qs_png_copy(error, error_length, "cannot create libpng info");
+        free(r);
+        return NULL;
+    }
+    if (setjmp(png_jmpbuf(r->png))) {
+        qs_png_copy(error, error_length, r->message);
+        png_destroy_read_struct(&r->png, &r->info, NULL);
+        free(r);
+        return NULL;
+    }
+    png_set_read_fn(r->png, r, qs_png_read_fn);
+    // Images up to 1,000,000 px a side are allowed; memory is bounded by the caller's pixel limit.
+    png_set_user_limits(r->png, 1000000, 1000000);
+    png_read_info(r->png, r->info);
+
+    memset(out, 0, sizeof(*out));
+    png_uint_32 width = 0, height = 0;
+    int bit_depth = 0, color_type = 0, interlace = 0;
+    png_get_IHDR(r->png, r->info, &width, &height, &bit_depth, &color_type, &interlace, NULL, NULL);
+    out->width = width;
+    out->height = height;
+    out->bit_depth = bit_depth;
+    out->color_type = color_type;
+    out->interlaced = interlace != PNG_INTERLACE_NONE;
+    out->has_trns = png_get_valid(r->png, r->info, PNG_INFO_tRNS) ? 1 : 0;
+
+    png_uint_32 res_x = 0, res_y = 0;
+    int unit = 0;
+    if (png_get_pHYs(r->png, r->info, &res_x, &res_y, &unit)) {
+        out->has_phys = 1;
+        out->phys_x = res_x;
+        out->phys_y = res_y;
+        out->phys_unit = unit;
+    }
+    png_charp icc_name = NULL;
+    int icc_compression = 0;
+    png_bytep icc = NULL;
+    png_uint_32 icc_length = 0;
+    if (png_get_iCCP(r->png, r->info, &icc_name, &icc_compression, &icc, &icc_length)) {
+        out->icc = icc;
+        out->icc_length = icc_length;
+    }
+
+    // Transforms: keep 1-bit gray packed (bilevel), widen other sub-byte depths to 8 bits, expand
+    // palettes and tRNS to RGB(A) / gray+alpha, keep 16 bits in native byte order.
+    int bilevel = color_type == PNG_COLOR_TYPE_GRAY && bit_depth == 1 && !out->has_trns;
+    if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(r->png);
+    if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8 && !bilevel) png_set_expand_gray_1_2_4_to_8(r->png);
+    if (out->has_trns) png_set_tRNS_to_alpha(r->png);
+    if (bit_depth == 16) png_set_swap(r->png);
+    png_set_interlace_handling(r->png);
+    png_read_update_info(r->png, r->info);
+
+    out->output_channels = png_get_channels(r->png, r->info);
+    out->output_bit_depth = png_get_bit_depth(r->png, r->info);
+    out->row_bytes = png_get_rowbytes(r->png, r->info);
+    return r;
+}
+
+int qs_png_read(qs_png_reader *r, uint8_t *pixels, size_t stride, char *error, size_t error_length) {
+    png_uint_32 height = png_get_image_height(r->png, r->info);
+    png_bytep *rows = malloc(sizeof(png_bytep) * (height == 0 ? 1 : height));
+    if (rows == NULL) {
+        qs_png_copy(error, error_length, "out of memory");
+        return -1;
+    }
+    for (png_uint_32 y = 0; y < height; y++) rows[y] = pixels + (size_t)y * stride;
+    png_bytep *volatile owned_rows = rows;
+    if (setjmp(png_jmpbuf(r->png))) {
+        free(owned_rows);
+        qs_png_copy(error, error_length, r->message);
+        return -1;
+    }
+    png_read_image(r->png, rows);
+    png_read_end(r->png, NULL);
+    free(rows);
+    owned_rows = NULL;
+    return 0;
+}
+
+void qs_png_close(qs_png_reader *r) {
+    if (r == NULL) return;
+    png_destroy_read_struct(&r->png, &r->info, NULL);
+    free(r);
+}

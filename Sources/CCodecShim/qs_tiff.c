@@ -1,0 +1,209 @@
+// libtiff wrappers: memory source, per-file error handlers (libtiff >= 4.5), typed tag access.
+#include "qs_codecs.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+
+struct qs_tiff {
+    TIFF *tif;
+    const uint8_t *data;
+    size_t length;
+    uint64_t offset;
+    char error[512];
+    char warning[512];
+    int has_error;
+    int has_warning;
+};
+
+static int qs_tiff_error_handler(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
+    (void)tif;
+    qs_tiff *f = (qs_tiff *)user;
+    if (!f->has_error) {
+        char text[400];
+        vsnprintf(text, sizeof(text), fmt, ap);
+        snprintf(f->error, sizeof(f->error), "%s%s%s", module ? module : "", module ? ": " : "", text);
+        f->has_error = 1;
+    }
+    return 1; // handled: libtiff prints nothing
+}
+
+static int qs_tiff_warning_handler(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
+    (void)tif;
+    qs_tiff *f = (qs_tiff *)user;
+    if (!f->has_warning) {
+        char text[400];
+        vsnprintf(text, sizeof(text), fmt, ap);
+        snprintf(f->warning, sizeof(f->warning), "%s%s%s", module ? module : "", module ? ": " : "", text);
+        f->has_warning = 1;
+    }
+    return 1;
+}
+
+static tmsize_t qs_mem_read(thandle_t h, void *buf, tmsize_t size) {
+    qs_tiff *f = (qs_tiff *)h;
+    if (size <= 0 || f->offset >= f->length) return 0;
+    uint64_t available = f->length - f->offset;
+    uint64_t n = (uint64_t)size < available ? (uint64_t)size : available;
+    memcpy(buf, f->data + f->offset, (size_t)n);
+    f->offset += n;
+    return (tmsize_t)n;
+}
+
+static tmsize_t qs_mem_write(thandle_t h, void *buf, tmsize_t size) {
+    (void)h;
+    (void)buf;
+    (void)size;
+    return -1; // read-only
+}
+
+static toff_t qs_mem_seek(thandle_t h, toff_t off, int whence) {
+    qs_tiff *f = (qs_tiff *)h;
+    uint64_t base = 0;
+    switch (whence) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = f->offset; break;
+    case SEEK_END: base = f->length; break;
+    default: return (toff_t)-1;
+    }
+    f->offset = base + off;
+    return f->offset;
+}
+
+static int qs_mem_close(thandle_t h) {
+    (void)h;
+    return 0;
+}
+
+static toff_t qs_mem_size(thandle_t h) { return ((qs_tiff *)h)->length; }
+
+static int qs_mem_map(thandle_t h, void **base, toff_t *size) {
+    qs_tiff *f = (qs_tiff *)h;
+    *base = (void *)f->data;
+    *size = f->length;
+    return 1;
+}
+
+static void qs_mem_unmap(thandle_t h, void *base, toff_t size) {
+    (void)h;
+    (void)base;
+    (void)size;
+}
+
+static void qs_tiff_copy(char *dst, size_t dst_length, const char *src) {
+    if (dst != NULL && dst_length > 0) snprintf(dst, dst_length, "%s", src);
+}
+
+qs_tiff *qs_tiff_open_memory(const uint8_t *data, size_t length, const char *name, uint64_t max_single_alloc,
+                             char *error, size_t error_length) {
+    qs_tiff *f = calloc(1, sizeof(qs_tiff));
+    if (f == NULL) {
+        qs_tiff_copy(error, error_length, "out of memory");
+        return NULL;
+    }
+    f->data = data;
+    f->length = length;
+    TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
+    TIFFOpenOptionsSetErrorHandlerExtR(opts, qs_tiff_error_handler, f);
+    TIFFOpenOptionsSetWarningHandlerExtR(opts, qs_tiff_warning_handler, f);
+    if (max_single_alloc > 0) TIFFOpenOptionsSetMaxSingleMemAlloc(opts, (tmsize_t)max_single_alloc);
+    f->tif = TIFFClientOpenExt(name, "rm", (thandle_t)f, qs_mem_read, qs_mem_write, qs_mem_seek, qs_mem_close,
+                               qs_mem_size, qs_mem_map, qs_mem_unmap, opts);
+    TIFFOpenOptionsFree(opts);
+    if (f->tif == NULL) {
+        qs_tiff_copy(error, error_length, f->has_error ? f->error : "not a readable TIFF");
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
+qs_tiff *qs_tiff_open_write(const char *path, const char *mode, char *error, size_t error_length) {
+    qs_tiff *f = calloc(1, sizeof(qs_tiff));
+    if (f == NULL) {
+        qs_tiff_copy(error, error_length, "out of memory");
+        return NULL;
+    }
+    TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
+    TIFFOpenOptionsSetErrorHandlerExtR(opts, qs_tiff_error_handler, f);
+    TIFFOpenOptionsSetWarningHandlerExtR(opts, qs_tiff_warning_handler, f);
+    f->tif = TIFFOpenExt(path, mode, opts);
+    TIFFOpenOptionsFree(opts);
+    if (f->tif == NULL) {
+        qs_tiff_copy(error, error_length, f->has_error ? f->error : "cannot open TIFF for writing");
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
+TIFF *qs_tiff_handle(qs_tiff *f) { return f->tif; }
+const char *qs_tiff_error(qs_tiff *f) { return f->has_error ? f->error : NULL; }
+const char *qs_tiff_warning(qs_tiff *f) { return f->has_warning ? f->warning : NULL; }
+
+void qs_tiff_clear_messages(qs_tiff *f) {
+    f->has_error = 0;
+    f->has_warning = 0;
+    f->error[0] = 0;
+    f->warning[0] = 0;
+}
+
+int qs_tiff_close(qs_tiff *f) {
+    if (f == NULL) return 0;
+    int failed = 0;
+    if (f->tif != NULL) {
+        if (TIFFGetMode(f->tif) != O_RDONLY && !TIFFFlush(f->tif)) failed = 1;
+        TIFFClose(f->tif);
+    }
+    if (f->has_error) failed = 1;
+    free(f);
+    return failed ? -1 : 0;
+}
+
+int qs_tiff_get_u16(TIFF *tif, uint32_t tag, uint16_t *value) { return TIFFGetField(tif, tag, value); }
+int qs_tiff_get_u32(TIFF *tif, uint32_t tag, uint32_t *value) { return TIFFGetField(tif, tag, value); }
+int qs_tiff_get_u16_defaulted(TIFF *tif, uint32_t tag, uint16_t *value) { return TIFFGetFieldDefaulted(tif, tag, value); }
+int qs_tiff_get_u32_defaulted(TIFF *tif, uint32_t tag, uint32_t *value) { return TIFFGetFieldDefaulted(tif, tag, value); }
+int qs_tiff_rgba_ok(TIFF *tif, char *reason, size_t reason_length) {
+    char emsg[1024] = {0};
+    int ok = TIFFRGBAImageOK(tif, emsg);
+    if (!ok) qs_tiff_copy(reason, reason_length, emsg);
+    return ok;
+}
+int qs_tiff_get_float(TIFF *tif, uint32_t tag, float *value) { return TIFFGetField(tif, tag, value); }
+int qs_tiff_get_string(TIFF *tif, uint32_t tag, const char **value) { return TIFFGetField(tif, tag, value); }
+
+int qs_tiff_get_extrasamples(TIFF *tif, uint16_t *count, const uint16_t **types) {
+    uint16_t *list = NULL;
+    int ok = TIFFGetField(tif, TIFFTAG_EXTRASAMPLES, count, &list);
+    *types = list;
+    return ok;
+}
+
+int qs_tiff_get_bytes(TIFF *tif, uint32_t tag, uint32_t *length, const void **data) {
+    void *p = NULL;
+    int ok = TIFFGetField(tif, tag, length, &p);
+    *data = p;
+    return ok;
+}
+
+int qs_tiff_get_colormap(TIFF *tif, const uint16_t **red, const uint16_t **green, const uint16_t **blue) {
+    uint16_t *r = NULL, *g = NULL, *b = NULL;
+    int ok = TIFFGetField(tif, TIFFTAG_COLORMAP, &r, &g, &b);
+    *red = r;
+    *green = g;
+    *blue = b;
+    return ok;
+}
+
+int qs_tiff_set_u16(TIFF *tif, uint32_t tag, uint16_t value) { return TIFFSetField(tif, tag, (int)value); }
+int qs_tiff_set_u32(TIFF *tif, uint32_t tag, uint32_t value) { return TIFFSetField(tif, tag, value); }
+int qs_tiff_set_double(TIFF *tif, uint32_t tag, double value) { return TIFFSetField(tif, tag, value); }
+int qs_tiff_set_string(TIFF *tif, uint32_t tag, const char *value) { return TIFFSetField(tif, tag, value); }
+int qs_tiff_set_bytes(TIFF *tif, uint32_t tag, uint32_t length, const void *data) {
+    return TIFFSetField(tif, tag, length, data);
+}
+int qs_tiff_set_extrasamples(TIFF *tif, uint16_t count, const uint16_t *types) {
+    return TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, (int)count, types);
+}

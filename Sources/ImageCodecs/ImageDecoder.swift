@@ -1,0 +1,55 @@
+public import Foundation
+import Raster
+
+/// Decodes TIFF, PNG and JPEG files held in memory into a `Bitmap`.
+///
+/// The decode is the integrity check: every strip, tile, scanline and chunk is read, so a file that
+/// decodes here opens in any conforming reader.
+///
+/// ```swift
+/// let data = try Data(contentsOf: url, options: .alwaysMapped)
+/// let page = try ImageDecoder.decode(data)
+/// print(page.info.colorType, page.info.resolution?.effectiveDPI ?? 0)
+/// ```
+public enum ImageDecoder {
+    /// Decodes `data`, whose format is found from its signature.
+    public static func decode(_ data: Data, options: DecodeOptions = DecodeOptions()) throws(DecodeError) -> DecodedImage {
+        guard let format = ImageFormat.sniff(data.prefix(8)) else { throw .unrecognizedFormat }
+        return try decode(data, as: format, options: options)
+    }
+
+    /// Decodes `data` as the given format.
+    public static func decode(_ data: Data, as format: ImageFormat,
+                              options: DecodeOptions = DecodeOptions()) throws(DecodeError) -> DecodedImage {
+        let result: Result<DecodedImage, DecodeError> = data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count > 0 else {
+                return .failure(.corrupt("file is empty"))
+            }
+            let bytes = UnsafeBufferPointer(start: base, count: raw.count)
+            do throws(DecodeError) {
+                switch format {
+                case .jpeg: return .success(try JPEGDecoder.decode(bytes, options: options))
+                case .png: return .success(try PNGDecoder.decode(bytes, options: options))
+                case .tiff: return .success(try TIFFDecoder.decode(bytes, options: options))
+                }
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    static func checkSize(width: Int, height: Int, options: DecodeOptions) throws(DecodeError) {
+        guard width > 0, height > 0 else { throw .corrupt("image has zero width or height") }
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        if overflow || pixels > options.maxPixels {
+            throw .tooLarge(width: width, height: height, limit: options.maxPixels)
+        }
+    }
+}
+
+/// Turns a C message buffer into a Swift string.
+func message(from buffer: [CChar]) -> String {
+    let text = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    return text.isEmpty ? "unknown error" : text
+}

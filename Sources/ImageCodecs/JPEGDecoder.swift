@@ -1,0 +1,71 @@
+import CCodecShim
+import Raster
+
+/// libjpeg(-turbo) decoding through the C shim, which owns every setjmp.
+enum JPEGDecoder {
+    // J_COLOR_SPACE values from jpeglib.h.
+    private static let jcsGrayscale: Int32 = 1
+    private static let jcsRGB: Int32 = 2
+    private static let jcsYCbCr: Int32 = 3
+    private static let jcsCMYK: Int32 = 4
+    private static let jcsYCCK: Int32 = 5
+
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions) throws(DecodeError) -> DecodedImage {
+        var error = [CChar](repeating: 0, count: 512)
+        var header = qs_jpeg_info()
+        guard let reader = qs_jpeg_open_memory(bytes.baseAddress, bytes.count, &header, &error, error.count) else {
+            throw classify(message(from: error))
+        }
+        defer { qs_jpeg_close(reader) }
+
+        let width = Int(header.width), height = Int(header.height)
+        try ImageDecoder.checkSize(width: width, height: height, options: options)
+        let layout: PixelLayout
+        switch header.output_components {
+        case 1: layout = .gray8
+        case 3: layout = .rgb8
+        case 4: layout = .cmyk8
+        default: throw .unsupported("JPEG with \(header.output_components) output components")
+        }
+
+        var bitmap = Bitmap(width: width, height: height, layout: layout, resolution: resolution(of: header))
+        let stride = bitmap.bytesPerRow
+        let status = bitmap.bytes.withUnsafeMutableBufferPointer { qs_jpeg_read(reader, $0.baseAddress, stride, &error, error.count) }
+        if status != 0 { throw classify(message(from: error)) }
+
+        let colorType: ColorType = switch header.jpeg_color_space {
+        case jcsGrayscale: .gray
+        case jcsRGB: .rgb
+        case jcsCMYK, jcsYCCK: .cmyk
+        default: .ycbcr
+        }
+        var compression = header.progressive != 0 ? "progressive" : "baseline"
+        if header.arithmetic != 0 { compression += "-arithmetic" }
+        let icc = header.icc.map { Array(UnsafeBufferPointer(start: $0, count: header.icc_length)) }
+        let info = ImageInfo(format: .jpeg, width: width, height: height, bitsPerSample: Int(header.data_precision),
+                             samplesPerPixel: Int(header.source_components), colorType: colorType,
+                             compression: compression, resolution: bitmap.resolution, iccProfile: icc)
+        return DecodedImage(bitmap: bitmap, info: info, converted: false)
+    }
+
+    private static func classify(_ text: String) -> DecodeError {
+        if text.contains("Unsupported JPEG data precision") || text.contains("Unsupported color conversion") {
+            return .unsupported(text)
+        }
+        return .corrupt(text)
+    }
+
+    /// JFIF density when it is real (units 1 or 2), else EXIF XResolution/YResolution, else nil.
+    private static func resolution(of header: qs_jpeg_info) -> Resolution? {
+        if header.saw_jfif != 0, header.x_density > 0, header.y_density > 0 {
+            if header.density_unit == 1 { return Resolution(x: Double(header.x_density), y: Double(header.y_density)) }
+            if header.density_unit == 2 {
+                return Resolution(xPerCentimetre: Double(header.x_density), yPerCentimetre: Double(header.y_density))
+            }
+        }
+        if let exif = header.exif {
+            return ExifResolution.parse(Array(UnsafeBufferPointer(start: exif, count: header.exif_length)))
+        }
+        return nil
+    }
+}

@@ -1,0 +1,237 @@
+import CCodecShim
+import CTIFF
+import Raster
+
+/// libtiff decoding from memory, with a per-file error handler and exact strip/tile reads.
+///
+/// Layouts with an exact in-memory form (bilevel, 8/16-bit gray and RGB with or without alpha, 8-bit CMYK,
+/// contiguous planes, unsigned integers) are read strip by strip or tile by tile, so every sample is exact.
+/// Everything else libtiff can read (palette, YCbCr, LogLuv, float, separate planes, 2/4-bit gray) goes
+/// through libtiff's RGBA reader and is marked `converted`.
+enum TIFFDecoder {
+    /// Largest single allocation libtiff may make for one strip or tile.
+    static let maxSingleAllocation: UInt64 = 1 << 30
+
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions) throws(DecodeError) -> DecodedImage {
+        var error = [CChar](repeating: 0, count: 512)
+        guard let file = qs_tiff_open_memory(bytes.baseAddress, bytes.count, "image", maxSingleAllocation,
+                                             &error, error.count) else {
+            throw .corrupt(message(from: error))
+        }
+        defer { _ = qs_tiff_close(file) }
+        let tif = qs_tiff_handle(file)!
+
+        let frames = Int(TIFFNumberOfDirectories(tif))
+        if let problem = qs_tiff_error(file) { throw .corrupt(String(cString: problem)) }
+        if frames > 1 && !options.acceptMultiPage { throw .multiPage(frames: frames) }
+
+        var first: DecodedImage?
+        for index in 0..<max(frames, 1) {
+            if index > 0 {
+                guard TIFFSetDirectory(tif, tdir_t(index)) != 0 else {
+                    throw .corrupt(qs_tiff_error(file).map { String(cString: $0) } ?? "cannot read image \(index + 1)")
+                }
+            }
+            var image = try decodeDirectory(tif, file: file, options: options)
+            if index == 0 {
+                image.info.frames = max(frames, 1)
+                first = image
+            }
+        }
+        return first!
+    }
+
+    private struct Fields {
+        var width = 0, height = 0
+        var bitsPerSample = 1, samplesPerPixel = 1
+        var photometric: Int = -1
+        var compression = 1, planar = 1, sampleFormat = 1, extraSamples = 0
+    }
+
+    private static func decodeDirectory(_ tif: OpaquePointer, file: OpaquePointer,
+                                        options: DecodeOptions) throws(DecodeError) -> DecodedImage {
+        var f = Fields()
+        var u32: UInt32 = 0
+        var u16: UInt16 = 0
+        guard qs_tiff_get_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), &u32) != 0 else { throw .corrupt("no ImageWidth tag") }
+        f.width = Int(u32)
+        guard qs_tiff_get_u32(tif, UInt32(TIFFTAG_IMAGELENGTH), &u32) != 0 else { throw .corrupt("no ImageLength tag") }
+        f.height = Int(u32)
+        try ImageDecoder.checkSize(width: f.width, height: f.height, options: options)
+        if qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_BITSPERSAMPLE), &u16) != 0 { f.bitsPerSample = Int(u16) }
+        if qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_SAMPLESPERPIXEL), &u16) != 0 { f.samplesPerPixel = Int(u16) }
+        if qs_tiff_get_u16(tif, UInt32(TIFFTAG_PHOTOMETRIC), &u16) != 0 { f.photometric = Int(u16) }
+        if qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_COMPRESSION), &u16) != 0 { f.compression = Int(u16) }
+        if qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_PLANARCONFIG), &u16) != 0 { f.planar = Int(u16) }
+        if qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_SAMPLEFORMAT), &u16) != 0 { f.sampleFormat = Int(u16) }
+        var extraCount: UInt16 = 0
+        var extraTypes: UnsafePointer<UInt16>?
+        if qs_tiff_get_extrasamples(tif, &extraCount, &extraTypes) != 0 { f.extraSamples = Int(extraCount) }
+        if f.photometric < 0 {
+            // TIFF 6.0 requires the tag; libtiff and most readers take gray or RGB by sample count.
+            f.photometric = f.samplesPerPixel >= 3 ? Int(PHOTOMETRIC_RGB) : Int(PHOTOMETRIC_MINISBLACK)
+        }
+
+        let resolution = readResolution(tif)
+        var iccLength: UInt32 = 0
+        var iccData: UnsafeRawPointer?
+        var icc: [UInt8]?
+        if qs_tiff_get_bytes(tif, UInt32(TIFFTAG_ICCPROFILE), &iccLength, &iccData) != 0, let iccData, iccLength > 0 {
+            icc = Array(UnsafeRawBufferPointer(start: iccData, count: Int(iccLength)))
+        }
+        let info = ImageInfo(format: .tiff, width: f.width, height: f.height, bitsPerSample: f.bitsPerSample,
+                             samplesPerPixel: f.samplesPerPixel, colorType: colorType(f),
+                             compression: compressionName(f.compression), resolution: resolution, iccProfile: icc)
+
+        if let layout = exactLayout(f) {
+            var bitmap = Bitmap(width: f.width, height: f.height, layout: layout, resolution: resolution)
+            try readExact(tif, file: file, into: &bitmap)
+            if f.photometric == Int(PHOTOMETRIC_MINISWHITE) { invert(&bitmap) }
+            return DecodedImage(bitmap: bitmap, info: info, converted: false)
+        }
+        var reason = [CChar](repeating: 0, count: 1024)
+        guard qs_tiff_rgba_ok(tif, &reason, reason.count) != 0 else {
+            throw .unsupported(message(from: reason))
+        }
+        var bitmap = Bitmap(width: f.width, height: f.height, layout: .rgba8, resolution: resolution)
+        let ok = bitmap.bytes.withUnsafeMutableBytes { raw in
+            // The RGBA reader packs A<<24|B<<16|G<<8|R: on a little-endian host the bytes are R, G, B, A.
+            TIFFReadRGBAImageOriented(tif, UInt32(f.width), UInt32(f.height),
+                                      raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                      Int32(ORIENTATION_TOPLEFT), 1)
+        }
+        if ok == 0 || qs_tiff_error(file) != nil {
+            throw .corrupt(qs_tiff_error(file).map { String(cString: $0) } ?? "libtiff could not read the image")
+        }
+        return DecodedImage(bitmap: bitmap, info: info, converted: true)
+    }
+
+    private static func exactLayout(_ f: Fields) -> PixelLayout? {
+        guard f.sampleFormat == Int(SAMPLEFORMAT_UINT), f.planar == Int(PLANARCONFIG_CONTIG),
+              f.compression != Int(COMPRESSION_OJPEG) else { return nil }
+        switch (f.photometric, f.samplesPerPixel, f.bitsPerSample) {
+        case (Int(PHOTOMETRIC_MINISBLACK), 1, 1), (Int(PHOTOMETRIC_MINISWHITE), 1, 1): return .bilevel
+        case (Int(PHOTOMETRIC_MINISBLACK), 1, 8), (Int(PHOTOMETRIC_MINISWHITE), 1, 8): return .gray8
+        case (Int(PHOTOMETRIC_MINISBLACK), 1, 16), (Int(PHOTOMETRIC_MINISWHITE), 1, 16): return .gray16
+        case (Int(PHOTOMETRIC_MINISBLACK), 2, 8) where f.extraSamples == 1: return .grayAlpha8
+        case (Int(PHOTOMETRIC_MINISBLACK), 2, 16) where f.extraSamples == 1: return .grayAlpha16
+        case (Int(PHOTOMETRIC_RGB), 3, 8): return .rgb8
+        case (Int(PHOTOMETRIC_RGB), 3, 16): return .rgb16
+        case (Int(PHOTOMETRIC_RGB), 4, 8) where f.extraSamples == 1: return .rgba8
+        case (Int(PHOTOMETRIC_RGB), 4, 16) where f.extraSamples == 1: return .rgba16
+        case (Int(PHOTOMETRIC_SEPARATED), 4, 8) where f.extraSamples == 0: return .cmyk8
+        default: return nil
+        }
+    }
+
+    private static func readExact(_ tif: OpaquePointer, file: OpaquePointer,
+                                  into bitmap: inout Bitmap) throws(DecodeError) {
+        let rowBytes = bitmap.bytesPerRow
+        guard Int(TIFFScanlineSize64(tif)) == rowBytes else {
+            throw .unsupported("scanline of \(TIFFScanlineSize64(tif)) bytes for a \(bitmap.layout) row of \(rowBytes)")
+        }
+        let height = bitmap.height, width = bitmap.width
+        let bitsPerPixel = bitmap.layout.bitsPerSample * bitmap.layout.channels
+        let failure: String? = bitmap.bytes.withUnsafeMutableBytes { raw -> String? in
+            let base = raw.baseAddress!
+            if TIFFIsTiled(tif) != 0 {
+                var tileWidth: UInt32 = 0, tileHeight: UInt32 = 0
+                guard qs_tiff_get_u32(tif, UInt32(TIFFTAG_TILEWIDTH), &tileWidth) != 0,
+                      qs_tiff_get_u32(tif, UInt32(TIFFTAG_TILELENGTH), &tileHeight) != 0,
+                      tileWidth > 0, tileHeight > 0 else { return "tiled image without tile size" }
+                let tileSize = Int(TIFFTileSize64(tif)), tileRow = Int(TIFFTileRowSize64(tif))
+                guard tileSize > 0, tileRow > 0 else { return "bad tile size" }
+                let tile = UnsafeMutableRawPointer.allocate(byteCount: tileSize, alignment: 16)
+                defer { tile.deallocate() }
+                for ty in stride(from: 0, to: height, by: Int(tileHeight)) {
+                    for tx in stride(from: 0, to: width, by: Int(tileWidth)) {
+                        let index = TIFFComputeTile(tif, UInt32(tx), UInt32(ty), 0, 0)
+                        if TIFFReadEncodedTile(tif, index, tile, tmsize_t(tileSize)) < 0 {
+                            return qs_tiff_error(file).map { String(cString: $0) } ?? "cannot read tile \(index)"
+                        }
+                        let xOffset = tx * bitsPerPixel / 8
+                        let count = min(tileRow, rowBytes - xOffset)
+                        for r in 0..<min(Int(tileHeight), height - ty) {
+                            (base + (ty + r) * rowBytes + xOffset).copyMemory(from: tile + r * tileRow, byteCount: count)
+                        }
+                    }
+                }
+            } else {
+                var rowsPerStrip: UInt32 = 0
+                _ = qs_tiff_get_u32_defaulted(tif, UInt32(TIFFTAG_ROWSPERSTRIP), &rowsPerStrip)
+                let rps = max(1, min(Int(rowsPerStrip), height))
+                let strips = Int(TIFFNumberOfStrips(tif))
+                for strip in 0..<strips {
+                    let row = strip * rps
+                    if row >= height { break }
+                    let rows = min(rps, height - row)
+                    if TIFFReadEncodedStrip(tif, UInt32(strip), base + row * rowBytes, tmsize_t(rows * rowBytes)) < 0 {
+                        return qs_tiff_error(file).map { String(cString: $0) } ?? "cannot read strip \(strip)"
+                    }
+                }
+                if strips * rps < height { return "image has \(height) rows but its strips hold \(strips * rps)" }
+            }
+            return qs_tiff_error(file).map { String(cString: $0) }
+        }
+        if let failure { throw .corrupt(failure) }
+    }
+
+    private static func invert(_ bitmap: inout Bitmap) {
+        if bitmap.layout.bitsPerSample == 16 {
+            bitmap.bytes.withUnsafeMutableBytes { raw in
+                for i in raw.bindMemory(to: UInt16.self).indices { raw.bindMemory(to: UInt16.self)[i] ^= 0xFFFF }
+            }
+        } else {
+            for i in bitmap.bytes.indices { bitmap.bytes[i] ^= 0xFF }
+        }
+    }
+
+    private static func readResolution(_ tif: OpaquePointer) -> Resolution? {
+        var x: Float = 0, y: Float = 0, unit: UInt16 = UInt16(RESUNIT_INCH)
+        guard qs_tiff_get_float(tif, UInt32(TIFFTAG_XRESOLUTION), &x) != 0,
+              qs_tiff_get_float(tif, UInt32(TIFFTAG_YRESOLUTION), &y) != 0,
+              x.isFinite, y.isFinite, x > 0, y > 0 else { return nil }
+        _ = qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_RESOLUTIONUNIT), &unit)
+        switch Int32(unit) {
+        case RESUNIT_INCH: return Resolution(x: Double(x), y: Double(y))
+        case RESUNIT_CENTIMETER: return Resolution(xPerCentimetre: Double(x), yPerCentimetre: Double(y))
+        default: return nil
+        }
+    }
+
+    private static func colorType(_ f: Fields) -> ColorType {
+        switch Int32(f.photometric) {
+        case PHOTOMETRIC_MINISBLACK, PHOTOMETRIC_MINISWHITE:
+            if f.bitsPerSample == 1 && f.samplesPerPixel == 1 { return .bilevel }
+            return f.samplesPerPixel - f.extraSamples == 1 && f.extraSamples > 0 ? .grayAlpha : .gray
+        case PHOTOMETRIC_RGB: return f.extraSamples > 0 ? .rgba : .rgb
+        case PHOTOMETRIC_PALETTE: return .palette
+        case PHOTOMETRIC_SEPARATED: return .cmyk
+        case PHOTOMETRIC_YCBCR: return .ycbcr
+        default: return .other
+        }
+    }
+
+    static func compressionName(_ code: Int) -> String {
+        switch code {
+        case 1: "none"
+        case 2: "ccitt-rle"
+        case 3: "ccitt-g3"
+        case 4: "ccitt-g4"
+        case 5: "lzw"
+        case 6: "old-jpeg"
+        case 7: "jpeg"
+        case 8, 32946: "deflate"
+        case 9: "jbig"
+        case 32771: "ccitt-rlew"
+        case 32773: "packbits"
+        case 34676: "sgilog"
+        case 34677: "sgilog24"
+        case 34887: "lerc"
+        case 34925: "lzma"
+        case 50000: "zstd"
+        case 50001: "webp"
+        default: "compression-\(code)"
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import CCodecShim
+import CTIFF
+public import Raster
+
+/// Writes a `Bitmap` as a baseline TIFF 6.0 file through libtiff.
+///
+/// The caller owns durability: write to a temporary name, then fsync and rename (see `DurableFile`).
+/// No wall-clock time is written unless `dateTime` is given, so the same input gives the same bytes.
+public enum TIFFEncoder {
+    /// TIFF compression schemes Quire writes.
+    public enum Compression: String, Sendable, Codable, CaseIterable {
+        case none, lzw, deflate, packbits
+        /// CCITT Group 4 fax; bilevel images only.
+        case g4
+
+        var tag: UInt16 {
+            switch self {
+            case .none: UInt16(COMPRESSION_NONE)
+            case .lzw: UInt16(COMPRESSION_LZW)
+            case .deflate: UInt16(COMPRESSION_ADOBE_DEFLATE)
+            case .packbits: UInt16(COMPRESSION_PACKBITS)
+            case .g4: UInt16(COMPRESSION_CCITTFAX4)
+            }
+        }
+    }
+
+    /// What to write besides the pixels.
+    public struct Options: Sendable, Equatable {
+        public var compression: Compression
+        /// Horizontal differencing before LZW/Deflate (8 and 16-bit layouts only).
+        public var predictor: Bool
+        public var imageDescription: String?
+        public var software: String?
+        public var make: String?
+        public var model: String?
+        /// `YYYY:MM:DD HH:MM:SS`, from process metadata; never the current time.
+        public var dateTime: String?
+        public var artist: String?
+        public var iccProfile: [UInt8]?
+        /// Rows per strip; nil lets Quire pick about 64 KiB of uncompressed data per strip.
+        public var rowsPerStrip: Int?
+
+        /// Makes options.
+        public init(compression: Compression = .lzw, predictor: Bool = true, imageDescription: String? = nil,
+                    software: String? = nil, make: String? = nil, model: String? = nil, dateTime: String? = nil,
+                    artist: String? = nil, iccProfile: [UInt8]? = nil, rowsPerStrip: Int? = nil) {
+            self.compression = compression
+            self.predictor = predictor
+            self.imageDescription = imageDescription
+            self.software = software
+            self.make = make
+            self.model = model
+            self.dateTime = dateTime
+            self.artist = artist
+            self.iccProfile = iccProfile
+            self.rowsPerStrip = rowsPerStrip
+        }
+    }
+
+    /// Writes `bitmap` to `path`, replacing any file there.
+    public static func write(_ bitmap: Bitmap, to path: String, options: Options) throws(EncodeError) {
+        var error = [CChar](repeating: 0, count: 512)
+        let big = bitmap.bytes.count > 3_900_000_000
+        guard let file = qs_tiff_open_write(path, big ? "w8" : "w", &error, error.count) else {
+            throw EncodeError(path: path, message: message(from: error))
+        }
+        var closed = false
+        defer { if !closed { _ = qs_tiff_close(file) } }
+        let tif = qs_tiff_handle(file)!
+        func fail(_ what: String) -> EncodeError {
+            EncodeError(path: path, message: qs_tiff_error(file).map { String(cString: $0) } ?? what)
+        }
+
+        let layout = bitmap.layout
+        if options.compression == .g4 && layout != .bilevel {
+            throw EncodeError(path: path, message: "CCITT G4 needs a bilevel image, not \(layout.rawValue)")
+        }
+        let photometric: UInt16
+        switch layout {
+        case .bilevel:
+            // Bilevel masters are written min-is-white (0 = white), as fax codecs and archives expect.
+            photometric = UInt16(PHOTOMETRIC_MINISWHITE)
+        case .gray8, .gray16, .grayAlpha8, .grayAlpha16: photometric = UInt16(PHOTOMETRIC_MINISBLACK)
+        case .rgb8, .rgb16, .rgba8, .rgba16: photometric = UInt16(PHOTOMETRIC_RGB)
+        case .cmyk8: photometric = UInt16(PHOTOMETRIC_SEPARATED)
+        }
+        var ok = true
+        ok = ok && qs_tiff_set_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(bitmap.width)) != 0
+        ok = ok && qs_tiff_set_u32(tif, UInt32(TIFFTAG_IMAGELENGTH), UInt32(bitmap.height)) != 0
+        ok = ok && qs_tiff_set_u16(tif, UInt32(TIFFTAG_BITSPERSAMPLE), UInt16(layout.bitsPerSample)) != 0
+        ok = ok && qs_tiff_set_u16(tif, UInt32(TIFFTAG_SAMPLESPERPIXEL), UInt16(layout.channels)) != 0
+        ok = ok && qs_tiff_set_u16(tif, UInt32(TIFFTAG_PHOTOMETRIC), photometric) != 0
+        ok = ok && qs_tiff_set_u16(tif, UInt32(TIFFTAG_PLANARCONFIG), UInt16(PLANARCONFIG_CONTIG)) != 0
+        ok = ok && qs_tiff_set_u16(tif, UInt32(TIFFTAG_ORIENTATION), UInt16(ORIENTATION_TOPLEFT)) != 0
+        ok = ok && qs_tiff_set_u16(tif, UInt32(TIFFTAG_COMPRESSION), options.compression.tag) != 0
+        if layout.hasAlpha {
+            var unassociated = UInt16(EXTRASAMPLE_UNASSALPHA)
+            ok = ok && qs_tiff_set_extrasamples(tif, 1, &unassociated) != 0
+        }
+        let usesPredictor = options.predictor && layout.bitsPerSample >= 8
+            && (options.compression == .lzw || options.compression == .deflate)
+        if usesPredictor {
+            ok = ok && qs_tiff_set_u16(tif, UInt32(TIFFTAG_PREDICTOR), UInt16(PREDICTOR_HORIZONTAL)) != 0
+        }
+        if options.compression == .deflate {
+            ok = ok && qs_tiff_set_u32(tif, UInt32(TIFFTAG_ZIPQUALITY), 6) != 0
+        }
+        if let resolution = bitmap.resolution {
+            ok = ok && qs_tiff_set_double(tif, UInt32(TIFFTAG_XRESOLUTION), resolution.x) != 0
+            ok = ok && qs_tiff_set_double(tif, UInt32(TIFFTAG_YRESOLUTION), resolution.y) != 0
+            ok = ok && qs_tiff_set_u16(tif, UInt32(TIFFTAG_RESOLUTIONUNIT), UInt16(RESUNIT_INCH)) != 0
+        }
+        let strings: [(Int32, String?)] = [
+            (TIFFTAG_IMAGEDESCRIPTION, options.imageDescription), (TIFFTAG_SOFTWARE, options.software),
+            (TIFFTAG_MAKE, options.make), (TIFFTAG_MODEL, options.model), (TIFFTAG_DATETIME, options.dateTime),
+            (TIFFTAG_ARTIST, options.artist),
+        ]
+        for case let (tag, value?) in strings {
+            ok = ok && qs_tiff_set_string(tif, UInt32(tag), value) != 0
+        }
+        if let icc = options.iccProfile, !icc.isEmpty {
+            ok = ok && icc.withUnsafeBytes { qs_tiff_set_bytes(tif, UInt32(TIFFTAG_ICCPROFILE), UInt32(icc.count), $0.baseAddress) } != 0
+        }
+        let rowBytes = bitmap.bytesPerRow
+        let rowsPerStrip: Int
+        if options.compression == .g4 {
+            rowsPerStrip = bitmap.height // one strip: G4 codes each row against the previous one
+        } else {
+            rowsPerStrip = max(1, min(bitmap.height, options.rowsPerStrip ?? (65_536 / max(1, rowBytes))))
+        }
+        ok = ok && qs_tiff_set_u32(tif, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(rowsPerStrip)) != 0
+        guard ok else { throw fail("libtiff refused a tag") }
+
+        // libtiff encodes in place (predictor, bit reversal): hand it a scratch copy of each strip.
+        let invertBits = layout == .bilevel
+        let stripBytes = rowsPerStrip * rowBytes
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(stripBytes, 1), alignment: 16)
+        defer { scratch.deallocate() }
+        var strip: UInt32 = 0
+        var row = 0
+        let written: Bool = bitmap.bytes.withUnsafeBytes { source in
+            while row < bitmap.height {
+                let rows = min(rowsPerStrip, bitmap.height - row)
+                let count = rows * rowBytes
+                scratch.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[(row * rowBytes)..<(row * rowBytes + count)]))
+                if invertBits {
+                    let bytes = scratch.bindMemory(to: UInt8.self)
+                    for i in 0..<count { bytes[i] ^= 0xFF }
+                }
+                if TIFFWriteEncodedStrip(tif, strip, scratch.baseAddress, tmsize_t(count)) < 0 { return false }
+                strip += 1
+                row += rows
+            }
+            return true
+        }
+        guard written else { throw fail("strip write failed") }
+        closed = true
+        if qs_tiff_close(file) != 0 {
+            throw EncodeError(path: path, message: "libtiff reported an error while closing the file")
+        }
+    }
+}

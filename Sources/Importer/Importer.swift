@@ -1,0 +1,246 @@
+import ArchivalCode
+import Foundation
+import ImageCodecs
+public import Ledger
+public import Policy
+
+/// The import stage: registers a vendor's delivery in the ledger, page by page.
+///
+/// It walks the delivery (never following links out of it), maps each file to its 档号 and page by the
+/// pipeline's naming rule, identifies the format by signature, decodes every page in a pool of workers
+/// (the decode is the check) and records pages and quarantined files in the ledger, a few dozen files
+/// per transaction, in the delivery's sorted order so that reruns and duplicates resolve the same way.
+///
+/// Re-running is safe: unchanged files are skipped by size and mtime; a registered file whose bytes
+/// changed is reported, never replaced; a quarantined file that changed is examined again.
+///
+/// ```swift
+/// let importer = Importer(ledger: ledger, policy: policy)
+/// let report = try await importer.run(delivery: "/data/2026-11-02", batch: nil, archive: nil)
+/// print(report.accepted, report.quarantined.count)
+/// ```
+public struct Importer: Sendable {
+    /// Progress of a running import.
+    public struct Progress: Sendable {
+        /// Files examined so far in this run.
+        public var done: Int
+        /// Files to examine in this run.
+        public var total: Int
+        /// Files quarantined so far in this run.
+        public var quarantined: Int
+    }
+
+    /// Rules that `flaggedRecords` carries for this stage.
+    public static let recordRules: Set<String> = ["page_gap"]
+
+    let ledger: any Ledger
+    let policy: PipelinePolicy
+    let workers: Int
+    let tool: String
+    /// Files per ledger transaction.
+    let commitEvery = 64
+
+    /// Makes an importer; `workers` 0 takes the policy's value, and 0 there means one per core.
+    public init(ledger: any Ledger, policy: PipelinePolicy, workers: Int = 0, tool: String = "quire") {
+        self.ledger = ledger
+        self.policy = policy
+        let requested = workers > 0 ? workers : policy.intake.workers
+        self.workers = requested > 0 ? requested : ProcessInfo.processInfo.activeProcessorCount
+        self.tool = tool
+    }
+
+    /// Imports `delivery` into the batch `batch` (default: the delivery folder's name).
+    public func run(delivery: String, batch batchName: String?, archive: String?,
+                    progress: (@Sendable (Progress) -> Void)? = nil) async throws(ImportError) -> ImportReport {
+        let started = Date()
+        let naming: NamingRule
+        do { naming = try policy.intake.namingRule() } catch {
+            throw .policy(PolicyError(file: policy.name, key: "import.naming", message: error.description))
+        }
+        guard let root = DeliveryWalker.realPath(delivery) else {
+            throw .deliveryUnreadable(path: delivery, reason: String(cString: strerror(errno)))
+        }
+        let batchID = batchName ?? (root as NSString).lastPathComponent
+        let batch: BatchInfo
+        do {
+            batch = try ledger.openBatch(BatchInfo(id: batchID, delivery: root, archive: archive ?? policy.archive,
+                                                   pipeline: policy.name, createdAt: Date().formatted(.iso8601)))
+        } catch { throw .ledger(error) }
+        guard batch.delivery == root else {
+            throw .batchConflict(batch: batchID, registeredDelivery: batch.delivery, givenDelivery: root)
+        }
+
+        let intake = policy.intake
+        let entries = try DeliveryWalker.walk(root: root, ignore: { intake.ignores(fileName: $0) })
+        let known: [String: KnownFile]
+        var slots: [String: String]
+        do {
+            known = try ledger.knownFiles(batch: batchID)
+            slots = try ledger.pageSlots(batch: batchID)
+        } catch { throw .ledger(error) }
+
+        // Plan: what each entry needs this run.
+        enum Work: Sendable { case examine(DeliveryEntry), recheck(DeliveryEntry, String) }
+        var plan: [Work] = []
+        var released: [String] = []
+        var unchanged = 0
+        for entry in entries {
+            guard let seen = known[entry.path] else { plan.append(.examine(entry)); continue }
+            if seen.size == entry.size && seen.mtimeNanoseconds == entry.mtimeNanoseconds { unchanged += 1; continue }
+            switch seen.kind {
+            case .page: plan.append(.recheck(entry, seen.sha256 ?? ""))
+            case .quarantined:
+                released.append(entry.path)
+                plan.append(.examine(entry))
+            }
+        }
+
+        let examiner = FileExaminer(root: root, naming: naming,
+                                    formats: Set(intake.formats.compactMap(ImageFormat.init(rawValue:))),
+                                    decodeOptions: DecodeOptions(maxPixels: intake.maxMegapixels * 1_000_000,
+                                                                 acceptMultiPage: intake.multiPage == .accept))
+        var pending: [Int: FileExaminer.Outcome] = [:]
+        var nextToCommit = 0
+        var chunk = ImportCommit()
+        chunk.released = released
+        var chunkCount = 0
+        var runDigests: [String: String] = [:]
+        var stats = (registered: 0, decoded: 0, bytes: Int64(0), quarantined: 0)
+        var failure: LedgerError?
+
+        func flush() {
+            guard failure == nil, !chunk.isEmpty else { return }
+            do { try ledger.commit(chunk, batch: batchID, tool: tool) } catch { failure = error }
+            chunk = ImportCommit()
+            chunkCount = 0
+        }
+
+        /// Turns an accepted page into a quarantine when its bytes or its slot are taken.
+        func settle(_ page: PageRecord, earlier: [String: (batch: String, path: String)]) {
+            let slot = SQLiteLedger.slot(code: page.code, page: page.page)
+            var reason: QuarantineReason?
+            var detail = ""
+            if let other = runDigests[page.sha256] {
+                reason = .duplicate
+                detail = "same bytes as \(other), delivered twice"
+            } else if let other = earlier[page.sha256] {
+                reason = .duplicate
+                detail = other.batch == batchID ? "same bytes as \(other.path), delivered twice"
+                    : "same bytes as \(other.path) in batch \(other.batch)"
+            } else if let other = slots[slot] {
+                reason = .duplicatePage
+                detail = "page \(page.page) of \(page.code) is already \(other); remove one of the two files"
+            }
+            if let reason {
+                chunk.quarantined.append(QuarantineRecord(path: page.path, size: page.size, mtimeNanoseconds: page.mtimeNanoseconds,
+                                                          sha256: page.sha256, reason: reason.rawValue, detail: detail,
+                                                          code: page.code, page: page.page))
+                stats.quarantined += 1
+            } else {
+                runDigests[page.sha256] = page.path
+                slots[slot] = page.path
+                chunk.pages.append(page)
+                stats.registered += 1
+            }
+        }
+
+        func drain(force: Bool) {
+            var ready: [FileExaminer.Outcome] = []
+            while let outcome = pending.removeValue(forKey: nextToCommit) {
+                ready.append(outcome)
+                nextToCommit += 1
+            }
+            guard !ready.isEmpty else { return }
+            let digests = Set(ready.compactMap { if case .page(let p) = $0 { p.sha256 } else { nil } })
+            let earlier: [String: (batch: String, path: String)]
+            do { earlier = try ledger.pagesWithDigests(digests) } catch { failure = error; return }
+            for outcome in ready {
+                switch outcome {
+                case .page(let page):
+                    stats.decoded += 1
+                    stats.bytes += page.size
+                    settle(page, earlier: earlier)
+                case .quarantined(let record):
+                    if record.reason == QuarantineReason.corrupt.rawValue || record.reason == QuarantineReason.unsupported.rawValue {
+                        stats.decoded += 1
+                        stats.bytes += record.size
+                    }
+                    chunk.quarantined.append(record)
+                    stats.quarantined += 1
+                case .sameBytes(let path, let mtime):
+                    chunk.touched.append((path, mtime))
+                case .changed(let change):
+                    chunk.changed.append(change)
+                }
+                chunkCount += 1
+            }
+            if chunkCount >= commitEvery || force { flush() }
+        }
+
+        let total = plan.count
+        await withTaskGroup(of: (Int, FileExaminer.Outcome).self) { group in
+            var next = 0
+            func submit() {
+                let index = next
+                let work = plan[index]
+                next += 1
+                group.addTask {
+                    switch work {
+                    case .examine(let entry): (index, examiner.examine(entry))
+                    case .recheck(let entry, let sha): (index, examiner.recheck(entry, registeredSHA256: sha))
+                    }
+                }
+            }
+            for _ in 0..<min(workers, total) { submit() }
+            var done = 0
+            while let (index, outcome) = await group.next() {
+                pending[index] = outcome
+                done += 1
+                drain(force: false)
+                if failure != nil { group.cancelAll(); break }
+                progress?(Progress(done: done, total: total, quarantined: stats.quarantined))
+                if next < total { submit() }
+            }
+        }
+        drain(force: true)
+        flush()
+        if let failure { throw .ledger(failure) }
+
+        // Record-level checks over everything the batch holds.
+        let report: ImportReport
+        do {
+            var flags: [RecordFlag] = []
+            for (code, numbers) in try ledger.pageNumbers(batch: batchID) {
+                let present = Set(numbers)
+                guard let last = present.max() else { continue }
+                let missing = (1...last).filter { !present.contains($0) }
+                if !missing.isEmpty {
+                    flags.append(RecordFlag(code: code, rule: "page_gap",
+                                            detail: "page\(missing.count == 1 ? "" : "s") \(Self.ranges(missing)) missing from 1–\(last)"))
+                }
+            }
+            try ledger.replaceFlags(flags, rules: Self.recordRules, batch: batchID)
+            let counts = try ledger.counts(batch: batchID)
+            report = ImportReport(
+                batch: batchID, delivery: root, accepted: counts.pages, registeredThisRun: stats.registered,
+                unchanged: unchanged, records: counts.records,
+                quarantined: try ledger.quarantined(batch: batchID).map { .init(path: $0.path, reason: $0.reason, detail: $0.detail) },
+                flaggedRecords: try ledger.flags(batch: batchID), changed: try ledger.changedFiles(batch: batchID),
+                decoded: stats.decoded, decodedBytes: stats.bytes, seconds: Date().timeIntervalSince(started))
+        } catch { throw .ledger(error) }
+        return report
+    }
+
+    /// "3, 5–7" for [3, 5, 6, 7].
+    static func ranges(_ numbers: [Int]) -> String {
+        var parts: [String] = []
+        var i = 0
+        while i < numbers.count {
+            var j = i
+            while j + 1 < numbers.count && numbers[j + 1] == numbers[j] + 1 { j += 1 }
+            parts.append(i == j ? "\(numbers[i])" : "\(numbers[i])–\(numbers[j])")
+            i = j + 1
+        }
+        return parts.joined(separator: ", ")
+    }
+}

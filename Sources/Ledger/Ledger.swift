@@ -1,0 +1,54 @@
+/// Durable job state for a workspace, behind one interface so a shared SQL server can later stand in for
+/// the local SQLite file.
+///
+/// Writes that belong together are one transaction; nothing is written for a file before what it
+/// describes is durable.
+public protocol Ledger: Sendable {
+    /// The batch with this id, or nil.
+    func batch(id: String) throws(LedgerError) -> BatchInfo?
+    /// Every batch, oldest first.
+    func batches() throws(LedgerError) -> [BatchInfo]
+    /// Creates the batch, or returns the existing one with that id.
+    func openBatch(_ batch: BatchInfo) throws(LedgerError) -> BatchInfo
+    /// Files of the batch already registered or quarantined, by relative path.
+    func knownFiles(batch: String) throws(LedgerError) -> [String: KnownFile]
+    /// For each digest given, a page anywhere in the workspace with those bytes (batch, path).
+    func pagesWithDigests(_ digests: Set<String>) throws(LedgerError) -> [String: (batch: String, path: String)]
+    /// Pages of the batch by (code, page number) → path, for duplicate-page checks.
+    func pageSlots(batch: String) throws(LedgerError) -> [String: String]
+    /// Writes one import step atomically, with an event per file.
+    func commit(_ commit: ImportCommit, batch: String, tool: String) throws(LedgerError)
+    /// Replaces the batch's record flags for the given rules.
+    func replaceFlags(_ flags: [RecordFlag], rules: Set<String>, batch: String) throws(LedgerError)
+    /// Page numbers present (accepted or quarantined with a known page) per record code.
+    func pageNumbers(batch: String) throws(LedgerError) -> [String: [Int]]
+    /// The batch's quarantined files, by path.
+    func quarantined(batch: String) throws(LedgerError) -> [QuarantineRecord]
+    /// The batch's record flags.
+    func flags(batch: String) throws(LedgerError) -> [RecordFlag]
+    /// Files found changed after registration.
+    func changedFiles(batch: String) throws(LedgerError) -> [ChangedFile]
+    /// The batch's accepted pages, by path.
+    func pages(batch: String) throws(LedgerError) -> [PageRecord]
+    /// Counts for the batch.
+    func counts(batch: String) throws(LedgerError) -> BatchCounts
+}
+
+/// A ledger operation that failed.
+public struct LedgerError: Error, Sendable, CustomStringConvertible {
+    /// The database file.
+    public var path: String
+    /// What was being done.
+    public var operation: String
+    /// The database's own message.
+    public var message: String
+
+    /// Makes an error.
+    public init(path: String, operation: String, message: String) {
+        self.path = path
+        self.operation = operation
+        self.message = message
+    }
+
+    public var description: String { "ledger \(path): \(operation) failed: \(message)" }
+}

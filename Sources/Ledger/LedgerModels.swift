@@ -1,0 +1,185 @@
+/// A batch: one vendor delivery, processed in one workspace.
+public struct BatchInfo: Sendable, Equatable, Codable {
+    /// The batch name (unique in a workspace).
+    public var id: String
+    /// Absolute path of the delivery folder.
+    public var delivery: String
+    /// Holdings register id the batch counts toward.
+    public var archive: String?
+    /// Pipeline name used.
+    public var pipeline: String
+    /// When the batch was first registered (ISO 8601, UTC).
+    public var createdAt: String
+
+    /// Makes a batch value.
+    public init(id: String, delivery: String, archive: String?, pipeline: String, createdAt: String) {
+        self.id = id
+        self.delivery = delivery
+        self.archive = archive
+        self.pipeline = pipeline
+        self.createdAt = createdAt
+    }
+}
+
+/// A page's place in the ledger's state machine: states only move forward.
+public enum PageState: String, Sendable, Codable, CaseIterable {
+    case registered, decoded, normalized, digested
+}
+
+/// A page accepted at import, with what its decode found.
+public struct PageRecord: Sendable, Equatable, Codable {
+    public var path: String
+    public var size: Int64
+    public var mtimeNanoseconds: Int64
+    public var sha256: String
+    public var format: String
+    public var width: Int
+    public var height: Int
+    public var bitsPerSample: Int
+    public var samplesPerPixel: Int
+    public var colorType: String
+    public var compression: String
+    public var dpiX: Double?
+    public var dpiY: Double?
+    public var frames: Int
+    public var code: String
+    public var page: Int
+    public var state: PageState
+
+    /// Makes a page record.
+    public init(path: String, size: Int64, mtimeNanoseconds: Int64, sha256: String, format: String, width: Int,
+                height: Int, bitsPerSample: Int, samplesPerPixel: Int, colorType: String, compression: String,
+                dpiX: Double?, dpiY: Double?, frames: Int, code: String, page: Int, state: PageState) {
+        self.path = path
+        self.size = size
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.sha256 = sha256
+        self.format = format
+        self.width = width
+        self.height = height
+        self.bitsPerSample = bitsPerSample
+        self.samplesPerPixel = samplesPerPixel
+        self.colorType = colorType
+        self.compression = compression
+        self.dpiX = dpiX
+        self.dpiY = dpiY
+        self.frames = frames
+        self.code = code
+        self.page = page
+        self.state = state
+    }
+}
+
+/// A file held back at import, with a stable reason code and a sentence.
+public struct QuarantineRecord: Sendable, Equatable, Codable {
+    public var path: String
+    public var size: Int64
+    public var mtimeNanoseconds: Int64
+    public var sha256: String?
+    /// Stable reason code (`corrupt`, `empty_file`, `extension_mismatch`…).
+    public var reason: String
+    /// What exactly is wrong, in words.
+    public var detail: String
+    public var code: String?
+    public var page: Int?
+
+    /// Makes a quarantine record.
+    public init(path: String, size: Int64, mtimeNanoseconds: Int64, sha256: String?, reason: String, detail: String,
+                code: String?, page: Int?) {
+        self.path = path
+        self.size = size
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.sha256 = sha256
+        self.reason = reason
+        self.detail = detail
+        self.code = code
+        self.page = page
+    }
+}
+
+/// A problem found with a whole record (a gap in its page numbers, say).
+public struct RecordFlag: Sendable, Equatable, Codable, Hashable {
+    public var code: String
+    /// Stable rule id (`page_gap`).
+    public var rule: String
+    public var detail: String
+
+    /// Makes a flag.
+    public init(code: String, rule: String, detail: String) {
+        self.code = code
+        self.rule = rule
+        self.detail = detail
+    }
+}
+
+/// A registered file whose bytes changed after registration: reported, never silently replaced.
+public struct ChangedFile: Sendable, Equatable, Codable {
+    public var path: String
+    public var registeredSHA256: String
+    public var foundSHA256: String
+    public var foundSize: Int64
+
+    /// Makes a change record.
+    public init(path: String, registeredSHA256: String, foundSHA256: String, foundSize: Int64) {
+        self.path = path
+        self.registeredSHA256 = registeredSHA256
+        self.foundSHA256 = foundSHA256
+        self.foundSize = foundSize
+    }
+}
+
+/// What the ledger knows of a delivered file, for the fast "unchanged since last run" check.
+public struct KnownFile: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case page, quarantined }
+    public var kind: Kind
+    public var size: Int64
+    public var mtimeNanoseconds: Int64
+    public var sha256: String?
+
+    /// Makes a known-file value.
+    public init(kind: Kind, size: Int64, mtimeNanoseconds: Int64, sha256: String?) {
+        self.kind = kind
+        self.size = size
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.sha256 = sha256
+    }
+}
+
+/// Counts for one batch.
+public struct BatchCounts: Sendable, Equatable, Codable {
+    public var pages: Int
+    public var quarantined: Int
+    public var records: Int
+    public var flaggedRecords: Int
+    public var changed: Int
+    public var pagesByState: [String: Int]
+
+    /// Makes counts.
+    public init(pages: Int, quarantined: Int, records: Int, flaggedRecords: Int, changed: Int, pagesByState: [String: Int]) {
+        self.pages = pages
+        self.quarantined = quarantined
+        self.records = records
+        self.flaggedRecords = flaggedRecords
+        self.changed = changed
+        self.pagesByState = pagesByState
+    }
+}
+
+/// One change to the ledger committed together: what an import step learned about a set of files.
+public struct ImportCommit: Sendable {
+    public var pages: [PageRecord] = []
+    public var quarantined: [QuarantineRecord] = []
+    /// Quarantined paths to forget because the file changed and is examined again.
+    public var released: [String] = []
+    public var changed: [ChangedFile] = []
+    /// Registered files whose mtime moved but whose bytes did not.
+    public var touched: [(path: String, mtimeNanoseconds: Int64)] = []
+
+    /// An empty commit.
+    public init() {}
+
+    /// Whether there is nothing to write.
+    public var isEmpty: Bool {
+        pages.isEmpty && quarantined.isEmpty && released.isEmpty && changed.isEmpty && touched.isEmpty
+    }
+}

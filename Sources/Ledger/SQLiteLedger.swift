@@ -1,0 +1,373 @@
+import Foundation
+import GRDB
+
+/// The ledger as a SQLite database in the workspace (`ledger.sqlite`, WAL mode), through GRDB.
+///
+/// GRDB was chosen over the raw sqlite3 C API because it brings versioned migrations, a `Sendable`
+/// connection pool that serialises writes and allows concurrent reads (so `quire status` can read while a
+/// run writes), typed row decoding and SQL interpolation that binds every value — none of it a thing
+/// Quire should hand-write — while building against the system libsqlite3.
+public final class SQLiteLedger: Ledger {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating and migrating as needed) the ledger at `path`.
+    public init(path: String) throws(LedgerError) {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.label = "quire-ledger"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw LedgerError(path: path, operation: "open", message: "\(error)")
+        }
+    }
+
+    /// The schema, one migration per version. Never edit a shipped migration: add one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: batches, pages, quarantine, records, flags, changes, events") { db in
+            try db.execute(sql: """
+                CREATE TABLE batch (
+                    id TEXT PRIMARY KEY,
+                    delivery TEXT NOT NULL,
+                    archive TEXT,
+                    pipeline TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE page (
+                    id INTEGER PRIMARY KEY,
+                    batch_id TEXT NOT NULL REFERENCES batch(id),
+                    path TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime_ns INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    width INTEGER NOT NULL,
+                    height INTEGER NOT NULL,
+                    bits INTEGER NOT NULL,
+                    samples INTEGER NOT NULL,
+                    color_type TEXT NOT NULL,
+                    compression TEXT NOT NULL,
+                    dpi_x REAL,
+                    dpi_y REAL,
+                    frames INTEGER NOT NULL,
+                    code TEXT NOT NULL,
+                    page_no INTEGER NOT NULL,
+                    state TEXT NOT NULL,
+                    claimed_by TEXT,
+                    lease_until TEXT,
+                    registered_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (batch_id, path)
+                );
+                CREATE INDEX page_by_code ON page(batch_id, code, page_no);
+                CREATE INDEX page_by_digest ON page(sha256);
+                CREATE INDEX page_by_state ON page(batch_id, state);
+                CREATE TABLE quarantine (
+                    id INTEGER PRIMARY KEY,
+                    batch_id TEXT NOT NULL REFERENCES batch(id),
+                    path TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime_ns INTEGER NOT NULL,
+                    sha256 TEXT,
+                    reason TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    code TEXT,
+                    page_no INTEGER,
+                    at TEXT NOT NULL,
+                    UNIQUE (batch_id, path)
+                );
+                CREATE TABLE record (
+                    batch_id TEXT NOT NULL REFERENCES batch(id),
+                    code TEXT NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'waiting',
+                    updated_at TEXT NOT NULL,
+                    PRIMARY KEY (batch_id, code)
+                );
+                CREATE TABLE record_flag (
+                    batch_id TEXT NOT NULL REFERENCES batch(id),
+                    code TEXT NOT NULL,
+                    rule TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    PRIMARY KEY (batch_id, code, rule)
+                );
+                CREATE TABLE changed_file (
+                    batch_id TEXT NOT NULL REFERENCES batch(id),
+                    path TEXT NOT NULL,
+                    registered_sha256 TEXT NOT NULL,
+                    found_sha256 TEXT NOT NULL,
+                    found_size INTEGER NOT NULL,
+                    detected_at TEXT NOT NULL,
+                    PRIMARY KEY (batch_id, path, found_sha256)
+                );
+                CREATE TABLE event (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    batch_id TEXT,
+                    subject TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    detail TEXT,
+                    tool TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+
+    /// The schema versions applied, oldest first.
+    public func appliedMigrations() throws(LedgerError) -> [String] {
+        try read("list migrations") { db in try Self.migrator.appliedMigrations(db) }
+    }
+
+    // MARK: - Batches
+
+    public func batch(id: String) throws(LedgerError) -> BatchInfo? {
+        try read("read batch") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE id = ?", arguments: [id]).map(Self.batchInfo)
+        }
+    }
+
+    public func batches() throws(LedgerError) -> [BatchInfo] {
+        try read("list batches") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM batch ORDER BY created_at, id").map(Self.batchInfo)
+        }
+    }
+
+    public func openBatch(_ batch: BatchInfo) throws(LedgerError) -> BatchInfo {
+        try write("open batch") { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE id = ?", arguments: [batch.id]) {
+                return Self.batchInfo(row)
+            }
+            try db.execute(sql: "INSERT INTO batch (id, delivery, archive, pipeline, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [batch.id, batch.delivery, batch.archive, batch.pipeline, batch.createdAt])
+            try Self.event(db, batch: batch.id, subject: batch.delivery, action: "batch.open", detail: batch.pipeline, tool: "quire")
+            return batch
+        }
+    }
+
+    private static func batchInfo(_ row: Row) -> BatchInfo {
+        BatchInfo(id: row["id"], delivery: row["delivery"], archive: row["archive"], pipeline: row["pipeline"],
+                  createdAt: row["created_at"])
+    }
+
+    // MARK: - Import
+
+    public func knownFiles(batch: String) throws(LedgerError) -> [String: KnownFile] {
+        try read("read known files") { db in
+            var known: [String: KnownFile] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT path, size, mtime_ns, sha256 FROM page WHERE batch_id = ?", arguments: [batch]) {
+                known[row["path"]] = KnownFile(kind: .page, size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT path, size, mtime_ns, sha256 FROM quarantine WHERE batch_id = ?", arguments: [batch]) {
+                known[row["path"]] = KnownFile(kind: .quarantined, size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"])
+            }
+            return known
+        }
+    }
+
+    public func pagesWithDigests(_ digests: Set<String>) throws(LedgerError) -> [String: (batch: String, path: String)] {
+        guard !digests.isEmpty else { return [:] }
+        return try read("find digests") { db in
+            var found: [String: (batch: String, path: String)] = [:]
+            for digest in digests {
+                if let row = try Row.fetchOne(db, sql: "SELECT batch_id, path FROM page WHERE sha256 = ? ORDER BY id LIMIT 1", arguments: [digest]) {
+                    found[digest] = (row["batch_id"], row["path"])
+                }
+            }
+            return found
+        }
+    }
+
+    public func pageSlots(batch: String) throws(LedgerError) -> [String: String] {
+        try read("read page slots") { db in
+            var slots: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT code, page_no, path FROM page WHERE batch_id = ?", arguments: [batch]) {
+                slots[Self.slot(code: row["code"], page: row["page_no"])] = row["path"]
+            }
+            return slots
+        }
+    }
+
+    /// The key of a (code, page) slot.
+    public static func slot(code: String, page: Int) -> String { "\(code)#\(page)" }
+
+    public func commit(_ commit: ImportCommit, batch: String, tool: String) throws(LedgerError) {
+        guard !commit.isEmpty else { return }
+        let now = Self.timestamp()
+        try write("commit import step") { db in
+            for path in commit.released {
+                try db.execute(sql: "DELETE FROM quarantine WHERE batch_id = ? AND path = ?", arguments: [batch, path])
+                try Self.event(db, batch: batch, subject: path, action: "quarantine.release", detail: "file changed; examined again", tool: tool)
+            }
+            for p in commit.pages {
+                try db.execute(sql: """
+                    INSERT INTO page (batch_id, path, size, mtime_ns, sha256, format, width, height, bits, samples,
+                                      color_type, compression, dpi_x, dpi_y, frames, code, page_no, state,
+                                      registered_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [batch, p.path, p.size, p.mtimeNanoseconds, p.sha256, p.format, p.width, p.height,
+                                     p.bitsPerSample, p.samplesPerPixel, p.colorType, p.compression, p.dpiX, p.dpiY,
+                                     p.frames, p.code, p.page, p.state.rawValue, now, now])
+                try db.execute(sql: """
+                    INSERT INTO record (batch_id, code, state, updated_at) VALUES (?, ?, 'waiting', ?)
+                    ON CONFLICT (batch_id, code) DO NOTHING
+                    """, arguments: [batch, p.code, now])
+                try Self.event(db, batch: batch, subject: p.path, action: "page.\(p.state.rawValue)",
+                               detail: "sha256=\(p.sha256) code=\(p.code) page=\(p.page)", tool: tool)
+            }
+            for q in commit.quarantined {
+                try db.execute(sql: """
+                    INSERT INTO quarantine (batch_id, path, size, mtime_ns, sha256, reason, detail, code, page_no, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (batch_id, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
+                        sha256 = excluded.sha256, reason = excluded.reason, detail = excluded.detail,
+                        code = excluded.code, page_no = excluded.page_no, at = excluded.at
+                    """, arguments: [batch, q.path, q.size, q.mtimeNanoseconds, q.sha256, q.reason, q.detail, q.code, q.page, now])
+                if let code = q.code {
+                    try db.execute(sql: """
+                        INSERT INTO record (batch_id, code, state, updated_at) VALUES (?, ?, 'waiting', ?)
+                        ON CONFLICT (batch_id, code) DO NOTHING
+                        """, arguments: [batch, code, now])
+                }
+                try Self.event(db, batch: batch, subject: q.path, action: "file.quarantined", detail: "\(q.reason): \(q.detail)", tool: tool)
+            }
+            for c in commit.changed {
+                try db.execute(sql: """
+                    INSERT INTO changed_file (batch_id, path, registered_sha256, found_sha256, found_size, detected_at)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """, arguments: [batch, c.path, c.registeredSHA256, c.foundSHA256, c.foundSize, now])
+                try Self.event(db, batch: batch, subject: c.path, action: "file.changed",
+                               detail: "registered sha256=\(c.registeredSHA256) found sha256=\(c.foundSHA256)", tool: tool)
+            }
+            for t in commit.touched {
+                try db.execute(sql: "UPDATE page SET mtime_ns = ?, updated_at = ? WHERE batch_id = ? AND path = ?",
+                               arguments: [t.mtimeNanoseconds, now, batch, t.path])
+            }
+        }
+    }
+
+    public func replaceFlags(_ flags: [RecordFlag], rules: Set<String>, batch: String) throws(LedgerError) {
+        let now = Self.timestamp()
+        try write("replace record flags") { db in
+            for rule in rules {
+                try db.execute(sql: "DELETE FROM record_flag WHERE batch_id = ? AND rule = ?", arguments: [batch, rule])
+            }
+            for f in flags {
+                try db.execute(sql: """
+                    INSERT INTO record_flag (batch_id, code, rule, detail, at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (batch_id, code, rule) DO UPDATE SET detail = excluded.detail, at = excluded.at
+                    """, arguments: [batch, f.code, f.rule, f.detail, now])
+            }
+        }
+    }
+
+    public func pageNumbers(batch: String) throws(LedgerError) -> [String: [Int]] {
+        try read("read page numbers") { db in
+            var numbers: [String: [Int]] = [:]
+            let sql = """
+                SELECT code, page_no FROM page WHERE batch_id = ?1
+                UNION ALL
+                SELECT code, page_no FROM quarantine WHERE batch_id = ?1 AND code IS NOT NULL AND page_no IS NOT NULL
+                """
+            for row in try Row.fetchAll(db, sql: sql, arguments: [batch]) {
+                numbers[row["code"], default: []].append(row["page_no"])
+            }
+            return numbers
+        }
+    }
+
+    public func quarantined(batch: String) throws(LedgerError) -> [QuarantineRecord] {
+        try read("read quarantine") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE batch_id = ? ORDER BY path", arguments: [batch]).map { row in
+                QuarantineRecord(path: row["path"], size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"],
+                                 reason: row["reason"], detail: row["detail"], code: row["code"], page: row["page_no"])
+            }
+        }
+    }
+
+    public func flags(batch: String) throws(LedgerError) -> [RecordFlag] {
+        try read("read record flags") { db in
+            try Row.fetchAll(db, sql: "SELECT code, rule, detail FROM record_flag WHERE batch_id = ? ORDER BY code, rule", arguments: [batch]).map {
+                RecordFlag(code: $0["code"], rule: $0["rule"], detail: $0["detail"])
+            }
+        }
+    }
+
+    public func changedFiles(batch: String) throws(LedgerError) -> [ChangedFile] {
+        try read("read changed files") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM changed_file WHERE batch_id = ? ORDER BY path, detected_at", arguments: [batch]).map {
+                ChangedFile(path: $0["path"], registeredSHA256: $0["registered_sha256"], foundSHA256: $0["found_sha256"], foundSize: $0["found_size"])
+            }
+        }
+    }
+
+    public func pages(batch: String) throws(LedgerError) -> [PageRecord] {
+        try read("read pages") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM page WHERE batch_id = ? ORDER BY code, page_no, path", arguments: [batch]).map { row in
+                PageRecord(path: row["path"], size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"],
+                           format: row["format"], width: row["width"], height: row["height"], bitsPerSample: row["bits"],
+                           samplesPerPixel: row["samples"], colorType: row["color_type"], compression: row["compression"],
+                           dpiX: row["dpi_x"], dpiY: row["dpi_y"], frames: row["frames"], code: row["code"], page: row["page_no"],
+                           state: PageState(rawValue: row["state"]) ?? .registered)
+            }
+        }
+    }
+
+    public func counts(batch: String) throws(LedgerError) -> BatchCounts {
+        try read("count batch") { db in
+            var byState: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM page WHERE batch_id = ? GROUP BY state", arguments: [batch]) {
+                byState[row["state"]] = row["n"]
+            }
+            let count = { (sql: String) throws -> Int in try Int.fetchOne(db, sql: sql, arguments: [batch]) ?? 0 }
+            return BatchCounts(
+                pages: byState.values.reduce(0, +),
+                quarantined: try count("SELECT COUNT(*) FROM quarantine WHERE batch_id = ?"),
+                records: try count("SELECT COUNT(*) FROM record WHERE batch_id = ?"),
+                flaggedRecords: try count("SELECT COUNT(DISTINCT code) FROM record_flag WHERE batch_id = ?"),
+                changed: try count("SELECT COUNT(DISTINCT path) FROM changed_file WHERE batch_id = ?"),
+                pagesByState: byState)
+        }
+    }
+
+    /// Number of events logged for the batch (the append-only history).
+    public func eventCount(batch: String) throws(LedgerError) -> Int {
+        try read("count events") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event WHERE batch_id = ?", arguments: [batch]) ?? 0 }
+    }
+
+    // MARK: - Plumbing
+
+    private static func event(_ db: Database, batch: String?, subject: String, action: String, detail: String?, tool: String) throws {
+        try db.execute(sql: "INSERT INTO event (at, batch_id, subject, action, detail, tool) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [timestamp(), batch, subject, action, detail, tool])
+    }
+
+    /// Current time as ISO 8601 UTC with milliseconds.
+    static func timestamp() -> String {
+        Date().formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+
+    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw LedgerError(path: path, operation: operation, message: "\(error)")
+        }
+    }
+
+    private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw LedgerError(path: path, operation: operation, message: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// `quire status`: every batch's state, from the ledger.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show every batch in the workspace: pages by state, quarantined files, flagged records.",
+        discussion: """
+            Reads the ledger only, so it also works while a run is going.
+
+            Examples:
+              quire status
+              quire status --workspace /data/quire --json
+            """
+    )
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+
+    @Flag(name: .long, help: "Print JSON on standard output.")
+    var json = false
+
+    struct BatchStatus: Encodable {
+        var batch: String
+        var delivery: String
+        var archive: String?
+        var pipeline: String
+        var createdAt: String
+        var counts: BatchCounts
+
+        enum CodingKeys: String, CodingKey {
+            case batch, delivery, archive, pipeline, counts
+            case createdAt = "created_at"
+        }
+    }
+
+    func run() throws {
+        let ledger = try workspaceOptions.openLedger(create: false)
+        var statuses: [BatchStatus] = []
+        do {
+            for b in try ledger.batches() {
+                statuses.append(BatchStatus(batch: b.id, delivery: b.delivery, archive: b.archive, pipeline: b.pipeline,
+                                            createdAt: b.createdAt, counts: try ledger.counts(batch: b.id)))
+            }
+        } catch { throw CommandFailure.couldNotRun(error.description) }
+        if json {
+            try printJSON(["workspace": AnyEncodable(workspaceOptions.path), "batches": AnyEncodable(statuses)])
+            return
+        }
+        if statuses.isEmpty {
+            print("No batches in \(workspaceOptions.path).")
+            return
+        }
+        var table = TextTable(["BATCH", "RECORDS", "PAGES", "STATES", "QUARANTINED", "FLAGGED", "CHANGED"])
+        for s in statuses {
+            let states = s.counts.pagesByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            table.add([s.batch, "\(s.counts.records)", "\(s.counts.pages)", states.isEmpty ? "-" : states,
+                       "\(s.counts.quarantined)", "\(s.counts.flaggedRecords)", "\(s.counts.changed)"])
+        }
+        print("Workspace \(workspaceOptions.path)\n")
+        print(table.render())
+    }
+}
+
+/// Type-erased `Encodable`, for ad-hoc JSON objects.
+struct AnyEncodable: Encodable {
+    private let encodeValue: (any Encoder) throws -> Void
+    init(_ value: some Encodable) { encodeValue = value.encode(to:) }
+    func encode(to encoder: any Encoder) throws { try encodeValue(encoder) }
+}

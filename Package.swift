@@ -46,7 +46,6 @@ let package = Package(
         .testTarget(name: "ArchivalCodeTests", dependencies: ["ArchivalCode"]),
         .testTarget(name: "FixityTests", dependencies: ["Fixity"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "ImporterTests", dependencies: ["Importer", "ImageCodecs", "Raster", "Ledger", "Policy", "SyntheticPages"]),
         .testTarget(name: "QuireCLITests", dependencies: []),
     ],

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of the built `quire` binary.
+@Suite struct QuireCLITests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var binary: String {
+        // The test bundle sits beside the executable in .build/<config>/.
+        let candidates = [Bundle.main.bundleURL.appendingPathComponent("quire").path,
+                          repo.appendingPathComponent(".build/debug/quire").path]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func quire(_ arguments: [String], cwd: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryFolder() throws -> String {
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("quire-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func importOfTheSamplesPrintsTheSummaryAndExitsOne() throws {
+        let ws = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: ws) }
+        let r = try Self.quire(["import", "samples/delivery", "--workspace", ws, "--quiet"], cwd: Self.repo.path)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.contains("11 accepted"))
+        #expect(r.stdout.contains("0026-003-0046/0003.tif"))
+        #expect(r.stdout.contains("corrupt"))
+        #expect(r.stdout.contains("Pipeline   dat31 (pipelines/dat31.yaml)"))
+    }
+
+    @Test func importJSONFollowsTheContract() throws {
+        let ws = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: ws) }
+        let r = try Self.quire(["import", "samples/delivery", "--workspace", ws, "--json", "--quiet"], cwd: Self.repo.path)
+        #expect(r.status == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(object?["batch"] as? String == "delivery")
+        #expect(object?["accepted"] as? Int == 11)
+        let quarantined = object?["quarantined"] as? [[String: String]]
+        #expect(quarantined?.count == 1)
+        #expect(quarantined?.first?["path"] == "0026-003-0046/0003.tif")
+        #expect(quarantined?.first?["reason"] == "corrupt")
+        #expect(quarantined?.first?["detail"]?.isEmpty == false)
+
+        // Re-running reports the same findings and registers nothing new.
+        let again = try Self.quire(["import", "samples/delivery", "--workspace", ws, "--json", "--quiet"], cwd: Self.repo.path)
+        let second = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
+        #expect(second?["accepted"] as? Int == 11)
+        #expect(second?["registered_this_run"] as? Int == 0)
+
+        let status = try Self.quire(["status", "--workspace", ws, "--json"])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("\"pages\" : 11"))
+    }
+
+    @Test func aCleanDeliveryExitsZero() throws {
+        let dir = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let delivery = dir + "/d/0026-003-0045"
+        try FileManager.default.createDirectory(atPath: delivery, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: delivery + "/0001.tif")
+        let r = try Self.quire(["import", dir + "/d", "--workspace", dir + "/ws", "--quiet"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("all 1 pages accepted"))
+    }
+
+    @Test func usageAndConfigurationErrorsExitTwo() throws {
+        let dir = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let missingArgument = try Self.quire(["import"])
+        #expect(missingArgument.status == 2)
+        let badPipeline = dir + "/bad.yaml"
+        try "master:\n  compression:\n    gray: jpeg2000\n".write(toFile: badPipeline, atomically: true, encoding: .utf8)
+        let r = try Self.quire(["import", Self.repo.path + "/samples/delivery", "--pipeline", badPipeline, "--workspace", dir + "/ws"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("bad.yaml:3:"))
+        #expect(r.stderr.contains("master.compression.gray"))
+    }
+
+    @Test func aMissingDeliveryCannotRunAndExitsThree() throws {
+        let dir = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try Self.quire(["import", dir + "/no-such-folder", "--workspace", dir + "/ws"])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("no-such-folder"))
+    }
+
+    @Test func digestMatchesCoreutils() throws {
+        let file = Self.repo.path + "/samples/delivery/0026-003-0045/0001.tif"
+        for (algorithm, tool) in [("sha256", "sha256sum"), ("md5", "md5sum"), ("sha512", "sha512sum")] {
+            let ours = try Self.quire(["digest", "--algorithm", algorithm, file])
+            let theirs = Process()
+            theirs.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
+            theirs.arguments = [file]
+            let pipe = Pipe()
+            theirs.standardOutput = pipe
+            try theirs.run()
+            let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            theirs.waitUntilExit()
+            #expect(ours.status == 0)
+            #expect(ours.stdout == expected, "\(algorithm)")
+        }
+    }
+}

@@ -22,6 +22,9 @@ public enum JPEGEncoder {
         guard bitmap.layout == .gray8 || bitmap.layout == .rgb8 else {
             throw EncodeError(path: path, message: "JPEG takes gray8 or rgb8 pixels, not \(bitmap.layout.rawValue)")
         }
+        guard bitmap.width > 0, bitmap.height > 0, bitmap.width <= 65_500, bitmap.height <= 65_500 else {
+            throw EncodeError(path: path, message: "JPEG takes 1 to 65,500 pixels a side, not \(bitmap.width)×\(bitmap.height)")
+        }
         var settings = qs_jpeg_write_options()
         settings.width = UInt32(bitmap.width)
         settings.height = UInt32(bitmap.height)

@@ -38,6 +38,7 @@ enum PNGDecoder {
         let stride = bitmap.bytesPerRow
         let status = bitmap.bytes.withUnsafeMutableBufferPointer { qs_png_read(reader, $0.baseAddress, stride, &error, error.count) }
         if status != 0 { throw .corrupt(message(from: error)) }
+        bitmap.zeroRowPadding() // a 1-bit row's unused last bits are whatever the file's filter left
 
         let colorType: ColorType
         let samples: Int

@@ -4,10 +4,11 @@ import Raster
 
 /// libtiff decoding from memory, with a per-file error handler and exact strip/tile reads.
 ///
-/// Layouts with an exact in-memory form (bilevel, 8/16-bit gray and RGB with or without alpha, 8-bit CMYK,
-/// contiguous planes, unsigned integers) are read strip by strip or tile by tile, so every sample is exact.
-/// Everything else libtiff can read (palette, YCbCr, LogLuv, float, separate planes, 2/4-bit gray) goes
-/// through libtiff's RGBA reader and is marked `converted`.
+/// Layouts with an exact in-memory form (bilevel, 8/16-bit gray and RGB, with or without unassociated
+/// alpha, 8-bit CMYK, contiguous planes, unsigned integers) are read strip by strip or tile by tile, so every
+/// sample is exact. Everything else libtiff's RGBA reader takes (palette, YCbCr, old and new JPEG, LogLuv,
+/// separate planes, 2/4-bit gray, associated alpha) goes through that reader and is marked `converted`.
+/// Floating-point samples are refused as unsupported: they hold measurements, not a scan's tones.
 enum TIFFDecoder {
     /// Largest single allocation libtiff may make for one strip or tile.
     static let maxSingleAllocation: UInt64 = 1 << 30
@@ -20,6 +21,9 @@ enum TIFFDecoder {
         }
         defer { _ = qs_tiff_close(file) }
         let tif = qs_tiff_handle(file)!
+        // libtiff reports some directory problems it recovers from as errors (a custom tag of undefined
+        // type, say) and opens the file anyway; the strip and tile reads below stay the integrity check.
+        qs_tiff_clear_messages(file)
 
         let frames = Int(TIFFNumberOfDirectories(tif))
         if let problem = qs_tiff_error(file) { throw .corrupt(String(cString: problem)) }
@@ -31,6 +35,10 @@ enum TIFFDecoder {
                 guard TIFFSetDirectory(tif, tdir_t(index)) != 0 else {
                     throw .corrupt(qs_tiff_error(file).map { String(cString: $0) } ?? "cannot read image \(index + 1)")
                 }
+                qs_tiff_clear_messages(file) // as after opening: the directory was read
+            }
+            if let problem = TIFFDirectoryCheck.problem(in: bytes, directoryOffset: TIFFCurrentDirOffset(tif)) {
+                throw .corrupt(problem)
             }
             var image = try decodeDirectory(tif, file: file, options: options)
             if index == 0 {
@@ -46,6 +54,8 @@ enum TIFFDecoder {
         var bitsPerSample = 1, samplesPerPixel = 1
         var photometric: Int = -1
         var compression = 1, planar = 1, sampleFormat = 1, extraSamples = 0
+        /// The first ExtraSamples type (EXTRASAMPLE_*), or -1 when there is none.
+        var alphaType = -1
     }
 
     private static func decodeDirectory(_ tif: OpaquePointer, file: OpaquePointer,
@@ -66,7 +76,10 @@ enum TIFFDecoder {
         if qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_SAMPLEFORMAT), &u16) != 0 { f.sampleFormat = Int(u16) }
         var extraCount: UInt16 = 0
         var extraTypes: UnsafePointer<UInt16>?
-        if qs_tiff_get_extrasamples(tif, &extraCount, &extraTypes) != 0 { f.extraSamples = Int(extraCount) }
+        if qs_tiff_get_extrasamples(tif, &extraCount, &extraTypes) != 0 {
+            f.extraSamples = Int(extraCount)
+            if extraCount > 0, let extraTypes { f.alphaType = Int(extraTypes[0]) }
+        }
         if f.photometric < 0 {
             // TIFF 6.0 requires the tag; libtiff and most readers take gray or RGB by sample count.
             f.photometric = f.samplesPerPixel >= 3 ? Int(PHOTOMETRIC_RGB) : Int(PHOTOMETRIC_MINISBLACK)
@@ -87,7 +100,11 @@ enum TIFFDecoder {
             var bitmap = Bitmap(width: f.width, height: f.height, layout: layout, resolution: resolution)
             try readExact(tif, file: file, into: &bitmap)
             if f.photometric == Int(PHOTOMETRIC_MINISWHITE) { invert(&bitmap) }
+            bitmap.zeroRowPadding() // whatever the codec left in a bilevel row's last bits
             return DecodedImage(bitmap: bitmap, info: info, converted: false)
+        }
+        if f.sampleFormat == Int(SAMPLEFORMAT_IEEEFP) {
+            throw .unsupported("\(f.bitsPerSample)-bit floating-point samples (scientific data, not a scanned image)")
         }
         var reason = [CChar](repeating: 0, count: 1024)
         guard qs_tiff_rgba_ok(tif, &reason, reason.count) != 0 else {
@@ -101,24 +118,28 @@ enum TIFFDecoder {
                                       Int32(ORIENTATION_TOPLEFT), 1)
         }
         if ok == 0 || qs_tiff_error(file) != nil {
-            throw .corrupt(qs_tiff_error(file).map { String(cString: $0) } ?? "libtiff could not read the image")
+            throw .corrupt(failureMessage(file, "libtiff could not read the image"))
         }
+        unpremultiply(&bitmap)
         return DecodedImage(bitmap: bitmap, info: info, converted: true)
     }
 
     private static func exactLayout(_ f: Fields) -> PixelLayout? {
         guard f.sampleFormat == Int(SAMPLEFORMAT_UINT), f.planar == Int(PLANARCONFIG_CONTIG),
               f.compression != Int(COMPRESSION_OJPEG) else { return nil }
+        // A Bitmap's alpha is straight (unassociated). Associated (premultiplied) or unspecified extra
+        // samples go through the RGBA reader, whose output is then un-premultiplied.
+        let straightAlpha = f.alphaType == Int(EXTRASAMPLE_UNASSALPHA)
         switch (f.photometric, f.samplesPerPixel, f.bitsPerSample) {
         case (Int(PHOTOMETRIC_MINISBLACK), 1, 1), (Int(PHOTOMETRIC_MINISWHITE), 1, 1): return .bilevel
         case (Int(PHOTOMETRIC_MINISBLACK), 1, 8), (Int(PHOTOMETRIC_MINISWHITE), 1, 8): return .gray8
         case (Int(PHOTOMETRIC_MINISBLACK), 1, 16), (Int(PHOTOMETRIC_MINISWHITE), 1, 16): return .gray16
-        case (Int(PHOTOMETRIC_MINISBLACK), 2, 8) where f.extraSamples == 1: return .grayAlpha8
-        case (Int(PHOTOMETRIC_MINISBLACK), 2, 16) where f.extraSamples == 1: return .grayAlpha16
+        case (Int(PHOTOMETRIC_MINISBLACK), 2, 8) where f.extraSamples == 1 && straightAlpha: return .grayAlpha8
+        case (Int(PHOTOMETRIC_MINISBLACK), 2, 16) where f.extraSamples == 1 && straightAlpha: return .grayAlpha16
         case (Int(PHOTOMETRIC_RGB), 3, 8): return .rgb8
         case (Int(PHOTOMETRIC_RGB), 3, 16): return .rgb16
-        case (Int(PHOTOMETRIC_RGB), 4, 8) where f.extraSamples == 1: return .rgba8
-        case (Int(PHOTOMETRIC_RGB), 4, 16) where f.extraSamples == 1: return .rgba16
+        case (Int(PHOTOMETRIC_RGB), 4, 8) where f.extraSamples == 1 && straightAlpha: return .rgba8
+        case (Int(PHOTOMETRIC_RGB), 4, 16) where f.extraSamples == 1 && straightAlpha: return .rgba16
         case (Int(PHOTOMETRIC_SEPARATED), 4, 8) where f.extraSamples == 0: return .cmyk8
         default: return nil
         }
@@ -147,7 +168,7 @@ enum TIFFDecoder {
                     for tx in stride(from: 0, to: width, by: Int(tileWidth)) {
                         let index = TIFFComputeTile(tif, UInt32(tx), UInt32(ty), 0, 0)
                         if TIFFReadEncodedTile(tif, index, tile, tmsize_t(tileSize)) < 0 {
-                            return qs_tiff_error(file).map { String(cString: $0) } ?? "cannot read tile \(index)"
+                            return failureMessage(file, "cannot read tile \(index)")
                         }
                         let xOffset = tx * bitsPerPixel / 8
                         let count = min(tileRow, rowBytes - xOffset)
@@ -166,7 +187,7 @@ enum TIFFDecoder {
                     if row >= height { break }
                     let rows = min(rps, height - row)
                     if TIFFReadEncodedStrip(tif, UInt32(strip), base + row * rowBytes, tmsize_t(rows * rowBytes)) < 0 {
-                        return qs_tiff_error(file).map { String(cString: $0) } ?? "cannot read strip \(strip)"
+                        return failureMessage(file, "cannot read strip \(strip)")
                     }
                 }
                 if strips * rps < height { return "image has \(height) rows but its strips hold \(strips * rps)" }
@@ -174,6 +195,30 @@ enum TIFFDecoder {
             return qs_tiff_error(file).map { String(cString: $0) }
         }
         if let failure { throw .corrupt(failure) }
+    }
+
+    /// libtiff's error for a failed read or, when it reported none (a codec that only warned before giving up,
+    /// such as Fax3Decode1D's "Premature EOL"), the fallback with the first warning as the reason.
+    private static func failureMessage(_ file: OpaquePointer, _ fallback: String) -> String {
+        if let error = qs_tiff_error(file) { return String(cString: error) }
+        if let warning = qs_tiff_warning(file) { return "\(fallback): \(String(cString: warning))" }
+        return fallback
+    }
+
+    /// libtiff's RGBA reader yields associated alpha (it premultiplies unassociated RGB, and passes associated
+    /// samples through); a Bitmap holds straight alpha. Opaque and fully transparent pixels keep
+    /// their samples as read.
+    private static func unpremultiply(_ bitmap: inout Bitmap) {
+        bitmap.bytes.withUnsafeMutableBufferPointer { p in
+            var i = 0
+            while i + 3 < p.count {
+                let a = Int(p[i + 3])
+                if a != 255 && a != 0 {
+                    for c in i..<(i + 3) { p[c] = UInt8(min(255, (Int(p[c]) * 255 + a / 2) / a)) }
+                }
+                i += 4
+            }
+        }
     }
 
     private static func invert(_ bitmap: inout Bitmap) {

@@ -59,6 +59,10 @@ public enum TIFFEncoder {
 
     /// Writes `bitmap` to `path`, replacing any file there.
     public static func write(_ bitmap: Bitmap, to path: String, options: Options) throws(EncodeError) {
+        // libtiff would write a 0×0 directory without complaint, which no reader opens.
+        guard bitmap.width > 0, bitmap.height > 0 else {
+            throw EncodeError(path: path, message: "cannot write an empty \(bitmap.width)×\(bitmap.height) image")
+        }
         var error = [CChar](repeating: 0, count: 512)
         let big = bitmap.bytes.count > 3_900_000_000
         guard let file = qs_tiff_open_write(path, big ? "w8" : "w", &error, error.count) else {

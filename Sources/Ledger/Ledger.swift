@@ -32,6 +32,12 @@ public protocol Ledger: Sendable {
     func pages(batch: String) throws(LedgerError) -> [PageRecord]
     /// Counts for the batch.
     func counts(batch: String) throws(LedgerError) -> BatchCounts
+    /// Records (or replaces) the digests of files; source-file records move their pages to `digested`.
+    func recordFixity(_ records: [FixityRecord], batch: String, tool: String) throws(LedgerError)
+    /// Fixity records of one batch, or of every batch.
+    func fixityRecords(batch: String?) throws(LedgerError) -> [FixityRecord]
+    /// Stores the outcome of a fixity check (`ok`, `drift`, `missing`).
+    func markFixityChecked(_ results: [(record: FixityRecord, status: String)], tool: String) throws(LedgerError)
 }
 
 /// A ledger operation that failed.

@@ -183,3 +183,42 @@ public struct ImportCommit: Sendable {
         pages.isEmpty && quarantined.isEmpty && released.isEmpty && changed.isEmpty && touched.isEmpty
     }
 }
+
+/// The recorded digests of one file, for the periodic fixity audit.
+public struct FixityRecord: Sendable, Equatable, Codable {
+    /// Which folder `path` is relative to.
+    public enum Root: String, Sendable, Codable {
+        /// The batch's delivery folder (the vendor's files).
+        case delivery
+        /// The workspace (Quire's outputs).
+        case workspace
+    }
+
+    public var batch: String
+    public var root: Root
+    /// Path relative to the root.
+    public var path: String
+    /// `source`, `master`, `access`, `thumbnail`, `metadata`.
+    public var role: String
+    public var size: Int64
+    /// Lowercase hex by algorithm name (`sha256`, `sha512`, `md5`, `sm3`).
+    public var digests: [String: String]
+    public var recordedAt: String?
+    public var checkedAt: String?
+    /// `recorded`, `ok`, `drift` or `missing`.
+    public var status: String
+
+    /// Makes a record.
+    public init(batch: String, root: Root, path: String, role: String, size: Int64, digests: [String: String],
+                recordedAt: String? = nil, checkedAt: String? = nil, status: String = "recorded") {
+        self.batch = batch
+        self.root = root
+        self.path = path
+        self.role = role
+        self.size = size
+        self.digests = digests
+        self.recordedAt = recordedAt
+        self.checkedAt = checkedAt
+        self.status = status
+    }
+}

@@ -119,6 +119,25 @@ public final class SQLiteLedger: Ledger {
                 );
                 """)
         }
+        migrator.registerMigration("v2: fixity of every file") { db in
+            try db.execute(sql: """
+                CREATE TABLE fixity (
+                    batch_id TEXT NOT NULL REFERENCES batch(id),
+                    root TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    sha256 TEXT,
+                    sha512 TEXT,
+                    md5 TEXT,
+                    sm3 TEXT,
+                    recorded_at TEXT NOT NULL,
+                    checked_at TEXT,
+                    status TEXT NOT NULL DEFAULT 'recorded',
+                    PRIMARY KEY (batch_id, root, path)
+                );
+                """)
+        }
         return migrator
     }
 
@@ -341,6 +360,64 @@ public final class SQLiteLedger: Ledger {
     /// Number of events logged for the batch (the append-only history).
     public func eventCount(batch: String) throws(LedgerError) -> Int {
         try read("count events") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event WHERE batch_id = ?", arguments: [batch]) ?? 0 }
+    }
+
+    // MARK: - Fixity
+
+    public func recordFixity(_ records: [FixityRecord], batch: String, tool: String) throws(LedgerError) {
+        guard !records.isEmpty else { return }
+        let now = Self.timestamp()
+        try write("record fixity") { db in
+            for r in records {
+                try db.execute(sql: """
+                    INSERT INTO fixity (batch_id, root, path, role, size, sha256, sha512, md5, sm3, recorded_at, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recorded')
+                    ON CONFLICT (batch_id, root, path) DO UPDATE SET role = excluded.role, size = excluded.size,
+                        sha256 = excluded.sha256, sha512 = excluded.sha512, md5 = excluded.md5, sm3 = excluded.sm3,
+                        recorded_at = excluded.recorded_at, status = 'recorded', checked_at = NULL
+                    """, arguments: [batch, r.root.rawValue, r.path, r.role, r.size, r.digests["sha256"], r.digests["sha512"],
+                                     r.digests["md5"], r.digests["sm3"], now])
+                try Self.event(db, batch: batch, subject: r.path, action: "fixity.recorded",
+                               detail: r.digests.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "), tool: tool)
+            }
+            if Set(records.map(\.role)) == ["source"] {
+                for r in records {
+                    try db.execute(sql: "UPDATE page SET state = 'digested', updated_at = ? WHERE batch_id = ? AND path = ? AND state IN ('decoded', 'normalized')",
+                                   arguments: [now, batch, r.path])
+                }
+            }
+        }
+    }
+
+    public func fixityRecords(batch: String?) throws(LedgerError) -> [FixityRecord] {
+        try read("read fixity") { db in
+            let rows = if let batch {
+                try Row.fetchAll(db, sql: "SELECT * FROM fixity WHERE batch_id = ? ORDER BY root, path", arguments: [batch])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT * FROM fixity ORDER BY batch_id, root, path")
+            }
+            return rows.map { row in
+                var digests: [String: String] = [:]
+                for name in ["sha256", "sha512", "md5", "sm3"] {
+                    if let value: String = row[name] { digests[name] = value }
+                }
+                return FixityRecord(batch: row["batch_id"], root: FixityRecord.Root(rawValue: row["root"]) ?? .delivery,
+                                    path: row["path"], role: row["role"], size: row["size"], digests: digests,
+                                    recordedAt: row["recorded_at"], checkedAt: row["checked_at"], status: row["status"])
+            }
+        }
+    }
+
+    public func markFixityChecked(_ results: [(record: FixityRecord, status: String)], tool: String) throws(LedgerError) {
+        guard !results.isEmpty else { return }
+        let now = Self.timestamp()
+        try write("record fixity check") { db in
+            for (r, status) in results {
+                try db.execute(sql: "UPDATE fixity SET checked_at = ?, status = ? WHERE batch_id = ? AND root = ? AND path = ?",
+                               arguments: [now, status, r.batch, r.root.rawValue, r.path])
+                try Self.event(db, batch: r.batch, subject: r.path, action: "fixity.\(status)", detail: nil, tool: tool)
+            }
+        }
     }
 
     // MARK: - Plumbing

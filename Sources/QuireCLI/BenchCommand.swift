@@ -9,12 +9,12 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Quire against reference tools on generated pages, in the same run.",
-        subcommands: [ImportBench.self]
+        subcommands: [ImportBench.self, DigestBench.self]
     )
 }
 
 /// `quire bench import`: pages decoded per second on 300 dpi A4 gray TIFFs.
-struct ImportBench: ParsableCommand {
+struct ImportBench: ParsableCommand, BenchSupport {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import (signature, SHA-256, full decode, ledger) of generated A4 gray TIFFs, against libtiff's tiffinfo -D and Pillow.",
@@ -71,7 +71,7 @@ struct ImportBench: ParsableCommand {
         try files.joined(separator: "\n").appending("\n").write(toFile: listFile, atomically: true, encoding: .utf8)
 
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var results: [(String, Measurement?)] = []
+        var results: [(String, ChildRun?)] = []
         let quire = try best(of: repeats) {
             let workspace = (base as NSString).appendingPathComponent("ws-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(atPath: workspace) }
@@ -110,48 +110,5 @@ struct ImportBench: ParsableCommand {
         }
         print(table.render(indent: ""))
         if quire?.status != 0 && quire?.status != 1 { throw CommandFailure.couldNotRun("quire import failed in the benchmark") }
-    }
-
-    struct Measurement {
-        var seconds: Double
-        var peakRSS: Int // KiB, of the child
-        var status: Int32
-    }
-
-    private func best(of runs: Int, _ body: () throws -> Measurement) throws -> Measurement? {
-        var best: Measurement?
-        for _ in 0..<runs {
-            let m = try body()
-            if best == nil || m.seconds < best!.seconds { best = m }
-        }
-        return best
-    }
-
-    /// Runs a child, timing it and reading its peak RSS from wait4.
-    private func measure(_ executable: String, _ arguments: [String]) throws -> Measurement {
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        let start = Date()
-        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard rc == 0 else { throw CommandFailure.couldNotRun("cannot start \(executable): \(String(cString: strerror(rc)))") }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let seconds = Date().timeIntervalSince(start)
-        let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return Measurement(seconds: seconds, peakRSS: usage.ru_maxrss, status: exitCode)
-    }
-
-    private func which(_ tool: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let path = "\(dir)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
     }
 }

@@ -14,25 +14,34 @@ struct DigestCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .shortAndLong, help: "sha256 (default), sha512, md5 or sm3.")
-    var algorithm: String = "sha256"
+    @Option(name: .shortAndLong, help: "sha256 (default), sha512, md5 or sm3; repeat it (or give a comma list) for several digests in one read, printed in the tagged form 'SHA256 (file) = hex'.")
+    var algorithm: [String] = ["sha256"]
+
+    var algorithms: [DigestAlgorithm] {
+        algorithm.flatMap { $0.split(separator: ",") }.compactMap { DigestAlgorithm(rawValue: String($0)) }
+    }
 
     @Argument(help: ArgumentHelp("Files to digest.", valueName: "file"))
     var files: [String]
 
     func validate() throws {
-        guard DigestAlgorithm(rawValue: algorithm) != nil else {
-            throw ValidationError("unknown algorithm '\(algorithm)'; use sha256, sha512, md5 or sm3")
+        for name in algorithm.flatMap({ $0.split(separator: ",") }) where DigestAlgorithm(rawValue: String(name)) == nil {
+            throw ValidationError("unknown algorithm '\(name)'; use sha256, sha512, md5 or sm3")
         }
         guard !files.isEmpty else { throw ValidationError("name at least one file") }
     }
 
     func run() throws {
-        let algorithm = DigestAlgorithm(rawValue: algorithm)!
+        let algorithms = self.algorithms
         var failed = false
         for file in files {
             do {
-                let hex = try FileDigester.digest(path: file, algorithms: [algorithm])[algorithm]!
+                let digests = try FileDigester.digest(path: file, algorithms: algorithms)
+                if algorithms.count > 1 {
+                    for a in algorithms { print("\(a.rawValue.uppercased()) (\(file)) = \(digests[a]!)") }
+                    continue
+                }
+                let hex = digests[algorithms[0]]!
                 // sha256sum escapes names with a backslash or newline and prefixes the line with '\'.
                 if file.contains("\\") || file.contains("\n") {
                     let escaped = file.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")

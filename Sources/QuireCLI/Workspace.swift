@@ -12,6 +12,11 @@ struct WorkspaceOptions: ParsableArguments {
         workspace ?? ProcessInfo.processInfo.environment["QUIRE_WORKSPACE"] ?? "quire-workspace"
     }
 
+    /// The workspace as an absolute path.
+    var absolutePath: String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
     /// Creates the folder if needed and opens the ledger.
     func openLedger(create: Bool) throws -> SQLiteLedger {
         let fm = FileManager.default

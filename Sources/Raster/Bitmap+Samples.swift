@@ -20,23 +20,25 @@ extension Bitmap {
         let maxValue = layout.bitsPerSample == 16 ? 65535 : 255
         var out = [Int]()
         out.reserveCapacity(pixelCount * 4)
+        // Appends sample by sample: an array literal per pixel allocated once per pixel, which made a
+        // page-sized bitmap take seconds in debug builds.
         for y in 0..<height {
             for x in 0..<width {
                 switch layout {
                 case .bilevel:
                     let v = sample(x: x, y: y, channel: 0) == 1 ? 255 : 0
-                    out += [v, v, v, 255]
+                    out.append(v); out.append(v); out.append(v); out.append(255)
                 case .gray8, .gray16:
                     let v = sample(x: x, y: y, channel: 0)
-                    out += [v, v, v, maxValue]
+                    out.append(v); out.append(v); out.append(v); out.append(maxValue)
                 case .grayAlpha8, .grayAlpha16:
                     let v = sample(x: x, y: y, channel: 0)
-                    out += [v, v, v, sample(x: x, y: y, channel: 1)]
+                    out.append(v); out.append(v); out.append(v); out.append(sample(x: x, y: y, channel: 1))
                 case .rgb8, .rgb16:
-                    out += [sample(x: x, y: y, channel: 0), sample(x: x, y: y, channel: 1),
-                            sample(x: x, y: y, channel: 2), maxValue]
+                    for c in 0..<3 { out.append(sample(x: x, y: y, channel: c)) }
+                    out.append(maxValue)
                 case .rgba8, .rgba16:
-                    out += (0..<4).map { sample(x: x, y: y, channel: $0) }
+                    for c in 0..<4 { out.append(sample(x: x, y: y, channel: c)) }
                 case .cmyk8:
                     return nil
                 }

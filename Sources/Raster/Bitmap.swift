@@ -2,7 +2,9 @@
 ///
 /// Every decoder yields a `Bitmap` and every encoder takes one, so image operations never depend on the
 /// file format a page arrived in. Samples are stored in host byte order; bilevel images are packed eight
-/// pixels to a byte, most significant bit first, with 0 meaning black and 1 white.
+/// pixels to a byte, most significant bit first, with 0 meaning black and 1 white. The unused bits that pad
+/// a bilevel row to a whole byte are 0 in every bitmap a decoder returns (see `zeroRowPadding()`), so two
+/// bitmaps with the same pixels compare equal.
 ///
 /// ```swift
 /// var page = Bitmap(width: 2480, height: 3508, layout: .gray8)
@@ -47,6 +49,17 @@ public struct Bitmap: Sendable, Equatable {
 
     /// Number of pixels.
     public var pixelCount: Int { width * height }
+
+    /// Sets the bits that pad each bilevel row to a whole byte to 0; other layouts have no padding.
+    public mutating func zeroRowPadding() {
+        let used = width % 8
+        guard layout == .bilevel, used != 0, height > 0 else { return }
+        let mask = UInt8(truncatingIfNeeded: 0xFF << (8 - used))
+        let stride = bytesPerRow
+        bytes.withUnsafeMutableBufferPointer { p in
+            for y in 0..<height { p[y * stride + stride - 1] &= mask }
+        }
+    }
 
     /// The bytes of one row.
     public subscript(row y: Int) -> ArraySlice<UInt8> {

@@ -1,0 +1,11 @@
+extension String {
+    /// The string without leading and trailing white space (Unicode white space, so U+3000 too) and
+    /// without a stray byte-order mark.
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self).unicodeScalars
+        func isSpace(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace || s == "\u{FEFF}" }
+        while let first = scalars.first, isSpace(first) { scalars.removeFirst() }
+        while let last = scalars.last, isSpace(last) { scalars.removeLast() }
+        return String(scalars)
+    }
+}

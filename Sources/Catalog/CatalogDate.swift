@@ -80,6 +80,9 @@ public struct CatalogDate: Sendable, Hashable, Comparable, Codable, CustomString
         }
         // The parts are ASCII digits of bounded length, so Int() succeeds.
         let year = Int(parts[0]) ?? 0, month = Int(parts[1]) ?? 0, day = Int(parts[2]) ?? 0
+        guard year >= 1 else {
+            return .failure(Problem(reason: "'\(raw)' is not a date: year 0000 is out of range"))
+        }
         guard (1...12).contains(month) else {
             return .failure(Problem(reason: "'\(raw)' is not a date: month \(month) is out of range"))
         }

@@ -31,6 +31,10 @@ enum CatalogTextDecoder {
             }
             return Decoded(text: text, encoding: .utf8, hadByteOrderMark: hasBOM)
         case .gb18030?:
+            if bytes.starts(with: utf8BOM) {
+                throw CatalogFileError(file: file, line: 1,
+                                       reason: "GB18030 was stated but the file starts with a UTF-8 byte-order mark")
+            }
             let hasBOM = bytes.starts(with: gbBOM)
             let body = hasBOM ? Array(bytes.dropFirst(4)) : bytes
             guard let text = gb18030String(body) else {

@@ -1,0 +1,122 @@
+public import Raster
+
+/// Area-average resizing: each output pixel is the mean of the source area it covers, with source pixels
+/// that straddle the footprint's edge weighted by the fraction inside it. Never nearest neighbour.
+///
+/// Works on `.gray8` and `.rgb8`; other layouts are converted first (bilevel, gray16 and gray+alpha to
+/// `.gray8`; RGB16, RGBA and CMYK to `.rgb8`, see `ColorConversion`), so the result is always one of the
+/// two. The filter is separable and exact in integers: vertical sums per output row, then horizontal sums,
+/// divided once and rounded to nearest. A 2× reduction therefore yields exactly the rounded 2×2 block
+/// means. Upscaling is allowed by `resize(_:width:height:)` but gives blocky results (each output pixel
+/// takes the source pixel it falls in, blended at pixel boundaries); it is meant for reduction.
+/// Resolution metadata is scaled by the same factor on each axis.
+///
+/// ```swift
+/// let access = Resampler.resize(master, longestSide: 1600)
+/// let thumb = Resampler.resize(access, longestSide: 200)
+/// ```
+public enum Resampler {
+    /// Resizes so that the longer side is `longestSide` pixels, keeping the aspect ratio (the shorter side
+    /// is rounded to nearest, at least 1). An image that already fits is only converted to 8 bits, unless
+    /// `allowUpscaling` is true.
+    public static func resize(_ bitmap: Bitmap, longestSide: Int, allowUpscaling: Bool = false) -> Bitmap {
+        precondition(longestSide > 0, "longestSide must be positive")
+        if !allowUpscaling, max(bitmap.width, bitmap.height) <= longestSide { return eightBit(bitmap) }
+        let size = fittedSize(width: bitmap.width, height: bitmap.height, longestSide: longestSide)
+        return resize(bitmap, width: size.width, height: size.height)
+    }
+
+    /// The size an image of `width` × `height` takes when its longer side becomes `longestSide`: the shorter
+    /// side is scaled by the same factor and rounded to nearest (halves up), never below 1.
+    public static func fittedSize(width: Int, height: Int, longestSide: Int) -> (width: Int, height: Int) {
+        guard width > 0, height > 0 else { return (0, 0) }
+        if width >= height {
+            return (longestSide, max(1, (2 * height * longestSide + width) / (2 * width)))
+        }
+        return (max(1, (2 * width * longestSide + height) / (2 * height)), longestSide)
+    }
+
+    /// Resizes to exactly `width` × `height` pixels (aspect ratio not preserved).
+    public static func resize(_ bitmap: Bitmap, width: Int, height: Int) -> Bitmap {
+        precondition(width > 0 && height > 0, "target size must be positive")
+        let source = eightBit(bitmap)
+        let sw = source.width, sh = source.height
+        var resolution = source.resolution
+        if var r = resolution {
+            r.x *= Double(width) / Double(max(1, sw))
+            r.y *= Double(height) / Double(max(1, sh))
+            resolution = r
+        }
+        if sw == width && sh == height {
+            var copy = source
+            copy.resolution = resolution
+            return copy
+        }
+        precondition(sw > 0 && sh > 0, "cannot resize an empty bitmap")
+        let channels = source.layout.channels
+        let rowSamples = sw * channels
+        let vertical = BoxTaps(source: sh, destination: height)
+        let horizontal = BoxTaps(source: sw, destination: width)
+        let denominator = UInt64(sw) * UInt64(sh)
+        let half = denominator / 2
+        var accumulator = [UInt32](repeating: 0, count: rowSamples)
+
+        return source.withBase { src in
+            Bitmap.build(width: width, height: height, layout: source.layout, resolution: resolution) { dst in
+                guard let src else { return }
+                accumulator.withUnsafeMutableBufferPointer { accBuffer in
+                    let acc = accBuffer.baseAddress!
+                    vertical.weights.withUnsafeBufferPointer { vw in
+                    horizontal.weights.withUnsafeBufferPointer { hw in
+                    horizontal.offsets.withUnsafeBufferPointer { ho in
+                    horizontal.first.withUnsafeBufferPointer { hf in
+                        for oy in 0..<height {
+                            // Vertical: weighted sum of the source rows under this output row.
+                            let t0 = vertical.offsets[oy], t1 = vertical.offsets[oy + 1]
+                            var row = vertical.first[oy]
+                            do {
+                                let w = vw[t0], s = src + row * rowSamples
+                                for i in 0..<rowSamples { acc[i] = w &* UInt32(s[i]) }
+                                row += 1
+                            }
+                            if t1 - t0 > 1 {
+                                for t in (t0 + 1)..<t1 {
+                                    let w = vw[t], s = src + row * rowSamples
+                                    for i in 0..<rowSamples { acc[i] = acc[i] &+ w &* UInt32(s[i]) }
+                                    row += 1
+                                }
+                            }
+                            // Horizontal: weighted sum of the column sums under each output pixel.
+                            let d = dst + oy * width * channels
+                            for ox in 0..<width {
+                                let a0 = ho[ox], a1 = ho[ox + 1]
+                                let base = hf[ox] * channels
+                                for c in 0..<channels {
+                                    var sum: UInt64 = 0
+                                    var k = base + c
+                                    for t in a0..<a1 {
+                                        sum &+= UInt64(hw[t]) &* UInt64(acc[k])
+                                        k += channels
+                                    }
+                                    d[ox * channels + c] = UInt8(truncatingIfNeeded: (sum + half) / denominator)
+                                }
+                            }
+                        }
+                    }
+                    }
+                    }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The bitmap as `.gray8` or `.rgb8`, whichever keeps its colour.
+    static func eightBit(_ bitmap: Bitmap) -> Bitmap {
+        switch bitmap.layout {
+        case .gray8, .rgb8: bitmap
+        case .bilevel, .gray16, .grayAlpha8, .grayAlpha16: ColorConversion.toGray8(bitmap)
+        case .rgb16, .rgba8, .rgba16, .cmyk8: ColorConversion.toRGB8(bitmap)
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/// BagIt packaging and verification.
+enum PackagingNamespace {}

@@ -37,12 +37,13 @@ let package = Package(
         .target(name: "DurableIO", swiftSettings: strict),
         .target(name: "Packaging", dependencies: ["Fixity", "DurableIO"], swiftSettings: strict),
         .target(name: "ChecksumStage", dependencies: ["Fixity", "Ledger", "Policy"], swiftSettings: strict),
+        .target(name: "BindStage", dependencies: ["Catalog", "ArchivalCode", "Ledger", "Policy", "DurableIO", "Yams"], swiftSettings: strict),
         .target(name: "SyntheticPages", dependencies: ["Raster"], swiftSettings: strict),
         .target(name: "Importer",
                 dependencies: ["Raster", "ImageCodecs", "ArchivalCode", "Policy", "Ledger", "Fixity"],
                 swiftSettings: strict),
         .executableTarget(name: "QuireCLI",
-                          dependencies: ["Importer", "ChecksumStage", "Policy", "Ledger", "ImageCodecs", "Raster", "Fixity", "SyntheticPages",
+                          dependencies: ["Importer", "ChecksumStage", "BindStage", "Catalog", "Policy", "Ledger", "ImageCodecs", "Raster", "Fixity", "SyntheticPages",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
@@ -54,7 +55,7 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ArchivalCode"]),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Fixity", "DurableIO"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
-        .testTarget(name: "ImporterTests", dependencies: ["Importer", "ChecksumStage", "Fixity", "ImageCodecs", "Raster", "Ledger", "Policy", "SyntheticPages"]),
+        .testTarget(name: "ImporterTests", dependencies: ["Importer", "ChecksumStage", "BindStage", "Catalog", "DurableIO", "Fixity", "ImageCodecs", "Raster", "Ledger", "Policy", "SyntheticPages"]),
         .testTarget(name: "QuireCLITests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]

@@ -36,6 +36,10 @@ public protocol Ledger: Sendable {
     func recordFixity(_ records: [FixityRecord], batch: String, tool: String) throws(LedgerError)
     /// Fixity records of one batch, or of every batch.
     func fixityRecords(batch: String?) throws(LedgerError) -> [FixityRecord]
+    /// Replaces the batch's catalog and stores each record's binding outcome, in one transaction.
+    func storeBinding(_ binding: StoredBinding, batch: String, tool: String) throws(LedgerError)
+    /// The batch's records with their state (`waiting`, `bound`, `held`…).
+    func records(batch: String) throws(LedgerError) -> [RecordRow]
     /// Stores the outcome of a fixity check (`ok`, `drift`, `missing`).
     func markFixityChecked(_ results: [(record: FixityRecord, status: String)], tool: String) throws(LedgerError)
 }

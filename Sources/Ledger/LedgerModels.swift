@@ -222,3 +222,50 @@ public struct FixityRecord: Sendable, Equatable, Codable {
         self.status = status
     }
 }
+
+/// A record's row in the ledger.
+public struct RecordRow: Sendable, Equatable, Codable {
+    public var code: String
+    /// `waiting`, `bound`, `held`, `packaged`, `verified`.
+    public var state: String
+    /// The binding problems as JSON (`[{"rule", "detail"}]`), when held.
+    public var problemsJSON: String?
+    /// Workspace-relative path of the record's metadata document.
+    public var metadataPath: String?
+
+    /// Makes a row.
+    public init(code: String, state: String, problemsJSON: String?, metadataPath: String?) {
+        self.code = code
+        self.state = state
+        self.problemsJSON = problemsJSON
+        self.metadataPath = metadataPath
+    }
+}
+
+/// What the bind stage writes to the ledger.
+public struct StoredBinding: Sendable {
+    /// One catalog row.
+    public struct CatalogRow: Sendable {
+        public var code: String
+        public var line: Int
+        public var fieldsJSON: String
+        public var pageCount: Int?
+
+        /// Makes a row.
+        public init(code: String, line: Int, fieldsJSON: String, pageCount: Int?) {
+            self.code = code
+            self.line = line
+            self.fieldsJSON = fieldsJSON
+            self.pageCount = pageCount
+        }
+    }
+
+    public var catalog: [CatalogRow]
+    public var records: [RecordRow]
+
+    /// Makes a binding.
+    public init(catalog: [CatalogRow], records: [RecordRow]) {
+        self.catalog = catalog
+        self.records = records
+    }
+}

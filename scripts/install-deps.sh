@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh --test     plus the independent peers the tests check output with
 set -euo pipefail
 
-packages=(libtiff-dev libpng-dev libjpeg-dev libsqlite3-dev pkg-config)
+packages=(libtiff-dev libpng-dev libjpeg-dev libsqlite3-dev libssl-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libtiff-tools libjpeg-turbo-progs)
 fi

@@ -13,6 +13,7 @@ public import Foundation
 public struct MultiDigest {
     private var sha256: SHA256?
     private var sha512: SHA512?
+    private var sha512EVP: EVPDigest?
     private var md5: Insecure.MD5?
     private var sm3: SM3?
 
@@ -25,7 +26,9 @@ public struct MultiDigest {
         for algorithm in algorithms {
             switch algorithm {
             case .sha256: sha256 = SHA256()
-            case .sha512: sha512 = SHA512()
+            case .sha512:
+                sha512EVP = EVPDigest(name: "SHA512")
+                if sha512EVP == nil { sha512 = SHA512() }
             case .md5: md5 = Insecure.MD5()
             case .sm3: sm3 = SM3()
             }
@@ -36,6 +39,7 @@ public struct MultiDigest {
     public mutating func update(_ buffer: UnsafeRawBufferPointer) {
         sha256?.update(bufferPointer: buffer)
         sha512?.update(bufferPointer: buffer)
+        sha512EVP?.update(buffer)
         md5?.update(bufferPointer: buffer)
         sm3?.update(bufferPointer: buffer)
     }
@@ -52,6 +56,7 @@ public struct MultiDigest {
         var out: [DigestAlgorithm: String] = [:]
         if let sha256 { out[.sha256] = hex(sha256.finalize()) }
         if let sha512 { out[.sha512] = hex(sha512.finalize()) }
+        if let sha512EVP { out[.sha512] = hex(sha512EVP.finalize()) }
         if let md5 { out[.md5] = hex(md5.finalize()) }
         if let sm3 { out[.sm3] = hex(sm3.finalize()) }
         return out

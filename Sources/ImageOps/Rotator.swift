@@ -50,26 +50,33 @@ public enum Rotator {
         let w = bitmap.width, h = bitmap.height, channels = bitmap.layout.channels
         guard w > 0, h > 0 else { return [Int](repeating: 255, count: channels) }
         let band = max(1, min(w, h) / 100)
-        var histograms = [[Int]](repeating: [Int](repeating: 0, count: 256), count: channels)
+        var histograms = [Int](repeating: 0, count: 256 * channels)
         var total = 0
         bitmap.withBase { src in
             guard let src else { return }
-            for y in 0..<h {
-                let row = src + y * w * channels
-                let edgeRow = y < band || y >= h - band
-                var x = 0
-                while x < w {
-                    for c in 0..<channels { histograms[c][Int(row[x * channels + c])] += 1 }
-                    total += 1
-                    // Inside the frame, jump from the left band to the right band.
-                    x = (!edgeRow && x == band - 1) ? max(x + 1, w - band) : x + 1
+            histograms.withUnsafeMutableBufferPointer { hb in
+                let counts = hb.baseAddress!
+                func add(_ row: UnsafePointer<UInt8>, _ x0: Int, _ x1: Int) {
+                    for i in (x0 * channels)..<(x1 * channels) {
+                        counts[(i % channels) << 8 | Int(row[i])] += 1
+                    }
+                    total += x1 - x0
+                }
+                for y in 0..<h {
+                    let row = src + y * w * channels
+                    if y < band || y >= h - band || 2 * band >= w {
+                        add(row, 0, w)
+                    } else {
+                        add(row, 0, band)
+                        add(row, w - band, w)
+                    }
                 }
             }
         }
-        return histograms.map { histogram in
+        return (0..<channels).map { c in
             var seen = 0
             for v in 0..<256 {
-                seen += histogram[v]
+                seen += histograms[c << 8 | v]
                 if 2 * seen >= total { return v }
             }
             return 255
@@ -78,6 +85,7 @@ public enum Rotator {
 
     static func rotateEightBit(_ bitmap: Bitmap, degrees: Double, fill: FillColor) -> Bitmap {
         let w = bitmap.width, h = bitmap.height, channels = bitmap.layout.channels
+        precondition(channels == 1 || channels == 3, "rotateEightBit takes gray8 or rgb8")
         let normalized = degrees.truncatingRemainder(dividingBy: 360)
         if normalized == 0 || w == 0 || h == 0 { return bitmap }
         let fillValues = fillSamples(bitmap, fill)
@@ -94,24 +102,32 @@ public enum Rotator {
                 fillValues.withUnsafeBufferPointer { fb in
                     let fillPointer = fb.baseAddress!
                     for oy in 0..<h {
-                        // Source of output (ox, oy): x = cx + dx·cos − dy·sin, y = cy + dx·sin + dy·cos.
+                        // Source of output (ox, oy), 16.16 fixed point:
+                        // x = cx + dx·cos − dy·sin, y = cy + dx·sin + dy·cos, with dx = ox − cx, dy = oy − cy.
                         let dy = Double(oy) - cy
-                        var fx = Int(((cx - cx * c - dy * s) * one).rounded())
-                        var fy = Int(((cy - cx * s + dy * c) * one).rounded())
+                        let fx0 = Int(((cx - cx * c - dy * s) * one).rounded())
+                        let fy0 = Int(((cy - cx * s + dy * c) * one).rounded())
                         let d = dst + oy * rowSamples
-                        for ox in 0..<w {
+                        // Outputs whose 2×2 source neighbourhood lies wholly inside the image.
+                        let inside = span(start: fx0, step: stepX, limit: (w - 1) << 16, count: w)
+                            .clamped(to: span(start: fy0, step: stepY, limit: (h - 1) << 16, count: w))
+                        var ox = 0
+                        while ox < w {
+                            if inside.contains(ox) {
+                                let end = inside.upperBound
+                                if channels == 1 {
+                                    interiorGray(src, d, rowSamples, fx0, fy0, stepX, stepY, ox, end)
+                                } else {
+                                    interiorRGB(src, d, rowSamples, fx0, fy0, stepX, stepY, ox, end)
+                                }
+                                ox = end
+                                continue
+                            }
+                            let fx = fx0 &+ ox &* stepX, fy = fy0 &+ ox &* stepY
                             let x = fx >> 16, y = fy >> 16
                             let wx = (fx >> 8) & 0xFF, wy = (fy >> 8) & 0xFF
                             let out = d + ox * channels
-                            if x >= 0 && y >= 0 && x < w - 1 && y < h - 1 {
-                                let p = src + y * rowSamples + x * channels
-                                for k in 0..<channels {
-                                    let top = Int(p[k]) * (256 - wx) + Int(p[k + channels]) * wx
-                                    let bottom = Int(p[k + rowSamples]) * (256 - wx)
-                                        + Int(p[k + rowSamples + channels]) * wx
-                                    out[k] = UInt8(truncatingIfNeeded: (top * (256 - wy) + bottom * wy + 32768) >> 16)
-                                }
-                            } else if x < -1 || y < -1 || x >= w || y >= h {
+                            if x < -1 || y < -1 || x >= w || y >= h {
                                 for k in 0..<channels { out[k] = UInt8(truncatingIfNeeded: fillPointer[k]) }
                             } else {
                                 for k in 0..<channels {
@@ -124,12 +140,70 @@ public enum Rotator {
                                     out[k] = UInt8(truncatingIfNeeded: (top * (256 - wy) + bottom * wy + 32768) >> 16)
                                 }
                             }
-                            fx += stepX
-                            fy += stepY
+                            ox += 1
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// The outputs `i` in `0..<count` with `0 <= start + i·step < limit`.
+    static func span(start: Int, step: Int, limit: Int, count: Int) -> Range<Int> {
+        func floorDiv(_ a: Int, _ b: Int) -> Int { let q = a / b; return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q }
+        func ceilDiv(_ a: Int, _ b: Int) -> Int { -floorDiv(-a, b) }
+        var lo: Int, hi: Int
+        if step == 0 {
+            guard start >= 0 && start < limit else { return 0..<0 }
+            (lo, hi) = (0, count)
+        } else if step > 0 {
+            lo = ceilDiv(-start, step)                  // start + i·step >= 0
+            hi = ceilDiv(limit - start, step)           // start + i·step < limit
+        } else {
+            lo = ceilDiv(limit - 1 - start, step)       // start + i·step <= limit − 1
+            hi = floorDiv(-start, step) + 1             // start + i·step >= 0
+        }
+        lo = max(lo, 0)
+        hi = min(hi, count)
+        return lo < hi ? lo..<hi : 0..<0
+    }
+
+    /// Bilinear samples of a gray8 image for outputs `from..<to` of one row, all of whose neighbourhoods are
+    /// inside the image.
+    @inline(__always)
+    static func interiorGray(_ src: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>, _ rowSamples: Int,
+                             _ fx0: Int, _ fy0: Int, _ stepX: Int, _ stepY: Int, _ from: Int, _ to: Int) {
+        var fx = fx0 &+ from &* stepX, fy = fy0 &+ from &* stepY
+        for ox in from..<to {
+            let wx = (fx &>> 8) & 0xFF, wy = (fy &>> 8) & 0xFF
+            let ix = 256 &- wx, iy = 256 &- wy
+            let p = src + ((fy &>> 16) &* rowSamples &+ (fx &>> 16))
+            let top = Int(p[0]) &* ix &+ Int(p[1]) &* wx
+            let bottom = Int(p[rowSamples]) &* ix &+ Int(p[rowSamples &+ 1]) &* wx
+            d[ox] = UInt8(truncatingIfNeeded: (top &* iy &+ bottom &* wy &+ 32768) &>> 16)
+            fx = fx &+ stepX
+            fy = fy &+ stepY
+        }
+    }
+
+    /// `interiorGray` for rgb8.
+    @inline(__always)
+    static func interiorRGB(_ src: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>, _ rowSamples: Int,
+                            _ fx0: Int, _ fy0: Int, _ stepX: Int, _ stepY: Int, _ from: Int, _ to: Int) {
+        var fx = fx0 &+ from &* stepX, fy = fy0 &+ from &* stepY
+        for ox in from..<to {
+            let wx = (fx &>> 8) & 0xFF, wy = (fy &>> 8) & 0xFF
+            let ix = 256 &- wx, iy = 256 &- wy
+            let p = src + ((fy &>> 16) &* rowSamples &+ (fx &>> 16) &* 3)
+            let q = p + rowSamples
+            let out = d + ox &* 3
+            for k in 0..<3 {
+                let top = Int(p[k]) &* ix &+ Int(p[k &+ 3]) &* wx
+                let bottom = Int(q[k]) &* ix &+ Int(q[k &+ 3]) &* wx
+                out[k] = UInt8(truncatingIfNeeded: (top &* iy &+ bottom &* wy &+ 32768) &>> 16)
+            }
+            fx = fx &+ stepX
+            fy = fy &+ stepY
         }
     }
 }

@@ -20,7 +20,7 @@ struct TimingTests {
                 best = min(best, elapsed)
             }
             let ms = Double(best.components.seconds) * 1000 + Double(best.components.attoseconds) / 1e15
-            print(String(format: "timing %-34@ %8.1f ms", name as NSString, ms))
+            print("timing \(name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%7.1f", ms)) ms")
             return result!
         }
         _ = time("toGray8 (rgb8 → gray8)") { ColorConversion.toGray8(colour) }

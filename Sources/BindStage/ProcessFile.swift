@@ -1,4 +1,4 @@
-import Catalog
+public import Catalog
 import Foundation
 import Yams
 
@@ -11,10 +11,11 @@ import Yams
 /// operator: 李晓梅
 /// scan_date: 2026-11-02
 /// ```
-enum ProcessFile {
+public enum ProcessFile {
     static let keys: Set<String> = ["vendor", "scanner", "software", "operator", "scan_date"]
 
-    static func load(_ path: String) throws(BindError) -> ProcessMetadata {
+    /// Loads the file; errors name it and the line.
+    public static func load(_ path: String) throws(BindError) -> ProcessMetadata {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw .process(file: path, reason: "cannot read the process metadata file")

@@ -36,6 +36,11 @@ public protocol Ledger: Sendable {
     func recordFixity(_ records: [FixityRecord], batch: String, tool: String) throws(LedgerError)
     /// Fixity records of one batch, or of every batch.
     func fixityRecords(batch: String?) throws(LedgerError) -> [FixityRecord]
+    /// Records one page's normalization: its outputs' digests, its checks, and the move to `normalized`
+    /// (only when outputs were written), in one transaction.
+    func completeNormalization(_ result: NormalizedPage, batch: String, tool: String) throws(LedgerError)
+    /// Per-page checks of the later stages (low resolution, skew, blank page…).
+    func pageChecks(batch: String) throws(LedgerError) -> [PageCheck]
     /// Replaces the batch's catalog and stores each record's binding outcome, in one transaction.
     func storeBinding(_ binding: StoredBinding, batch: String, tool: String) throws(LedgerError)
     /// The batch's records with their state (`waiting`, `bound`, `held`…).

@@ -269,3 +269,42 @@ public struct StoredBinding: Sendable {
         self.records = records
     }
 }
+
+/// A finding about one page from a stage after import.
+public struct PageCheck: Sendable, Equatable, Codable {
+    public var path: String
+    public var stage: String
+    /// Stable rule id (`low_resolution`, `skew`, `blank_page`, `decode_failed`, `write_failed`).
+    public var rule: String
+    /// `error` (the page fails) or `warning` (flagged for a person to look at).
+    public var severity: String
+    public var detail: String
+
+    /// Makes a check.
+    public init(path: String, stage: String, rule: String, severity: String, detail: String) {
+        self.path = path
+        self.stage = stage
+        self.rule = rule
+        self.severity = severity
+        self.detail = detail
+    }
+}
+
+/// What normalizing one page produced.
+public struct NormalizedPage: Sendable {
+    /// The source page's path (relative to the delivery).
+    public var path: String
+    /// The files written (workspace-relative), with digests.
+    public var outputs: [FixityRecord]
+    public var checks: [PageCheck]
+    /// The processing steps applied, with their parameters, as JSON (for the event log and metadata).
+    public var processJSON: String
+
+    /// Makes a result.
+    public init(path: String, outputs: [FixityRecord], checks: [PageCheck], processJSON: String) {
+        self.path = path
+        self.outputs = outputs
+        self.checks = checks
+        self.processJSON = processJSON
+    }
+}

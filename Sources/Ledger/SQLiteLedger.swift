@@ -152,6 +152,20 @@ public final class SQLiteLedger: Ledger {
                 ALTER TABLE record ADD COLUMN metadata TEXT;
                 """)
         }
+        migrator.registerMigration("v4: per-page checks of later stages") { db in
+            try db.execute(sql: """
+                CREATE TABLE page_check (
+                    batch_id TEXT NOT NULL REFERENCES batch(id),
+                    path TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    rule TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    PRIMARY KEY (batch_id, path, stage, rule)
+                );
+                """)
+        }
         return migrator
     }
 
@@ -430,6 +444,42 @@ public final class SQLiteLedger: Ledger {
                 try db.execute(sql: "UPDATE fixity SET checked_at = ?, status = ? WHERE batch_id = ? AND root = ? AND path = ?",
                                arguments: [now, status, r.batch, r.root.rawValue, r.path])
                 try Self.event(db, batch: r.batch, subject: r.path, action: "fixity.\(status)", detail: nil, tool: tool)
+            }
+        }
+    }
+
+    // MARK: - Normalization
+
+    public func completeNormalization(_ result: NormalizedPage, batch: String, tool: String) throws(LedgerError) {
+        let now = Self.timestamp()
+        try write("record normalization") { db in
+            try db.execute(sql: "DELETE FROM page_check WHERE batch_id = ? AND path = ? AND stage = 'normalize'", arguments: [batch, result.path])
+            for c in result.checks {
+                try db.execute(sql: "INSERT INTO page_check (batch_id, path, stage, rule, severity, detail, at) VALUES (?, ?, 'normalize', ?, ?, ?, ?)",
+                               arguments: [batch, result.path, c.rule, c.severity, c.detail, now])
+            }
+            for r in result.outputs {
+                try db.execute(sql: """
+                    INSERT INTO fixity (batch_id, root, path, role, size, sha256, sha512, md5, sm3, recorded_at, status)
+                    VALUES (?, 'workspace', ?, ?, ?, ?, ?, ?, ?, ?, 'recorded')
+                    ON CONFLICT (batch_id, root, path) DO UPDATE SET role = excluded.role, size = excluded.size,
+                        sha256 = excluded.sha256, sha512 = excluded.sha512, md5 = excluded.md5, sm3 = excluded.sm3,
+                        recorded_at = excluded.recorded_at, status = 'recorded', checked_at = NULL
+                    """, arguments: [batch, r.path, r.role, r.size, r.digests["sha256"], r.digests["sha512"], r.digests["md5"], r.digests["sm3"], now])
+            }
+            if !result.outputs.isEmpty {
+                try db.execute(sql: "UPDATE page SET state = 'normalized', updated_at = ? WHERE batch_id = ? AND path = ? AND state = 'decoded'",
+                               arguments: [now, batch, result.path])
+            }
+            try Self.event(db, batch: batch, subject: result.path, action: result.outputs.isEmpty ? "page.normalize-failed" : "page.normalized",
+                           detail: result.processJSON, tool: tool)
+        }
+    }
+
+    public func pageChecks(batch: String) throws(LedgerError) -> [PageCheck] {
+        try read("read page checks") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM page_check WHERE batch_id = ? ORDER BY path, stage, rule", arguments: [batch]).map {
+                PageCheck(path: $0["path"], stage: $0["stage"], rule: $0["rule"], severity: $0["severity"], detail: $0["detail"])
             }
         }
     }

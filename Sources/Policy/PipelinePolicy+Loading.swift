@@ -104,11 +104,12 @@ extension PipelinePolicy {
     }
 
     private static func readColour(_ node: Node, _ r: NodeReader, into s: inout ColourRules) throws(PolicyError) {
-        let m = try r.mapping(node, path: "colour", allowed: ["allow_bitonal", "allow_gray", "keep_colour_for_red", "red_fraction"])
+        let m = try r.mapping(node, path: "colour", allowed: ["allow_bitonal", "allow_gray", "keep_colour_for_red", "red_fraction", "reduce_plain_colour"])
         if let v = m["allow_bitonal"] { s.allowBitonal = try r.bool(v, "colour.allow_bitonal") }
         if let v = m["allow_gray"] { s.allowGray = try r.bool(v, "colour.allow_gray") }
         if let v = m["keep_colour_for_red"] { s.keepColourForRed = try r.bool(v, "colour.keep_colour_for_red") }
         if let v = m["red_fraction"] { s.redFraction = try r.number(v, "colour.red_fraction", in: 0...1) }
+        if let v = m["reduce_plain_colour"] { s.reducePlainColour = try r.bool(v, "colour.reduce_plain_colour") }
     }
 
     private static func readMaster(_ node: Node, _ r: NodeReader, into s: inout Master) throws(PolicyError) {

@@ -91,6 +91,9 @@ public struct PipelinePolicy: Sendable, Equatable {
         public var keepColourForRed: Bool = true
         /// Share of a page's pixels that must be strongly red for the page to count as having red marks.
         public var redFraction: Double = 0.0005
+        /// Make gray masters from colour scans that carry no significant red (only when `allowGray`).
+        /// Off by default: DA/T 31 §9.3 prefers colour for everything.
+        public var reducePlainColour: Bool = false
     }
 
     /// Preservation master.

@@ -1,3 +1,4 @@
+import Foundation
 import ImageOps
 import Raster
 import SyntheticPages
@@ -66,7 +67,7 @@ import Testing
     static func reference(_ image: Bitmap, degrees: Double, fill: Int) -> [Int] {
         let w = image.width, h = image.height, ch = image.layout.channels
         let t = degrees * Double.pi / 180
-        let c = _cos(t), s = _sin(t)
+        let c = cos(t), s = sin(t)
         let cx = Double(w - 1) / 2, cy = Double(h - 1) / 2
         var out = [Int]()
         for oy in 0..<h {

@@ -1,0 +1,121 @@
+import DurableIO
+import Fixity
+import Foundation
+import ImageCodecs
+import ImageOps
+public import Ledger
+public import Policy
+import Raster
+
+/// The normalize stage: from every imported page, the preservation master, the access copy and the
+/// thumbnail, as the pipeline's policy says (DA/T 31-2017 §9–10).
+///
+/// Per page, from one decode: the colour mode is chosen (bitonal stays bitonal; gray stays gray; colour
+/// stays colour — or becomes gray only when the policy reduces plain colour and no red seal or letterhead
+/// is found); border crop and deskew are applied when switched on; blank pages are flagged, never
+/// dropped; a resolution below the policy's minimum fails the page. The master is a TIFF (G4 for
+/// bitonal, LZW or Deflate with predictor otherwise) with resolution, ImageDescription (档号 and page),
+/// Software and the scanner's Make/Model/DateTime when given — and no wall-clock time, so the same input
+/// gives the same bytes. The access JPEG and the thumbnail are area-averaged, the thumbnail from the
+/// access copy. Every file is written to a temporary name, fsynced and renamed; the ledger learns of it
+/// only afterwards.
+///
+/// Layout in the workspace: `masters/<档号>/<page>.tif`, `access/<档号>/<page>.jpg`,
+/// `thumbs/<档号>/<page>.jpg`, page numbers zero-padded to the naming rule's width.
+public struct NormalizeStage: Sendable {
+    /// TIFF tags taken from the delivery's process metadata.
+    public struct ScannerTags: Sendable, Equatable {
+        public var make: String?
+        public var model: String?
+        /// `YYYY:MM:DD HH:MM:SS`.
+        public var dateTime: String?
+
+        /// Makes tag values.
+        public init(make: String? = nil, model: String? = nil, dateTime: String? = nil) {
+            self.make = make
+            self.model = model
+            self.dateTime = dateTime
+        }
+    }
+
+    /// What a run did.
+    public struct Report: Sendable, Codable {
+        public var batch: String
+        public var normalized: Int
+        public var failed: Int
+        public var alreadyDone: Int
+        /// Pages flagged (blank, residual skew) but normalized.
+        public var flagged: Int
+        public var bytesRead: Int64
+        public var bytesWritten: Int64
+        public var seconds: Double
+        public var checks: [PageCheck]
+    }
+
+    let ledger: any Ledger
+    let policy: PipelinePolicy
+    let workspace: String
+    let workers: Int
+    let version: String
+    let tags: ScannerTags
+
+    /// Makes the stage; `workers` 0 means one per core.
+    public init(ledger: any Ledger, policy: PipelinePolicy, workspace: String, workers: Int = 0, version: String,
+                tags: ScannerTags = ScannerTags()) {
+        self.ledger = ledger
+        self.policy = policy
+        self.workspace = workspace
+        self.workers = workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount
+        self.version = version
+        self.tags = tags
+    }
+
+    /// Normalizes every page of `batch` that has no master yet.
+    public func run(batch: String, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws(LedgerError) -> Report {
+        let started = Date()
+        guard let info = try ledger.batch(id: batch) else {
+            throw LedgerError(path: "", operation: "normalize", message: "no batch '\(batch)' in this workspace; run 'quire import' first")
+        }
+        DurableFile.removeStrayTemporaries(in: workspace + "/masters")
+        DurableFile.removeStrayTemporaries(in: workspace + "/access")
+        DurableFile.removeStrayTemporaries(in: workspace + "/thumbs")
+        let mastered = Set(try ledger.fixityRecords(batch: batch).filter { $0.role == "master" }.map { $0.path })
+        let pages = try ledger.pages(batch: batch)
+        let todo = pages.filter { !mastered.contains(PageNormalizer.outputPath(role: "master", page: $0, digits: policy.intake.pageDigits)) }
+        let normalizer = PageNormalizer(policy: policy, workspace: workspace, delivery: info.delivery,
+                                        software: "Quire \(version)", tags: tags)
+        var report = Report(batch: batch, normalized: 0, failed: 0, alreadyDone: pages.count - todo.count, flagged: 0,
+                            bytesRead: 0, bytesWritten: 0, seconds: 0, checks: [])
+        var failure: LedgerError?
+        let tool = "quire \(version)"
+        await withTaskGroup(of: NormalizedPage.self) { group in
+            var next = 0
+            var done = 0
+            func submit() {
+                let page = todo[next]
+                next += 1
+                group.addTask { normalizer.normalize(page) }
+            }
+            for _ in 0..<min(workers, todo.count) { submit() }
+            while let result = await group.next() {
+                do throws(LedgerError) { try ledger.completeNormalization(result, batch: batch, tool: tool) } catch {
+                    failure = error
+                    group.cancelAll()
+                    break
+                }
+                done += 1
+                if result.outputs.isEmpty { report.failed += 1 } else { report.normalized += 1 }
+                if !result.outputs.isEmpty && !result.checks.isEmpty { report.flagged += 1 }
+                report.checks += result.checks
+                report.bytesWritten += result.outputs.reduce(0) { $0 + $1.size }
+                report.bytesRead += todo.first { $0.path == result.path }?.size ?? 0
+                progress?(done, todo.count)
+                if next < todo.count { submit() }
+            }
+        }
+        if let failure { throw failure }
+        report.checks.sort { ($0.path, $0.rule) < ($1.path, $1.rule) }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+}

@@ -1,0 +1,208 @@
+import DurableIO
+import Fixity
+import Foundation
+import ImageCodecs
+import ImageOps
+import Ledger
+import Policy
+import Raster
+
+/// Normalizes one page; pure apart from the files it writes. Runs in a worker.
+struct PageNormalizer: Sendable {
+    let policy: PipelinePolicy
+    let workspace: String
+    let delivery: String
+    let software: String
+    let tags: NormalizeStage.ScannerTags
+
+    /// The colour mode of a master (DA/T 31-2017 §9.3).
+    enum Mode: String { case bitonal, gray, colour }
+
+    /// Workspace-relative output path of a page's master, access copy or thumbnail.
+    static func outputPath(role: String, page: PageRecord, digits: Int) -> String {
+        let number = String(repeating: "0", count: max(0, digits - String(page.page).count)) + String(page.page)
+        switch role {
+        case "master": return "masters/\(page.code)/\(number).tif"
+        case "access": return "access/\(page.code)/\(number).jpg"
+        default: return "thumbs/\(page.code)/\(number).jpg"
+        }
+    }
+
+    func normalize(_ page: PageRecord) -> NormalizedPage {
+        var checks: [PageCheck] = []
+        var steps: [[String: String]] = []
+        func check(_ rule: String, _ severity: String, _ detail: String) {
+            checks.append(PageCheck(path: page.path, stage: "normalize", rule: rule, severity: severity, detail: detail))
+        }
+        func failed(_ rule: String, _ detail: String) -> NormalizedPage {
+            check(rule, "error", detail)
+            return NormalizedPage(path: page.path, outputs: [], checks: checks, processJSON: Self.json(steps))
+        }
+
+        // Read and check that the bytes are still those registered at import.
+        let source = delivery + "/" + page.path
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: source)) else {
+            return failed("source_unreadable", "cannot read \(source)")
+        }
+        var digest = MultiDigest([.sha256])
+        digest.update(data)
+        guard digest.finalize()[.sha256] == page.sha256 else {
+            return failed("source_changed", "the file's SHA-256 differs from the one registered at import; re-import the delivery")
+        }
+        let decoded: DecodedImage
+        do {
+            decoded = try ImageDecoder.decode(data, options: DecodeOptions(maxPixels: policy.intake.maxMegapixels * 1_000_000,
+                                                                           acceptMultiPage: true))
+        } catch {
+            return failed("decode_failed", error.message)
+        }
+
+        // Resolution (§9.4).
+        let stated = decoded.info.resolution
+        let dpi = stated?.effectiveDPI ?? policy.resolution.assumeDPI
+        guard let dpi else {
+            return failed("low_resolution", "the file states no resolution; the policy needs at least \(policy.resolution.minimumDPI) dpi (set resolution.assume_dpi if the scanner is known)")
+        }
+        guard dpi >= policy.resolution.minimumDPI else {
+            return failed("low_resolution", "\(dpi) dpi is below the policy's minimum of \(policy.resolution.minimumDPI) dpi; rescan the page")
+        }
+        var bitmap = decoded.bitmap
+        if stated == nil { bitmap.resolution = Resolution(x: Double(dpi), y: Double(dpi)) }
+
+        // Colour mode (§9.3): never lower than the source, except plain colour reduced to gray by policy.
+        var mode: Mode
+        switch decoded.info.colorType {
+        case .bilevel: mode = .bitonal
+        case .gray, .grayAlpha: mode = .gray
+        default: mode = .colour
+        }
+        if bitmap.layout.hasAlpha || bitmap.layout == .cmyk8 || bitmap.layout == .rgba8 {
+            let inverted = decoded.info.format == .jpeg && bitmap.layout == .cmyk8
+            bitmap = mode == .gray ? ColorConversion.toGray8(bitmap, cmykInverted: inverted)
+                : ColorConversion.toRGB8(bitmap, cmykInverted: inverted)
+        }
+        if mode == .colour && policy.colour.reducePlainColour && policy.colour.allowGray {
+            let rgb = bitmap.layout == .rgb8 ? bitmap : ColorConversion.toRGB8(bitmap)
+            let red = RedMarkDetector.analyse(rgb, rule: RedPixelRule(significantFraction: policy.colour.redFraction))
+            if red.hasSignificantRed && policy.colour.keepColourForRed {
+                steps.append(["step": "colour_mode", "mode": "colour", "reason": "significant red (seal or letterhead)",
+                              "red_fraction": String(format: "%.5f", red.redFraction)])
+            } else {
+                mode = .gray
+                bitmap = ColorConversion.toGray8(bitmap)
+                steps.append(["step": "colour_mode", "mode": "gray", "reason": "plain colour reduced by policy",
+                              "red_fraction": String(format: "%.5f", red.redFraction)])
+            }
+        }
+
+        // Image processing (§10): border crop, deskew, blank detection; each recorded with its parameters.
+        let processing = policy.processing
+        if processing.borderCrop || processing.deskew || processing.blankDetection {
+            var gray = bitmap.layout == .gray8 ? bitmap : ColorConversion.toGray8(bitmap)
+            if processing.borderCrop, let rect = BorderCrop.detect(gray) {
+                bitmap = BorderCrop.crop(bitmap.layout.bitsPerSample == 16 ? ColorConversion.toEightBit(bitmap) : bitmap, to: rect)
+                gray = BorderCrop.crop(gray, to: rect)
+                steps.append(["step": "border_crop", "x": "\(rect.x)", "y": "\(rect.y)", "width": "\(rect.width)", "height": "\(rect.height)"])
+            }
+            if processing.deskew {
+                let skew = SkewDetector.measure(gray, maxAngle: processing.deskewMaxAngle)
+                let angle = skew.angle
+                if abs(angle) > processing.deskewThreshold && skew.confidence > 0.3 && abs(angle) < processing.deskewMaxAngle - 0.25 {
+                    bitmap = Rotator.rotate(bitmap.layout.bitsPerSample == 16 ? ColorConversion.toEightBit(bitmap) : bitmap,
+                                            degrees: -angle)
+                    gray = Rotator.rotate(gray, degrees: -angle)
+                    steps.append(["step": "deskew", "measured_degrees": String(format: "%.2f", angle),
+                                  "rotated_degrees": String(format: "%.2f", -angle), "interpolation": "bilinear",
+                                  "confidence": String(format: "%.2f", skew.confidence)])
+                } else {
+                    steps.append(["step": "deskew", "measured_degrees": String(format: "%.2f", angle), "rotated_degrees": "0",
+                                  "confidence": String(format: "%.2f", skew.confidence),
+                                  "threshold_degrees": String(format: "%.2f", processing.deskewThreshold)])
+                    if abs(angle) > processing.skewTolerance {
+                        check("skew", "warning", String(format: "skew of %.1f° remains (tolerance %.1f°); measurement confidence %.2f — check the page",
+                                                        angle, processing.skewTolerance, skew.confidence))
+                    }
+                }
+            }
+            if processing.blankDetection {
+                let blank = BlankPageDetector.analyse(gray, inkFraction: processing.blankInkFraction)
+                steps.append(["step": "blank_detection", "ink_fraction": String(format: "%.5f", blank.inkFraction),
+                              "threshold": String(format: "%.5f", processing.blankInkFraction), "blank": "\(blank.isBlank)"])
+                if blank.isBlank {
+                    check("blank_page", "warning", String(format: "page looks blank (ink coverage %.4f%%); kept, flagged for review", blank.inkFraction * 100))
+                }
+            }
+        }
+
+        // Master layout per mode.
+        let master: Bitmap
+        let compression: TIFFEncoder.Compression
+        switch mode {
+        case .bitonal:
+            master = bitmap.layout == .bilevel ? bitmap : ColorConversion.toBilevel(ColorConversion.toGray8(bitmap))
+            compression = TIFFEncoder.Compression(rawValue: policy.master.bitonal) ?? .g4
+        case .gray:
+            master = bitmap.layout == .gray8 || bitmap.layout == .gray16 ? bitmap : ColorConversion.toGray8(bitmap)
+            compression = TIFFEncoder.Compression(rawValue: policy.master.gray) ?? .deflate
+        case .colour:
+            master = bitmap.layout == .rgb8 || bitmap.layout == .rgb16 ? bitmap : ColorConversion.toRGB8(bitmap)
+            compression = TIFFEncoder.Compression(rawValue: policy.master.colour) ?? .deflate
+        }
+        let masterPath = Self.outputPath(role: "master", page: page, digits: policy.intake.pageDigits)
+        let accessPath = Self.outputPath(role: "access", page: page, digits: policy.intake.pageDigits)
+        let thumbPath = Self.outputPath(role: "thumbnail", page: page, digits: policy.intake.pageDigits)
+        let options = TIFFEncoder.Options(compression: compression, predictor: policy.master.predictor,
+                                          imageDescription: "\(page.code) page \(page.page)", software: software,
+                                          make: tags.make, model: tags.model, dateTime: tags.dateTime,
+                                          iccProfile: decoded.info.iccProfile)
+        steps.append(["step": "master", "mode": mode.rawValue, "compression": compression.rawValue,
+                      "predictor": "\(policy.master.predictor && compression != .g4)", "dpi": "\(dpi)"])
+
+        // Access copy and thumbnail (the thumbnail from the access copy).
+        let eightBit: Bitmap = switch master.layout {
+        case .gray8, .rgb8: master
+        case .rgb16: ColorConversion.toRGB8(master)
+        default: ColorConversion.toGray8(master)
+        }
+        let access = Resampler.resize(eightBit, longestSide: policy.access.longestSide)
+        let thumbnail = Resampler.resize(access, longestSide: policy.thumbnail.longestSide)
+        steps.append(["step": "access", "longest_side": "\(max(access.width, access.height))", "quality": "\(policy.access.quality)", "resampler": "area-average"])
+        steps.append(["step": "thumbnail", "longest_side": "\(max(thumbnail.width, thumbnail.height))", "quality": "\(policy.thumbnail.quality)", "source": "access copy"])
+
+        do {
+            try DurableFile.produce(at: workspace + "/" + masterPath) { (temporary: String) throws(EncodeError) in
+                try TIFFEncoder.write(master, to: temporary, options: options)
+            }
+            try DurableFile.produce(at: workspace + "/" + accessPath) { (temporary: String) throws(EncodeError) in
+                try JPEGEncoder.write(access, to: temporary, options: .init(quality: policy.access.quality))
+            }
+            try DurableFile.produce(at: workspace + "/" + thumbPath) { (temporary: String) throws(EncodeError) in
+                try JPEGEncoder.write(thumbnail, to: temporary, options: .init(quality: policy.thumbnail.quality))
+            }
+        } catch {
+            return failed("write_failed", error.description)
+        }
+
+        // Digests of the outputs, with every algorithm the policy names.
+        let algorithms = policy.fixity.algorithms.compactMap(DigestAlgorithm.init(rawValue:))
+        var outputs: [FixityRecord] = []
+        for (role, path) in [("master", masterPath), ("access", accessPath), ("thumbnail", thumbPath)] {
+            do {
+                let full = workspace + "/" + path
+                let digests = try FileDigester.digest(path: full, algorithms: algorithms)
+                let size = (try? FileManager.default.attributesOfItem(atPath: full)[.size] as? Int).flatMap { $0 } ?? 0
+                outputs.append(FixityRecord(batch: "", root: .workspace, path: path, role: role, size: Int64(size),
+                                            digests: Dictionary(uniqueKeysWithValues: digests.map { ($0.key.rawValue, $0.value) })))
+            } catch {
+                return failed("write_failed", error.description)
+            }
+        }
+        return NormalizedPage(path: page.path, outputs: outputs, checks: checks, processJSON: Self.json(steps))
+    }
+
+    static func json(_ steps: [[String: String]]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(steps)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+}

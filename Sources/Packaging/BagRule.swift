@@ -1,0 +1,66 @@
+/// The stable identifier of one rule ``BagVerifier`` checks; the raw value is what reports carry.
+///
+/// Ids never change meaning once published, so scripts and dashboards may match on them.
+///
+/// | id | severity | what it means |
+/// | --- | --- | --- |
+/// | `bagit.missing` | error | The bag folder or its `bagit.txt` is absent. |
+/// | `bagit.bom` | error | `bagit.txt` begins with a byte-order mark (RFC 8493 §2.1.1). |
+/// | `bagit.format` | error (warning for a missing final line ending) | `bagit.txt` is not exactly `BagIt-Version: M.N` and `Tag-File-Character-Encoding: ENC` on two lines, one space after each colon (before 1.0: extra whitespace around the colon is accepted). |
+/// | `bagit.version.unsupported` | error | The version is not 0.93–0.97 or 1.0; the rest is checked by the 1.0 rules. |
+/// | `encoding` | error (warning before 1.0 for a BOM) | The declared encoding is unknown, a tag file is not valid in it, or a UTF-8 tag file starts with a BOM. |
+/// | `payload.directory` | error | The bag has no `data/` folder. |
+/// | `payload.missing` | error | A manifest lists a payload file that is absent (and not awaiting `fetch.txt`). |
+/// | `payload.extra` | error | A file under `data/` is listed in no payload manifest. |
+/// | `payload.digest` | error | A payload file's digest differs from its manifest (the message names the algorithm and both values). |
+/// | `payload.special` | warning | Something under `data/` that is neither a regular file nor a folder (a symbolic link to a folder, a socket, …); it was skipped. |
+/// | `file.unreadable` | error | A file listed in a manifest or tag manifest could not be read. |
+/// | `manifest.missing` | error | No `manifest-<algorithm>.txt` payload manifest exists. |
+/// | `manifest.format` | error | A manifest line is not `<hex> <path>`, or the hex length is wrong for the algorithm. |
+/// | `manifest.path.escape` | error | A manifest or `fetch.txt` path is absolute, starts with `~`, names a drive, or contains `..` (RFC 8493 §6.1). |
+/// | `manifest.path.duplicate` | error | A manifest lists the same path twice (paths equal up to Unicode normalization count as equal). |
+/// | `manifest.path.outside-data` | error | A payload manifest lists a path not under `data/`. |
+/// | `manifest.incomplete` | error (1.0 only) | A payload manifest lacks a payload file that another payload manifest lists; before 1.0 one manifest sufficed. |
+/// | `manifest.weak-algorithm` | warning | Every payload manifest uses MD5 or SHA-1. |
+/// | `manifest.algorithm.unsupported` | warning | A manifest's algorithm is not one Quire computes (`sha256`, `sha512`, `md5`, `sm3`, `sha1`); its paths are checked, its digests are not. |
+/// | `manifest.legacy` | warning | A path resolved only by a legacy reading: a `%` that was not percent-encoded as `%25`, or an md5sum `*` binary marker (RFC 8493 §7.4 requires the warning). |
+/// | `tagmanifest.digest` | error | A tag file's digest differs from its tag manifest. |
+/// | `tagmanifest.missing-file` | error | A tag manifest lists a file that is absent. |
+/// | `tagmanifest.incomplete` | error | A tag manifest does not list every payload manifest (RFC 8493 §2.2.1). |
+/// | `tagmanifest.lists-payload` | error | A tag manifest lists a file under `data/`. |
+/// | `taginfo.oxum` | error (warning when fast mode finds no Payload-Oxum) | `Payload-Oxum` disagrees with the payload on disk, is malformed, or appears more than once. |
+/// | `taginfo.format` | error (warning for a missing space after the colon) | A `bag-info.txt` line has no label or colon, a label starts or ends with whitespace (1.0), or a continuation line has nothing to continue. |
+/// | `fetch.present` | error | `fetch.txt` lists a file that has not been fetched yet. |
+/// | `fetch.format` | error | A `fetch.txt` line is not `url length path`, the URL is not absolute, the length is not digits or `-`, or the path is not in every payload manifest. |
+public enum BagRule: String, Sendable, Codable, CaseIterable, Comparable {
+    case bagitMissing = "bagit.missing"
+    case bagitBOM = "bagit.bom"
+    case bagitFormat = "bagit.format"
+    case bagitVersionUnsupported = "bagit.version.unsupported"
+    case encoding = "encoding"
+    case payloadDirectory = "payload.directory"
+    case payloadMissing = "payload.missing"
+    case payloadExtra = "payload.extra"
+    case payloadDigest = "payload.digest"
+    case payloadSpecial = "payload.special"
+    case fileUnreadable = "file.unreadable"
+    case manifestMissing = "manifest.missing"
+    case manifestFormat = "manifest.format"
+    case manifestPathEscape = "manifest.path.escape"
+    case manifestPathDuplicate = "manifest.path.duplicate"
+    case manifestPathOutsideData = "manifest.path.outside-data"
+    case manifestIncomplete = "manifest.incomplete"
+    case manifestWeakAlgorithm = "manifest.weak-algorithm"
+    case manifestAlgorithmUnsupported = "manifest.algorithm.unsupported"
+    case manifestLegacy = "manifest.legacy"
+    case tagmanifestDigest = "tagmanifest.digest"
+    case tagmanifestMissingFile = "tagmanifest.missing-file"
+    case tagmanifestIncomplete = "tagmanifest.incomplete"
+    case tagmanifestListsPayload = "tagmanifest.lists-payload"
+    case taginfoOxum = "taginfo.oxum"
+    case taginfoFormat = "taginfo.format"
+    case fetchPresent = "fetch.present"
+    case fetchFormat = "fetch.format"
+
+    public static func < (lhs: BagRule, rhs: BagRule) -> Bool { lhs.rawValue < rhs.rawValue }
+}

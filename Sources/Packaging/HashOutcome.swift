@@ -1,0 +1,11 @@
+/// The digests of one ``HashJob``, or why the file could not be read.
+struct HashOutcome: Sendable {
+    /// Bag-relative path.
+    var relativePath: String
+    /// Lowercase hex digests by algorithm.
+    var digests: [BagAlgorithm: String]
+    /// Bytes read.
+    var bytes: UInt64
+    /// The system's reason when reading failed.
+    var failure: String?
+}

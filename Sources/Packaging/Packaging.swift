@@ -1,2 +1,0 @@
-/// BagIt packaging and verification.
-enum PackagingNamespace {}

@@ -39,11 +39,13 @@ public enum TIFFEncoder {
         public var iccProfile: [UInt8]?
         /// Rows per strip; nil lets Quire pick about 64 KiB of uncompressed data per strip.
         public var rowsPerStrip: Int?
+        /// Deflate effort, 1 (fastest) to 12 (libdeflate's smallest); libtiff's default is 6.
+        public var deflateLevel: Int = 6
 
         /// Makes options.
         public init(compression: Compression = .lzw, predictor: Bool = true, imageDescription: String? = nil,
                     software: String? = nil, make: String? = nil, model: String? = nil, dateTime: String? = nil,
-                    artist: String? = nil, iccProfile: [UInt8]? = nil, rowsPerStrip: Int? = nil) {
+                    artist: String? = nil, iccProfile: [UInt8]? = nil, rowsPerStrip: Int? = nil, deflateLevel: Int = 6) {
             self.compression = compression
             self.predictor = predictor
             self.imageDescription = imageDescription
@@ -54,6 +56,7 @@ public enum TIFFEncoder {
             self.artist = artist
             self.iccProfile = iccProfile
             self.rowsPerStrip = rowsPerStrip
+            self.deflateLevel = deflateLevel
         }
     }
 
@@ -107,7 +110,7 @@ public enum TIFFEncoder {
             ok = ok && qs_tiff_set_u16(tif, UInt32(TIFFTAG_PREDICTOR), UInt16(PREDICTOR_HORIZONTAL)) != 0
         }
         if options.compression == .deflate {
-            ok = ok && qs_tiff_set_u32(tif, UInt32(TIFFTAG_ZIPQUALITY), 6) != 0
+            ok = ok && qs_tiff_set_u32(tif, UInt32(TIFFTAG_ZIPQUALITY), UInt32(max(1, min(12, options.deflateLevel)))) != 0
         }
         if let resolution = bitmap.resolution {
             ok = ok && qs_tiff_set_double(tif, UInt32(TIFFTAG_XRESOLUTION), resolution.x) != 0

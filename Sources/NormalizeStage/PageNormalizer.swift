@@ -154,7 +154,7 @@ struct PageNormalizer: Sendable {
         let options = TIFFEncoder.Options(compression: compression, predictor: policy.master.predictor,
                                           imageDescription: "\(page.code) page \(page.page)", software: software,
                                           make: tags.make, model: tags.model, dateTime: tags.dateTime,
-                                          iccProfile: decoded.info.iccProfile)
+                                          iccProfile: decoded.info.iccProfile, deflateLevel: policy.master.deflateLevel)
         steps.append(["step": "master", "mode": mode.rawValue, "compression": compression.rawValue,
                       "predictor": "\(policy.master.predictor && compression != .g4)", "dpi": "\(dpi)"])
 

@@ -113,7 +113,7 @@ extension PipelinePolicy {
     }
 
     private static func readMaster(_ node: Node, _ r: NodeReader, into s: inout Master) throws(PolicyError) {
-        let m = try r.mapping(node, path: "master", allowed: ["format", "compression", "predictor"])
+        let m = try r.mapping(node, path: "master", allowed: ["format", "compression", "predictor", "deflate_level"])
         if let v = m["format"] { _ = try r.choice(v, "master.format", from: ["tiff"]) }
         if let n = m["compression"] {
             let c = try r.mapping(n, path: "master.compression", allowed: ["bitonal", "gray", "colour"])
@@ -122,6 +122,7 @@ extension PipelinePolicy {
             if let v = c["colour"] { s.colour = try r.choice(v, "master.compression.colour", from: ["lzw", "deflate", "packbits", "none"]) }
         }
         if let v = m["predictor"] { s.predictor = try r.bool(v, "master.predictor") }
+        if let v = m["deflate_level"] { s.deflateLevel = try r.integer(v, "master.deflate_level", in: 1...12) }
     }
 
     private static func readDerivative(_ node: Node, _ r: NodeReader, _ key: String, into s: inout Derivative) throws(PolicyError) {

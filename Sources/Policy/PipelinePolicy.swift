@@ -106,6 +106,8 @@ public struct PipelinePolicy: Sendable, Equatable {
         public var colour: String = "deflate"
         /// Horizontal predictor for LZW/Deflate.
         public var predictor: Bool = true
+        /// Deflate effort 1…12 (libtiff with libdeflate); higher is smaller and slower.
+        public var deflateLevel: Int = 1
     }
 
     /// A JPEG derivative.

@@ -1,0 +1,80 @@
+import DurableIO
+import Foundation
+
+/// Serializes a finished bag folder to a POSIX tar file (ustar headers, with pax extended headers for long or
+/// non-ASCII names and sizes over 8 GiB), deterministically: entries sorted by path bytes, every entry with the
+/// same modification time (from `Bagging-Date`), uid/gid 0, no user or group names, mode 0755 for folders and
+/// 0644 for files. The same bag always gives the same bytes.
+///
+/// The archive's top folder is the bag's name. The file is written durably (temporary, fsync, rename).
+public enum BagTarWriter {
+    /// Writes the bag at `bag` to `tarPath` with every entry's modification time set to `modificationTime`
+    /// (seconds since 1970-01-01 UTC).
+    public static func write(bag: String, to tarPath: String, modificationTime: Int64) throws(BagWriteError) {
+        var root = bag
+        while root.count > 1 && root.hasSuffix("/") { root.removeLast() }
+        let top = (root as NSString).lastPathComponent
+        var entries = [(relative: String, absolute: String, isFolder: Bool, size: UInt64)]()
+        entries.append((top, root, true, 0))
+        try collect(absolute: root, relative: top, into: &entries)
+        entries.sort { Array(($0.relative + ($0.isFolder ? "/" : "")).utf8).lexicographicallyPrecedes(Array(($1.relative + ($1.isFolder ? "/" : "")).utf8)) }
+
+        do throws(DurableFileError) {
+            try DurableFile.produce(at: tarPath) { (temporary: String) throws(DurableFileError) in
+                let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+                guard fd >= 0 else { throw DurableFileError(path: temporary, operation: "create", errno: errno) }
+                defer { close(fd) }
+                var output = TarOutput(fd: fd, path: temporary)
+                for entry in entries {
+                    let name = entry.relative + (entry.isFolder ? "/" : "")
+                    let header = TarHeader(name: name, size: entry.isFolder ? 0 : entry.size, isFolder: entry.isFolder,
+                                           modificationTime: modificationTime)
+                    try output.write(header.blocks())
+                    if !entry.isFolder { try output.copy(from: entry.absolute, size: entry.size) }
+                }
+                try output.finish()
+            }
+        } catch {
+            throw .io(error)
+        }
+    }
+
+    /// Seconds since 1970-01-01 UTC for the start of a `YYYY-MM-DD` Bagging-Date; 0 when absent or malformed.
+    public static func timestamp(baggingDate: String?) -> Int64 {
+        guard let text = baggingDate?.trimmingWhitespace(), text.count >= 10 else { return 0 }
+        let parts = text.prefix(10).split(separator: "-")
+        guard parts.count == 3, let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]),
+              (1...12).contains(m), (1...31).contains(d) else { return 0 }
+        // Days from civil (proleptic Gregorian), Howard Hinnant's algorithm.
+        let yy = m <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let mp = (m + 9) % 12
+        let doy = (153 * mp + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return (era * 146_097 + doe - 719_468) * 86_400
+    }
+
+    private static func collect(absolute: String, relative: String,
+                                into entries: inout [(relative: String, absolute: String, isFolder: Bool, size: UInt64)]) throws(BagWriteError) {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: absolute) } catch {
+            throw .io(DurableFileError(path: absolute, operation: "list folder", message: "\(error)"))
+        }
+        for name in names {
+            let childAbsolute = absolute + "/" + name
+            let childRelative = relative + "/" + name
+            var info = stat()
+            guard stat(childAbsolute, &info) == 0 else { throw .io(DurableFileError(path: childAbsolute, operation: "stat", errno: errno)) }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                entries.append((childRelative, childAbsolute, true, 0))
+                try collect(absolute: childAbsolute, relative: childRelative, into: &entries)
+            case S_IFREG:
+                entries.append((childRelative, childAbsolute, false, UInt64(info.st_size)))
+            default:
+                throw .io(DurableFileError(path: childAbsolute, operation: "archive", message: "neither a file nor a folder"))
+            }
+        }
+    }
+}

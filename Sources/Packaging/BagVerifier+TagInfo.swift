@@ -1,0 +1,36 @@
+import Foundation
+
+extension BagVerifier {
+    /// Checks `bag-info.txt` (or `package-info.txt` before 0.96) and its `Payload-Oxum` against the payload.
+    static func checkBagInfo(base: String, declaration: BagDeclaration, mode: BagVerificationMode,
+                             payloadFiles: Int, payloadBytes: UInt64, problems: inout ProblemCollector) {
+        let file = declaration.usesPackageInfo ? "package-info.txt" : "bag-info.txt"
+        guard let text = readTagText(base: base, name: file, declaration: declaration, problems: &problems) else {
+            if mode == .fast {
+                problems.warning(.taginfoOxum, nil, "The bag has no \(file), so fast mode could not compare a Payload-Oxum.")
+            }
+            return
+        }
+        let fields = BagInfoParser.parse(text, file: file, strict: declaration.isStrict, problems: &problems)
+        let labels: Set<String> = declaration.usesPackageInfo ? ["payload-oxum", "payload-ossum"] : ["payload-oxum"]
+        let oxums = fields.filter { labels.contains($0.label.lowercased()) }
+        guard let oxum = oxums.first else {
+            if mode == .fast {
+                problems.warning(.taginfoOxum, file, "There is no Payload-Oxum, so fast mode checked the file list only.")
+            }
+            return
+        }
+        if oxums.count > 1 {
+            problems.error(.taginfoOxum, file, "Payload-Oxum appears \(oxums.count) times; it must appear at most once.")
+        }
+        let parts = oxum.value.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }),
+              let octets = UInt64(parts[0]), let streams = Int(parts[1]) else {
+            problems.error(.taginfoOxum, file, "Payload-Oxum \"\(oxum.value)\" is not of the form OctetCount.StreamCount.")
+            return
+        }
+        if octets != payloadBytes || streams != payloadFiles {
+            problems.error(.taginfoOxum, file, "Payload-Oxum says \(octets) bytes in \(streams) files but data/ holds \(payloadBytes) bytes in \(payloadFiles) files.")
+        }
+    }
+}

@@ -18,6 +18,7 @@ enum PayloadPlacer {
         if placement == .hardLinkWhenPossible {
             if link(file.source, target) == 0 {
                 try checkSize(file, target)
+                try syncContent(target)  // the source may not be durable yet; the bag must be
                 return true
             }
             let failure = errno
@@ -36,6 +37,13 @@ enum PayloadPlacer {
         guard UInt64(info.st_size) == file.size else {
             throw .sizeMismatch(bagPath: file.bagPath, expected: file.size, actual: UInt64(info.st_size))
         }
+    }
+
+    private static func syncContent(_ path: String) throws(BagWriteError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(DurableFileError(path: path, operation: "open", errno: errno)) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw .io(DurableFileError(path: path, operation: "fsync", errno: errno)) }
     }
 
     /// Copies the bytes and fsyncs the copy.

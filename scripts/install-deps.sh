@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(libtiff-dev libpng-dev libjpeg-dev libsqlite3-dev libssl-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libtiff-tools libjpeg-turbo-progs)
+  packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils)
 fi
 
 missing=()
@@ -20,6 +20,11 @@ if ((${#missing[@]})); then
   [[ $(id -u) -ne 0 ]] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# bagit-python: the independent BagIt validator the packaging tests check Quire's bags with.
+if [[ "${1:-}" == "--test" ]] && ! python3 -c "import bagit" 2>/dev/null; then
+  python3 -m pip install -q bagit 2>&1 | grep -v "WARNING: Running pip as the 'root' user" || true
 fi
 
 command -v swift >/dev/null || { echo "error: swift (6.0 or later) is not on PATH" >&2; exit 1; }

@@ -45,6 +45,8 @@ public protocol Ledger: Sendable {
     func storeBinding(_ binding: StoredBinding, batch: String, tool: String) throws(LedgerError)
     /// The batch's records with their state (`waiting`, `bound`, `held`…).
     func records(batch: String) throws(LedgerError) -> [RecordRow]
+    /// Moves a record to `state` (`packaged`, `verified`…), remembering its bag.
+    func markRecord(batch: String, code: String, state: String, bag: String?, detail: String?, tool: String) throws(LedgerError)
     /// Stores the outcome of a fixity check (`ok`, `drift`, `missing`).
     func markFixityChecked(_ results: [(record: FixityRecord, status: String)], tool: String) throws(LedgerError)
 }

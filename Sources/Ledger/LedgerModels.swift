@@ -232,13 +232,16 @@ public struct RecordRow: Sendable, Equatable, Codable {
     public var problemsJSON: String?
     /// Workspace-relative path of the record's metadata document.
     public var metadataPath: String?
+    /// Path of the record's bag, once packaged.
+    public var bag: String?
 
     /// Makes a row.
-    public init(code: String, state: String, problemsJSON: String?, metadataPath: String?) {
+    public init(code: String, state: String, problemsJSON: String?, metadataPath: String?, bag: String? = nil) {
         self.code = code
         self.state = state
         self.problemsJSON = problemsJSON
         self.metadataPath = metadataPath
+        self.bag = bag
     }
 }
 

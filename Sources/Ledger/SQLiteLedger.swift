@@ -166,6 +166,9 @@ public final class SQLiteLedger: Ledger {
                 );
                 """)
         }
+        migrator.registerMigration("v5: bags") { db in
+            try db.execute(sql: "ALTER TABLE record ADD COLUMN bag TEXT")
+        }
         return migrator
     }
 
@@ -507,9 +510,18 @@ public final class SQLiteLedger: Ledger {
 
     public func records(batch: String) throws(LedgerError) -> [RecordRow] {
         try read("read records") { db in
-            try Row.fetchAll(db, sql: "SELECT code, state, problems, metadata FROM record WHERE batch_id = ? ORDER BY code", arguments: [batch]).map {
-                RecordRow(code: $0["code"], state: $0["state"], problemsJSON: $0["problems"], metadataPath: $0["metadata"])
+            try Row.fetchAll(db, sql: "SELECT code, state, problems, metadata, bag FROM record WHERE batch_id = ? ORDER BY code", arguments: [batch]).map {
+                RecordRow(code: $0["code"], state: $0["state"], problemsJSON: $0["problems"], metadataPath: $0["metadata"], bag: $0["bag"])
             }
+        }
+    }
+
+    public func markRecord(batch: String, code: String, state: String, bag: String?, detail: String?, tool: String) throws(LedgerError) {
+        let now = Self.timestamp()
+        try write("mark record") { db in
+            try db.execute(sql: "UPDATE record SET state = ?, bag = COALESCE(?, bag), updated_at = ? WHERE batch_id = ? AND code = ?",
+                           arguments: [state, bag, now, batch, code])
+            try Self.event(db, batch: batch, subject: code, action: "record.\(state)", detail: detail ?? bag, tool: tool)
         }
     }
 

@@ -1,0 +1,175 @@
+import ArchivalCode
+import Catalog
+import Foundation
+import ImageCodecs
+public import Packaging
+public import Policy
+
+/// The auditor's check of delivered bags: RFC 8493 first (through `BagVerifier`), then the archival rules
+/// recorded in the bag, on any machine, with no ledger.
+///
+/// Archival rules (stable ids):
+///
+/// | rule | what fails |
+/// | --- | --- |
+/// | `archival.metadata.missing` | a record in the bag has no `data/metadata/<档号>/record.xml` and `record.json` |
+/// | `archival.metadata.invalid` | `record.json` does not parse, or `record.xml` fails the schema (`xmllint`) |
+/// | `archival.schema.unchecked` | (warning) `xmllint` or the schema is not available here |
+/// | `archival.code` | External-Identifier or a record's 档号 is not a valid 档号 |
+/// | `archival.page-count` | masters in the bag ≠ pages in the metadata, or ≠ the catalog's 页数 |
+/// | `archival.decode` | a master does not decode in full |
+/// | `archival.resolution` | a master is below the policy's minimum resolution |
+/// | `archival.colour` | a master's colour mode differs from the one its metadata records |
+public struct Auditor: Sendable {
+    let policy: PipelinePolicy
+    let workers: Int
+
+    /// Makes an auditor.
+    public init(policy: PipelinePolicy, workers: Int = BagVerifier.defaultWorkers) {
+        self.policy = policy
+        self.workers = workers
+    }
+
+    /// One problem: a stable rule id, `error` or `warning`, the file, and a sentence.
+    public struct Problem: Sendable, Codable, Equatable {
+        public var rule: String
+        public var severity: String
+        public var file: String?
+        public var message: String
+    }
+
+    /// One bag's result.
+    public struct Result: Sendable, Codable {
+        public var bag: String
+        public var valid: Bool
+        public var mode: String
+        public var records: [String]
+        /// Every problem found (BagIt and archival), in one list.
+        public var problems: [Problem]
+        public var payloadFiles: Int
+        public var bytesHashed: UInt64
+
+        public var errorCount: Int { problems.filter { $0.severity == "error" }.count }
+    }
+
+    /// Checks one bag. `fast` checks Payload-Oxum and the file list only.
+    public func audit(bag: String, fast: Bool) async -> Result {
+        let report = await BagVerifier.verify(bag, mode: fast ? .fast : .full, workers: workers)
+        var problems = report.problems.map {
+            Problem(rule: $0.rule.rawValue, severity: $0.severity == .error ? "error" : "warning", file: $0.file, message: $0.message)
+        }
+        var records: [String] = []
+        if !fast && report.bagItVersion != nil {
+            records = archivalChecks(bag: bag, into: &problems)
+        }
+        let valid = !problems.contains { $0.severity == "error" }
+        return Result(bag: bag, valid: valid, mode: fast ? "fast" : "full", records: records, problems: problems,
+                      payloadFiles: report.payloadFileCount, bytesHashed: report.bytesHashed)
+    }
+
+    private func archivalChecks(bag: String, into problems: inout [Problem]) -> [String] {
+        func add(_ rule: String, _ file: String?, _ message: String, warning: Bool = false) {
+            problems.append(Problem(rule: rule, severity: warning ? "warning" : "error", file: file, message: message))
+        }
+        let fm = FileManager.default
+        let metadataRoot = bag + "/data/metadata"
+        let codes = ((try? fm.contentsOfDirectory(atPath: metadataRoot)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        let masterCodes = ((try? fm.contentsOfDirectory(atPath: bag + "/data/masters")) ?? []).filter { !$0.hasPrefix(".") }
+        for code in Set(masterCodes).subtracting(codes).sorted() {
+            add("archival.metadata.missing", "data/metadata/\(code)/record.xml", "record \(code) has masters but no metadata document")
+        }
+        if codes.isEmpty && masterCodes.isEmpty {
+            add("archival.metadata.missing", "data/metadata", "the bag holds no record metadata and no masters: not a Quire record bag")
+        }
+        if let identifier = bagInfoValue(bag: bag, label: "External-Identifier"), codes.count == 1 {
+            do { _ = try ArchivalCode.parse(identifier, rules: policy.intake.codeRules) } catch {
+                add("archival.code", "bag-info.txt", "External-Identifier \(error.description)")
+            }
+        }
+        let xmllint = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].first { fm.isExecutableFile(atPath: $0) }
+        let schema = Self.schemaPath
+        if xmllint == nil || schema == nil {
+            add("archival.schema.unchecked", nil, "record.xml not checked against its schema: \(xmllint == nil ? "xmllint is not installed (apt-get install libxml2-utils)" : "the schema file is not beside this quire binary")", warning: true)
+        }
+        for code in codes {
+            let folder = "data/metadata/\(code)"
+            do { _ = try ArchivalCode.parse(code, rules: policy.intake.codeRules) } catch {
+                add("archival.code", folder, error.description)
+            }
+            guard fm.fileExists(atPath: bag + "/\(folder)/record.xml"),
+                  let data = fm.contents(atPath: bag + "/\(folder)/record.json") else {
+                add("archival.metadata.missing", folder, "record.xml and record.json must both be present")
+                continue
+            }
+            let metadata: RecordMetadata
+            do { metadata = try JSONDecoder().decode(RecordMetadata.self, from: data) } catch {
+                add("archival.metadata.invalid", "\(folder)/record.json", "does not parse as a Quire record document: \(error)")
+                continue
+            }
+            if let xmllint, let schema, !Self.validates(xmllint: xmllint, schema: schema, file: bag + "/\(folder)/record.xml") {
+                add("archival.metadata.invalid", "\(folder)/record.xml", "does not validate against quire-record.xsd")
+            }
+            let masters = ((try? fm.contentsOfDirectory(atPath: bag + "/data/masters/\(code)")) ?? []).filter { $0.hasSuffix(".tif") }.sorted()
+            if masters.count != metadata.pages.count {
+                add("archival.page-count", "data/masters/\(code)", "\(masters.count) masters but the metadata lists \(metadata.pages.count) pages")
+            }
+            if let declared = metadata.catalog.first(where: { $0.name == "页数" })?.value, let pages = Int(declared), pages != masters.count {
+                add("archival.page-count", "data/masters/\(code)", "\(masters.count) masters against the catalog's 页数 \(pages)")
+            }
+            for (index, master) in masters.enumerated() {
+                let path = "data/masters/\(code)/\(master)"
+                guard let bytes = fm.contents(atPath: bag + "/" + path) else { continue } // payload.missing already says so
+                do {
+                    let image = try ImageDecoder.decode(bytes)
+                    let dpi = image.info.resolution?.effectiveDPI ?? 0
+                    if dpi < policy.resolution.minimumDPI {
+                        add("archival.resolution", path, "\(dpi == 0 ? "no" : "\(dpi) dpi") resolution, below the policy's \(policy.resolution.minimumDPI) dpi")
+                    }
+                    if index < metadata.pages.count {
+                        let recorded = metadata.pages[index].colourMode
+                        let found = Self.colourMode(image.info.colorType)
+                        if found == "colour" && recorded != "colour" || found != "colour" && recorded == "colour" && found != "gray" {
+                            add("archival.colour", path, "master is \(found) but the metadata records \(recorded)", warning: true)
+                        }
+                    }
+                } catch {
+                    add("archival.decode", path, error.message)
+                }
+            }
+        }
+        return codes
+    }
+
+    static func colourMode(_ type: ColorType) -> String {
+        switch type {
+        case .bilevel: "bitonal"
+        case .gray, .grayAlpha: "gray"
+        default: "colour"
+        }
+    }
+
+    private func bagInfoValue(bag: String, label: String) -> String? {
+        guard let text = try? String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8) else { return nil }
+        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix(label + ":") {
+            return line.dropFirst(label.count + 1).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
+
+    /// The record schema shipped with Quire, when it can be found.
+    static var schemaPath: String? {
+        if let url = Bundle.module.url(forResource: "quire-record", withExtension: "xsd") { return url.path }
+        return nil
+    }
+
+    private static func validates(xmllint: String, schema: String, file: String) -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: xmllint)
+        p.arguments = ["--noout", "--nonet", "--schema", schema, file]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }
+}

@@ -1,0 +1,199 @@
+import Catalog
+import Fixity
+import Foundation
+public import Ledger
+import Packaging
+public import Policy
+
+/// The package stage: one BagIt bag (RFC 8493) per bound record, or one per batch, as the policy says.
+///
+/// A record's bag holds its masters, access copies, thumbnails and metadata documents:
+///
+/// ```
+/// <档号>/bagit.txt, bag-info.txt, manifest-sha256.txt, manifest-sha512.txt, tagmanifest-*.txt
+///        data/masters/<档号>/0001.tif  data/access/<档号>/0001.jpg  data/thumbs/<档号>/0001.jpg
+///        data/metadata/<档号>/record.xml  data/metadata/<档号>/record.json
+/// ```
+///
+/// Payload digests come from the ledger (recorded when normalization wrote the files); only the small
+/// metadata documents, and any algorithm the ledger lacks, are hashed here. `BagWriter` builds the bag under
+/// a temporary name, verifies it in full, and renames it; only then does the ledger mark the record
+/// `packaged`. A bag left complete by a crash between the rename and the ledger commit is recognised on
+/// the next run: it is verified and accepted when valid.
+public struct PackageStage: Sendable {
+    let ledger: any Ledger
+    let policy: PipelinePolicy
+    let workspace: String
+    let version: String
+    let workers: Int
+
+    /// Makes the stage.
+    public init(ledger: any Ledger, policy: PipelinePolicy, workspace: String, version: String, workers: Int = 0) {
+        self.ledger = ledger
+        self.policy = policy
+        self.workspace = workspace
+        self.version = version
+        self.workers = workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// One bag's outcome.
+    public struct BagOutcome: Sendable, Codable {
+        public var name: String
+        public var records: [String]
+        public var path: String?
+        /// `packaged`, `already_packaged`, or `failed`.
+        public var status: String
+        public var detail: String?
+        public var payloadOxum: String?
+    }
+
+    /// What a run did.
+    public struct Report: Sendable, Codable {
+        public var batch: String
+        public var bags: [BagOutcome]
+        /// Records not packaged because they are held (with the binding's reasons) or not yet bound.
+        public var skipped: [String: String]
+        public var seconds: Double
+
+        public var failed: Int { bags.filter { $0.status == "failed" }.count }
+    }
+
+    /// Packages every bound record of `batch` into `out` (default `<workspace>/bags`).
+    public func run(batch: String, out: String?) async throws(LedgerError) -> Report {
+        let started = Date()
+        let destination = out ?? workspace + "/bags"
+        try? FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
+        _ = BagWriter.removeStrayPartials(in: destination)
+        let records = try ledger.records(batch: batch)
+        let pages = Dictionary(grouping: try ledger.pages(batch: batch), by: \.code)
+        let outputs = Dictionary(try ledger.fixityRecords(batch: batch).filter { $0.root == .workspace }.map { ($0.path, $0) },
+                                 uniquingKeysWith: { a, _ in a })
+        var report = Report(batch: batch, bags: [], skipped: [:], seconds: 0)
+        var ready: [RecordRow] = []
+        for record in records {
+            switch record.state {
+            case "bound": ready.append(record)
+            case "packaged", "verified": continue
+            default: report.skipped[record.code] = record.state == "held" ? "held: " + Self.describe(record.problemsJSON) : "state \(record.state): run 'quire bind' first"
+            }
+        }
+        let groups: [(name: String, records: [RecordRow])] = policy.package.bagPer == "batch"
+            ? (ready.isEmpty ? [] : [(batch, ready)])
+            : ready.map { ($0.code, [$0]) }
+        for group in groups {
+            let outcome = await makeBag(name: group.name, records: group.records, pages: pages, outputs: outputs, in: destination)
+            if outcome.status != "failed" {
+                for record in group.records {
+                    try ledger.markRecord(batch: batch, code: record.code, state: "packaged", bag: outcome.path,
+                                          detail: outcome.payloadOxum.map { "Payload-Oxum \($0)" }, tool: "quire \(version)")
+                }
+            }
+            report.bags.append(outcome)
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// "rule: detail; …" from the binding problems' JSON.
+    static func describe(_ problemsJSON: String?) -> String {
+        guard let data = problemsJSON?.data(using: .utf8),
+              let problems = try? JSONSerialization.jsonObject(with: data) as? [[String: String]] else { return problemsJSON ?? "" }
+        return problems.map { "\($0["rule"] ?? ""): \($0["detail"] ?? "")" }.joined(separator: "; ")
+    }
+
+    private func makeBag(name: String, records: [RecordRow], pages: [String: [PageRecord]], outputs: [String: FixityRecord],
+                         in destination: String) async -> BagOutcome {
+        let codes = records.map(\.code)
+        func failed(_ detail: String) -> BagOutcome {
+            BagOutcome(name: name, records: codes, path: nil, status: "failed", detail: detail, payloadOxum: nil)
+        }
+        let algorithms = policy.package.manifests.compactMap(DigestAlgorithm.init(rawValue:))
+        var payload: [PayloadFile] = []
+        var firstMetadata: RecordMetadata?
+        for record in records {
+            let recordPages = (pages[record.code] ?? []).sorted { $0.page < $1.page }
+            guard !recordPages.isEmpty else { return failed("\(record.code) has no pages") }
+            var files: [(String, String)] = []
+            for page in recordPages {
+                let number = String(format: "%0\(policy.intake.pageDigits)d", page.page)
+                for (folder, ext) in [("masters", "tif"), ("access", "jpg"), ("thumbs", "jpg")] {
+                    files.append(("\(folder)/\(record.code)/\(number).\(ext)", "data/\(folder)/\(record.code)/\(number).\(ext)"))
+                }
+            }
+            guard let metadataPath = record.metadataPath else { return failed("\(record.code) has no metadata document; run 'quire bind'") }
+            let stem = (metadataPath as NSString).deletingPathExtension
+            files.append((stem + ".xml", "data/metadata/\(record.code)/record.xml"))
+            files.append((stem + ".json", "data/metadata/\(record.code)/record.json"))
+            for (relative, bagPath) in files {
+                let full = workspace + "/" + relative
+                var digests: [DigestAlgorithm: String] = [:]
+                var size: UInt64 = 0
+                if let known = outputs[relative] {
+                    for (name, hex) in known.digests { if let a = DigestAlgorithm(rawValue: name) { digests[a] = hex } }
+                    size = UInt64(known.size)
+                }
+                let missing = algorithms.filter { digests[$0] == nil }
+                if !missing.isEmpty {
+                    guard outputs[relative] != nil || relative.hasPrefix("metadata/") else {
+                        return failed("\(relative) is not normalized yet; run 'quire normalize'")
+                    }
+                    do {
+                        for (a, hex) in try FileDigester.digest(path: full, algorithms: missing) { digests[a] = hex }
+                    } catch { return failed(error.description) }
+                    var info = stat()
+                    guard stat(full, &info) == 0 else { return failed("\(full) is missing") }
+                    size = UInt64(info.st_size)
+                }
+                payload.append(PayloadFile(source: full, bagPath: bagPath, size: size, digests: digests))
+            }
+            if firstMetadata == nil {
+                firstMetadata = try? JSONDecoder().decode(RecordMetadata.self,
+                                                         from: Data(contentsOf: URL(fileURLWithPath: workspace + "/" + stem + ".json")))
+            }
+        }
+
+        var info: [BagInfoField] = [
+            BagInfoField("Source-Organization", policy.package.sourceOrganization.isEmpty ? "unknown" : policy.package.sourceOrganization),
+            BagInfoField("Bagging-Date", Date().formatted(.iso8601.year().month().day())),
+            BagInfoField("Bag-Software-Agent", "Quire \(version)"),
+        ]
+        if records.count == 1 {
+            info.append(BagInfoField("External-Identifier", codes[0]))
+            if let metadata = firstMetadata {
+                let labels: [(String, String)] = [("题名", "Title"), ("案卷题名", "Title"), ("责任者", "Responsible-Party"),
+                                                  ("文号", "Document-Number"), ("日期", "Date"), ("起止日期", "Date-Range"),
+                                                  ("密级", "Classification"), ("保管期限", "Retention"), ("页数", "Page-Count")]
+                for (heading, label) in labels {
+                    if let value = metadata.catalog.first(where: { $0.name == heading })?.value, !value.isEmpty,
+                       !info.contains(where: { $0.label == label }) {
+                        info.append(BagInfoField(label, value))
+                    }
+                }
+            }
+        } else {
+            info.append(BagInfoField("External-Identifier", name))
+            info.append(BagInfoField("External-Description", "\(codes.count) records: \(codes.joined(separator: ", "))"))
+        }
+        info.append(BagInfoField("Quire-Pipeline", policy.name))
+
+        var writer = BagWriter(manifestAlgorithms: algorithms,
+                               tagManifestAlgorithms: policy.package.tagManifests.compactMap(DigestAlgorithm.init(rawValue:)))
+        writer.workers = workers
+        writer.serializeToTar = policy.package.serialization == "tar"
+        do {
+            let result = try await writer.write(name: name, in: destination, payload: payload, bagInfo: info)
+            return BagOutcome(name: name, records: codes, path: result.path, status: "packaged", detail: nil, payloadOxum: result.payloadOxum)
+        } catch {
+            if case .destinationExists(let path) = error {
+                // Finished by an earlier run that stopped before the ledger learned of it: accept it if it verifies.
+                let report = await BagVerifier.verify(path, mode: .full, workers: workers)
+                if report.valid && report.payloadFileCount == payload.count {
+                    return BagOutcome(name: name, records: codes, path: path, status: "already_packaged",
+                                      detail: "a complete bag from an earlier run was found and verified", payloadOxum: nil)
+                }
+                return failed("\(path) exists and does not verify (\(report.errorCount) errors); move it away and run again")
+            }
+            return failed("\(error)")
+        }
+    }
+}

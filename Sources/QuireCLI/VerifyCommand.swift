@@ -1,0 +1,135 @@
+import ArgumentParser
+import Audit
+import Foundation
+
+/// `quire verify`: the auditor's check of delivered bags, with no ledger.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify BagIt bags: every RFC 8493 rule, then the archival rules recorded in the bag.",
+        discussion: """
+            PATH is a bag or a folder of bags. Every problem is reported, not only the first, each with a \
+            stable rule id (bagit.*, manifest.*, payload.*, tagmanifest.*, taginfo.*, fetch.*, archival.*). \
+            --fast checks Payload-Oxum and the file list only. --sample draws DA/T 31 acceptance samples: \
+            PERCENT of the bags (default: the pipeline's acceptance.sample_percent, 5), chosen by --seed so \
+            another person can review the same ones; the batch passes when at least acceptance.pass_percent \
+            (95) of them pass.
+
+            Exit codes: 0 every checked bag passes (warnings alone do not fail) and any sample is accepted; \
+            1 a bag is invalid or the sample is rejected; 3 could not run (no such path, no bag found).
+
+            Examples:
+              quire verify quire-workspace/bags
+              quire verify /mnt/transfer --sample 5 --seed 20261125 --json
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Bags, or folders holding bags.", valueName: "path")) var paths: [String]
+    @Flag(help: "Payload-Oxum and the file list only (no hashing, no archival checks).") var fast = false
+    @Option(help: ArgumentHelp("Check a random sample of this percentage of the bags.", valueName: "percent")) var sample: Double?
+    @Option(help: "Seed for the sample (the same seed draws the same bags).") var seed: UInt64 = 1
+    @OptionGroup var pipelineOptions: PipelineOptions
+    @Option(help: "Parallel hashing workers (0 = one per core).") var workers = 0
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("name at least one bag or folder") }
+        if let sample { guard sample > 0 && sample <= 100 else { throw ValidationError("--sample must be in (0, 100]") } }
+    }
+
+    struct Output: Encodable {
+        var checked: Int
+        var valid: Int
+        var invalid: Int
+        var sample: Sample?
+        var bags: [Auditor.Result]
+    }
+
+    struct Sample: Encodable {
+        var percent: Double
+        var seed: UInt64
+        var population: Int
+        var drawn: [String]
+        var passPercent: Double
+        var passedPercent: Double
+        var accepted: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case percent, seed, population, drawn, accepted
+            case passPercent = "pass_percent"
+            case passedPercent = "passed_percent"
+        }
+    }
+
+    func run() async throws {
+        let (policy, _) = try pipelineOptions.load()
+        var bags: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CommandFailure.couldNotRun("\(path): no such folder")
+            }
+            if FileManager.default.fileExists(atPath: path + "/bagit.txt") || FileManager.default.fileExists(atPath: path + "/data") {
+                bags.append(path)
+            } else {
+                let children = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                bags += children.filter { !$0.hasPrefix(".") }.sorted().map { path + "/" + $0 }
+                    .filter { FileManager.default.fileExists(atPath: $0 + "/bagit.txt") }
+            }
+        }
+        guard !bags.isEmpty else { throw CommandFailure.couldNotRun("no bag (a folder with bagit.txt) under \(paths.joined(separator: ", "))") }
+
+        var sampleInfo: Sample?
+        var chosen = bags
+        if let sample {
+            let count = max(1, Int((Double(bags.count) * sample / 100).rounded(.up)))
+            var rng = SeededGenerator(seed: seed)
+            chosen = Array(bags.shuffled(using: &rng).prefix(count)).sorted()
+            sampleInfo = Sample(percent: sample, seed: seed, population: bags.count, drawn: chosen,
+                                passPercent: policy.acceptance.passPercent, passedPercent: 0, accepted: false)
+        }
+        let auditor = Auditor(policy: policy, workers: workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount)
+        var results: [Auditor.Result] = []
+        for bag in chosen { results.append(await auditor.audit(bag: bag, fast: fast)) }
+        let valid = results.filter(\.valid).count
+        if var s = sampleInfo {
+            s.passedPercent = 100 * Double(valid) / Double(results.count)
+            s.accepted = s.passedPercent >= s.passPercent
+            sampleInfo = s
+        }
+        let output = Output(checked: results.count, valid: valid, invalid: results.count - valid, sample: sampleInfo, bags: results)
+        if json {
+            try printJSON(output)
+        } else {
+            for r in results {
+                print("\(r.valid ? "PASS" : "FAIL")  \(r.bag)  (\(r.mode); \(r.payloadFiles) payload files, \(r.errorCount) errors, \(r.problems.count - r.errorCount) warnings)")
+                if !r.problems.isEmpty {
+                    var table = TextTable(["SEVERITY", "RULE", "FILE", "PROBLEM"])
+                    for p in r.problems { table.add([p.severity, p.rule, p.file ?? "", p.message]) }
+                    print(table.render(indent: "      "))
+                }
+            }
+            print("\n\(results.count) bags checked: \(valid) pass, \(results.count - valid) fail.")
+            if let s = sampleInfo {
+                print(String(format: "Acceptance sample: %.0f%% of %d bags, seed %llu: %@", s.percent, s.population, s.seed,
+                             s.drawn.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")))
+                print(String(format: "%.1f%% of the sample passed (needs %.0f%%): batch %@.", s.passedPercent, s.passPercent,
+                             s.accepted ? "ACCEPTED" : "REJECTED, back for rework"))
+            }
+        }
+        if valid < results.count || sampleInfo?.accepted == false { throw ExitStatus(code: Exit.itemsFailed) }
+    }
+}
+
+/// SplitMix64, so a seed draws the same sample on every machine.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,133 @@
+import Audit
+import BindStage
+import ChecksumStage
+import Foundation
+import Importer
+import Ledger
+import NormalizeStage
+import PackageStage
+import Policy
+import Testing
+
+@Suite struct PackageStageTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// The samples through import, normalize, checksum, bind and package.
+    func packagedSamples(policy: PipelinePolicy = PipelinePolicy()) async throws -> (Scratch, PackageStage.Report) {
+        let s = try Scratch()
+        let ledger = try s.ledger()
+        _ = try await Importer(ledger: ledger, policy: policy, workers: 2).run(delivery: Self.repo + "/samples/delivery", batch: "samples", archive: nil)
+        _ = try await NormalizeStage(ledger: ledger, policy: policy, workspace: s.workspace, workers: 2, version: "test").run(batch: "samples")
+        _ = try await ChecksumStage(ledger: ledger, policy: policy, workspace: s.workspace).record(batch: "samples")
+        _ = try BindStage(ledger: ledger, policy: policy, workspace: s.workspace, version: "test")
+            .run(batch: "samples", catalog: Self.repo + "/samples/catalog.csv", encoding: nil, processFile: Self.repo + "/samples/process.yaml")
+        let report = try await PackageStage(ledger: ledger, policy: policy, workspace: s.workspace, version: "test").run(batch: "samples", out: nil)
+        return (s, report)
+    }
+
+    /// A private, independent copy of a bag (no hard links), to tamper with.
+    func copy(_ bag: String, in s: Scratch) throws -> String {
+        let target = s.root + "/copy-\(UUID().uuidString)"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/cp")
+        p.arguments = ["-r", bag, target]
+        try p.run()
+        p.waitUntilExit()
+        return target
+    }
+
+    @Test func boundRecordsBecomeVerifiedBagsAndHeldRecordsAreSkipped() async throws {
+        let (s, report) = try await packagedSamples()
+        #expect(report.bags.map(\.name).sorted() == ["0026-003-0045", "Z109-WS·2011-Y-BGS-0001", "Z109-WS·2011-Y-BGS-0002"])
+        #expect(report.bags.allSatisfy { $0.status == "packaged" })
+        #expect(Set(report.skipped.keys) == ["0026-003-0046", "0026-003-0047"])
+        let rows = try s.ledger().records(batch: "samples")
+        #expect(rows.filter { $0.state == "packaged" }.count == 3)
+
+        let bag = s.workspace + "/bags/Z109-WS·2011-Y-BGS-0001"
+        let info = try String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8)
+        #expect(info.contains("External-Identifier: Z109-WS·2011-Y-BGS-0001"))
+        #expect(info.contains("Title: 关于印发《全市纸质档案数字化工作实施方案》的通知"))
+        #expect(info.contains("Payload-Oxum: "))
+        // 3 pages × (master, access, thumbnail) + 2 metadata documents.
+        let manifest = try String(contentsOfFile: bag + "/manifest-sha256.txt", encoding: .utf8)
+        #expect(manifest.split(separator: "\n").count == 11)
+        // The payload digests are the ones the ledger recorded when normalization wrote the files.
+        let recorded = try s.ledger().fixityRecords(batch: "samples").first { $0.path == "masters/Z109-WS·2011-Y-BGS-0001/0001.tif" }
+        #expect(manifest.contains("\(recorded!.digests["sha256"]!) data/masters/Z109-WS·2011-Y-BGS-0001/0001.tif"))
+
+        let result = await Auditor(policy: PipelinePolicy()).audit(bag: bag, fast: false)
+        #expect(result.valid, "\(result.problems)")
+        #expect(result.records == ["Z109-WS·2011-Y-BGS-0001"])
+
+        // A second run packages nothing twice.
+        let again = try await PackageStage(ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace, version: "test")
+            .run(batch: "samples", out: nil)
+        #expect(again.bags.isEmpty)
+    }
+
+    @Test func bagitPythonValidatesQuiresBags() async throws {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/bagit.py" }
+        guard let bagit = path.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            Issue.record("bagit.py is not installed (pip install bagit); the peer check did not run")
+            return
+        }
+        let (s, _) = try await packagedSamples()
+        for name in ["0026-003-0045", "Z109-WS·2011-Y-BGS-0001"] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: bagit)
+            p.arguments = ["--validate", s.workspace + "/bags/" + name]
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "\(name)")
+        }
+    }
+
+    @Test func tamperedBagsFailWithTheRightRule() async throws {
+        let (s, _) = try await packagedSamples()
+        let bag = s.workspace + "/bags/0026-003-0045"
+        let auditor = Auditor(policy: PipelinePolicy())
+        func rules(_ path: String) async -> Set<String> {
+            Set(await auditor.audit(bag: path, fast: false).problems.filter { $0.severity == "error" }.map(\.rule))
+        }
+
+        let flipped = try copy(bag, in: s)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: flipped + "/data/masters/0026-003-0045/0002.tif"))
+        bytes[bytes.count / 2] ^= 0x20
+        try bytes.write(to: URL(fileURLWithPath: flipped + "/data/masters/0026-003-0045/0002.tif"))
+        #expect(await rules(flipped).contains("payload.digest"))
+
+        let missing = try copy(bag, in: s)
+        try FileManager.default.removeItem(atPath: missing + "/data/thumbs/0026-003-0045/0001.jpg")
+        #expect(await rules(missing).contains("payload.missing"))
+
+        let extra = try copy(bag, in: s)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: extra + "/data/masters/0026-003-0045/0004.tif"))
+        let extraRules = await rules(extra)
+        #expect(extraRules.contains("payload.extra"))
+
+        let info = try copy(bag, in: s)
+        let text = try String(contentsOfFile: info + "/bag-info.txt", encoding: .utf8)
+        try text.replacingOccurrences(of: "Page-Count: 3", with: "Page-Count: 4").write(toFile: info + "/bag-info.txt", atomically: true, encoding: .utf8)
+        #expect(await rules(info).contains("tagmanifest.digest"))
+
+        let bom = try copy(bag, in: s)
+        let declaration = try Data(contentsOf: URL(fileURLWithPath: bom + "/bagit.txt"))
+        try (Data([0xEF, 0xBB, 0xBF]) + declaration).write(to: URL(fileURLWithPath: bom + "/bagit.txt"))
+        #expect(await rules(bom).contains("bagit.bom"))
+
+        // An archival rule: a page dropped from the bag with its manifest lines (BagIt-valid, archivally not).
+        let dropped = try copy(bag, in: s)
+        try FileManager.default.removeItem(atPath: dropped + "/data/masters/0026-003-0045/0003.tif")
+        for manifest in ["manifest-sha256.txt", "manifest-sha512.txt"] {
+            let lines = try String(contentsOfFile: dropped + "/" + manifest, encoding: .utf8).split(separator: "\n")
+                .filter { !$0.hasSuffix("data/masters/0026-003-0045/0003.tif") }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: dropped + "/" + manifest, atomically: true, encoding: .utf8)
+        }
+        let archival = await auditor.audit(bag: dropped, fast: false)
+        #expect(archival.problems.contains { $0.rule == "archival.page-count" })
+        #expect(!archival.valid)
+    }
+}

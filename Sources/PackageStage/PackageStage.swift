@@ -95,7 +95,7 @@ public struct PackageStage: Sendable {
     }
 
     /// "rule: detail; …" from the binding problems' JSON.
-    static func describe(_ problemsJSON: String?) -> String {
+    public static func describe(_ problemsJSON: String?) -> String {
         guard let data = problemsJSON?.data(using: .utf8),
               let problems = try? JSONSerialization.jsonObject(with: data) as? [[String: String]] else { return problemsJSON ?? "" }
         return problems.map { "\($0["rule"] ?? ""): \($0["detail"] ?? "")" }.joined(separator: "; ")

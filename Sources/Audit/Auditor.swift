@@ -60,14 +60,14 @@ public struct Auditor: Sendable {
         }
         var records: [String] = []
         if !fast && report.bagItVersion != nil {
-            records = archivalChecks(bag: bag, into: &problems)
+            records = await archivalChecks(bag: bag, into: &problems)
         }
         let valid = !problems.contains { $0.severity == "error" }
         return Result(bag: bag, valid: valid, mode: fast ? "fast" : "full", records: records, problems: problems,
                       payloadFiles: report.payloadFileCount, bytesHashed: report.bytesHashed)
     }
 
-    private func archivalChecks(bag: String, into problems: inout [Problem]) -> [String] {
+    private func archivalChecks(bag: String, into problems: inout [Problem]) async -> [String] {
         func add(_ rule: String, _ file: String?, _ message: String, warning: Bool = false) {
             problems.append(Problem(rule: rule, severity: warning ? "warning" : "error", file: file, message: message))
         }
@@ -116,28 +116,53 @@ public struct Auditor: Sendable {
             if let declared = metadata.catalog.first(where: { $0.name == "页数" })?.value, let pages = Int(declared), pages != masters.count {
                 add("archival.page-count", "data/masters/\(code)", "\(masters.count) masters against the catalog's 页数 \(pages)")
             }
-            for (index, master) in masters.enumerated() {
-                let path = "data/masters/\(code)/\(master)"
-                guard let bytes = fm.contents(atPath: bag + "/" + path) else { continue } // payload.missing already says so
-                do {
-                    let image = try ImageDecoder.decode(bytes)
-                    let dpi = image.info.resolution?.effectiveDPI ?? 0
-                    if dpi < policy.resolution.minimumDPI {
-                        add("archival.resolution", path, "\(dpi == 0 ? "no" : "\(dpi) dpi") resolution, below the policy's \(policy.resolution.minimumDPI) dpi")
-                    }
-                    if index < metadata.pages.count {
-                        let recorded = metadata.pages[index].colourMode
-                        let found = Self.colourMode(image.info.colorType)
-                        if found == "colour" && recorded != "colour" || found != "colour" && recorded == "colour" && found != "gray" {
-                            add("archival.colour", path, "master is \(found) but the metadata records \(recorded)", warning: true)
-                        }
-                    }
-                } catch {
-                    add("archival.decode", path, error.message)
-                }
-            }
+            let recorded = metadata.pages.map(\.colourMode)
+            let minimum = policy.resolution.minimumDPI
+            let found = await Self.checkMasters(masters.map { "data/masters/\(code)/\($0)" }, bag: bag, recordedModes: recorded,
+                                                minimumDPI: minimum, workers: workers)
+            problems += found
         }
         return codes
+    }
+
+    /// Decodes every master in parallel (at most `workers` at a time) and checks resolution and colour mode.
+    static func checkMasters(_ paths: [String], bag: String, recordedModes: [String], minimumDPI: Int, workers: Int) async -> [Problem] {
+        await withTaskGroup(of: (Int, [Problem]).self) { group in
+            var next = 0
+            func submit() {
+                let index = next
+                let path = paths[index]
+                let recorded = index < recordedModes.count ? recordedModes[index] : nil
+                next += 1
+                group.addTask {
+                    var found: [Problem] = []
+                    guard let bytes = FileManager.default.contents(atPath: bag + "/" + path) else { return (index, []) } // payload.missing says so
+                    do throws(DecodeError) {
+                        let image = try ImageDecoder.decode(bytes)
+                        let dpi = image.info.resolution?.effectiveDPI ?? 0
+                        if dpi < minimumDPI {
+                            found.append(Problem(rule: "archival.resolution", severity: "error", file: path,
+                                                 message: "\(dpi == 0 ? "no" : "\(dpi) dpi") resolution, below the policy's \(minimumDPI) dpi"))
+                        }
+                        let mode = colourMode(image.info.colorType)
+                        if let recorded, mode != recorded {
+                            found.append(Problem(rule: "archival.colour", severity: "warning", file: path,
+                                                 message: "master is \(mode) but the metadata records \(recorded)"))
+                        }
+                    } catch {
+                        found.append(Problem(rule: "archival.decode", severity: "error", file: path, message: error.message))
+                    }
+                    return (index, found)
+                }
+            }
+            for _ in 0..<min(max(1, workers), paths.count) { submit() }
+            var results: [(Int, [Problem])] = []
+            while let result = await group.next() {
+                results.append(result)
+                if next < paths.count { submit() }
+            }
+            return results.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
     }
 
     static func colourMode(_ type: ColorType) -> String {

@@ -1,0 +1,2 @@
+/// Quota reporting.
+enum QuotaNamespace {}

@@ -1,0 +1,2 @@
+import Testing
+@Test func placeholderQuota() { #expect(Bool(true)) }

@@ -47,6 +47,10 @@ public enum DurableFile {
             throw error
         } catch {
             unlink(temporary)
+            // Encoders report a full disk in their own words; the free space tells the truth.
+            if availableBytes(folder).map({ $0 < lowSpaceBytes }) ?? false {
+                throw DurableFileError(path: path, operation: "write", errno: ENOSPC)
+            }
             throw DurableFileError(path: path, operation: "produce", message: "\(error)")
         }
         let fd = open(temporary, O_RDONLY | O_CLOEXEC)
@@ -64,6 +68,16 @@ public enum DurableFile {
             throw DurableFileError(path: path, operation: "rename", errno: e)
         }
         try syncFolder(folder)
+    }
+
+    /// Free space under which a failed write is taken for a full disk.
+    static let lowSpaceBytes: UInt64 = 8 << 20
+
+    /// Bytes available to this user on the filesystem holding `folder`.
+    public static func availableBytes(_ folder: String) -> UInt64? {
+        var info = statvfs()
+        guard statvfs(folder, &info) == 0 else { return nil }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
     }
 
     /// Creates `folder` and its parents, making each new folder entry durable.

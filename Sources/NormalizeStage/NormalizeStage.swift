@@ -70,8 +70,28 @@ public struct NormalizeStage: Sendable {
         self.tags = tags
     }
 
+    /// Why the stage stopped.
+    public enum StopError: Error, Sendable, CustomStringConvertible {
+        case ledger(LedgerError)
+        /// The disk filled up: the run stops; pages already finished are kept, and a new run resumes.
+        case diskFull(String)
+
+        public var description: String {
+            switch self {
+            case .ledger(let error): error.description
+            case .diskFull(let detail): "\(detail). The run stopped; finished pages are kept — free space and run the command again to resume."
+            }
+        }
+    }
+
     /// Normalizes every page of `batch` that has no master yet.
-    public func run(batch: String, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws(LedgerError) -> Report {
+    public func run(batch: String, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws(StopError) -> Report {
+        do { return try await runPages(batch: batch, progress: progress) } catch let error as StopError { throw error } catch {
+            throw .ledger(error as? LedgerError ?? LedgerError(path: "", operation: "normalize", message: "\(error)"))
+        }
+    }
+
+    private func runPages(batch: String, progress: (@Sendable (Int, Int) -> Void)?) async throws -> Report {
         let started = Date()
         guard let info = try ledger.batch(id: batch) else {
             throw LedgerError(path: "", operation: "normalize", message: "no batch '\(batch)' in this workspace; run 'quire import' first")
@@ -86,7 +106,7 @@ public struct NormalizeStage: Sendable {
                                         software: "Quire \(version)", tags: tags)
         var report = Report(batch: batch, normalized: 0, failed: 0, alreadyDone: pages.count - todo.count, flagged: 0,
                             bytesRead: 0, bytesWritten: 0, seconds: 0, checks: [])
-        var failure: LedgerError?
+        var failure: (any Error)?
         let tool = "quire \(version)"
         await withTaskGroup(of: NormalizedPage.self) { group in
             var next = 0
@@ -98,10 +118,15 @@ public struct NormalizeStage: Sendable {
             }
             for _ in 0..<min(workers, todo.count) { submit() }
             while let result = await group.next() {
+                if let full = result.checks.first(where: { $0.rule == "disk_full" }) {
+                    // Not recorded as the page's fault: the page is simply not done, and a later run redoes it.
+                    failure = failure ?? StopError.diskFull(full.detail)
+                    continue
+                }
+                if failure != nil { continue } // let the pages in flight finish; submit no more
                 do throws(LedgerError) { try ledger.completeNormalization(result, batch: batch, tool: tool) } catch {
                     failure = error
-                    group.cancelAll()
-                    break
+                    continue
                 }
                 done += 1
                 if result.outputs.isEmpty { report.failed += 1 } else { report.normalized += 1 }
@@ -110,7 +135,7 @@ public struct NormalizeStage: Sendable {
                 report.bytesWritten += result.outputs.reduce(0) { $0 + $1.size }
                 report.bytesRead += todo.first { $0.path == result.path }?.size ?? 0
                 progress?(done, todo.count)
-                if next < todo.count { submit() }
+                if next < todo.count && failure == nil { submit() }
             }
         }
         if let failure { throw failure }

@@ -180,7 +180,7 @@ struct PageNormalizer: Sendable {
                 try JPEGEncoder.write(thumbnail, to: temporary, options: .init(quality: policy.thumbnail.quality))
             }
         } catch {
-            return failed("write_failed", error.description)
+            return failed(error.isDiskFull ? "disk_full" : "write_failed", error.description)
         }
 
         // Digests of the outputs, with every algorithm the policy names.

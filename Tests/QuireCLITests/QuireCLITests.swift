@@ -248,4 +248,40 @@ import Testing
         #expect(second.status == 3)
         #expect(second.stderr.contains("another quire process is working in this workspace"))
     }
+
+    static func shell(_ command: String) -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return -1 }
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    @Test func aFullDiskStopsTheRunWhichResumesOnceSpaceIsFreed() throws {
+        let dir = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ws = dir + "/ws"
+        try FileManager.default.createDirectory(atPath: ws, withIntermediateDirectories: true)
+        guard getuid() == 0, Self.shell("mount -t tmpfs -o size=3m tmpfs '\(ws)'") == 0 else {
+            Issue.record("cannot mount a small tmpfs here (needs root and mount rights); the disk-full test did not run")
+            return
+        }
+        defer { _ = Self.shell("umount '\(ws)'") }
+        let arguments = ["run", Self.repo.path + "/samples/delivery", "--catalog", Self.repo.path + "/samples/catalog.csv", "--quiet"]
+        let full = try Self.quire(arguments + ["--workspace", ws])
+        #expect(full.status == 3, "\(full.stdout)\(full.stderr)")
+        #expect(full.stderr.contains("No space left on device") || full.stderr.contains("disk is full"), "\(full.stderr)")
+        #expect(full.stderr.contains(ws), "the error names the path: \(full.stderr)")
+
+        #expect(Self.shell("mount -o remount,size=128m '\(ws)'") == 0)
+        let resumed = try Self.quire(arguments + ["--workspace", ws])
+        #expect(resumed.status == 1, "\(resumed.stderr)") // the samples' planted problems, nothing else
+        let reference = try Self.quire(arguments + ["--workspace", dir + "/reference"])
+        #expect(reference.status == 1)
+        #expect(try Self.imageDigests(ws) == Self.imageDigests(dir + "/reference"))
+        #expect(try Self.quire(["verify", ws + "/bags"]).status == 0)
+    }
 }

@@ -525,6 +525,28 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    // MARK: - Benchmarks
+
+    /// Fills a batch with `count` synthetic decoded pages in one transaction (for `quire bench status`).
+    public func insertSyntheticPages(batch: String, count: Int) throws(LedgerError) {
+        let now = Self.timestamp()
+        try write("insert synthetic pages") { db in
+            try db.execute(sql: """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+                INSERT INTO page (batch_id, path, size, mtime_ns, sha256, format, width, height, bits, samples, color_type,
+                                  compression, dpi_x, dpi_y, frames, code, page_no, state, registered_at, updated_at)
+                SELECT ?, printf('0001-001-%06d/%04d.tif', i / 100, i % 100 + 1), 8700000, 0, printf('%064d', i), 'tiff',
+                       2480, 3508, 8, 1, 'gray', 'lzw', 300, 300, 1, printf('0001-001-%06d', i / 100), i % 100 + 1,
+                       CASE i % 4 WHEN 0 THEN 'registered' WHEN 1 THEN 'decoded' WHEN 2 THEN 'normalized' ELSE 'digested' END, ?, ?
+                FROM n
+                """, arguments: [count, batch, now, now])
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO record (batch_id, code, state, updated_at)
+                SELECT DISTINCT batch_id, code, 'waiting', ? FROM page WHERE batch_id = ?
+                """, arguments: [now, batch])
+        }
+    }
+
     // MARK: - Plumbing
 
     private static func event(_ db: Database, batch: String?, subject: String, action: String, detail: String?, tool: String) throws {

@@ -79,7 +79,7 @@ public struct NormalizeStage: Sendable {
         public var description: String {
             switch self {
             case .ledger(let error): error.description
-            case .diskFull(let detail): "\(detail). The run stopped; finished pages are kept — free space and run the command again to resume."
+            case .diskFull(let detail): detail
             }
         }
     }

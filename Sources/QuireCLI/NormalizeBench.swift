@@ -28,7 +28,7 @@ struct NormalizeBench: ParsableCommand, BenchSupport {
     @Option(help: "Timed repetitions per tool; the best is reported.") var repeats = 2
     @Option(help: "Folder to work in (default: a temporary folder, removed afterwards).") var dir: String?
     @Option(help: "Master compression for gray and colour pages: deflate or lzw.") var compression = "deflate"
-    @Option(help: "Deflate level for every tool (Quire's default is 1).") var level = 1
+    @Option(help: "Quire's Deflate level (its default is 1).") var level = 1
 
     func validate() throws {
         guard pages > 0, repeats > 0 else { throw ValidationError("--pages and --repeats must be at least 1") }
@@ -41,26 +41,7 @@ struct NormalizeBench: ParsableCommand, BenchSupport {
         defer { if dir == nil { try? FileManager.default.removeItem(atPath: base) } }
         let delivery = base + "/delivery"
         try FileManager.default.createDirectory(atPath: delivery, withIntermediateDirectories: true)
-        printError("generating \(pages) mixed A4 pages at 300 dpi…")
-        var files: [String] = []
-        var bytes: Int64 = 0
-        for i in 0..<pages {
-            let folder = delivery + String(format: "/0001-001-%04d", i / 20 + 1)
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let kind = i % 4
-            let path = folder + String(format: "/%04d.%@", i % 20 + 1, kind == 3 ? "jpg" : "tif")
-            let seed = UInt64(i + 1)
-            do {
-                switch kind {
-                case 0: try TIFFEncoder.write(SyntheticPage.make(.bitonal, seed: seed), to: path, options: .init(compression: .g4))
-                case 1: try TIFFEncoder.write(SyntheticPage.make(.gray, seed: seed), to: path, options: .init(compression: .lzw, predictor: false))
-                case 2: try TIFFEncoder.write(SyntheticPage.make(.colour, seed: seed, redSeal: true), to: path, options: .init(compression: .lzw, predictor: false))
-                default: try JPEGEncoder.write(SyntheticPage.make(.colour, seed: seed), to: path, options: .init(quality: 90))
-                }
-            } catch { throw CommandFailure.couldNotRun(error.description) }
-            files.append(path)
-            bytes += Int64((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
-        }
+        let (files, bytes) = try generateMixedPages(pages, into: delivery)
         let list = base + "/files.txt"
         try files.joined(separator: "\n").appending("\n").write(toFile: list, atomically: true, encoding: .utf8)
         let pipeline = base + "/bench.yaml"
@@ -77,27 +58,7 @@ struct NormalizeBench: ParsableCommand, BenchSupport {
         rows.append(("quire normalize", quire))
 
         let out = base + "/peer-out"
-        let pyvips = """
-            import os, sys
-            from multiprocessing import Pool
-            import pyvips
-            out = sys.argv[2]
-            def one(job):
-                i, f = job
-                im = pyvips.Image.new_from_file(f).copy_memory()
-                if i % 4 == 0:
-                    im.tiffsave(f'{out}/{i}.tif', compression='ccittfax4', bitdepth=1)
-                elif '\(compression)' == 'deflate':
-                    im.tiffsave(f'{out}/{i}.tif', compression='deflate', predictor='horizontal', level=\(level))
-                else:
-                    im.tiffsave(f'{out}/{i}.tif', compression='lzw', predictor='horizontal')
-                a = im.thumbnail_image(2000)
-                a.jpegsave(f'{out}/{i}-a.jpg', Q=85)
-                a.thumbnail_image(256).jpegsave(f'{out}/{i}-t.jpg', Q=80)
-            files = open(sys.argv[1]).read().split()
-            with Pool(int(sys.argv[3])) as pool:
-                pool.map(one, list(enumerate(files)), chunksize=1)
-            """
+        let pyvips = pyvipsScript()
         if let python = which("python3"), (try? measure(python, ["-c", "import pyvips"]))?.status == 0 {
             rows.append(("libvips in-process (pyvips)", try best(of: repeats) {
                 try? FileManager.default.removeItem(atPath: out)
@@ -107,7 +68,7 @@ struct NormalizeBench: ParsableCommand, BenchSupport {
         } else {
             rows.append(("libvips in-process (pip install pyvips)", nil))
         }
-        let predictor = compression == "deflate" ? "--compression deflate --predictor horizontal --level \(level)" : "--compression lzw --predictor horizontal"
+        let predictor = "--compression lzw --predictor horizontal"
         let vipsScript = """
             f="$1"; o="\(out)/$(echo "$f" | md5sum | cut -c1-12)"
             case "$f" in *0001.tif|*0005.tif|*0009.tif|*0013.tif|*0017.tif) b=1;; *) b=0;; esac
@@ -124,11 +85,11 @@ struct NormalizeBench: ParsableCommand, BenchSupport {
         } else {
             rows.append(("vips command line (apt-get install libvips-tools)", nil))
         }
-        let gmCompress = compression == "deflate" ? "Zip" : "LZW"
+        let gmCompress = "LZW"
         let gmScript = """
             f="$1"; o="\(out)/$(echo "$f" | md5sum | cut -c1-12)"
             case "$f" in *0001.tif|*0005.tif|*0009.tif|*0013.tif|*0017.tif) c=Group4;; *) c=\(gmCompress);; esac
-            gm convert "$f" -compress $c -quality \(level * 10) "$o.tif" && gm convert "$f" -resize 2000x2000 -quality 85 "$o-a.jpg" && gm convert "$o-a.jpg" -resize 256x256 -quality 80 "$o-t.jpg"
+            gm convert "$f" -compress $c "$o.tif" && gm convert "$f" -resize 2000x2000 -quality 85 "$o-a.jpg" && gm convert "$o-a.jpg" -resize 256x256 -quality 80 "$o-t.jpg"
             """
         if which("gm") != nil {
             rows.append(("GraphicsMagick", try best(of: repeats) {
@@ -140,7 +101,7 @@ struct NormalizeBench: ParsableCommand, BenchSupport {
             rows.append(("GraphicsMagick (apt-get install graphicsmagick)", nil))
         }
 
-        print(String(format: "Pages: %d mixed A4 300 dpi (bitonal G4, gray LZW, colour LZW, colour JPEG), %.1f MB; masters %@; workers %d; best of %d\n",
+        print(String(format: "Pages: %d mixed A4 300 dpi (bitonal G4, gray LZW, colour LZW, colour JPEG), %.1f MB; Quire masters %@, peers LZW; workers %d; best of %d\n",
                      pages, Double(bytes) / 1e6, compression, workerCount, repeats))
         var table = TextTable(["TOOL", "SECONDS", "PAGES/S", "MB/S", "PEAK RSS MB", "QUIRE ×"])
         let quireRate = quire.map { Double(pages) / $0.seconds }

@@ -1,0 +1,50 @@
+public import Foundation
+
+/// One record whose bag was packaged and verified: the fact quota figures are counted from.
+///
+/// The ledger query produces one event per record (a 卷 is `volumes: 1`, a 件 is `items: 1`), dated the
+/// day the record was verified. Only events with ``verified`` true count: a record packaged but failing
+/// verification is not digitized (checked and linked, 挂接, is what counts).
+///
+/// ```swift
+/// DigitizationEvent(archive: "C01", day: QuotaDay("2018-06-04")!, volumes: 1, pages: 86, bytes: 1_930_000_000)
+/// ```
+public struct DigitizationEvent: Sendable, Hashable, Codable {
+    /// The register id of the archive the record counts toward.
+    public var archive: String
+    /// The day the record was verified.
+    public var day: QuotaDay
+    /// 卷 this record is (usually 0 or 1).
+    public var volumes: Int
+    /// 件 this record is (usually 0 or 1).
+    public var items: Int
+    /// Pages in the record.
+    public var pages: Int
+    /// Bytes of the record's package.
+    public var bytes: Int64
+    /// Whether the package passed verification; false events are ignored.
+    public var verified: Bool
+
+    /// Makes an event for a day.
+    public init(archive: String, day: QuotaDay, volumes: Int = 0, items: Int = 0, pages: Int = 0, bytes: Int64 = 0,
+                verified: Bool = true) {
+        self.archive = archive
+        self.day = day
+        self.volumes = volumes
+        self.items = items
+        self.pages = pages
+        self.bytes = bytes
+        self.verified = verified
+    }
+
+    /// Makes an event for a moment, dated the day it falls on in `timeZone` (China Standard Time by
+    /// default, where the archives are).
+    public init(archive: String, date: Date, timeZone: TimeZone = QuotaReport.chinaTimeZone, volumes: Int = 0,
+                items: Int = 0, pages: Int = 0, bytes: Int64 = 0, verified: Bool = true) {
+        self.init(archive: archive, day: QuotaDay(date, timeZone: timeZone), volumes: volumes, items: items,
+                  pages: pages, bytes: bytes, verified: verified)
+    }
+
+    /// The event's 卷 + 件.
+    public var count: Int { volumes + items }
+}

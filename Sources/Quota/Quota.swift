@@ -1,2 +1,0 @@
-/// Quota reporting.
-enum QuotaNamespace {}

@@ -1,2 +1,0 @@
-import Testing
-@Test func placeholderQuota() { #expect(Bool(true)) }

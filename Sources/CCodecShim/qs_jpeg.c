@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jpeglib.h>
+#include <jerror.h>
 
 typedef struct qs_jpeg_error {
     struct jpeg_error_mgr base;
@@ -190,5 +191,91 @@ int qs_jpeg_write_file(const char *path, const uint8_t *pixels, size_t stride,
         qs_copy_message(error, error_length, "close error");
         return -1;
     }
+    return 0;
+}
+
+// A destination manager of our own (libjpeg-turbo's jpeg_mem_dest frees and replaces its buffer as it grows
+// and only updates the caller's pointer at the end, so an error mid-write leaves a freed pointer).
+typedef struct qs_jpeg_memory_dest {
+    struct jpeg_destination_mgr pub;
+    uint8_t *buffer;
+    size_t capacity;
+    size_t length;
+} qs_jpeg_memory_dest;
+
+static void qs_dest_init(j_compress_ptr cinfo) {
+    qs_jpeg_memory_dest *d = (qs_jpeg_memory_dest *)cinfo->dest;
+    d->pub.next_output_byte = d->buffer;
+    d->pub.free_in_buffer = d->capacity;
+}
+
+static boolean qs_dest_empty(j_compress_ptr cinfo) {
+    qs_jpeg_memory_dest *d = (qs_jpeg_memory_dest *)cinfo->dest;
+    size_t used = d->capacity;
+    size_t capacity = d->capacity * 2;
+    uint8_t *grown = realloc(d->buffer, capacity);
+    if (grown == NULL) ERREXIT1(cinfo, JERR_OUT_OF_MEMORY, 10);
+    d->buffer = grown;
+    d->capacity = capacity;
+    d->pub.next_output_byte = grown + used;
+    d->pub.free_in_buffer = capacity - used;
+    return TRUE;
+}
+
+static void qs_dest_term(j_compress_ptr cinfo) {
+    qs_jpeg_memory_dest *d = (qs_jpeg_memory_dest *)cinfo->dest;
+    d->length = d->capacity - d->pub.free_in_buffer;
+}
+
+int qs_jpeg_write_memory(const uint8_t *pixels, size_t stride, const qs_jpeg_write_options *options,
+                         uint8_t **out, size_t *out_length, char *error, size_t error_length) {
+    struct jpeg_compress_struct cinfo;
+    qs_jpeg_error err;
+    qs_jpeg_memory_dest dest;
+    volatile int created = 0;
+    *out = NULL;
+    *out_length = 0;
+    memset(&dest, 0, sizeof(dest));
+    dest.capacity = 1 << 16;
+    dest.buffer = malloc(dest.capacity);
+    if (dest.buffer == NULL) {
+        qs_copy_message(error, error_length, "out of memory");
+        return -1;
+    }
+    qs_jpeg_init_error(&err);
+    cinfo.err = &err.base;
+    if (setjmp(err.jump)) {
+        qs_copy_message(error, error_length, err.message);
+        if (created) jpeg_destroy_compress(&cinfo);
+        free(dest.buffer);
+        return -1;
+    }
+    jpeg_create_compress(&cinfo);
+    created = 1;
+    dest.pub.init_destination = qs_dest_init;
+    dest.pub.empty_output_buffer = qs_dest_empty;
+    dest.pub.term_destination = qs_dest_term;
+    cinfo.dest = &dest.pub;
+    cinfo.image_width = options->width;
+    cinfo.image_height = options->height;
+    cinfo.input_components = options->components;
+    cinfo.in_color_space = options->components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, options->quality, TRUE);
+    cinfo.optimize_coding = TRUE;
+    cinfo.write_JFIF_header = TRUE;
+    cinfo.density_unit = (UINT8)options->density_unit;
+    cinfo.X_density = options->x_density;
+    cinfo.Y_density = options->y_density;
+    if (options->progressive) jpeg_simple_progression(&cinfo);
+    jpeg_start_compress(&cinfo, TRUE);
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW row = (JSAMPROW)(pixels + (size_t)cinfo.next_scanline * stride);
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    *out = dest.buffer;
+    *out_length = dest.length;
     return 0;
 }

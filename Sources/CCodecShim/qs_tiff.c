@@ -11,6 +11,8 @@ struct qs_tiff {
     const uint8_t *data;
     size_t length;
     uint64_t offset;
+    uint8_t *owned;      // in-memory writer: the growing buffer
+    size_t capacity;
     char error[512];
     char warning[512];
     int has_error;
@@ -56,6 +58,33 @@ static tmsize_t qs_mem_write(thandle_t h, void *buf, tmsize_t size) {
     (void)buf;
     (void)size;
     return -1; // read-only
+}
+
+static tmsize_t qs_mem_write_grow(thandle_t h, void *buf, tmsize_t size) {
+    qs_tiff *f = (qs_tiff *)h;
+    if (size < 0) return -1;
+    uint64_t end = f->offset + (uint64_t)size;
+    if (end > f->capacity) {
+        size_t capacity = f->capacity ? f->capacity : (1u << 20);
+        while (capacity < end) capacity *= 2;
+        uint8_t *grown = realloc(f->owned, capacity);
+        if (grown == NULL) return -1;
+        if (capacity > f->capacity) memset(grown + f->capacity, 0, capacity - f->capacity);
+        f->owned = grown;
+        f->capacity = capacity;
+        f->data = grown;
+    }
+    memcpy(f->owned + f->offset, buf, (size_t)size);
+    f->offset = end;
+    if (end > f->length) f->length = (size_t)end;
+    return size;
+}
+
+static int qs_mem_map_none(thandle_t h, void **base, toff_t *size) {
+    (void)h;
+    (void)base;
+    (void)size;
+    return 0;
 }
 
 static toff_t qs_mem_seek(thandle_t h, toff_t off, int whence) {
@@ -137,6 +166,49 @@ qs_tiff *qs_tiff_open_write(const char *path, const char *mode, char *error, siz
     }
     return f;
 }
+
+qs_tiff *qs_tiff_open_memory_write(const char *mode, char *error, size_t error_length) {
+    qs_tiff *f = calloc(1, sizeof(qs_tiff));
+    if (f == NULL) {
+        qs_tiff_copy(error, error_length, "out of memory");
+        return NULL;
+    }
+    TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
+    TIFFOpenOptionsSetErrorHandlerExtR(opts, qs_tiff_error_handler, f);
+    TIFFOpenOptionsSetWarningHandlerExtR(opts, qs_tiff_warning_handler, f);
+    f->tif = TIFFClientOpenExt("memory", mode, (thandle_t)f, qs_mem_read, qs_mem_write_grow, qs_mem_seek, qs_mem_close,
+                               qs_mem_size, qs_mem_map_none, qs_mem_unmap, opts);
+    TIFFOpenOptionsFree(opts);
+    if (f->tif == NULL) {
+        qs_tiff_copy(error, error_length, f->has_error ? f->error : "cannot open an in-memory TIFF for writing");
+        free(f->owned);
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
+int qs_tiff_close_taking_buffer(qs_tiff *f, uint8_t **out, size_t *out_length) {
+    *out = NULL;
+    *out_length = 0;
+    if (f == NULL) return -1;
+    int failed = 0;
+    if (f->tif != NULL) {
+        if (!TIFFFlush(f->tif)) failed = 1;
+        TIFFClose(f->tif);
+    }
+    if (f->has_error) failed = 1;
+    if (failed) {
+        free(f->owned);
+    } else {
+        *out = f->owned;
+        *out_length = f->length;
+    }
+    free(f);
+    return failed ? -1 : 0;
+}
+
+void qs_free(void *pointer) { free(pointer); }
 
 TIFF *qs_tiff_handle(qs_tiff *f) { return f->tif; }
 const char *qs_tiff_error(qs_tiff *f) { return f->has_error ? f->error : NULL; }

@@ -17,8 +17,31 @@ public enum JPEGEncoder {
         }
     }
 
+    /// Encodes `bitmap` (gray8 or rgb8) into memory; `name` labels errors.
+    public static func encode(_ bitmap: Bitmap, options: Options = Options(), name: String) throws(EncodeError) -> [UInt8] {
+        var settings = try settings(for: bitmap, options: options, path: name)
+        var error = [CChar](repeating: 0, count: 512)
+        var buffer: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        let status = bitmap.bytes.withUnsafeBufferPointer {
+            qs_jpeg_write_memory($0.baseAddress, bitmap.bytesPerRow, &settings, &buffer, &length, &error, error.count)
+        }
+        guard status == 0, let buffer else { throw EncodeError(path: name, message: message(from: error)) }
+        defer { qs_free(buffer) }
+        return Array(UnsafeBufferPointer(start: buffer, count: length))
+    }
+
     /// Writes `bitmap` (gray8 or rgb8) to `path`; the JFIF density is the bitmap's resolution.
     public static func write(_ bitmap: Bitmap, to path: String, options: Options = Options()) throws(EncodeError) {
+        var settings = try settings(for: bitmap, options: options, path: path)
+        var error = [CChar](repeating: 0, count: 512)
+        let status = bitmap.bytes.withUnsafeBufferPointer {
+            qs_jpeg_write_file(path, $0.baseAddress, bitmap.bytesPerRow, &settings, &error, error.count)
+        }
+        if status != 0 { throw EncodeError(path: path, message: message(from: error)) }
+    }
+
+    private static func settings(for bitmap: Bitmap, options: Options, path: String) throws(EncodeError) -> qs_jpeg_write_options {
         guard bitmap.layout == .gray8 || bitmap.layout == .rgb8 else {
             throw EncodeError(path: path, message: "JPEG takes gray8 or rgb8 pixels, not \(bitmap.layout.rawValue)")
         }
@@ -36,10 +59,7 @@ public enum JPEGEncoder {
             settings.x_density = UInt16(clamping: Int(resolution.x.rounded()))
             settings.y_density = UInt16(clamping: Int(resolution.y.rounded()))
         }
-        var error = [CChar](repeating: 0, count: 512)
-        let status = bitmap.bytes.withUnsafeBufferPointer {
-            qs_jpeg_write_file(path, $0.baseAddress, bitmap.bytesPerRow, &settings, &error, error.count)
-        }
-        if status != 0 { throw EncodeError(path: path, message: message(from: error)) }
+        return settings
     }
+
 }

@@ -62,17 +62,61 @@ public enum TIFFEncoder {
 
     /// Writes `bitmap` to `path`, replacing any file there.
     public static func write(_ bitmap: Bitmap, to path: String, options: Options) throws(EncodeError) {
+        try checkSize(bitmap, path: path)
+        var error = [CChar](repeating: 0, count: 512)
+        guard let file = qs_tiff_open_write(path, mode(bitmap), &error, error.count) else {
+            throw EncodeError(path: path, message: message(from: error))
+        }
+        do {
+            try fill(file, with: bitmap, options: options, path: path)
+        } catch {
+            _ = qs_tiff_close(file)
+            throw error
+        }
+        if qs_tiff_close(file) != 0 {
+            throw EncodeError(path: path, message: "libtiff reported an error while closing the file")
+        }
+    }
+
+    /// Encodes `bitmap` into memory, so the caller can digest the bytes before writing them once.
+    /// `name` labels errors.
+    public static func encode(_ bitmap: Bitmap, options: Options, name: String) throws(EncodeError) -> [UInt8] {
+        try checkSize(bitmap, path: name)
+        var error = [CChar](repeating: 0, count: 512)
+        guard let file = qs_tiff_open_memory_write(mode(bitmap), &error, error.count) else {
+            throw EncodeError(path: name, message: message(from: error))
+        }
+        do {
+            try fill(file, with: bitmap, options: options, path: name)
+        } catch {
+            var ignored: UnsafeMutablePointer<UInt8>?
+            var length = 0
+            _ = qs_tiff_close_taking_buffer(file, &ignored, &length)
+            qs_free(ignored)
+            throw error
+        }
+        var buffer: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        guard qs_tiff_close_taking_buffer(file, &buffer, &length) == 0, let buffer else {
+            throw EncodeError(path: name, message: "libtiff reported an error while finishing the file")
+        }
+        defer { qs_free(buffer) }
+        return Array(UnsafeBufferPointer(start: buffer, count: length))
+    }
+
+    private static func checkSize(_ bitmap: Bitmap, path: String) throws(EncodeError) {
         // libtiff would write a 0×0 directory without complaint, which no reader opens.
         guard bitmap.width > 0, bitmap.height > 0 else {
             throw EncodeError(path: path, message: "cannot write an empty \(bitmap.width)×\(bitmap.height) image")
         }
-        var error = [CChar](repeating: 0, count: 512)
-        let big = bitmap.bytes.count > 3_900_000_000
-        guard let file = qs_tiff_open_write(path, big ? "w8" : "w", &error, error.count) else {
-            throw EncodeError(path: path, message: message(from: error))
-        }
-        var closed = false
-        defer { if !closed { _ = qs_tiff_close(file) } }
+    }
+
+    private static func mode(_ bitmap: Bitmap) -> String {
+        bitmap.bytes.count > 3_900_000_000 ? "w8" : "w"
+    }
+
+    /// Sets the tags and writes the strips of an open TIFF writer.
+    private static func fill(_ file: OpaquePointer, with bitmap: Bitmap, options: Options, path: String) throws(EncodeError) {
         let tif = qs_tiff_handle(file)!
         func fail(_ what: String) -> EncodeError {
             EncodeError(path: path, message: qs_tiff_error(file).map { String(cString: $0) } ?? what)
@@ -161,9 +205,5 @@ public enum TIFFEncoder {
             return true
         }
         guard written else { throw fail("strip write failed") }
-        closed = true
-        if qs_tiff_close(file) != 0 {
-            throw EncodeError(path: path, message: "libtiff reported an error while closing the file")
-        }
     }
 }

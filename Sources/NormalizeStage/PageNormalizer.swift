@@ -169,33 +169,26 @@ struct PageNormalizer: Sendable {
         steps.append(["step": "access", "longest_side": "\(max(access.width, access.height))", "quality": "\(policy.access.quality)", "resampler": "area-average"])
         steps.append(["step": "thumbnail", "longest_side": "\(max(thumbnail.width, thumbnail.height))", "quality": "\(policy.thumbnail.quality)", "source": "access copy"])
 
-        do {
-            try DurableFile.produce(at: workspace + "/" + masterPath) { (temporary: String) throws(EncodeError) in
-                try TIFFEncoder.write(master, to: temporary, options: options)
-            }
-            try DurableFile.produce(at: workspace + "/" + accessPath) { (temporary: String) throws(EncodeError) in
-                try JPEGEncoder.write(access, to: temporary, options: .init(quality: policy.access.quality))
-            }
-            try DurableFile.produce(at: workspace + "/" + thumbPath) { (temporary: String) throws(EncodeError) in
-                try JPEGEncoder.write(thumbnail, to: temporary, options: .init(quality: policy.thumbnail.quality))
-            }
-        } catch {
-            return failed(error.isDiskFull ? "disk_full" : "write_failed", error.description)
-        }
-
-        // Digests of the outputs, with every algorithm the policy names.
+        // Encode in memory, digest those bytes, write them once: no second read of any output.
         let algorithms = policy.fixity.algorithms.compactMap(DigestAlgorithm.init(rawValue:))
         var outputs: [FixityRecord] = []
-        for (role, path) in [("master", masterPath), ("access", accessPath), ("thumbnail", thumbPath)] {
-            do {
-                let full = workspace + "/" + path
-                let digests = try FileDigester.digest(path: full, algorithms: algorithms)
-                let size = (try? FileManager.default.attributesOfItem(atPath: full)[.size] as? Int).flatMap { $0 } ?? 0
-                outputs.append(FixityRecord(batch: "", root: .workspace, path: path, role: role, size: Int64(size),
-                                            digests: Dictionary(uniqueKeysWithValues: digests.map { ($0.key.rawValue, $0.value) })))
-            } catch {
-                return failed("write_failed", error.description)
+        do {
+            let encoded: [(String, String, [UInt8])] = [
+                ("master", masterPath, try TIFFEncoder.encode(master, options: options, name: masterPath)),
+                ("access", accessPath, try JPEGEncoder.encode(access, options: .init(quality: policy.access.quality), name: accessPath)),
+                ("thumbnail", thumbPath, try JPEGEncoder.encode(thumbnail, options: .init(quality: policy.thumbnail.quality), name: thumbPath)),
+            ]
+            for (role, path, bytes) in encoded {
+                var digest = MultiDigest(algorithms)
+                bytes.withUnsafeBytes { digest.update($0) }
+                try DurableFile.write(Data(bytes), to: workspace + "/" + path)
+                outputs.append(FixityRecord(batch: "", root: .workspace, path: path, role: role, size: Int64(bytes.count),
+                                            digests: Dictionary(uniqueKeysWithValues: digest.finalize().map { ($0.key.rawValue, $0.value) })))
             }
+        } catch let error as DurableFileError {
+            return failed(error.isDiskFull ? "disk_full" : "write_failed", error.description)
+        } catch {
+            return failed("write_failed", "\(error)")
         }
         return NormalizedPage(path: page.path, outputs: outputs, checks: checks, processJSON: Self.json(steps))
     }

@@ -8,7 +8,7 @@ enum QuotaFraction {
         case let int as Int: number = Double(int)
         case let string as String:
             let trimmed = string.trimmingWhitespace()
-            if trimmed.hasSuffix("%"), let percent = Double(trimmed.dropLast().trimmingWhitespace()) {
+            if trimmed.hasSuffix("%"), let percent = Double(String(trimmed.dropLast()).trimmingWhitespace()) {
                 number = percent / 100
             } else if let plain = Double(trimmed) {
                 number = plain

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The quota rules: what share of its 2010 holdings each level of archive must digitize by when, and the
 /// other targets reported beside it. Configuration, not code — the defaults are the policy.

@@ -72,6 +72,14 @@ typedef struct qs_jpeg_write_options {
 int qs_jpeg_write_file(const char *path, const uint8_t *pixels, size_t stride,
                        const qs_jpeg_write_options *options, char *error, size_t error_length);
 
+/// Like qs_jpeg_write_file, into a buffer the shim allocates: on success `*out` (free with qs_free) holds
+/// `*out_length` bytes. Returns 0, or -1 with libjpeg's message (and nothing to free).
+int qs_jpeg_write_memory(const uint8_t *pixels, size_t stride, const qs_jpeg_write_options *options,
+                         uint8_t **out, size_t *out_length, char *error, size_t error_length);
+
+/// Frees a buffer the shim allocated.
+void qs_free(void *pointer);
+
 // MARK: - PNG
 
 typedef struct qs_png_reader qs_png_reader;
@@ -110,6 +118,11 @@ qs_tiff *qs_tiff_open_memory(const uint8_t *data, size_t length, const char *nam
                              char *error, size_t error_length);
 /// Opens a TIFF file for writing ("w", or "w8" for BigTIFF).
 qs_tiff *qs_tiff_open_write(const char *path, const char *mode, char *error, size_t error_length);
+/// Opens an in-memory TIFF for writing; finish with qs_tiff_close_taking_buffer.
+qs_tiff *qs_tiff_open_memory_write(const char *mode, char *error, size_t error_length);
+/// Closes an in-memory writer and hands over its bytes (free with qs_free). Returns 0, or -1 when libtiff
+/// reported an error (the buffer is then freed and `*out` is NULL).
+int qs_tiff_close_taking_buffer(qs_tiff *file, uint8_t **out, size_t *out_length);
 TIFF *qs_tiff_handle(qs_tiff *file);
 /// The first error libtiff reported since the last clear, or NULL.
 const char *qs_tiff_error(qs_tiff *file);

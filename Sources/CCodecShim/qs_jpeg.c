@@ -139,6 +139,30 @@ void qs_jpeg_close(qs_jpeg_reader *r) {
     free(r);
 }
 
+// Sets the compression parameters and writes every row. Called inside a wrapper that owns the setjmp:
+// a libjpeg error here longjmps back to that wrapper, never past it.
+static void qs_jpeg_compress_rows(j_compress_ptr cinfo, const uint8_t *pixels, size_t stride,
+                                  const qs_jpeg_write_options *options) {
+    cinfo->image_width = options->width;
+    cinfo->image_height = options->height;
+    cinfo->input_components = options->components;
+    cinfo->in_color_space = options->components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(cinfo);
+    jpeg_set_quality(cinfo, options->quality, TRUE);
+    cinfo->optimize_coding = TRUE;
+    cinfo->write_JFIF_header = TRUE;
+    cinfo->density_unit = (UINT8)options->density_unit;
+    cinfo->X_density = options->x_density;
+    cinfo->Y_density = options->y_density;
+    if (options->progressive) jpeg_simple_progression(cinfo);
+    jpeg_start_compress(cinfo, TRUE);
+    while (cinfo->next_scanline < cinfo->image_height) {
+        JSAMPROW row = (JSAMPROW)(pixels + (size_t)cinfo->next_scanline * stride);
+        jpeg_write_scanlines(cinfo, &row, 1);
+    }
+    jpeg_finish_compress(cinfo);
+}
+
 int qs_jpeg_write_file(const char *path, const uint8_t *pixels, size_t stride,
                        const qs_jpeg_write_options *options, char *error, size_t error_length) {
     struct jpeg_compress_struct cinfo;
@@ -161,24 +185,7 @@ int qs_jpeg_write_file(const char *path, const uint8_t *pixels, size_t stride,
     jpeg_create_compress(&cinfo);
     created = 1;
     jpeg_stdio_dest(&cinfo, file);
-    cinfo.image_width = options->width;
-    cinfo.image_height = options->height;
-    cinfo.input_components = options->components;
-    cinfo.in_color_space = options->components == 1 ? JCS_GRAYSCALE : JCS_RGB;
-    jpeg_set_defaults(&cinfo);
-    jpeg_set_quality(&cinfo, options->quality, TRUE);
-    cinfo.optimize_coding = TRUE;
-    cinfo.write_JFIF_header = TRUE;
-    cinfo.density_unit = (UINT8)options->density_unit;
-    cinfo.X_density = options->x_density;
-    cinfo.Y_density = options->y_density;
-    if (options->progressive) jpeg_simple_progression(&cinfo);
-    jpeg_start_compress(&cinfo, TRUE);
-    while (cinfo.next_scanline < cinfo.image_height) {
-        JSAMPROW row = (JSAMPROW)(pixels + (size_t)cinfo.next_scanline * stride);
-        jpeg_write_scanlines(&cinfo, &row, 1);
-    }
-    jpeg_finish_compress(&cinfo);
+    qs_jpeg_compress_rows(&cinfo, pixels, stride, options);
     jpeg_destroy_compress(&cinfo);
     created = 0;
     if (fflush(file) != 0 || ferror(file)) {
@@ -256,24 +263,7 @@ int qs_jpeg_write_memory(const uint8_t *pixels, size_t stride, const qs_jpeg_wri
     dest.pub.empty_output_buffer = qs_dest_empty;
     dest.pub.term_destination = qs_dest_term;
     cinfo.dest = &dest.pub;
-    cinfo.image_width = options->width;
-    cinfo.image_height = options->height;
-    cinfo.input_components = options->components;
-    cinfo.in_color_space = options->components == 1 ? JCS_GRAYSCALE : JCS_RGB;
-    jpeg_set_defaults(&cinfo);
-    jpeg_set_quality(&cinfo, options->quality, TRUE);
-    cinfo.optimize_coding = TRUE;
-    cinfo.write_JFIF_header = TRUE;
-    cinfo.density_unit = (UINT8)options->density_unit;
-    cinfo.X_density = options->x_density;
-    cinfo.Y_density = options->y_density;
-    if (options->progressive) jpeg_simple_progression(&cinfo);
-    jpeg_start_compress(&cinfo, TRUE);
-    while (cinfo.next_scanline < cinfo.image_height) {
-        JSAMPROW row = (JSAMPROW)(pixels + (size_t)cinfo.next_scanline * stride);
-        jpeg_write_scanlines(&cinfo, &row, 1);
-    }
-    jpeg_finish_compress(&cinfo);
+    qs_jpeg_compress_rows(&cinfo, pixels, stride, options);
     jpeg_destroy_compress(&cinfo);
     *out = dest.buffer;
     *out_length = dest.length;

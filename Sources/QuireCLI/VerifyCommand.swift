@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
+import SyntheticPages
 
 /// `quire verify`: the auditor's check of delivered bags, with no ledger.
 struct VerifyCommand: AsyncParsableCommand {
@@ -83,7 +84,7 @@ struct VerifyCommand: AsyncParsableCommand {
         var chosen = bags
         if let sample {
             let count = max(1, Int((Double(bags.count) * sample / 100).rounded(.up)))
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix(seed: seed)
             chosen = Array(bags.shuffled(using: &rng).prefix(count)).sorted()
             sampleInfo = Sample(percent: sample, seed: seed, population: bags.count, drawn: chosen,
                                 passPercent: policy.acceptance.passPercent, passedPercent: 0, accepted: false)
@@ -118,18 +119,5 @@ struct VerifyCommand: AsyncParsableCommand {
             }
         }
         if valid < results.count || sampleInfo?.accepted == false { throw ExitStatus(code: Exit.itemsFailed) }
-    }
-}
-
-/// SplitMix64, so a seed draws the same sample on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

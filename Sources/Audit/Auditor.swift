@@ -15,6 +15,7 @@ public import Policy
 /// | `archival.metadata.missing` | a record in the bag has no `data/metadata/<档号>/record.xml` and `record.json` |
 /// | `archival.metadata.invalid` | `record.json` does not parse, or `record.xml` fails the schema (`xmllint`) |
 /// | `archival.schema.unchecked` | (warning) `xmllint` or the schema is not available here |
+/// | `archival.not-applicable` | (warning) a bag from another tool: only the BagIt rules apply |
 /// | `archival.code` | External-Identifier or a record's 档号 is not a valid 档号 |
 /// | `archival.page-count` | masters in the bag ≠ pages in the metadata, or ≠ the catalog's 页数 |
 /// | `archival.decode` | a master does not decode in full |
@@ -79,7 +80,13 @@ public struct Auditor: Sendable {
             add("archival.metadata.missing", "data/metadata/\(code)/record.xml", "record \(code) has masters but no metadata document")
         }
         if codes.isEmpty && masterCodes.isEmpty {
-            add("archival.metadata.missing", "data/metadata", "the bag holds no record metadata and no masters: not a Quire record bag")
+            let agent = bagInfoValue(bag: bag, label: "Bag-Software-Agent") ?? ""
+            if agent.hasPrefix("Quire") {
+                add("archival.metadata.missing", "data/metadata", "a Quire bag with no record metadata and no masters")
+            } else {
+                add("archival.not-applicable", nil, "not a Quire record bag (no data/metadata, no data/masters): BagIt rules only", warning: true)
+            }
+            return []
         }
         if let identifier = bagInfoValue(bag: bag, label: "External-Identifier"), codes.count == 1 {
             do { _ = try ArchivalCode.parse(identifier, rules: policy.intake.codeRules) } catch {

@@ -284,4 +284,38 @@ import Testing
         #expect(try Self.imageDigests(ws) == Self.imageDigests(dir + "/reference"))
         #expect(try Self.quire(["verify", ws + "/bags"]).status == 0)
     }
+
+    @Test func verifyAcceptsBagitPythonBagsAndSamplesReproducibly() throws {
+        let dir = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/bagit.py" }
+        guard let bagit = path.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            Issue.record("bagit.py is not installed (pip install bagit); not run")
+            return
+        }
+        // Five bags made by bagit-python, one of them then damaged.
+        for i in 1...5 {
+            let bag = dir + "/bags/bag\(i)"
+            try FileManager.default.createDirectory(atPath: bag, withIntermediateDirectories: true)
+            try Data("page \(i)\n".utf8).write(to: URL(fileURLWithPath: bag + "/scan.txt"))
+            #expect(Self.shell("'\(bagit)' --sha256 --quiet '\(bag)'") == 0)
+        }
+        let all = try Self.quire(["verify", dir + "/bags", "--json"])
+        #expect(all.status == 0, "\(all.stdout)")
+        try Data("altered\n".utf8).write(to: URL(fileURLWithPath: dir + "/bags/bag3/data/scan.txt"))
+        let damaged = try Self.quire(["verify", dir + "/bags"])
+        #expect(damaged.status == 1)
+        #expect(damaged.stdout.contains("FAIL  \(dir)/bags/bag3"))
+        #expect(damaged.stdout.contains("payload.digest") || damaged.stdout.contains("taginfo.oxum"))
+
+        let first = try Self.quire(["verify", dir + "/bags", "--sample", "40", "--seed", "9", "--json"])
+        let second = try Self.quire(["verify", dir + "/bags", "--sample", "40", "--seed", "9", "--json"])
+        func drawn(_ r: Result) -> [String] {
+            let object = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            return (object?["sample"] as? [String: Any])?["drawn"] as? [String] ?? []
+        }
+        #expect(drawn(first).count == 2)
+        #expect(drawn(first) == drawn(second))
+        #expect(try Self.quire(["verify", dir + "/nothing-here"]).status == 3)
+    }
 }

@@ -33,7 +33,10 @@ final class ProgressLine: Sendable {
             var text = String(format: "%@: %d/%d files, %.1f/s, ETA %@", label, done, total, rate, Self.clock(eta))
             if let extra { text += ", \(extra)" }
             if live {
-                printError("\r\u{1B}[2K" + text, terminator: "")
+                let width = 24
+                let filled = total > 0 ? min(width, done * width / total) : 0
+                let bar = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+                printError("\r\u{1B}[2K" + bar + text, terminator: "")
                 s.printedLive = true
             } else {
                 printError(text)

@@ -47,6 +47,10 @@ public protocol Ledger: Sendable {
     func records(batch: String) throws(LedgerError) -> [RecordRow]
     /// Moves a record to `state` (`packaged`, `verified`…), remembering its bag.
     func markRecord(batch: String, code: String, state: String, bag: String?, detail: String?, tool: String) throws(LedgerError)
+    /// Records whose bags are packaged and verified, with the verification time, for quota reports.
+    func digitizedRecords() throws(LedgerError) -> [DigitizedRecord]
+    /// The record a bag path belongs to.
+    func recordForBag(_ bag: String) throws(LedgerError) -> (batch: String, code: String)?
     /// Stores the outcome of a fixity check (`ok`, `drift`, `missing`).
     func markFixityChecked(_ results: [(record: FixityRecord, status: String)], tool: String) throws(LedgerError)
 }

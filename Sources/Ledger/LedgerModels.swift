@@ -311,3 +311,26 @@ public struct NormalizedPage: Sendable {
         self.processJSON = processJSON
     }
 }
+
+/// A record that counts as digitized: its bag is packaged and verified.
+public struct DigitizedRecord: Sendable, Equatable, Codable {
+    public var batch: String
+    /// Holdings register id of the batch.
+    public var archive: String?
+    public var code: String
+    /// When the bag last verified (ISO 8601).
+    public var verifiedAt: String
+    public var pages: Int
+    /// Bytes of the record's masters.
+    public var bytes: Int64
+
+    /// Makes a value.
+    public init(batch: String, archive: String?, code: String, verifiedAt: String, pages: Int, bytes: Int64) {
+        self.batch = batch
+        self.archive = archive
+        self.code = code
+        self.verifiedAt = verifiedAt
+        self.pages = pages
+        self.bytes = bytes
+    }
+}

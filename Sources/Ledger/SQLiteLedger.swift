@@ -525,6 +525,33 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    // MARK: - Quotas
+
+    public func digitizedRecords() throws(LedgerError) -> [DigitizedRecord] {
+        try read("read digitized records") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.batch_id, b.archive, r.code,
+                       (SELECT MAX(e.at) FROM event e WHERE e.batch_id = r.batch_id AND e.subject = r.code
+                                                        AND e.action = 'record.verified') AS verified_at,
+                       (SELECT COUNT(*) FROM page p WHERE p.batch_id = r.batch_id AND p.code = r.code) AS pages,
+                       (SELECT COALESCE(SUM(f.size), 0) FROM fixity f WHERE f.batch_id = r.batch_id AND f.root = 'workspace'
+                                                        AND f.role = 'master' AND f.path LIKE 'masters/' || r.code || '/%') AS bytes
+                FROM record r JOIN batch b ON b.id = r.batch_id
+                WHERE r.state = 'verified'
+                ORDER BY verified_at, r.code
+                """).map {
+                DigitizedRecord(batch: $0["batch_id"], archive: $0["archive"], code: $0["code"], verifiedAt: $0["verified_at"] ?? "",
+                                pages: $0["pages"], bytes: $0["bytes"])
+            }
+        }
+    }
+
+    public func recordForBag(_ bag: String) throws(LedgerError) -> (batch: String, code: String)? {
+        try read("find bag") { db in
+            try Row.fetchOne(db, sql: "SELECT batch_id, code FROM record WHERE bag = ? LIMIT 1", arguments: [bag]).map { ($0["batch_id"], $0["code"]) }
+        }
+    }
+
     // MARK: - Benchmarks
 
     /// Fills a batch with `count` synthetic decoded pages in one transaction (for `quire bench status`).

@@ -86,6 +86,9 @@ public struct PackageStage: Sendable {
                 for record in group.records {
                     try ledger.markRecord(batch: batch, code: record.code, state: "packaged", bag: outcome.path,
                                           detail: outcome.payloadOxum.map { "Payload-Oxum \($0)" }, tool: "quire \(version)")
+                    // The writer verified the finished bag in full (or, for a bag found complete, the verifier did).
+                    try ledger.markRecord(batch: batch, code: record.code, state: "verified", bag: outcome.path,
+                                          detail: "full BagIt verification at packaging", tool: "quire \(version)")
                 }
             }
             report.bags.append(outcome)

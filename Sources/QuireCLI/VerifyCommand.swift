@@ -32,6 +32,8 @@ struct VerifyCommand: AsyncParsableCommand {
     @OptionGroup var pipelineOptions: PipelineOptions
     @Option(help: "Parallel hashing workers (0 = one per core).") var workers = 0
     @Flag(help: "Print the report as JSON.") var json = false
+    @Option(help: ArgumentHelp("Also record the outcome in this workspace's ledger: bags that verify keep their records 'verified' (they count toward quotas), bags that fail move their records to 'invalid'.", valueName: "dir"))
+    var record: String?
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("name at least one bag or folder") }
@@ -59,6 +61,26 @@ struct VerifyCommand: AsyncParsableCommand {
             case percent, seed, population, drawn, accepted
             case passPercent = "pass_percent"
             case passedPercent = "passed_percent"
+        }
+    }
+
+    /// Writes each bag's outcome to the ledger of the workspace it came from.
+    private func store(_ results: [Auditor.Result], in workspace: String) throws {
+        var options = WorkspaceOptions()
+        options.workspace = workspace
+        let ledger = try options.openLedger(create: false)
+        let lock = try options.lock()
+        defer { withExtendedLifetime(lock) {} }
+        for r in results where r.mode == "full" {
+            let absolute = r.bag.hasPrefix("/") ? r.bag : FileManager.default.currentDirectoryPath + "/" + r.bag
+            let path = (absolute as NSString).standardizingPath
+            do {
+                guard let owner = try ledger.recordForBag(path) else { continue }
+                let failed = r.problems.filter { $0.severity == "error" }.map(\.rule)
+                try ledger.markRecord(batch: owner.batch, code: owner.code, state: r.valid ? "verified" : "invalid", bag: nil,
+                                      detail: r.valid ? "quire verify" : "quire verify failed: \(Set(failed).sorted().joined(separator: ", "))",
+                                      tool: "quire \(Quire.version)")
+            } catch { throw CommandFailure.couldNotRun(error.description) }
         }
     }
 
@@ -93,6 +115,7 @@ struct VerifyCommand: AsyncParsableCommand {
         var results: [Auditor.Result] = []
         for bag in chosen { results.append(await auditor.audit(bag: bag, fast: fast)) }
         let valid = results.filter(\.valid).count
+        if let record { try store(results, in: record) }
         if var s = sampleInfo {
             s.passedPercent = 100 * Double(valid) / Double(results.count)
             s.accepted = s.passedPercent >= s.passPercent

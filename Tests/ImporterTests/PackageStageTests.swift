@@ -43,7 +43,7 @@ import Testing
         #expect(report.bags.allSatisfy { $0.status == "packaged" })
         #expect(Set(report.skipped.keys) == ["0026-003-0046", "0026-003-0047"])
         let rows = try s.ledger().records(batch: "samples")
-        #expect(rows.filter { $0.state == "packaged" }.count == 3)
+        #expect(rows.filter { $0.state == "verified" }.count == 3)
 
         let bag = s.workspace + "/bags/Z109-WS·2011-Y-BGS-0001"
         let info = try String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8)

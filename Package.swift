@@ -53,7 +53,7 @@ let package = Package(
                 dependencies: ["Raster", "ImageCodecs", "ArchivalCode", "Policy", "Ledger", "Fixity"],
                 swiftSettings: strict),
         .executableTarget(name: "QuireCLI",
-                          dependencies: ["Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "Catalog", "Policy", "Ledger", "ImageCodecs", "Raster", "Fixity", "SyntheticPages",
+                          dependencies: ["Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "Quota", "ArchivalCode", "Yams", "Catalog", "Policy", "Ledger", "ImageCodecs", "Raster", "Fixity", "SyntheticPages",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 

@@ -13,8 +13,8 @@ quire="$PWD/.build/release/quire"
 workspace="${QUIRE_WORKSPACE:-$(mktemp -d)/quire-workspace}"
 
 echo
-echo "\$ quire run samples/delivery --catalog samples/catalog.csv --process samples/process.yaml --workspace $workspace"
-"$quire" run samples/delivery --catalog samples/catalog.csv --process samples/process.yaml --workspace "$workspace"
+echo "\$ quire run samples/delivery --catalog samples/catalog.csv --process samples/process.yaml --archive C01 --workspace $workspace"
+"$quire" run samples/delivery --catalog samples/catalog.csv --process samples/process.yaml --archive C01 --workspace "$workspace"
 status=$?
 if [[ $status -ne 1 ]]; then
   echo "error: expected exit code 1 (the sample's planted problems), got $status" >&2
@@ -23,6 +23,9 @@ fi
 echo
 echo "\$ quire verify $workspace/bags"
 "$quire" verify "$workspace/bags" || { echo "error: a bag does not verify" >&2; exit 1; }
+echo
+echo "\$ quire quota --register samples/register.csv --workspace $workspace"
+"$quire" quota --register samples/register.csv --workspace "$workspace" --html "$workspace/quota.html" || { echo "error: quota report failed" >&2; exit 1; }
 echo
 echo "OK: 3 records packaged and verified; the broken page quarantined and 2 records held back, as planted."
 echo "Workspace: $workspace"

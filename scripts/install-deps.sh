@@ -6,7 +6,9 @@ set -euo pipefail
 
 packages=(libtiff-dev libpng-dev libjpeg-dev libsqlite3-dev libssl-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils)
+  # Peers and viewers the tests check Quire's output with: tiffinfo, djpeg, xmllint, headless Chromium (with a
+  # CJK font) for the quota HTML report.
+  packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils chromium fonts-wqy-microhei)
 fi
 
 missing=()

@@ -16,7 +16,7 @@ struct Quire: AsyncParsableCommand {
               3  could not run (unreadable delivery, workspace locked or unwritable, ledger error)
             """,
         version: version,
-        subcommands: [RunCommand.self, ImportCommand.self, NormalizeCommand.self, ChecksumCommand.self, BindCommand.self, PackageCommand.self, VerifyCommand.self, FixityCommand.self, StatusCommand.self, DigestCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, ImportCommand.self, NormalizeCommand.self, ChecksumCommand.self, BindCommand.self, PackageCommand.self, VerifyCommand.self, QuotaCommand.self, FixityCommand.self, StatusCommand.self, DigestCommand.self, BenchCommand.self]
     )
 }
 

@@ -47,10 +47,7 @@ struct QuotaHTMLRenderer {
         case (.null, _): return "—"
         case (.int(let n), .count): return QuotaNumberFormat.grouped(n)
         case (.number(let x, _), .percent): return QuotaNumberFormat.percent(x)
-        case (.number(let x, _), .decimal(let decimals)):
-            let text = QuotaNumberFormat.decimal(x, decimals: decimals)
-            let fraction = text.split(separator: ".").dropFirst().first.map(String.init) ?? ""
-            return decimals == 0 ? text : text + String(repeating: "0", count: max(0, decimals - fraction.count))
+        case (.number(let x, _), .decimal(let decimals)): return QuotaNumberFormat.fixed(x, decimals: decimals)
         case (.bool(let flag), _): return flag ? "yes 是" : "no 否"
         case (.string(let text), .status): return (QuotaStatus(rawValue: text)?.label) ?? text
         case (.string(let text), .level):
@@ -124,7 +121,9 @@ struct QuotaHTMLRenderer {
     // MARK: - Bar chart
 
     private mutating func renderBars() {
-        let rows = report.archives
+        // The archives with a target; units and other untargeted rows are in the tables.
+        let targeted = report.archives.filter { $0.goal != nil }
+        let rows = targeted.isEmpty ? report.archives : targeted
         let maxPercent = rows.compactMap(\.percent).max() ?? 0
         let scaleMax = max(100, (maxPercent / 10).rounded(.up) * 10)
         let labelWidth = 300.0, barWidth = 620.0, rowHeight = 30.0, top = 26.0
@@ -150,7 +149,8 @@ struct QuotaHTMLRenderer {
                 let tx = x(goal.target.percent)
                 svg += "<line class=\"target\" x1=\"\(Self.n(tx))\" y1=\"\(Self.n(y + 1))\" x2=\"\(Self.n(tx))\" y2=\"\(Self.n(y + rowHeight - 1))\"/>"
             }
-            svg += "<text class=\"pct\" x=\"\(Self.n(min(x(percent), labelWidth + barWidth) + 6))\" y=\"\(Self.n(y + 19))\">"
+            let labelX = max(x(percent), progress.goal.map { x($0.target.percent) } ?? 0)
+            svg += "<text class=\"pct\" x=\"\(Self.n(min(labelX, labelWidth + barWidth) + 6))\" y=\"\(Self.n(y + 19))\">"
                 + "\(QuotaNumberFormat.percent(progress.percent))</text>"
             svg += "</g>\n"
         }
@@ -175,7 +175,7 @@ struct QuotaHTMLRenderer {
             report.archives.filter { $0.goal != nil && $0.baseline > 0 }
                 .map { ("\($0.archive.name) \($0.id)", $0.baseline, $0.burnUp, false) }
             + (report.total.baseline > 0 ? [("合计 Total", report.total.baseline, report.total.burnUp, true)] : [])
-        let left = 56.0, right = 980.0, top = 16.0, bottom = 330.0
+        let left = 56.0, right = 940.0, top = 16.0, bottom = 330.0
         let maxPercent = series.flatMap { s in s.values.map { Double($0) * 100 / Double(s.baseline) } }.max() ?? 0
         let yMax = max(100, (maxPercent / 20).rounded(.up) * 20)
         func x(_ index: Int) -> Double {
@@ -201,7 +201,7 @@ struct QuotaHTMLRenderer {
         for (percent, levels) in targetPercents.sorted(by: { $0.key < $1.key }) {
             let names = Array(Set(levels)).sorted().joined(separator: "/")
             svg += "<line class=\"target\" x1=\"\(Self.n(left))\" y1=\"\(Self.n(y(percent)))\" x2=\"\(Self.n(right))\" y2=\"\(Self.n(y(percent)))\"/>"
-            svg += "<text class=\"target-label\" x=\"\(Self.n(right - 4))\" y=\"\(Self.n(y(percent) - 5))\" text-anchor=\"end\">"
+            svg += "<text class=\"target-label\" x=\"\(Self.n(left + 6))\" y=\"\(Self.n(y(percent) - 5))\">"
                 + "目标 target \(QuotaNumberFormat.percent(percent)) \(HTMLText.escape(names))</text>\n"
         }
         var legend = ""
@@ -269,7 +269,10 @@ struct QuotaHTMLRenderer {
         var rows = ""
         for progress in report.archives {
             let p = "archives[\(progress.id)]"
-            rows += "<tr><td>\(HTMLText.escape(progress.id))</td>" + cell("\(p).parent", .text) + cell("\(p).has_digital_room", .flag)
+            // Sections this row has none of (null in the JSON) are marked so the page still holds every JSON path.
+            let absent = ["completion", "holdings"].filter { figures["\(p).\($0)"] != nil }
+                .map { figure("\(p).\($0)", .text, cssClass: "hidden") }.joined()
+            rows += "<tr><td>\(HTMLText.escape(progress.id))\(absent)</td>" + cell("\(p).parent", .text) + cell("\(p).has_digital_room", .flag)
                 + cell("\(p).baseline_volumes", .count) + cell("\(p).baseline_items", .count) + cell("\(p).baseline_pages", .count)
                 + cell("\(p).prior", .count) + cell("\(p).digitized_volumes", .count) + cell("\(p).digitized_items", .count)
                 + cell("\(p).digitized_pages", .count) + cell("\(p).digitized_gb", .decimal(3)) + "</tr>\n"

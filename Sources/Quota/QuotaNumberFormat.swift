@@ -22,6 +22,14 @@ enum QuotaNumberFormat {
         return decimals == 0 ? integer : "\(integer).\(fraction)"
     }
 
+    /// `value` with exactly `decimals` decimals, for people: 100 → "100.00" (2 decimals).
+    static func fixed(_ value: Double, decimals: Int) -> String {
+        let text = decimal(value, decimals: decimals)
+        guard decimals > 0, value.isFinite else { return text }
+        let fraction = text.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first.map(String.init) ?? ""
+        return text + String(repeating: "0", count: max(0, decimals - fraction.count))
+    }
+
     /// A whole number with thousands separators: 12345 → "12,345".
     static func grouped(_ value: Int) -> String {
         let digits = String(abs(value))
@@ -36,9 +44,6 @@ enum QuotaNumberFormat {
     /// A percentage for people: "64.00%" (always two decimals), "—" when nil.
     static func percent(_ value: Double?) -> String {
         guard let value else { return "—" }
-        let text = decimal(value, decimals: percentDecimals)
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        let fraction = parts.count > 1 ? String(parts[1]) : ""
-        return "\(parts[0]).\(fraction)\(String(repeating: "0", count: max(0, 2 - fraction.count)))%"
+        return fixed(value, decimals: percentDecimals) + "%"
     }
 }

@@ -29,11 +29,11 @@ extension QuotaReport {
                 goal.map { QuotaNumberFormat.percent($0.target.percent) } ?? "—",
                 goal.map { QuotaNumberFormat.grouped($0.gap) } ?? "—",
                 progress.status.description,
-                QuotaNumberFormat.decimal(progress.recentRate, decimals: 2),
+                QuotaNumberFormat.fixed(progress.recentRate, decimals: 2),
                 goal.map { $0.projected.description } ?? "—",
                 QuotaNumberFormat.grouped(progress.digitized.volumes), QuotaNumberFormat.grouped(progress.digitized.items),
                 QuotaNumberFormat.grouped(progress.digitized.pages),
-                QuotaNumberFormat.decimal(progress.digitized.gigabytes, decimals: 3),
+                QuotaNumberFormat.fixed(progress.digitized.gigabytes, decimals: 3),
             ])
         }
         table.rule()
@@ -41,9 +41,9 @@ extension QuotaReport {
             "合计", "Total (\(total.archives) archives)", "", QuotaNumberFormat.grouped(total.baseline),
             QuotaNumberFormat.grouped(total.digitized.total), QuotaNumberFormat.percent(total.percent),
             QuotaNumberFormat.percent(total.targetPercent), QuotaNumberFormat.grouped(total.gap),
-            total.status.description, QuotaNumberFormat.decimal(total.recentRate, decimals: 2), total.projected.description,
+            total.status.description, QuotaNumberFormat.fixed(total.recentRate, decimals: 2), total.projected.description,
             QuotaNumberFormat.grouped(total.digitized.volumes), QuotaNumberFormat.grouped(total.digitized.items),
-            QuotaNumberFormat.grouped(total.digitized.pages), QuotaNumberFormat.decimal(total.digitized.gigabytes, decimals: 3),
+            QuotaNumberFormat.grouped(total.digitized.pages), QuotaNumberFormat.fixed(total.digitized.gigabytes, decimals: 3),
         ])
         out.append(table.rendered())
 

@@ -318,4 +318,35 @@ import Testing
         #expect(drawn(first) == drawn(second))
         #expect(try Self.quire(["verify", dir + "/nothing-here"]).status == 3)
     }
+
+    @Test func quotaCountsOnlyVerifiedBagsAndReproducesAPastDay() throws {
+        let dir = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ws = dir + "/ws"
+        let run = try Self.quire(["run", Self.repo.path + "/samples/delivery", "--catalog", Self.repo.path + "/samples/catalog.csv",
+                                  "--archive", "C01", "--workspace", ws, "--quiet"])
+        #expect(run.status == 1)
+        func cityArchive(_ extra: [String] = []) throws -> [String: Any]? {
+            let r = try Self.quire(["quota", "--register", Self.repo.path + "/samples/register.csv", "--workspace", ws, "--json"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            return (object?["archives"] as? [[String: Any]])?.first { $0["id"] as? String == "C01" }
+        }
+        // Prior 52,000 卷 + 30,500 件, plus the three packaged sample records: one 卷 (0026-003-0045), two 件.
+        let today = try cityArchive()
+        #expect(today?["digitized"] as? Int == 82_503)
+        let yesterday = try cityArchive(["--as-of", "2000-01-01"])
+        #expect(yesterday?["digitized"] as? Int == 82_500)
+
+        // A bag that no longer verifies stops counting once an auditor records it.
+        let bag = ws + "/bags/Z109-WS·2011-Y-BGS-0002"
+        let thumb = bag + "/data/thumbs/Z109-WS·2011-Y-BGS-0002/0001.jpg"
+        let copy = try Data(contentsOf: URL(fileURLWithPath: thumb))
+        try FileManager.default.removeItem(atPath: thumb) // break the hard link, then alter the bag's copy
+        var altered = copy
+        altered[altered.count / 2] ^= 0x40
+        try altered.write(to: URL(fileURLWithPath: thumb))
+        #expect(try Self.quire(["verify", bag, "--record", ws]).status == 1)
+        #expect(try cityArchive()?["digitized"] as? Int == 82_502)
+    }
 }

@@ -1,0 +1,94 @@
+import ArchivalCode
+import ArgumentParser
+import Foundation
+import Ledger
+import Quota
+import Yams
+
+/// `quire quota`: progress of every archive against the digitization targets, from verified packages.
+struct QuotaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quota",
+        abstract: "Progress of every archive against the 70% / 50% digitization targets, counted from verified bags.",
+        discussion: """
+            Counts a 卷 (volume-style 档号) or 件 (item-style 档号) as digitized only when its bag was packaged \
+            and verified in the ledger, plus the register's prior counts, and reports per archive and in total: \
+            baseline, digitized, percentage, target, gap, status (met / on track / behind), the rate over the \
+            last four weeks and the date the target will be met at that rate ("never" without progress), the \
+            unit digital-room rates, pages and GB. Batches count toward the archive given with --archive at \
+            import or run time (or the pipeline's 'archive').
+
+            The register is a CSV (UTF-8 or GB18030) with the columns \
+            id,name,level,baseline_volumes,baseline_items,baseline_pages,prior_volumes,prior_items,has_digital_room \
+            (optional: parent, prior_pages, prior_gb, current_volumes, current_items, livelihood_volumes, \
+            livelihood_items). Quota rules default to the city's policy; --rules FILE (YAML, keys as in \
+            pipelines/quota-rules.yaml) changes them.
+
+            Examples:
+              quire quota --register samples/register.csv
+              quire quota --register holdings.csv --as-of 2026-06-30 --json
+              quire quota --register holdings.csv --html quota.html
+            """
+    )
+
+    @Option(help: ArgumentHelp("The holdings register CSV.", valueName: "csv")) var register: String
+    @Option(help: ArgumentHelp("Report as of this day (YYYY-MM-DD; default today, China time). Later verifications are ignored.", valueName: "date")) var asOf: String?
+    @Option(help: ArgumentHelp("Quota rules YAML (default: the built-in policy values).", valueName: "file")) var rules: String?
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Print CSV.") var csv = false
+    @Option(help: ArgumentHelp("Write a self-contained HTML report to this file.", valueName: "file")) var html: String?
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+
+    func validate() throws {
+        if let asOf, QuotaDay(asOf) == nil { throw ValidationError("--as-of must be a date as YYYY-MM-DD, not '\(asOf)'") }
+        if json && csv { throw ValidationError("choose one of --json and --csv") }
+    }
+
+    func run() throws {
+        let holdings: HoldingsRegister
+        do { holdings = try HoldingsRegister.read(contentsOf: URL(fileURLWithPath: register)) } catch {
+            throw CommandFailure.couldNotRun("\(error)")
+        }
+        var quotaRules = QuotaRules.default
+        if let rules {
+            do {
+                quotaRules = try YAMLDecoder().decode(QuotaRules.self, from: String(contentsOfFile: rules, encoding: .utf8))
+            } catch { throw CommandFailure.usage("\(rules): \(error)") }
+        }
+        let day = asOf.flatMap(QuotaDay.init) ?? QuotaDay(Date(), timeZone: QuotaReport.chinaTimeZone)
+        var events: [DigitizationEvent] = []
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: workspaceOptions.path + "/ledger.sqlite", isDirectory: &isDirectory) {
+            let ledger = try workspaceOptions.openLedger(create: false)
+            let parser = ISO8601DateFormatter()
+            parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            do {
+                for record in try ledger.digitizedRecords() {
+                    guard let archive = record.archive, let date = parser.date(from: record.verifiedAt) else { continue }
+                    let style = (try? ArchivalCode.parse(record.code))?.style
+                    events.append(DigitizationEvent(archive: archive, date: date, volumes: style == .volume ? 1 : 0,
+                                                    items: style == .item ? 1 : 0, pages: record.pages, bytes: record.bytes))
+                }
+            } catch { throw CommandFailure.couldNotRun(error.description) }
+        }
+        let report = QuotaReport.compute(register: holdings, rules: quotaRules, events: events, asOf: day)
+        if let html {
+            do { try report.htmlData().write(to: URL(fileURLWithPath: html), options: .atomic) } catch {
+                throw CommandFailure.couldNotRun("cannot write \(html): \(error.localizedDescription)")
+            }
+        }
+        if json {
+            print(report.jsonString())
+        } else if csv {
+            print(report.csvString(), terminator: "")
+        } else {
+            print(report.terminalTable())
+            if !holdings.errors.isEmpty {
+                print("\nRegister rows skipped:")
+                for e in holdings.errors { print("  line \(e.line): \(e.reason)") }
+            }
+            if let html { print("\nHTML report: \(html)") }
+        }
+        if !holdings.errors.isEmpty { throw ExitStatus(code: Exit.itemsFailed) }
+    }
+}

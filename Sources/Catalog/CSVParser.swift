@@ -5,12 +5,17 @@
 /// `""` inside stands for one `"`. A `"` inside an unquoted field is taken literally (as Excel and most
 /// readers do). Text between a closing quote and the next delimiter, and a quoted field that is never
 /// closed, make the row malformed.
-struct CSVParser: Sendable {
+public struct CSVParser: Sendable {
     /// The field separator.
-    var delimiter: Unicode.Scalar = ","
+    public var delimiter: Unicode.Scalar = ","
+
+    /// Makes a parser for `delimiter`-separated text.
+    public init(delimiter: Unicode.Scalar = ",") {
+        self.delimiter = delimiter
+    }
 
     /// Splits decoded text into rows. A final line break does not start an empty row.
-    func parse(_ text: String) -> [CSVRow] {
+    public func parse(_ text: String) -> [CSVRow] {
         let scalars = Array(text.unicodeScalars)
         var rows: [CSVRow] = []
         var fields: [String] = []

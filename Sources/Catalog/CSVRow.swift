@@ -1,12 +1,12 @@
 /// One record of a CSV file as the parser found it.
-struct CSVRow: Sendable, Equatable {
+public struct CSVRow: Sendable, Equatable {
     /// The 1-based physical line the row starts on.
-    var line: Int
+    public var line: Int
     /// The fields, unquoted.
-    var fields: [String]
+    public var fields: [String]
     /// Why the row is malformed, if it is (the fields are then best-effort).
-    var problem: String?
+    public var problem: String?
 
     /// Whether every field is empty (Excel writes `,,,,` for blank rows).
-    var isBlank: Bool { fields.allSatisfy { $0.trimmingWhitespace().isEmpty } }
+    public var isBlank: Bool { fields.allSatisfy { $0.trimmingWhitespace().isEmpty } }
 }

@@ -1,19 +1,20 @@
-import Foundation
+public import Foundation
 #if canImport(CoreFoundation)
 import CoreFoundation
 #endif
 
 /// Turns catalog bytes into text: strips a byte-order mark, detects UTF-8 versus GB18030, and says on which
 /// line undecodable bytes sit.
-enum CatalogTextDecoder {
+public enum CatalogTextDecoder {
     /// The decoded text, the encoding used, and whether there was a byte-order mark.
-    struct Decoded {
-        var text: String
-        var encoding: CatalogEncoding
-        var hadByteOrderMark: Bool
+    public struct Decoded: Sendable {
+        public var text: String
+        public var encoding: CatalogEncoding
+        public var hadByteOrderMark: Bool
     }
 
-    static func decode(_ data: Data, as stated: CatalogEncoding?, file: String) throws(CatalogFileError) -> Decoded {
+    /// Decodes CSV bytes: the stated encoding, or UTF-8 when the bytes are valid UTF-8 and GB18030 otherwise.
+    public static func decode(_ data: Data, as stated: CatalogEncoding?, file: String) throws(CatalogFileError) -> Decoded {
         let bytes = [UInt8](data)
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             throw CatalogFileError(file: file, line: nil,

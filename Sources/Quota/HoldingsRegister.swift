@@ -77,15 +77,18 @@ public struct HoldingsRegister: Sendable, Hashable {
 
     /// Reads register bytes; `source` names the file in errors.
     public static func read(data: Data, source: String, delimiter: Unicode.Scalar = ",") throws(HoldingsRegisterFileError) -> HoldingsRegister {
-        let (text, encoding) = try RegisterTextDecoder.decode(data, file: source)
-        return try parse(text, source: source, encoding: encoding, delimiter: delimiter)
+        let decoded: CatalogTextDecoder.Decoded
+        do { decoded = try CatalogTextDecoder.decode(data, as: nil, file: source) } catch {
+            throw HoldingsRegisterFileError(file: error.file, line: error.line, reason: error.reason)
+        }
+        return try parse(decoded.text, source: source, encoding: decoded.encoding, delimiter: delimiter)
     }
 
     // MARK: - Parsing
 
     private static func parse(_ text: String, source: String, encoding: CatalogEncoding,
                               delimiter: Unicode.Scalar) throws(HoldingsRegisterFileError) -> HoldingsRegister {
-        let rows = RegisterCSVParser.parse(text, delimiter: delimiter)
+        let rows = CSVParser(delimiter: delimiter).parse(text)
         guard let headerIndex = rows.firstIndex(where: { !$0.isBlank || $0.problem != nil }) else {
             throw HoldingsRegisterFileError(file: source, line: nil, reason: "the file has no header row")
         }

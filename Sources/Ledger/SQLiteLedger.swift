@@ -400,14 +400,7 @@ public final class SQLiteLedger: Ledger {
         let now = Self.timestamp()
         try write("record fixity") { db in
             for r in records {
-                try db.execute(sql: """
-                    INSERT INTO fixity (batch_id, root, path, role, size, sha256, sha512, md5, sm3, recorded_at, status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recorded')
-                    ON CONFLICT (batch_id, root, path) DO UPDATE SET role = excluded.role, size = excluded.size,
-                        sha256 = excluded.sha256, sha512 = excluded.sha512, md5 = excluded.md5, sm3 = excluded.sm3,
-                        recorded_at = excluded.recorded_at, status = 'recorded', checked_at = NULL
-                    """, arguments: [batch, r.root.rawValue, r.path, r.role, r.size, r.digests["sha256"], r.digests["sha512"],
-                                     r.digests["md5"], r.digests["sm3"], now])
+                try Self.upsertFixity(db, r, root: r.root, batch: batch, now: now)
                 try Self.event(db, batch: batch, subject: r.path, action: "fixity.recorded",
                                detail: r.digests.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "), tool: tool)
             }
@@ -462,13 +455,7 @@ public final class SQLiteLedger: Ledger {
                                arguments: [batch, result.path, c.rule, c.severity, c.detail, now])
             }
             for r in result.outputs {
-                try db.execute(sql: """
-                    INSERT INTO fixity (batch_id, root, path, role, size, sha256, sha512, md5, sm3, recorded_at, status)
-                    VALUES (?, 'workspace', ?, ?, ?, ?, ?, ?, ?, ?, 'recorded')
-                    ON CONFLICT (batch_id, root, path) DO UPDATE SET role = excluded.role, size = excluded.size,
-                        sha256 = excluded.sha256, sha512 = excluded.sha512, md5 = excluded.md5, sm3 = excluded.sm3,
-                        recorded_at = excluded.recorded_at, status = 'recorded', checked_at = NULL
-                    """, arguments: [batch, r.path, r.role, r.size, r.digests["sha256"], r.digests["sha512"], r.digests["md5"], r.digests["sm3"], now])
+                try Self.upsertFixity(db, r, root: .workspace, batch: batch, now: now)
             }
             if !result.outputs.isEmpty {
                 try db.execute(sql: "UPDATE page SET state = 'normalized', updated_at = ? WHERE batch_id = ? AND path = ? AND state = 'decoded'",
@@ -575,6 +562,18 @@ public final class SQLiteLedger: Ledger {
     }
 
     // MARK: - Plumbing
+
+    /// Records (or replaces) one file's digests; a replaced record goes back to `recorded`.
+    private static func upsertFixity(_ db: Database, _ r: FixityRecord, root: FixityRecord.Root, batch: String, now: String) throws {
+        try db.execute(sql: """
+            INSERT INTO fixity (batch_id, root, path, role, size, sha256, sha512, md5, sm3, recorded_at, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recorded')
+            ON CONFLICT (batch_id, root, path) DO UPDATE SET role = excluded.role, size = excluded.size,
+                sha256 = excluded.sha256, sha512 = excluded.sha512, md5 = excluded.md5, sm3 = excluded.sm3,
+                recorded_at = excluded.recorded_at, status = 'recorded', checked_at = NULL
+            """, arguments: [batch, root.rawValue, r.path, r.role, r.size, r.digests["sha256"], r.digests["sha512"],
+                             r.digests["md5"], r.digests["sm3"], now])
+    }
 
     private static func event(_ db: Database, batch: String?, subject: String, action: String, detail: String?, tool: String) throws {
         try db.execute(sql: "INSERT INTO event (at, batch_id, subject, action, detail, tool) VALUES (?, ?, ?, ?, ?, ?)",

@@ -108,6 +108,7 @@ public struct NormalizeStage: Sendable {
                             bytesRead: 0, bytesWritten: 0, seconds: 0, checks: [])
         var failure: (any Error)?
         let tool = "quire \(version)"
+        let sizes = Dictionary(todo.map { ($0.path, $0.size) }, uniquingKeysWith: { a, _ in a })
         await withTaskGroup(of: NormalizedPage.self) { group in
             var next = 0
             var done = 0
@@ -133,7 +134,7 @@ public struct NormalizeStage: Sendable {
                 if !result.outputs.isEmpty && !result.checks.isEmpty { report.flagged += 1 }
                 report.checks += result.checks
                 report.bytesWritten += result.outputs.reduce(0) { $0 + $1.size }
-                report.bytesRead += todo.first { $0.path == result.path }?.size ?? 0
+                report.bytesRead += sizes[result.path] ?? 0
                 progress?(done, todo.count)
                 if next < todo.count && failure == nil { submit() }
             }

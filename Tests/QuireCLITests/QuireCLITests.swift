@@ -338,6 +338,12 @@ import Testing
         let yesterday = try cityArchive(["--as-of", "2000-01-01"])
         #expect(yesterday?["digitized"] as? Int == 82_500)
 
+        // Rules are configuration: a 60% city target makes the city archive's 67% "met".
+        let rules = dir + "/rules.yaml"
+        try "city: {target: 0.60, deadline: 2018-12-31}\n".write(toFile: rules, atomically: true, encoding: .utf8)
+        #expect(try cityArchive(["--rules", rules])?["status"] as? String == "met")
+        #expect(try cityArchive(["--rules", Self.repo.path + "/pipelines/quota-rules.yaml"])?["status"] as? String == "behind")
+
         // A bag that no longer verifies stops counting once an auditor records it.
         let bag = ws + "/bags/Z109-WS·2011-Y-BGS-0002"
         let thumb = bag + "/data/thumbs/Z109-WS·2011-Y-BGS-0002/0001.jpg"

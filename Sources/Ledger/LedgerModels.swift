@@ -153,6 +153,8 @@ public struct BatchCounts: Sendable, Equatable, Codable {
     public var flaggedRecords: Int
     public var changed: Int
     public var pagesByState: [String: Int]
+    /// Records by state (`waiting`, `bound`, `held`, `packaged`, `verified`, `invalid`).
+    public var recordsByState: [String: Int] = [:]
 
     /// Makes counts.
     public init(pages: Int, quarantined: Int, records: Int, flaggedRecords: Int, changed: Int, pagesByState: [String: Int]) {

@@ -378,13 +378,19 @@ public final class SQLiteLedger: Ledger {
                 byState[row["state"]] = row["n"]
             }
             let count = { (sql: String) throws -> Int in try Int.fetchOne(db, sql: sql, arguments: [batch]) ?? 0 }
-            return BatchCounts(
+            var records: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM record WHERE batch_id = ? GROUP BY state", arguments: [batch]) {
+                records[row["state"]] = row["n"]
+            }
+            var counts = BatchCounts(
                 pages: byState.values.reduce(0, +),
                 quarantined: try count("SELECT COUNT(*) FROM quarantine WHERE batch_id = ?"),
                 records: try count("SELECT COUNT(*) FROM record WHERE batch_id = ?"),
                 flaggedRecords: try count("SELECT COUNT(DISTINCT code) FROM record_flag WHERE batch_id = ?"),
                 changed: try count("SELECT COUNT(DISTINCT path) FROM changed_file WHERE batch_id = ?"),
                 pagesByState: byState)
+            counts.recordsByState = records
+            return counts
         }
     }
 

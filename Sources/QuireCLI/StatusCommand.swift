@@ -52,10 +52,12 @@ struct StatusCommand: ParsableCommand {
             print("No batches in \(workspaceOptions.path).")
             return
         }
-        var table = TextTable(["BATCH", "RECORDS", "PAGES", "STATES", "QUARANTINED", "FLAGGED", "CHANGED"])
+        var table = TextTable(["BATCH", "RECORDS", "RECORD STATES", "PAGES", "PAGE STATES", "QUARANTINED", "FLAGGED", "CHANGED"])
+        func states(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "-" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
         for s in statuses {
-            let states = s.counts.pagesByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            table.add([s.batch, "\(s.counts.records)", "\(s.counts.pages)", states.isEmpty ? "-" : states,
+            table.add([s.batch, "\(s.counts.records)", states(s.counts.recordsByState), "\(s.counts.pages)", states(s.counts.pagesByState),
                        "\(s.counts.quarantined)", "\(s.counts.flaggedRecords)", "\(s.counts.changed)"])
         }
         print("Workspace \(workspaceOptions.path)\n")

@@ -124,6 +124,14 @@ static void qs_tiff_copy(char *dst, size_t dst_length, const char *src) {
     if (dst != NULL && dst_length > 0) snprintf(dst, dst_length, "%s", src);
 }
 
+// Open options that route libtiff's errors and warnings to this file's own buffers.
+static TIFFOpenOptions *qs_tiff_options(qs_tiff *f) {
+    TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
+    TIFFOpenOptionsSetErrorHandlerExtR(opts, qs_tiff_error_handler, f);
+    TIFFOpenOptionsSetWarningHandlerExtR(opts, qs_tiff_warning_handler, f);
+    return opts;
+}
+
 qs_tiff *qs_tiff_open_memory(const uint8_t *data, size_t length, const char *name, uint64_t max_single_alloc,
                              char *error, size_t error_length) {
     qs_tiff *f = calloc(1, sizeof(qs_tiff));
@@ -133,9 +141,7 @@ qs_tiff *qs_tiff_open_memory(const uint8_t *data, size_t length, const char *nam
     }
     f->data = data;
     f->length = length;
-    TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
-    TIFFOpenOptionsSetErrorHandlerExtR(opts, qs_tiff_error_handler, f);
-    TIFFOpenOptionsSetWarningHandlerExtR(opts, qs_tiff_warning_handler, f);
+    TIFFOpenOptions *opts = qs_tiff_options(f);
     if (max_single_alloc > 0) TIFFOpenOptionsSetMaxSingleMemAlloc(opts, (tmsize_t)max_single_alloc);
     f->tif = TIFFClientOpenExt(name, "rm", (thandle_t)f, qs_mem_read, qs_mem_write, qs_mem_seek, qs_mem_close,
                                qs_mem_size, qs_mem_map, qs_mem_unmap, opts);
@@ -154,9 +160,7 @@ qs_tiff *qs_tiff_open_write(const char *path, const char *mode, char *error, siz
         qs_tiff_copy(error, error_length, "out of memory");
         return NULL;
     }
-    TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
-    TIFFOpenOptionsSetErrorHandlerExtR(opts, qs_tiff_error_handler, f);
-    TIFFOpenOptionsSetWarningHandlerExtR(opts, qs_tiff_warning_handler, f);
+    TIFFOpenOptions *opts = qs_tiff_options(f);
     f->tif = TIFFOpenExt(path, mode, opts);
     TIFFOpenOptionsFree(opts);
     if (f->tif == NULL) {
@@ -173,9 +177,7 @@ qs_tiff *qs_tiff_open_memory_write(const char *mode, char *error, size_t error_l
         qs_tiff_copy(error, error_length, "out of memory");
         return NULL;
     }
-    TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
-    TIFFOpenOptionsSetErrorHandlerExtR(opts, qs_tiff_error_handler, f);
-    TIFFOpenOptionsSetWarningHandlerExtR(opts, qs_tiff_warning_handler, f);
+    TIFFOpenOptions *opts = qs_tiff_options(f);
     f->tif = TIFFClientOpenExt("memory", mode, (thandle_t)f, qs_mem_read, qs_mem_write_grow, qs_mem_seek, qs_mem_close,
                                qs_mem_size, qs_mem_map_none, qs_mem_unmap, opts);
     TIFFOpenOptionsFree(opts);

@@ -4,6 +4,16 @@ import Foundation
 import Ledger
 import NormalizeStage
 
+/// The masters' Make, Model and DateTime tags from a process metadata file, or none without one.
+func scannerTags(processFile: String?) throws -> NormalizeStage.ScannerTags {
+    guard let processFile else { return NormalizeStage.ScannerTags() }
+    do {
+        let metadata = try ProcessFile.load(processFile)
+        return NormalizeStage.ScannerTags(make: metadata.scanner?.make, model: metadata.scanner?.model,
+                                          dateTime: metadata.scanDate.map { $0.replacingOccurrences(of: "-", with: ":") + " 00:00:00" })
+    } catch { throw CommandFailure.usage(error.description) }
+}
+
 /// `quire normalize`: preservation masters, access copies and thumbnails.
 struct NormalizeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,14 +48,7 @@ struct NormalizeCommand: AsyncParsableCommand {
         let lock = try workspaceOptions.lock()
         defer { withExtendedLifetime(lock) {} }
         let batchID = try resolveBatch(batch, in: ledger)
-        var tags = NormalizeStage.ScannerTags()
-        if let process {
-            do {
-                let metadata = try ProcessFile.load(process)
-                tags = NormalizeStage.ScannerTags(make: metadata.scanner?.make, model: metadata.scanner?.model,
-                                                  dateTime: metadata.scanDate.map { $0.replacingOccurrences(of: "-", with: ":") + " 00:00:00" })
-            } catch { throw CommandFailure.usage(error.description) }
-        }
+        let tags = try scannerTags(processFile: process)
         let stage = NormalizeStage(ledger: ledger, policy: policy, workspace: workspaceOptions.absolutePath, workers: workers,
                                    version: Quire.version, tags: tags)
         let progress = ProgressLine(label: "normalize", enabled: !quiet)

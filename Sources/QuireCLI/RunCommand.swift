@@ -98,14 +98,7 @@ struct RunCommand: AsyncParsableCommand {
         let batchID = imported.batch
 
         // 2. Normalize.
-        var tags = NormalizeStage.ScannerTags()
-        if let process {
-            do {
-                let metadata = try ProcessFile.load(process)
-                tags = NormalizeStage.ScannerTags(make: metadata.scanner?.make, model: metadata.scanner?.model,
-                                                  dateTime: metadata.scanDate.map { $0.replacingOccurrences(of: "-", with: ":") + " 00:00:00" })
-            } catch { throw CommandFailure.usage(error.description) }
-        }
+        let tags = try scannerTags(processFile: process)
         let normalizeLine = progress("normalize")
         let normalized: NormalizeStage.Report
         do {

@@ -1,13 +1,13 @@
 /// The width of text in a terminal: East Asian wide and fullwidth characters (汉字, fullwidth forms, CJK
 /// punctuation) take two columns, combining marks and zero-width characters none, others one.
-enum DisplayWidth {
+public enum DisplayWidth {
     /// The columns `text` takes.
-    static func of(_ text: String) -> Int {
+    public static func of(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { $0 + of($1) }
     }
 
     /// The columns one scalar takes.
-    static func of(_ scalar: Unicode.Scalar) -> Int {
+    public static func of(_ scalar: Unicode.Scalar) -> Int {
         let value = scalar.value
         if value == 0 { return 0 }
         if value < 0x20 || (0x7F..<0xA0).contains(value) { return 0 }

@@ -52,8 +52,12 @@ let package = Package(
         .target(name: "Importer",
                 dependencies: ["Raster", "ImageCodecs", "ArchivalCode", "Policy", "Ledger", "Fixity"],
                 swiftSettings: strict),
+        .target(name: "BatchRun",
+                dependencies: ["Importer", "NormalizeStage", "ChecksumStage", "BindStage", "PackageStage", "Catalog", "Ledger",
+                               "Policy", "Fixity", "ImageCodecs"],
+                swiftSettings: strict),
         .executableTarget(name: "QuireCLI",
-                          dependencies: ["Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "Quota", "ArchivalCode", "Yams", "Catalog", "Policy", "Ledger", "ImageCodecs", "Raster", "Fixity", "SyntheticPages",
+                          dependencies: ["BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "Quota", "ArchivalCode", "Yams", "Catalog", "Policy", "Ledger", "ImageCodecs", "Raster", "Fixity", "SyntheticPages",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
@@ -66,7 +70,7 @@ let package = Package(
         .testTarget(name: "QuotaTests", dependencies: ["Quota"]),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Fixity", "DurableIO"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
-        .testTarget(name: "ImporterTests", dependencies: ["Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "ImageOps", "Catalog", "DurableIO", "Fixity", "ImageCodecs", "Raster", "Ledger", "Policy", "SyntheticPages"]),
+        .testTarget(name: "ImporterTests", dependencies: ["BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "ImageOps", "Catalog", "DurableIO", "Fixity", "ImageCodecs", "Raster", "Ledger", "Policy", "SyntheticPages"]),
         .testTarget(name: "QuireCLITests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]

@@ -40,6 +40,8 @@ public struct BindStage: Sendable {
         public var binding: BindingResult
         /// Workspace-relative paths of the metadata documents written.
         public var metadataDocuments: [String]
+        /// Records (canonical 档号) whose binding this call stored.
+        public var recordsStored: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case batch, catalog, encoding, records
@@ -63,11 +65,27 @@ public struct BindStage: Sendable {
         public var isClean: Bool { binding.isClean }
     }
 
-    /// Binds `batch` to the catalog file.
-    public func run(batch: String, catalog path: String, encoding: CatalogEncoding?, processFile: String?) throws(BindError) -> Report {
-        guard (try? ledger.batch(id: batch)) != nil else {
-            throw .noBatch(batch)
-        }
+    /// A catalog and the process metadata, read once, for binding records as they become ready.
+    public struct Prepared: Sendable {
+        /// The catalog as read.
+        public let catalog: Catalog
+        /// The catalog file's path, for reports.
+        public let catalogPath: String
+        let process: ProcessMetadata
+    }
+
+    /// Which records a bind writes metadata and ledger rows for.
+    public enum Scope: Sendable {
+        /// Every record of the catalog and the batch; the stored catalog is replaced.
+        case all
+        /// These records only (by canonical 档号), read from the ledger record by record.
+        case records(Set<String>)
+        /// Every record except these (bound already by this run); the report still covers the whole batch.
+        case allExcept(Set<String>)
+    }
+
+    /// Reads the catalog and the process file; nothing is written.
+    public func prepare(catalog path: String, encoding: CatalogEncoding?, processFile: String?) throws(BindError) -> Prepared {
         let catalog: Catalog
         do {
             catalog = try CatalogReader(encoding: encoding, columns: .standardAndEnglish, codeRules: policy.intake.codeRules)
@@ -76,15 +94,43 @@ public struct BindStage: Sendable {
             throw .catalog(error)
         }
         let process = try processFile.map { (file: String) throws(BindError) -> ProcessMetadata in try ProcessFile.load(file) } ?? ProcessMetadata()
+        return Prepared(catalog: catalog, catalogPath: path, process: process)
+    }
 
+    /// Binds `batch` to the catalog file.
+    public func run(batch: String, catalog path: String, encoding: CatalogEncoding?, processFile: String?) throws(BindError) -> Report {
+        guard (try? ledger.batch(id: batch)) != nil else {
+            throw .noBatch(batch)
+        }
+        return try bind(batch: batch, prepared: prepare(catalog: path, encoding: encoding, processFile: processFile), scope: .all)
+    }
+
+    /// Binds the records of `batch` that `scope` names, writing their metadata documents and ledger rows.
+    public func bind(batch: String, prepared: Prepared, scope: Scope) throws(BindError) -> Report {
+        var catalog = prepared.catalog
+        let process = prepared.process
+        let path = prepared.catalogPath
         let pages: [PageRecord]
         let quarantined: [QuarantineRecord]
         let fixity: [String: [String: String]]
         do {
-            pages = try ledger.pages(batch: batch)
-            quarantined = try ledger.quarantined(batch: batch)
-            fixity = Dictionary(try ledger.fixityRecords(batch: batch).filter { $0.root == .delivery }.map { ($0.path, $0.digests) },
-                                uniquingKeysWith: { a, _ in a })
+            if case .records(let codes) = scope {
+                var found: (pages: [PageRecord], quarantined: [QuarantineRecord]) = ([], [])
+                for code in codes.sorted() {
+                    found.pages += try ledger.pages(batch: batch, code: code)
+                    found.quarantined += try ledger.quarantined(batch: batch, code: code)
+                }
+                (pages, quarantined) = found
+                fixity = Dictionary(try ledger.fixityRecords(batch: batch, paths: pages.map(\.path)).filter { $0.root == .delivery }
+                    .map { ($0.path, $0.digests) }, uniquingKeysWith: { a, _ in a })
+                catalog.records = catalog.records.filter { codes.contains($0.code.canonical) }
+                catalog.errors = []
+            } else {
+                pages = try ledger.pages(batch: batch)
+                quarantined = try ledger.quarantined(batch: batch)
+                fixity = Dictionary(try ledger.fixityRecords(batch: batch).filter { $0.root == .delivery }.map { ($0.path, $0.digests) },
+                                    uniquingKeysWith: { a, _ in a })
+            }
         } catch { throw .ledger(error) }
 
         let result = Binder.bind(
@@ -100,6 +146,7 @@ public struct BindStage: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for binding in result.records {
             let code = binding.code.canonical
+            if case .allExcept(let skipped) = scope, skipped.contains(code) { continue }
             var metadataPath: String?
             if let recordPages = pagesByCode[code], let record = catalog.record(for: binding.code) {
                 var recordProcess = process
@@ -134,15 +181,19 @@ public struct BindStage: Sendable {
                 : String(decoding: (try? encoder.encode(binding.problems)) ?? Data("[]".utf8), as: UTF8.self)
             rows.append(RecordRow(code: code, state: binding.status.rawValue, problemsJSON: problems, metadataPath: metadataPath))
         }
-        let catalogRows = catalog.records.map { r in
-            StoredBinding.CatalogRow(code: r.code.canonical, line: r.line,
-                                     fieldsJSON: String(decoding: (try? encoder.encode(r.fields)) ?? Data("[]".utf8), as: UTF8.self),
-                                     pageCount: r.pageCount)
+        var catalogRows: [StoredBinding.CatalogRow]?
+        if case .records = scope {} else {
+            catalogRows = catalog.records.map { r in
+                StoredBinding.CatalogRow(code: r.code.canonical, line: r.line,
+                                         fieldsJSON: String(decoding: (try? encoder.encode(r.fields)) ?? Data("[]".utf8), as: UTF8.self),
+                                         pageCount: r.pageCount)
+            }
         }
         do { try ledger.storeBinding(StoredBinding(catalog: catalogRows, records: rows), batch: batch, tool: "quire \(version)") } catch {
             throw .ledger(error)
         }
-        return Report(batch: batch, catalog: path, encoding: catalog.encoding.rawValue, binding: result, metadataDocuments: written)
+        return Report(batch: batch, catalog: path, encoding: catalog.encoding.rawValue, binding: result, metadataDocuments: written,
+                      recordsStored: rows.map(\.code))
     }
 }
 

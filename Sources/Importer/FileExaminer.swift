@@ -22,11 +22,20 @@ struct FileExaminer: Sendable {
     }
 
     /// Examines a file never seen (or a quarantined file that changed).
-    func examine(_ entry: DeliveryEntry) -> Outcome {
-        func quarantine(_ reason: QuarantineReason, _ detail: String, sha256: String? = nil, name: PageName? = nil) -> Outcome {
-            .quarantined(QuarantineRecord(path: entry.path, size: entry.size, mtimeNanoseconds: entry.mtimeNanoseconds,
-                                          sha256: sha256, reason: reason.rawValue, detail: detail,
-                                          code: name?.code.canonical, page: name?.page))
+    func examine(_ entry: DeliveryEntry) -> Outcome { examine(entry, keeping: nil).outcome }
+
+    /// Examines a file; with `algorithms`, a page that decodes also comes back with its image and the digests of
+    /// its bytes for those algorithms, all from one read.
+    func examine(_ entry: DeliveryEntry, keeping algorithms: [DigestAlgorithm]?) -> (outcome: Outcome, accepted: AcceptedPage?) {
+        let outcome = examine(entry, algorithms: algorithms ?? [.sha256])
+        return (outcome.0, algorithms == nil ? nil : outcome.1)
+    }
+
+    private func examine(_ entry: DeliveryEntry, algorithms: [DigestAlgorithm]) -> (Outcome, AcceptedPage?) {
+        func quarantine(_ reason: QuarantineReason, _ detail: String, sha256: String? = nil, name: PageName? = nil) -> (Outcome, AcceptedPage?) {
+            (.quarantined(QuarantineRecord(path: entry.path, size: entry.size, mtimeNanoseconds: entry.mtimeNanoseconds,
+                                           sha256: sha256, reason: reason.rawValue, detail: detail,
+                                           code: name?.code.canonical, page: name?.page)), nil)
         }
         switch entry.kind {
         case .file: break
@@ -53,9 +62,10 @@ struct FileExaminer: Sendable {
         } catch {
             return quarantine(.unreadable, "cannot be read: \(describe(error))", name: name)
         }
-        var digest = MultiDigest([.sha256])
+        var digest = MultiDigest(algorithms.contains(.sha256) ? algorithms : [.sha256] + algorithms)
         digest.update(data)
-        let sha256 = digest.finalize()[.sha256]!
+        let digests = digest.finalize()
+        let sha256 = digests[.sha256]!
 
         if let nameProblem {
             return quarantine(.unparseableName, nameProblem.reason, sha256: sha256)
@@ -92,12 +102,13 @@ struct FileExaminer: Sendable {
             return quarantine(reason, error.message, sha256: sha256, name: name)
         }
         let info = decoded.info
-        return .page(PageRecord(path: entry.path, size: entry.size, mtimeNanoseconds: entry.mtimeNanoseconds,
-                                sha256: sha256, format: format.rawValue, width: info.width, height: info.height,
-                                bitsPerSample: info.bitsPerSample, samplesPerPixel: info.samplesPerPixel,
-                                colorType: info.colorType.rawValue, compression: info.compression,
-                                dpiX: info.resolution?.x, dpiY: info.resolution?.y, frames: info.frames,
-                                code: name.code.canonical, page: name.page, state: .decoded))
+        let page = PageRecord(path: entry.path, size: entry.size, mtimeNanoseconds: entry.mtimeNanoseconds,
+                              sha256: sha256, format: format.rawValue, width: info.width, height: info.height,
+                              bitsPerSample: info.bitsPerSample, samplesPerPixel: info.samplesPerPixel,
+                              colorType: info.colorType.rawValue, compression: info.compression,
+                              dpiX: info.resolution?.x, dpiY: info.resolution?.y, frames: info.frames,
+                              code: name.code.canonical, page: name.page, state: .decoded)
+        return (.page(page), AcceptedPage(page: page, image: decoded, digests: digests))
     }
 
     /// Re-hashes a registered page whose size or mtime moved.

@@ -1,4 +1,5 @@
 import ArchivalCode
+import Fixity
 import Foundation
 import ImageCodecs
 public import Ledger
@@ -49,9 +50,22 @@ public struct Importer: Sendable {
         self.tool = tool
     }
 
+    /// The batch id an import of `delivery` uses: `batch`, or the delivery folder's name (nil when the folder
+    /// cannot be resolved).
+    public static func batchID(delivery: String, batch: String?) -> String? {
+        guard let root = DeliveryWalker.realPath(delivery) else { return nil }
+        return batch ?? (root as NSString).lastPathComponent
+    }
+
     /// Imports `delivery` into the batch `batch` (default: the delivery folder's name).
     public func run(delivery: String, batch batchName: String?, archive: String?,
                     progress: (@Sendable (Progress) -> Void)? = nil) async throws(ImportError) -> ImportReport {
+        try await run(delivery: delivery, batch: batchName, archive: archive, followUp: ImportFollowUp<Never>?.none, progress: progress)
+    }
+
+    /// Imports `delivery`, running `followUp` on each page that decodes, in the worker that decoded it.
+    public func run<Output: Sendable>(delivery: String, batch batchName: String?, archive: String?, followUp: ImportFollowUp<Output>?,
+                                      progress: (@Sendable (Progress) -> Void)? = nil) async throws(ImportError) -> ImportReport {
         let started = Date()
         let naming: NamingRule
         do { naming = try policy.intake.namingRule() } catch {
@@ -80,7 +94,6 @@ public struct Importer: Sendable {
         } catch { throw .ledger(error) }
 
         // Plan: what each entry needs this run.
-        enum Work: Sendable { case examine(DeliveryEntry), recheck(DeliveryEntry, String) }
         var plan: [Work] = []
         var released: [String] = []
         var unchanged = 0
@@ -99,7 +112,22 @@ public struct Importer: Sendable {
                                     formats: Set(intake.formats.compactMap(ImageFormat.init(rawValue:))),
                                     decodeOptions: DecodeOptions(maxPixels: intake.maxMegapixels * 1_000_000,
                                                                  acceptMultiPage: intake.multiPage == .accept))
-        var pending: [Int: FileExaminer.Outcome] = [:]
+        // Follow-up planning: files per record, and the files whose page slot another file also claims.
+        var followed = Set<Int>()
+        if let followUp {
+            var perCode: [String: Int] = [:]
+            var claimed = Set(slots.keys)
+            for (index, work) in plan.enumerated() {
+                guard case .examine(let entry) = work, let name = try? naming.map(entry.path) else { continue }
+                perCode[name.code.canonical, default: 0] += 1
+                if claimed.insert(SQLiteLedger.slot(code: name.code.canonical, page: name.page)).inserted { followed.insert(index) }
+            }
+            followUp.planned(perCode)
+        }
+
+        var pending: [Int: (FileExaminer.Outcome, Output?)] = [:]
+        var settledFiles: [SettledFile<Output>] = []
+        var stopped = false
         var nextToCommit = 0
         var chunk = ImportCommit()
         chunk.released = released
@@ -113,10 +141,15 @@ public struct Importer: Sendable {
             do { try ledger.commit(chunk, batch: batchID, tool: tool) } catch { failure = error }
             chunk = ImportCommit()
             chunkCount = 0
+            // The files are durable in the ledger: tell the follow-up, in order.
+            if failure == nil, let followUp {
+                for file in settledFiles where !followUp.settled(file) { stopped = true }
+            }
+            settledFiles.removeAll()
         }
 
         /// Turns an accepted page into a quarantine when its bytes or its slot are taken.
-        func settle(_ page: PageRecord, earlier: [String: (batch: String, path: String)]) {
+        func settle(_ page: PageRecord, earlier: [String: (batch: String, path: String)]) -> QuarantineRecord? {
             let slot = SQLiteLedger.slot(code: page.code, page: page.page)
             var reason: QuarantineReason?
             var detail = ""
@@ -132,35 +165,43 @@ public struct Importer: Sendable {
                 detail = "page \(page.page) of \(page.code) is already \(other); remove one of the two files"
             }
             if let reason {
-                chunk.quarantined.append(QuarantineRecord(path: page.path, size: page.size, mtimeNanoseconds: page.mtimeNanoseconds,
-                                                          sha256: page.sha256, reason: reason.rawValue, detail: detail,
-                                                          code: page.code, page: page.page))
+                let record = QuarantineRecord(path: page.path, size: page.size, mtimeNanoseconds: page.mtimeNanoseconds,
+                                              sha256: page.sha256, reason: reason.rawValue, detail: detail,
+                                              code: page.code, page: page.page)
+                chunk.quarantined.append(record)
                 stats.quarantined += 1
+                return record
             } else {
                 runDigests[page.sha256] = page.path
                 slots[slot] = page.path
                 chunk.pages.append(page)
                 stats.registered += 1
+                return nil
             }
         }
 
         func drain(force: Bool) {
-            var ready: [FileExaminer.Outcome] = []
+            var ready: [(FileExaminer.Outcome, Output?)] = []
             while let outcome = pending.removeValue(forKey: nextToCommit) {
                 ready.append(outcome)
                 nextToCommit += 1
             }
             guard !ready.isEmpty else { return }
-            let digests = Set(ready.compactMap { if case .page(let p) = $0 { p.sha256 } else { nil } })
+            let digests = Set(ready.compactMap { if case .page(let p) = $0.0 { p.sha256 } else { nil } })
             let earlier: [String: (batch: String, path: String)]
             do { earlier = try ledger.pagesWithDigests(digests) } catch { failure = error; return }
-            for outcome in ready {
+            for (outcome, output) in ready {
                 switch outcome {
                 case .page(let page):
                     stats.decoded += 1
                     stats.bytes += page.size
-                    settle(page, earlier: earlier)
+                    if let duplicate = settle(page, earlier: earlier) {
+                        settledFiles.append(.quarantined(duplicate, output: output))
+                    } else {
+                        settledFiles.append(.page(page, output: output))
+                    }
                 case .quarantined(let record):
+                    settledFiles.append(.quarantined(record, output: nil))
                     if record.reason == QuarantineReason.corrupt.rawValue || record.reason == QuarantineReason.unsupported.rawValue {
                         stats.decoded += 1
                         stats.bytes += record.size
@@ -174,32 +215,47 @@ public struct Importer: Sendable {
                 }
                 chunkCount += 1
             }
-            if chunkCount >= commitEvery || force { flush() }
+            // With follow-up work waiting on it, every step is committed at once (the follow-up streams).
+            if chunkCount >= commitEvery || force || followUp != nil { flush() }
         }
 
         let total = plan.count
-        await withTaskGroup(of: (Int, FileExaminer.Outcome).self) { group in
+        let keeping = followUp?.algorithms
+        await withTaskGroup(of: (Int, FileExaminer.Outcome, Output?).self) { group in
             var next = 0
             func submit() {
                 let index = next
                 let work = plan[index]
                 next += 1
+                let follow = followed.contains(index) ? followUp : nil
                 group.addTask {
                     switch work {
-                    case .examine(let entry): (index, examiner.examine(entry))
-                    case .recheck(let entry, let sha): (index, examiner.recheck(entry, registeredSHA256: sha))
+                    case .examine(let entry):
+                        let (outcome, accepted) = examiner.examine(entry, keeping: follow == nil ? nil : keeping)
+                        return (index, outcome, accepted.flatMap { follow?.process($0) })
+                    case .recheck(let entry, let sha): return (index, examiner.recheck(entry, registeredSHA256: sha), nil)
                     }
                 }
             }
-            for _ in 0..<min(workers, total) { submit() }
+            var inFlight = 0
+            /// Keeps `workers` files in flight, never more than a few beyond the oldest unsettled one, so that
+            /// nothing piles up behind a slow file.
+            func topUp() {
+                while inFlight < workers && next < total && !stopped && next < nextToCommit + 4 * workers {
+                    submit()
+                    inFlight += 1
+                }
+            }
+            topUp()
             var done = 0
-            while let (index, outcome) = await group.next() {
-                pending[index] = outcome
+            while let (index, outcome, output) = await group.next() {
+                pending[index] = (outcome, output)
+                inFlight -= 1
                 done += 1
                 drain(force: false)
                 if failure != nil { group.cancelAll(); break }
                 progress?(Progress(done: done, total: total, quarantined: stats.quarantined))
-                if next < total { submit() }
+                topUp()
             }
         }
         drain(force: true)
@@ -243,4 +299,12 @@ public struct Importer: Sendable {
         }
         return parts.joined(separator: ", ")
     }
+}
+
+/// What the import does with one file of the delivery this run.
+private enum Work: Sendable {
+    /// Examine a file never seen (or a quarantined file that changed).
+    case examine(DeliveryEntry)
+    /// Re-hash a registered page whose size or mtime moved (its registered SHA-256).
+    case recheck(DeliveryEntry, String)
 }

@@ -30,18 +30,25 @@ public protocol Ledger: Sendable {
     func changedFiles(batch: String) throws(LedgerError) -> [ChangedFile]
     /// The batch's accepted pages, by path.
     func pages(batch: String) throws(LedgerError) -> [PageRecord]
+    /// One record's accepted pages, by page number.
+    func pages(batch: String, code: String) throws(LedgerError) -> [PageRecord]
+    /// One record's quarantined files.
+    func quarantined(batch: String, code: String) throws(LedgerError) -> [QuarantineRecord]
     /// Counts for the batch.
     func counts(batch: String) throws(LedgerError) -> BatchCounts
     /// Records (or replaces) the digests of files; source-file records move their pages to `digested`.
     func recordFixity(_ records: [FixityRecord], batch: String, tool: String) throws(LedgerError)
     /// Fixity records of one batch, or of every batch.
     func fixityRecords(batch: String?) throws(LedgerError) -> [FixityRecord]
+    /// Fixity records of the given relative paths (sources and outputs) in one batch.
+    func fixityRecords(batch: String, paths: [String]) throws(LedgerError) -> [FixityRecord]
     /// Records one page's normalization: its outputs' digests, its checks, and the move to `normalized`
     /// (only when outputs were written), in one transaction.
     func completeNormalization(_ result: NormalizedPage, batch: String, tool: String) throws(LedgerError)
     /// Per-page checks of the later stages (low resolution, skew, blank page…).
     func pageChecks(batch: String) throws(LedgerError) -> [PageCheck]
-    /// Replaces the batch's catalog and stores each record's binding outcome, in one transaction.
+    /// Stores each record's binding outcome and, when the binding carries one, replaces the batch's catalog,
+    /// in one transaction. A record already `packaged` or `verified` that binds again stays so.
     func storeBinding(_ binding: StoredBinding, batch: String, tool: String) throws(LedgerError)
     /// The batch's records with their state (`waiting`, `bound`, `held`…).
     func records(batch: String) throws(LedgerError) -> [RecordRow]

@@ -265,11 +265,12 @@ public struct StoredBinding: Sendable {
         }
     }
 
-    public var catalog: [CatalogRow]
+    /// The whole catalog, or nil to leave the stored catalog as it is (binding some records only).
+    public var catalog: [CatalogRow]?
     public var records: [RecordRow]
 
     /// Makes a binding.
-    public init(catalog: [CatalogRow], records: [RecordRow]) {
+    public init(catalog: [CatalogRow]?, records: [RecordRow]) {
         self.catalog = catalog
         self.records = records
     }

@@ -336,11 +336,20 @@ public final class SQLiteLedger: Ledger {
 
     public func quarantined(batch: String) throws(LedgerError) -> [QuarantineRecord] {
         try read("read quarantine") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE batch_id = ? ORDER BY path", arguments: [batch]).map { row in
-                QuarantineRecord(path: row["path"], size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"],
-                                 reason: row["reason"], detail: row["detail"], code: row["code"], page: row["page_no"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE batch_id = ? ORDER BY path", arguments: [batch]).map(Self.quarantined)
         }
+    }
+
+    public func quarantined(batch: String, code: String) throws(LedgerError) -> [QuarantineRecord] {
+        try read("read a record's quarantine") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE batch_id = ? AND code = ? ORDER BY path",
+                             arguments: [batch, code]).map(Self.quarantined)
+        }
+    }
+
+    private static func quarantined(_ row: Row) -> QuarantineRecord {
+        QuarantineRecord(path: row["path"], size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"],
+                         reason: row["reason"], detail: row["detail"], code: row["code"], page: row["page_no"])
     }
 
     public func flags(batch: String) throws(LedgerError) -> [RecordFlag] {
@@ -361,14 +370,23 @@ public final class SQLiteLedger: Ledger {
 
     public func pages(batch: String) throws(LedgerError) -> [PageRecord] {
         try read("read pages") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM page WHERE batch_id = ? ORDER BY code, page_no, path", arguments: [batch]).map { row in
-                PageRecord(path: row["path"], size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"],
-                           format: row["format"], width: row["width"], height: row["height"], bitsPerSample: row["bits"],
-                           samplesPerPixel: row["samples"], colorType: row["color_type"], compression: row["compression"],
-                           dpiX: row["dpi_x"], dpiY: row["dpi_y"], frames: row["frames"], code: row["code"], page: row["page_no"],
-                           state: PageState(rawValue: row["state"]) ?? .registered)
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM page WHERE batch_id = ? ORDER BY code, page_no, path", arguments: [batch]).map(Self.page)
         }
+    }
+
+    public func pages(batch: String, code: String) throws(LedgerError) -> [PageRecord] {
+        try read("read a record's pages") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM page WHERE batch_id = ? AND code = ? ORDER BY page_no, path",
+                             arguments: [batch, code]).map(Self.page)
+        }
+    }
+
+    private static func page(_ row: Row) -> PageRecord {
+        PageRecord(path: row["path"], size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"],
+                   format: row["format"], width: row["width"], height: row["height"], bitsPerSample: row["bits"],
+                   samplesPerPixel: row["samples"], colorType: row["color_type"], compression: row["compression"],
+                   dpiX: row["dpi_x"], dpiY: row["dpi_y"], frames: row["frames"], code: row["code"], page: row["page_no"],
+                   state: PageState(rawValue: row["state"]) ?? .registered)
     }
 
     public func counts(batch: String) throws(LedgerError) -> BatchCounts {
@@ -426,16 +444,32 @@ public final class SQLiteLedger: Ledger {
             } else {
                 try Row.fetchAll(db, sql: "SELECT * FROM fixity ORDER BY batch_id, root, path")
             }
-            return rows.map { row in
-                var digests: [String: String] = [:]
-                for name in ["sha256", "sha512", "md5", "sm3"] {
-                    if let value: String = row[name] { digests[name] = value }
-                }
-                return FixityRecord(batch: row["batch_id"], root: FixityRecord.Root(rawValue: row["root"]) ?? .delivery,
-                                    path: row["path"], role: row["role"], size: row["size"], digests: digests,
-                                    recordedAt: row["recorded_at"], checkedAt: row["checked_at"], status: row["status"])
-            }
+            return rows.map(Self.fixity)
         }
+    }
+
+    public func fixityRecords(batch: String, paths: [String]) throws(LedgerError) -> [FixityRecord] {
+        guard !paths.isEmpty else { return [] }
+        return try read("read fixity") { db in
+            var found: [FixityRecord] = []
+            // SQLite binds at most 32,766 parameters per statement; a record never has that many files.
+            for chunk in stride(from: 0, to: paths.count, by: 500).map({ Array(paths[$0..<min($0 + 500, paths.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                found += try Row.fetchAll(db, sql: "SELECT * FROM fixity WHERE batch_id = ? AND path IN (\(marks)) ORDER BY root, path",
+                                          arguments: StatementArguments([batch] + chunk)).map(Self.fixity)
+            }
+            return found
+        }
+    }
+
+    private static func fixity(_ row: Row) -> FixityRecord {
+        var digests: [String: String] = [:]
+        for name in ["sha256", "sha512", "md5", "sm3"] {
+            if let value: String = row[name] { digests[name] = value }
+        }
+        return FixityRecord(batch: row["batch_id"], root: FixityRecord.Root(rawValue: row["root"]) ?? .delivery,
+                            path: row["path"], role: row["role"], size: row["size"], digests: digests,
+                            recordedAt: row["recorded_at"], checkedAt: row["checked_at"], status: row["status"])
     }
 
     public func markFixityChecked(_ results: [(record: FixityRecord, status: String)], tool: String) throws(LedgerError) {
@@ -485,18 +519,25 @@ public final class SQLiteLedger: Ledger {
     public func storeBinding(_ binding: StoredBinding, batch: String, tool: String) throws(LedgerError) {
         let now = Self.timestamp()
         try write("store binding") { db in
-            try db.execute(sql: "DELETE FROM catalog_record WHERE batch_id = ?", arguments: [batch])
-            for c in binding.catalog {
+            if let catalog = binding.catalog {
+                try db.execute(sql: "DELETE FROM catalog_record WHERE batch_id = ?", arguments: [batch])
+            }
+            for c in binding.catalog ?? [] {
                 try db.execute(sql: "INSERT INTO catalog_record (batch_id, code, line, fields, page_count) VALUES (?, ?, ?, ?, ?)",
                                arguments: [batch, c.code, c.line, c.fieldsJSON, c.pageCount])
             }
             for r in binding.records {
                 try db.execute(sql: """
                     INSERT INTO record (batch_id, code, state, updated_at, problems, metadata) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (batch_id, code) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
-                        problems = excluded.problems, metadata = excluded.metadata
+                    ON CONFLICT (batch_id, code) DO UPDATE SET
+                        state = CASE WHEN excluded.state = 'bound' AND record.state IN ('packaged', 'verified') THEN record.state
+                                     ELSE excluded.state END,
+                        updated_at = excluded.updated_at, problems = excluded.problems, metadata = excluded.metadata
                     """, arguments: [batch, r.code, r.state, now, r.problemsJSON, r.metadataPath])
-                try Self.event(db, batch: batch, subject: r.code, action: "record.\(r.state)", detail: r.problemsJSON, tool: tool)
+                let state = try String.fetchOne(db, sql: "SELECT state FROM record WHERE batch_id = ? AND code = ?", arguments: [batch, r.code])
+                if state == r.state {
+                    try Self.event(db, batch: batch, subject: r.code, action: "record.\(r.state)", detail: r.problemsJSON, tool: tool)
+                }
             }
         }
     }

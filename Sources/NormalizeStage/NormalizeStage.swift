@@ -1,7 +1,7 @@
 import DurableIO
 import Fixity
 import Foundation
-import ImageCodecs
+public import ImageCodecs
 import ImageOps
 public import Ledger
 public import Policy
@@ -84,6 +84,24 @@ public struct NormalizeStage: Sendable {
         }
     }
 
+    /// Workspace-relative path of a page's `master`, `access` copy or `thumbnail`.
+    public static func outputPath(role: String, page: PageRecord, digits: Int) -> String {
+        PageNormalizer.outputPath(role: role, page: page, digits: digits)
+    }
+
+    /// Removes temporary files left in the output folders by a process that died while writing. Call it only
+    /// while no normalization is running on this workspace.
+    public func removeStrayTemporaries() {
+        for folder in ["masters", "access", "thumbs"] { DurableFile.removeStrayTemporaries(in: workspace + "/" + folder) }
+    }
+
+    /// Normalizes one page from its decoded image, writing its outputs durably; the caller records the result
+    /// in the ledger (`completeNormalization`) once the page itself is registered.
+    public func normalize(_ page: PageRecord, decoded: DecodedImage) -> NormalizedPage {
+        PageNormalizer(policy: policy, workspace: workspace, delivery: "", software: "Quire \(version)", tags: tags)
+            .normalize(page, decoded: decoded)
+    }
+
     /// Normalizes every page of `batch` that has no master yet.
     public func run(batch: String, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws(StopError) -> Report {
         do { return try await runPages(batch: batch, progress: progress) } catch let error as StopError { throw error } catch {
@@ -96,9 +114,7 @@ public struct NormalizeStage: Sendable {
         guard let info = try ledger.batch(id: batch) else {
             throw LedgerError(path: "", operation: "normalize", message: "no batch '\(batch)' in this workspace; run 'quire import' first")
         }
-        DurableFile.removeStrayTemporaries(in: workspace + "/masters")
-        DurableFile.removeStrayTemporaries(in: workspace + "/access")
-        DurableFile.removeStrayTemporaries(in: workspace + "/thumbs")
+        removeStrayTemporaries()
         let mastered = Set(try ledger.fixityRecords(batch: batch).filter { $0.role == "master" }.map { $0.path })
         let pages = try ledger.pages(batch: batch)
         let todo = pages.filter { !mastered.contains(PageNormalizer.outputPath(role: "master", page: $0, digits: policy.intake.pageDigits)) }

@@ -28,18 +28,13 @@ struct PageNormalizer: Sendable {
         }
     }
 
+    /// Reads the page's source, checks its bytes are those registered at import, decodes and normalizes it.
     func normalize(_ page: PageRecord) -> NormalizedPage {
-        var checks: [PageCheck] = []
-        var steps: [[String: String]] = []
-        func check(_ rule: String, _ severity: String, _ detail: String) {
-            checks.append(PageCheck(path: page.path, stage: "normalize", rule: rule, severity: severity, detail: detail))
-        }
         func failed(_ rule: String, _ detail: String) -> NormalizedPage {
-            check(rule, "error", detail)
-            return NormalizedPage(path: page.path, outputs: [], checks: checks, processJSON: Self.json(steps))
+            NormalizedPage(path: page.path, outputs: [],
+                           checks: [PageCheck(path: page.path, stage: "normalize", rule: rule, severity: "error", detail: detail)],
+                           processJSON: "[]")
         }
-
-        // Read and check that the bytes are still those registered at import.
         let source = delivery + "/" + page.path
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: source)) else {
             return failed("source_unreadable", "cannot read \(source)")
@@ -55,6 +50,20 @@ struct PageNormalizer: Sendable {
                                                                            acceptMultiPage: true))
         } catch {
             return failed("decode_failed", error.message)
+        }
+        return normalize(page, decoded: decoded)
+    }
+
+    /// Normalizes a page from its decoded image (the import's, in a streaming run: one read, one decode).
+    func normalize(_ page: PageRecord, decoded: DecodedImage) -> NormalizedPage {
+        var checks: [PageCheck] = []
+        var steps: [[String: String]] = []
+        func check(_ rule: String, _ severity: String, _ detail: String) {
+            checks.append(PageCheck(path: page.path, stage: "normalize", rule: rule, severity: severity, detail: detail))
+        }
+        func failed(_ rule: String, _ detail: String) -> NormalizedPage {
+            check(rule, "error", detail)
+            return NormalizedPage(path: page.path, outputs: [], checks: checks, processJSON: Self.json(steps))
         }
 
         // Resolution (§9.4).

@@ -58,16 +58,21 @@ public struct PackageStage: Sendable {
         public var failed: Int { bags.filter { $0.status == "failed" }.count }
     }
 
-    /// Packages every bound record of `batch` into `out` (default `<workspace>/bags`).
-    public func run(batch: String, out: String?) async throws(LedgerError) -> Report {
+    /// Packages every bound record of `batch` into `out` (default `<workspace>/bags`); with `codes`, only
+    /// those records (a streaming run packages each record as soon as it is bound).
+    public func run(batch: String, out: String?, codes: Set<String>? = nil) async throws(LedgerError) -> Report {
         let started = Date()
         let destination = out ?? workspace + "/bags"
         try? FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
-        _ = BagWriter.removeStrayPartials(in: destination)
-        let records = try ledger.records(batch: batch)
-        let pages = Dictionary(grouping: try ledger.pages(batch: batch), by: \.code)
-        let outputs = Dictionary(try ledger.fixityRecords(batch: batch).filter { $0.root == .workspace }.map { ($0.path, $0) },
-                                 uniquingKeysWith: { a, _ in a })
+        if codes == nil { _ = BagWriter.removeStrayPartials(in: destination) }
+        var records = try ledger.records(batch: batch)
+        var pages: [String: [PageRecord]] = [:]
+        if let codes {
+            records = records.filter { codes.contains($0.code) }
+            for code in codes { pages[code] = try ledger.pages(batch: batch, code: code) }
+        } else {
+            pages = Dictionary(grouping: try ledger.pages(batch: batch), by: \.code)
+        }
         var report = Report(batch: batch, bags: [], skipped: [:], seconds: 0)
         var ready: [RecordRow] = []
         for record in records {
@@ -81,7 +86,7 @@ public struct PackageStage: Sendable {
             ? (ready.isEmpty ? [] : [(batch, ready)])
             : ready.map { ($0.code, [$0]) }
         for group in groups {
-            let outcome = await makeBag(name: group.name, records: group.records, pages: pages, outputs: outputs, in: destination)
+            let outcome = await makeBag(name: group.name, records: group.records, pages: pages, batch: batch, in: destination)
             if outcome.status != "failed" {
                 for record in group.records {
                     try ledger.markRecord(batch: batch, code: record.code, state: "packaged", bag: outcome.path,
@@ -104,7 +109,7 @@ public struct PackageStage: Sendable {
         return problems.map { "\($0["rule"] ?? ""): \($0["detail"] ?? "")" }.joined(separator: "; ")
     }
 
-    private func makeBag(name: String, records: [RecordRow], pages: [String: [PageRecord]], outputs: [String: FixityRecord],
+    private func makeBag(name: String, records: [RecordRow], pages: [String: [PageRecord]], batch: String,
                          in destination: String) async -> BagOutcome {
         let codes = records.map(\.code)
         func failed(_ detail: String) -> BagOutcome {
@@ -127,6 +132,11 @@ public struct PackageStage: Sendable {
             let stem = (metadataPath as NSString).deletingPathExtension
             files.append((stem + ".xml", "data/metadata/\(record.code)/record.xml"))
             files.append((stem + ".json", "data/metadata/\(record.code)/record.json"))
+            let outputs: [String: FixityRecord]
+            do {
+                outputs = Dictionary(try ledger.fixityRecords(batch: batch, paths: files.map(\.0)).filter { $0.root == .workspace }
+                    .map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+            } catch { return failed(error.description) }
             for (relative, bagPath) in files {
                 let full = workspace + "/" + relative
                 var digests: [DigestAlgorithm: String] = [:]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatchRun
 import BindStage
 import Catalog
 import ChecksumStage
@@ -46,26 +47,22 @@ struct RunCommand: AsyncParsableCommand {
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
     }
 
-    struct StageSummary: Encodable {
-        var stage: String
-        var done: Int
-        var failed: Int
-        var seconds: Double
-    }
-
     struct Summary: Encodable {
         var batch: String
-        var stages: [StageSummary]
+        var stages: [BatchRun.StageSummary]
         var quarantined: [ImportReport.Quarantined]
         var failedPages: [PageCheck]
         var held: [String: String]
         var packaged: [String]
+        var streamedRecords: Int
         var bags: String
+        var seconds: Double
         var exitCode: Int32
 
         enum CodingKeys: String, CodingKey {
-            case batch, stages, quarantined, held, packaged, bags
+            case batch, stages, quarantined, held, packaged, bags, seconds
             case failedPages = "failed_pages"
+            case streamedRecords = "records_packaged_while_pages_ran"
             case exitCode = "exit_code"
         }
     }
@@ -76,66 +73,31 @@ struct RunCommand: AsyncParsableCommand {
         let lock = try workspaceOptions.lock()
         defer { withExtendedLifetime(lock) {} }
         let workspace = workspaceOptions.absolutePath
-        let tool = "quire \(Quire.version)"
-        var stages: [StageSummary] = []
-
-        func progress(_ label: String) -> ProgressLine { ProgressLine(label: label, enabled: !quiet) }
-        func fail(_ error: any Error) -> CommandFailure { CommandFailure.couldNotRun("\(error)") }
-
-        // 1. Import.
-        let importLine = progress("import")
-        let imported: ImportReport
-        do {
-            imported = try await Importer(ledger: ledger, policy: policy, workers: workers, tool: tool)
-                .run(delivery: delivery, batch: batch, archive: archive) { importLine.update(done: $0.done, total: $0.total) }
-        } catch {
-            importLine.finish()
-            if case .policy = error { throw CommandFailure.usage(error.description) }
-            throw CommandFailure.couldNotRun(error.description)
-        }
-        importLine.finish()
-        stages.append(StageSummary(stage: "import", done: imported.registeredThisRun, failed: imported.quarantined.count, seconds: imported.seconds))
-        let batchID = imported.batch
-
-        // 2. Normalize.
         let tags = try scannerTags(processFile: process)
-        let normalizeLine = progress("normalize")
-        let normalized: NormalizeStage.Report
+        let line = ProgressLine(label: "pages", enabled: !quiet)
+        let report: BatchRun.Report
         do {
-            normalized = try await NormalizeStage(ledger: ledger, policy: policy, workspace: workspace, workers: workers,
-                                                  version: Quire.version, tags: tags).run(batch: batchID) { normalizeLine.update(done: $0, total: $1) }
-        } catch { normalizeLine.finish(); throw fail(error) }
-        normalizeLine.finish()
-        stages.append(StageSummary(stage: "normalize", done: normalized.normalized, failed: normalized.failed, seconds: normalized.seconds))
-
-        // 3. Checksum of the sources.
-        let checksumLine = progress("checksum")
-        let digested: ChecksumStage.RecordReport
-        do {
-            digested = try await ChecksumStage(ledger: ledger, policy: policy, workspace: workspace, workers: workers, tool: tool)
-                .record(batch: batchID) { checksumLine.update(done: $0, total: $1) }
-        } catch { checksumLine.finish(); throw fail(error) }
-        checksumLine.finish()
-        stages.append(StageSummary(stage: "checksum", done: digested.recorded, failed: digested.failures.count, seconds: digested.seconds))
-
-        // 4. Bind (pages that failed normalization make their record fail its page count).
-        let bindStarted = Date()
-        let bound: BindStage.Report
-        do {
-            bound = try BindStage(ledger: ledger, policy: policy, workspace: workspace, version: Quire.version)
-                .run(batch: batchID, catalog: catalog, encoding: encoding.flatMap(CatalogEncoding.init(rawValue:)), processFile: process)
-        } catch { throw fail(error) }
-        stages.append(StageSummary(stage: "bind", done: bound.binding.bound.count, failed: bound.binding.held.count,
-                                   seconds: Date().timeIntervalSince(bindStarted)))
-
-        // 5. Package.
-        let packaged: PackageStage.Report
-        do {
-            packaged = try await PackageStage(ledger: ledger, policy: policy, workspace: workspace, version: Quire.version, workers: workers)
-                .run(batch: batchID, out: out)
-        } catch { throw fail(error) }
-        stages.append(StageSummary(stage: "package", done: packaged.bags.filter { $0.status != "failed" }.count, failed: packaged.failed,
-                                   seconds: packaged.seconds))
+            report = try await BatchRun(ledger: ledger, policy: policy, workspace: workspace, workers: workers, version: Quire.version, tags: tags)
+                .run(.init(delivery: delivery, catalog: catalog, encoding: encoding.flatMap(CatalogEncoding.init(rawValue:)),
+                           processFile: process, batch: batch, archive: archive, out: out)) { p in
+                    if p.phase == "pages" {
+                        line.update(done: p.files, total: p.filesTotal, extra: "\(p.recordsPackaged) records packaged")
+                    } else {
+                        line.finish()
+                    }
+                }
+        } catch {
+            line.finish()
+            switch error {
+            case .usage(let text): throw CommandFailure.usage(text)
+            case .diskFull(let text), .couldNotRun(let text): throw CommandFailure.couldNotRun(text)
+            }
+        }
+        line.finish()
+        let batchID = report.batch
+        let imported = report.imported
+        let stages = report.stages
+        func fail(_ error: any Error) -> CommandFailure { CommandFailure.couldNotRun("\(error)") }
 
         let records: [RecordRow]
         let checks: [PageCheck]
@@ -147,17 +109,18 @@ struct RunCommand: AsyncParsableCommand {
         for r in records where r.state != "packaged" && r.state != "verified" {
             held[r.code] = r.state == "held" ? PackageStage.describe(r.problemsJSON) : r.state
         }
-        for b in packaged.bags where b.status == "failed" { for code in b.records { held[code] = b.detail ?? "bag failed" } }
-        let clean = imported.quarantined.isEmpty && checks.isEmpty && held.isEmpty && bound.binding.unmatchedImages.isEmpty
-            && bound.binding.catalogErrors.isEmpty
+        for b in report.bags where b.status == "failed" { for code in b.records where held[code] != nil { held[code] = b.detail ?? "bag failed" } }
+        let clean = imported.quarantined.isEmpty && checks.isEmpty && held.isEmpty && report.binding.unmatchedImages.isEmpty
+            && report.binding.catalogErrors.isEmpty
         let summary = Summary(batch: batchID, stages: stages, quarantined: imported.quarantined, failedPages: checks, held: held,
                               packaged: records.filter { $0.state == "packaged" || $0.state == "verified" }.map(\.code),
-                              bags: out ?? workspace + "/bags", exitCode: clean ? Exit.success : Exit.itemsFailed)
+                              streamedRecords: report.streamedRecords, bags: out ?? workspace + "/bags", seconds: report.seconds,
+                              exitCode: clean ? Exit.success : Exit.itemsFailed)
         if json {
             try printJSON(summary)
         } else {
             print("Batch \(batchID) — workspace \(workspaceOptions.path)\n")
-            var table = TextTable(["STAGE", "DONE THIS RUN", "FAILED", "SECONDS"])
+            var table = TextTable(["STAGE", "DONE THIS RUN", "FAILED", "SECONDS (STAGES OVERLAP)"])
             for s in stages { table.add([s.stage, "\(s.done)", "\(s.failed)", String(format: "%.2f", s.seconds)]) }
             print(table.render(indent: ""))
             if !imported.quarantined.isEmpty {
@@ -178,7 +141,8 @@ struct RunCommand: AsyncParsableCommand {
                 for (code, why) in held.sorted(by: { $0.key < $1.key }) { t.add([code, why]) }
                 print(t.render())
             }
-            print("\n\(summary.packaged.count) of \(records.count) records packaged in \(summary.bags)" + (clean ? "." : " (exit code 1)."))
+            print("\n\(summary.packaged.count) of \(records.count) records packaged in \(summary.bags)" + (clean ? "." : " (exit code 1).")
+                  + String(format: " %.1f s; %d records packaged while pages were still being worked on.", report.seconds, report.streamedRecords))
         }
         if !clean { throw ExitStatus(code: Exit.itemsFailed) }
     }

@@ -1,0 +1,360 @@
+import BindStage
+public import Catalog
+import ChecksumStage
+import Fixity
+import Foundation
+import ImageCodecs
+public import Importer
+public import Ledger
+public import NormalizeStage
+public import PackageStage
+public import Policy
+import Synchronization
+
+/// `quire run`: the whole pipeline over a delivery, streaming.
+///
+/// Pages flow through one pool of workers: each file is read once, and that one read is decoded (the import's
+/// check), hashed with every fixity algorithm (the checksum of the source) and, when it is a page, normalized
+/// from the same image into its master, access copy and thumbnail. The import commits files in the
+/// delivery's order, a few steps behind the workers at most, so memory stays flat whatever the batch size.
+/// As soon as every file of a record has settled — registered and normalized, or quarantined — the record
+/// is bound to the catalog and packaged, in a task of its own, while the workers go on with other pages.
+///
+/// What the stream could not finish is finished afterwards by the stages' own catch-up passes: pages
+/// registered by an earlier, interrupted run but not normalized, a page whose slot another file also
+/// claimed, records whose pages came in several runs. Then the whole batch is bound once more (records bound
+/// by this run are kept as they are) for the batch-level findings — images without a record, catalog
+/// records without images — and whatever is bound and not packaged is packaged (all of it, when the policy
+/// wants one bag per batch). Every step is durable before the ledger records it, so a run killed at any
+/// moment is finished by running it again.
+public struct BatchRun: Sendable {
+    /// What to run on.
+    public struct Request: Sendable {
+        public var delivery: String
+        public var catalog: String
+        public var encoding: CatalogEncoding?
+        public var processFile: String?
+        public var batch: String?
+        public var archive: String?
+        /// Where the bags go (default `<workspace>/bags`).
+        public var out: String?
+
+        /// Makes a request.
+        public init(delivery: String, catalog: String, encoding: CatalogEncoding? = nil, processFile: String? = nil,
+                    batch: String? = nil, archive: String? = nil, out: String? = nil) {
+            self.delivery = delivery
+            self.catalog = catalog
+            self.encoding = encoding
+            self.processFile = processFile
+            self.batch = batch
+            self.archive = archive
+            self.out = out
+        }
+    }
+
+    /// Where a run is.
+    public struct Progress: Sendable {
+        /// `pages` while files stream, `finishing` for the catch-up, binding and packaging at the end.
+        public var phase: String
+        /// Files examined (and normalized) this run, of those to examine.
+        public var files: Int
+        public var filesTotal: Int
+        /// Records packaged this run.
+        public var recordsPackaged: Int
+    }
+
+    /// One stage's share of the run.
+    public struct StageSummary: Sendable, Encodable {
+        public var stage: String
+        /// Items done by this run (files, pages or records).
+        public var done: Int
+        public var failed: Int
+        /// From the stage's first to its last piece of work; stages overlap in a streaming run.
+        public var seconds: Double
+    }
+
+    /// What the run did.
+    public struct Report: Sendable {
+        public var batch: String
+        public var stages: [StageSummary]
+        public var imported: ImportReport
+        /// The whole batch's binding (from the final pass).
+        public var binding: BindingResult
+        /// Bags made or found by this run, streamed and final.
+        public var bags: [PackageStage.BagOutcome]
+        /// Records bound and packaged while other pages were still being worked on.
+        public var streamedRecords: Int
+        public var seconds: Double
+    }
+
+    /// Why a run could not finish.
+    public enum RunError: Error, Sendable, CustomStringConvertible {
+        /// The pipeline file or the delivery's setup is wrong (exit 2).
+        case usage(String)
+        /// The disk filled up or an output could not be written: the run stops, and resumes when run again.
+        case diskFull(String)
+        /// Anything else that stops the run (exit 3).
+        case couldNotRun(String)
+
+        public var description: String {
+            switch self {
+            case .usage(let text), .diskFull(let text), .couldNotRun(let text): text
+            }
+        }
+    }
+
+    let ledger: any Ledger
+    let policy: PipelinePolicy
+    let workspace: String
+    let workers: Int
+    let version: String
+    let tags: NormalizeStage.ScannerTags
+
+    /// Makes a run; `workers` 0 takes the policy's value, and 0 there means one per core.
+    public init(ledger: any Ledger, policy: PipelinePolicy, workspace: String, workers: Int = 0, version: String,
+                tags: NormalizeStage.ScannerTags = .init()) {
+        self.ledger = ledger
+        self.policy = policy
+        self.workspace = workspace
+        let requested = workers > 0 ? workers : policy.intake.workers
+        self.workers = requested > 0 ? requested : ProcessInfo.processInfo.activeProcessorCount
+        self.version = version
+        self.tags = tags
+    }
+
+    /// Runs the pipeline; call it again on the same workspace to resume.
+    public func run(_ request: Request, progress: (@Sendable (Progress) -> Void)? = nil) async throws(RunError) -> Report {
+        let started = Date()
+        let tool = "quire \(version)"
+        let binder = BindStage(ledger: ledger, policy: policy, workspace: workspace, version: version)
+        let prepared: BindStage.Prepared
+        do { prepared = try binder.prepare(catalog: request.catalog, encoding: request.encoding, processFile: request.processFile) } catch {
+            throw .couldNotRun(error.description)
+        }
+        let normalizer = NormalizeStage(ledger: ledger, policy: policy, workspace: workspace, workers: workers, version: version, tags: tags)
+        let packager = PackageStage(ledger: ledger, policy: policy, workspace: workspace, version: version, workers: workers)
+        normalizer.removeStrayTemporaries()
+
+        // What earlier runs left unfinished: records with a page lacking its master or its source digests wait
+        // for the catch-up; records already packaged are not streamed again.
+        guard let batchID = Importer.batchID(delivery: request.delivery, batch: request.batch) else {
+            throw .couldNotRun("\(request.delivery): the delivery folder cannot be read (\(String(cString: strerror(errno))))")
+        }
+        let tracker = RecordTracker(batch: batchID, workspace: workspace)
+        if (try? ledger.batch(id: batchID)) != nil {
+            do {
+                let fixity = Set(try ledger.fixityRecords(batch: batchID).map { "\($0.root.rawValue):\($0.path)" })
+                var unfinished = Set<String>()
+                for page in try ledger.pages(batch: batchID) {
+                    let master = "workspace:" + NormalizeStage.outputPath(role: "master", page: page, digits: policy.intake.pageDigits)
+                    if !fixity.contains(master) || !fixity.contains("delivery:" + page.path) { unfinished.insert(page.code) }
+                }
+                let finished = Set(try ledger.records(batch: batchID).filter { $0.state == "packaged" || $0.state == "verified" }.map(\.code))
+                tracker.state.withLock {
+                    $0.unfinished = unfinished
+                    $0.finished = finished
+                }
+            } catch { throw .couldNotRun(error.description) }
+        }
+
+        // Record stages: bind and package each record as soon as all its files have settled.
+        let (records, recordQueue) = AsyncStream<String>.makeStream()
+        let perRecordBags = policy.package.bagPer != "batch"
+        let recordStage = Task {
+            for await code in records {
+                guard tracker.state.withLock({ $0.stop == nil }) else { continue }
+                let batch = batchID
+                tracker.mark("bind")
+                do {
+                    let bound = try binder.bind(batch: batch, prepared: prepared, scope: .records([code]))
+                    tracker.state.withLock { _ = $0.bound.insert(code) }
+                    guard perRecordBags, bound.binding.records.contains(where: { $0.code.canonical == code && $0.status == .bound }) else { continue }
+                    tracker.mark("package")
+                    let packaged = try await packager.run(batch: batch, out: request.out, codes: [code])
+                    tracker.state.withLock {
+                        $0.bags += packaged.bags
+                        $0.packaged += packaged.bags.filter { $0.status != "failed" }.count
+                    }
+                } catch let error as BindError {
+                    if case .write(let failure) = error, failure.isDiskFull { tracker.stop(.diskFull(failure.description)) } else {
+                        tracker.stop(.couldNotRun(error.description))
+                    }
+                } catch {
+                    tracker.stop(.couldNotRun("\(error)"))
+                }
+            }
+        }
+
+        // The page stream.
+        let followUp = ImportFollowUp<PageWork>(
+            algorithms: policy.fixity.algorithms.compactMap(DigestAlgorithm.init(rawValue:)),
+            planned: { counts in tracker.state.withLock { $0.remaining = counts } },
+            process: { accepted in
+                PageWork(normalized: normalizer.normalize(accepted.page, decoded: accepted.image), sourceDigests: accepted.digests)
+            },
+            settled: { file in
+                tracker.settle(file, ledger: ledger, tool: tool, queue: recordQueue)
+            })
+        let imported: ImportReport
+        do {
+            imported = try await Importer(ledger: ledger, policy: policy, workers: workers, tool: tool)
+                .run(delivery: request.delivery, batch: request.batch, archive: request.archive, followUp: followUp) { p in
+                    progress?(Progress(phase: "pages", files: p.done, filesTotal: p.total,
+                                       recordsPackaged: tracker.state.withLock { $0.packaged }))
+                }
+        } catch {
+            recordQueue.finish()
+            await recordStage.value
+            if case .policy = error { throw .usage(error.description) }
+            throw .couldNotRun(error.description)
+        }
+        let pagesSeconds = Date().timeIntervalSince(started)
+        recordQueue.finish()
+        await recordStage.value
+        if let stop = tracker.state.withLock({ $0.stop }) { throw stop }
+        let streamed = tracker.state.withLock { $0 }
+
+        // Catch-up: what the stream could not finish (and, on a resumed run, what the earlier run left).
+        progress?(Progress(phase: "finishing", files: imported.registeredThisRun, filesTotal: imported.registeredThisRun,
+                           recordsPackaged: streamed.packaged))
+        let batch = imported.batch
+        let finishStarted = Date()
+        let caughtUp: NormalizeStage.Report
+        do { caughtUp = try await normalizer.run(batch: batch) } catch {
+            if case .diskFull(let detail) = error { throw .diskFull(detail) }
+            throw .couldNotRun(error.description)
+        }
+        let checksum: ChecksumStage.RecordReport
+        do {
+            checksum = try await ChecksumStage(ledger: ledger, policy: policy, workspace: workspace, workers: workers, tool: tool)
+                .record(batch: batch)
+        } catch { throw .couldNotRun(error.description) }
+
+        // The whole batch once more for the batch-level findings; records bound by the stream stay as they are.
+        let bound: BindStage.Report
+        do { bound = try binder.bind(batch: batch, prepared: prepared, scope: .allExcept(streamed.bound.union(streamed.finished))) } catch {
+            if case .write(let failure) = error, failure.isDiskFull { throw .diskFull(failure.description) }
+            throw .couldNotRun(error.description)
+        }
+        let packaged: PackageStage.Report
+        do { packaged = try await packager.run(batch: batch, out: request.out) } catch { throw .couldNotRun(error.description) }
+        let finishSeconds = Date().timeIntervalSince(finishStarted)
+
+        // A record whose bag failed in the stream is tried again by the final pass: keep the later outcome.
+        let retried = Set(packaged.bags.map(\.name))
+        let bags = streamed.bags.filter { !retried.contains($0.name) } + packaged.bags
+        let normalizedCount = streamed.normalized + caughtUp.normalized
+        let stages = [
+            StageSummary(stage: "import", done: imported.registeredThisRun, failed: imported.quarantined.count, seconds: pagesSeconds),
+            StageSummary(stage: "normalize", done: normalizedCount, failed: streamed.normalizeFailed + caughtUp.failed,
+                         seconds: pagesSeconds + caughtUp.seconds),
+            StageSummary(stage: "checksum", done: streamed.sourcesDigested + checksum.recorded, failed: checksum.failures.count,
+                         seconds: pagesSeconds + checksum.seconds),
+            StageSummary(stage: "bind", done: streamed.bound.count + bound.recordsStored.count, failed: bound.binding.held.count,
+                         seconds: streamed.span("bind", until: finishStarted) + finishSeconds),
+            StageSummary(stage: "package", done: bags.filter { $0.status != "failed" }.count, failed: bags.filter { $0.status == "failed" }.count,
+                         seconds: streamed.span("package", until: finishStarted) + packaged.seconds),
+        ]
+        return Report(batch: batch, stages: stages, imported: imported, binding: bound.binding, bags: bags,
+                      streamedRecords: streamed.packaged, seconds: Date().timeIntervalSince(started))
+    }
+}
+
+/// A page's follow-up work, done in the worker that decoded it.
+struct PageWork: Sendable {
+    var normalized: NormalizedPage
+    /// Digests of the source's bytes, from the import's read.
+    var sourceDigests: [DigestAlgorithm: String]
+}
+
+/// The run's record bookkeeping, shared by the committing task and the record stage.
+final class RecordTracker: Sendable {
+    struct State: Sendable {
+        /// Files still to settle, per record.
+        var remaining: [String: Int] = [:]
+        /// Records with a page that the catch-up has to finish.
+        var unfinished = Set<String>()
+        /// Records packaged before this run.
+        var finished = Set<String>()
+        /// Records the stream bound (bound or held).
+        var bound = Set<String>()
+        var packaged = 0
+        var bags: [PackageStage.BagOutcome] = []
+        var normalized = 0
+        var normalizeFailed = 0
+        var sourcesDigested = 0
+        var stop: BatchRun.RunError?
+        /// First and last moment each record stage worked.
+        var spans: [String: (first: Date, last: Date)] = [:]
+
+        func span(_ stage: String, until end: Date) -> Double {
+            guard let span = spans[stage] else { return 0 }
+            return end.timeIntervalSince(span.first)
+        }
+    }
+
+    let state = Mutex(State())
+    let batch: String
+    let workspace: String
+
+    init(batch: String, workspace: String) {
+        self.batch = batch
+        self.workspace = workspace
+    }
+
+    func mark(_ stage: String) {
+        let now = Date()
+        state.withLock { $0.spans[stage] = ($0.spans[stage]?.first ?? now, now) }
+    }
+
+    func stop(_ error: BatchRun.RunError) {
+        state.withLock { $0.stop = $0.stop ?? error }
+    }
+
+    /// Records a settled file in the ledger and hands its record to the record stage when it was the last one.
+    func settle(_ file: SettledFile<PageWork>, ledger: any Ledger, tool: String,
+                queue: AsyncStream<String>.Continuation) -> Bool {
+        var code: String?
+        switch file {
+        case .page(let page, let work):
+            code = page.code
+            guard let work else {
+                state.withLock { _ = $0.unfinished.insert(page.code) }
+                break
+            }
+            if let full = work.normalized.checks.first(where: { $0.rule == "disk_full" }) {
+                // Not the page's fault: it is left for a later run, and this one stops.
+                state.withLock { _ = $0.unfinished.insert(page.code) }
+                stop(.diskFull(full.detail))
+                return false
+            }
+            do {
+                try ledger.completeNormalization(work.normalized, batch: batch, tool: tool)
+                try ledger.recordFixity([FixityRecord(batch: batch, root: .delivery, path: page.path, role: "source", size: page.size,
+                                                      digests: Dictionary(uniqueKeysWithValues: work.sourceDigests.map { ($0.key.rawValue, $0.value) }))],
+                                        batch: batch, tool: tool)
+            } catch {
+                stop(.couldNotRun(error.description))
+                return false
+            }
+            state.withLock {
+                if work.normalized.outputs.isEmpty { $0.normalizeFailed += 1 } else { $0.normalized += 1 }
+                $0.sourcesDigested += 1
+            }
+        case .quarantined(let record, let work):
+            code = record.code
+            // A page that decoded and was normalized, then found a duplicate: its outputs go.
+            for output in work?.normalized.outputs ?? [] { unlink(workspace + "/" + output.path) }
+        }
+        guard let code else { return state.withLock { $0.stop == nil } }
+        let ready: Bool = state.withLock {
+            guard let left = $0.remaining[code] else { return false }
+            $0.remaining[code] = left - 1
+            guard left == 1, !$0.unfinished.contains(code), !$0.finished.contains(code) else { return false }
+            return true
+        }
+        if ready { queue.yield(code) }
+        return state.withLock { $0.stop == nil }
+    }
+
+}

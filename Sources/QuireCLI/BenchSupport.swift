@@ -1,4 +1,6 @@
 import Foundation
+import Raster
+import Synchronization
 import ImageCodecs
 import SyntheticPages
 
@@ -18,26 +20,45 @@ extension BenchSupport {
     /// gray LZW TIFF, colour LZW TIFF with a red seal, colour scanner JPEG, in turn. Returns the files and bytes.
     func generateMixedPages(_ pages: Int, into delivery: String) throws -> ([String], Int64) {
         printError("generating \(pages) mixed A4 pages at 300 dpi…")
-        var files: [String] = []
-        var bytes: Int64 = 0
-        for i in 0..<pages {
-            let folder = delivery + String(format: "/0001-001-%04d", i / 20 + 1)
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let kind = i % 4
-            let path = folder + String(format: "/%04d.%@", i % 20 + 1, kind == 3 ? "jpg" : "tif")
+        // Drawing a page is the slow part: draw a pool of pages once per kind, then make each file unique by
+        // stamping its serial number into the top margin (duplicates would be quarantined), and encode in parallel.
+        let pool = min(pages, 16)
+        let kinds = (0..<pool).map { i -> Bitmap in
             let seed = UInt64(i + 1)
-            do {
-                switch kind {
-                case 0: try TIFFEncoder.write(SyntheticPage.make(.bitonal, seed: seed), to: path, options: .init(compression: .g4))
-                case 1: try TIFFEncoder.write(SyntheticPage.make(.gray, seed: seed), to: path, options: .init(compression: .lzw, predictor: false))
-                case 2: try TIFFEncoder.write(SyntheticPage.make(.colour, seed: seed, redSeal: true), to: path, options: .init(compression: .lzw, predictor: false))
-                default: try JPEGEncoder.write(SyntheticPage.make(.colour, seed: seed), to: path, options: .init(quality: 90))
-                }
-            } catch { throw CommandFailure.couldNotRun(error.description) }
-            files.append(path)
-            bytes += Int64((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+            switch i % 4 {
+            case 0: return SyntheticPage.make(.bitonal, seed: seed)
+            case 1: return SyntheticPage.make(.gray, seed: seed)
+            case 2: return SyntheticPage.make(.colour, seed: seed, redSeal: true)
+            default: return SyntheticPage.make(.colour, seed: seed)
+            }
         }
-        return (files, bytes)
+        let paths: [String] = (0..<pages).map { (i: Int) -> String in
+            let ext = i % 4 == 3 ? "jpg" : "tif"
+            return delivery + String(format: "/0001-001-%04d/%04d.", i / 20 + 1, i % 20 + 1) + ext
+        }
+        for folder in Set(paths.map { ($0 as NSString).deletingLastPathComponent }) {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let failure = Mutex<String?>(nil)
+        let sizes = Mutex([Int64](repeating: 0, count: pages))
+        let lanes = ProcessInfo.processInfo.activeProcessorCount
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for i in stride(from: lane, to: pages, by: lanes) {
+                // Pool page i % pool has kind i % 4, like page i: pool is a multiple of 4 or pages < pool.
+                let page = stamped(kinds[i % pool], serial: i)
+                do {
+                    switch i % 4 {
+                    case 0: try TIFFEncoder.write(page, to: paths[i], options: .init(compression: .g4))
+                    case 1, 2: try TIFFEncoder.write(page, to: paths[i], options: .init(compression: .lzw, predictor: false))
+                    default: try JPEGEncoder.write(page, to: paths[i], options: .init(quality: 90))
+                    }
+                } catch { failure.withLock { $0 = $0 ?? "\(error)" } }
+                let size = Int64((try? FileManager.default.attributesOfItem(atPath: paths[i])[.size] as? Int) ?? 0)
+                sizes.withLock { $0[i] = size }
+            }
+        }
+        if let message = failure.withLock({ $0 }) { throw CommandFailure.couldNotRun(message) }
+        return (paths, sizes.withLock { $0.reduce(0, +) })
     }
 
     /// The libvips peer: master, access JPEG and thumbnail per page, one process per worker, in libvips'
@@ -78,14 +99,23 @@ extension BenchSupport {
     }
 
     /// Runs a child, timing it and reading its peak RSS from wait4.
-    func measure(_ executable: String, _ arguments: [String]) throws -> ChildRun {
+    /// Runs a child to its end: wall time, peak RSS and exit status; its standard output goes to `stdout`
+    /// (default: nowhere).
+    func measure(_ executable: String, _ arguments: [String], stdout: String = "/dev/null") throws -> ChildRun {
+        // posix_spawn starts the child in this process's memory (vfork), and Linux carries the high-water mark
+        // of that memory into the child's peak RSS: reset this process's mark first (clear_refs 5), so that the
+        // child's figure is its own (plus this process's current size, small by then).
+        if let clear = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
+            clear.write(Data("5".utf8))
+            try? clear.close()
+        }
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let start = Date()
         let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
         guard rc == 0 else { throw CommandFailure.couldNotRun("cannot start \(executable): \(String(cString: strerror(rc)))") }
@@ -104,4 +134,27 @@ extension BenchSupport {
         }
         return nil
     }
+}
+
+/// The page with `serial` drawn as a row of 32 dark or light 12×12 squares in its top margin.
+func stamped(_ page: Bitmap, serial: Int) -> Bitmap {
+    var page = page
+    let bitsPerPixel = page.layout.bitsPerSample * page.layout.channels
+    for bit in 0..<32 {
+        let dark = (serial >> bit) & 1 == 1
+        for y in 40..<52 {
+            for x in (60 + bit * 12)..<(72 + bit * 12) {
+                if bitsPerPixel == 1 {
+                    // Bilevel: 0 is black, 1 white.
+                    let index = y * page.bytesPerRow + x / 8
+                    let mask = UInt8(0x80) >> UInt8(x % 8)
+                    if dark { page.bytes[index] &= ~mask } else { page.bytes[index] |= mask }
+                } else {
+                    let step = bitsPerPixel / 8
+                    for b in 0..<step { page.bytes[y * page.bytesPerRow + x * step + b] = dark ? 20 : 235 }
+                }
+            }
+        }
+    }
+    return page
 }

@@ -12,16 +12,19 @@ struct RunBench: ParsableCommand, BenchSupport {
             with its peak RSS, then the peer pipeline on the same pages with the same workers: libvips \
             in-process (pyvips, one process per worker) making master + access + thumbnail, then \
             'bagit.py --sha256 --processes N' bagging each record's outputs. Prints pages/s, pages/hour and the \
-            ratio. pip install pyvips bagit for the peer.
+            ratio, and each stage's share of quire's run (stages overlap: pages stream through import, normalize \
+            and checksum while finished records are bound and packaged). pip install pyvips bagit for the peer.
 
-            Example:
+            Examples:
               quire bench run --pages 100 --workers 2
+              quire bench run --pages 5000 --no-peer      # memory at scale: peak RSS should not grow with pages
             """
     )
 
     @Option(help: "Pages to generate.") var pages = 40
     @Option(help: "Workers for every tool (default: one per core).") var workers = 0
     @Option(help: "Folder to work in (default: a temporary folder, removed afterwards).") var dir: String?
+    @Flag(inversion: .prefixedNo, help: "Run the peer pipeline too.") var peer = true
 
     func run() throws {
         let workerCount = workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount
@@ -39,10 +42,10 @@ struct RunBench: ParsableCommand, BenchSupport {
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
 
         let quire = try measure(me, ["run", delivery, "--catalog", base + "/catalog.csv", "--workspace", base + "/ws",
-                                     "--workers", "\(workerCount)", "--quiet"])
+                                     "--workers", "\(workerCount)", "--quiet", "--json"], stdout: base + "/run.json")
         var peer: ChildRun?
-        var peerNote = "not installed (pip install pyvips bagit)"
-        if let python = which("python3"), let bagit = which("bagit.py"),
+        var peerNote = self.peer ? "not installed (pip install pyvips bagit)" : "not run (--no-peer)"
+        if self.peer, let python = which("python3"), let bagit = which("bagit.py"),
            (try? measure(python, ["-c", "import pyvips"]))?.status == 0 {
             let out = base + "/peer"
             let script = """
@@ -67,6 +70,25 @@ struct RunBench: ParsableCommand, BenchSupport {
             table.add(["pyvips + bagit.py", "-", "-", "-", "-", "-", peerNote])
         }
         print(table.render(indent: ""))
+        if let data = FileManager.default.contents(atPath: base + "/run.json"),
+           let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let stages = summary["stages"] as? [[String: Any]] {
+            print("\nquire run by stage (they overlap; seconds from each stage's first to its last piece of work):")
+            var byStage = TextTable(["STAGE", "DONE", "FAILED", "SECONDS", "PER SECOND", "SOURCE MB/S"])
+            for stage in stages {
+                let name = stage["stage"] as? String ?? "?"
+                let done = stage["done"] as? Int ?? 0
+                let seconds = stage["seconds"] as? Double ?? 0
+                let pageStage = ["import", "normalize", "checksum"].contains(name)
+                byStage.add([name, "\(done)", "\(stage["failed"] as? Int ?? 0)", String(format: "%.2f", seconds),
+                             seconds > 0 ? String(format: "%.2f %@", Double(done) / seconds, pageStage ? "pages" : "records") : "-",
+                             pageStage && seconds > 0 ? String(format: "%.1f", Double(bytes) / 1e6 / seconds) : "-"])
+            }
+            print(byStage.render(indent: ""))
+            if let streamed = summary["records_packaged_by_stream"] as? Int {
+                print("\(streamed) of \(records) records were bound and packaged as soon as their pages were through, not after the last page.")
+            }
+        }
         print("\nquire run also decode-checks every source, records SHA-256 and SHA-512 of every file, writes the metadata documents and verifies each bag; the peer does none of that.")
     }
 }

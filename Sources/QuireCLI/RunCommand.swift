@@ -62,7 +62,7 @@ struct RunCommand: AsyncParsableCommand {
         enum CodingKeys: String, CodingKey {
             case batch, stages, quarantined, held, packaged, bags, seconds
             case failedPages = "failed_pages"
-            case streamedRecords = "records_packaged_while_pages_ran"
+            case streamedRecords = "records_packaged_by_stream"
             case exitCode = "exit_code"
         }
     }
@@ -142,7 +142,7 @@ struct RunCommand: AsyncParsableCommand {
                 print(t.render())
             }
             print("\n\(summary.packaged.count) of \(records.count) records packaged in \(summary.bags)" + (clean ? "." : " (exit code 1).")
-                  + String(format: " %.1f s; %d records packaged while pages were still being worked on.", report.seconds, report.streamedRecords))
+                  + String(format: " %.1f s; %d packaged as soon as their pages were through.", report.seconds, report.streamedRecords))
         }
         if !clean { throw ExitStatus(code: Exit.itemsFailed) }
     }

@@ -59,8 +59,14 @@ public struct BatchRun: Sendable {
         /// Files examined (and normalized) this run, of those to examine.
         public var files: Int
         public var filesTotal: Int
+        /// Records bound (or held) by the stream so far.
+        public var recordsBound: Int
+        /// Records held back so far, of those.
+        public var recordsHeld: Int
         /// Records packaged this run.
         public var recordsPackaged: Int
+        /// Records in the catalog.
+        public var recordsTotal: Int
     }
 
     /// One stage's share of the run.
@@ -157,6 +163,14 @@ public struct BatchRun: Sendable {
             } catch { throw .couldNotRun(error.description) }
         }
 
+        let recordsTotal = prepared.catalog.records.count
+        @Sendable func report(_ phase: String) {
+            guard let progress else { return }
+            let s = tracker.state.withLock { ($0.files, $0.bound.count, $0.held, $0.packaged) }
+            progress(Progress(phase: phase, files: s.0.done, filesTotal: s.0.total, recordsBound: s.1, recordsHeld: s.2,
+                              recordsPackaged: s.3, recordsTotal: recordsTotal))
+        }
+
         // Record stages: bind and package each record as soon as all its files have settled.
         let (records, recordQueue) = AsyncStream<String>.makeStream()
         let perRecordBags = policy.package.bagPer != "batch"
@@ -167,14 +181,20 @@ public struct BatchRun: Sendable {
                 tracker.mark("bind")
                 do {
                     let bound = try binder.bind(batch: batch, prepared: prepared, scope: .records([code]))
-                    tracker.state.withLock { _ = $0.bound.insert(code) }
-                    guard perRecordBags, bound.binding.records.contains(where: { $0.code.canonical == code && $0.status == .bound }) else { continue }
+                    let isBound = bound.binding.records.contains { $0.code.canonical == code && $0.status == .bound }
+                    tracker.state.withLock {
+                        $0.bound.insert(code)
+                        if !isBound { $0.held += 1 }
+                    }
+                    report("pages")
+                    guard perRecordBags, isBound else { continue }
                     tracker.mark("package")
                     let packaged = try await packager.run(batch: batch, out: request.out, codes: [code])
                     tracker.state.withLock {
                         $0.bags += packaged.bags
                         $0.packaged += packaged.bags.filter { $0.status != "failed" }.count
                     }
+                    report("pages")
                 } catch let error as BindError {
                     if case .write(let failure) = error, failure.isDiskFull { tracker.stop(.diskFull(failure.description)) } else {
                         tracker.stop(.couldNotRun(error.description))
@@ -199,8 +219,8 @@ public struct BatchRun: Sendable {
         do {
             imported = try await Importer(ledger: ledger, policy: policy, workers: workers, tool: tool)
                 .run(delivery: request.delivery, batch: request.batch, archive: request.archive, followUp: followUp) { p in
-                    progress?(Progress(phase: "pages", files: p.done, filesTotal: p.total,
-                                       recordsPackaged: tracker.state.withLock { $0.packaged }))
+                    tracker.state.withLock { $0.files = (p.done, p.total) }
+                    report("pages")
                 }
         } catch {
             recordQueue.finish()
@@ -215,8 +235,7 @@ public struct BatchRun: Sendable {
         let streamed = tracker.state.withLock { $0 }
 
         // Catch-up: what the stream could not finish (and, on a resumed run, what the earlier run left).
-        progress?(Progress(phase: "finishing", files: imported.registeredThisRun, filesTotal: imported.registeredThisRun,
-                           recordsPackaged: streamed.packaged))
+        report("finishing")
         let batch = imported.batch
         let finishStarted = Date()
         let caughtUp: NormalizeStage.Report
@@ -278,6 +297,9 @@ final class RecordTracker: Sendable {
         var finished = Set<String>()
         /// Records the stream bound (bound or held).
         var bound = Set<String>()
+        var held = 0
+        /// Files examined this run, of those to examine.
+        var files = (done: 0, total: 0)
         var packaged = 0
         var bags: [PackageStage.BagOutcome] = []
         var normalized = 0

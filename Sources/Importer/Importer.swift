@@ -229,11 +229,13 @@ public struct Importer: Sendable {
                 next += 1
                 let follow = followed.contains(index) ? followUp : nil
                 group.addTask {
-                    switch work {
-                    case .examine(let entry):
-                        let (outcome, accepted) = examiner.examine(entry, keeping: follow == nil ? nil : keeping)
-                        return (index, outcome, accepted.flatMap { follow?.process($0) })
-                    case .recheck(let entry, let sha): return (index, examiner.recheck(entry, registeredSHA256: sha), nil)
+                    await offload {
+                        switch work {
+                        case .examine(let entry):
+                            let (outcome, accepted) = examiner.examine(entry, keeping: follow == nil ? nil : keeping)
+                            return (index, outcome, accepted.flatMap { follow?.process($0) })
+                        case .recheck(let entry, let sha): return (index, examiner.recheck(entry, registeredSHA256: sha), nil)
+                        }
                     }
                 }
             }
@@ -307,4 +309,15 @@ private enum Work: Sendable {
     case examine(DeliveryEntry)
     /// Re-hash a registered page whose size or mtime moved (its registered SHA-256).
     case recheck(DeliveryEntry, String)
+}
+
+/// Runs blocking work (reading, decoding and normalizing a file: a second or more of CPU) on a Dispatch
+/// thread instead of Swift's cooperative pool, which has one thread per core. Held there, those threads would
+/// leave nothing for the tasks that coordinate — the committing loop and, in `quire run`, the record stage
+/// binding and packaging finished records — until the page work ran out. How many run at once is still
+/// bounded by the caller (`workers`).
+func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: work()) }
+    }
 }

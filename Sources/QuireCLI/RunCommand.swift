@@ -74,14 +74,18 @@ struct RunCommand: AsyncParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         let workspace = workspaceOptions.absolutePath
         let tags = try scannerTags(processFile: process)
-        let line = ProgressLine(label: "pages", enabled: !quiet)
+        let line = ProgressLine(labels: ["pages", "records"], enabled: !quiet)
         let report: BatchRun.Report
         do {
             report = try await BatchRun(ledger: ledger, policy: policy, workspace: workspace, workers: workers, version: Quire.version, tags: tags)
                 .run(.init(delivery: delivery, catalog: catalog, encoding: encoding.flatMap(CatalogEncoding.init(rawValue:)),
                            processFile: process, batch: batch, archive: archive, out: out)) { p in
                     if p.phase == "pages" {
-                        line.update(done: p.files, total: p.filesTotal, extra: "\(p.recordsPackaged) records packaged")
+                        if p.filesTotal > 0 { line.update(row: 0, done: p.files, total: p.filesTotal, extra: "read, decoded, digested, normalized") }
+                        if p.recordsBound > 0 {
+                            line.update(row: 1, done: p.recordsBound, total: p.recordsTotal,
+                                        extra: "bound; \(p.recordsPackaged) packaged, \(p.recordsHeld) held")
+                        }
                     } else {
                         line.finish()
                     }

@@ -62,10 +62,10 @@ public enum Binder {
         let top = max(expected ?? 0, present.max() ?? 0)
         let missing = top >= 1 ? (1...top).filter { !present.contains($0) } : []
         if !missing.isEmpty {
-            var detail = "missing \(missing.count == 1 ? "page" : "pages") \(ranges(missing))"
+            var detail = "missing \(missing.count == 1 ? "page" : "pages") \(PageRanges.describe(missing))"
             let quarantinedMissing = Set(held.compactMap(\.page)).intersection(missing).sorted()
             if !quarantinedMissing.isEmpty {
-                detail += " (\(ranges(quarantinedMissing)) quarantined)"
+                detail += " (\(PageRanges.describe(quarantinedMissing)) quarantined)"
             }
             problems.append(BindingProblem(rule: .pageGap, detail: detail))
         }
@@ -112,18 +112,5 @@ public enum Binder {
 
     private static func count(_ n: Int, _ noun: String) -> String {
         "\(n) \(noun)\(n == 1 ? "" : "s")"
-    }
-
-    /// `[3, 5, 6, 7]` → `3, 5–7`.
-    private static func ranges(_ numbers: [Int]) -> String {
-        var parts: [String] = []
-        var index = 0
-        while index < numbers.count {
-            var end = index
-            while end + 1 < numbers.count && numbers[end + 1] == numbers[end] + 1 { end += 1 }
-            parts.append(end == index ? "\(numbers[index])" : "\(numbers[index])–\(numbers[end])")
-            index = end + 1
-        }
-        return parts.joined(separator: ", ")
     }
 }

@@ -274,7 +274,7 @@ public struct Importer: Sendable {
                 let missing = (1...last).filter { !present.contains($0) }
                 if !missing.isEmpty {
                     flags.append(RecordFlag(code: code, rule: "page_gap",
-                                            detail: "page\(missing.count == 1 ? "" : "s") \(Self.ranges(missing)) missing from 1–\(last)"))
+                                            detail: "page\(missing.count == 1 ? "" : "s") \(PageRanges.describe(missing)) missing from 1–\(last)"))
                 }
             }
             try ledger.replaceFlags(flags, rules: Self.recordRules, batch: batchID)
@@ -287,19 +287,6 @@ public struct Importer: Sendable {
                 decoded: stats.decoded, decodedBytes: stats.bytes, seconds: Date().timeIntervalSince(started))
         } catch { throw .ledger(error) }
         return report
-    }
-
-    /// "3, 5–7" for [3, 5, 6, 7].
-    static func ranges(_ numbers: [Int]) -> String {
-        var parts: [String] = []
-        var i = 0
-        while i < numbers.count {
-            var j = i
-            while j + 1 < numbers.count && numbers[j + 1] == numbers[j] + 1 { j += 1 }
-            parts.append(i == j ? "\(numbers[i])" : "\(numbers[i])–\(numbers[j])")
-            i = j + 1
-        }
-        return parts.joined(separator: ", ")
     }
 }
 

@@ -141,3 +141,12 @@ import Testing
         #expect(throws: NamingRuleError.self) { try NamingRule(forms: []) }
     }
 }
+
+@Suite struct PageRangesTests {
+    @Test func runsAreJoinedWithDashesAndCommas() {
+        #expect(PageRanges.describe([3, 5, 6, 7]) == "3, 5–7")
+        #expect(PageRanges.describe([1, 2, 4, 9, 10, 11, 13]) == "1–2, 4, 9–11, 13")
+        #expect(PageRanges.describe([8]) == "8")
+        #expect(PageRanges.describe([]) == "")
+    }
+}

@@ -85,6 +85,9 @@ struct RunBench: ParsableCommand, BenchSupport {
                              pageStage && seconds > 0 ? String(format: "%.1f", Double(bytes) / 1e6 / seconds) : "-"])
             }
             print(byStage.render(indent: ""))
+            if let peak = summary["peak_rss_mb"] as? [String: Double], let pages = peak["pages"], let run = peak["run"] {
+                print(String(format: "Peak RSS: %.0f MB while pages streamed (import, normalize, checksum, with bind and package of finished records); %.0f MB by the end (catch-up, batch bind, remaining packaging).", pages, run))
+            }
             if let streamed = summary["records_packaged_by_stream"] as? Int {
                 print("\(streamed) of \(records) records were bound and packaged as soon as their pages were through, not after the last page.")
             }

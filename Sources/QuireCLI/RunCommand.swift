@@ -4,6 +4,7 @@ import BindStage
 import Catalog
 import ChecksumStage
 import Foundation
+import Synchronization
 import Importer
 import Ledger
 import NormalizeStage
@@ -55,6 +56,8 @@ struct RunCommand: AsyncParsableCommand {
         var held: [String: String]
         var packaged: [String]
         var streamedRecords: Int
+        /// Peak resident set (MB) when the page stream ended, and at the end of the run.
+        var peakRSSMB: [String: Double]
         var bags: String
         var seconds: Double
         var exitCode: Int32
@@ -63,6 +66,7 @@ struct RunCommand: AsyncParsableCommand {
             case batch, stages, quarantined, held, packaged, bags, seconds
             case failedPages = "failed_pages"
             case streamedRecords = "records_packaged_by_stream"
+            case peakRSSMB = "peak_rss_mb"
             case exitCode = "exit_code"
         }
     }
@@ -75,6 +79,7 @@ struct RunCommand: AsyncParsableCommand {
         let workspace = workspaceOptions.absolutePath
         let tags = try scannerTags(processFile: process)
         let line = ProgressLine(labels: ["pages", "records"], enabled: !quiet)
+        let pagesPeak = Mutex<Double?>(nil)
         let report: BatchRun.Report
         do {
             report = try await BatchRun(ledger: ledger, policy: policy, workspace: workspace, workers: workers, version: Quire.version, tags: tags)
@@ -88,6 +93,7 @@ struct RunCommand: AsyncParsableCommand {
                         }
                     } else {
                         line.finish()
+                        pagesPeak.withLock { $0 = $0 ?? peakRSSMegabytes() }
                     }
                 }
         } catch {
@@ -118,7 +124,8 @@ struct RunCommand: AsyncParsableCommand {
             && report.binding.catalogErrors.isEmpty
         let summary = Summary(batch: batchID, stages: stages, quarantined: imported.quarantined, failedPages: checks, held: held,
                               packaged: records.filter { $0.state == "packaged" || $0.state == "verified" }.map(\.code),
-                              streamedRecords: report.streamedRecords, bags: out ?? workspace + "/bags", seconds: report.seconds,
+                              streamedRecords: report.streamedRecords,
+                              peakRSSMB: ["pages": pagesPeak.withLock { $0 } ?? peakRSSMegabytes(), "run": peakRSSMegabytes()], bags: out ?? workspace + "/bags", seconds: report.seconds,
                               exitCode: clean ? Exit.success : Exit.itemsFailed)
         if json {
             try printJSON(summary)
@@ -150,4 +157,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !clean { throw ExitStatus(code: Exit.itemsFailed) }
     }
+}
+
+/// This process's peak resident set so far, in MB.
+func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
 }

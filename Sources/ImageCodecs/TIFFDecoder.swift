@@ -14,6 +14,19 @@ enum TIFFDecoder {
     static let maxSingleAllocation: UInt64 = 1 << 30
 
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions) throws(DecodeError) -> DecodedImage {
+        let (info, bitmap, converted) = try decode(bytes, options: options, keepPixels: true)
+        return DecodedImage(bitmap: bitmap!, info: info, converted: converted)
+    }
+
+    /// Decodes every image in full, as ``decode(_:options:)`` does, but through a strip- or tile-sized scratch
+    /// buffer where the layout allows it: the same libtiff reads and checks, without a page-sized bitmap.
+    static func check(_ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions) throws(DecodeError) -> ImageInfo {
+        try decode(bytes, options: options, keepPixels: false).info
+    }
+
+    /// Decodes every directory; the first one's pixels are returned when `keepPixels` is set.
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions,
+                               keepPixels: Bool) throws(DecodeError) -> (info: ImageInfo, bitmap: Bitmap?, converted: Bool) {
         var error = [CChar](repeating: 0, count: 512)
         guard let file = qs_tiff_open_memory(bytes.baseAddress, bytes.count, "image", maxSingleAllocation,
                                              &error, error.count) else {
@@ -29,7 +42,7 @@ enum TIFFDecoder {
         if let problem = qs_tiff_error(file) { throw .corrupt(String(cString: problem)) }
         if frames > 1 && !options.acceptMultiPage { throw .multiPage(frames: frames) }
 
-        var first: DecodedImage?
+        var first: (info: ImageInfo, bitmap: Bitmap?, converted: Bool)?
         for index in 0..<max(frames, 1) {
             if index > 0 {
                 guard TIFFSetDirectory(tif, tdir_t(index)) != 0 else {
@@ -40,7 +53,7 @@ enum TIFFDecoder {
             if let problem = TIFFDirectoryCheck.problem(in: bytes, directoryOffset: TIFFCurrentDirOffset(tif)) {
                 throw .corrupt(problem)
             }
-            var image = try decodeDirectory(tif, file: file, options: options)
+            var image = try decodeDirectory(tif, file: file, options: options, keepPixels: keepPixels && index == 0)
             if index == 0 {
                 image.info.frames = max(frames, 1)
                 first = image
@@ -58,8 +71,8 @@ enum TIFFDecoder {
         var alphaType = -1
     }
 
-    private static func decodeDirectory(_ tif: OpaquePointer, file: OpaquePointer,
-                                        options: DecodeOptions) throws(DecodeError) -> DecodedImage {
+    private static func decodeDirectory(_ tif: OpaquePointer, file: OpaquePointer, options: DecodeOptions,
+                                        keepPixels: Bool) throws(DecodeError) -> (info: ImageInfo, bitmap: Bitmap?, converted: Bool) {
         var f = Fields()
         var u32: UInt32 = 0
         var u16: UInt16 = 0
@@ -97,11 +110,24 @@ enum TIFFDecoder {
                              compression: compressionName(f.compression), resolution: resolution, iccProfile: icc)
 
         if let layout = exactLayout(f) {
+            if !keepPixels {
+                // Inverting MinIsWhite samples and clearing row padding cannot fail; the reads are the check.
+                try readExact(tif, file: file, width: f.width, height: f.height, layout: layout, into: nil)
+                return (info, nil, false)
+            }
             var bitmap = Bitmap(width: f.width, height: f.height, layout: layout, resolution: resolution)
-            try readExact(tif, file: file, into: &bitmap)
+            let (width, height) = (bitmap.width, bitmap.height)
+            let read: Result<Void, DecodeError> = bitmap.bytes.withUnsafeMutableBytes { raw in
+                do throws(DecodeError) {
+                    return .success(try readExact(tif, file: file, width: width, height: height, layout: layout, into: raw.baseAddress!))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            try read.get()
             if f.photometric == Int(PHOTOMETRIC_MINISWHITE) { invert(&bitmap) }
             bitmap.zeroRowPadding() // whatever the codec left in a bilevel row's last bits
-            return DecodedImage(bitmap: bitmap, info: info, converted: false)
+            return (info, bitmap, false)
         }
         if f.sampleFormat == Int(SAMPLEFORMAT_IEEEFP) {
             throw .unsupported("\(f.bitsPerSample)-bit floating-point samples (scientific data, not a scanned image)")
@@ -121,7 +147,7 @@ enum TIFFDecoder {
             throw .corrupt(failureMessage(file, "libtiff could not read the image"))
         }
         unpremultiply(&bitmap)
-        return DecodedImage(bitmap: bitmap, info: info, converted: true)
+        return (info, keepPixels ? bitmap : nil, true)
     }
 
     private static func exactLayout(_ f: Fields) -> PixelLayout? {
@@ -145,16 +171,16 @@ enum TIFFDecoder {
         }
     }
 
-    private static func readExact(_ tif: OpaquePointer, file: OpaquePointer,
-                                  into bitmap: inout Bitmap) throws(DecodeError) {
-        let rowBytes = bitmap.bytesPerRow
+    /// Reads every strip or tile of an exact layout into `destination` (rows of `layout.bytesPerRow(width:)`),
+    /// or, when it is nil, into one strip- or tile-sized scratch buffer that is overwritten each time.
+    private static func readExact(_ tif: OpaquePointer, file: OpaquePointer, width: Int, height: Int, layout: PixelLayout,
+                                  into destination: UnsafeMutableRawPointer?) throws(DecodeError) {
+        let rowBytes = layout.bytesPerRow(width: width)
         guard Int(TIFFScanlineSize64(tif)) == rowBytes else {
-            throw .unsupported("scanline of \(TIFFScanlineSize64(tif)) bytes for a \(bitmap.layout) row of \(rowBytes)")
+            throw .unsupported("scanline of \(TIFFScanlineSize64(tif)) bytes for a \(layout) row of \(rowBytes)")
         }
-        let height = bitmap.height, width = bitmap.width
-        let bitsPerPixel = bitmap.layout.bitsPerSample * bitmap.layout.channels
-        let failure: String? = bitmap.bytes.withUnsafeMutableBytes { raw -> String? in
-            let base = raw.baseAddress!
+        let bitsPerPixel = layout.bitsPerSample * layout.channels
+        let failure: String? = {
             if TIFFIsTiled(tif) != 0 {
                 var tileWidth: UInt32 = 0, tileHeight: UInt32 = 0
                 guard qs_tiff_get_u32(tif, UInt32(TIFFTAG_TILEWIDTH), &tileWidth) != 0,
@@ -170,6 +196,7 @@ enum TIFFDecoder {
                         if TIFFReadEncodedTile(tif, index, tile, tmsize_t(tileSize)) < 0 {
                             return failureMessage(file, "cannot read tile \(index)")
                         }
+                        guard let base = destination else { continue }
                         let xOffset = tx * bitsPerPixel / 8
                         let count = min(tileRow, rowBytes - xOffset)
                         for r in 0..<min(Int(tileHeight), height - ty) {
@@ -182,18 +209,21 @@ enum TIFFDecoder {
                 _ = qs_tiff_get_u32_defaulted(tif, UInt32(TIFFTAG_ROWSPERSTRIP), &rowsPerStrip)
                 let rps = max(1, min(Int(rowsPerStrip), height))
                 let strips = Int(TIFFNumberOfStrips(tif))
+                let scratch = destination == nil ? UnsafeMutableRawPointer.allocate(byteCount: rps * rowBytes, alignment: 16) : nil
+                defer { scratch?.deallocate() }
                 for strip in 0..<strips {
                     let row = strip * rps
                     if row >= height { break }
                     let rows = min(rps, height - row)
-                    if TIFFReadEncodedStrip(tif, UInt32(strip), base + row * rowBytes, tmsize_t(rows * rowBytes)) < 0 {
+                    let target = destination.map { $0 + row * rowBytes } ?? scratch!
+                    if TIFFReadEncodedStrip(tif, UInt32(strip), target, tmsize_t(rows * rowBytes)) < 0 {
                         return failureMessage(file, "cannot read strip \(strip)")
                     }
                 }
                 if strips * rps < height { return "image has \(height) rows but its strips hold \(strips * rps)" }
             }
             return qs_tiff_error(file).map { String(cString: $0) }
-        }
+        }()
         if let failure { throw .corrupt(failure) }
     }
 

@@ -219,8 +219,9 @@ public struct Auditor: Sendable {
                 found.append(Problem(rule: "archival.decode", severity: "error", file: path, message: message))
             case .decoded(let dpi, let mode):
                 if dpi < minimumDPI {
+                    let stated = dpi == 0 ? "no" : "\(dpi) dpi"
                     found.append(Problem(rule: "archival.resolution", severity: "error", file: path,
-                                         message: "\(dpi == 0 ? "no" : "\(dpi) dpi") resolution, below the policy's \(minimumDPI) dpi"))
+                                         message: "\(stated) resolution, below the policy's \(minimumDPI) dpi"))
                 }
                 if index < recordedModes.count, mode != recordedModes[index] {
                     found.append(Problem(rule: "archival.colour", severity: "warning", file: path,

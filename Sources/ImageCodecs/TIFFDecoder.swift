@@ -71,8 +71,9 @@ enum TIFFDecoder {
         var alphaType = -1
     }
 
-    private static func decodeDirectory(_ tif: OpaquePointer, file: OpaquePointer, options: DecodeOptions,
-                                        keepPixels: Bool) throws(DecodeError) -> (info: ImageInfo, bitmap: Bitmap?, converted: Bool) {
+    private static func decodeDirectory(
+        _ tif: OpaquePointer, file: OpaquePointer, options: DecodeOptions, keepPixels: Bool
+    ) throws(DecodeError) -> (info: ImageInfo, bitmap: Bitmap?, converted: Bool) {
         var f = Fields()
         var u32: UInt32 = 0
         var u16: UInt16 = 0
@@ -112,7 +113,8 @@ enum TIFFDecoder {
         if let layout = exactLayout(f) {
             if !keepPixels {
                 // Inverting MinIsWhite samples and clearing row padding cannot fail; the reads are the check.
-                try readExact(tif, file: file, width: f.width, height: f.height, layout: layout, compression: f.compression, into: nil)
+                try readExact(tif, file: file, width: f.width, height: f.height, layout: layout,
+                              compression: f.compression, into: nil)
                 return (info, nil, false)
             }
             var bitmap = Bitmap(width: f.width, height: f.height, layout: layout, resolution: resolution)
@@ -225,7 +227,8 @@ enum TIFFDecoder {
                 _ = qs_tiff_get_u32_defaulted(tif, UInt32(TIFFTAG_ROWSPERSTRIP), &rowsPerStrip)
                 let rps = max(1, min(Int(rowsPerStrip), height))
                 let strips = Int(TIFFNumberOfStrips(tif))
-                let scratch = destination == nil ? UnsafeMutableRawPointer.allocate(byteCount: rps * rowBytes, alignment: 16) : nil
+                let scratch = destination == nil
+                    ? UnsafeMutableRawPointer.allocate(byteCount: rps * rowBytes, alignment: 16) : nil
                 defer { scratch?.deallocate() }
                 for strip in 0..<strips {
                     let row = strip * rps

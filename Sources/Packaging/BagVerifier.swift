@@ -37,14 +37,16 @@ public enum BagVerifier {
     /// Verifies the bag at `bagPath` as ``verify(_:mode:workers:)`` does and, in full mode, hands every payload
     /// file `inspection` wants to it, from the bytes that were hashed. Returns the report and the findings by
     /// bag-relative path (none in fast mode, and none for files that were not hashed).
-    public static func verify<Finding: Sendable>(_ bagPath: String, mode: BagVerificationMode = .full,
-                                                 workers: Int = defaultWorkers,
-                                                 inspecting inspection: PayloadInspection<Finding>) async -> (report: BagReport, findings: [String: Finding]) {
+    public static func verify<Finding: Sendable>(
+        _ bagPath: String, mode: BagVerificationMode = .full, workers: Int = defaultWorkers,
+        inspecting inspection: PayloadInspection<Finding>
+    ) async -> (report: BagReport, findings: [String: Finding]) {
         await verify(bagPath, mode: mode, workers: workers, inspection: inspection)
     }
 
-    private static func verify<Finding: Sendable>(_ bagPath: String, mode: BagVerificationMode, workers: Int,
-                                                  inspection: PayloadInspection<Finding>?) async -> (report: BagReport, findings: [String: Finding]) {
+    private static func verify<Finding: Sendable>(
+        _ bagPath: String, mode: BagVerificationMode, workers: Int, inspection: PayloadInspection<Finding>?
+    ) async -> (report: BagReport, findings: [String: Finding]) {
         var problems = ProblemCollector()
         var base = bagPath
         while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
@@ -142,8 +144,8 @@ public enum BagVerifier {
             for manifest in manifests where manifest.algorithm.isSupported {
                 for path in manifest.entries.keys {
                     guard let entry = scan.files[path] else { continue }
-                    jobs[path, default: HashJob(relativePath: path, absolutePath: entry.absolutePath, algorithms: [], size: entry.size,
-                                                inspect: inspection?.wants(path) ?? false)]
+                    jobs[path, default: HashJob(relativePath: path, absolutePath: entry.absolutePath, algorithms: [],
+                                                size: entry.size, inspect: inspection?.wants(path) ?? false)]
                         .algorithms.append(manifest.algorithm)
                 }
             }

@@ -31,7 +31,8 @@ enum ContentHasher {
     }
 
     /// Digests one job and, when it is marked for inspection and the read succeeded, inspects its bytes.
-    private static func process<Finding>(_ job: HashJob, inspect: (@Sendable (String, Data) -> Finding)?) -> (HashOutcome, Finding?) {
+    private static func process<Finding>(_ job: HashJob,
+                                         inspect: (@Sendable (String, Data) -> Finding)?) -> (HashOutcome, Finding?) {
         guard job.inspect, let inspect else { return (hash(job), nil) }
         let (outcome, content) = hash(job, keepingContent: true)
         guard outcome.failure == nil, let content else { return (outcome, nil) }
@@ -49,7 +50,8 @@ enum ContentHasher {
         let fixity = job.algorithms.compactMap { if case .fixity(let a) = $0 { a } else { nil } }
         let wantsSHA1 = job.algorithms.contains(.sha1)
         func failed(_ bytes: UInt64) -> (HashOutcome, Data?) {
-            (HashOutcome(relativePath: job.relativePath, digests: [:], bytes: bytes, failure: String(cString: strerror(errno))), nil)
+            let reason = String(cString: strerror(errno))
+            return (HashOutcome(relativePath: job.relativePath, digests: [:], bytes: bytes, failure: reason), nil)
         }
         let fd = open(job.absolutePath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return failed(0) }

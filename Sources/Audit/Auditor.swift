@@ -54,21 +54,76 @@ public struct Auditor: Sendable {
     }
 
     /// Checks one bag. `fast` checks Payload-Oxum and the file list only.
+    ///
+    /// In full mode every master (`data/masters/<档号>/*.tif`) the manifests list is decoded by the BagIt
+    /// verifier's workers from the bytes they hashed, so each master is read once; masters it did not hash
+    /// (listed in no supported manifest, or unreadable) are read and decoded here.
     public func audit(bag: String, fast: Bool) async -> Result {
-        let report = await BagVerifier.verify(bag, mode: fast ? .fast : .full, workers: workers)
+        let report: BagReport
+        var decoded: [String: MasterCheck] = [:]
+        if fast {
+            report = await BagVerifier.verify(bag, mode: .fast, workers: workers)
+        } else {
+            let inspection = PayloadInspection<MasterCheck>(wants: Self.isMaster) { _, bytes in MasterCheck(bytes) }
+            (report, decoded) = await BagVerifier.verify(bag, mode: .full, workers: workers, inspecting: inspection)
+        }
         var problems = report.problems.map {
             Problem(rule: $0.rule.rawValue, severity: $0.severity == .error ? "error" : "warning", file: $0.file, message: $0.message)
         }
         var records: [String] = []
         if !fast && report.bagItVersion != nil {
-            records = await archivalChecks(bag: bag, into: &problems)
+            records = await archivalChecks(bag: bag, decoded: decoded, into: &problems)
         }
         let valid = !problems.contains { $0.severity == "error" }
         return Result(bag: bag, valid: valid, mode: fast ? "fast" : "full", records: records, problems: problems,
                       payloadFiles: report.payloadFileCount, bytesHashed: report.bytesHashed)
     }
 
-    private func archivalChecks(bag: String, into problems: inout [Problem]) async -> [String] {
+    /// Checks several bags, overlapping them: up to `max(2, workers)` bags are in progress at once, so one bag's
+    /// last files and archival checks run while the next bag's files are hashed. Files are still read and
+    /// decoded on the shared concurrency pool, one file per running task. Results come back in `bags` order.
+    public func audit(bags: [String], fast: Bool) async -> [Result] {
+        await withTaskGroup(of: (Int, Result).self, returning: [Result].self) { group in
+            var next = 0
+            func submit() {
+                let index = next
+                next += 1
+                group.addTask { (index, await audit(bag: bags[index], fast: fast)) }
+            }
+            for _ in 0..<min(max(2, workers), bags.count) { submit() }
+            var results = [Result?](repeating: nil, count: bags.count)
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if next < bags.count { submit() }
+            }
+            return results.map { $0! }
+        }
+    }
+
+    /// Whether a bag-relative path is where the archival rules look for masters: `data/masters/<档号>/<name>.tif`.
+    static func isMaster(_ path: String) -> Bool {
+        guard path.hasPrefix("data/masters/"), path.hasSuffix(".tif") else { return false }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 4 && !parts[2].hasPrefix(".") && !parts[3].isEmpty
+    }
+
+    /// What decoding one master found: its resolution and colour mode, or why it does not decode in full.
+    enum MasterCheck: Sendable {
+        case decoded(dpi: Int, colourMode: String)
+        case failed(String)
+
+        /// Decodes `bytes` in full (every strip or tile), keeping only what the rules need.
+        init(_ bytes: Data) {
+            do throws(DecodeError) {
+                let info = try ImageDecoder.check(bytes)
+                self = .decoded(dpi: info.resolution?.effectiveDPI ?? 0, colourMode: Auditor.colourMode(info.colorType))
+            } catch {
+                self = .failed(error.message)
+            }
+        }
+    }
+
+    private func archivalChecks(bag: String, decoded: [String: MasterCheck], into problems: inout [Problem]) async -> [String] {
         func add(_ rule: String, _ file: String?, _ message: String, warning: Bool = false) {
             problems.append(Problem(rule: rule, severity: warning ? "warning" : "error", file: file, message: message))
         }
@@ -125,51 +180,56 @@ public struct Auditor: Sendable {
             }
             let recorded = metadata.pages.map(\.colourMode)
             let minimum = policy.resolution.minimumDPI
-            let found = await Self.checkMasters(masters.map { "data/masters/\(code)/\($0)" }, bag: bag, recordedModes: recorded,
-                                                minimumDPI: minimum, workers: workers)
+            let found = await Self.checkMasters(masters.map { "data/masters/\(code)/\($0)" }, bag: bag, decoded: decoded,
+                                                recordedModes: recorded, minimumDPI: minimum, workers: workers)
             problems += found
         }
         return codes
     }
 
-    /// Decodes every master in parallel (at most `workers` at a time) and checks resolution and colour mode.
-    static func checkMasters(_ paths: [String], bag: String, recordedModes: [String], minimumDPI: Int, workers: Int) async -> [Problem] {
-        await withTaskGroup(of: (Int, [Problem]).self) { group in
+    /// Checks resolution and colour mode of every master, and that it decodes in full: from `decoded` when the
+    /// BagIt verifier already decoded it, otherwise by reading and decoding it here (at most `workers` at a time).
+    static func checkMasters(_ paths: [String], bag: String, decoded: [String: MasterCheck], recordedModes: [String],
+                             minimumDPI: Int, workers: Int) async -> [Problem] {
+        let undecoded = paths.filter { decoded[$0] == nil }
+        var checks = decoded
+        await withTaskGroup(of: (String, MasterCheck?).self) { group in
             var next = 0
             func submit() {
-                let index = next
-                let path = paths[index]
-                let recorded = index < recordedModes.count ? recordedModes[index] : nil
+                let path = undecoded[next]
                 next += 1
                 group.addTask {
-                    var found: [Problem] = []
-                    guard let bytes = FileManager.default.contents(atPath: bag + "/" + path) else { return (index, []) } // payload.missing says so
-                    do throws(DecodeError) {
-                        let image = try ImageDecoder.decode(bytes)
-                        let dpi = image.info.resolution?.effectiveDPI ?? 0
-                        if dpi < minimumDPI {
-                            found.append(Problem(rule: "archival.resolution", severity: "error", file: path,
-                                                 message: "\(dpi == 0 ? "no" : "\(dpi) dpi") resolution, below the policy's \(minimumDPI) dpi"))
-                        }
-                        let mode = colourMode(image.info.colorType)
-                        if let recorded, mode != recorded {
-                            found.append(Problem(rule: "archival.colour", severity: "warning", file: path,
-                                                 message: "master is \(mode) but the metadata records \(recorded)"))
-                        }
-                    } catch {
-                        found.append(Problem(rule: "archival.decode", severity: "error", file: path, message: error.message))
-                    }
-                    return (index, found)
+                    // A file that cannot be read is reported by the BagIt rules (payload.missing, file.unreadable).
+                    guard let bytes = FileManager.default.contents(atPath: bag + "/" + path) else { return (path, nil) }
+                    return (path, MasterCheck(bytes))
                 }
             }
-            for _ in 0..<min(max(1, workers), paths.count) { submit() }
-            var results: [(Int, [Problem])] = []
-            while let result = await group.next() {
-                results.append(result)
-                if next < paths.count { submit() }
+            for _ in 0..<min(max(1, workers), undecoded.count) { submit() }
+            while let (path, check) = await group.next() {
+                checks[path] = check
+                if next < undecoded.count { submit() }
             }
-            return results.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
+        var found: [Problem] = []
+        for (index, path) in paths.enumerated() {
+            switch checks[path] {
+            case nil:
+                continue
+            case .failed(let message):
+                found.append(Problem(rule: "archival.decode", severity: "error", file: path, message: message))
+            case .decoded(let dpi, let mode):
+                if dpi < minimumDPI {
+                    let stated = dpi == 0 ? "no" : "\(dpi) dpi"
+                    found.append(Problem(rule: "archival.resolution", severity: "error", file: path,
+                                         message: "\(stated) resolution, below the policy's \(minimumDPI) dpi"))
+                }
+                if index < recordedModes.count, mode != recordedModes[index] {
+                    found.append(Problem(rule: "archival.colour", severity: "warning", file: path,
+                                         message: "master is \(mode) but the metadata records \(recordedModes[index])"))
+                }
+            }
+        }
+        return found
     }
 
     static func colourMode(_ type: ColorType) -> String {

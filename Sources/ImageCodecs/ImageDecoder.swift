@@ -39,6 +39,27 @@ public enum ImageDecoder {
         return try result.get()
     }
 
+    /// Decodes `data` in full, as ``decode(_:options:)`` does, and keeps only what the file says about itself.
+    ///
+    /// Every strip, tile, scanline and chunk is still read and decompressed (a file that passes here decodes
+    /// with `decode`), but TIFFs in an exact layout are read through one strip- or tile-sized scratch buffer
+    /// instead of a page-sized bitmap: the integrity check without the allocation. For checks that need no pixels.
+    public static func check(_ data: Data, options: DecodeOptions = DecodeOptions()) throws(DecodeError) -> ImageInfo {
+        guard let format = ImageFormat.sniff(data.prefix(8)) else { throw .unrecognizedFormat }
+        guard format == .tiff else { return try decode(data, as: format, options: options).info }
+        let result: Result<ImageInfo, DecodeError> = data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count > 0 else {
+                return .failure(.corrupt("file is empty"))
+            }
+            do throws(DecodeError) {
+                return .success(try TIFFDecoder.check(UnsafeBufferPointer(start: base, count: raw.count), options: options))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
     static func checkSize(width: Int, height: Int, options: DecodeOptions) throws(DecodeError) {
         guard width > 0, height > 0 else { throw .corrupt("image has zero width or height") }
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)

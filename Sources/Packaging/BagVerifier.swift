@@ -23,21 +23,38 @@ import Foundation
 /// before 1.0. MD5, SHA-1, SHA-256, SHA-512 and SM3 manifests are verified; others are reported and skipped.
 ///
 /// Full mode reads each file once, computing every algorithm that lists it from the same buffer, `workers`
-/// files at a time. Fast mode reads no content.
+/// files at a time; a ``PayloadInspection`` may examine the same bytes on the same worker. Fast mode reads no
+/// content.
 public enum BagVerifier {
     /// The default number of files hashed at once: the active processor count.
     public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// Verifies the bag at `bagPath` and returns every problem found; never throws.
     public static func verify(_ bagPath: String, mode: BagVerificationMode = .full, workers: Int = defaultWorkers) async -> BagReport {
+        await verify(bagPath, mode: mode, workers: workers, inspection: PayloadInspection<Never>?.none).report
+    }
+
+    /// Verifies the bag at `bagPath` as ``verify(_:mode:workers:)`` does and, in full mode, hands every payload
+    /// file `inspection` wants to it, from the bytes that were hashed. Returns the report and the findings by
+    /// bag-relative path (none in fast mode, and none for files that were not hashed).
+    public static func verify<Finding: Sendable>(
+        _ bagPath: String, mode: BagVerificationMode = .full, workers: Int = defaultWorkers,
+        inspecting inspection: PayloadInspection<Finding>
+    ) async -> (report: BagReport, findings: [String: Finding]) {
+        await verify(bagPath, mode: mode, workers: workers, inspection: inspection)
+    }
+
+    private static func verify<Finding: Sendable>(
+        _ bagPath: String, mode: BagVerificationMode, workers: Int, inspection: PayloadInspection<Finding>?
+    ) async -> (report: BagReport, findings: [String: Finding]) {
         var problems = ProblemCollector()
         var base = bagPath
         while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: base, isDirectory: &isFolder), isFolder.boolValue else {
             problems.error(.bagitMissing, nil, "There is no bag folder at \(base).")
-            return BagReport(bagPath: base, mode: mode, bagItVersion: nil, problems: problems.problems, payloadFileCount: 0,
-                             payloadByteCount: 0, manifestNames: [], tagManifestNames: [], filesHashed: 0, bytesHashed: 0)
+            return (BagReport(bagPath: base, mode: mode, bagItVersion: nil, problems: problems.problems, payloadFileCount: 0,
+                              payloadByteCount: 0, manifestNames: [], tagManifestNames: [], filesHashed: 0, bytesHashed: 0), [:])
         }
 
         let declaration = readDeclaration(base: base, problems: &problems)
@@ -120,13 +137,15 @@ public enum BagVerifier {
 
         var filesHashed = 0
         var bytesHashed: UInt64 = 0
+        var findings = [String: Finding]()
         if mode == .full {
             // One job per file, with every algorithm any manifest wants for it.
             var jobs = [String: HashJob]()
             for manifest in manifests where manifest.algorithm.isSupported {
                 for path in manifest.entries.keys {
                     guard let entry = scan.files[path] else { continue }
-                    jobs[path, default: HashJob(relativePath: path, absolutePath: entry.absolutePath, algorithms: [], size: entry.size)]
+                    jobs[path, default: HashJob(relativePath: path, absolutePath: entry.absolutePath, algorithms: [],
+                                                size: entry.size, inspect: inspection?.wants(path) ?? false)]
                         .algorithms.append(manifest.algorithm)
                 }
             }
@@ -137,9 +156,10 @@ public enum BagVerifier {
                         .algorithms.append(manifest.algorithm)
                 }
             }
-            let outcomes = await ContentHasher.hashAll(Array(jobs.values), workers: workers)
+            let outcomes = await ContentHasher.hashAll(Array(jobs.values), workers: workers, inspect: inspection?.inspect)
             var byPath = [String: HashOutcome]()
-            for outcome in outcomes {
+            for (outcome, finding) in outcomes {
+                if let finding { findings[outcome.relativePath] = finding }
                 byPath[outcome.relativePath] = outcome
                 bytesHashed += outcome.bytes
                 if let failure = outcome.failure {
@@ -159,8 +179,9 @@ public enum BagVerifier {
             }
         }
 
-        return BagReport(bagPath: base, mode: mode, bagItVersion: declaration.versionText, problems: problems.problems,
-                         payloadFileCount: scan.files.count, payloadByteCount: payloadBytes, manifestNames: manifestNames,
-                         tagManifestNames: tagManifestNames, filesHashed: filesHashed, bytesHashed: bytesHashed)
+        let report = BagReport(bagPath: base, mode: mode, bagItVersion: declaration.versionText, problems: problems.problems,
+                               payloadFileCount: scan.files.count, payloadByteCount: payloadBytes, manifestNames: manifestNames,
+                               tagManifestNames: tagManifestNames, filesHashed: filesHashed, bytesHashed: bytesHashed)
+        return (report, findings)
     }
 }

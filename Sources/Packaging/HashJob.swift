@@ -8,4 +8,6 @@ struct HashJob: Sendable {
     var algorithms: [BagAlgorithm]
     /// Size on disk when scanned, to schedule large files first.
     var size: UInt64
+    /// Whether the whole content is kept in memory and handed to the caller's ``PayloadInspection``.
+    var inspect = false
 }

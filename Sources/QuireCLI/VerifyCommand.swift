@@ -112,8 +112,7 @@ struct VerifyCommand: AsyncParsableCommand {
                                 passPercent: policy.acceptance.passPercent, passedPercent: 0, accepted: false)
         }
         let auditor = Auditor(policy: policy, workers: workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount)
-        var results: [Auditor.Result] = []
-        for bag in chosen { results.append(await auditor.audit(bag: bag, fast: fast)) }
+        let results = await auditor.audit(bags: chosen, fast: fast)
         let valid = results.filter(\.valid).count
         if let record { try store(results, in: record) }
         if var s = sampleInfo {

@@ -137,6 +137,33 @@ struct CodecRoundTripTests {
         }
     }
 
+    @Test("8-bit Predictor 2 in tiles and strips written by tiffcp decodes to the source pixels; check() agrees",
+          .enabled(if: Tool.available("tiffcp")),
+          arguments: [PixelLayout.gray8, .grayAlpha8, .rgb8, .rgba8, .cmyk8], ["zip:2", "lzw:2"])
+    func predictorFromAnotherWriter(_ layout: PixelLayout, _ scheme: String) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanup() }
+        let source = Pages.page(layout)
+        try TIFFEncoder.write(source, to: scratch.path("plain.tif"), options: .init(compression: .none, predictor: false))
+        // Tiles of 48 × 32 do not divide the page, so edge tiles are partly outside it.
+        for (name, layoutArguments) in [("tiled", ["-t", "-w", "48", "-l", "32"]), ("stripped", ["-s", "-r", "5"])] {
+            let out = scratch.path("\(name).tif")
+            let run = try Tool.run("tiffcp", ["-c", scheme] + layoutArguments + [scratch.path("plain.tif"), out])
+            try #require(run.status == 0, "tiffcp failed: \(run.stderr)")
+            let data = try Data(contentsOf: URL(fileURLWithPath: out))
+            #expect(try Tool.run("tiffinfo", [out]).text.contains("Predictor: horizontal differencing"))
+            let decoded = try ImageDecoder.decode(data)
+            #expect(decoded.bitmap == source, "\(name) \(scheme)")
+            #expect(try ImageDecoder.check(data) == decoded.info)
+            // A damaged compressed stream is still refused by both.
+            var damaged = data
+            damaged[damaged.count / 3] ^= 0x55
+            let decodeVerdict = Result { () throws(DecodeError) in try ImageDecoder.decode(damaged).info }
+            let checkVerdict = Result { () throws(DecodeError) in try ImageDecoder.check(damaged) }
+            #expect(decodeVerdict == checkVerdict)
+        }
+    }
+
     @Test("Resolution tags round-trip", arguments: [Resolution(x: 300, y: 300), Resolution(x: 400, y: 200), Resolution(x: 600, y: 600)])
     func tiffResolution(_ resolution: Resolution) throws {
         let scratch = try ScratchDirectory()

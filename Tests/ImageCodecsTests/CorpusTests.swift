@@ -277,6 +277,25 @@ struct CorpusTests {
         #expect(pnm.pixels == image.bitmap.bytes, "\(entry.path): pixels differ from djpeg")
     }
 
+    // MARK: Check without pixels
+
+    @Test("check() reaches decode()'s verdict and info on every TIFF, valid or damaged",
+          arguments: Corpus.images("valid") + Corpus.images("corrupt") + Corpus.images("unknown"))
+    func checkAgreesWithDecode(_ entry: Corpus.Entry) throws {
+        let data = try entry.data()
+        guard ImageFormat.sniff(data.prefix(8)) == .tiff else { return }
+        let options = DecodeOptions(acceptMultiPage: true)
+        let decoded = try #require(guardedDecode(data, options: options), "\(entry.path): decode did not finish")
+        let checked = try #require(withDeadline(seconds: 30) {
+            Result { () throws(DecodeError) -> ImageInfo in try ImageDecoder.check(data, options: options) }
+        }, "\(entry.path): check did not finish")
+        switch (decoded, checked) {
+        case (.success(let image), .success(let info)): #expect(image.info == info, "\(entry.path)")
+        case (.failure(let a), .failure(let b)): #expect(a == b, "\(entry.path)")
+        default: Issue.record("\(entry.path): decode \(decoded.map(\.info)) but check \(checked)")
+        }
+    }
+
     // MARK: Corrupt and unknown
 
     @Test("Corrupt files are rejected with a reason", arguments: Corpus.images("corrupt"))

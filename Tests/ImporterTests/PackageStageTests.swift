@@ -2,6 +2,7 @@ import Audit
 import BindStage
 import ChecksumStage
 import Foundation
+import ImageCodecs
 import Importer
 import Ledger
 import NormalizeStage
@@ -98,6 +99,36 @@ import Testing
         bytes[bytes.count / 2] ^= 0x20
         try bytes.write(to: URL(fileURLWithPath: flipped + "/data/masters/0026-003-0045/0002.tif"))
         #expect(await rules(flipped).contains("payload.digest"))
+
+        // A Deflate master (whose stream carries a checksum) with one flipped byte: one read of it serves both
+        // checks, the digests and the full decode of the same bytes.
+        let colourBag = try copy(s.workspace + "/bags/Z109-WS·2011-Y-BGS-0001", in: s)
+        let colourMasters = try FileManager.default.contentsOfDirectory(atPath: colourBag + "/data/masters/Z109-WS·2011-Y-BGS-0001").sorted()
+        let damaged = "data/masters/Z109-WS·2011-Y-BGS-0001/" + colourMasters[0]
+        var colourBytes = try Data(contentsOf: URL(fileURLWithPath: colourBag + "/" + damaged))
+        #expect((try? ImageDecoder.decode(colourBytes).info.compression) == "deflate")
+        colourBytes[colourBytes.count / 2] ^= 0x20
+        try colourBytes.write(to: URL(fileURLWithPath: colourBag + "/" + damaged))
+        #expect(throws: DecodeError.self) { try ImageDecoder.decode(colourBytes) }
+        let colourResult = await auditor.audit(bag: colourBag, fast: false)
+        let colourErrors = colourResult.problems.filter { $0.severity == "error" }
+        #expect(colourErrors.filter { $0.rule == "payload.digest" }.map(\.file) == [damaged, damaged])  // sha256 and sha512
+        #expect(colourErrors.filter { $0.rule == "archival.decode" }.map(\.file) == [damaged])
+        #expect(Set(colourErrors.map(\.rule)) == ["payload.digest", "archival.decode"])
+        // The same damage is found when no manifest lists the master: the auditor then reads it itself.
+        let unlisted = try copy(colourBag, in: s)
+        for manifest in ["manifest-sha256.txt", "manifest-sha512.txt"] {
+            let lines = try String(contentsOfFile: unlisted + "/" + manifest, encoding: .utf8).split(separator: "\n")
+                .filter { !$0.hasSuffix(damaged) }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: unlisted + "/" + manifest, atomically: true, encoding: .utf8)
+        }
+        let unlistedRules = await rules(unlisted)
+        #expect(unlistedRules.contains("payload.extra") && unlistedRules.contains("archival.decode"))
+        // Several bags at once: each keeps its own result, in the order given.
+        let both = await auditor.audit(bags: [bag, colourBag, flipped], fast: false)
+        #expect(both.map(\.bag) == [bag, colourBag, flipped])
+        #expect(both.map(\.valid) == [true, false, false])
+        #expect(both[1].problems == colourResult.problems)
 
         let missing = try copy(bag, in: s)
         try FileManager.default.removeItem(atPath: missing + "/data/thumbs/0026-003-0045/0001.jpg")

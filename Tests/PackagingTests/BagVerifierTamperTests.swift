@@ -37,6 +37,35 @@ import Testing
         #expect(fast.bytesHashed == 0)
     }
 
+    @Test func inspectionSeesExactlyTheBytesThatWereHashed() async throws {
+        let copy = try copyBag(bag, in: scratch, as: "inspected")
+        let handle = try #require(FileHandle(forUpdatingAtPath: copy + "/" + master))
+        try handle.seek(toOffset: 99_999)
+        try handle.write(contentsOf: [0x5A, 0xA5])
+        try handle.close()
+        let onDisk = try Data(contentsOf: URL(fileURLWithPath: copy + "/" + master))
+
+        let masters = PayloadInspection<Data>(wants: { $0.hasPrefix("data/masters/") }) { _, bytes in bytes }
+        let (report, seen) = await BagVerifier.verify(copy, inspecting: masters)
+        // Only the wanted payload files, each once, with its whole content; never tag files or other payload.
+        #expect(Set(seen.keys) == ["data/masters/Z109-WS·2011-Y-BGS-0001/0001.tif", "data/masters/Z109-WS·2011-Y-BGS-0001/0002.tif"])
+        #expect(seen[master] == onDisk)
+        #expect(seen["data/masters/Z109-WS·2011-Y-BGS-0001/0002.tif"] == Data(samplePayload[1].bytes))
+        // The bytes inspected are the bytes hashed: their digest is the one the report says differs.
+        #expect(report.rules == [.payloadDigest])
+        let actual = try #require(seen[master]).withUnsafeBytes { raw in
+            var digest = MultiDigest([.sha256, .sha512])
+            digest.update(raw)
+            return digest.finalize()
+        }
+        #expect(report.problems(.payloadDigest).contains { $0.message.contains("sha256 digest is \(actual[.sha256]!) but") })
+        #expect(report.problems(.payloadDigest).contains { $0.message.contains("sha512 digest is \(actual[.sha512]!) but") })
+        #expect(report.bytesHashed > UInt64(onDisk.count))
+
+        let (fast, none) = await BagVerifier.verify(copy, mode: .fast, inspecting: masters)
+        #expect(fast.valid && none.isEmpty, "fast mode reads no content, so it inspects none")
+    }
+
     @Test func missingPayloadFile() async throws {
         let copy = try copyBag(bag, in: scratch, as: "missing")
         try FileManager.default.removeItem(atPath: copy + "/data/readme.txt")

@@ -281,3 +281,10 @@ int qs_tiff_set_bytes(TIFF *tif, uint32_t tag, uint32_t length, const void *data
 int qs_tiff_set_extrasamples(TIFF *tif, uint16_t count, const uint16_t *types) {
     return TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, (int)count, types);
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+int qs_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+#else
+int qs_set_mmap_threshold(int bytes) { (void)bytes; return 0; }
+#endif

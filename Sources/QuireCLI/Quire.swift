@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ImageCodecs
 
 /// The `quire` command: scanned paper archives in, verified packages out.
 struct Quire: AsyncParsableCommand {
@@ -46,6 +47,7 @@ struct ExitStatus: Error {
 @main
 enum QuireMain {
     static func main() async {
+        ImageMemory.keepLargeBuffersOutOfTheHeap()
         do {
             var command = try Quire.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -68,3 +70,4 @@ enum QuireMain {
         }
     }
 }
+

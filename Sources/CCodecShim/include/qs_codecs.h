@@ -80,6 +80,11 @@ int qs_jpeg_write_memory(const uint8_t *pixels, size_t stride, const qs_jpeg_wri
 /// Frees a buffer the shim allocated.
 void qs_free(void *pointer);
 
+/// Holds glibc's mmap threshold at `bytes` (and so turns off its dynamic raising): page-sized image buffers
+/// are then mapped and unmapped rather than fragmenting the heap. Returns 1 on success, 0 where the C library
+/// has no such setting.
+int qs_set_mmap_threshold(int bytes);
+
 // MARK: - PNG
 
 typedef struct qs_png_reader qs_png_reader;

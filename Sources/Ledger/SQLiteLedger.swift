@@ -335,16 +335,12 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func quarantined(batch: String) throws(LedgerError) -> [QuarantineRecord] {
-        try read("read quarantine") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE batch_id = ? ORDER BY path", arguments: [batch]).map(Self.quarantined)
-        }
+        try fetch("read quarantine", "SELECT * FROM quarantine WHERE batch_id = ? ORDER BY path", [batch], Self.quarantined)
     }
 
     public func quarantined(batch: String, code: String) throws(LedgerError) -> [QuarantineRecord] {
-        try read("read a record's quarantine") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE batch_id = ? AND code = ? ORDER BY path",
-                             arguments: [batch, code]).map(Self.quarantined)
-        }
+        try fetch("read a record's quarantine", "SELECT * FROM quarantine WHERE batch_id = ? AND code = ? ORDER BY path",
+                  [batch, code], Self.quarantined)
     }
 
     private static func quarantined(_ row: Row) -> QuarantineRecord {
@@ -369,16 +365,12 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func pages(batch: String) throws(LedgerError) -> [PageRecord] {
-        try read("read pages") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM page WHERE batch_id = ? ORDER BY code, page_no, path", arguments: [batch]).map(Self.page)
-        }
+        try fetch("read pages", "SELECT * FROM page WHERE batch_id = ? ORDER BY code, page_no, path", [batch], Self.page)
     }
 
     public func pages(batch: String, code: String) throws(LedgerError) -> [PageRecord] {
-        try read("read a record's pages") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM page WHERE batch_id = ? AND code = ? ORDER BY page_no, path",
-                             arguments: [batch, code]).map(Self.page)
-        }
+        try fetch("read a record's pages", "SELECT * FROM page WHERE batch_id = ? AND code = ? ORDER BY page_no, path",
+                  [batch, code], Self.page)
     }
 
     private static func page(_ row: Row) -> PageRecord {
@@ -519,7 +511,7 @@ public final class SQLiteLedger: Ledger {
     public func storeBinding(_ binding: StoredBinding, batch: String, tool: String) throws(LedgerError) {
         let now = Self.timestamp()
         try write("store binding") { db in
-            if let catalog = binding.catalog {
+            if binding.catalog != nil {
                 try db.execute(sql: "DELETE FROM catalog_record WHERE batch_id = ?", arguments: [batch])
             }
             for c in binding.catalog ?? [] {
@@ -630,6 +622,12 @@ public final class SQLiteLedger: Ledger {
     /// Current time as ISO 8601 UTC with milliseconds.
     static func timestamp() -> String {
         Date().formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+
+    /// The rows `sql` selects, each mapped by `row`.
+    private func fetch<T>(_ operation: String, _ sql: String, _ arguments: StatementArguments,
+                          _ row: (Row) -> T) throws(LedgerError) -> [T] {
+        try read(operation) { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(row) }
     }
 
     private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(LedgerError) -> T {

@@ -195,7 +195,9 @@ enum TIFFDecoder {
                 throw .corrupt(failureMessage(file, "cannot take over the horizontal predictor"))
             }
         }
-        let differenced = predictor == UInt16(PREDICTOR_HORIZONTAL)
+        // Undoing the differencing turns bytes into other bytes and cannot fail: a check that keeps no pixels
+        // (destination nil) has done its work once every strip or tile has decompressed in full.
+        let differenced = predictor == UInt16(PREDICTOR_HORIZONTAL) && destination != nil
         let channels = layout.channels
         let failure: String? = {
             if TIFFIsTiled(tif) != 0 {

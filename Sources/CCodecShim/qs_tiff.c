@@ -284,7 +284,9 @@ int qs_tiff_set_extrasamples(TIFF *tif, uint16_t count, const uint16_t *types) {
 
 #if defined(__GLIBC__)
 #include <malloc.h>
-int qs_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+int qs_tune_malloc(int arenas, int mmap_threshold) {
+    return mallopt(M_ARENA_MAX, arenas) == 1 && mallopt(M_MMAP_THRESHOLD, mmap_threshold) == 1;
+}
 #else
-int qs_set_mmap_threshold(int bytes) { (void)bytes; return 0; }
+int qs_tune_malloc(int arenas, int mmap_threshold) { (void)arenas; (void)mmap_threshold; return 0; }
 #endif

@@ -2,13 +2,16 @@ import CCodecShim
 
 /// How the process allocates page-sized buffers.
 public enum ImageMemory {
-    /// Pages are tens of megabytes in memory (an A4 colour page at 300 dpi is 26 MB decoded). glibc serves
-    /// allocations that large with mmap and returns them on free, but after the first such free it raises its
-    /// threshold to that size, and from then on page-sized buffers come from the heap arenas, where they
-    /// fragment: measured on 400 pages, `quire run`'s resident set climbed to 258 MB this way, and stayed at
-    /// 147 MB with the threshold held at 1 MiB. Call once, at start-up, before any page is decoded.
+    /// Pages are tens of megabytes in memory (an A4 colour page at 300 dpi is 26 MB decoded), allocated and
+    /// freed on whichever thread works the page. glibc gives each thread a heap arena of its own, and raises
+    /// its mmap threshold after each large free, so that page buffers end up spread over several arenas where
+    /// the next page, on another thread, cannot reuse them: `quire run`'s resident set climbed to 258 MB over
+    /// 400 pages that way. Measured on 600 mixed A4 pages (`quire run`, 2 workers), resident set samples and
+    /// time: one arena with the threshold fixed at 32 MiB, 103–161 MB (mostly 153) in 84 s — the setting
+    /// used; one arena alone, 142 → 180 MB and still rising, 80 s; every buffer over 1 MiB mapped fresh,
+    /// flat (≤ 126 MB) but 92 s, the kernel zero-filling each new page. Call once, at start-up.
     @discardableResult
-    public static func keepLargeBuffersOutOfTheHeap() -> Bool {
-        qs_set_mmap_threshold(1 << 20) == 1
+    public static func reuseLargeBuffers() -> Bool {
+        qs_tune_malloc(1, 32 << 20) == 1
     }
 }

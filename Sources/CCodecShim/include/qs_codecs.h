@@ -80,10 +80,11 @@ int qs_jpeg_write_memory(const uint8_t *pixels, size_t stride, const qs_jpeg_wri
 /// Frees a buffer the shim allocated.
 void qs_free(void *pointer);
 
-/// Holds glibc's mmap threshold at `bytes` (and so turns off its dynamic raising): page-sized image buffers
-/// are then mapped and unmapped rather than fragmenting the heap. Returns 1 on success, 0 where the C library
-/// has no such setting.
-int qs_set_mmap_threshold(int bytes);
+/// Limits glibc's malloc to `arenas` heap arenas (M_ARENA_MAX), so that page-sized buffers freed by one
+/// thread are reused by the next rather than held in a per-thread arena, and fixes the size from which
+/// allocations are mapped rather than taken from the heap (M_MMAP_THRESHOLD; fixing it turns off glibc's
+/// raising of it after each large free). Returns 1 when both took, 0 otherwise (another C library).
+int qs_tune_malloc(int arenas, int mmap_threshold);
 
 // MARK: - PNG
 

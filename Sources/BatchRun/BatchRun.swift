@@ -251,7 +251,7 @@ public struct BatchRun: Sendable {
 
         // The whole batch once more for the batch-level findings; records bound by the stream stay as they are.
         let bound: BindStage.Report
-        do { bound = try binder.bind(batch: batch, prepared: prepared, scope: .allExcept(streamed.bound.union(streamed.finished))) } catch {
+        do { bound = try binder.bind(batch: batch, prepared: prepared, scope: .allExcept(streamed.bound.union(streamed.finished.subtracting(streamed.touched)))) } catch {
             if case .write(let failure) = error, failure.isDiskFull { throw .diskFull(failure.description) }
             throw .couldNotRun(error.description)
         }
@@ -295,6 +295,9 @@ final class RecordTracker: Sendable {
         var unfinished = Set<String>()
         /// Records packaged before this run.
         var finished = Set<String>()
+        /// Records that received a file this run (a packaged one among them is bound again, and held when
+        /// the new file breaks its page count).
+        var touched = Set<String>()
         /// Records the stream bound (bound or held).
         var bound = Set<String>()
         var held = 0
@@ -370,6 +373,7 @@ final class RecordTracker: Sendable {
         }
         guard let code else { return state.withLock { $0.stop == nil } }
         let ready: Bool = state.withLock {
+            $0.touched.insert(code)
             guard let left = $0.remaining[code] else { return false }
             $0.remaining[code] = left - 1
             guard left == 1, !$0.unfinished.contains(code), !$0.finished.contains(code) else { return false }

@@ -100,4 +100,22 @@ import Testing
         let states = Dictionary(uniqueKeysWithValues: try ledger.records(batch: "b1").map { ($0.code, $0.state) })
         #expect(states == ["0001-001-0001": "held", "0001-001-0002": "held"])
     }
+
+    @Test func aPageDeliveredLaterForAPackagedRecordHoldsItBack() async throws {
+        let s = try Scratch()
+        let catalog = try delivery(s, records: 1, pages: 2)
+        let ledger = try s.ledger()
+        let run = BatchRun(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
+        _ = try await run.run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
+        #expect(try ledger.records(batch: "b1").map(\.state) == ["verified"])
+
+        // A third page turns up; the catalog still says 2.
+        let page = SyntheticPage.make(.gray, width: 1000, height: 1400, dpi: 300, seed: 99)
+        try TIFFEncoder.write(page, to: s.delivery + "/0001-001-0001/0003.tif", options: .init(compression: .lzw))
+        let again = try await run.run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
+        let record = try #require(try ledger.records(batch: "b1").first)
+        #expect(record.state == "held")
+        #expect(record.problemsJSON?.contains("page_count_mismatch") == true)
+        #expect(again.bags.isEmpty)
+    }
 }

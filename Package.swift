@@ -54,7 +54,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "BatchRun",
                 dependencies: ["Importer", "NormalizeStage", "ChecksumStage", "BindStage", "PackageStage", "Catalog", "Ledger",
-                               "Policy", "Fixity", "ImageCodecs"],
+                               "Policy", "Fixity", "ImageCodecs", "DurableIO"],
                 swiftSettings: strict),
         .executableTarget(name: "QuireCLI",
                           dependencies: ["BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "Quota", "ArchivalCode", "Yams", "Catalog", "Policy", "Ledger", "ImageCodecs", "Raster", "Fixity", "SyntheticPages",

@@ -1,6 +1,7 @@
 import BindStage
 public import Catalog
 import ChecksumStage
+import DurableIO
 import Fixity
 import Foundation
 import ImageCodecs
@@ -190,6 +191,9 @@ public struct BatchRun: Sendable {
                     guard perRecordBags, isBound else { continue }
                     tracker.mark("package")
                     let packaged = try await packager.run(batch: batch, out: request.out, codes: [code])
+                    if let full = packaged.bags.first(where: { $0.diskFull == true }) {
+                        tracker.stop(.diskFull(full.detail ?? "the disk is full"))
+                    }
                     tracker.state.withLock {
                         $0.bags += packaged.bags
                         $0.packaged += packaged.bags.filter { $0.status != "failed" }.count
@@ -210,7 +214,7 @@ public struct BatchRun: Sendable {
             algorithms: policy.fixity.algorithms.compactMap(DigestAlgorithm.init(rawValue:)),
             planned: { counts in tracker.state.withLock { $0.remaining = counts } },
             process: { accepted in
-                PageWork(normalized: normalizer.normalize(accepted.page, decoded: accepted.image), sourceDigests: accepted.digests)
+                PageWork(normalized: normalizer.normalizeStaged(accepted.page, decoded: accepted.image), sourceDigests: accepted.digests)
             },
             settled: { file in
                 tracker.settle(file, ledger: ledger, tool: tool, queue: recordQueue)
@@ -239,7 +243,7 @@ public struct BatchRun: Sendable {
         let batch = imported.batch
         let finishStarted = Date()
         let caughtUp: NormalizeStage.Report
-        do { caughtUp = try await normalizer.run(batch: batch) } catch {
+        do { caughtUp = try await normalizer.run(batch: batch, skipping: streamed.failedPages) } catch {
             if case .diskFull(let detail) = error { throw .diskFull(detail) }
             throw .couldNotRun(error.description)
         }
@@ -249,14 +253,24 @@ public struct BatchRun: Sendable {
                 .record(batch: batch)
         } catch { throw .couldNotRun(error.description) }
 
+        // A record packaged by an earlier run that received files in this one is bound and packaged again: its
+        // bag no longer holds all its pages (the packaging refuses to replace a bag that does not verify).
+        let reopened = streamed.finished.intersection(streamed.touched)
+        do {
+            for code in reopened.sorted() {
+                try ledger.markRecord(batch: batch, code: code, state: "bound", bag: nil,
+                                      detail: "files delivered after the record was packaged; its bag must be rebuilt", tool: tool)
+            }
+        } catch { throw .couldNotRun(error.description) }
         // The whole batch once more for the batch-level findings; records bound by the stream stay as they are.
         let bound: BindStage.Report
-        do { bound = try binder.bind(batch: batch, prepared: prepared, scope: .allExcept(streamed.bound.union(streamed.finished.subtracting(streamed.touched)))) } catch {
+        do { bound = try binder.bind(batch: batch, prepared: prepared, scope: .allExcept(streamed.bound.union(streamed.finished.subtracting(reopened)))) } catch {
             if case .write(let failure) = error, failure.isDiskFull { throw .diskFull(failure.description) }
             throw .couldNotRun(error.description)
         }
         let packaged: PackageStage.Report
         do { packaged = try await packager.run(batch: batch, out: request.out) } catch { throw .couldNotRun(error.description) }
+        if let full = packaged.bags.first(where: { $0.diskFull == true }) { throw .diskFull(full.detail ?? "the disk is full") }
         let finishSeconds = Date().timeIntervalSince(finishStarted)
 
         // A record whose bag failed in the stream is tried again by the final pass: keep the later outcome.
@@ -301,6 +315,8 @@ final class RecordTracker: Sendable {
         /// Records the stream bound (bound or held).
         var bound = Set<String>()
         var held = 0
+        /// Pages whose normalization failed in the stream (the catch-up does not try them again this run).
+        var failedPages = Set<String>()
         /// Files examined this run, of those to examine.
         var files = (done: 0, total: 0)
         var packaged = 0
@@ -354,22 +370,36 @@ final class RecordTracker: Sendable {
                 return false
             }
             do {
+                // The page is registered: its staged outputs take their places, then the ledger learns of them.
+                for output in work.normalized.outputs {
+                    let target = workspace + "/" + output.path
+                    try DurableFile.publish(staged: DurableFile.stagedPath(for: target), to: target)
+                }
                 try ledger.completeNormalization(work.normalized, batch: batch, tool: tool)
                 try ledger.recordFixity([FixityRecord(batch: batch, root: .delivery, path: page.path, role: "source", size: page.size,
                                                       digests: Dictionary(uniqueKeysWithValues: work.sourceDigests.map { ($0.key.rawValue, $0.value) }))],
                                         batch: batch, tool: tool)
+            } catch let error as DurableFileError {
+                stop(error.isDiskFull ? .diskFull(error.description) : .couldNotRun(error.description))
+                return false
             } catch {
-                stop(.couldNotRun(error.description))
+                stop(.couldNotRun("\(error)"))
                 return false
             }
             state.withLock {
-                if work.normalized.outputs.isEmpty { $0.normalizeFailed += 1 } else { $0.normalized += 1 }
+                if work.normalized.outputs.isEmpty {
+                    $0.normalizeFailed += 1
+                    $0.failedPages.insert(page.path)
+                } else {
+                    $0.normalized += 1
+                }
                 $0.sourcesDigested += 1
             }
         case .quarantined(let record, let work):
             code = record.code
-            // A page that decoded and was normalized, then found a duplicate: its outputs go.
-            for output in work?.normalized.outputs ?? [] { unlink(workspace + "/" + output.path) }
+            // A page that decoded and was normalized, then found a duplicate: its staged outputs go (the paths
+            // they would have taken may belong to the page it duplicates, in this batch or another).
+            for output in work?.normalized.outputs ?? [] { unlink(DurableFile.stagedPath(for: workspace + "/" + output.path)) }
         }
         guard let code else { return state.withLock { $0.stop == nil } }
         let ready: Bool = state.withLock {

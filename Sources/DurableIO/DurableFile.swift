@@ -70,6 +70,19 @@ public enum DurableFile {
         try syncFolder(folder)
     }
 
+    /// Where a file that may not be kept is written first: beside `path`, under a temporary name that
+    /// `removeStrayTemporaries(in:)` clears if the process dies. `publish(staged:to:)` renames it into place.
+    public static func stagedPath(for path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return (folder as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).tmp-staged-\(getpid())")
+    }
+
+    /// Renames a file written durably to `stagedPath(for: path)` over `path`, and fsyncs the folder.
+    public static func publish(staged: String, to path: String) throws(DurableFileError) {
+        guard rename(staged, path) == 0 else { throw DurableFileError(path: path, operation: "rename", errno: errno) }
+        try syncFolder((path as NSString).deletingLastPathComponent)
+    }
+
     /// Free space under which a failed write is taken for a full disk.
     static let lowSpaceBytes: UInt64 = 8 << 20
 

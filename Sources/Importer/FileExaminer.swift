@@ -37,21 +37,21 @@ struct FileExaminer: Sendable {
                                            sha256: sha256, reason: reason.rawValue, detail: detail,
                                            code: name?.code.canonical, page: name?.page)), nil)
         }
-        switch entry.kind {
-        case .file: break
-        case .linkOutside(let target):
-            return quarantine(.linkOutside, "symbolic link to \(target), outside the delivery: links are not followed out of a delivery; copy the file in instead")
-        case .directoryLink(let target):
-            return quarantine(.directoryLink, "symbolic link to the folder \(target): folder links are not followed, so no page is registered twice")
-        case .special:
-            return quarantine(.notAFile, "not a regular file (device, FIFO or socket)")
-        case .unreadable(let reason):
-            return quarantine(.unreadable, "cannot be read: \(reason)")
-        }
-
         var name: PageName?
         var nameProblem: NameMappingError?
         do { name = try naming.map(entry.path) } catch { nameProblem = error }
+
+        switch entry.kind {
+        case .file: break
+        case .linkOutside(let target):
+            return quarantine(.linkOutside, "symbolic link to \(target), outside the delivery: links are not followed out of a delivery; copy the file in instead", name: name)
+        case .directoryLink(let target):
+            return quarantine(.directoryLink, "symbolic link to the folder \(target): folder links are not followed, so no page is registered twice", name: name)
+        case .special:
+            return quarantine(.notAFile, "not a regular file (device, FIFO or socket)", name: name)
+        case .unreadable(let reason):
+            return quarantine(.unreadable, "cannot be read: \(reason)", name: name)
+        }
 
         if entry.size == 0 {
             return quarantine(.emptyFile, "zero-byte file: the scan was not written; rescan the page", name: name)

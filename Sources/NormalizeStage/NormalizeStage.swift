@@ -95,21 +95,23 @@ public struct NormalizeStage: Sendable {
         for folder in ["masters", "access", "thumbs"] { DurableFile.removeStrayTemporaries(in: workspace + "/" + folder) }
     }
 
-    /// Normalizes one page from its decoded image, writing its outputs durably; the caller records the result
-    /// in the ledger (`completeNormalization`) once the page itself is registered.
-    public func normalize(_ page: PageRecord, decoded: DecodedImage) -> NormalizedPage {
+    /// Normalizes one page from its decoded image, writing its outputs durably under staged names
+    /// (`DurableFile.stagedPath(for:)`): the caller publishes them once the page is registered — or removes them
+    /// when it turns out a duplicate — and then records the result (`completeNormalization`).
+    public func normalizeStaged(_ page: PageRecord, decoded: DecodedImage) -> NormalizedPage {
         PageNormalizer(policy: policy, workspace: workspace, delivery: "", software: "Quire \(version)", tags: tags)
-            .normalize(page, decoded: decoded)
+            .normalize(page, decoded: decoded, staged: true)
     }
 
-    /// Normalizes every page of `batch` that has no master yet.
-    public func run(batch: String, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws(StopError) -> Report {
-        do { return try await runPages(batch: batch, progress: progress) } catch let error as StopError { throw error } catch {
+    /// Normalizes every page of `batch` that has no master yet, except those in `skipping` (paths: pages a
+    /// streaming run has just tried and failed).
+    public func run(batch: String, skipping: Set<String> = [], progress: (@Sendable (Int, Int) -> Void)? = nil) async throws(StopError) -> Report {
+        do { return try await runPages(batch: batch, skipping: skipping, progress: progress) } catch let error as StopError { throw error } catch {
             throw .ledger(error as? LedgerError ?? LedgerError(path: "", operation: "normalize", message: "\(error)"))
         }
     }
 
-    private func runPages(batch: String, progress: (@Sendable (Int, Int) -> Void)?) async throws -> Report {
+    private func runPages(batch: String, skipping: Set<String>, progress: (@Sendable (Int, Int) -> Void)?) async throws -> Report {
         let started = Date()
         guard let info = try ledger.batch(id: batch) else {
             throw LedgerError(path: "", operation: "normalize", message: "no batch '\(batch)' in this workspace; run 'quire import' first")
@@ -117,7 +119,9 @@ public struct NormalizeStage: Sendable {
         removeStrayTemporaries()
         let mastered = Set(try ledger.fixityRecords(batch: batch).filter { $0.role == "master" }.map { $0.path })
         let pages = try ledger.pages(batch: batch)
-        let todo = pages.filter { !mastered.contains(PageNormalizer.outputPath(role: "master", page: $0, digits: policy.intake.pageDigits)) }
+        let todo = pages.filter {
+            !skipping.contains($0.path) && !mastered.contains(PageNormalizer.outputPath(role: "master", page: $0, digits: policy.intake.pageDigits))
+        }
         let normalizer = PageNormalizer(policy: policy, workspace: workspace, delivery: info.delivery,
                                         software: "Quire \(version)", tags: tags)
         var report = Report(batch: batch, normalized: 0, failed: 0, alreadyDone: pages.count - todo.count, flagged: 0,

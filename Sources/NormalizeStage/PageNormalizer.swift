@@ -55,7 +55,9 @@ struct PageNormalizer: Sendable {
     }
 
     /// Normalizes a page from its decoded image (the import's, in a streaming run: one read, one decode).
-    func normalize(_ page: PageRecord, decoded: DecodedImage) -> NormalizedPage {
+    /// With `staged`, each output is written durably under `DurableFile.stagedPath(for:)`, for the caller to
+    /// publish once the page is known to be kept.
+    func normalize(_ page: PageRecord, decoded: DecodedImage, staged: Bool = false) -> NormalizedPage {
         var checks: [PageCheck] = []
         var steps: [[String: String]] = []
         func check(_ rule: String, _ severity: String, _ detail: String) {
@@ -190,7 +192,8 @@ struct PageNormalizer: Sendable {
             for (role, path, bytes) in encoded {
                 var digest = MultiDigest(algorithms)
                 bytes.withUnsafeBytes { digest.update($0) }
-                try DurableFile.write(Data(bytes), to: workspace + "/" + path)
+                let target = workspace + "/" + path
+                try DurableFile.write(Data(bytes), to: staged ? DurableFile.stagedPath(for: target) : target)
                 outputs.append(FixityRecord(batch: "", root: .workspace, path: path, role: role, size: Int64(bytes.count),
                                             digests: Dictionary(uniqueKeysWithValues: digest.finalize().map { ($0.key.rawValue, $0.value) })))
             }

@@ -45,6 +45,8 @@ public struct PackageStage: Sendable {
         public var status: String
         public var detail: String?
         public var payloadOxum: String?
+        /// The bag could not be written because the disk is full (the run should stop, not go on failing).
+        public var diskFull: Bool? = nil
     }
 
     /// What a run did.
@@ -205,6 +207,11 @@ public struct PackageStage: Sendable {
                                       detail: "a complete bag from an earlier run was found and verified", payloadOxum: nil)
                 }
                 return failed("\(path) exists and does not verify (\(report.errorCount) errors); move it away and run again")
+            }
+            if case .io(let failure) = error, failure.isDiskFull {
+                var outcome = failed(failure.description)
+                outcome.diskFull = true
+                return outcome
             }
             return failed("\(error)")
         }

@@ -1,4 +1,5 @@
 import BatchRun
+import ChecksumStage
 import Foundation
 import ImageCodecs
 import Importer
@@ -117,5 +118,28 @@ import Testing
         #expect(record.state == "held")
         #expect(record.problemsJSON?.contains("page_count_mismatch") == true)
         #expect(again.bags.isEmpty)
+    }
+
+    @Test func aRecordResentInAnotherDeliveryLeavesTheFirstBatchsOutputsAlone() async throws {
+        let s = try Scratch()
+        let catalog = try delivery(s, records: 1, pages: 2)
+        let ledger = try s.ledger()
+        let run = BatchRun(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
+        _ = try await run.run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
+        let masters = try masterDigests(ledger, batch: "b1")
+        #expect(masters.count == 2)
+
+        // The vendor sends the same record again in a new delivery folder: the same bytes, so duplicates.
+        let resent = s.root + "/resent"
+        try FileManager.default.createDirectory(atPath: resent, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: s.delivery + "/0001-001-0001", toPath: resent + "/0001-001-0001")
+        let second = try await run.run(.init(delivery: resent, catalog: catalog, batch: "b2"))
+        #expect(second.imported.quarantined.map(\.reason) == ["duplicate", "duplicate"])
+        // Batch b1's outputs are still there, byte for byte, and no staged file is left behind.
+        let audit = try await ChecksumStage(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace).check(batch: "b1", paths: nil)
+        #expect(audit.isClean, "\(audit.problems)")
+        #expect(audit.checked >= 6)
+        let left = try FileManager.default.subpathsOfDirectory(atPath: s.workspace + "/masters").filter { $0.contains(".tmp-") }
+        #expect(left.isEmpty)
     }
 }

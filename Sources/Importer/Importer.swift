@@ -1,4 +1,5 @@
 import ArchivalCode
+import BlockingWork
 import Fixity
 import Foundation
 import ImageCodecs
@@ -229,7 +230,7 @@ public struct Importer: Sendable {
                 next += 1
                 let follow = followed.contains(index) ? followUp : nil
                 group.addTask {
-                    await offload {
+                    await BlockingWork.run {
                         switch work {
                         case .examine(let entry):
                             let (outcome, accepted) = examiner.examine(entry, keeping: follow == nil ? nil : keeping)
@@ -298,13 +299,3 @@ private enum Work: Sendable {
     case recheck(DeliveryEntry, String)
 }
 
-/// Runs blocking work (reading, decoding and normalizing a file: a second or more of CPU) on a Dispatch
-/// thread instead of Swift's cooperative pool, which has one thread per core. Held there, those threads would
-/// leave nothing for the tasks that coordinate — the committing loop and, in `quire run`, the record stage
-/// binding and packaging finished records — until the page work ran out. How many run at once is still
-/// bounded by the caller (`workers`).
-func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: work()) }
-    }
-}

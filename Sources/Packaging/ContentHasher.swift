@@ -1,3 +1,4 @@
+import BlockingWork
 import Fixity
 import Foundation
 import Synchronization
@@ -19,13 +20,13 @@ enum ContentHasher {
             var pending = ordered.makeIterator()
             for _ in 0..<max(1, workers) {
                 guard let job = pending.next() else { break }
-                group.addTask { process(job, inspect: inspect) }
+                group.addTask { await BlockingWork.run { process(job, inspect: inspect) } }
             }
             var outcomes = [(HashOutcome, Finding?)]()
             outcomes.reserveCapacity(ordered.count)
             while let outcome = await group.next() {
                 outcomes.append(outcome)
-                if let job = pending.next() { group.addTask { process(job, inspect: inspect) } }
+                if let job = pending.next() { group.addTask { await BlockingWork.run { process(job, inspect: inspect) } } }
             }
             return outcomes
         }

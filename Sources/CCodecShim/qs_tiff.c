@@ -285,7 +285,10 @@ int qs_tiff_set_extrasamples(TIFF *tif, uint16_t count, const uint16_t *types) {
 #if defined(__GLIBC__)
 #include <malloc.h>
 int qs_tune_malloc(int arenas, int mmap_threshold) {
-    return mallopt(M_ARENA_MAX, arenas) == 1 && mallopt(M_MMAP_THRESHOLD, mmap_threshold) == 1;
+    int ok = 1;
+    if (arenas > 0) ok &= mallopt(M_ARENA_MAX, arenas) == 1;
+    if (mmap_threshold > 0) ok &= mallopt(M_MMAP_THRESHOLD, mmap_threshold) == 1;
+    return ok;
 }
 #else
 int qs_tune_malloc(int arenas, int mmap_threshold) { (void)arenas; (void)mmap_threshold; return 0; }

@@ -3,15 +3,16 @@ import CCodecShim
 /// How the process allocates page-sized buffers.
 public enum ImageMemory {
     /// Pages are tens of megabytes in memory (an A4 colour page at 300 dpi is 26 MB decoded), allocated and
-    /// freed on whichever thread works the page. glibc gives each thread a heap arena of its own, and raises
-    /// its mmap threshold after each large free, so that page buffers end up spread over several arenas where
-    /// the next page, on another thread, cannot reuse them: `quire run`'s resident set climbed to 258 MB over
-    /// 400 pages that way. Measured on 600 mixed A4 pages (`quire run`, 2 workers), resident set samples and
-    /// time: one arena with the threshold fixed at 32 MiB, 103–161 MB (mostly 153) in 84 s — the setting
-    /// used; one arena alone, 142 → 180 MB and still rising, 80 s; every buffer over 1 MiB mapped fresh,
-    /// flat (≤ 126 MB) but 92 s, the kernel zero-filling each new page. Call once, at start-up.
+    /// freed on whichever thread works the page. With glibc's defaults (a heap arena per thread, and an mmap
+    /// threshold raised to the size of each large block freed) page buffers come from the heaps and scatter
+    /// there: `quire run`'s resident set climbed to 258 MB over 400 pages. Quire holds the threshold at
+    /// 1 MiB, so that every large buffer is mapped when allocated and returned when freed. Measured with
+    /// `quire bench run` (2 workers): peak RSS 143 MB at 400 pages and 152 MB at 5,000. The price is the
+    /// kernel zero-filling each new buffer: 600 pages took 92 s against 84 s with one heap arena and the
+    /// threshold at 32 MiB — a setting that also looked flat over 600 pages but peaked at 297 MB over 5,000.
+    /// Call once, at start-up.
     @discardableResult
-    public static func reuseLargeBuffers() -> Bool {
-        qs_tune_malloc(1, 32 << 20) == 1
+    public static func returnLargeBuffers() -> Bool {
+        qs_tune_malloc(0, 1 << 20) == 1
     }
 }

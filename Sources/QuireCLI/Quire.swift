@@ -47,7 +47,7 @@ struct ExitStatus: Error {
 @main
 enum QuireMain {
     static func main() async {
-        ImageMemory.reuseLargeBuffers()
+        ImageMemory.returnLargeBuffers()
         do {
             var command = try Quire.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -182,10 +182,12 @@ public struct BatchRun: Sendable {
                 tracker.mark("bind")
                 do {
                     let bound = try binder.bind(batch: batch, prepared: prepared, scope: .records([code]))
-                    let isBound = bound.binding.records.contains { $0.code.canonical == code && $0.status == .bound }
+                    // A 档号 without a catalog record binds to nothing here; the final pass reports its images.
+                    let status = bound.binding.records.first { $0.code.canonical == code }?.status
+                    let isBound = status == .bound
                     tracker.state.withLock {
                         $0.bound.insert(code)
-                        if !isBound { $0.held += 1 }
+                        if status == .held { $0.held += 1 }
                     }
                     report("pages")
                     guard perRecordBags, isBound else { continue }

@@ -186,9 +186,7 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func batches() throws(LedgerError) -> [BatchInfo] {
-        try read("list batches") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM batch ORDER BY created_at, id").map(Self.batchInfo)
-        }
+        try fetch("list batches", "SELECT * FROM batch ORDER BY created_at, id", [], Self.batchInfo)
     }
 
     public func openBatch(_ batch: BatchInfo) throws(LedgerError) -> BatchInfo {
@@ -349,18 +347,14 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func flags(batch: String) throws(LedgerError) -> [RecordFlag] {
-        try read("read record flags") { db in
-            try Row.fetchAll(db, sql: "SELECT code, rule, detail FROM record_flag WHERE batch_id = ? ORDER BY code, rule", arguments: [batch]).map {
-                RecordFlag(code: $0["code"], rule: $0["rule"], detail: $0["detail"])
-            }
+        try fetch("read record flags", "SELECT code, rule, detail FROM record_flag WHERE batch_id = ? ORDER BY code, rule", [batch]) {
+            RecordFlag(code: $0["code"], rule: $0["rule"], detail: $0["detail"])
         }
     }
 
     public func changedFiles(batch: String) throws(LedgerError) -> [ChangedFile] {
-        try read("read changed files") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM changed_file WHERE batch_id = ? ORDER BY path, detected_at", arguments: [batch]).map {
-                ChangedFile(path: $0["path"], registeredSHA256: $0["registered_sha256"], foundSHA256: $0["found_sha256"], foundSize: $0["found_size"])
-            }
+        try fetch("read changed files", "SELECT * FROM changed_file WHERE batch_id = ? ORDER BY path, detected_at", [batch]) {
+            ChangedFile(path: $0["path"], registeredSHA256: $0["registered_sha256"], foundSHA256: $0["found_sha256"], foundSize: $0["found_size"])
         }
     }
 
@@ -499,10 +493,8 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func pageChecks(batch: String) throws(LedgerError) -> [PageCheck] {
-        try read("read page checks") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM page_check WHERE batch_id = ? ORDER BY path, stage, rule", arguments: [batch]).map {
-                PageCheck(path: $0["path"], stage: $0["stage"], rule: $0["rule"], severity: $0["severity"], detail: $0["detail"])
-            }
+        try fetch("read page checks", "SELECT * FROM page_check WHERE batch_id = ? ORDER BY path, stage, rule", [batch]) {
+            PageCheck(path: $0["path"], stage: $0["stage"], rule: $0["rule"], severity: $0["severity"], detail: $0["detail"])
         }
     }
 
@@ -535,10 +527,8 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func records(batch: String) throws(LedgerError) -> [RecordRow] {
-        try read("read records") { db in
-            try Row.fetchAll(db, sql: "SELECT code, state, problems, metadata, bag FROM record WHERE batch_id = ? ORDER BY code", arguments: [batch]).map {
-                RecordRow(code: $0["code"], state: $0["state"], problemsJSON: $0["problems"], metadataPath: $0["metadata"], bag: $0["bag"])
-            }
+        try fetch("read records", "SELECT code, state, problems, metadata, bag FROM record WHERE batch_id = ? ORDER BY code", [batch]) {
+            RecordRow(code: $0["code"], state: $0["state"], problemsJSON: $0["problems"], metadataPath: $0["metadata"], bag: $0["bag"])
         }
     }
 

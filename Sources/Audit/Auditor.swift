@@ -53,17 +53,31 @@ public struct Auditor: Sendable {
         public var errorCount: Int { problems.filter { $0.severity == "error" }.count }
     }
 
-    /// Checks one bag. `fast` checks Payload-Oxum and the file list only.
+    /// How much of a bag ``Auditor`` checks.
+    public enum Depth: String, Sendable, Codable, CaseIterable {
+        /// Payload-Oxum and the file list only: reads no file content.
+        case fast
+        /// Every RFC 8493 rule with every digest re-computed — what `bagit.py --validate` checks — and no
+        /// archival rule: for periodic fixity audits and for bags from other tools.
+        case bagit
+        /// Every RFC 8493 rule and every archival rule, masters decoded.
+        case full
+    }
+
+    /// Checks one bag as deep as `depth` says.
     ///
     /// In full mode every master (`data/masters/<档号>/*.tif`) the manifests list is decoded by the BagIt
     /// verifier's workers from the bytes they hashed, so each master is read once; masters it did not hash
     /// (listed in no supported manifest, or unreadable) are read and decoded here.
-    public func audit(bag: String, fast: Bool) async -> Result {
+    public func audit(bag: String, depth: Depth) async -> Result {
         let report: BagReport
         var decoded: [String: MasterCheck] = [:]
-        if fast {
+        switch depth {
+        case .fast:
             report = await BagVerifier.verify(bag, mode: .fast, workers: workers)
-        } else {
+        case .bagit:
+            report = await BagVerifier.verify(bag, mode: .full, workers: workers)
+        case .full:
             let inspection = PayloadInspection<MasterCheck>(wants: Self.isMaster) { _, bytes in MasterCheck(bytes) }
             (report, decoded) = await BagVerifier.verify(bag, mode: .full, workers: workers, inspecting: inspection)
         }
@@ -71,24 +85,24 @@ public struct Auditor: Sendable {
             Problem(rule: $0.rule.rawValue, severity: $0.severity == .error ? "error" : "warning", file: $0.file, message: $0.message)
         }
         var records: [String] = []
-        if !fast && report.bagItVersion != nil {
+        if depth == .full && report.bagItVersion != nil {
             records = await archivalChecks(bag: bag, decoded: decoded, into: &problems)
         }
         let valid = !problems.contains { $0.severity == "error" }
-        return Result(bag: bag, valid: valid, mode: fast ? "fast" : "full", records: records, problems: problems,
+        return Result(bag: bag, valid: valid, mode: depth.rawValue, records: records, problems: problems,
                       payloadFiles: report.payloadFileCount, bytesHashed: report.bytesHashed)
     }
 
     /// Checks several bags, overlapping them: up to `max(2, workers)` bags are in progress at once, so one bag's
     /// last files and archival checks run while the next bag's files are hashed. Files are still read and
     /// decoded on the shared concurrency pool, one file per running task. Results come back in `bags` order.
-    public func audit(bags: [String], fast: Bool) async -> [Result] {
+    public func audit(bags: [String], depth: Depth) async -> [Result] {
         await withTaskGroup(of: (Int, Result).self, returning: [Result].self) { group in
             var next = 0
             func submit() {
                 let index = next
                 next += 1
-                group.addTask { (index, await audit(bag: bags[index], fast: fast)) }
+                group.addTask { (index, await audit(bag: bags[index], depth: depth)) }
             }
             for _ in 0..<min(max(2, workers), bags.count) { submit() }
             var results = [Result?](repeating: nil, count: bags.count)

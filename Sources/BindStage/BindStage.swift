@@ -9,7 +9,8 @@ public import Policy
 /// record's metadata document.
 ///
 /// The checks are DA/T 31's: image count equals the catalog's 页数, no gaps or duplicates in page numbers,
-/// no images without a record, no record without images. A record that fails is held back from packaging
+/// no images without a record, no record without images — and no page the normalize stage could not make a
+/// preservation master of (`failed_pages`). A record that fails is held back from packaging
 /// with its reasons, in the ledger and in the report. Each record with pages gets
 /// `metadata/<档号>/record.xml` (schema `docs/schema/quire-record.xsd`) and `record.json` in the
 /// workspace, written durably.
@@ -113,12 +114,14 @@ public struct BindStage: Sendable {
         let pages: [PageRecord]
         let quarantined: [QuarantineRecord]
         let fixity: [String: [String: String]]
+        var failures: [String: String] = [:]
         do {
             if case .records(let codes) = scope {
                 var found: (pages: [PageRecord], quarantined: [QuarantineRecord]) = ([], [])
                 for code in codes.sorted() {
                     found.pages += try ledger.pages(batch: batch, code: code)
                     found.quarantined += try ledger.quarantined(batch: batch, code: code)
+                    failures.merge(try ledger.normalizationFailures(batch: batch, code: code)) { a, _ in a }
                 }
                 (pages, quarantined) = found
                 fixity = Dictionary(try ledger.fixityRecords(batch: batch, paths: pages.map(\.path)).filter { $0.root == .delivery }
@@ -128,6 +131,7 @@ public struct BindStage: Sendable {
             } else {
                 pages = try ledger.pages(batch: batch)
                 quarantined = try ledger.quarantined(batch: batch)
+                failures = try ledger.normalizationFailures(batch: batch, code: nil)
                 fixity = Dictionary(try ledger.fixityRecords(batch: batch).filter { $0.root == .delivery }.map { ($0.path, $0.digests) },
                                     uniquingKeysWith: { a, _ in a })
             }
@@ -135,7 +139,7 @@ public struct BindStage: Sendable {
 
         let result = Binder.bind(
             catalog: catalog,
-            pages: pages.map { BoundPage(code: $0.code, page: $0.page, path: $0.path) },
+            pages: pages.map { BoundPage(code: $0.code, page: $0.page, path: $0.path, failure: failures[$0.path]) },
             quarantined: quarantined.map { QuarantinedPage(path: $0.path, code: $0.code, page: $0.page, reason: $0.reason) })
 
         // Metadata per record with pages.

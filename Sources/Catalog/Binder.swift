@@ -10,7 +10,8 @@ import ArchivalCode
 /// - `page_gap`: page numbers missing among the accepted images, from 1 up to the larger of 页数 and the
 ///   highest page present;
 /// - `duplicate_page`: two accepted images with one page number;
-/// - `quarantined_pages`: any of the record's files was quarantined.
+/// - `quarantined_pages`: any of the record's files was quarantined;
+/// - `failed_pages`: any of its accepted pages carries a ``BoundPage/failure`` (no master could be made).
 ///
 /// Otherwise it is **bound**. A record without a 页数 value is checked for gaps and duplicates only.
 /// Accepted pages whose 档号 has no record are reported as unmatched; quarantined files without a record
@@ -84,6 +85,12 @@ public enum Binder {
             }.joined(separator: "; ")
             problems.append(BindingProblem(rule: .quarantinedPages,
                                            detail: "\(count(held.count, "file")) quarantined: \(list)"))
+        }
+        let failed = images.filter { $0.failure != nil }
+        if !failed.isEmpty {
+            let list = failed.map { "\($0.path) (page \($0.page)): \($0.failure ?? "")" }.joined(separator: "; ")
+            problems.append(BindingProblem(rule: .failedPages,
+                                           detail: "no preservation master for \(count(failed.count, "page")): \(list)"))
         }
         return problems
     }

@@ -11,4 +11,6 @@ public enum BindingRule: String, Sendable, Codable, CaseIterable {
     case noImages = "no_images"
     /// Some of the record's files were quarantined.
     case quarantinedPages = "quarantined_pages"
+    /// Some of the record's pages were accepted but no preservation master could be made of them.
+    case failedPages = "failed_pages"
 }

@@ -8,12 +8,16 @@ public struct BoundPage: Sendable, Hashable, Codable {
     public var path: String
     /// Anything else the caller wants to carry along (format, digest…); the binder does not look at it.
     public var info: [String: String]
+    /// Why no preservation master could be made of this page (normalization failed: resolution below the
+    /// policy's minimum, source changed since import…), or nil. Such a page holds its record (`failed_pages`).
+    public var failure: String?
 
     /// Makes a page.
-    public init(code: String, page: Int, path: String, info: [String: String] = [:]) {
+    public init(code: String, page: Int, path: String, info: [String: String] = [:], failure: String? = nil) {
         self.code = code
         self.page = page
         self.path = path
         self.info = info
+        self.failure = failure
     }
 }

@@ -47,6 +47,10 @@ public protocol Ledger: Sendable {
     func completeNormalization(_ result: NormalizedPage, batch: String, tool: String) throws(LedgerError)
     /// Per-page checks of the later stages (low resolution, skew, blank page…).
     func pageChecks(batch: String) throws(LedgerError) -> [PageCheck]
+    /// Why normalization failed, by page path, for pages whose last normalization failed (of one record when
+    /// `code` is given): each failing check as `rule: detail`, joined by "; ". A normalization that succeeds
+    /// replaces the page's checks, so a page fixed and normalized again drops out.
+    func normalizationFailures(batch: String, code: String?) throws(LedgerError) -> [String: String]
     /// Stores each record's binding outcome and, when the binding carries one, replaces the batch's catalog,
     /// in one transaction. A record already `packaged` or `verified` that binds again stays so.
     func storeBinding(_ binding: StoredBinding, batch: String, tool: String) throws(LedgerError)

@@ -498,6 +498,18 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    public func normalizationFailures(batch: String, code: String?) throws(LedgerError) -> [String: String] {
+        let sql = """
+            SELECT c.path AS path, c.rule AS rule, c.detail AS detail FROM page_check c
+            JOIN page p ON p.batch_id = c.batch_id AND p.path = c.path
+            WHERE c.batch_id = ? AND c.stage = 'normalize' AND c.severity = 'error'
+            """ + (code == nil ? "" : " AND p.code = ?") + " ORDER BY c.path, c.rule"
+        let rows = try fetch("read normalization failures", sql, code.map { [batch, $0] } ?? [batch]) {
+            (path: $0["path"] as String, text: "\($0["rule"] as String): \($0["detail"] as String)")
+        }
+        return Dictionary(rows.map { ($0.path, $0.text) }, uniquingKeysWith: { "\($0); \($1)" })
+    }
+
     // MARK: - Binding
 
     public func storeBinding(_ binding: StoredBinding, batch: String, tool: String) throws(LedgerError) {

@@ -66,11 +66,11 @@ enum ContentHasher {
             var info = stat()
             if fstat(fd, &info) == 0 { capacity = max(1, Int(info.st_size)) }
         }
-        var buffer = keepingContent ? ContentBuffers.shared.take(atLeast: capacity)
-            : UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 4096)
-        if keepingContent { capacity = ContentBuffers.shared.capacity(of: buffer) }
+        // Whole-file and chunk buffers alike come from the pool: a fresh one would be faulted in page by page.
+        var buffer = ContentBuffers.shared.take(atLeast: capacity)
+        capacity = keepingContent ? ContentBuffers.shared.capacity(of: buffer) : chunk
         var handedOver = false
-        defer { if !handedOver { keepingContent ? ContentBuffers.shared.give(buffer) : buffer.deallocate() } }
+        defer { if !handedOver { ContentBuffers.shared.give(buffer) } }
 
         var multi = MultiDigest(fixity)
         var sha1 = wantsSHA1 ? SHA1() : nil

@@ -10,6 +10,8 @@ struct ChildRun {
     /// Peak resident set of the child, KiB.
     var peakRSS: Int
     var status: Int32
+    /// User plus system CPU time of the child and its children, seconds.
+    var cpuSeconds: Double = 0
 }
 
 /// Timing children and finding tools, shared by the benchmarks.
@@ -124,7 +126,8 @@ extension BenchSupport {
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         let seconds = Date().timeIntervalSince(start)
         let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return ChildRun(seconds: seconds, peakRSS: usage.ru_maxrss, status: exitCode)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return ChildRun(seconds: seconds, peakRSS: usage.ru_maxrss, status: exitCode, cpuSeconds: cpu)
     }
 
     func which(_ tool: String) -> String? {

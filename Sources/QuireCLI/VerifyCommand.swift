@@ -11,7 +11,8 @@ struct VerifyCommand: AsyncParsableCommand {
         discussion: """
             PATH is a bag or a folder of bags. Every problem is reported, not only the first, each with a \
             stable rule id (bagit.*, manifest.*, payload.*, tagmanifest.*, taginfo.*, fetch.*, archival.*). \
-            --fast checks Payload-Oxum and the file list only. --sample draws DA/T 31 acceptance samples: \
+            --fast checks Payload-Oxum and the file list only; --bagit-only checks every BagIt rule and \
+            every digest but no archival rule (the periodic fixity audit). --sample draws DA/T 31 acceptance samples: \
             PERCENT of the bags (default: the pipeline's acceptance.sample_percent, 5), chosen by --seed so \
             another person can review the same ones; the batch passes when at least acceptance.pass_percent \
             (95) of them pass.
@@ -27,16 +28,20 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Argument(help: ArgumentHelp("Bags, or folders holding bags.", valueName: "path")) var paths: [String]
     @Flag(help: "Payload-Oxum and the file list only (no hashing, no archival checks).") var fast = false
+    @Flag(name: .customLong("bagit-only"),
+          help: "Every RFC 8493 rule and every digest, as bagit.py --validate checks, but no archival rule (for periodic fixity audits; does not mark records verified).")
+    var bagitOnly = false
     @Option(help: ArgumentHelp("Check a random sample of this percentage of the bags.", valueName: "percent")) var sample: Double?
     @Option(help: "Seed for the sample (the same seed draws the same bags).") var seed: UInt64 = 1
     @OptionGroup var pipelineOptions: PipelineOptions
     @Option(help: "Parallel hashing workers (0 = one per core).") var workers = 0
     @Flag(help: "Print the report as JSON.") var json = false
-    @Option(help: ArgumentHelp("Also record the outcome in this workspace's ledger: bags that verify keep their records 'verified' (they count toward quotas), bags that fail move their records to 'invalid'.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Also record the outcome in this workspace's ledger: bags that pass a full verify keep their records 'verified' (they count toward quotas); bags that fail at any depth move their records to 'invalid'.", valueName: "dir"))
     var record: String?
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("name at least one bag or folder") }
+        guard !(fast && bagitOnly) else { throw ValidationError("--fast and --bagit-only are different depths: give one") }
         if let sample { guard sample > 0 && sample <= 100 else { throw ValidationError("--sample must be in (0, 100]") } }
     }
 
@@ -71,7 +76,8 @@ struct VerifyCommand: AsyncParsableCommand {
         let ledger = try options.openLedger(create: false)
         let lock = try options.lock()
         defer { withExtendedLifetime(lock) {} }
-        for r in results where r.mode == "full" {
+        // A failure is recorded whatever the depth; only a full pass (archival rules included) makes a record verified.
+        for r in results where r.mode == "full" || !r.valid {
             let absolute = r.bag.hasPrefix("/") ? r.bag : FileManager.default.currentDirectoryPath + "/" + r.bag
             let path = (absolute as NSString).standardizingPath
             do {
@@ -112,7 +118,7 @@ struct VerifyCommand: AsyncParsableCommand {
                                 passPercent: policy.acceptance.passPercent, passedPercent: 0, accepted: false)
         }
         let auditor = Auditor(policy: policy, workers: workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount)
-        let results = await auditor.audit(bags: chosen, fast: fast)
+        let results = await auditor.audit(bags: chosen, depth: fast ? .fast : bagitOnly ? .bagit : .full)
         let valid = results.filter(\.valid).count
         if let record { try store(results, in: record) }
         if var s = sampleInfo {

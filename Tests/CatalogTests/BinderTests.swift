@@ -160,6 +160,18 @@ import Testing
                                                    detail: "1 file quarantined: 0026-003-0045/0002 copy.tif: unexpected name")])
     }
 
+    @Test func aPageWithoutAMasterHoldsItsRecord() throws {
+        var pages = Self.pages("0026-003-0045", [1, 2, 3])
+        pages[1].failure = "low_resolution: 150 dpi is below the policy's minimum of 300 dpi; rescan the page"
+        let result = Binder.bind(catalog: try Self.catalog([("0026-003-0045", 3)]), pages: pages)
+        let record = try #require(result.records.first)
+        #expect(record.status == .held)
+        #expect(record.problems == [BindingProblem(rule: .failedPages, detail: "no preservation master for 1 page: "
+            + "\(pages[1].path) (page 2): low_resolution: 150 dpi is below the policy's minimum of 300 dpi; rescan the page")])
+        // The page still counts toward 页数: the count and numbering rules do not fire as well.
+        #expect(!record.problems.contains { $0.rule == .pageCountMismatch || $0.rule == .pageGap })
+    }
+
     @Test func unmatchedImagesAndDottedCodes() throws {
         let catalog = try Self.catalog([("Z109-WS·2011-Y-BGS-0001", 1), ("0026-003-0045", 1)])
         let pages = [

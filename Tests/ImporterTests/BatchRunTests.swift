@@ -102,6 +102,24 @@ import Testing
         #expect(states == ["0001-001-0001": "held", "0001-001-0002": "held"])
     }
 
+    @Test func aPageNoMasterCanBeMadeOfHoldsItsRecordWithTheReason() async throws {
+        let s = try Scratch()
+        let catalog = try delivery(s, records: 3, pages: 2)
+        // Record 2's second page was scanned at 150 dpi: it decodes (import accepts it), but the policy's
+        // minimum is 300, so normalization fails and the record must not be packaged.
+        let low = SyntheticPage.make(.gray, width: 500, height: 700, dpi: 150, seed: 7)
+        try TIFFEncoder.write(low, to: s.delivery + "/0001-001-0002/0002.tif", options: .init(compression: .lzw))
+        let ledger = try s.ledger()
+        let report = try await BatchRun(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
+            .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
+        let records = Dictionary(uniqueKeysWithValues: try ledger.records(batch: "b1").map { ($0.code, $0) })
+        #expect(records.mapValues(\.state) == ["0001-001-0001": "verified", "0001-001-0002": "held", "0001-001-0003": "verified"])
+        let problems = try #require(records["0001-001-0002"]?.problemsJSON)
+        #expect(problems.contains("failed_pages") && problems.contains("0001-001-0002/0002.tif") && problems.contains("150 dpi"))
+        #expect(report.bags.map(\.name).sorted() == ["0001-001-0001", "0001-001-0003"])
+        #expect(!FileManager.default.fileExists(atPath: s.workspace + "/bags/0001-001-0002"))
+    }
+
     @Test func aPageDeliveredLaterForAPackagedRecordHoldsItBack() async throws {
         let s = try Scratch()
         let catalog = try delivery(s, records: 1, pages: 2)

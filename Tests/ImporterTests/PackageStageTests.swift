@@ -58,7 +58,7 @@ import Testing
         let recorded = try s.ledger().fixityRecords(batch: "samples").first { $0.path == "masters/Z109-WS·2011-Y-BGS-0001/0001.tif" }
         #expect(manifest.contains("\(recorded!.digests["sha256"]!) data/masters/Z109-WS·2011-Y-BGS-0001/0001.tif"))
 
-        let result = await Auditor(policy: PipelinePolicy()).audit(bag: bag, fast: false)
+        let result = await Auditor(policy: PipelinePolicy()).audit(bag: bag, depth: .full)
         #expect(result.valid, "\(result.problems)")
         #expect(result.records == ["Z109-WS·2011-Y-BGS-0001"])
 
@@ -91,7 +91,7 @@ import Testing
         let bag = s.workspace + "/bags/0026-003-0045"
         let auditor = Auditor(policy: PipelinePolicy())
         func rules(_ path: String) async -> Set<String> {
-            Set(await auditor.audit(bag: path, fast: false).problems.filter { $0.severity == "error" }.map(\.rule))
+            Set(await auditor.audit(bag: path, depth: .full).problems.filter { $0.severity == "error" }.map(\.rule))
         }
 
         let flipped = try copy(bag, in: s)
@@ -110,7 +110,7 @@ import Testing
         colourBytes[colourBytes.count / 2] ^= 0x20
         try colourBytes.write(to: URL(fileURLWithPath: colourBag + "/" + damaged))
         #expect(throws: DecodeError.self) { try ImageDecoder.decode(colourBytes) }
-        let colourResult = await auditor.audit(bag: colourBag, fast: false)
+        let colourResult = await auditor.audit(bag: colourBag, depth: .full)
         let colourErrors = colourResult.problems.filter { $0.severity == "error" }
         #expect(colourErrors.filter { $0.rule == "payload.digest" }.map(\.file) == [damaged, damaged])  // sha256 and sha512
         #expect(colourErrors.filter { $0.rule == "archival.decode" }.map(\.file) == [damaged])
@@ -125,7 +125,7 @@ import Testing
         let unlistedRules = await rules(unlisted)
         #expect(unlistedRules.contains("payload.extra") && unlistedRules.contains("archival.decode"))
         // Several bags at once: each keeps its own result, in the order given.
-        let both = await auditor.audit(bags: [bag, colourBag, flipped], fast: false)
+        let both = await auditor.audit(bags: [bag, colourBag, flipped], depth: .full)
         #expect(both.map(\.bag) == [bag, colourBag, flipped])
         #expect(both.map(\.valid) == [true, false, false])
         #expect(both[1].problems == colourResult.problems)
@@ -157,8 +157,18 @@ import Testing
                 .filter { !$0.hasSuffix("data/masters/0026-003-0045/0003.tif") }
             try (lines.joined(separator: "\n") + "\n").write(toFile: dropped + "/" + manifest, atomically: true, encoding: .utf8)
         }
-        let archival = await auditor.audit(bag: dropped, fast: false)
+        let archival = await auditor.audit(bag: dropped, depth: .full)
         #expect(archival.problems.contains { $0.rule == "archival.page-count" })
         #expect(!archival.valid)
+
+        // --bagit-only: every digest is still checked, but no archival rule runs.
+        let bagitOnly = await auditor.audit(bag: dropped, depth: .bagit)
+        #expect(bagitOnly.mode == "bagit" && bagitOnly.records.isEmpty && !bagitOnly.problems.isEmpty)
+        #expect(bagitOnly.problems == archival.problems.filter { !$0.rule.hasPrefix("archival.") })
+        let pristine = await auditor.audit(bag: bag, depth: .bagit)
+        #expect(pristine.valid && pristine.problems.isEmpty && pristine.bytesHashed > 0)
+        let damagedBagitOnly = await auditor.audit(bag: colourBag, depth: .bagit)
+        #expect(Set(damagedBagitOnly.problems.filter { $0.severity == "error" }.map(\.rule)) == ["payload.digest"])
+        #expect(damagedBagitOnly.bytesHashed == colourResult.bytesHashed)
     }
 }

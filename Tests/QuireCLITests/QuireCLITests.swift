@@ -352,6 +352,11 @@ import Testing
         var altered = copy
         altered[altered.count / 2] ^= 0x40
         try altered.write(to: URL(fileURLWithPath: thumb))
+        // A passing fixity audit (--bagit-only) does not make a record verified; a failing one makes it invalid.
+        #expect(try Self.quire(["verify", ws + "/bags/Z109-WS·2011-Y-BGS-0001", "--bagit-only", "--record", ws]).status == 0)
+        #expect(try cityArchive()?["digitized"] as? Int == 82_503)
+        #expect(try Self.quire(["verify", bag, "--bagit-only", "--record", ws]).status == 1)
+        #expect(try cityArchive()?["digitized"] as? Int == 82_502)
         #expect(try Self.quire(["verify", bag, "--record", ws]).status == 1)
         #expect(try cityArchive()?["digitized"] as? Int == 82_502)
     }

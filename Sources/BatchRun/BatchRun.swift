@@ -377,10 +377,9 @@ final class RecordTracker: Sendable {
                     let target = workspace + "/" + output.path
                     try DurableFile.publish(staged: DurableFile.stagedPath(for: target), to: target)
                 }
-                try ledger.completeNormalization(work.normalized, batch: batch, tool: tool)
-                try ledger.recordFixity([FixityRecord(batch: batch, root: .delivery, path: page.path, role: "source", size: page.size,
-                                                      digests: Dictionary(uniqueKeysWithValues: work.sourceDigests.map { ($0.key.rawValue, $0.value) }))],
-                                        batch: batch, tool: tool)
+                let source = FixityRecord(batch: batch, root: .delivery, path: page.path, role: "source", size: page.size,
+                                          digests: Dictionary(uniqueKeysWithValues: work.sourceDigests.map { ($0.key.rawValue, $0.value) }))
+                try ledger.completeNormalization(work.normalized, sourceFixity: source, batch: batch, tool: tool)
             } catch let error as DurableFileError {
                 stop(error.isDiskFull ? .diskFull(error.description) : .couldNotRun(error.description))
                 return false

@@ -43,8 +43,9 @@ public protocol Ledger: Sendable {
     /// Fixity records of the given relative paths (sources and outputs) in one batch.
     func fixityRecords(batch: String, paths: [String]) throws(LedgerError) -> [FixityRecord]
     /// Records one page's normalization: its outputs' digests, its checks, and the move to `normalized`
-    /// (only when outputs were written), in one transaction.
-    func completeNormalization(_ result: NormalizedPage, batch: String, tool: String) throws(LedgerError)
+    /// (only when outputs were written) and, when given, the source's fixity as ``recordFixity(_:batch:tool:)``
+    /// records it (a streaming run has both from one read), in one transaction.
+    func completeNormalization(_ result: NormalizedPage, sourceFixity: FixityRecord?, batch: String, tool: String) throws(LedgerError)
     /// Per-page checks of the later stages (low resolution, skew, blank page…).
     func pageChecks(batch: String) throws(LedgerError) -> [PageCheck]
     /// Why normalization failed, by page path, for pages whose last normalization failed (of one record when
@@ -83,4 +84,11 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "ledger \(path): \(operation) failed: \(message)" }
+}
+
+extension Ledger {
+    /// Records one page's normalization alone (see ``completeNormalization(_:sourceFixity:batch:tool:)``).
+    public func completeNormalization(_ result: NormalizedPage, batch: String, tool: String) throws(LedgerError) {
+        try completeNormalization(result, sourceFixity: nil, batch: batch, tool: tool)
+    }
 }

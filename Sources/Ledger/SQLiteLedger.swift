@@ -408,17 +408,20 @@ public final class SQLiteLedger: Ledger {
     public func recordFixity(_ records: [FixityRecord], batch: String, tool: String) throws(LedgerError) {
         guard !records.isEmpty else { return }
         let now = Self.timestamp()
-        try write("record fixity") { db in
+        try write("record fixity") { db in try Self.recordFixity(records, db: db, batch: batch, now: now, tool: tool) }
+    }
+
+    /// The statements of ``recordFixity(_:batch:tool:)``, inside the caller's transaction.
+    private static func recordFixity(_ records: [FixityRecord], db: Database, batch: String, now: String, tool: String) throws {
+        for r in records {
+            try upsertFixity(db, r, root: r.root, batch: batch, now: now)
+            try event(db, batch: batch, subject: r.path, action: "fixity.recorded",
+                      detail: r.digests.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "), tool: tool)
+        }
+        if Set(records.map(\.role)) == ["source"] {
             for r in records {
-                try Self.upsertFixity(db, r, root: r.root, batch: batch, now: now)
-                try Self.event(db, batch: batch, subject: r.path, action: "fixity.recorded",
-                               detail: r.digests.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "), tool: tool)
-            }
-            if Set(records.map(\.role)) == ["source"] {
-                for r in records {
-                    try db.execute(sql: "UPDATE page SET state = 'digested', updated_at = ? WHERE batch_id = ? AND path = ? AND state IN ('decoded', 'normalized')",
-                                   arguments: [now, batch, r.path])
-                }
+                try db.execute(sql: "UPDATE page SET state = 'digested', updated_at = ? WHERE batch_id = ? AND path = ? AND state IN ('decoded', 'normalized')",
+                               arguments: [now, batch, r.path])
             }
         }
     }
@@ -472,7 +475,8 @@ public final class SQLiteLedger: Ledger {
 
     // MARK: - Normalization
 
-    public func completeNormalization(_ result: NormalizedPage, batch: String, tool: String) throws(LedgerError) {
+    public func completeNormalization(_ result: NormalizedPage, sourceFixity: FixityRecord?, batch: String,
+                                      tool: String) throws(LedgerError) {
         let now = Self.timestamp()
         try write("record normalization") { db in
             try db.execute(sql: "DELETE FROM page_check WHERE batch_id = ? AND path = ? AND stage = 'normalize'", arguments: [batch, result.path])
@@ -489,6 +493,7 @@ public final class SQLiteLedger: Ledger {
             }
             try Self.event(db, batch: batch, subject: result.path, action: result.outputs.isEmpty ? "page.normalize-failed" : "page.normalized",
                            detail: result.processJSON, tool: tool)
+            if let sourceFixity { try Self.recordFixity([sourceFixity], db: db, batch: batch, now: now, tool: tool) }
         }
     }
 

@@ -6,9 +6,10 @@ set -euo pipefail
 
 packages=(libtiff-dev libpng-dev libjpeg-dev libsqlite3-dev libssl-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
-  # Peers and viewers the tests check Quire's output with: tiffinfo, djpeg, xmllint, headless Chromium (with a
-  # CJK font) for the quota HTML report.
-  packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils chromium fonts-wqy-microhei)
+  # Peers and viewers the tests check Quire's output with: tiffinfo, djpeg, xmllint, openssl's digests,
+  # headless Chromium (with a CJK font) for the quota HTML report.
+  packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils openssl chromium fonts-wqy-microhei)
+  command -v python3 >/dev/null || packages+=(python3 python3-venv)
 fi
 
 missing=()
@@ -24,9 +25,23 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# bagit-python: the independent BagIt validator the packaging tests check Quire's bags with.
-if [[ "${1:-}" == "--test" ]] && ! python3 -c "import bagit" 2>/dev/null; then
-  python3 -m pip install -q bagit 2>&1 | grep -v "WARNING: Running pip as the 'root' user" || true
+# bagit-python (the independent BagIt validator the packaging tests check Quire's bags with) and Pillow (the
+# peer decoder the orientation tests compare pixels with). Into the python3 on PATH when its pip may install;
+# otherwise (Debian's own python3 refuses system-wide pip installs) into a virtual environment under
+# .build-peers/, which scripts/test.sh puts first on PATH.
+if [[ "${1:-}" == "--test" ]] && ! python3 -c "import bagit, PIL" 2>/dev/null; then
+  quiet() { grep -v "WARNING: Running pip as the 'root' user" || true; }
+  if ! { python3 -m pip install -q bagit Pillow 2>&1 | quiet; python3 -c "import bagit, PIL" 2>/dev/null; }; then
+    root="$(cd "$(dirname "$0")/.." && pwd)"
+    if ! python3 -m venv "$root/.build-peers/venv" 2>/dev/null; then
+      SUDO=""
+      [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv "$root/.build-peers/venv"
+    fi
+    "$root/.build-peers/venv/bin/pip" install -q bagit Pillow 2>&1 | quiet
+  fi
 fi
 
 command -v swift >/dev/null || { echo "error: swift (6.0 or later) is not on PATH" >&2; exit 1; }

@@ -254,12 +254,21 @@ public struct Auditor: Sendable {
         }
     }
 
-    private func bagInfoValue(bag: String, label: String) -> String? {
+    /// The first value of `label` in `bag-info.txt` (labels compared without case; folded lines joined).
+    func bagInfoValue(bag: String, label: String) -> String? {
         guard let text = try? String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8) else { return nil }
-        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix(label + ":") {
-            return line.dropFirst(label.count + 1).trimmingCharacters(in: .whitespaces)
+        var found: String?
+        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            if line.first == " " || line.first == "\t" {
+                if let value = found { found = value + " " + line.trimmingCharacters(in: .whitespaces) }
+                continue
+            }
+            if found != nil { break }
+            guard let colon = line.firstIndex(of: ":"),
+                  line[..<colon].trimmingCharacters(in: .whitespaces).lowercased() == label.lowercased() else { continue }
+            found = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return nil
+        return found
     }
 
     /// The record schema shipped with Quire, when it can be found.

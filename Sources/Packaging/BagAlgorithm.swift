@@ -1,24 +1,39 @@
 import Fixity
 
-/// A manifest algorithm named in a file name (`manifest-<name>.txt`): one Fixity computes, SHA-1 (computed
-/// here, for older bags), or one Quire cannot compute.
+/// A manifest algorithm named in a file name (`manifest-<name>.txt`): one Fixity computes, one the system's
+/// libcrypto computes for older bags and other tools' bags (SHA-1, SHA-224/384, SHA-3, BLAKE2, as bagit-python
+/// writes them), or one Quire cannot compute.
 enum BagAlgorithm: Hashable, Sendable, Comparable {
     case fixity(DigestAlgorithm)
-    case sha1
+    /// The manifest's name and libcrypto's name for it.
+    case libcrypto(name: String, evpName: String)
     case unsupported(String)
 
-    /// The algorithm for a normalized manifest-name algorithm (`sha256`, `sha1`, …).
+    /// SHA-1, for the tests and for `isWeak`.
+    static let sha1 = BagAlgorithm.libcrypto(name: "sha1", evpName: "SHA1")
+
+    /// Manifest names (lowercase, `-` and `_` dropped) → libcrypto's name and the digest's hex length.
+    private static let libcryptoNames: [String: (evp: String, hex: Int)] = [
+        "sha1": ("SHA1", 40), "sha224": ("SHA224", 56), "sha384": ("SHA384", 96),
+        "sha3224": ("SHA3-224", 56), "sha3256": ("SHA3-256", 64), "sha3384": ("SHA3-384", 96), "sha3512": ("SHA3-512", 128),
+        "blake2b": ("BLAKE2b512", 128), "blake2b512": ("BLAKE2b512", 128),
+        "blake2s": ("BLAKE2s256", 64), "blake2s256": ("BLAKE2s256", 64),
+    ]
+
+    /// The algorithm for a manifest-name algorithm (`sha256`, `sha1`, `sha3_256`, …; case-insensitive).
     init(name: String) {
-        if name == "sha1" { self = .sha1 }
-        else if let known = DigestAlgorithm(rawValue: name) { self = .fixity(known) }
-        else { self = .unsupported(name) }
+        let lowered = name.lowercased()
+        let key = String(lowered.filter { $0 != "-" && $0 != "_" })
+        if let known = DigestAlgorithm(rawValue: key) { self = .fixity(known) }
+        else if let entry = Self.libcryptoNames[key], EVPDigest(name: entry.evp) != nil { self = .libcrypto(name: lowered, evpName: entry.evp) }
+        else { self = .unsupported(lowered) }
     }
 
-    /// The normalized name.
+    /// The name as the manifest spells it (lowercased).
     var name: String {
         switch self {
         case .fixity(let algorithm): algorithm.rawValue
-        case .sha1: "sha1"
+        case .libcrypto(let name, _): name
         case .unsupported(let name): name
         }
     }
@@ -27,15 +42,8 @@ enum BagAlgorithm: Hashable, Sendable, Comparable {
     var hexLength: Int? {
         switch self {
         case .fixity(let algorithm): algorithm.hexLength
-        case .sha1: 40
-        case .unsupported(let name):
-            switch name {
-            case "sha224", "sha3224": 56
-            case "sha384", "sha3384": 96
-            case "sha3256", "blake2s256": 64
-            case "sha3512", "blake2b512": 128
-            default: nil
-            }
+        case .libcrypto(_, let evpName): Self.libcryptoNames.values.first { $0.evp == evpName }?.hex
+        case .unsupported(let name): Self.libcryptoNames[String(name.filter { $0 != "-" && $0 != "_" })]?.hex
         }
     }
 
@@ -43,7 +51,13 @@ enum BagAlgorithm: Hashable, Sendable, Comparable {
     var isSupported: Bool { if case .unsupported = self { false } else { true } }
 
     /// MD5 and SHA-1: kept only for backwards compatibility (RFC 8493 §2.4).
-    var isWeak: Bool { self == .sha1 || self == .fixity(.md5) }
+    var isWeak: Bool {
+        switch self {
+        case .fixity(.md5): true
+        case .libcrypto(_, "SHA1"): true
+        default: false
+        }
+    }
 
     static func < (lhs: BagAlgorithm, rhs: BagAlgorithm) -> Bool { lhs.name < rhs.name }
 }

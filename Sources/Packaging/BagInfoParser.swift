@@ -35,7 +35,7 @@ enum BagInfoParser {
                     problems.error(.taginfoFormat, file, "The label on line \(line.number) starts or ends with whitespace, which BagIt 1.0 forbids.")
                 }
                 if let first = rawValue.first, first != " " && first != "\t" {
-                    problems.warning(.taginfoFormat, file, "Line \(line.number) lacks the single space or tab BagIt 1.0 requires after the colon.")
+                    problems.error(.taginfoFormat, file, "Line \(line.number) lacks the single space or tab BagIt 1.0 requires after the colon.")
                 }
             }
             fields.append(BagInfoField(label, rawValue.trimmingWhitespace()))
@@ -55,5 +55,5 @@ extension StringProtocol {
 
 extension Character {
     /// Whether this is one of the ASCII digits 0–9.
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+    var isASCIIDigit: Bool { isASCII && ("0"..."9").contains(self) }
 }

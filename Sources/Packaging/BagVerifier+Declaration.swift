@@ -49,6 +49,9 @@ extension BagVerifier {
         if let encodingName = values["Tag-File-Character-Encoding"] {
             if let encoding = TagEncoding(declared: encodingName) {
                 declaration.encoding = encoding
+                if encoding != .utf8, declaration.version.map({ $0.major >= 1 }) == true {
+                    problems.warning(.encoding, file, "Tag-File-Character-Encoding is \(encodingName); BagIt 1.0 recommends UTF-8.")
+                }
             } else {
                 problems.error(.encoding, file, "Tag-File-Character-Encoding \"\(encodingName)\" is not an encoding Quire reads; tag files were read as UTF-8.")
             }
@@ -80,7 +83,9 @@ extension BagVerifier {
         guard let data = FileManager.default.contents(atPath: base + "/" + name) else { return nil }
         let decoded = declaration.encoding.decode(data)
         if decoded.hadBOM && declaration.encoding == .utf8 {
-            problems.add(.encoding, declaration.isStrict ? .error : .warning, name, "This UTF-8 tag file begins with a byte-order mark, which RFC 8493 forbids.")
+            // RFC 8493 forbids the BOM in bagit.txt (checked there); elsewhere it is discouraged, and common
+            // (Windows editors add one), so it is a warning and the text is read without it.
+            problems.warning(.encoding, name, "This UTF-8 tag file begins with a byte-order mark; BagIt tools may misread its first line.")
         }
         if !decoded.valid {
             problems.error(.encoding, name, "This tag file is not valid in its declared encoding.")

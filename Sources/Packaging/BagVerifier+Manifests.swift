@@ -26,7 +26,7 @@ extension BagVerifier {
                 problems.error(.manifestFormat, name, "Line \(line.number) is not \"<digest> <path>\".")
                 continue
             }
-            guard digest.allSatisfy(\.isHexDigit) else {
+            guard digest.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
                 problems.error(.manifestFormat, name, "Line \(line.number) has a digest that is not hexadecimal.")
                 continue
             }
@@ -49,6 +49,11 @@ extension BagVerifier {
             if isTag {
                 if ManifestPath.isPayload(path) || path == "data" {
                     problems.error(.tagmanifestListsPayload, name, "Line \(line.number) lists the payload file \(path); tag manifests must not.")
+                    continue
+                }
+                if path.hasPrefix("tagmanifest-") && path.hasSuffix(".txt") && !path.contains("/") {
+                    problems.add(.tagmanifestListsTagmanifest, declaration.isStrict ? .error : .warning, name,
+                                 "Line \(line.number) lists the tag manifest \(path); tag manifests must not list tag manifests.")
                     continue
                 }
                 if decoded != candidate, !FileManager.default.fileExists(atPath: base + "/" + path),

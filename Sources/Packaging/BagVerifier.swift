@@ -70,6 +70,9 @@ public enum BagVerifier {
         for (path, reason) in scan.unreadable {
             problems.error(.fileUnreadable, path, "This could not be listed: \(reason).")
         }
+        for (path, target) in scan.escaping {
+            problems.error(.payloadSymlink, path, "This is a symbolic link to \(target), outside the bag; it was not read.")
+        }
         let payloadBytes = scan.files.values.reduce(UInt64(0)) { $0 + $1.size }
 
         // Manifests.
@@ -88,6 +91,10 @@ public enum BagVerifier {
         for manifest in manifests + tagManifests where !manifest.algorithm.isSupported {
             problems.warning(.manifestAlgorithmUnsupported, manifest.name,
                              "Quire cannot compute \(manifest.algorithm.name) digests, so this manifest's digests were not checked.")
+        }
+        if mode == .full, !manifests.isEmpty, !manifests.contains(where: { $0.algorithm.isSupported }) {
+            problems.error(.manifestUnverifiable, nil,
+                           "No payload manifest uses an algorithm Quire computes (\(manifests.map(\.algorithm.name).joined(separator: ", "))), so no payload digest was checked.")
         }
         if !manifests.isEmpty, manifests.allSatisfy({ $0.algorithm.isWeak }) {
             problems.warning(.manifestWeakAlgorithm, nil,
@@ -120,12 +127,28 @@ public enum BagVerifier {
 
         // Tag manifests: coverage and presence.
         var presentTagFiles = [String: String]()  // bag-relative → absolute
+        let bagRoot = PayloadScanner.realPath(base) ?? base
+        let otherTagFiles = tagManifests.isEmpty ? [] : Self.tagFiles(base: base).filter {
+            !manifestNames.contains($0) && !tagManifestNames.contains($0)
+        }
+        var checkedTagFiles = Set<String>()
         for tagManifest in tagManifests {
             for name in manifestNames where tagManifest.entries[name] == nil {
-                problems.error(.tagmanifestIncomplete, tagManifest.name, "This tag manifest does not list the payload manifest \(name).")
+                problems.add(.tagmanifestIncomplete, declaration.isStrict ? .error : .warning, tagManifest.name,
+                             "This tag manifest does not list the payload manifest \(name).")
             }
-            for path in tagManifest.entries.keys where presentTagFiles[path] == nil {
+            for name in otherTagFiles where tagManifest.entries[name] == nil {
+                problems.warning(.tagmanifestIncomplete, tagManifest.name, "This tag manifest does not list the tag file \(name) (RFC 8493 §2.2.1: it should).")
+            }
+            for path in tagManifest.entries.keys where !checkedTagFiles.contains(path) {
+                checkedTagFiles.insert(path)
                 let absolute = base + "/" + path
+                var link = stat()
+                if lstat(absolute, &link) == 0, link.st_mode & S_IFMT == S_IFLNK,
+                   let outside = PayloadScanner.escapeTarget(ofLink: absolute, bagRoot: bagRoot) {
+                    problems.error(.payloadSymlink, path, "This is a symbolic link to \(outside), outside the bag; it was not read.")
+                    continue
+                }
                 var info = stat()
                 if stat(absolute, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
                     presentTagFiles[path] = absolute
@@ -183,5 +206,28 @@ public enum BagVerifier {
                                payloadFileCount: scan.files.count, payloadByteCount: payloadBytes, manifestNames: manifestNames,
                                tagManifestNames: tagManifestNames, filesHashed: filesHashed, bytesHashed: bytesHashed)
         return (report, findings)
+    }
+}
+
+extension BagVerifier {
+    /// The bag's tag files: every regular file outside `data/` (bag-relative), in sorted order.
+    static func tagFiles(base: String) -> [String] {
+        var found: [String] = []
+        func walk(_ relative: String) {
+            let absolute = relative.isEmpty ? base : base + "/" + relative
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: absolute)) ?? []).sorted() {
+                let child = relative.isEmpty ? name : relative + "/" + name
+                if relative.isEmpty && name == "data" { continue }
+                var info = stat()
+                guard lstat(base + "/" + child, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFREG: found.append(child)
+                case S_IFDIR: walk(child)
+                default: continue
+                }
+            }
+        }
+        walk("")
+        return found
     }
 }

@@ -16,21 +16,34 @@ enum ContentHasher {
     static func hashAll<Finding: Sendable>(_ jobs: [HashJob], workers: Int,
                                            inspect: (@Sendable (String, Data) -> Finding)?) async -> [(HashOutcome, Finding?)] {
         let ordered = jobs.sorted { $0.size > $1.size }
+        @Sendable func run(_ job: HashJob) async -> (HashOutcome, Finding?) {
+            // A job that keeps its content holds the whole file: the process-wide budget bounds how many bytes
+            // are held at once, across bags (several may be in progress).
+            let held = job.inspect && inspect != nil ? Int(clamping: job.size) : 0
+            await wholeFileBudget.acquire(held)
+            let outcome = await BlockingWork.run { process(job, inspect: inspect) }
+            await wholeFileBudget.release(held)
+            return outcome
+        }
         return await withTaskGroup(of: (HashOutcome, Finding?).self, returning: [(HashOutcome, Finding?)].self) { group in
             var pending = ordered.makeIterator()
             for _ in 0..<max(1, workers) {
                 guard let job = pending.next() else { break }
-                group.addTask { await BlockingWork.run { process(job, inspect: inspect) } }
+                group.addTask { await run(job) }
             }
             var outcomes = [(HashOutcome, Finding?)]()
             outcomes.reserveCapacity(ordered.count)
             while let outcome = await group.next() {
                 outcomes.append(outcome)
-                if let job = pending.next() { group.addTask { await BlockingWork.run { process(job, inspect: inspect) } } }
+                if let job = pending.next() { group.addTask { await run(job) } }
             }
             return outcomes
         }
     }
+
+    /// Bytes of whole files held at once: a quarter of physical memory, at most 1 GiB. A file larger than
+    /// that is read alone.
+    static let wholeFileBudget = ByteBudget(limit: Int(min(UInt64(1) << 30, ProcessInfo.processInfo.physicalMemory / 4)))
 
     /// Digests one job and, when it is marked for inspection and the read succeeded, inspects its bytes.
     private static func process<Finding>(_ job: HashJob,
@@ -50,7 +63,9 @@ enum ContentHasher {
     /// file (sized by `fstat`, grown if the file grew), returned as `Data` without a copy.
     private static func hash(_ job: HashJob, keepingContent: Bool) -> (outcome: HashOutcome, content: Data?) {
         let fixity = job.algorithms.compactMap { if case .fixity(let a) = $0 { a } else { nil } }
-        let wantsSHA1 = job.algorithms.contains(.sha1)
+        let others: [(BagAlgorithm, EVPDigest)] = job.algorithms.compactMap {
+            if case .libcrypto(_, let evpName) = $0, let digest = EVPDigest(name: evpName) { ($0, digest) } else { nil }
+        }
         func failed(_ bytes: UInt64) -> (HashOutcome, Data?) {
             let reason = String(cString: strerror(errno))
             return (HashOutcome(relativePath: job.relativePath, digests: [:], bytes: bytes, failure: reason), nil)
@@ -64,7 +79,8 @@ enum ContentHasher {
         var capacity = chunk
         if keepingContent {
             var info = stat()
-            if fstat(fd, &info) == 0 { capacity = max(1, Int(info.st_size)) }
+            // One byte more than the file, so that the read that finds its end needs no bigger buffer.
+            if fstat(fd, &info) == 0 { capacity = Int(info.st_size) + 1 }
         }
         // Whole-file and chunk buffers alike come from the pool: a fresh one would be faulted in page by page.
         var buffer = ContentBuffers.shared.take(atLeast: capacity)
@@ -73,7 +89,6 @@ enum ContentHasher {
         defer { if !handedOver { ContentBuffers.shared.give(buffer) } }
 
         var multi = MultiDigest(fixity)
-        var sha1 = wantsSHA1 ? SHA1() : nil
         var used = 0  // bytes kept in `buffer` (always 0 when not keeping the content)
         var total: UInt64 = 0
         while true {
@@ -96,7 +111,7 @@ enum ContentHasher {
                 let end = min(n, start + slice)
                 let piece = UnsafeRawBufferPointer(start: target + start, count: end - start)
                 multi.update(piece)
-                sha1?.update(piece)
+                for (_, digest) in others { digest.update(piece) }
                 start = end
             }
             total += UInt64(n)
@@ -104,7 +119,7 @@ enum ContentHasher {
         }
         var digests = [BagAlgorithm: String]()
         for (algorithm, value) in multi.finalize() { digests[.fixity(algorithm)] = value }
-        if let sha1 { digests[.sha1] = sha1.finalize() }
+        for (algorithm, digest) in others { digests[algorithm] = hex(digest.finalize()) }
         let outcome = HashOutcome(relativePath: job.relativePath, digests: digests, bytes: total, failure: nil)
         guard keepingContent else { return (outcome, nil) }
         handedOver = true
@@ -112,12 +127,47 @@ enum ContentHasher {
     }
 }
 
+/// A count of bytes that tasks take before holding that much memory and give back after; a task asking for
+/// more than the limit waits until it can run alone. Waiters are served in order.
+actor ByteBudget {
+    let limit: Int
+    private var used = 0
+    private var waiters: [(bytes: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+    init(limit: Int) { self.limit = max(1, limit) }
+
+    /// Waits until `bytes` (capped at the limit) fit, then takes them.
+    func acquire(_ bytes: Int) async {
+        let wanted = min(max(0, bytes), limit)
+        guard wanted > 0 else { return }
+        if waiters.isEmpty && used + wanted <= limit {
+            used += wanted
+            return
+        }
+        await withCheckedContinuation { waiters.append((wanted, $0)) }
+    }
+
+    /// Gives back what `acquire(bytes)` took, and lets waiters in.
+    func release(_ bytes: Int) {
+        let given = min(max(0, bytes), limit)
+        guard given > 0 else { return }
+        used -= given
+        while let first = waiters.first, used + first.bytes <= limit {
+            used += first.bytes
+            waiters.removeFirst()
+            first.continuation.resume()
+        }
+    }
+}
+
 /// Whole-file buffers kept for reuse. A fresh buffer of several megabytes costs the kernel a zero-filled page
 /// per 4 KiB on first touch (about a tenth of `quire verify`'s CPU time when every file had a new one);
-/// a reused one is already mapped. At most `limit` buffers are kept: as many as files are read at once.
+/// a reused one is already mapped. At most `limit` buffers are kept: as many as files are read at once, none
+/// larger than `largestKept` (a buffer for an unusually large file is released at once).
 final class ContentBuffers: Sendable {
     static let shared = ContentBuffers()
     let limit = 8
+    let largestKept = 128 << 20
 
     /// An address and its capacity, kept as integers: the pool hands each buffer to one reader at a time.
     private let state = Mutex<(free: [(address: Int, capacity: Int)], capacities: [Int: Int])>(([], [:]))
@@ -146,7 +196,12 @@ final class ContentBuffers: Sendable {
     func give(_ buffer: UnsafeMutableRawPointer) {
         let dropped: Int? = state.withLock { s in
             let address = Int(bitPattern: buffer)
-            s.free.append((address, s.capacities[address] ?? 0))
+            let capacity = s.capacities[address] ?? 0
+            if capacity > largestKept {
+                s.capacities[address] = nil
+                return address
+            }
+            s.free.append((address, capacity))
             guard s.free.count > limit, let smallest = s.free.indices.min(by: { s.free[$0].capacity < s.free[$1].capacity }) else { return nil }
             let gone = s.free.remove(at: smallest).address
             s.capacities[gone] = nil

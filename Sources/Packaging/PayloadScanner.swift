@@ -20,6 +20,8 @@ enum PayloadScanner {
         var files: [String: Entry] = [:]
         /// Entries that are neither files nor folders (bag-relative).
         var special: [String] = []
+        /// Symbolic links that resolve outside the bag (bag-relative → where they point); never read.
+        var escaping: [(String, String)] = []
         /// Folders that could not be listed (bag-relative) and why.
         var unreadable: [(String, String)] = []
     }
@@ -27,11 +29,24 @@ enum PayloadScanner {
     /// Scans `bag/data`.
     static func scan(bag: String) -> Result {
         var result = Result()
-        walk(absolute: bag + "/data", relative: "data", into: &result)
+        walk(absolute: bag + "/data", relative: "data", bagRoot: realPath(bag) ?? bag, into: &result)
         return result
     }
 
-    private static func walk(absolute: String, relative: String, into result: inout Result) {
+    /// The canonical absolute path (links resolved), or nil when it does not resolve.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Where the symbolic link at `path` leads when that is outside `bagRoot` (a canonical path), else nil.
+    static func escapeTarget(ofLink path: String, bagRoot: String) -> String? {
+        guard let target = realPath(path) else { return nil }
+        return target == bagRoot || target.hasPrefix(bagRoot.hasSuffix("/") ? bagRoot : bagRoot + "/") ? nil : target
+    }
+
+    private static func walk(absolute: String, relative: String, bagRoot: String, into result: inout Result) {
         guard let dir = opendir(absolute) else {
             result.unreadable.append((relative, String(cString: strerror(errno))))
             return
@@ -56,6 +71,10 @@ enum PayloadScanner {
             case S_IFDIR:
                 children.append((name, true))
             case S_IFLNK:
+                if let outside = escapeTarget(ofLink: childAbsolute, bagRoot: bagRoot) {
+                    result.escaping.append((childRelative, outside))
+                    continue
+                }
                 var target = stat()
                 if stat(childAbsolute, &target) == 0, target.st_mode & S_IFMT == S_IFREG {
                     result.files[childRelative] = Entry(absolutePath: childAbsolute, relativePath: childRelative, size: UInt64(target.st_size))
@@ -67,7 +86,7 @@ enum PayloadScanner {
             }
         }
         for (name, _) in children {
-            walk(absolute: absolute + "/" + name, relative: relative + "/" + name, into: &result)
+            walk(absolute: absolute + "/" + name, relative: relative + "/" + name, bagRoot: bagRoot, into: &result)
         }
     }
 }

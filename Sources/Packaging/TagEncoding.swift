@@ -1,9 +1,24 @@
 import Foundation
+#if canImport(CoreFoundation)
+import CoreFoundation
+#endif
 
 /// A `Tag-File-Character-Encoding` Quire can read: UTF-8 (BagIt 1.0), and for older bags ISO-8859-1,
-/// US-ASCII, Windows-1252 and UTF-16 (with a BOM; big-endian without one, as Unicode specifies).
+/// US-ASCII, Windows-1252 and UTF-16 (with a BOM; big-endian without one, as Unicode specifies), plus the
+/// East Asian and European code pages an archive meets (GB18030, GBK, GB2312, Big5, Shift_JIS, EUC-JP,
+/// EUC-KR, ISO-8859-2/15, Windows-1250/1251) through Foundation's converters.
 enum TagEncoding: Equatable, Sendable {
     case utf8, latin1, ascii, windows1252, utf16, utf16LE, utf16BE
+    /// A code page Foundation converts (CoreFoundation's converter, also on Linux), with its declared name.
+    case foundation(String.Encoding, name: String)
+
+    /// IANA names (lowercase, letters and digits only) → CoreFoundation encodings.
+    private static let codePages: [String: UInt32] = [
+        "gb18030": 0x0632, "gbk": 0x0631, "cp936": 0x0421, "windows936": 0x0421,
+        "gb2312": 0x0930, "euccn": 0x0930, "big5": 0x0A03, "big5hkscs": 0x0A06,
+        "shiftjis": 0x0A01, "sjis": 0x0A01, "windows31j": 0x0420, "cp932": 0x0420, "eucjp": 0x0920, "euckr": 0x0940,
+        "iso88592": 0x0202, "iso885915": 0x020F, "windows1250": 0x0501, "windows1251": 0x0502,
+    ]
 
     /// The encoding for a declared name (case and punctuation ignored), or `nil` when unknown.
     init?(declared: String) {
@@ -16,7 +31,12 @@ enum TagEncoding: Equatable, Sendable {
         case "utf16": self = .utf16
         case "utf16le": self = .utf16LE
         case "utf16be": self = .utf16BE
-        default: return nil
+        default:
+            guard let cf = Self.codePages[key] else { return nil }
+            let encoding = String.Encoding(rawValue: CFStringConvertEncodingToNSStringEncoding(CFStringEncoding(cf)))
+            // A converter missing from this Foundation build turns every conversion into nil: treat as unknown.
+            guard String(data: Data("BagIt".utf8), encoding: encoding) == "BagIt" else { return nil }
+            self = .foundation(encoding, name: declared)
         }
     }
 
@@ -45,6 +65,10 @@ enum TagEncoding: Equatable, Sendable {
         case .ascii:
             let valid = bytes.allSatisfy { $0 < 0x80 }
             return Decoded(text: String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) })), valid: valid, hadBOM: false)
+        case .foundation(let encoding, _):
+            if data.isEmpty { return Decoded(text: "", valid: true, hadBOM: false) }
+            if let text = String(data: data, encoding: encoding) { return Decoded(text: text, valid: true, hadBOM: false) }
+            return Decoded(text: String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) })), valid: false, hadBOM: false)
         case .windows1252:
             if let text = String(data: data, encoding: .windowsCP1252) { return Decoded(text: text, valid: true, hadBOM: false) }
             return Decoded(text: String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) })), valid: false, hadBOM: false)

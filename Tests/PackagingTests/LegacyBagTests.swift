@@ -88,10 +88,39 @@ import Testing
         let sha = try FileDigester.digest(path: file, algorithms: [.sha256])[.sha256]!
         try scratch.text("bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
         try scratch.text("bag/manifest-sha256.txt", "\(sha) data/a.txt\n")
-        try scratch.text("bag/manifest-sha384.txt", String(repeating: "0", count: 96) + " data/a.txt\n")
+        try scratch.text("bag/manifest-shake_128.txt", String(repeating: "0", count: 32) + " data/a.txt\n")
         let report = await BagVerifier.verify(scratch.path + "/bag")
         #expect(report.valid)
         #expect(report.rules == [.manifestAlgorithmUnsupported])
+
+        // With no other manifest, nothing at all was checked: the bag cannot be called valid.
+        try FileManager.default.removeItem(atPath: scratch.path + "/bag/manifest-sha256.txt")
+        let unchecked = await BagVerifier.verify(scratch.path + "/bag")
+        #expect(!unchecked.valid)
+        #expect(unchecked.rules == [.manifestAlgorithmUnsupported, .manifestUnverifiable])
+        #expect(await BagVerifier.verify(scratch.path + "/bag", mode: .fast).valid, "fast mode checks no digest anyway")
+    }
+
+    /// The algorithms bagit-python offers beyond Quire's own (hashlib's guaranteed set), through libcrypto,
+    /// checked against coreutils and OpenSSL's command line.
+    @Test(arguments: [("sha224", ["sha224sum"]), ("sha384", ["sha384sum"]), ("sha3_256", ["openssl", "dgst", "-sha3-256", "-r"]),
+                      ("sha3-512", ["openssl", "dgst", "-sha3-512", "-r"]), ("blake2b", ["b2sum"]),
+                      ("blake2s", ["openssl", "dgst", "-blake2s256", "-r"])])
+    func otherToolsAlgorithmsAreVerified(_ name: String, _ peer: [String]) async throws {
+        let scratch = try Scratch()
+        let file = try scratch.file("bag/data/a.bin", bytes(300_001, seed: 11))
+        let digest = String(try run(peer + [file]).output.prefix { $0 != " " })
+        #expect(digest.count >= 56)
+        try scratch.text("bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
+        try scratch.text("bag/manifest-\(name).txt", "\(digest)  data/a.bin\n")
+        let report = await BagVerifier.verify(scratch.path + "/bag")
+        #expect(report.valid && report.problems.isEmpty, "\(report.problems)")
+        #expect(report.bytesHashed == 300_001)
+        // One byte different: the digest no longer matches.
+        var changed = bytes(300_001, seed: 11)
+        changed[150_000] ^= 1
+        try scratch.file("bag/data/a.bin", changed)
+        #expect(await BagVerifier.verify(scratch.path + "/bag").rules == [.payloadDigest])
     }
 
     @Test func sha1MatchesCoreutils() throws {

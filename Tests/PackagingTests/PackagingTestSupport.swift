@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// A temporary folder removed when the value is released.
-final class Scratch: @unchecked Sendable {
+final class Scratch: Sendable {
     let path: String
 
     init() throws {

@@ -6,6 +6,9 @@ import Raster
 /// The decode is the integrity check: every strip, tile, scanline and chunk is read, so a file that
 /// decodes here opens in any conforming reader.
 ///
+/// Pages come out as displayed: a TIFF Orientation tag or JPEG EXIF Orientation other than 1 is applied to the
+/// pixels, and ``ImageInfo`` gives the displayed size with the orientation the file stated.
+///
 /// ```swift
 /// let data = try Data(contentsOf: url, options: .alwaysMapped)
 /// let page = try ImageDecoder.decode(data)
@@ -44,6 +47,8 @@ public enum ImageDecoder {
     /// Every strip, tile, scanline and chunk is still read and decompressed (a file that passes here decodes
     /// with `decode`), but TIFFs in an exact layout are read through one strip- or tile-sized scratch buffer
     /// instead of a page-sized bitmap: the integrity check without the allocation. For checks that need no pixels.
+    /// The info is the one a full decode returns: the size of the page as displayed (a TIFF Orientation or EXIF
+    /// Orientation of 5–8 swaps width and height), though no pixels are turned.
     public static func check(_ data: Data, options: DecodeOptions = DecodeOptions()) throws(DecodeError) -> ImageInfo {
         guard let format = ImageFormat.sniff(data.prefix(8)) else { throw .unrecognizedFormat }
         guard format == .tiff else { return try decode(data, as: format, options: options).info }

@@ -1,12 +1,16 @@
 public import Raster
 
 /// What a decode found out about a source file: its own layout, not the in-memory one.
+///
+/// Width and height describe the image as displayed: a file stored with an orientation that swaps its axes
+/// (TIFF Orientation or EXIF Orientation 5–8) reports its stored height as `width`, the same size a full
+/// decode's bitmap has, whether or not its pixels were kept.
 public struct ImageInfo: Sendable, Equatable, Codable {
     /// The container format.
     public var format: ImageFormat
-    /// Width in pixels.
+    /// Width in pixels, as displayed.
     public var width: Int
-    /// Height in pixels.
+    /// Height in pixels, as displayed.
     public var height: Int
     /// Bits per sample in the file (1, 2, 4, 8, 12, 16…).
     public var bitsPerSample: Int
@@ -22,11 +26,15 @@ public struct ImageInfo: Sendable, Equatable, Codable {
     public var frames: Int
     /// An embedded ICC profile, if any.
     public var iccProfile: [UInt8]?
+    /// The orientation the file stated (TIFF Orientation tag, JPEG EXIF Orientation); `.topLeft` when it
+    /// stated none or a value outside 1...8. Decoded pixels, `width`, `height` and `resolution` already have
+    /// it applied: this records what the decode turned or mirrored.
+    public var orientation: Orientation
 
     /// Makes an info value.
     public init(format: ImageFormat, width: Int, height: Int, bitsPerSample: Int, samplesPerPixel: Int,
                 colorType: ColorType, compression: String, resolution: Resolution?, frames: Int = 1,
-                iccProfile: [UInt8]? = nil) {
+                iccProfile: [UInt8]? = nil, orientation: Orientation = .topLeft) {
         self.format = format
         self.width = width
         self.height = height
@@ -37,6 +45,21 @@ public struct ImageInfo: Sendable, Equatable, Codable {
         self.resolution = resolution
         self.frames = frames
         self.iccProfile = iccProfile
+        self.orientation = orientation
+    }
+
+    /// Decodes an info value; one encoded before `orientation` existed reads as `.topLeft`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(format: try c.decode(ImageFormat.self, forKey: .format), width: try c.decode(Int.self, forKey: .width),
+                  height: try c.decode(Int.self, forKey: .height), bitsPerSample: try c.decode(Int.self, forKey: .bitsPerSample),
+                  samplesPerPixel: try c.decode(Int.self, forKey: .samplesPerPixel),
+                  colorType: try c.decode(ColorType.self, forKey: .colorType),
+                  compression: try c.decode(String.self, forKey: .compression),
+                  resolution: try c.decodeIfPresent(Resolution.self, forKey: .resolution),
+                  frames: try c.decode(Int.self, forKey: .frames),
+                  iccProfile: try c.decodeIfPresent([UInt8].self, forKey: .iccProfile),
+                  orientation: try c.decodeIfPresent(Orientation.self, forKey: .orientation) ?? .topLeft)
     }
 }
 

@@ -2,6 +2,9 @@ import CCodecShim
 import Raster
 
 /// libjpeg(-turbo) decoding through the C shim, which owns every setjmp.
+///
+/// An EXIF Orientation other than 1 is applied after the decode (``Bitmap/applyingOrientation(_:)``), so the
+/// bitmap, its size and its resolution are the page as displayed.
 enum JPEGDecoder {
     // J_COLOR_SPACE values from jpeglib.h.
     private static let jcsGrayscale: Int32 = 1
@@ -28,10 +31,13 @@ enum JPEGDecoder {
         default: throw .unsupported("JPEG with \(header.output_components) output components")
         }
 
-        var bitmap = Bitmap(width: width, height: height, layout: layout, resolution: resolution(of: header))
+        let exif = header.exif.flatMap { ExifIFD0.parse(Array(UnsafeBufferPointer(start: $0, count: header.exif_length))) }
+        var bitmap = Bitmap(width: width, height: height, layout: layout, resolution: resolution(of: header, exif: exif))
         let stride = bitmap.bytesPerRow
         let status = bitmap.bytes.withUnsafeMutableBufferPointer { qs_jpeg_read(reader, $0.baseAddress, stride, &error, error.count) }
         if status != 0 { throw classify(message(from: error)) }
+        let orientation = exif?.orientation ?? .topLeft
+        bitmap = bitmap.applyingOrientation(orientation)
 
         let colorType: ColorType = switch header.jpeg_color_space {
         case jcsGrayscale: .gray
@@ -42,9 +48,11 @@ enum JPEGDecoder {
         var compression = header.progressive != 0 ? "progressive" : "baseline"
         if header.arithmetic != 0 { compression += "-arithmetic" }
         let icc = header.icc.map { Array(UnsafeBufferPointer(start: $0, count: header.icc_length)) }
-        let info = ImageInfo(format: .jpeg, width: width, height: height, bitsPerSample: Int(header.data_precision),
+        let info = ImageInfo(format: .jpeg, width: bitmap.width, height: bitmap.height,
+                             bitsPerSample: Int(header.data_precision),
                              samplesPerPixel: Int(header.source_components), colorType: colorType,
-                             compression: compression, resolution: bitmap.resolution, iccProfile: icc)
+                             compression: compression, resolution: bitmap.resolution, iccProfile: icc,
+                             orientation: orientation)
         return DecodedImage(bitmap: bitmap, info: info, converted: false)
     }
 
@@ -55,17 +63,15 @@ enum JPEGDecoder {
         return .corrupt(text)
     }
 
-    /// JFIF density when it is real (units 1 or 2), else EXIF XResolution/YResolution, else nil.
-    private static func resolution(of header: qs_jpeg_info) -> Resolution? {
+    /// JFIF density when it is real (units 1 or 2), else EXIF XResolution/YResolution, else nil; of the image
+    /// as stored.
+    private static func resolution(of header: qs_jpeg_info, exif: ExifIFD0?) -> Resolution? {
         if header.saw_jfif != 0, header.x_density > 0, header.y_density > 0 {
             if header.density_unit == 1 { return Resolution(x: Double(header.x_density), y: Double(header.y_density)) }
             if header.density_unit == 2 {
                 return Resolution(xPerCentimetre: Double(header.x_density), yPerCentimetre: Double(header.y_density))
             }
         }
-        if let exif = header.exif {
-            return ExifResolution.parse(Array(UnsafeBufferPointer(start: exif, count: header.exif_length)))
-        }
-        return nil
+        return exif?.resolution
     }
 }

@@ -9,6 +9,9 @@ import Raster
 /// sample is exact. Everything else libtiff's RGBA reader takes (palette, YCbCr, old and new JPEG, LogLuv,
 /// separate planes, 2/4-bit gray, associated alpha) goes through that reader and is marked `converted`.
 /// Floating-point samples are refused as unsupported: they hold measurements, not a scan's tones.
+///
+/// Both paths return the page as displayed: the Orientation tag (274) is applied to the pixels as read
+/// (``Bitmap/applyingOrientation(_:)``), and a check that keeps no pixels reports the displayed size.
 enum TIFFDecoder {
     /// Largest single allocation libtiff may make for one strip or tile.
     static let maxSingleAllocation: UInt64 = 1 << 30
@@ -69,6 +72,9 @@ enum TIFFDecoder {
         var compression = 1, planar = 1, sampleFormat = 1, extraSamples = 0
         /// The first ExtraSamples type (EXTRASAMPLE_*), or -1 when there is none.
         var alphaType = -1
+        /// The Orientation tag; libtiff refuses values outside 1...8 when it reads the directory, which leaves
+        /// the default, 1.
+        var orientation = Orientation.topLeft
     }
 
     private static func decodeDirectory(
@@ -88,6 +94,9 @@ enum TIFFDecoder {
         if qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_COMPRESSION), &u16) != 0 { f.compression = Int(u16) }
         if qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_PLANARCONFIG), &u16) != 0 { f.planar = Int(u16) }
         if qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_SAMPLEFORMAT), &u16) != 0 { f.sampleFormat = Int(u16) }
+        if qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_ORIENTATION), &u16) != 0 {
+            f.orientation = Orientation(tagValue: Int(u16)) ?? .topLeft
+        }
         var extraCount: UInt16 = 0
         var extraTypes: UnsafePointer<UInt16>?
         if qs_tiff_get_extrasamples(tif, &extraCount, &extraTypes) != 0 {
@@ -106,9 +115,13 @@ enum TIFFDecoder {
         if qs_tiff_get_bytes(tif, UInt32(TIFFTAG_ICCPROFILE), &iccLength, &iccData) != 0, let iccData, iccLength > 0 {
             icc = Array(UnsafeRawBufferPointer(start: iccData, count: Int(iccLength)))
         }
-        let info = ImageInfo(format: .tiff, width: f.width, height: f.height, bitsPerSample: f.bitsPerSample,
-                             samplesPerPixel: f.samplesPerPixel, colorType: colorType(f),
-                             compression: compressionName(f.compression), resolution: resolution, iccProfile: icc)
+        // The info describes the page as displayed, as the bitmap will: size and resolution follow the orientation.
+        let displayed = f.orientation.displaySize(width: f.width, height: f.height)
+        let displayedResolution = f.orientation.swapsAxes ? resolution.map { Resolution(x: $0.y, y: $0.x) } : resolution
+        let info = ImageInfo(format: .tiff, width: displayed.width, height: displayed.height,
+                             bitsPerSample: f.bitsPerSample, samplesPerPixel: f.samplesPerPixel, colorType: colorType(f),
+                             compression: compressionName(f.compression), resolution: displayedResolution,
+                             iccProfile: icc, orientation: f.orientation)
 
         if let layout = exactLayout(f) {
             if !keepPixels {
@@ -130,7 +143,7 @@ enum TIFFDecoder {
             try read.get()
             if f.photometric == Int(PHOTOMETRIC_MINISWHITE) { invert(&bitmap) }
             bitmap.zeroRowPadding() // whatever the codec left in a bilevel row's last bits
-            return (info, bitmap, false)
+            return (info, bitmap.applyingOrientation(f.orientation), false)
         }
         if f.sampleFormat == Int(SAMPLEFORMAT_IEEEFP) {
             throw .unsupported("\(f.bitsPerSample)-bit floating-point samples (scientific data, not a scanned image)")
@@ -142,15 +155,18 @@ enum TIFFDecoder {
         var bitmap = Bitmap(width: f.width, height: f.height, layout: .rgba8, resolution: resolution)
         let ok = bitmap.bytes.withUnsafeMutableBytes { raw in
             // The RGBA reader packs A<<24|B<<16|G<<8|R: on a little-endian host the bytes are R, G, B, A.
+            // Asked for the file's own orientation it flips nothing and yields the rows as stored, so this path
+            // and the exact one apply the orientation the same way, below. (Asked for top-left it would only
+            // flip: it never transposes, so orientations 5–8 would come out mirrored instead of turned.)
             TIFFReadRGBAImageOriented(tif, UInt32(f.width), UInt32(f.height),
                                       raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
-                                      Int32(ORIENTATION_TOPLEFT), 1)
+                                      Int32(f.orientation.rawValue), 1)
         }
         if ok == 0 || qs_tiff_error(file) != nil {
             throw .corrupt(failureMessage(file, "libtiff could not read the image"))
         }
         unpremultiply(&bitmap)
-        return (info, keepPixels ? bitmap : nil, true)
+        return (info, keepPixels ? bitmap.applyingOrientation(f.orientation) : nil, true)
     }
 
     private static func exactLayout(_ f: Fields) -> PixelLayout? {

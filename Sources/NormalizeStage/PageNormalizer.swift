@@ -68,6 +68,12 @@ struct PageNormalizer: Sendable {
             return NormalizedPage(path: page.path, outputs: [], checks: checks, processJSON: Self.json(steps))
         }
 
+        // Orientation: the decode has already turned the pixels upright; record what it did.
+        if decoded.info.orientation != .topLeft {
+            steps.append(["step": "orientation", "source_orientation": "\(decoded.info.orientation.rawValue)",
+                          "transform": decoded.info.orientation.displayTransform])
+        }
+
         // Resolution (§9.4).
         let stated = decoded.info.resolution
         let dpi = stated?.effectiveDPI ?? policy.resolution.assumeDPI

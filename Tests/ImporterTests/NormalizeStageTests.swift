@@ -180,4 +180,49 @@ import Testing
         _ = try await normalize(t, policy: noProcessing)
         #expect(try decode(t.workspace + "/masters/0026-003-0045/0001.tif").bitmap.layout == .rgb8)
     }
+
+    @Test func pages_stored_turned_give_upright_masters_and_the_turn_is_recorded() async throws {
+        let s = try Scratch()
+        let bitonal = SyntheticPage.make(.bitonal, width: 200, height: 300, dpi: 300, seed: 21)
+        let gray = SyntheticPage.make(.gray, width: 200, height: 300, dpi: 300, seed: 22)
+        try put(s, "0026-003-0045/0001.tif", bitonal, compression: .g4)
+        try put(s, "0026-003-0045/0002.tif", gray)
+        try put(s, "0026-003-0045/0003.tif", gray)
+        // A scanner's tags: page 1 lies on its side (shown turned a quarter counter-clockwise), page 2 upside down.
+        for (page, value) in [(1, "8"), (2, "3")] {
+            #expect(try tool("tiffset", ["-s", "274", value, s.delivery + "/0026-003-0045/000\(page).tif"]).0 == 0)
+        }
+        let report = try await normalize(s, policy: noProcessing)
+        #expect(report.normalized == 3 && report.failed == 0)
+
+        // The ledger records each page at its displayed size.
+        let pages = try s.ledger().pages(batch: "b1").sorted { $0.page < $1.page }
+        #expect(pages.map { [$0.width, $0.height] } == [[300, 200], [200, 300], [200, 300]])
+
+        // Masters are upright, written with Orientation 1: display pixel (x, y) is stored pixel
+        // (w-1-y, x) for 8 and (w-1-x, h-1-y) for 3.
+        let master1 = try decode(s.workspace + "/masters/0026-003-0045/0001.tif").bitmap
+        let master2 = try decode(s.workspace + "/masters/0026-003-0045/0002.tif").bitmap
+        #expect(master1.layout == .bilevel && master1.width == 300 && master1.height == 200)
+        #expect(master2.width == 200 && master2.height == 300)
+        var wrong1 = 0, wrong2 = 0
+        for y in 0..<200 { for x in 0..<300 where master1.sample(x: x, y: y, channel: 0) != bitonal.sample(x: 199 - y, y: x, channel: 0) { wrong1 += 1 } }
+        for y in 0..<300 { for x in 0..<200 where master2.sample(x: x, y: y, channel: 0) != gray.sample(x: 199 - x, y: 299 - y, channel: 0) { wrong2 += 1 } }
+        #expect(wrong1 == 0 && wrong2 == 0)
+        for page in 1...3 {
+            let (status, info) = try tool("tiffinfo", [s.workspace + "/masters/0026-003-0045/000\(page).tif"])
+            #expect(status == 0 && info.contains("Orientation: row 0 top, col 0 lhs"), "page \(page)")
+        }
+
+        // The processing record says what the decode did, and only for the pages it turned.
+        let (status, details) = try tool("sqlite3", [s.workspace + "/ledger.sqlite",
+            "SELECT subject || ' ' || detail FROM event WHERE action = 'page.normalized' ORDER BY subject"])
+        #expect(status == 0)
+        let lines = details.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines.first { $0.hasPrefix("0026-003-0045/0001.tif") }?.contains(#""source_orientation":"8""#) == true)
+        #expect(lines.first { $0.hasPrefix("0026-003-0045/0001.tif") }?.contains("rotate 90° counter-clockwise") == true)
+        #expect(lines.first { $0.hasPrefix("0026-003-0045/0002.tif") }?.contains(#""source_orientation":"3""#) == true)
+        #expect(lines.first { $0.hasPrefix("0026-003-0045/0003.tif") }?.contains("orientation") == false)
+    }
 }

@@ -1,8 +1,15 @@
 import Raster
 
-/// Reads XResolution, YResolution and ResolutionUnit from IFD0 of an EXIF (TIFF-structured) block.
-enum ExifResolution {
-    static func parse(_ b: [UInt8]) -> Resolution? {
+/// What Quire reads from IFD0 of an EXIF (TIFF-structured) block: XResolution, YResolution and
+/// ResolutionUnit, and Orientation (0x0112).
+struct ExifIFD0 {
+    /// The stated resolution, or nil when it is missing, zero or in an unknown unit.
+    var resolution: Resolution?
+    /// The stated orientation, or nil when it is missing or outside 1...8.
+    var orientation: Orientation?
+
+    /// Parses IFD0 of an EXIF block (the APP1 payload after "Exif\0\0"); nil when it has no readable header.
+    static func parse(_ b: [UInt8]) -> ExifIFD0? {
         guard b.count >= 8 else { return nil }
         let little: Bool
         switch (b[0], b[1]) {
@@ -24,21 +31,27 @@ enum ExifResolution {
         }
         guard let ifd = u32(4), let count = u16(ifd), count < 1000 else { return nil }
         var x: Double?, y: Double?, unit = 2
+        var found = ExifIFD0()
         for i in 0..<count {
             let entry = ifd + 2 + i * 12
             guard let tag = u16(entry) else { return nil }
             switch tag {
+            case 0x0112:
+                // SHORT, count 1: the value sits in the first two bytes of the value field.
+                if u16(entry + 2) == 3 { found.orientation = u16(entry + 8).flatMap(Orientation.init(tagValue:)) }
             case 0x011A: x = u32(entry + 8).flatMap(rational)
             case 0x011B: y = u32(entry + 8).flatMap(rational)
             case 0x0128: unit = u16(entry + 8) ?? 2
             default: break
             }
         }
-        guard let x, let y, x > 0, y > 0 else { return nil }
-        switch unit {
-        case 2: return Resolution(x: x, y: y)
-        case 3: return Resolution(xPerCentimetre: x, yPerCentimetre: y)
-        default: return nil
+        if let x, let y, x > 0, y > 0 {
+            switch unit {
+            case 2: found.resolution = Resolution(x: x, y: y)
+            case 3: found.resolution = Resolution(xPerCentimetre: x, yPerCentimetre: y)
+            default: break
+            }
         }
+        return found
     }
 }

@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "FixityTests", dependencies: ["Fixity"]),
         .testTarget(name: "ImageOpsTests", dependencies: ["ImageOps", "Raster", "SyntheticPages", "ImageCodecs"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ArchivalCode"]),
-        .testTarget(name: "QuotaTests", dependencies: ["Quota"]),
+        .testTarget(name: "QuotaTests", dependencies: ["Quota", "Catalog"]),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Fixity", "DurableIO"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(name: "ImporterTests", dependencies: ["BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "ImageOps", "Catalog", "DurableIO", "Fixity", "ImageCodecs", "Raster", "Ledger", "Policy", "SyntheticPages"]),

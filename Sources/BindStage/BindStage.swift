@@ -215,7 +215,7 @@ extension BindStage {
 /// Why binding could not run.
 public enum BindError: Error, Sendable, CustomStringConvertible {
     case noBatch(String)
-    case catalog(CatalogFileError)
+    case catalog(CSVFileError)
     case process(file: String, reason: String)
     case ledger(LedgerError)
     case write(DurableFileError)

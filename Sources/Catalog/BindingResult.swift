@@ -4,17 +4,17 @@
 /// JSON contract:
 /// `{"records": [{"code", "status", "problems": [{"rule", "detail"}]}], "unmatched_images": [path],
 /// "catalog_errors": [{"line", "reason"}]}`. The catalog file's name is not part of the contract, so
-/// decoded ``CatalogRowError``s have an empty `file`.
+/// decoded ``CSVRowError``s have an empty `file`.
 public struct BindingResult: Sendable, Hashable, Codable {
     /// One outcome per catalog record, in ``ArchivalCode`` order.
     public var records: [RecordBinding]
     /// Paths of accepted images whose 档号 has no catalog record, in 档号, page and path order.
     public var unmatchedImages: [String]
     /// The catalog's row errors, carried through.
-    public var catalogErrors: [CatalogRowError]
+    public var catalogErrors: [CSVRowError]
 
     /// Makes a result.
-    public init(records: [RecordBinding], unmatchedImages: [String], catalogErrors: [CatalogRowError]) {
+    public init(records: [RecordBinding], unmatchedImages: [String], catalogErrors: [CSVRowError]) {
         self.records = records
         self.unmatchedImages = unmatchedImages
         self.catalogErrors = catalogErrors
@@ -45,7 +45,7 @@ public struct BindingResult: Sendable, Hashable, Codable {
         records = try container.decode([RecordBinding].self, forKey: .records)
         unmatchedImages = try container.decode([String].self, forKey: .unmatchedImages)
         catalogErrors = try container.decode([RowErrorEntry].self, forKey: .catalogErrors)
-            .map { CatalogRowError(file: "", line: $0.line, reason: $0.reason) }
+            .map { CSVRowError(file: "", line: $0.line, reason: $0.reason) }
     }
 
     /// Encodes a result with exactly the contract's keys.

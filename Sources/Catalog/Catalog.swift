@@ -22,12 +22,12 @@ public struct Catalog: Sendable, Equatable {
     /// The rows that imported, in file order.
     public var records: [CatalogRecord]
     /// The rows that did not, in file order.
-    public var errors: [CatalogRowError]
+    public var errors: [CSVRowError]
 
     /// Makes a catalog.
     public init(source: String, encoding: CatalogEncoding = .utf8, hadByteOrderMark: Bool = false,
                 columns: [CatalogColumn] = [], kind: CatalogKind? = nil, records: [CatalogRecord],
-                errors: [CatalogRowError] = []) {
+                errors: [CSVRowError] = []) {
         self.source = source
         self.encoding = encoding
         self.hadByteOrderMark = hadByteOrderMark

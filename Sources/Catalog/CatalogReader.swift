@@ -10,7 +10,7 @@ public import Foundation
 ///   columns are kept as extra fields. A 档号 column is required.
 /// - Rows: each row is checked — 档号 present and well-formed, 日期 / 起止日期 a real date, 页数 a whole
 ///   number of at least 1, 件数 a whole number, the field count equal to the header's, 档号 not a duplicate
-///   of an earlier row. A row with problems is reported (one ``CatalogRowError`` per problem, with its line)
+///   of an earlier row. A row with problems is reported (one ``CSVRowError`` per problem, with its line)
 ///   and left out; the other rows import. Blank rows are skipped.
 ///
 /// ```swift
@@ -38,25 +38,25 @@ public struct CatalogReader: Sendable {
     }
 
     /// Reads a catalog file.
-    public func read(contentsOf url: URL) throws(CatalogFileError) -> Catalog {
+    public func read(contentsOf url: URL) throws(CSVFileError) -> Catalog {
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw CatalogFileError(file: url.path, line: nil, reason: "cannot read the file: \(error.localizedDescription)")
+            throw CSVFileError(kind: .catalog, file: url.path, line: nil, reason: "cannot read the file: \(error.localizedDescription)")
         }
         return try read(data, source: url.path)
     }
 
     /// Reads catalog bytes; `source` names the file in errors.
-    public func read(_ data: Data, source: String) throws(CatalogFileError) -> Catalog {
+    public func read(_ data: Data, source: String) throws(CSVFileError) -> Catalog {
         let decoded = try CatalogTextDecoder.decode(data, as: encoding, file: source)
         return try parse(decoded.text, source: source, encoding: decoded.encoding,
                          hadByteOrderMark: decoded.hadByteOrderMark)
     }
 
     /// Reads catalog text that is already decoded (reported as UTF-8).
-    public func read(text: String, source: String) throws(CatalogFileError) -> Catalog {
+    public func read(text: String, source: String) throws(CSVFileError) -> Catalog {
         var text = text
         let hadBOM = text.unicodeScalars.first == "\u{FEFF}"
         if hadBOM { text.unicodeScalars.removeFirst() }
@@ -66,19 +66,19 @@ public struct CatalogReader: Sendable {
     // MARK: - Rows
 
     private func parse(_ text: String, source: String, encoding: CatalogEncoding,
-                       hadByteOrderMark: Bool) throws(CatalogFileError) -> Catalog {
+                       hadByteOrderMark: Bool) throws(CSVFileError) -> Catalog {
         let rows = CSVParser(delimiter: delimiter).parse(text)
         guard let headerIndex = rows.firstIndex(where: { !$0.isBlank || $0.problem != nil }) else {
-            throw CatalogFileError(file: source, line: nil, reason: "the file has no header row")
+            throw CSVFileError(kind: .catalog, file: source, line: nil, reason: "the file has no header row")
         }
         let headerRow = rows[headerIndex]
         if let problem = headerRow.problem {
-            throw CatalogFileError(file: source, line: headerRow.line, reason: "the header row is malformed: \(problem)")
+            throw CSVFileError(kind: .catalog, file: source, line: headerRow.line, reason: "the header row is malformed: \(problem)")
         }
         let columns = try mapHeader(headerRow, source: source)
         guard let codeIndex = columns.firstIndex(where: { $0.field == .code }) else {
             let headings = columns.map { "'\($0.heading)'" }.joined(separator: ", ")
-            throw CatalogFileError(file: source, line: headerRow.line,
+            throw CSVFileError(kind: .catalog, file: source, line: headerRow.line,
                                    reason: "the header has no 档号 column (headings: \(headings))")
         }
         func index(of field: CatalogField) -> Int? { columns.firstIndex { $0.field == field } }
@@ -86,11 +86,11 @@ public struct CatalogReader: Sendable {
         let pagesIndex = index(of: .pageCount), itemsIndex = index(of: .itemCount)
 
         var records: [CatalogRecord] = []
-        var errors: [CatalogRowError] = []
+        var errors: [CSVRowError] = []
         var firstLine: [ArchivalCode: Int] = [:]
 
         for row in rows[(headerIndex + 1)...] {
-            func reject(_ reason: String) { errors.append(CatalogRowError(file: source, line: row.line, reason: reason)) }
+            func reject(_ reason: String) { errors.append(CSVRowError(file: source, line: row.line, reason: reason)) }
             if let problem = row.problem { reject(problem); continue }
             if row.isBlank { continue }
             guard row.fields.count == columns.count else {
@@ -162,7 +162,7 @@ public struct CatalogReader: Sendable {
                        records: records, errors: errors)
     }
 
-    private func mapHeader(_ row: CSVRow, source: String) throws(CatalogFileError) -> [CatalogColumn] {
+    private func mapHeader(_ row: CSVRow, source: String) throws(CSVFileError) -> [CatalogColumn] {
         var columns: [CatalogColumn] = []
         var seen: [CatalogField: Int] = [:]
         for (offset, raw) in row.fields.enumerated() {
@@ -170,7 +170,7 @@ public struct CatalogReader: Sendable {
             let field = self.columns.field(forHeading: heading)
             if let field {
                 if let first = seen[field] {
-                    throw CatalogFileError(file: source, line: row.line,
+                    throw CSVFileError(kind: .catalog, file: source, line: row.line,
                                            reason: "columns \(first + 1) ('\(columns[first].heading)') and \(offset + 1) ('\(heading)') both stand for \(field.header)")
                 }
                 seen[field] = offset

@@ -3,7 +3,7 @@ public import Foundation
 import CoreFoundation
 #endif
 
-/// Turns catalog bytes into text: strips a byte-order mark, detects UTF-8 versus GB18030, and says on which
+/// Turns CSV bytes (a catalog or a holdings register) into text: strips a byte-order mark, detects UTF-8 versus GB18030, and says on which
 /// line undecodable bytes sit.
 public enum CatalogTextDecoder {
     /// The decoded text, the encoding used, and whether there was a byte-order mark.
@@ -14,10 +14,11 @@ public enum CatalogTextDecoder {
     }
 
     /// Decodes CSV bytes: the stated encoding, or UTF-8 when the bytes are valid UTF-8 and GB18030 otherwise.
-    public static func decode(_ data: Data, as stated: CatalogEncoding?, file: String) throws(CatalogFileError) -> Decoded {
+    public static func decode(_ data: Data, as stated: CatalogEncoding?, file: String,
+                              kind: CSVFileKind = .catalog) throws(CSVFileError) -> Decoded {
         let bytes = [UInt8](data)
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            throw CatalogFileError(file: file, line: nil,
+            throw CSVFileError(kind: kind, file: file, line: nil,
                                    reason: "the file is UTF-16 (Excel \"Unicode text\"); export it as \"CSV UTF-8\" or CSV in GB18030")
         }
         let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF]
@@ -27,32 +28,32 @@ public enum CatalogTextDecoder {
             let hasBOM = bytes.starts(with: utf8BOM)
             let body = hasBOM ? Array(bytes.dropFirst(3)) : bytes
             guard let text = utf8String(body) else {
-                throw CatalogFileError(file: file, line: firstBadLine(body, decoder: utf8String),
+                throw CSVFileError(kind: kind, file: file, line: firstBadLine(body, decoder: utf8String),
                                        reason: "the bytes are not valid UTF-8 (is the file GB18030?)")
             }
             return Decoded(text: text, encoding: .utf8, hadByteOrderMark: hasBOM)
         case .gb18030?:
             if bytes.starts(with: utf8BOM) {
-                throw CatalogFileError(file: file, line: 1,
+                throw CSVFileError(kind: kind, file: file, line: 1,
                                        reason: "GB18030 was stated but the file starts with a UTF-8 byte-order mark")
             }
             let hasBOM = bytes.starts(with: gbBOM)
             let body = hasBOM ? Array(bytes.dropFirst(4)) : bytes
             guard let text = gb18030String(body) else {
-                throw CatalogFileError(file: file, line: firstBadLine(body, decoder: gb18030String),
+                throw CSVFileError(kind: kind, file: file, line: firstBadLine(body, decoder: gb18030String),
                                        reason: "the bytes are not valid GB18030")
             }
             return Decoded(text: text, encoding: .gb18030, hadByteOrderMark: hasBOM)
         case nil:
-            if bytes.starts(with: utf8BOM) { return try decode(data, as: .utf8, file: file) }
-            if bytes.starts(with: gbBOM) { return try decode(data, as: .gb18030, file: file) }
+            if bytes.starts(with: utf8BOM) { return try decode(data, as: .utf8, file: file, kind: kind) }
+            if bytes.starts(with: gbBOM) { return try decode(data, as: .gb18030, file: file, kind: kind) }
             if let text = utf8String(bytes) {
                 return Decoded(text: text, encoding: .utf8, hadByteOrderMark: false)
             }
             if let text = gb18030String(bytes) {
                 return Decoded(text: text, encoding: .gb18030, hadByteOrderMark: false)
             }
-            throw CatalogFileError(file: file, line: firstBadLine(bytes, decoder: utf8String),
+            throw CSVFileError(kind: kind, file: file, line: firstBadLine(bytes, decoder: utf8String),
                                    reason: "the file is neither valid UTF-8 nor valid GB18030")
         }
     }

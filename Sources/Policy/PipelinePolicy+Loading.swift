@@ -28,7 +28,7 @@ extension PipelinePolicy {
         let r = NodeReader(file: file)
         let top = try r.mapping(root, path: "", allowed: ["name", "standard", "description", "archive", "import",
                                                           "resolution", "colour", "master", "access", "thumbnail",
-                                                          "processing", "fixity", "package", "acceptance"])
+                                                          "processing", "fixity", "package", "acceptance", "quota"])
         if let n = top["name"] { policy.name = try r.string(n, "name") }
         if let n = top["standard"] { policy.standard = try r.string(n, "standard") }
         if let n = top["description"] { policy.description = try r.string(n, "description") }
@@ -52,6 +52,7 @@ extension PipelinePolicy {
             if let v = m["sample_percent"] { policy.acceptance.samplePercent = try r.number(v, "acceptance.sample_percent", in: 0.01...100) }
             if let v = m["pass_percent"] { policy.acceptance.passPercent = try r.number(v, "acceptance.pass_percent", in: 0...100) }
         }
+        if let n = top["quota"], !r.isNull(n) { policy.quota = try readQuota(n, r, path: "quota") }
         return policy
     }
 
@@ -163,7 +164,7 @@ extension PipelinePolicy {
 
     // MARK: - Errors
 
-    private static func syntaxError(_ error: YamlError, file: String) -> PolicyError {
+    static func syntaxError(_ error: YamlError, file: String) -> PolicyError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return PolicyError(file: file, line: mark.line, column: mark.column, key: "", message: "YAML syntax: \(problem)")

@@ -1,3 +1,5 @@
+public import Quota
+
 /// A pipeline definition: the stages' settings and the archive's rules, loaded from `pipelines/*.yaml`.
 ///
 /// Every value has a default taken from DA/T 31-2017 (see `pipelines/dat31.yaml`, which spells them all
@@ -36,6 +38,10 @@ public struct PipelinePolicy: Sendable, Equatable {
     public var package = Package()
     /// Acceptance sampling (验收).
     public var acceptance = Acceptance()
+    /// The quota rules `quire quota` measures progress against (the `quota:` section, same keys as
+    /// `pipelines/quota-rules.yaml`; missing keys keep the policy's values); nil when the pipeline has no
+    /// `quota:` section, in which case the built-in ``QuotaRules/default`` apply.
+    public var quota: QuotaRules?
 
     /// The DA/T 31-2017 defaults.
     public init() {}

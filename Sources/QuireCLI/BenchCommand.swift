@@ -3,6 +3,7 @@ import Foundation
 import ImageCodecs
 import Raster
 import SyntheticPages
+import TextTable
 
 /// `quire bench`: throughput figures against reference tools measured in the same run.
 struct BenchCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import BindStage
 import Catalog
 import Foundation
 import Ledger
+import TextTable
 
 /// `quire bind`: metadata binding (数据挂接) of a batch to its catalog.
 struct BindCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ChecksumStage
 import Foundation
 import Ledger
+import TextTable
 
 /// `quire checksum`: the checksum stage — digests of every file, recorded in the ledger.
 struct ChecksumCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TextTable
 
 /// `quire bench digest`: streaming digest throughput against OpenSSL on the same file, in the same run.
 struct DigestBench: ParsableCommand, BenchSupport {

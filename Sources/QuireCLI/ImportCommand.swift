@@ -3,6 +3,7 @@ import Foundation
 import Importer
 import Ledger
 import Policy
+import TextTable
 
 /// `quire import`: register a delivery, decode-check every page, quarantine what is broken.
 struct ImportCommand: AsyncParsableCommand {

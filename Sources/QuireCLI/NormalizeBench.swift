@@ -3,6 +3,7 @@ import Foundation
 import ImageCodecs
 import Raster
 import SyntheticPages
+import TextTable
 
 /// `quire bench normalize`: master + access + thumbnail against libvips and GraphicsMagick, same pages, same run.
 struct NormalizeBench: ParsableCommand, BenchSupport {

@@ -3,6 +3,7 @@ import BindStage
 import Foundation
 import Ledger
 import NormalizeStage
+import TextTable
 
 /// The masters' Make, Model and DateTime tags from a process metadata file, or none without one.
 func scannerTags(processFile: String?) throws -> NormalizeStage.ScannerTags {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import PackageStage
+import TextTable
 
 /// `quire package`: BagIt bags of the bound records.
 struct PackageCommand: AsyncParsableCommand {

@@ -2,8 +2,8 @@ import ArchivalCode
 import ArgumentParser
 import Foundation
 import Ledger
+import Policy
 import Quota
-import Yams
 
 /// `quire quota`: progress of every archive against the digitization targets, from verified packages.
 struct QuotaCommand: ParsableCommand {
@@ -21,22 +21,27 @@ struct QuotaCommand: ParsableCommand {
             The register is a CSV (UTF-8 or GB18030) with the columns \
             id,name,level,baseline_volumes,baseline_items,baseline_pages,prior_volumes,prior_items,has_digital_room \
             (optional: parent, prior_pages, prior_gb, current_volumes, current_items, livelihood_volumes, \
-            livelihood_items). Quota rules default to the city's policy; --rules FILE (YAML, keys as in \
-            pipelines/quota-rules.yaml) changes them.
+            livelihood_items).
+
+            Quota rules (targets and deadlines): --rules FILE (YAML, keys as in pipelines/quota-rules.yaml) if \
+            given, else the 'quota:' section of the pipeline (--pipeline, default pipelines/dat31.yaml when \
+            present), else the built-in policy values (city 70% and county 50% by 2018-12-31).
 
             Examples:
               quire quota --register samples/register.csv
               quire quota --register holdings.csv --as-of 2026-06-30 --json
               quire quota --register holdings.csv --html quota.html
+              quire quota --register holdings.csv --pipeline pipelines/city.yaml
             """
     )
 
     @Option(help: ArgumentHelp("The holdings register CSV.", valueName: "csv")) var register: String
     @Option(help: ArgumentHelp("Report as of this day (YYYY-MM-DD; default today, China time). Later verifications are ignored.", valueName: "date")) var asOf: String?
-    @Option(help: ArgumentHelp("Quota rules YAML (default: the built-in policy values).", valueName: "file")) var rules: String?
+    @Option(help: ArgumentHelp("Quota rules YAML (default: the pipeline's 'quota:' section, else the built-in policy values).", valueName: "file")) var rules: String?
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Print CSV.") var csv = false
     @Option(help: ArgumentHelp("Write a self-contained HTML report to this file.", valueName: "file")) var html: String?
+    @OptionGroup var pipelineOptions: PipelineOptions
     @OptionGroup var workspaceOptions: WorkspaceOptions
 
     func validate() throws {
@@ -44,16 +49,23 @@ struct QuotaCommand: ParsableCommand {
         if json && csv { throw ValidationError("choose one of --json and --csv") }
     }
 
+    /// The rules and where they came from: `--rules`, else the pipeline's `quota:` section, else the defaults.
+    func quotaRules() throws -> (QuotaRules, String) {
+        if let rules {
+            do { return (try PipelinePolicy.loadQuotaRules(path: rules), rules) } catch {
+                throw CommandFailure.usage(error.description)
+            }
+        }
+        let (policy, pipelinePath) = try pipelineOptions.load()
+        if let quota = policy.quota { return (quota, "the 'quota:' section of \(pipelinePath)") }
+        return (.default, "the built-in policy values")
+    }
+
     func run() throws {
+        let (quotaRules, rulesSource) = try quotaRules()
         let holdings: HoldingsRegister
         do { holdings = try HoldingsRegister.read(contentsOf: URL(fileURLWithPath: register)) } catch {
             throw CommandFailure.couldNotRun("\(error)")
-        }
-        var quotaRules = QuotaRules.default
-        if let rules {
-            do {
-                quotaRules = try YAMLDecoder().decode(QuotaRules.self, from: String(contentsOfFile: rules, encoding: .utf8))
-            } catch { throw CommandFailure.usage("\(rules): \(error)") }
         }
         let day = asOf.flatMap(QuotaDay.init) ?? QuotaDay(Date(), timeZone: QuotaReport.chinaTimeZone)
         var events: [DigitizationEvent] = []
@@ -83,6 +95,7 @@ struct QuotaCommand: ParsableCommand {
             print(report.csvString(), terminator: "")
         } else {
             print(report.terminalTable())
+            print("Quota rules: \(rulesSource)")
             if !holdings.errors.isEmpty {
                 print("\nRegister rows skipped:")
                 for e in holdings.errors { print("  line \(e.line): \(e.reason)") }

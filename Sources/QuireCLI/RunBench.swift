@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TextTable
 
 /// `quire bench run`: the whole pipeline against libvips + bagit-python on the same pages, same run.
 struct RunBench: ParsableCommand, BenchSupport {

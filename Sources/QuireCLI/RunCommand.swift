@@ -9,6 +9,7 @@ import Importer
 import Ledger
 import NormalizeStage
 import PackageStage
+import TextTable
 
 /// `quire run`: the whole pipeline on a delivery, resumable.
 struct RunCommand: AsyncParsableCommand {

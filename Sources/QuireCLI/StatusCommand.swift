@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import TextTable
 
 /// `quire status`: every batch's state, from the ledger.
 struct StatusCommand: ParsableCommand {

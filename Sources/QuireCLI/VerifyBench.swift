@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ImageCodecs
 import SyntheticPages
+import TextTable
 
 /// `quire bench verify`: bag verification against bagit-python on the same bags, in the same run.
 struct VerifyBench: ParsableCommand, BenchSupport {

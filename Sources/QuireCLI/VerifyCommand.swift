@@ -2,6 +2,7 @@ import ArgumentParser
 import Audit
 import Foundation
 import SyntheticPages
+import TextTable
 
 /// `quire verify`: the auditor's check of delivered bags, with no ledger.
 struct VerifyCommand: AsyncParsableCommand {

@@ -29,7 +29,7 @@ public import Foundation
 /// ``ignoredColumns``). A row with problems — an empty or duplicate id, an unknown level, a count that is
 /// not a whole number, a field count different from the header's, a parent that is not in the register —
 /// is left out and reported in ``errors`` with its line; the others are read. A file that cannot be
-/// decoded, has no header, or lacks a required column is thrown as a ``HoldingsRegisterFileError``
+/// decoded, has no header, or lacks a required column is thrown as a ``CSVFileError``
 /// naming the missing columns.
 ///
 /// ```swift
@@ -45,13 +45,13 @@ public struct HoldingsRegister: Sendable, Hashable {
     /// The rows read, in file order.
     public var archives: [RegisteredArchive]
     /// The rows left out, with their lines.
-    public var errors: [HoldingsRegisterRowError]
+    public var errors: [CSVRowError]
     /// Headings that are not register columns (ignored).
     public var ignoredColumns: [String]
 
     /// Makes a register from rows (for rows built in code).
     public init(archives: [RegisteredArchive], source: String = "register", encoding: CatalogEncoding = .utf8,
-                errors: [HoldingsRegisterRowError] = [], ignoredColumns: [String] = []) {
+                errors: [CSVRowError] = [], ignoredColumns: [String] = []) {
         self.source = source
         self.encoding = encoding
         self.archives = archives
@@ -65,36 +65,33 @@ public struct HoldingsRegister: Sendable, Hashable {
     }
 
     /// Reads a register file.
-    public static func read(contentsOf url: URL, delimiter: Unicode.Scalar = ",") throws(HoldingsRegisterFileError) -> HoldingsRegister {
+    public static func read(contentsOf url: URL, delimiter: Unicode.Scalar = ",") throws(CSVFileError) -> HoldingsRegister {
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw HoldingsRegisterFileError(file: url.path, line: nil, reason: "cannot read the file: \(error.localizedDescription)")
+            throw CSVFileError(kind: .holdingsRegister, file: url.path, line: nil, reason: "cannot read the file: \(error.localizedDescription)")
         }
         return try read(data: data, source: url.path, delimiter: delimiter)
     }
 
     /// Reads register bytes; `source` names the file in errors.
-    public static func read(data: Data, source: String, delimiter: Unicode.Scalar = ",") throws(HoldingsRegisterFileError) -> HoldingsRegister {
-        let decoded: CatalogTextDecoder.Decoded
-        do { decoded = try CatalogTextDecoder.decode(data, as: nil, file: source) } catch {
-            throw HoldingsRegisterFileError(file: error.file, line: error.line, reason: error.reason)
-        }
+    public static func read(data: Data, source: String, delimiter: Unicode.Scalar = ",") throws(CSVFileError) -> HoldingsRegister {
+        let decoded = try CatalogTextDecoder.decode(data, as: nil, file: source, kind: .holdingsRegister)
         return try parse(decoded.text, source: source, encoding: decoded.encoding, delimiter: delimiter)
     }
 
     // MARK: - Parsing
 
     private static func parse(_ text: String, source: String, encoding: CatalogEncoding,
-                              delimiter: Unicode.Scalar) throws(HoldingsRegisterFileError) -> HoldingsRegister {
+                              delimiter: Unicode.Scalar) throws(CSVFileError) -> HoldingsRegister {
         let rows = CSVParser(delimiter: delimiter).parse(text)
         guard let headerIndex = rows.firstIndex(where: { !$0.isBlank || $0.problem != nil }) else {
-            throw HoldingsRegisterFileError(file: source, line: nil, reason: "the file has no header row")
+            throw CSVFileError(kind: .holdingsRegister, file: source, line: nil, reason: "the file has no header row")
         }
         let header = rows[headerIndex]
         if let problem = header.problem {
-            throw HoldingsRegisterFileError(file: source, line: header.line, reason: "the header row is malformed: \(problem)")
+            throw CSVFileError(kind: .holdingsRegister, file: source, line: header.line, reason: "the header row is malformed: \(problem)")
         }
         var columnIndex: [RegisterColumn: Int] = [:]
         var ignored: [String] = []
@@ -105,7 +102,7 @@ public struct HoldingsRegister: Sendable, Hashable {
                 continue
             }
             if let first = columnIndex[column] {
-                throw HoldingsRegisterFileError(file: source, line: header.line,
+                throw CSVFileError(kind: .holdingsRegister, file: source, line: header.line,
                                                 reason: "columns \(first + 1) and \(offset + 1) are both '\(column.rawValue)'")
             }
             columnIndex[column] = offset
@@ -113,16 +110,16 @@ public struct HoldingsRegister: Sendable, Hashable {
         let missing = RegisterColumn.required.filter { columnIndex[$0] == nil }
         if !missing.isEmpty {
             let names = missing.map(\.rawValue).joined(separator: ", ")
-            throw HoldingsRegisterFileError(file: source, line: header.line,
+            throw CSVFileError(kind: .holdingsRegister, file: source, line: header.line,
                                             reason: "the header lacks the required column\(missing.count == 1 ? "" : "s") \(names)")
         }
 
         var archives: [RegisteredArchive] = []
-        var errors: [HoldingsRegisterRowError] = []
+        var errors: [CSVRowError] = []
         var firstLine: [String: Int] = [:]
         for row in rows[(headerIndex + 1)...] {
             if let problem = row.problem {
-                errors.append(HoldingsRegisterRowError(file: source, line: row.line, reason: problem))
+                errors.append(CSVRowError(file: source, line: row.line, reason: problem))
                 continue
             }
             if row.isBlank { continue }
@@ -132,7 +129,7 @@ public struct HoldingsRegister: Sendable, Hashable {
                 fields.removeLast(fields.count - header.fields.count)   // Excel's stray trailing commas
             }
             guard fields.count == header.fields.count else {
-                errors.append(HoldingsRegisterRowError(file: source, line: row.line,
+                errors.append(CSVRowError(file: source, line: row.line,
                                                        reason: "the row has \(row.fields.count) fields, the header has \(header.fields.count)"))
                 continue
             }
@@ -142,7 +139,7 @@ public struct HoldingsRegister: Sendable, Hashable {
                 reader.problems.append("id '\(archive.id)' duplicates the row on line \(first)")
             }
             guard let archive, reader.problems.isEmpty else {
-                errors.append(HoldingsRegisterRowError(file: source, line: row.line, reason: reader.problems.joined(separator: "; ")))
+                errors.append(CSVRowError(file: source, line: row.line, reason: reader.problems.joined(separator: "; ")))
                 continue
             }
             firstLine[archive.id] = row.line
@@ -162,7 +159,7 @@ public struct HoldingsRegister: Sendable, Hashable {
                 "parent '\(parent)' is not in the register"
             }
             if let problem {
-                errors.append(HoldingsRegisterRowError(file: source, line: archive.line, reason: problem))
+                errors.append(CSVRowError(file: source, line: archive.line, reason: problem))
             } else {
                 kept.append(archive)
             }

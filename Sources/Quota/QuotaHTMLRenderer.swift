@@ -1,3 +1,5 @@
+import TextTable
+
 /// Writes the quota report as one self-contained HTML page: inline CSS, inline SVG charts, no scripts,
 /// no external assets. Every figure of the JSON report is in the page on an element with
 /// `data-field="<JSON path>"` and `data-value="<the JSON value>"` (paths as ``JSONValue/leaves(prefix:)``

@@ -1,3 +1,5 @@
+import TextTable
+
 // MARK: - Terminal table
 
 extension QuotaReport {
@@ -16,13 +18,15 @@ extension QuotaReport {
         out.append("")
 
         var table = TextTable(
-            headers: ["ID", "名称 Name", "级别 Level", "基数 Baseline", "已数字化 Done", "完成率 %", "目标 Target",
+            ["ID", "名称 Name", "级别 Level", "基数 Baseline", "已数字化 Done", "完成率 %", "目标 Target",
                       "差额 Gap", "状态 Status", "周速率 Rate/wk", "预计 Projected", "卷 Vol.", "件 Items", "页 Pages", "GB"],
             alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .left, .right, .left,
                          .right, .right, .right, .right])
+        table.maxCell = nil          // names are shown whole
+        table.ruleUnderHeader = true
         for progress in archives {
             let goal = progress.goal
-            table.append([
+            table.add([
                 progress.id, progress.archive.name, progress.archive.level.rawValue,
                 QuotaNumberFormat.grouped(progress.baseline), QuotaNumberFormat.grouped(progress.digitized.total),
                 QuotaNumberFormat.percent(progress.percent),
@@ -37,7 +41,7 @@ extension QuotaReport {
             ])
         }
         table.rule()
-        table.append([
+        table.add([
             "合计", "Total (\(total.archives) archives)", "", QuotaNumberFormat.grouped(total.baseline),
             QuotaNumberFormat.grouped(total.digitized.total), QuotaNumberFormat.percent(total.percent),
             QuotaNumberFormat.percent(total.targetPercent), QuotaNumberFormat.grouped(total.gap),
@@ -45,7 +49,7 @@ extension QuotaReport {
             QuotaNumberFormat.grouped(total.digitized.volumes), QuotaNumberFormat.grouped(total.digitized.items),
             QuotaNumberFormat.grouped(total.digitized.pages), QuotaNumberFormat.fixed(total.digitized.gigabytes, decimals: 3),
         ])
-        out.append(table.rendered())
+        out.append(table.render(indent: ""))
 
         let completions = archives.filter { $0.completion != nil }
         if !completions.isEmpty, let rule = rules.countyCompletion {

@@ -28,8 +28,11 @@ import Foundation
 ///   county_unit_rooms: 0.50
 /// ```
 ///
-/// Load it with any `Decoder` (`YAMLDecoder().decode(QuotaRules.self, from:)`), or from an already
-/// parsed mapping with ``init(dictionary:)``.
+/// `quire quota` takes them from `--rules FILE` (these keys at the top level, as in
+/// `pipelines/quota-rules.yaml`), else from the pipeline's `quota:` section (both read by the `Policy`
+/// module, whose errors name the file, line and key), else ``default``. Load them with any `Decoder`
+/// (`YAMLDecoder().decode(QuotaRules.self, from:)`), or from an already parsed mapping with
+/// ``init(dictionary:)``.
 public struct QuotaRules: Sendable, Hashable {
     /// The city archive's target.
     public var city: QuotaTarget
@@ -96,6 +99,9 @@ public struct QuotaRules: Sendable, Hashable {
     /// The days the recent rate is measured over (`recentWeeks` × 7).
     public var recentDays: Int { recentWeeks * 7 }
 
+    /// The configuration keys, in the order of the table above (`city`, `county`, … `recent_weeks`).
+    public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
+
     // MARK: - From a parsed mapping
 
     /// Rules from a mapping as a YAML or JSON parser returns it (`[String: Any]` with numbers, strings,
@@ -132,8 +138,12 @@ public struct QuotaRules: Sendable, Hashable {
         for name in mapping.keys where name != "target" && name != "deadline" {
             throw QuotaRulesError(key: "\(key).\(name)", reason: "unknown key (known: target, deadline)")
         }
-        guard let rawTarget = mapping["target"] else { throw QuotaRulesError(key: "\(key).target", reason: "missing") }
-        guard let rawDeadline = mapping["deadline"] else { throw QuotaRulesError(key: "\(key).deadline", reason: "missing") }
+        guard let rawTarget = mapping["target"] else {
+            throw QuotaRulesError(key: "\(key).target", reason: "missing; write {target: 0.70, deadline: YYYY-MM-DD}")
+        }
+        guard let rawDeadline = mapping["deadline"] else {
+            throw QuotaRulesError(key: "\(key).deadline", reason: "missing; write {target: 0.70, deadline: YYYY-MM-DD}")
+        }
         return QuotaTarget(fraction: try share(rawTarget, key: "\(key).target"), deadline: try day(rawDeadline, key: "\(key).deadline"))
     }
 

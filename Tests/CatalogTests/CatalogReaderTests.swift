@@ -54,7 +54,7 @@ import Testing
 
     @Test func statingUTF8ForAGB18030FileNamesFileAndLine() throws {
         let url = sample("catalog-gb18030.csv")
-        let error = #expect(throws: CatalogFileError.self) {
+        let error = #expect(throws: CSVFileError.self) {
             try CatalogReader(encoding: .utf8).read(contentsOf: url)
         }
         #expect(error?.file == url.path)
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func statingGB18030ForAUTF8FileWithBOMIsAFileError() throws {
-        let error = #expect(throws: CatalogFileError.self) {
+        let error = #expect(throws: CSVFileError.self) {
             try CatalogReader(encoding: .gb18030).read(contentsOf: sample("catalog.csv"))
         }
         #expect(error?.reason.contains("byte-order mark") == true)
@@ -194,7 +194,7 @@ import Testing
 
     @Test func englishAndCustomAliases() throws {
         let text = "Code,Title,PAGES,Notes,Batch\n0026-003-0045,An English title,3,fine,B1\n"
-        #expect(throws: CatalogFileError.self) { try CatalogReader().read(text: text, source: "e.csv") }
+        #expect(throws: CSVFileError.self) { try CatalogReader().read(text: text, source: "e.csv") }
         var columns = CatalogColumns.standardAndEnglish
         columns.add(alias: "Batch", for: .remarks)
         columns.add(alias: "Notes", for: .classification)
@@ -208,30 +208,31 @@ import Testing
     }
 
     @Test func missingCodeColumnIsAFileError() throws {
-        let error = #expect(throws: CatalogFileError.self) {
+        let error = #expect(throws: CSVFileError.self) {
             try CatalogReader().read(text: "\n\n序号,题名\n1,x\n", source: "h.csv")
         }
         #expect(error?.line == 3)
         #expect(error?.reason.contains("no 档号 column") == true)
-        #expect(error?.description.hasPrefix("h.csv:3: ") == true)
+        #expect(error?.kind == .catalog)
+        #expect(error?.description == "h.csv:3: catalog: the header has no 档号 column (headings: '序号', '题名')")
     }
 
     @Test func twoColumnsForOneFieldIsAFileError() throws {
-        let error = #expect(throws: CatalogFileError.self) {
+        let error = #expect(throws: CSVFileError.self) {
             try CatalogReader().read(text: "档号,页数, 页数 \n0026-003-0045,3,3\n", source: "d.csv")
         }
         #expect(error?.reason.contains("both stand for 页数") == true)
     }
 
     @Test func emptyAndUTF16FilesAreFileErrors() throws {
-        #expect(throws: CatalogFileError.self) { try CatalogReader().read(Data(), source: "empty.csv") }
+        #expect(throws: CSVFileError.self) { try CatalogReader().read(Data(), source: "empty.csv") }
         let utf16 = Data([0xFF, 0xFE]) + "档号\n".data(using: .utf16LittleEndian)!
-        let error = #expect(throws: CatalogFileError.self) { try CatalogReader().read(utf16, source: "u16.csv") }
+        let error = #expect(throws: CSVFileError.self) { try CatalogReader().read(utf16, source: "u16.csv") }
         #expect(error?.reason.contains("UTF-16") == true)
     }
 
     @Test func missingFileIsAFileError() throws {
-        let error = #expect(throws: CatalogFileError.self) {
+        let error = #expect(throws: CSVFileError.self) {
             try CatalogReader().read(contentsOf: URL(fileURLWithPath: "/nonexistent/catalog.csv"))
         }
         #expect(error?.file == "/nonexistent/catalog.csv")

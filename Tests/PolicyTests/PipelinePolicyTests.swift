@@ -1,5 +1,6 @@
 import Foundation
 import Policy
+import Quota
 import Testing
 
 @Suite struct PipelinePolicyTests {
@@ -16,6 +17,10 @@ import Testing
         #expect(loaded.thumbnail.longestSide == 256)
         #expect(loaded.intake.namingForms == ["{code}/{page}", "{code}-{page}"])
         #expect(loaded.archive == nil)
+        // The shipped pipeline states the quota defaults; a pipeline without a quota section has none.
+        #expect(loaded.quota == QuotaRules.default)
+        #expect(PipelinePolicy().quota == nil)
+        loaded.quota = nil
         loaded.description = PipelinePolicy().description
         #expect(loaded == PipelinePolicy())
     }
@@ -62,6 +67,64 @@ import Testing
             #expect(error?.key == key, "\(yaml)")
             #expect(error?.line == line, "\(yaml)")
         }
+    }
+
+    @Test func quotaSectionOverridesOnlyWhatItNames() throws {
+        let policy = try PipelinePolicy.parse(yaml: """
+            name: city
+            quota:
+              city: {target: "60%", deadline: 2019-06-30}
+              unit: {target: 0.10, deadline: 2020-12-31}
+              county_completion: null
+              county_unit_rooms: 0.4
+              recent_weeks: 2
+            """)
+        let quota = try #require(policy.quota)
+        #expect(quota.city == QuotaTarget(fraction: 0.60, deadline: QuotaDay(year: 2019, month: 6, day: 30)!))
+        #expect(quota.unit == QuotaTarget(fraction: 0.10, deadline: QuotaDay(year: 2020, month: 12, day: 31)!))
+        #expect(quota.countyCompletion == nil)
+        #expect(quota.countyUnitRooms == 0.4)
+        #expect(quota.recentWeeks == 2)
+        #expect(quota.county == QuotaRules.default.county)
+        #expect(quota.cityUnitRooms == QuotaRules.default.cityUnitRooms)
+        #expect(try PipelinePolicy.parse(yaml: "name: x\nquota: null\n").quota == nil)
+    }
+
+    @Test func badQuotaValuesNameTheFileKeyAndLine() {
+        let cases: [(String, String, Int, String)] = [
+            ("quota:\n  city: {target: 1.5, deadline: 2018-12-31}\n", "quota.city.target", 2, "not a share between 0 and 1"),
+            ("quota:\n  county: {target: 0.5, deadline: 2018-02-30}\n", "quota.county.deadline", 2, "not a day"),
+            ("quota:\n  county:\n    target: 0.5\n", "quota.county.deadline", 3, "missing"),
+            ("quota:\n  county: {target: 0.5, deadline: 2018-12-31, by: x}\n", "quota.county.by", 2, "unknown key"),
+            ("name: x\nquota:\n  citty: {target: 0.5, deadline: 2018-12-31}\n", "quota.citty", 3, "did you mean 'city'"),
+            ("quota:\n  recent_weeks: 0\n", "quota.recent_weeks", 2, "whole number of weeks"),
+            ("quota:\n  holdings_growth: -2\n", "quota.holdings_growth", 2, "not a positive number"),
+            ("quota:\n  city: 0.7\n", "quota.city", 2, "expected {target: 0.70, deadline: YYYY-MM-DD}"),
+            ("quota: 0.7\n", "quota", 1, "must be a mapping"),
+        ]
+        for (yaml, key, line, message) in cases {
+            let error = #expect(throws: PolicyError.self, "\(key)") { try PipelinePolicy.parse(yaml: yaml, file: "p.yaml") }
+            #expect(error?.key == key, "\(yaml)")
+            #expect(error?.line == line, "\(yaml)")
+            #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+            #expect(error?.description.hasPrefix("p.yaml:\(line):") == true, "\(error?.description ?? "")")
+        }
+    }
+
+    @Test func quotaRulesFileHasTheSectionsKeysAtTheTop() throws {
+        let shipped = Self.repoRoot.appendingPathComponent("pipelines/quota-rules.yaml").path
+        #expect(try PipelinePolicy.loadQuotaRules(path: shipped) == QuotaRules.default)
+        let rules = try PipelinePolicy.parseQuotaRules(yaml: "county: {target: \"40%\", deadline: 2018-12-31}\n")
+        #expect(rules.county.fraction == 0.40)
+        #expect(rules.city == QuotaRules.default.city)
+        let error = #expect(throws: PolicyError.self) {
+            try PipelinePolicy.parseQuotaRules(yaml: "city_unit_rooms: 0.8\ncounty_unit_rooms: lots\n", file: "r.yaml")
+        }
+        #expect(error?.key == "county_unit_rooms")
+        #expect(error?.line == 2)
+        #expect(error?.description.hasPrefix("r.yaml:2:") == true)
+        let missing = #expect(throws: PolicyError.self) { try PipelinePolicy.loadQuotaRules(path: "/nonexistent/r.yaml") }
+        #expect(missing?.message.contains("--rules") == true)
     }
 
     @Test func yamlSyntaxErrorsCarryTheLine() {

@@ -360,4 +360,47 @@ import Testing
         #expect(try Self.quire(["verify", bag, "--record", ws]).status == 1)
         #expect(try cityArchive()?["digitized"] as? Int == 82_502)
     }
+
+    @Test func quotaRulesComeFromThePipelineUnlessRulesIsGiven() throws {
+        let dir = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let register = Self.repo.path + "/samples/register.csv"
+        // No ledger: the city archive has its prior 52,000 卷 + 30,500 件 of 123,000, 67%.
+        func cityStatus(_ extra: [String], cwd: String? = nil) throws -> String? {
+            let r = try Self.quire(["quota", "--register", register, "--workspace", dir + "/ws", "--json"] + extra, cwd: cwd)
+            #expect(r.status == 0, "\(r.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            let city = (object?["archives"] as? [[String: Any]])?.first { $0["id"] as? String == "C01" }
+            return city?["status"] as? String
+        }
+        let pipeline = dir + "/city.yaml"
+        try "name: city\nquota:\n  city: {target: \"60%\", deadline: 2018-12-31}\n"
+            .write(toFile: pipeline, atomically: true, encoding: .utf8)
+        #expect(try cityStatus([], cwd: dir) == "behind")                       // built-in 70%
+        #expect(try cityStatus(["--pipeline", pipeline], cwd: dir) == "met")    // the pipeline's 60%
+        #expect(try cityStatus(["--pipeline", pipeline, "--rules", Self.repo.path + "/pipelines/quota-rules.yaml"]) == "behind")
+        #expect(try cityStatus([], cwd: Self.repo.path) == "behind")            // pipelines/dat31.yaml states 70%
+
+        let table = try Self.quire(["quota", "--register", register, "--workspace", dir + "/ws", "--pipeline", pipeline])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("Quota rules: the 'quota:' section of \(pipeline)"))
+        let shipped = try Self.quire(["quota", "--register", register, "--workspace", dir + "/ws"], cwd: Self.repo.path)
+        #expect(shipped.stdout.contains("Quota rules: the 'quota:' section of pipelines/dat31.yaml"))
+
+        // A malformed section is a configuration error naming the file, line and key.
+        let bad = dir + "/bad.yaml"
+        try "name: city\nquota:\n  city: {target: 1.5, deadline: 2018-12-31}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let failed = try Self.quire(["quota", "--register", register, "--workspace", dir + "/ws", "--pipeline", bad])
+        #expect(failed.status == 2)
+        #expect(failed.stdout.isEmpty)
+        #expect(failed.stderr.contains("\(bad):3:"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("quota.city.target: 1.5 is not a share between 0 and 1"), "\(failed.stderr)")
+        // So is a bad --rules file, with the rules file's own key.
+        let badRules = dir + "/rules.yaml"
+        try "city: {target: 0.6, dedline: 2018-12-31}\n".write(toFile: badRules, atomically: true, encoding: .utf8)
+        let rulesFailed = try Self.quire(["quota", "--register", register, "--workspace", dir + "/ws", "--rules", badRules])
+        #expect(rulesFailed.status == 2)
+        #expect(rulesFailed.stderr.contains("\(badRules):1:"), "\(rulesFailed.stderr)")
+        #expect(rulesFailed.stderr.contains("city.dedline: unknown key"), "\(rulesFailed.stderr)")
+    }
 }

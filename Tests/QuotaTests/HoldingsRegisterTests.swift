@@ -1,3 +1,4 @@
+import Catalog
 import CoreFoundation
 import Foundation
 import Quota
@@ -49,7 +50,7 @@ import Testing
         let register = try HoldingsRegister.read(contentsOf: url)
         #expect(register.source == url.path)
         #expect(register.archives.count == 7)
-        #expect(throws: HoldingsRegisterFileError.self) {
+        #expect(throws: CSVFileError.self) {
             try HoldingsRegister.read(contentsOf: directory.appendingPathComponent("missing.csv"))
         }
     }
@@ -92,29 +93,32 @@ import Testing
 
     @Test func missingRequiredColumnsNameTheColumns() throws {
         let csv = "id,name,level,baseline_volumes,baseline_items,baseline_pages,prior_volumes\nC01,x,city,1,1,,0\n"
-        let error = try #require(throws: HoldingsRegisterFileError.self) {
+        let error = try #require(throws: CSVFileError.self) {
             try HoldingsRegister.read(data: Data(csv.utf8), source: "short.csv")
         }
         #expect(error.line == 1)
         #expect(error.reason.contains("prior_items, has_digital_room"))
-        #expect(error.description.hasPrefix("short.csv:1:"))
+        #expect(error.kind == .holdingsRegister)
+        #expect(error.description.hasPrefix("short.csv:1: holdings register: the header lacks the required columns"))
     }
 
     @Test func fileLevelProblems() throws {
-        #expect(throws: HoldingsRegisterFileError.self) { try HoldingsRegister.read(data: Data(), source: "empty.csv") }
+        #expect(throws: CSVFileError.self) { try HoldingsRegister.read(data: Data(), source: "empty.csv") }
         // UTF-16 (Excel "Unicode text").
-        #expect(throws: HoldingsRegisterFileError.self) {
+        #expect(throws: CSVFileError.self) {
             try HoldingsRegister.read(data: Data([0xFF, 0xFE, 0x69, 0x00]), source: "u16.csv")
         }
         // Bytes that are neither UTF-8 nor GB18030, on line 2.
         let bad = Data("id,name\n".utf8) + Data([0x41, 0xFF, 0xFF, 0x0A])
-        let error = try #require(throws: HoldingsRegisterFileError.self) {
+        let error = try #require(throws: CSVFileError.self) {
             try HoldingsRegister.read(data: bad, source: "bad.csv")
         }
         #expect(error.line == 2)
+        #expect(error.kind == .holdingsRegister)   // the shared decoder names the register, not a catalog
+        #expect(error.description == "bad.csv:2: holdings register: the file is neither valid UTF-8 nor valid GB18030")
         // Duplicate heading.
         let duplicate = "id,name,level,baseline_volumes,baseline_items,baseline_pages,prior_volumes,prior_items,has_digital_room,ID\n"
-        #expect(throws: HoldingsRegisterFileError.self) { try HoldingsRegister.read(data: Data(duplicate.utf8), source: "d.csv") }
+        #expect(throws: CSVFileError.self) { try HoldingsRegister.read(data: Data(duplicate.utf8), source: "d.csv") }
     }
 
     @Test func headingsAreCaseInsensitiveAndReorderable() throws {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Quota
+import TextTable
 import Testing
 
 @Suite struct QuotaRenderingTests {

@@ -4,25 +4,32 @@ import Yams
 extension PipelinePolicy {
     /// Loads and validates a pipeline file.
     public static func load(path: String) throws(PolicyError) -> PipelinePolicy {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw PolicyError(file: path, key: "", message: "cannot read the pipeline file (\(Self.reason(error))); check the path given with --pipeline")
-        }
-        return try parse(yaml: text, file: path)
+        try parse(yaml: readText(path, what: "the pipeline file", option: "--pipeline"), file: path)
     }
 
-    /// Parses and validates pipeline YAML; `file` names it in errors.
-    public static func parse(yaml: String, file: String = "<pipeline>") throws(PolicyError) -> PipelinePolicy {
-        let root: Node?
+    /// The text of a YAML file, or an error naming it, what it is and the option that named it.
+    static func readText(_ path: String, what: String, option: String) throws(PolicyError) -> String {
         do {
-            root = try Yams.compose(yaml: yaml)
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw PolicyError(file: path, key: "", message: "cannot read \(what) (\(Self.reason(error))); check the path given with \(option)")
+        }
+    }
+
+    /// The YAML node tree of `yaml`, or a syntax error naming `file`, line and column.
+    static func compose(yaml: String, file: String) throws(PolicyError) -> Node? {
+        do {
+            return try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
             throw syntaxError(error, file: file)
         } catch {
             throw PolicyError(file: file, key: "", message: "not valid YAML: \(error)")
         }
+    }
+
+    /// Parses and validates pipeline YAML; `file` names it in errors.
+    public static func parse(yaml: String, file: String = "<pipeline>") throws(PolicyError) -> PipelinePolicy {
+        let root = try compose(yaml: yaml, file: file)
         var policy = PipelinePolicy()
         guard let root else { return policy }
         let r = NodeReader(file: file)

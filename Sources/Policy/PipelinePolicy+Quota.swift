@@ -8,25 +8,12 @@ extension PipelinePolicy {
     ///
     /// Errors name the file, line and key (`rules.yaml:2:9: city.target: …`), as for a pipeline file.
     public static func loadQuotaRules(path: String) throws(PolicyError) -> QuotaRules {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw PolicyError(file: path, key: "", message: "cannot read the quota rules file (\(Self.reason(error))); check the path given with --rules")
-        }
-        return try parseQuotaRules(yaml: text, file: path)
+        try parseQuotaRules(yaml: readText(path, what: "the quota rules file", option: "--rules"), file: path)
     }
 
     /// Parses a quota rules file's YAML; `file` names it in errors. An empty file gives the defaults.
     public static func parseQuotaRules(yaml: String, file: String = "<quota rules>") throws(PolicyError) -> QuotaRules {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            throw syntaxError(error, file: file)
-        } catch {
-            throw PolicyError(file: file, key: "", message: "not valid YAML: \(error)")
-        }
+        let root = try compose(yaml: yaml, file: file)
         guard let root, !NodeReader(file: file).isNull(root) else { return QuotaRules() }
         return try readQuota(root, NodeReader(file: file), path: "")
     }

@@ -25,7 +25,7 @@
 /// | `manifest.weak-algorithm` | warning | Every payload manifest uses MD5 or SHA-1. |
 /// | `manifest.algorithm.unsupported` | warning | A manifest's algorithm is not one Quire computes (`sha256`, `sha512`, `md5`, `sm3`, and through libcrypto `sha1`, `sha224`, `sha384`, `sha3-*`, `blake2b`, `blake2s`); its paths are checked, its digests are not. |
 /// | `manifest.unverifiable` | error (full mode) | No payload manifest uses an algorithm Quire computes, so not one payload digest could be checked. |
-/// | `manifest.legacy` | warning | A path resolved only by a legacy reading: a `%` that was not percent-encoded as `%25`, or an md5sum `*` binary marker (RFC 8493 §7.4 requires the warning). |
+/// | `manifest.legacy` | warning | A path resolved only by a lenient reading: a `%` that was not percent-encoded as `%25`, an md5sum `*` binary marker (RFC 8493 §7.4 requires the warning), or blanks after the path. |
 /// | `tagmanifest.digest` | error | A tag file's digest differs from its tag manifest. |
 /// | `tagmanifest.missing-file` | error | A tag manifest lists a file that is absent. |
 /// | `tagmanifest.incomplete` | error in 1.0 (warning before) when a payload manifest is not listed (RFC 8493 §2.2.1); warning when another tag file is not listed, or the tag manifests list different files (SHOULD) | A tag manifest does not list every payload manifest, or not every tag file. |
@@ -34,7 +34,7 @@
 /// | `taginfo.oxum` | error (warning when fast mode finds no Payload-Oxum) | `Payload-Oxum` disagrees with the payload on disk, is malformed, or appears more than once. |
 /// | `taginfo.format` | error (warnings before 1.0, and for the SHOULDs) | A `bag-info.txt` line has no label or colon, a label starts or ends with whitespace or the colon is not followed by a space or tab (1.0), or a continuation line has nothing to continue; warnings when `Bagging-Date`, `Bag-Size`, `Bag-Group-Identifier` or `Bag-Count` is repeated, `Bagging-Date` is not YYYY-MM-DD, or `Bag-Count` is not "N of T" / "N of ?". |
 /// | `fetch.present` | error | `fetch.txt` lists a file that has not been fetched yet. |
-/// | `fetch.format` | error | A `fetch.txt` line is not `url length path`, the URL is not absolute, the length is not digits or `-`, or the path is not in every payload manifest. |
+/// | `fetch.format` | error | A `fetch.txt` line is not `url length path`, the URL is not absolute, the length is not digits or `-`, the path is not in every payload manifest, or it is listed twice. |
 public enum BagRule: String, Sendable, Codable, CaseIterable, Comparable {
     case bagitMissing = "bagit.missing"
     case bagitBOM = "bagit.bom"

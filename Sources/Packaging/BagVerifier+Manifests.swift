@@ -73,6 +73,15 @@ extension BagVerifier {
                         problems.warning(.manifestLegacy, name, "Line \(line.number) names \(path) with a \"%\" that was not written as %25.")
                     }
                 }
+                if scan.files[path] == nil, path.last == " " || path.last == "\t" {
+                    // Trailing blanks belong to the path by the letter of RFC 8493, but editors and some tools
+                    // leave them by accident; bagit-python strips them.
+                    let trimmed = String(path.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+                    if scan.files[trimmed] != nil {
+                        path = trimmed
+                        problems.warning(.manifestLegacy, name, "Line \(line.number) ends with blanks after \(path); they were taken as not part of the name.")
+                    }
+                }
             }
             let value = digest.lowercased()
             if let earlier = manifest.entries[path] {
@@ -90,6 +99,7 @@ extension BagVerifier {
         let file = "fetch.txt"
         guard let text = readTagText(base: base, name: file, declaration: declaration, problems: &problems) else { return [] }
         var unfetched = Set<String>()
+        var listed = Set<String>()
         for line in TextLines(text).lines {
             let content = line.text
             if content.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
@@ -124,6 +134,10 @@ extension BagVerifier {
             let path = ManifestPath.normalized(decoded)
             guard ManifestPath.isPayload(path) else {
                 problems.error(.fetchFormat, file, "Line \(line.number) lists \(path), which is not a payload file under data/.")
+                continue
+            }
+            guard listed.insert(path).inserted else {
+                problems.error(.fetchFormat, file, "Line \(line.number) lists \(path) again.")
                 continue
             }
             let lacking = manifests.filter { $0.entries[path] == nil }.map(\.name)

@@ -176,4 +176,23 @@ import Testing
         let modern = await BagVerifier.verify(scratch.path + "/bag")
         #expect(modern.valid && modern.problems(.encoding).map(\.severity) == [.warning], "\(modern.problems)")
     }
+
+    @Test func trailingBlanksAfterAManifestPathAreToleratedWithAWarning() async throws {
+        let scratch = try Scratch()
+        let bag = try minimalBag(scratch, tagManifest: false)
+        let manifest = try String(contentsOfFile: bag + "/manifest-sha256.txt", encoding: .utf8)
+        try manifest.replacingOccurrences(of: "data/a.txt\n", with: "data/a.txt  \r\n").write(toFile: bag + "/manifest-sha256.txt", atomically: true, encoding: .utf8)
+        let report = await BagVerifier.verify(bag)
+        #expect(report.valid && report.rules == [.manifestLegacy], "\(report.problems)")
+        #expect(report.bytesHashed == 6)
+    }
+
+    @Test func fetchTxtListingAPathTwiceIsAnError() async throws {
+        let scratch = try Scratch()
+        let bag = try minimalBag(scratch, tagManifest: false)
+        try "https://example.org/a.txt 6 data/a.txt\nhttps://example.org/a2.txt - data/a.txt\n"
+            .write(toFile: bag + "/fetch.txt", atomically: true, encoding: .utf8)
+        let report = await BagVerifier.verify(bag)
+        #expect(report.problems(.fetchFormat).map(\.message) == ["Line 2 lists data/a.txt again."])
+    }
 }

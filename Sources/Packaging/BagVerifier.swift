@@ -70,6 +70,9 @@ public enum BagVerifier {
         for (path, reason) in scan.unreadable {
             problems.error(.fileUnreadable, path, "This could not be listed: \(reason).")
         }
+        for (kept, twin) in scan.normalizationTwins {
+            problems.error(.payloadExtra, twin, "This name differs from \(kept) only in Unicode normalization (NFC/NFD), so no manifest line can tell the two files apart.")
+        }
         for (path, target) in scan.escaping {
             problems.error(.payloadSymlink, path, "This is a symbolic link to \(target), outside the bag; it was not read.")
         }

@@ -22,6 +22,9 @@ enum PayloadScanner {
         var special: [String] = []
         /// Symbolic links that resolve outside the bag (bag-relative → where they point); never read.
         var escaping: [(String, String)] = []
+        /// Files whose names equal an earlier file's up to Unicode normalization (NFC vs NFD): the lookup by
+        /// name cannot tell the two apart, so the later one is kept here, never in `files`.
+        var normalizationTwins: [(kept: String, twin: String)] = []
         /// Folders that could not be listed (bag-relative) and why.
         var unreadable: [(String, String)] = []
     }
@@ -67,6 +70,10 @@ enum PayloadScanner {
             }
             switch info.st_mode & S_IFMT {
             case S_IFREG:
+                if let earlier = result.files[childRelative] {
+                    result.normalizationTwins.append((earlier.relativePath, childRelative))
+                    continue
+                }
                 result.files[childRelative] = Entry(absolutePath: childAbsolute, relativePath: childRelative, size: UInt64(info.st_size))
             case S_IFDIR:
                 children.append((name, true))

@@ -195,4 +195,21 @@ import Testing
         let report = await BagVerifier.verify(bag)
         #expect(report.problems(.fetchFormat).map(\.message) == ["Line 2 lists data/a.txt again."])
     }
+
+    @Test func twoFilesWhoseNamesDifferOnlyInNormalizationAreNotTakenAsOne() async throws {
+        let scratch = try Scratch()
+        let bag = try minimalBag(scratch, tagManifest: false, bagInfo: "")
+        let nfc = "data/caf\u{E9}.txt", nfd = "data/cafe\u{301}.txt"
+        try scratch.text("bag/" + nfc, "one\n")
+        try scratch.text("bag/" + nfd, "two\n")
+        let listing = try FileManager.default.contentsOfDirectory(atPath: bag + "/data")
+        try #require(listing.count == 3, "this file system keeps both names: \(listing)")
+        let sha = try FileDigester.digest(path: bag + "/" + nfc, algorithms: [.sha256])[.sha256]!
+        let manifest = try String(contentsOfFile: bag + "/manifest-sha256.txt", encoding: .utf8)
+        try (manifest + "\(sha)  \(nfc)\n").write(toFile: bag + "/manifest-sha256.txt", atomically: true, encoding: .utf8)
+        let report = await BagVerifier.verify(bag)
+        #expect(!report.valid)
+        #expect(report.problems(.payloadExtra).count == 1)
+        #expect(report.problems(.payloadExtra).first?.message.contains("normalization") == true)
+    }
 }

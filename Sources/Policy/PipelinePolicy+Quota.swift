@@ -1,4 +1,4 @@
-public import Quota
+public import QuotaSettings
 import Foundation
 import Yams
 

@@ -1,4 +1,4 @@
-public import Quota
+public import QuotaSettings
 
 /// A pipeline definition: the stages' settings and the archive's rules, loaded from `pipelines/*.yaml`.
 ///

@@ -1,3 +1,4 @@
+import QuotaSettings
 import ArchivalCode
 import ArgumentParser
 import Foundation

@@ -1,3 +1,4 @@
+public import QuotaSettings
 public import Foundation
 
 /// One record whose bag was packaged and verified: the fact quota figures are counted from.

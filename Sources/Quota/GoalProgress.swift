@@ -1,3 +1,4 @@
+public import QuotaSettings
 /// Progress toward one target: how many 卷 + 件 it takes, how many remain, and when they will be done.
 ///
 /// - `gap` = target count − digitized, never negative; the target count is `target × baseline` rounded up.

@@ -1,3 +1,4 @@
+public import QuotaSettings
 /// The holdings rules, where the register has the data: holdings double against 2010, and livelihood
 /// (民生) records make up at least 60% of holdings.
 public struct HoldingsProgress: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import QuotaSettings
 import TextTable
 
 /// Writes the quota report as one self-contained HTML page: inline CSS, inline SVG charts, no scripts,

@@ -1,3 +1,4 @@
+public import QuotaSettings
 /// When a target will be reached at the recent rate.
 public enum QuotaProjection: Sendable, Hashable, CustomStringConvertible {
     /// On this day (the as-of day when already reached).

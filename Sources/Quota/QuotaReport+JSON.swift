@@ -1,3 +1,4 @@
+import QuotaSettings
 public import Foundation
 
 // MARK: - JSON

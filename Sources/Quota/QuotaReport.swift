@@ -1,3 +1,4 @@
+public import QuotaSettings
 public import Foundation
 
 /// Every archive's progress against its digitization quota as of a day, computed from the holdings

@@ -1,3 +1,4 @@
+import QuotaSettings
 /// Reads the cells of one register row, collecting every problem rather than stopping at the first.
 struct RegisterRowReader {
     let fields: [String]

@@ -1,3 +1,4 @@
+public import QuotaSettings
 /// One row of the holdings register: an archive or unit, its 2010 holdings and what was digitized
 /// before Quire.
 ///

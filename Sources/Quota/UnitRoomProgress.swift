@@ -1,3 +1,4 @@
+public import QuotaSettings
 /// The units under archives of one level and how many have a basic digital archive room, against the
 /// required share (≥ 80% of city units, ≥ 50% of county units).
 public struct UnitRoomProgress: Sendable, Hashable {

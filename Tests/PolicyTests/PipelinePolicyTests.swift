@@ -1,6 +1,6 @@
+import QuotaSettings
 import Foundation
 import Policy
-import Quota
 import Testing
 
 @Suite struct PipelinePolicyTests {

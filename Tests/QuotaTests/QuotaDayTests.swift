@@ -1,3 +1,4 @@
+import QuotaSettings
 import Foundation
 import Quota
 import Testing

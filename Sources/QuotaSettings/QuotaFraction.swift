@@ -1,3 +1,4 @@
+import Foundation
 /// Reads shares written either as fractions (`0.70`) or percentages (`"70%"`).
 enum QuotaFraction {
     /// The share a configuration value gives, or a reason it is not one.
@@ -7,8 +8,8 @@ enum QuotaFraction {
         case let double as Double: number = double
         case let int as Int: number = Double(int)
         case let string as String:
-            let trimmed = string.trimmingWhitespace()
-            if trimmed.hasSuffix("%"), let percent = Double(String(trimmed.dropLast()).trimmingWhitespace()) {
+            let trimmed = string.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.hasSuffix("%"), let percent = Double(String(trimmed.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines)) {
                 number = percent / 100
             } else if let plain = Double(trimmed) {
                 number = plain

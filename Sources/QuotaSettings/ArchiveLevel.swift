@@ -1,3 +1,4 @@
+import Foundation
 /// The level of a holdings-register row: a city archive, a county or district archive, or a unit that
 /// transfers records (立档单位).
 ///
@@ -13,7 +14,7 @@ public enum ArchiveLevel: String, Sendable, Hashable, Codable, CaseIterable, Cus
 
     /// The level a register cell names, or nil.
     public init?(registerText text: String) {
-        switch text.trimmingWhitespace().lowercased() {
+        switch text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() {
         case "city", "市", "市级", "市档案馆", "市级档案馆": self = .city
         case "county", "district", "县", "区", "县级", "区级", "县区", "县区级", "县档案馆", "区档案馆", "县级档案馆", "区级档案馆":
             self = .county

@@ -158,7 +158,7 @@ public struct QuotaRules: Sendable, Hashable {
         let number: Double? = switch value {
         case let double as Double: double
         case let int as Int: Double(int)
-        case let string as String: Double(string.trimmingWhitespace())
+        case let string as String: Double(string.trimmingCharacters(in: .whitespacesAndNewlines))
         default: nil
         }
         guard let number, number.isFinite, number > 0 else {

@@ -6,9 +6,9 @@ set -euo pipefail
 
 packages=(libtiff-dev libpng-dev libjpeg-dev libsqlite3-dev libssl-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
-  # Peers and viewers the tests check Quire's output with: tiffinfo, djpeg, xmllint, openssl's digests,
-  # headless Chromium (with a CJK font) for the quota HTML report.
-  packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils openssl chromium fonts-wqy-microhei)
+  # Peers and viewers the tests check Quire's output with: tiffinfo, djpeg, xmllint, openssl's digests, the
+  # sqlite3 shell (to read a ledger as a user would), headless Chromium (with a CJK font) for the quota report.
+  packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils openssl sqlite3 chromium fonts-wqy-microhei)
   command -v python3 >/dev/null || packages+=(python3 python3-venv)
 fi
 
@@ -29,7 +29,8 @@ fi
 # peer decoder the orientation tests compare pixels with). Into the python3 on PATH when its pip may install;
 # otherwise (Debian's own python3 refuses system-wide pip installs) into a virtual environment under
 # .build-peers/, which scripts/test.sh puts first on PATH.
-if [[ "${1:-}" == "--test" ]] && ! python3 -c "import bagit, PIL" 2>/dev/null; then
+venv_ready() { [[ -x "$(dirname "$0")/../.build-peers/venv/bin/python3" ]] && "$(dirname "$0")/../.build-peers/venv/bin/python3" -c "import bagit, PIL" 2>/dev/null; }
+if [[ "${1:-}" == "--test" ]] && ! python3 -c "import bagit, PIL" 2>/dev/null && ! venv_ready; then
   quiet() { grep -v "WARNING: Running pip as the 'root' user" || true; }
   if ! { python3 -m pip install -q bagit Pillow 2>&1 | quiet; python3 -c "import bagit, PIL" 2>/dev/null; }; then
     root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -256,7 +256,8 @@ public struct Auditor: Sendable {
 
     /// The first value of `label` in `bag-info.txt` (labels compared without case; folded lines joined).
     func bagInfoValue(bag: String, label: String) -> String? {
-        guard let text = try? String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8) else { return nil }
+        guard var text = try? String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8) else { return nil }
+        if text.first == "\u{FEFF}" { text.removeFirst() }
         var found: String?
         for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
             if line.first == " " || line.first == "\t" {

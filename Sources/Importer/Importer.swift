@@ -14,7 +14,8 @@ public import Policy
 /// per transaction, in the delivery's sorted order so that reruns and duplicates resolve the same way.
 ///
 /// Re-running is safe: unchanged files are skipped by size and mtime; a registered file whose bytes
-/// changed is reported, never replaced; a quarantined file that changed is examined again.
+/// changed is reported, never replaced — unless no master could be made of it (its normalization failed),
+/// when the new file is examined as a rescan; a quarantined file that changed is examined again.
 ///
 /// ```swift
 /// let importer = Importer(ledger: ledger, policy: policy)
@@ -87,10 +88,21 @@ public struct Importer: Sendable {
 
         let intake = policy.intake
         let entries = try DeliveryWalker.walk(root: root, ignore: { intake.ignores(fileName: $0) })
-        let known: [String: KnownFile]
+        var known: [String: KnownFile]
         var slots: [String: String]
         do {
             known = try ledger.knownFiles(batch: batchID)
+            // A page no master could be made of, whose file has since changed (the vendor rescanned it, as the
+            // failure asked), is examined again as a new file instead of being reported as changed.
+            let failed = try ledger.normalizationFailures(batch: batchID, code: nil)
+            let rescanned = entries.filter { entry in
+                guard failed[entry.path] != nil, let seen = known[entry.path], seen.kind == .page else { return false }
+                return seen.size != entry.size || seen.mtimeNanoseconds != entry.mtimeNanoseconds
+            }.map(\.path)
+            if !rescanned.isEmpty {
+                try ledger.releaseFailedPages(batch: batchID, paths: rescanned, tool: tool)
+                known = try ledger.knownFiles(batch: batchID)
+            }
             slots = try ledger.pageSlots(batch: batchID)
         } catch { throw .ledger(error) }
 

@@ -48,6 +48,10 @@ public protocol Ledger: Sendable {
     func completeNormalization(_ result: NormalizedPage, sourceFixity: FixityRecord?, batch: String, tool: String) throws(LedgerError)
     /// Per-page checks of the later stages (low resolution, skew, blank page…).
     func pageChecks(batch: String) throws(LedgerError) -> [PageCheck]
+    /// Forgets pages whose normalization failed and whose file has since been replaced (a rescan): their page
+    /// rows, checks, source fixity and change reports go, with an event each, so the import examines the new
+    /// file as a page never seen. Pages that have a master are never released.
+    func releaseFailedPages(batch: String, paths: [String], tool: String) throws(LedgerError)
     /// Why normalization failed, by page path, for pages whose last normalization failed (of one record when
     /// `code` is given): each failing check as `rule: detail`, joined by "; ". A normalization that succeeds
     /// replaces the page's checks, so a page fixed and normalized again drops out.

@@ -503,6 +503,26 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    public func releaseFailedPages(batch: String, paths: [String], tool: String) throws(LedgerError) {
+        guard !paths.isEmpty else { return }
+        try write("release pages for a rescan") { db in
+            for path in paths {
+                // The last normalization failed (a success replaces the page's checks), so no master exists.
+                let failed = try Bool.fetchOne(db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM page_check WHERE batch_id = ? AND path = ? AND stage = 'normalize' AND severity = 'error')
+                    """, arguments: [batch, path]) ?? false
+                guard failed else { continue }
+                let sha = try String.fetchOne(db, sql: "SELECT sha256 FROM page WHERE batch_id = ? AND path = ?", arguments: [batch, path]) ?? "?"
+                try db.execute(sql: "DELETE FROM page WHERE batch_id = ? AND path = ?", arguments: [batch, path])
+                try db.execute(sql: "DELETE FROM page_check WHERE batch_id = ? AND path = ?", arguments: [batch, path])
+                try db.execute(sql: "DELETE FROM fixity WHERE batch_id = ? AND root = 'delivery' AND path = ?", arguments: [batch, path])
+                try db.execute(sql: "DELETE FROM changed_file WHERE batch_id = ? AND path = ?", arguments: [batch, path])
+                try Self.event(db, batch: batch, subject: path, action: "page.release",
+                               detail: "normalization had failed and the file was replaced (was sha256=\(sha)); examined again", tool: tool)
+            }
+        }
+    }
+
     public func normalizationFailures(batch: String, code: String?) throws(LedgerError) -> [String: String] {
         let sql = """
             SELECT c.path AS path, c.rule AS rule, c.detail AS detail FROM page_check c

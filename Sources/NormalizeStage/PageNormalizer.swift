@@ -42,7 +42,7 @@ struct PageNormalizer: Sendable {
         var digest = MultiDigest([.sha256])
         digest.update(data)
         guard digest.finalize()[.sha256] == page.sha256 else {
-            return failed("source_changed", "the file's SHA-256 differs from the one registered at import; re-import the delivery")
+            return failed("source_changed", "the file's SHA-256 differs from the one registered at import; run 'quire run' (or 'quire import') again to take the new file")
         }
         let decoded: DecodedImage
         do {
@@ -81,7 +81,7 @@ struct PageNormalizer: Sendable {
             return failed("low_resolution", "the file states no resolution; the policy needs at least \(policy.resolution.minimumDPI) dpi (set resolution.assume_dpi if the scanner is known)")
         }
         guard dpi >= policy.resolution.minimumDPI else {
-            return failed("low_resolution", "\(dpi) dpi is below the policy's minimum of \(policy.resolution.minimumDPI) dpi; rescan the page")
+            return failed("low_resolution", "\(dpi) dpi is below the policy's minimum of \(policy.resolution.minimumDPI) dpi; rescan the page into the delivery and run 'quire run' again")
         }
         var bitmap = decoded.bitmap
         if stated == nil { bitmap.resolution = Resolution(x: Double(dpi), y: Double(dpi)) }

@@ -37,8 +37,13 @@ struct ExifIFD0 {
             guard let tag = u16(entry) else { return nil }
             switch tag {
             case 0x0112:
-                // SHORT, count 1: the value sits in the first two bytes of the value field.
-                if u16(entry + 2) == 3 { found.orientation = u16(entry + 8).flatMap(Orientation.init(tagValue:)) }
+                // SHORT, count 1: the value sits in the first two bytes of the value field. Some writers use
+                // LONG (type 4), whose value fills the field.
+                switch u16(entry + 2) {
+                case 3: found.orientation = u16(entry + 8).flatMap(Orientation.init(tagValue:))
+                case 4: found.orientation = u32(entry + 8).flatMap(Orientation.init(tagValue:))
+                default: break
+                }
             case 0x011A: x = u32(entry + 8).flatMap(rational)
             case 0x011B: y = u32(entry + 8).flatMap(rational)
             case 0x0128: unit = u16(entry + 8) ?? 2

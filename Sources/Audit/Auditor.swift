@@ -49,6 +49,8 @@ public struct Auditor: Sendable {
         public var problems: [Problem]
         public var payloadFiles: Int
         public var bytesHashed: UInt64
+        /// The same problems read as DA/T 70's four properties (四性).
+        public var fourProperties: FourPropertiesSummary
 
         public var errorCount: Int { problems.filter { $0.severity == "error" }.count }
     }
@@ -90,7 +92,8 @@ public struct Auditor: Sendable {
         }
         let valid = !problems.contains { $0.severity == "error" }
         return Result(bag: bag, valid: valid, mode: depth.rawValue, records: records, problems: problems,
-                      payloadFiles: report.payloadFileCount, bytesHashed: report.bytesHashed)
+                      payloadFiles: report.payloadFileCount, bytesHashed: report.bytesHashed,
+                      fourProperties: FourPropertiesSummary(problems))
     }
 
     /// Checks several bags, overlapping them: up to `max(2, workers)` bags are in progress at once, so one bag's

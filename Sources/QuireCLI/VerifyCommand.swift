@@ -133,13 +133,20 @@ struct VerifyCommand: AsyncParsableCommand {
         } else {
             for r in results {
                 print("\(r.valid ? "PASS" : "FAIL")  \(r.bag)  (\(r.mode); \(r.payloadFiles) payload files, \(r.errorCount) errors, \(r.problems.count - r.errorCount) warnings)")
+                let properties = FourProperty.allCases.map { property in
+                    let outcome = r.fourProperties[property]
+                    let failed = r.problems.filter { $0.severity == "error" && FourProperty(rule: $0.rule) == property }.map(\.rule)
+                    return "\(property.chineseName) \(property.rawValue) " + (outcome.passed ? "pass" : "FAIL (\(Array(Set(failed)).sorted().joined(separator: ", ")))")
+                }
+                print("      DA/T 70 四性: " + properties.joined(separator: " · ") + (r.mode == "full" ? "" : " — \(r.mode) check only"))
                 if !r.problems.isEmpty {
                     var table = TextTable(["SEVERITY", "RULE", "FILE", "PROBLEM"])
                     for p in r.problems { table.add([p.severity, p.rule, p.file ?? "", p.message]) }
                     print(table.render(indent: "      "))
                 }
             }
-            print("\n\(results.count) bags checked: \(valid) pass, \(results.count - valid) fail.")
+            print("\n\(results.count) \(results.count == 1 ? "bag" : "bags") checked: \(valid) pass, \(results.count - valid) fail.")
+            print("(四性 security here covers paths and links that leave the bag; no virus scan or process audit.)")
             if let s = sampleInfo {
                 print(String(format: "Acceptance sample: %.0f%% of %d bags, seed %llu: %@", s.percent, s.population, s.seed,
                              s.drawn.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")))

@@ -115,6 +115,10 @@ import Testing
         #expect(colourErrors.filter { $0.rule == "payload.digest" }.map(\.file) == [damaged, damaged])  // sha256 and sha512
         #expect(colourErrors.filter { $0.rule == "archival.decode" }.map(\.file) == [damaged])
         #expect(Set(colourErrors.map(\.rule)) == ["payload.digest", "archival.decode"])
+        // Read as DA/T 70's four properties: the digest is authenticity, the decode usability.
+        #expect(!colourResult.fourProperties.authenticity.passed && !colourResult.fourProperties.usability.passed)
+        #expect(colourResult.fourProperties.integrity.passed && colourResult.fourProperties.security.passed)
+        #expect(colourResult.fourProperties.usability.rules.contains("archival.decode"))
         // The same damage is found when no manifest lists the master: the auditor then reads it itself.
         let unlisted = try copy(colourBag, in: s)
         for manifest in ["manifest-sha256.txt", "manifest-sha512.txt"] {

@@ -1,0 +1,82 @@
+/// The four properties DA/T 70-2018 checks on a transferred package (四性检测), and which of `quire verify`'s
+/// rules stand for each, so an auditor can read a bag's result the way the transfer form asks for it.
+///
+/// | property | rules |
+/// | --- | --- |
+/// | authenticity 真实性 (digests valid, metadata well-formed, 档号 conforms, no duplicates, files match their metadata) | `payload.digest`, `tagmanifest.digest`, `manifest.format`, `manifest.path.duplicate`, `taginfo.format`, `fetch.format`, `archival.code`, `archival.resolution`, `archival.colour` |
+/// | integrity 完整性 (counts and bytes, mandatory metadata, numbering without gaps, content complete) | `payload.missing`, `payload.extra`, `payload.directory`, `taginfo.oxum`, `manifest.missing`, `manifest.incomplete`, `tagmanifest.missing-file`, `tagmanifest.incomplete`, `tagmanifest.lists-payload`, `tagmanifest.lists-tagmanifest`, `fetch.present`, `archival.metadata.missing`, `archival.page-count` |
+/// | usability 可用性 (metadata parses, formats open and readable) | `bagit.*`, `encoding`, `file.unreadable`, `manifest.unverifiable`, `manifest.algorithm.unsupported`, `manifest.weak-algorithm`, `manifest.legacy`, `archival.metadata.invalid`, `archival.decode`, `archival.schema.unchecked`, `archival.not-applicable` |
+/// | security 安全性 (nothing reaches outside the package) | `manifest.path.escape`, `manifest.path.outside-data`, `payload.symlink`, `payload.special` |
+///
+/// Quire does not scan for viruses or audit the vendor's process controls (the rest of 安全性): the result
+/// says so, and those checks stay with the archive's own tools.
+public enum FourProperty: String, Sendable, Codable, CaseIterable {
+    case authenticity, integrity, usability, security
+
+    /// The property's name in the standard.
+    public var chineseName: String {
+        switch self {
+        case .authenticity: "真实性"
+        case .integrity: "完整性"
+        case .usability: "可用性"
+        case .security: "安全性"
+        }
+    }
+
+    /// The property a rule id stands for.
+    public init(rule: String) {
+        switch rule {
+        case "payload.digest", "tagmanifest.digest", "manifest.format", "manifest.path.duplicate", "taginfo.format",
+             "fetch.format", "archival.code", "archival.resolution", "archival.colour":
+            self = .authenticity
+        case "manifest.path.escape", "manifest.path.outside-data", "payload.symlink", "payload.special":
+            self = .security
+        case "encoding", "file.unreadable", "manifest.unverifiable", "manifest.algorithm.unsupported", "manifest.weak-algorithm",
+             "manifest.legacy", "archival.metadata.invalid", "archival.decode", "archival.schema.unchecked",
+             "archival.not-applicable":
+            self = .usability
+        default:
+            self = rule.hasPrefix("bagit.") ? .usability : .integrity
+        }
+    }
+}
+
+/// One bag's result read as the four properties: for each, whether it passed (no error among its rules),
+/// and the rule ids that fired (errors and warnings).
+public struct FourPropertiesSummary: Sendable, Codable, Equatable {
+    /// One property's outcome.
+    public struct Outcome: Sendable, Codable, Equatable {
+        public var passed: Bool
+        public var rules: [String]
+    }
+
+    public var authenticity: Outcome
+    public var integrity: Outcome
+    public var usability: Outcome
+    public var security: Outcome
+    /// What the property checks leave to other tools.
+    public var notChecked: String
+
+    /// Sorts `problems` into the four properties.
+    public init(_ problems: [Auditor.Problem]) {
+        func outcome(_ property: FourProperty) -> Outcome {
+            let mine = problems.filter { FourProperty(rule: $0.rule) == property }
+            return Outcome(passed: !mine.contains { $0.severity == "error" }, rules: Array(Set(mine.map(\.rule))).sorted())
+        }
+        authenticity = outcome(.authenticity)
+        integrity = outcome(.integrity)
+        usability = outcome(.usability)
+        security = outcome(.security)
+        notChecked = "security: virus scan and process controls are not checked by quire"
+    }
+
+    /// The outcome of one property.
+    public subscript(_ property: FourProperty) -> Outcome {
+        switch property {
+        case .authenticity: authenticity
+        case .integrity: integrity
+        case .usability: usability
+        case .security: security
+        }
+    }
+}

@@ -257,22 +257,10 @@ public struct Auditor: Sendable {
         }
     }
 
-    /// The first value of `label` in `bag-info.txt` (labels compared without case; folded lines joined).
+    /// The first value of `label` in the bag's `bag-info.txt` (labels compared without case), as the BagIt
+    /// verifier reads the file.
     func bagInfoValue(bag: String, label: String) -> String? {
-        guard var text = try? String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8) else { return nil }
-        if text.first == "\u{FEFF}" { text.removeFirst() }
-        var found: String?
-        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
-            if line.first == " " || line.first == "\t" {
-                if let value = found { found = value + " " + line.trimmingCharacters(in: .whitespaces) }
-                continue
-            }
-            if found != nil { break }
-            guard let colon = line.firstIndex(of: ":"),
-                  line[..<colon].trimmingCharacters(in: .whitespaces).lowercased() == label.lowercased() else { continue }
-            found = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        return found
+        BagVerifier.bagInfo(bag).first { $0.label.lowercased() == label.lowercased() }?.value
     }
 
     /// The record schema shipped with Quire, when it can be found.

@@ -1,6 +1,17 @@
 import Foundation
 
 extension BagVerifier {
+    /// The elements of a bag's `bag-info.txt` (or `package-info.txt` before 0.96), read as verification reads
+    /// them: in the encoding `bagit.txt` declares, continuation lines joined. Empty when there is none; the
+    /// problems the file may have are verification's business, not reported here.
+    public static func bagInfo(_ bagPath: String) -> [BagInfoField] {
+        var ignored = ProblemCollector()
+        let declaration = readDeclaration(base: bagPath, problems: &ignored)
+        let file = declaration.usesPackageInfo ? "package-info.txt" : "bag-info.txt"
+        guard let text = readTagText(base: bagPath, name: file, declaration: declaration, problems: &ignored) else { return [] }
+        return BagInfoParser.parse(text, file: file, strict: false, problems: &ignored)
+    }
+
     /// Checks `bag-info.txt` (or `package-info.txt` before 0.96) and its `Payload-Oxum` against the payload.
     static func checkBagInfo(base: String, declaration: BagDeclaration, mode: BagVerificationMode,
                              payloadFiles: Int, payloadBytes: UInt64, problems: inout ProblemCollector) {

@@ -42,12 +42,35 @@ public enum FourProperty: String, Sendable, Codable, CaseIterable {
 }
 
 /// One bag's result read as the four properties: for each, whether it passed (no error among its rules),
-/// and the rule ids that fired (errors and warnings).
+/// and the rule ids that fired, errors and warnings apart.
 public struct FourPropertiesSummary: Sendable, Codable, Equatable {
-    /// One property's outcome.
+    /// One property's outcome: it passed when no error rule of its fired.
     public struct Outcome: Sendable, Codable, Equatable {
-        public var passed: Bool
-        public var rules: [String]
+        public var passed: Bool { errors.isEmpty }
+        /// Rule ids of its errors, sorted, each once.
+        public var errors: [String]
+        /// Rule ids of its warnings, sorted, each once.
+        public var warnings: [String]
+
+        enum CodingKeys: String, CodingKey { case passed, errors, warnings }
+
+        init(errors: [String], warnings: [String]) {
+            self.errors = errors
+            self.warnings = warnings
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            errors = try c.decode([String].self, forKey: .errors)
+            warnings = try c.decode([String].self, forKey: .warnings)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(passed, forKey: .passed)
+            try c.encode(errors, forKey: .errors)
+            try c.encode(warnings, forKey: .warnings)
+        }
     }
 
     public var authenticity: Outcome
@@ -61,7 +84,8 @@ public struct FourPropertiesSummary: Sendable, Codable, Equatable {
     public init(_ problems: [Auditor.Problem]) {
         func outcome(_ property: FourProperty) -> Outcome {
             let mine = problems.filter { FourProperty(rule: $0.rule) == property }
-            return Outcome(passed: !mine.contains { $0.severity == "error" }, rules: Array(Set(mine.map(\.rule))).sorted())
+            func rules(_ severity: String) -> [String] { Array(Set(mine.filter { $0.severity == severity }.map(\.rule))).sorted() }
+            return Outcome(errors: rules("error"), warnings: rules("warning"))
         }
         authenticity = outcome(.authenticity)
         integrity = outcome(.integrity)

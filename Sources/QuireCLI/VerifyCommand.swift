@@ -135,8 +135,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 print("\(r.valid ? "PASS" : "FAIL")  \(r.bag)  (\(r.mode); \(r.payloadFiles) payload files, \(r.errorCount) errors, \(r.problems.count - r.errorCount) warnings)")
                 let properties = FourProperty.allCases.map { property in
                     let outcome = r.fourProperties[property]
-                    let failed = r.problems.filter { $0.severity == "error" && FourProperty(rule: $0.rule) == property }.map(\.rule)
-                    return "\(property.chineseName) \(property.rawValue) " + (outcome.passed ? "pass" : "FAIL (\(Array(Set(failed)).sorted().joined(separator: ", ")))")
+                    return "\(property.chineseName) \(property.rawValue) " + (outcome.passed ? "pass" : "FAIL (\(outcome.errors.joined(separator: ", ")))")
                 }
                 print("      DA/T 70 四性: " + properties.joined(separator: " · ") + (r.mode == "full" ? "" : " — \(r.mode) check only"))
                 if !r.problems.isEmpty {

@@ -118,7 +118,8 @@ import Testing
         // Read as DA/T 70's four properties: the digest is authenticity, the decode usability.
         #expect(!colourResult.fourProperties.authenticity.passed && !colourResult.fourProperties.usability.passed)
         #expect(colourResult.fourProperties.integrity.passed && colourResult.fourProperties.security.passed)
-        #expect(colourResult.fourProperties.usability.rules.contains("archival.decode"))
+        #expect(colourResult.fourProperties.usability.errors == ["archival.decode"])
+        #expect(colourResult.fourProperties.authenticity.errors == ["payload.digest"])
         // The same damage is found when no manifest lists the master: the auditor then reads it itself.
         let unlisted = try copy(colourBag, in: s)
         for manifest in ["manifest-sha256.txt", "manifest-sha512.txt"] {

@@ -99,6 +99,14 @@ qs_png_reader *qs_png_open_memory(const uint8_t *data, size_t length, qs_png_inf
         out->icc = icc;
         out->icc_length = icc_length;
     }
+#ifdef PNG_eXIf_SUPPORTED
+    png_bytep exif = NULL;
+    png_uint_32 exif_length = 0;
+    if (png_get_eXIf_1(r->png, r->info, &exif_length, &exif) && exif != NULL) {
+        out->exif = exif;
+        out->exif_length = exif_length;
+    }
+#endif
 
     // Transforms: keep 1-bit gray packed (bilevel), widen other sub-byte depths to 8 bits, expand
     // palettes and tRNS to RGB(A) / gray+alpha, keep 16 bits in native byte order.

@@ -1,7 +1,7 @@
 import CCodecShim
 import Raster
 
-/// libpng decoding through the C shim, which owns every setjmp.
+/// libpng decoding through the C shim, which owns every setjmp. An eXIf chunk's Orientation is applied.
 enum PNGDecoder {
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions) throws(DecodeError) -> DecodedImage {
         var error = [CChar](repeating: 0, count: 512)
@@ -50,10 +50,14 @@ enum PNGDecoder {
         default: colorType = .rgba; samples = 4
         }
         let icc = header.icc.map { Array(UnsafeBufferPointer(start: $0, count: header.icc_length)) }
-        let info = ImageInfo(format: .png, width: width, height: height, bitsPerSample: Int(header.bit_depth),
+        // An eXIf chunk's Orientation turns the page upright, as JPEG's EXIF does; size and resolution follow.
+        let orientation = header.exif.flatMap { ExifIFD0.parse(Array(UnsafeBufferPointer(start: $0, count: header.exif_length)))?.orientation }
+            ?? .topLeft
+        bitmap = bitmap.applyingOrientation(orientation)
+        let info = ImageInfo(format: .png, width: bitmap.width, height: bitmap.height, bitsPerSample: Int(header.bit_depth),
                              samplesPerPixel: samples, colorType: colorType,
                              compression: header.interlaced != 0 ? "deflate-adam7" : "deflate",
-                             resolution: resolution, iccProfile: icc)
+                             resolution: bitmap.resolution, iccProfile: icc, orientation: orientation)
         return DecodedImage(bitmap: bitmap, info: info, converted: false)
     }
 }

@@ -50,6 +50,11 @@ enum PillowOrientationFiles {
         bilevel.save(f"{out}/bilevel-g4-{o}.tif", tiffinfo=tag, compression="group4")
         write(f"bilevel-g4-{o}", shown(bilevel, o).convert("L"))
         palette.save(f"{out}/palette-{o}.tif", tiffinfo=tag); write(f"palette-{o}", shown(palette, o).convert("RGB"))
+        # PNG with an eXIf chunk (written before the image data), gray, RGB and bilevel; pHYs 300 x 150 dpi.
+        for kind, im in (("l", gray), ("rgb", rgb), ("1", bilevel)):
+            exif = Image.Exif(); exif[0x0112] = o
+            im.save(f"{out}/png-{kind}-{o}.png", exif=exif, dpi=(300, 150))
+            write(f"png-{kind}-{o}", shown(im, o).convert("L") if kind == "1" else shown(im, o))
         # JPEG: flat 8 x 8 blocks (little coding loss), 4:4:4 chroma; the reference is Pillow's decode turned
         # upright by exif_transpose, and its decode as stored, to show a wrong turn would be caught.
         for mode in ("L", "RGB"):
@@ -182,6 +187,23 @@ enum PillowOrientationFiles {
             let asStored = zip(image.bitmap.bytes, stored.bytes).map { abs(Int($0) - Int($1)) }.max() ?? 0
             #expect(asStored > 40, "the stored image must differ from the upright one, or this test proves nothing")
         }
+        #expect(try ImageDecoder.check(data) == image.info)
+    }
+
+    @Test(arguments: ["l", "rgb", "1"], orientations)
+    func pngExifOrientationIsApplied(kind: String, orientation: Int) throws {
+        let dir = try PillowOrientationFiles.directory.get()
+        let name = "png-\(kind)-\(orientation)"
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir.path("\(name).png")))
+        let expected = try PillowOrientationFiles.expected(name, in: dir)
+        let image = try ImageDecoder.decode(data)
+        #expect(image.info.orientation.rawValue == orientation)
+        #expect((image.info.width, image.info.height) == (expected.width, expected.height))
+        #expect(Self.comparable(image.bitmap) == expected.bytes, "pixels differ from Pillow's transpose")
+        // pHYs says 300 across and 150 down as stored; a quarter turn swaps them.
+        let swaps = [5, 6, 7, 8].contains(orientation)
+        let dpi = try #require(image.info.resolution)
+        #expect((dpi.x.rounded(), dpi.y.rounded()) == (swaps ? (150, 300) : (300, 150)))
         #expect(try ImageDecoder.check(data) == image.info)
     }
 

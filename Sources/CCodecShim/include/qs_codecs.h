@@ -108,6 +108,8 @@ typedef struct qs_png_info {
     int phys_unit;           ///< 1 metre, 0 unknown (aspect only)
     const uint8_t *icc;      ///< iCCP profile, owned by the reader
     size_t icc_length;
+    const uint8_t *exif;     ///< eXIf chunk before the image data (a TIFF-structured block), owned by the reader
+    size_t exif_length;
 } qs_png_info;
 
 qs_png_reader *qs_png_open_memory(const uint8_t *data, size_t length, qs_png_info *info,

@@ -88,7 +88,7 @@ public struct Auditor: Sendable {
         }
         var records: [String] = []
         if depth == .full && report.bagItVersion != nil {
-            records = await archivalChecks(bag: bag, decoded: decoded, into: &problems)
+            records = await archivalChecks(bag: bag, bagInfo: report.bagInfo, decoded: decoded, into: &problems)
         }
         let valid = !problems.contains { $0.severity == "error" }
         return Result(bag: bag, valid: valid, mode: depth.rawValue, records: records, problems: problems,
@@ -140,7 +140,12 @@ public struct Auditor: Sendable {
         }
     }
 
-    private func archivalChecks(bag: String, decoded: [String: MasterCheck], into problems: inout [Problem]) async -> [String] {
+    private func archivalChecks(bag: String, bagInfo: [BagInfoField], decoded: [String: MasterCheck],
+                                into problems: inout [Problem]) async -> [String] {
+        /// The first value of `label` in `bag-info.txt` (labels compared without case), as verification read it.
+        func bagInfoValue(_ label: String) -> String? {
+            bagInfo.first { $0.label.lowercased() == label.lowercased() }?.value
+        }
         func add(_ rule: String, _ file: String?, _ message: String, warning: Bool = false) {
             problems.append(Problem(rule: rule, severity: warning ? "warning" : "error", file: file, message: message))
         }
@@ -152,7 +157,7 @@ public struct Auditor: Sendable {
             add("archival.metadata.missing", "data/metadata/\(code)/record.xml", "record \(code) has masters but no metadata document")
         }
         if codes.isEmpty && masterCodes.isEmpty {
-            let agent = bagInfoValue(bag: bag, label: "Bag-Software-Agent") ?? ""
+            let agent = bagInfoValue("Bag-Software-Agent") ?? ""
             if agent.hasPrefix("Quire") {
                 add("archival.metadata.missing", "data/metadata", "a Quire bag with no record metadata and no masters")
             } else {
@@ -160,7 +165,7 @@ public struct Auditor: Sendable {
             }
             return []
         }
-        if let identifier = bagInfoValue(bag: bag, label: "External-Identifier"), codes.count == 1 {
+        if let identifier = bagInfoValue("External-Identifier"), codes.count == 1 {
             do { _ = try ArchivalCode.parse(identifier, rules: policy.intake.codeRules) } catch {
                 add("archival.code", "bag-info.txt", "External-Identifier \(error.description)")
             }
@@ -255,12 +260,6 @@ public struct Auditor: Sendable {
         case .gray, .grayAlpha: "gray"
         default: "colour"
         }
-    }
-
-    /// The first value of `label` in the bag's `bag-info.txt` (labels compared without case), as the BagIt
-    /// verifier reads the file.
-    func bagInfoValue(bag: String, label: String) -> String? {
-        BagVerifier.bagInfo(bag).first { $0.label.lowercased() == label.lowercased() }?.value
     }
 
     /// The record schema shipped with Quire, when it can be found.

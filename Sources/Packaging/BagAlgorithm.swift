@@ -20,10 +20,13 @@ enum BagAlgorithm: Hashable, Sendable, Comparable {
         "blake2s": ("BLAKE2s256", 64), "blake2s256": ("BLAKE2s256", 64),
     ]
 
+    /// A manifest name's lookup key: lowercase, `-` and `_` dropped (`sha3_256`, `SHA3-256` → `sha3256`).
+    private static func key(_ name: String) -> String { String(name.lowercased().filter { $0 != "-" && $0 != "_" }) }
+
     /// The algorithm for a manifest-name algorithm (`sha256`, `sha1`, `sha3_256`, …; case-insensitive).
     init(name: String) {
         let lowered = name.lowercased()
-        let key = String(lowered.filter { $0 != "-" && $0 != "_" })
+        let key = Self.key(lowered)
         if let known = DigestAlgorithm(rawValue: key) { self = .fixity(known) }
         else if let entry = Self.libcryptoNames[key], EVPDigest(name: entry.evp) != nil { self = .libcrypto(name: lowered, evpName: entry.evp) }
         else { self = .unsupported(lowered) }
@@ -42,8 +45,7 @@ enum BagAlgorithm: Hashable, Sendable, Comparable {
     var hexLength: Int? {
         switch self {
         case .fixity(let algorithm): algorithm.hexLength
-        case .libcrypto(_, let evpName): Self.libcryptoNames.values.first { $0.evp == evpName }?.hex
-        case .unsupported(let name): Self.libcryptoNames[String(name.filter { $0 != "-" && $0 != "_" })]?.hex
+        case .libcrypto(let name, _), .unsupported(let name): Self.libcryptoNames[Self.key(name)]?.hex
         }
     }
 

@@ -26,11 +26,14 @@ public struct BagReport: Sendable, Codable, Equatable {
     public var filesHashed: Int
     /// Bytes read to compute digests; 0 in fast mode.
     public var bytesHashed: UInt64
+    /// The elements of `bag-info.txt` (or `package-info.txt`) as verification read them: in the declared
+    /// encoding, without a BOM, continuation lines joined. Empty when there is none.
+    public var bagInfo: [BagInfoField]
 
     /// Makes a report; `valid` and the counts follow from `problems`, which are sorted.
     public init(bagPath: String, mode: BagVerificationMode, bagItVersion: String?, problems: [BagProblem],
                 payloadFileCount: Int, payloadByteCount: UInt64, manifestNames: [String], tagManifestNames: [String],
-                filesHashed: Int, bytesHashed: UInt64) {
+                filesHashed: Int, bytesHashed: UInt64, bagInfo: [BagInfoField] = []) {
         self.bagPath = bagPath
         self.mode = mode
         self.bagItVersion = bagItVersion
@@ -49,6 +52,7 @@ public struct BagReport: Sendable, Codable, Equatable {
         self.tagManifestNames = tagManifestNames
         self.filesHashed = filesHashed
         self.bytesHashed = bytesHashed
+        self.bagInfo = bagInfo
     }
 
     /// The ids of the rules with at least one problem.

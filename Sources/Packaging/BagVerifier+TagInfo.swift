@@ -1,26 +1,16 @@
 import Foundation
 
 extension BagVerifier {
-    /// The elements of a bag's `bag-info.txt` (or `package-info.txt` before 0.96), read as verification reads
-    /// them: in the encoding `bagit.txt` declares, continuation lines joined. Empty when there is none; the
-    /// problems the file may have are verification's business, not reported here.
-    public static func bagInfo(_ bagPath: String) -> [BagInfoField] {
-        var ignored = ProblemCollector()
-        let declaration = readDeclaration(base: bagPath, problems: &ignored)
-        let file = declaration.usesPackageInfo ? "package-info.txt" : "bag-info.txt"
-        guard let text = readTagText(base: bagPath, name: file, declaration: declaration, problems: &ignored) else { return [] }
-        return BagInfoParser.parse(text, file: file, strict: false, problems: &ignored)
-    }
-
-    /// Checks `bag-info.txt` (or `package-info.txt` before 0.96) and its `Payload-Oxum` against the payload.
+    /// Checks `bag-info.txt` (or `package-info.txt` before 0.96) and its `Payload-Oxum` against the payload;
+    /// returns its elements (none when the file is absent).
     static func checkBagInfo(base: String, declaration: BagDeclaration, mode: BagVerificationMode,
-                             payloadFiles: Int, payloadBytes: UInt64, problems: inout ProblemCollector) {
+                             payloadFiles: Int, payloadBytes: UInt64, problems: inout ProblemCollector) -> [BagInfoField] {
         let file = declaration.usesPackageInfo ? "package-info.txt" : "bag-info.txt"
         guard let text = readTagText(base: base, name: file, declaration: declaration, problems: &problems) else {
             if mode == .fast {
                 problems.warning(.taginfoOxum, nil, "The bag has no \(file), so fast mode could not compare a Payload-Oxum.")
             }
-            return
+            return []
         }
         let fields = BagInfoParser.parse(text, file: file, strict: declaration.isStrict, problems: &problems)
         checkReservedElements(fields, file: file, problems: &problems)
@@ -30,7 +20,7 @@ extension BagVerifier {
             if mode == .fast {
                 problems.warning(.taginfoOxum, file, "There is no Payload-Oxum, so fast mode checked the file list only.")
             }
-            return
+            return fields
         }
         if oxums.count > 1 {
             problems.error(.taginfoOxum, file, "Payload-Oxum appears \(oxums.count) times; it must appear at most once.")
@@ -39,11 +29,12 @@ extension BagVerifier {
         guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }),
               let octets = UInt64(parts[0]), let streams = Int(parts[1]) else {
             problems.error(.taginfoOxum, file, "Payload-Oxum \"\(oxum.value)\" is not of the form OctetCount.StreamCount.")
-            return
+            return fields
         }
         if octets != payloadBytes || streams != payloadFiles {
             problems.error(.taginfoOxum, file, "Payload-Oxum says \(octets) bytes in \(streams) files but data/ holds \(payloadBytes) bytes in \(payloadFiles) files.")
         }
+        return fields
     }
 
     /// The SHOULDs of RFC 8493 §2.2.2 on reserved elements: not repeated, and in their stated forms.

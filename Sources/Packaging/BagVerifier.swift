@@ -106,8 +106,8 @@ public enum BagVerifier {
 
         // fetch.txt and bag-info.txt.
         let unfetched = readFetch(base: base, declaration: declaration, manifests: manifests, scan: scan, problems: &problems)
-        checkBagInfo(base: base, declaration: declaration, mode: mode, payloadFiles: scan.files.count,
-                     payloadBytes: payloadBytes, problems: &problems)
+        let bagInfo = checkBagInfo(base: base, declaration: declaration, mode: mode, payloadFiles: scan.files.count,
+                                   payloadBytes: payloadBytes, problems: &problems)
 
         // Completeness.
         var listedBy = [String: [String]]()
@@ -207,7 +207,8 @@ public enum BagVerifier {
 
         let report = BagReport(bagPath: base, mode: mode, bagItVersion: declaration.versionText, problems: problems.problems,
                                payloadFileCount: scan.files.count, payloadByteCount: payloadBytes, manifestNames: manifestNames,
-                               tagManifestNames: tagManifestNames, filesHashed: filesHashed, bytesHashed: bytesHashed)
+                               tagManifestNames: tagManifestNames, filesHashed: filesHashed, bytesHashed: bytesHashed,
+                               bagInfo: bagInfo)
         return (report, findings)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An archival reference code (档号), parsed into its levels.
 ///
 /// Two styles are in use in Chinese archives:
@@ -53,23 +55,37 @@ public struct ArchivalCode: Sendable, Hashable, Comparable, CustomStringConverti
 
     public var description: String { canonical }
 
+    /// The longest canonical code accepted, in UTF-8 bytes: a code becomes a file and folder name (with a page
+    /// suffix and an extension), and Linux allows 255 bytes in one.
+    public static let maxUTF8Length = 200
+
     /// Parses a code, trying the item style first (it is unambiguous by its `·`), then the volume style.
+    ///
+    /// Every check works on Unicode scalars, not on grapheme clusters: a character that combines with the one
+    /// after it (U+0D4E before `/`, a combining mark) cannot hide a separator inside one "letter". The code is
+    /// compared, stored and turned into paths in NFC, so its NFC and NFD spellings are one code; ``canonical`` is
+    /// always a single safe path component (no `/`, `\`, control or format character, not `.` or `..`).
     public static func parse(_ text: String, rules: CodeRules = CodeRules()) throws(ArchivalCodeError) -> ArchivalCode {
-        let trimmed = text
-        if trimmed.isEmpty { throw ArchivalCodeError(code: text, reason: "the code is empty") }
-        if trimmed != trimmed.trimmingSpaces() {
+        if text.isEmpty { throw ArchivalCodeError(code: text, reason: "the code is empty") }
+        for (offset, scalar) in text.unicodeScalars.enumerated() where scalar.isForbiddenInCode {
+            throw ArchivalCodeError(code: text, reason: "character \(offset + 1) is \(scalar.shown), which cannot be part of a 档号 (a code must be one file name)")
+        }
+        let nfc = text.precomposedStringWithCanonicalMapping
+        if nfc != nfc.trimmingSpaces() {
             throw ArchivalCodeError(code: text, reason: "the code has leading or trailing spaces")
         }
-        if trimmed.contains("·") || trimmed.contains(".") {
-            return try parseItem(trimmed, rules: rules)
+        let code = nfc.unicodeScalars.contains("·") || nfc.unicodeScalars.contains(".")
+            ? try parseItem(nfc, original: text, rules: rules) : try parseVolume(nfc, original: text, rules: rules)
+        guard code.canonical.utf8.count <= maxUTF8Length else {
+            throw ArchivalCodeError(code: text, reason: "the code is \(code.canonical.utf8.count) bytes long in UTF-8; at most \(maxUTF8Length) fit in a file name")
         }
-        return try parseVolume(trimmed, rules: rules)
+        return code
     }
 
     // MARK: - Styles
 
-    private static func parseVolume(_ text: String, rules: CodeRules) throws(ArchivalCodeError) -> ArchivalCode {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+    private static func parseVolume(_ nfc: String, original text: String, rules: CodeRules) throws(ArchivalCodeError) -> ArchivalCode {
+        let parts = nfc.unicodeScalars.split(separator: "-", omittingEmptySubsequences: false).map { String($0) }
         guard parts.count == 3 || parts.count == 4 else {
             throw ArchivalCodeError(code: text, reason: "a volume code has 3 or 4 levels joined by '-' (全宗号-目录号-案卷号[-件号]), found \(parts.count)")
         }
@@ -81,25 +97,25 @@ public struct ArchivalCode: Sendable, Hashable, Comparable, CustomStringConverti
             try checkDigits(parts[3], name: "件号 (item number)", in: text)
             components.item = parts[3]
         }
-        return ArchivalCode(style: .volume, components: components, canonical: text)
+        return ArchivalCode(style: .volume, components: components, canonical: nfc)
     }
 
-    private static func parseItem(_ text: String, rules: CodeRules) throws(ArchivalCodeError) -> ArchivalCode {
-        let normalised = text.replacingDots()
-        let parts = normalised.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+    private static func parseItem(_ nfc: String, original text: String, rules: CodeRules) throws(ArchivalCodeError) -> ArchivalCode {
+        let normalised = nfc.replacingDots()
+        let parts = normalised.unicodeScalars.split(separator: "-", omittingEmptySubsequences: false).map { String($0) }
         guard parts.count == 4 || parts.count == 5 else {
             throw ArchivalCodeError(code: text, reason: "an item code has 4 or 5 levels joined by '-' (全宗号-门类代码·年度-保管期限[-机构代码]-件号), found \(parts.count)")
         }
         try checkFonds(parts[0], in: text, rules: rules)
-        let classYear = parts[1].split(separator: "·", omittingEmptySubsequences: false).map(String.init)
+        let classYear = parts[1].unicodeScalars.split(separator: "·", omittingEmptySubsequences: false).map { String($0) }
         guard classYear.count == 2 else {
             throw ArchivalCodeError(code: text, reason: "the second level must be 门类代码·年度 (e.g. WS·2011), found '\(parts[1])'")
         }
         let recordClass = classYear[0]
-        guard !recordClass.isEmpty, recordClass.count <= 4, recordClass.unicodeScalars.allSatisfy({ $0.isASCIILetter }) else {
+        guard !recordClass.isEmpty, recordClass.unicodeScalars.count <= 4, recordClass.unicodeScalars.allSatisfy({ $0.isASCIILetter }) else {
             throw ArchivalCodeError(code: text, reason: "门类代码 (record class) must be 1–4 Latin letters, found '\(recordClass)'")
         }
-        guard classYear[1].count == 4, let year = Int(classYear[1]), classYear[1].allSatisfy(\.isASCIIDigit),
+        guard classYear[1].unicodeScalars.count == 4, classYear[1].unicodeScalars.allSatisfy(\.isASCIIDigit), let year = Int(classYear[1]),
               rules.years.contains(year) else {
             throw ArchivalCodeError(code: text, reason: "年度 (year) must be four digits in \(rules.years.lowerBound)–\(rules.years.upperBound), found '\(classYear[1])'")
         }
@@ -114,7 +130,7 @@ public struct ArchivalCode: Sendable, Hashable, Comparable, CustomStringConverti
         }
         let item = parts[parts.count - 1]
         try checkDigits(item, name: "件号 (item number)", in: text)
-        if let width = rules.itemDigits, item.count != width {
+        if let width = rules.itemDigits, item.unicodeScalars.count != width {
             throw ArchivalCodeError(code: text, reason: "件号 (item number) must be \(width) digits, zero-padded, found '\(item)'")
         }
         let components = Components(fonds: parts[0], recordClass: recordClass, year: year, retention: retention,
@@ -125,20 +141,19 @@ public struct ArchivalCode: Sendable, Hashable, Comparable, CustomStringConverti
     // MARK: - Level checks
 
     private static func checkFonds(_ value: String, in text: String, rules: CodeRules) throws(ArchivalCodeError) {
-        guard !value.isEmpty, value.count <= rules.maxFondsLength,
-              value.allSatisfy({ $0.isLetter || $0.isNumber }) else {
+        guard !value.isEmpty, value.unicodeScalars.count <= rules.maxFondsLength, value.isLettersOrDigits(allowLetters: true) else {
             throw ArchivalCodeError(code: text, reason: "全宗号 (fonds number) must be 1–\(rules.maxFondsLength) letters or digits, found '\(value)'")
         }
     }
 
     private static func checkDigits(_ value: String, name: String, in text: String) throws(ArchivalCodeError) {
-        guard !value.isEmpty, value.count <= 8, value.allSatisfy(\.isASCIIDigit) else {
+        guard !value.isEmpty, value.unicodeScalars.count <= 8, value.unicodeScalars.allSatisfy(\.isASCIIDigit) else {
             throw ArchivalCodeError(code: text, reason: "\(name) must be 1–8 digits, found '\(value)'")
         }
     }
 
     private static func checkToken(_ value: String, name: String, in text: String, allowLetters: Bool) throws(ArchivalCodeError) {
-        guard !value.isEmpty, value.count <= 10, value.allSatisfy({ $0.isNumber || (allowLetters && $0.isLetter) }) else {
+        guard !value.isEmpty, value.unicodeScalars.count <= 10, value.isLettersOrDigits(allowLetters: allowLetters) else {
             throw ArchivalCodeError(code: text, reason: "\(name) must be 1–10 letters or digits, found '\(value)'")
         }
     }
@@ -210,19 +225,67 @@ private enum SortToken: Comparable {
 
     init(_ value: String?) {
         guard let value else { self = .missing; return }
-        if value.allSatisfy(\.isASCIIDigit), let n = Int(value) { self = .number(n, value) } else { self = .text(value) }
+        if value.unicodeScalars.allSatisfy(\.isASCIIDigit), let n = Int(value) { self = .number(n, value) } else { self = .text(value) }
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
 extension Unicode.Scalar {
     fileprivate var isASCIILetter: Bool { (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) }
+    fileprivate var isASCIIDigit: Bool { (0x30...0x39).contains(value) }
+
+    /// A letter of any script (general category L*).
+    fileprivate var isLetterScalar: Bool {
+        switch properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: true
+        default: false
+        }
+    }
+
+    /// A combining mark (Mn, Mc): accepted only after a letter, where it belongs to that letter.
+    fileprivate var isMarkScalar: Bool {
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark: true
+        default: false
+        }
+    }
+
+    /// Scalars no 档号 may hold anywhere: path separators, NUL and other controls, format characters (zero-width
+    /// and bidirectional controls, which make two codes look alike), line and paragraph separators, private use,
+    /// surrogates and unassigned code points.
+    fileprivate var isForbiddenInCode: Bool {
+        if self == "/" || self == "\\" { return true }
+        switch properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned: return true
+        default: return false
+        }
+    }
+
+    /// `U+002F '/'`, for messages.
+    fileprivate var shown: String {
+        let hex = String(value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        return properties.generalCategory == .control || properties.generalCategory == .format ? code : "\(code) '\(self)'"
+    }
 }
 
 extension String {
+    /// Whether every scalar is a decimal digit or (with `allowLetters`) a letter, a mark following a letter.
+    fileprivate func isLettersOrDigits(allowLetters: Bool) -> Bool {
+        var afterLetter = false
+        for scalar in unicodeScalars {
+            if scalar.properties.generalCategory == .decimalNumber {
+                afterLetter = false
+            } else if allowLetters && scalar.isLetterScalar {
+                afterLetter = true
+            } else if allowLetters && afterLetter && scalar.isMarkScalar {
+                continue
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
     fileprivate func trimmingSpaces() -> String {
         var s = Substring(self)
         while s.first?.isWhitespace == true { s.removeFirst() }
@@ -231,6 +294,8 @@ extension String {
     }
 
     fileprivate func replacingDots() -> String {
-        String(map { $0 == "." ? "·" : $0 })
+        var scalars = String.UnicodeScalarView()
+        for scalar in unicodeScalars { scalars.append(scalar == "." ? "·" : scalar) }
+        return String(scalars)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Maps a delivered file's path to its 档号 and page number (DA/T 31-2017 §9.5).
 ///
 /// A rule is a list of forms tried in order. A form is a template over the path relative to the delivery,
@@ -36,7 +38,8 @@ public struct NamingRule: Sendable {
 
     /// The 档号 and page a relative path names, or why it names none.
     public func map(_ relativePath: String) throws(NameMappingError) -> PageName {
-        let stem = Self.removingExtension(relativePath)
+        // Matched in NFC, scalar by scalar: a character that combines with a following `/` cannot hide it.
+        let stem = Self.removingExtension(relativePath).precomposedStringWithCanonicalMapping
         var codeProblem: ArchivalCodeError?
         for (index, form) in compiled.enumerated() {
             guard let (codeText, pageText) = form.match(stem, pageDigits: pageDigits) else { continue }
@@ -128,6 +131,7 @@ private struct CompiledForm: Sendable {
             }
         }
         if !literal.isEmpty { pieces.append(.literal(literal)) }
+        pieces = pieces.map { if case .literal(let text) = $0 { .literal(text.precomposedStringWithCanonicalMapping) } else { $0 } }
         guard pieces.contains(where: { if case .code = $0 { true } else { false } }) else {
             throw NamingRuleError(form: form, reason: "the form has no {code}")
         }
@@ -142,9 +146,11 @@ private struct CompiledForm: Sendable {
         self.pieces = pieces
     }
 
-    /// Matches the whole stem; returns the code and page text. Every `{code}` must capture the same text.
+    /// Matches the whole stem, scalar by scalar; returns the code and page text. Every `{code}` must capture the
+    /// same text.
     func match(_ stem: String, pageDigits: Int) -> (String, String)? {
-        let chars = Array(stem)
+        let chars = Array(stem.unicodeScalars)
+        func string(_ slice: ArraySlice<Unicode.Scalar>) -> String { String(String.UnicodeScalarView(slice)) }
         var code: String?
         var page: String?
         // Right-to-left: the page sits at a fixed width next to a literal, and codes never contain '/'.
@@ -152,14 +158,14 @@ private struct CompiledForm: Sendable {
         for (i, piece) in pieces.enumerated().reversed() {
             switch piece {
             case .literal(let text):
-                let t = Array(text)
+                let t = Array(text.unicodeScalars)
                 guard end >= t.count, Array(chars[(end - t.count)..<end]) == t else { return nil }
                 end -= t.count
             case .page:
                 guard end >= pageDigits else { return nil }
                 let digits = chars[(end - pageDigits)..<end]
-                guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-                page = String(digits)
+                guard digits.allSatisfy({ (0x30...0x39).contains($0.value) }) else { return nil }
+                page = string(digits)
                 end -= pageDigits
             case .code:
                 // A code never contains '/': it starts at the segment's start, or just after the nearest
@@ -167,16 +173,16 @@ private struct CompiledForm: Sendable {
                 var start = end
                 while start > 0 && chars[start - 1] != "/" { start -= 1 }
                 if i > 0, case .literal(let text) = pieces[i - 1], !text.hasSuffix("/") {
-                    let t = Array(text.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
+                    let t = Array((text.split(separator: "/", omittingEmptySubsequences: false).last ?? "").unicodeScalars)
                     var s = end - 1
                     while s - t.count >= start, Array(chars[(s - t.count)..<s]) != t { s -= 1 }
                     guard s - t.count >= start else { return nil }
                     start = s
                 }
                 guard start < end else { return nil }
-                let text = String(chars[start..<end])
-                if let code, code != text { return nil }
-                code = text
+                let captured = string(chars[start..<end])
+                if let code, code != captured { return nil }
+                code = captured
                 end = start
             }
         }

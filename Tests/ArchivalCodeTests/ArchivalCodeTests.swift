@@ -56,7 +56,8 @@ import Testing
         ("Z109-WS·2011-Y-BGS-001", "件号"),
         ("Z109-W1·2011-Y-BGS-0001", "门类代码"),
         (" 0026-003-0045", "spaces"),
-        ("00/26-003-0045", "全宗号"),
+        ("00/26-003-0045", "U+002F"),
+        ("00X!-003-0045", "全宗号"),
     ])
     func malformedCodesAreRejectedWithTheReason(_ text: String, _ expected: String) {
         #expect {
@@ -148,5 +149,60 @@ import Testing
         #expect(PageRanges.describe([1, 2, 4, 9, 10, 11, 13]) == "1–2, 4, 9–11, 13")
         #expect(PageRanges.describe([8]) == "8")
         #expect(PageRanges.describe([]) == "")
+    }
+}
+
+/// Hostile 档号 (issue 12, item 3 and 6): checks run on Unicode scalars, codes are NFC, and a code is always one
+/// safe path component.
+@Suite struct HostileCodeTests {
+    /// U+0D4E (MALAYALAM LETTER DOT REPH) joins the `/` after it into one grapheme cluster; a check on Characters
+    /// saw one letter and let the separator through, and the code became a nested path.
+    @Test(arguments: ["ൎ/x-003-0045", "0026/x-003-0045", "00\u{301}/6-003-0045", "0026-00\\3-0045",
+                      "0026-003-0045\u{0}", "0026-003\u{200B}-0045", "0026-003-0045\u{202E}", "0026\u{0A}-003-0045"])
+    func codeThatIsNotOnePathComponentIsRefused(_ text: String) {
+        #expect(throws: ArchivalCodeError.self) { try ArchivalCode.parse(text) }
+    }
+
+    @Test func refusalNamesTheScalar() {
+        do {
+            _ = try ArchivalCode.parse("ൎ/x-003-0045")
+            Issue.record("parsed")
+        } catch {
+            #expect(error.reason.contains("U+002F"))
+        }
+    }
+
+    @Test func everyAcceptedCodeIsASinglePathComponent() throws {
+        // Letters of other scripts and a letter with a combining mark stay acceptable, as one component.
+        for text in ["档案-003-0045", "ൎx-003-0045", "e\u{301}12-003-0045", "Z109-WS·2011-Y-BGS-0001"] {
+            let code = try ArchivalCode.parse(text)
+            #expect(!code.canonical.unicodeScalars.contains("/"))
+            #expect(code.canonical != "." && code.canonical != "..")
+        }
+    }
+
+    @Test func nfcAndNFDSpellingsAreOneCode() throws {
+        let nfc = try ArchivalCode.parse("\u{E9}12-003-0045")  // é precomposed
+        let nfd = try ArchivalCode.parse("e\u{301}12-003-0045")  // e + combining acute
+        #expect(nfc.canonical.unicodeScalars.elementsEqual(nfd.canonical.unicodeScalars))
+        #expect(Array(nfd.canonical.utf8) == Array("\u{E9}12-003-0045".utf8))
+    }
+
+    @Test func overlongCodeIsRefused() {
+        let fonds = String(repeating: "档", count: 8)
+        let unit = String(repeating: "档", count: 10)
+        // 8 + 10 + 10 CJK letters at 3 bytes each stay under the limit; a code over 200 bytes does not parse.
+        #expect((try? ArchivalCode.parse("\(fonds)-\(unit)-0045")) != nil)
+        let rules = CodeRules(maxFondsLength: 80)
+        #expect(throws: ArchivalCodeError.self) { try ArchivalCode.parse(String(repeating: "档", count: 70) + "-003-0045", rules: rules) }
+    }
+
+    @Test func namingRuleDoesNotLetACombiningCharacterHideASlash() throws {
+        let rule = try NamingRule()
+        #expect(throws: NameMappingError.self) { try rule.map("ൎ/x-003-0045-0001.tif") }
+        #expect(throws: NameMappingError.self) { try rule.map("ൎ/x-003-0045/0001.tif") }
+        // NFD path, NFC code.
+        let name = try rule.map("e\u{301}12-003-0045/0001.tif")
+        #expect(Array(name.code.canonical.utf8) == Array("\u{E9}12-003-0045".utf8))
     }
 }

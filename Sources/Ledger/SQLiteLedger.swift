@@ -469,7 +469,33 @@ public final class SQLiteLedger: Ledger {
                 try db.execute(sql: "UPDATE fixity SET checked_at = ?, status = ? WHERE batch_id = ? AND root = ? AND path = ?",
                                arguments: [now, status, r.batch, r.root.rawValue, r.path])
                 try Self.event(db, batch: r.batch, subject: r.path, action: "fixity.\(status)", detail: nil, tool: tool)
+                try Self.demoteRecord(db, of: r, status: status, now: now, tool: tool)
             }
+        }
+    }
+
+    /// A packaged or verified record one of whose files drifted (or, for Quire's own outputs, went missing) is
+    /// no longer verified: it becomes `invalid`, so `status` and `quota` stop counting it, and the event names
+    /// the file. Bag payloads are hard links to the workspace's outputs, so a drift there is a drift in the bag.
+    /// A source that is merely missing from the delivery does not demote: deliveries are often archived away
+    /// once packaged; its bytes changing does (the master no longer derives from the file on record).
+    static func demoteRecord(_ db: Database, of r: FixityRecord, status: String, now: String, tool: String) throws {
+        guard status == "drift" || (status == "missing" && r.root == .workspace) else { return }
+        let code: String?
+        switch r.root {
+        case .workspace:
+            let parts = r.path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+            code = parts.count == 3 ? String(parts[1]) : nil
+        case .delivery:
+            code = try String.fetchOne(db, sql: "SELECT code FROM page WHERE batch_id = ? AND path = ?", arguments: [r.batch, r.path])
+        }
+        guard let code else { return }
+        try db.execute(sql: """
+            UPDATE record SET state = 'invalid', updated_at = ? WHERE batch_id = ? AND code = ? AND state IN ('packaged', 'verified')
+            """, arguments: [now, r.batch, code])
+        if db.changesCount > 0 {
+            try Self.event(db, batch: r.batch, subject: code, action: "record.invalid",
+                           detail: "fixity \(status): \(r.root.rawValue == "delivery" ? "source " : "")\(r.path)", tool: tool)
         }
     }
 

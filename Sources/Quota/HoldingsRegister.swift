@@ -49,6 +49,10 @@ public struct HoldingsRegister: Sendable, Hashable {
     /// Headings that are not register columns (ignored).
     public var ignoredColumns: [String]
 
+    /// The most archive rows a register may hold: a country's archives and units many times over, and small
+    /// enough that totals of ``RegisteredArchive/maxCount`` per cell never overflow.
+    public static let maxRows = 1_000_000
+
     /// Makes a register from rows (for rows built in code).
     public init(archives: [RegisteredArchive], source: String = "register", encoding: CatalogEncoding = .utf8,
                 errors: [CSVRowError] = [], ignoredColumns: [String] = []) {
@@ -118,6 +122,10 @@ public struct HoldingsRegister: Sendable, Hashable {
         var errors: [CSVRowError] = []
         var firstLine: [String: Int] = [:]
         for row in rows[(headerIndex + 1)...] {
+            if archives.count == Self.maxRows {
+                throw CSVFileError(kind: .holdingsRegister, file: source, line: row.line,
+                                   reason: "the register has more than \(Self.maxRows) rows, more than any programme has archives")
+            }
             if let problem = row.problem {
                 errors.append(CSVRowError(file: source, line: row.line, reason: problem))
                 continue

@@ -24,7 +24,8 @@ extension QuotaReport {
     ///            "county": {…}, "unassigned": [id]},
     ///  "total": {"archives", "baseline", …, "gap", "status", "recent_rate", "projected_date", "burn_up"},
     ///  "unregistered": [{"id", "events", "digitized", …}], "ignored": {"unverified", "after_as_of"},
-    ///  "rules": {…the rules, as configured…}, "register": "holdings.csv"}
+    ///  "rules": {…the rules, as configured…}, "register": "holdings.csv",
+    ///  "register_errors": [{"line", "reason"}] (rows left out of every figure)}
     /// ```
     ///
     /// `status` is `met`, `on_track`, `behind` or `no_target` (a level without a target: its `target`,
@@ -59,6 +60,7 @@ extension QuotaReport {
             }),
             "ignored": .object(["unverified": .int(unverifiedEvents), "after_as_of": .int(laterEvents)]),
             "rules": json(rules),
+            "register_errors": .array(registerErrors.map { .object(["line": .int($0.line), "reason": .string($0.reason)]) }),
         ])
     }
 

@@ -1,5 +1,6 @@
 public import QuotaSettings
 public import Foundation
+public import Catalog
 
 /// Every archive's progress against its digitization quota as of a day, computed from the holdings
 /// register, the quota rules and the verified records — pure arithmetic, no ledger access.
@@ -42,6 +43,8 @@ public struct QuotaReport: Sendable, Hashable {
     public var unverifiedEvents: Int
     /// Verified events ignored because they are dated after the as-of day.
     public var laterEvents: Int
+    /// Register rows left out of every figure, with their lines and reasons (the register's ``HoldingsRegister/errors``).
+    public var registerErrors: [CSVRowError] = []
 
     /// China Standard Time, the default zone events' moments are dated in.
     public static let chinaTimeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
@@ -132,11 +135,13 @@ public struct QuotaReport: Sendable, Hashable {
                                             burnUp: burnUp))
         }
 
-        return QuotaReport(asOf: asOf, rules: rules, registerSource: register.source, archives: archives,
+        var report = QuotaReport(asOf: asOf, rules: rules, registerSource: register.source, archives: archives,
                            units: unitRooms(register: register, rules: rules),
                            total: total(of: archives, weekCount: weeks.count, asOf: asOf),
                            weeks: weeks, unregistered: strays.values.sorted { $0.id < $1.id },
                            unverifiedEvents: unverified, laterEvents: later)
+        report.registerErrors = register.errors
+        return report
     }
 
     private static func unitRooms(register: HoldingsRegister, rules: QuotaRules) -> UnitRoomSummary {

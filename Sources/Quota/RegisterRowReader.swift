@@ -46,12 +46,18 @@ struct RegisterRowReader {
         return fields[index].trimmingWhitespace()
     }
 
-    /// A whole, non-negative count; nil when the cell is blank or the column absent.
+    /// A whole, non-negative count of at most ``RegisteredArchive/maxCount``; nil when the cell is blank or the
+    /// column absent. A larger number is a problem of the row, never an overflow later: totals over every row of
+    /// a register (at most ``HoldingsRegister/maxRows``) then stay far inside `Int`.
     private mutating func count(_ column: RegisterColumn) -> Int? {
         let value = text(column)
         if value.isEmpty { return nil }
-        guard value.unicodeScalars.allSatisfy({ (0x30...0x39).contains($0.value) }), let number = Int(value) else {
+        guard value.unicodeScalars.allSatisfy({ (0x30...0x39).contains($0.value) }) else {
             problems.append("\(column.rawValue) '\(value)' is not a whole number")
+            return nil
+        }
+        guard let number = Int(value), number <= RegisteredArchive.maxCount else {
+            problems.append("\(column.rawValue) '\(value)' is larger than \(RegisteredArchive.maxCount), the most a register count may be")
             return nil
         }
         return number
@@ -62,8 +68,12 @@ struct RegisterRowReader {
         let value = text(column)
         if value.isEmpty { return 0 }
         guard value.unicodeScalars.allSatisfy({ (0x30...0x39).contains($0.value) || $0 == "." }),
-              let number = Double(value), number.isFinite, number < 9e9 else {
+              let number = Double(value), number.isFinite else {
             problems.append("\(column.rawValue) '\(value)' is not a number of GB")
+            return 0
+        }
+        guard number <= RegisteredArchive.maxGigabytes else {
+            problems.append("\(column.rawValue) '\(value)' is larger than \(Int(RegisteredArchive.maxGigabytes)) GB, the most a register may state")
             return 0
         }
         return Int64((number * 1e9).rounded())

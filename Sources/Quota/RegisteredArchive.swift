@@ -40,6 +40,12 @@ public struct RegisteredArchive: Sendable, Hashable, Codable, Identifiable {
     /// The line of the register the row starts on (0 for rows made in code).
     public var line: Int
 
+    /// The largest count a register cell may state (10¹², a thousand times the holdings of every archive in
+    /// China): with at most ``HoldingsRegister/maxRows`` rows, every total stays far inside `Int`.
+    public static let maxCount = 1_000_000_000_000
+    /// The largest `prior_gb` a register cell may state (10⁶ GB, a petabyte).
+    public static let maxGigabytes = 1_000_000.0
+
     /// Makes a row.
     public init(id: String, name: String, level: ArchiveLevel, parent: String? = nil,
                 baselineVolumes: Int, baselineItems: Int, baselinePages: Int? = nil,

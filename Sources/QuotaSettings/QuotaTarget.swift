@@ -20,7 +20,8 @@ public struct QuotaTarget: Sendable, Hashable {
     public func count(ofBaseline baseline: Int) -> Int {
         guard baseline > 0, fraction > 0 else { return 0 }
         // Guard against binary fractions: 0.7 × 10000 must be 7000, not 7001.
-        return Int((fraction * Double(baseline) - 1e-9).rounded(.up))
+        let count = (fraction * Double(baseline) - 1e-9).rounded(.up)
+        return count.isFinite && count < 9.0e18 ? Int(count) : Int.max
     }
 }
 

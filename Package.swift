@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "ChecksumStage", dependencies: ["Fixity", "Ledger", "Policy"], swiftSettings: strict),
         .target(name: "BindStage", dependencies: ["Catalog", "ArchivalCode", "Ledger", "Policy", "DurableIO", "Yams"], swiftSettings: strict),
         .target(name: "NormalizeStage",
-                dependencies: ["Raster", "ImageCodecs", "ImageOps", "Ledger", "Policy", "DurableIO", "Fixity"],
+                dependencies: ["Raster", "ImageCodecs", "ImageOps", "Ledger", "Policy", "DurableIO", "Fixity", "BlockingWork"],
                 swiftSettings: strict),
         .target(name: "PackageStage",
                 dependencies: ["Packaging", "Catalog", "ArchivalCode", "ImageCodecs", "Ledger", "Policy", "Fixity"],
@@ -76,6 +76,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "QuotaSettings"]),
         .testTarget(name: "ImporterTests", dependencies: ["BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "ImageOps", "Catalog", "DurableIO", "Fixity", "ImageCodecs", "Raster", "Ledger", "Policy", "SyntheticPages"]),
         .testTarget(name: "QuireCLITests", dependencies: []),
+        .testTarget(name: "BlockingWorkTests", dependencies: ["BlockingWork"]),
     ],
     swiftLanguageModes: [.v6]
 )

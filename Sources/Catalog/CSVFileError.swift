@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A CSV file (a catalog or a holdings register) that cannot be read at all: unreadable, undecodable,
 /// without a usable header, or missing a required column.
 ///
@@ -31,5 +33,22 @@ public struct CSVFileError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         if let line { return "\(file):\(line): \(kind): \(reason)" }
         return "\(file): \(kind): \(reason)"
+    }
+}
+
+extension CSVFileError {
+    /// The largest catalog or register file read (256 MiB: tens of millions of rows). A larger file is refused
+    /// before it is loaded, so its size never decides how much memory Quire takes.
+    public static let maxFileBytes: Int64 = 256 << 20
+
+    /// Throws when the file at `url` is larger than ``maxFileBytes``; a file that cannot be examined is left to
+    /// the read to report.
+    public static func checkSize(of url: URL, kind: CSVFileKind) throws(CSVFileError) {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return }
+        if Int64(info.st_size) > maxFileBytes {
+            throw CSVFileError(kind: kind, file: url.path, line: nil,
+                               reason: "the file is \(Int64(info.st_size) >> 20) MiB; a \(kind) may be at most \(maxFileBytes >> 20) MiB — split it by fonds or batch")
+        }
     }
 }

@@ -39,6 +39,7 @@ public struct CatalogReader: Sendable {
 
     /// Reads a catalog file.
     public func read(contentsOf url: URL) throws(CSVFileError) -> Catalog {
+        try CSVFileError.checkSize(of: url, kind: .catalog)
         let data: Data
         do {
             data = try Data(contentsOf: url)

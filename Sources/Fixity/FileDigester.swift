@@ -4,9 +4,14 @@ import Foundation
 public enum FileDigester {
     /// Digests of the file at `path`.
     public static func digest(path: String, algorithms: [DigestAlgorithm]) throws(FixityError) -> [DigestAlgorithm: String] {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FixityError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
+        return try digest(fd: fd, path: path, algorithms: algorithms)
+    }
+
+    /// Digests of the file open at `fd` from its current offset to its end; `path` names it in errors.
+    public static func digest(fd: Int32, path: String, algorithms: [DigestAlgorithm]) throws(FixityError) -> [DigestAlgorithm: String] {
         var digest = MultiDigest(algorithms)
         let size = 1 << 20
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)

@@ -13,6 +13,9 @@ struct DeliveryEntry: Sendable {
         case special
         /// A directory that could not be read.
         case unreadable(reason: String)
+        /// A file or folder whose name is not valid UTF-8. `path` shows each invalid byte as `\xHH`, so two
+        /// such names stay two entries; the file is never opened (a folder is not entered).
+        case undecodableName(isFolder: Bool)
     }
 
     /// Path relative to the delivery, '/'-separated.
@@ -45,15 +48,31 @@ enum DeliveryWalker {
             return
         }
         var names: [String] = []
+        var undecodable: [(shown: String, isFolder: Bool)] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            // The name is read in place, up to its NUL: glibc allocates each dirent only as long as its name, so
+            // copying the 256-byte d_name field would read past it.
+            let bytes = DirectoryEntryName.bytes(of: entry)
+            if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
+            if let name = String(validating: bytes, as: UTF8.self) {
+                names.append(name)
+            } else {
+                let shown = DirectoryEntryName.shown(bytes)
+                var info = stat()
+                let path = Array(directory.utf8) + [0x2F] + bytes + [0]
+                let listed = path.withUnsafeBufferPointer { raw in
+                    raw.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &info) == 0 }
+                }
+                let isFolder = listed && (info.st_mode & S_IFMT) == S_IFDIR
+                undecodable.append((shown, isFolder))
             }
-            if name == "." || name == ".." { continue }
-            names.append(name)
         }
         closedir(dir)
         names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for (shown, isFolder) in undecodable.sorted(by: { $0.shown.utf8.lexicographicallyPrecedes($1.shown.utf8) }) {
+            entries.append(DeliveryEntry(path: relative.isEmpty ? shown : relative + "/" + shown,
+                                         kind: .undecodableName(isFolder: isFolder), size: 0, mtimeNanoseconds: 0))
+        }
 
         for name in names where !ignore(name) {
             let full = directory + "/" + name
@@ -103,4 +122,41 @@ enum DeliveryWalker {
     private static func nanoseconds(_ info: stat) -> Int64 {
         Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
     }
+}
+
+/// Reading a directory entry's name safely.
+enum DirectoryEntryName {
+    /// The raw bytes of `entry`'s name, read in place up to the terminating NUL.
+    static func bytes(of entry: UnsafeMutablePointer<dirent>) -> [UInt8] {
+        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        let start = UnsafeRawPointer(entry).advanced(by: offset).assumingMemoryBound(to: CChar.self)
+        return Array(UnsafeRawBufferPointer(start: start, count: strlen(start)))
+    }
+
+    /// A name that is not valid UTF-8, shown with each byte that is not part of a valid sequence as `\xHH`
+    /// (valid sequences as they are).
+    static func shown(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var index = 0
+        while index < bytes.count {
+            var decoded = false
+            for length in (1...4).reversed() where index + length <= bytes.count {
+                if let piece = String(validating: bytes[index..<(index + length)], as: UTF8.self), piece.unicodeScalars.count == 1 {
+                    out += piece
+                    index += length
+                    decoded = true
+                    break
+                }
+            }
+            if !decoded {
+                out += "\\x" + String(bytes[index], radix: 16, uppercase: true).leftPadded(to: 2)
+                index += 1
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

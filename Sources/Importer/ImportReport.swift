@@ -33,6 +33,8 @@ public struct ImportReport: Sendable, Codable {
     public var decodedBytes: Int64
     /// Wall-clock seconds of this run.
     public var seconds: Double
+    /// The process's peak resident memory in MB, when the caller measured it (`quire import --json`).
+    public var peakRSSMB: Double?
 
     /// Whether the batch has nothing wrong.
     public var isClean: Bool { quarantined.isEmpty && flaggedRecords.isEmpty && changed.isEmpty }
@@ -42,5 +44,6 @@ public struct ImportReport: Sendable, Codable {
         case registeredThisRun = "registered_this_run"
         case flaggedRecords = "flagged_records"
         case decodedBytes = "decoded_bytes"
+        case peakRSSMB = "peak_rss_mb"
     }
 }

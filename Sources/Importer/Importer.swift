@@ -245,8 +245,8 @@ public struct Importer: Sendable {
                     await BlockingWork.run {
                         switch work {
                         case .examine(let entry):
-                            let (outcome, accepted) = examiner.examine(entry, keeping: follow == nil ? nil : keeping)
-                            return (index, outcome, accepted.flatMap { follow?.process($0) })
+                            let (outcome, output) = examiner.examine(entry, keeping: follow == nil ? nil : keeping) { follow!.process($0) }
+                            return (index, outcome, output)
                         case .recheck(let entry, let sha): return (index, examiner.recheck(entry, registeredSHA256: sha), nil)
                         }
                     }

@@ -1,3 +1,4 @@
+import BlockingWork
 import DurableIO
 import Fixity
 import Foundation
@@ -36,6 +37,19 @@ struct PageNormalizer: Sendable {
                            processJSON: "[]")
         }
         let source = delivery + "/" + page.path
+        // The page was measured against the memory budget at import; its source is re-read under the same rule.
+        var info = stat()
+        guard stat(source, &info) == 0 else { return failed("source_unreadable", "cannot read \(source): \(String(cString: strerror(errno)))") }
+        let bitmap = page.width.multipliedReportingOverflow(by: page.height).partialValue
+            .multipliedReportingOverflow(by: max(1, page.samplesPerPixel) * max(1, (page.bitsPerSample + 7) / 8)).partialValue
+        let need = Int(clamping: info.st_size) + 3 * max(0, bitmap)
+        guard need <= MemoryBudget.shared.limit else {
+            return failed("too_large", "normalizing needs about \(need >> 20) MB, more than the memory budget of \(MemoryBudget.shared.limit >> 20) MB (QUIRE_MEMORY_BUDGET)")
+        }
+        return MemoryBudget.shared.withReservation(need) { normalize(page, source: source, failed: failed) }
+    }
+
+    private func normalize(_ page: PageRecord, source: String, failed: (String, String) -> NormalizedPage) -> NormalizedPage {
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: source)) else {
             return failed("source_unreadable", "cannot read \(source)")
         }

@@ -56,7 +56,7 @@ struct ImportCommand: AsyncParsableCommand {
 
         let reporter = ProgressLine(label: "import", enabled: !quiet)
         let importer = Importer(ledger: ledger, policy: policy, workers: workers, tool: "quire \(Quire.version)")
-        let report: ImportReport
+        var report: ImportReport
         do {
             report = try await importer.run(delivery: delivery, batch: batch, archive: archive) { progress in
                 reporter.update(done: progress.done, total: progress.total,
@@ -71,6 +71,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         reporter.finish()
         if json {
+            report.peakRSSMB = peakRSSMegabytes()
             try printJSON(report)
         } else {
             print(Self.render(report, pipeline: "\(policy.name) (\(pipelinePath))", workspace: workspaceOptions.path))

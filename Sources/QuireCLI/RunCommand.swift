@@ -161,7 +161,14 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 /// This process's peak resident set so far, in MB.
+/// This process's peak resident memory in MB: `VmHWM`, the high-water mark of its own address space. (`getrusage`'s
+/// `ru_maxrss` also carries the parent's size at the time of the `posix_spawn` that started this process.)
 func peakRSSMegabytes() -> Double {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+       let kB = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+        return kB / 1024
+    }
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024

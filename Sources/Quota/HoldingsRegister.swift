@@ -70,6 +70,7 @@ public struct HoldingsRegister: Sendable, Hashable {
 
     /// Reads a register file.
     public static func read(contentsOf url: URL, delimiter: Unicode.Scalar = ",") throws(CSVFileError) -> HoldingsRegister {
+        try CSVFileError.checkSize(of: url, kind: .holdingsRegister)
         let data: Data
         do {
             data = try Data(contentsOf: url)

@@ -7,11 +7,12 @@ import Testing
 @Suite struct HostileInputTests {
     typealias CLI = QuireCLITests
 
-    /// Runs quire and also reports whether it ended by a signal.
-    static func run(_ arguments: [String], cwd: String? = nil) throws -> (CLI.Result, signalled: Bool) {
+    /// Runs quire (with extra environment variables) and also reports whether it ended by a signal.
+    static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> (CLI.Result, signalled: Bool) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -87,5 +88,90 @@ import Testing
         #expect(try digitized() == before - 1)
         let status = try CLI.quire(["status", "--workspace", ws, "--json"])
         #expect(status.stdout.contains("invalid"), "\(status.stdout)")
+    }
+
+    /// Writes a PNG of `width` × `height` RGBA 16-bit, all zero: a valid one of about 3.5 MB for 19999 × 19999, or
+    /// one cut after 1.5 KB of image data. Each row is compressed after a full flush, so one row's bytes repeat.
+    static func hugePNG(_ path: String, width: Int = 19999, height: Int = 19999, truncated: Bool) throws {
+        let script = """
+            import sys, zlib, struct
+            def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+            path, w, h, truncated = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == '1'
+            row = b'\\0' * (1 + w * 8)
+            c = zlib.compressobj(9)
+            first = c.compress(row) + c.flush(zlib.Z_FULL_FLUSH)
+            again = c.compress(row) + c.flush(zlib.Z_FULL_FLUSH)
+            n = len(row) * h
+            body = first + again * (h - 1) + b'\\x03\\x00' + struct.pack('>I', ((n % 65521) << 16) | 1)
+            head = b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 16, 6, 0, 0, 0))
+            data = head + (chunk(b'IDAT', body[:1500]) if truncated else chunk(b'IDAT', body) + chunk(b'IEND', b''))
+            open(path, 'wb').write(data)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, path, "\(width)", "\(height)", truncated ? "1" : "0"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    /// Item 4: memory follows the budget, not what a file claims. A 1.6 KB truncated PNG claiming 19999 × 19999
+    /// RGBA16 drove import to 3.16 GB resident (four of them, 6.2 GB); a 3 GB file named .tif was read whole
+    /// before its signature was checked. Now each is refused before it is loaded, and the import stays small.
+    @Test func importMemoryFollowsTheBudgetNotTheClaims() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let record = dir + "/delivery/0026-003-0099"
+        try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)
+        for page in 1...4 { try Self.hugePNG(record + "/000\(page).png", truncated: true) }
+        // 3 GB of zeros named .tif (sparse: no disk space is used).
+        let fake = record + "/0005.tif"
+        #expect(FileManager.default.createFile(atPath: fake, contents: nil))
+        #expect(truncate(fake, 3 << 30) == 0)
+        try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: record + "/0006.tif")
+
+        let (r, signalled) = try Self.run(["import", dir + "/delivery", "--workspace", dir + "/ws", "--workers", "2", "--json", "--quiet"])
+        #expect(!signalled)
+        #expect(r.status == 1, "\(r.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let quarantined = (report["quarantined"] as? [[String: Any]]) ?? []
+        let reasons = Dictionary(quarantined.map { (($0["path"] as? String) ?? "", ($0["reason"] as? String) ?? "") }) { a, _ in a }
+        for page in 1...4 {
+            #expect(reasons["0026-003-0099/000\(page).png"] == "too_large")
+        }
+        let detail = quarantined.first { $0["path"] as? String == "0026-003-0099/0001.png" }?["detail"] as? String ?? ""
+        #expect(detail.contains("19999 × 19999, 4 × 16-bit") && detail.contains("memory budget"), "\(detail)")
+        #expect(reasons["0026-003-0099/0005.tif"] == "unknown_format")
+        #expect(report["accepted"] as? Int == 1)
+        let peak = try #require(report["peak_rss_mb"] as? Double)
+        #expect(peak < 400, "peak RSS \(peak) MB")
+    }
+
+    /// Item 4 in `quire run`: a valid 3.5 MB PNG of 19999 × 19999 RGBA16 drove run to 4.7 GB; now it is refused
+    /// with the figure while the other records are packaged; and the budget is configurable.
+    @Test func runRefusesAPageLargerThanTheBudget() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery", toPath: dir + "/delivery")
+        try FileManager.default.createDirectory(atPath: dir + "/delivery/0026-003-0099", withIntermediateDirectories: true)
+        try Self.hugePNG(dir + "/delivery/0026-003-0099/0001.png", truncated: false)
+        let (r, signalled) = try Self.run(["run", dir + "/delivery", "--catalog", CLI.repo.path + "/samples/catalog.csv",
+                                           "--workspace", dir + "/ws", "--json", "--quiet"])
+        #expect(!signalled)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.contains("too_large"))
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let peak = try #require((summary["peak_rss_mb"] as? [String: Double])?["run"])
+        #expect(peak < 500, "peak RSS \(peak) MB")
+        let bags = try FileManager.default.contentsOfDirectory(atPath: dir + "/ws/bags")
+        #expect(bags.count == 3, "\(bags)")
+
+        // A budget of 8 MB refuses an A4 sample page, naming the budget.
+        let small = dir + "/small"
+        try FileManager.default.createDirectory(atPath: small + "/0026-003-0045", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: small + "/0026-003-0045/0001.tif")
+        let (tight, _) = try Self.run(["import", small, "--workspace", dir + "/ws2", "--json", "--quiet"], environment: ["QUIRE_MEMORY_BUDGET": "8M"])
+        #expect(tight.status == 1)
+        #expect(tight.stdout.contains("memory budget of 8.0 MB"), "\(tight.stdout)")
     }
 }

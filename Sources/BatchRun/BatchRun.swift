@@ -185,9 +185,13 @@ public struct BatchRun: Sendable {
                     // A 档号 without a catalog record binds to nothing here; the final pass reports its images.
                     let status = bound.binding.records.first { $0.code.canonical == code }?.status
                     let isBound = status == .bound
-                    tracker.state.withLock {
-                        $0.bound.insert(code)
-                        if status == .held { $0.held += 1 }
+                    // Only catalog records count against the catalog's total; images of a 档号 the catalog lacks are
+                    // reported as unmatched at the end.
+                    if status != nil {
+                        tracker.state.withLock {
+                            $0.bound.insert(code)
+                            if status == .held { $0.held += 1 }
+                        }
                     }
                     report("pages")
                     guard perRecordBags, isBound else { continue }

@@ -181,14 +181,20 @@ public struct CatalogReader: Sendable {
         return columns
     }
 
+    /// The largest count (页数, 件数) a catalog row may state: far above any real record, far below any overflow.
+    public static let maxCount = 1_000_000
+
     /// A whole count: ASCII digits (after trimming), at least 1 when required or when given.
     private static func count(_ raw: String, name: String, required: Bool) -> Result<Int?, CatalogDate.Problem> {
         let text = raw.trimmingWhitespace()
         if text.isEmpty {
             return required ? .failure(.init(reason: "\(name) is empty")) : .success(nil)
         }
-        guard text.unicodeScalars.allSatisfy(\.isASCIIDigit), let value = Int(text) else {
+        guard text.unicodeScalars.allSatisfy(\.isASCIIDigit) else {
             return .failure(.init(reason: "\(name) '\(raw)' is not a whole number"))
+        }
+        guard let value = Int(text), value <= Self.maxCount else {
+            return .failure(.init(reason: "\(name) '\(raw)' is larger than \(Self.maxCount), the most a catalog count may be"))
         }
         guard value >= 1 else {
             return .failure(.init(reason: "\(name) must be 1 or more, found \(value)"))

@@ -10,7 +10,40 @@ import GRDB
 public final class SQLiteLedger: Ledger {
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
+    private let pool: any DatabaseWriter
+
+    /// Opens the existing ledger at `path` for reading only, as commands that only read do (`status`, `quota`), so
+    /// they work on a read-only workspace (an auditor's copy, a read-only mount). Nothing is created or migrated.
+    /// When the folder cannot be written and the ledger's WAL index is absent, the file is read as immutable: a
+    /// writer elsewhere must not be changing it meanwhile, which a read-only folder already implies.
+    public init(readingOnly path: String) throws(LedgerError) {
+        self.path = path
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        config.label = "quire-ledger-reader"
+        func open(_ location: String) throws -> DatabaseQueue {
+            let queue = try DatabaseQueue(path: location, configuration: config)
+            let migrated = try queue.read { db in try Self.migrator.hasCompletedMigrations(db) }
+            guard migrated else {
+                throw LedgerError(path: path, operation: "open", message: "the ledger's schema is older than this Quire's; run a command that writes (quire run) on it once")
+            }
+            return queue
+        }
+        do {
+            do {
+                pool = try open(path)
+            } catch let error as DatabaseError where access((path as NSString).deletingLastPathComponent, W_OK) != 0 {
+                _ = error
+                let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+                pool = try open("file:\(escaped)?immutable=1")
+            }
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError(path: path, operation: "open", message: "\(error)")
+        }
+    }
 
     /// Opens (creating and migrating as needed) the ledger at `path`.
     public init(path: String) throws(LedgerError) {

@@ -81,8 +81,10 @@ final class ProgressLine: Sendable {
     private static func text(_ row: Row, now: Date, bar: Bool) -> String {
         let elapsed = now.timeIntervalSince(row.started ?? now)
         let rate = elapsed > 0 ? Double(row.done) / elapsed : 0
-        let eta = rate > 0 ? Double(row.total - row.done) / rate : 0
-        var text = String(format: "%@: %d/%d, %.1f/s, ETA %@", row.label, row.done, row.total, rate, clock(eta))
+        let eta = rate > 0 ? Double(max(0, row.total - row.done)) / rate : 0
+        var text = row.total > 0
+            ? String(format: "%@: %d/%d, %.1f/s, ETA %@", row.label, row.done, row.total, rate, clock(eta))
+            : String(format: "%@: %d, %.1f/s", row.label, row.done, rate)
         if let extra = row.extra { text += ", \(extra)" }
         guard bar else { return text }
         let width = 24

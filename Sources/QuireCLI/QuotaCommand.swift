@@ -72,7 +72,7 @@ struct QuotaCommand: ParsableCommand {
         var events: [DigitizationEvent] = []
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: workspaceOptions.path + "/ledger.sqlite", isDirectory: &isDirectory) {
-            let ledger = try workspaceOptions.openLedger(create: false)
+            let ledger = try workspaceOptions.openLedgerForReading()
             let parser = ISO8601DateFormatter()
             parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             do {

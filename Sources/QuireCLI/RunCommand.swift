@@ -55,6 +55,10 @@ struct RunCommand: AsyncParsableCommand {
         var quarantined: [ImportReport.Quarantined]
         var failedPages: [PageCheck]
         var held: [String: String]
+        /// Images whose 档号 has no (valid) catalog record, as `quire bind` reports them.
+        var unmatchedImages: [String]
+        /// Catalog rows rejected, with their lines and reasons.
+        var catalogErrors: [CSVRowError]
         var packaged: [String]
         var streamedRecords: Int
         /// Peak resident set (MB) when the page stream ended, and at the end of the run.
@@ -66,6 +70,8 @@ struct RunCommand: AsyncParsableCommand {
         enum CodingKeys: String, CodingKey {
             case batch, stages, quarantined, held, packaged, bags, seconds
             case failedPages = "failed_pages"
+            case unmatchedImages = "unmatched_images"
+            case catalogErrors = "catalog_errors"
             case streamedRecords = "records_packaged_by_stream"
             case peakRSSMB = "peak_rss_mb"
             case exitCode = "exit_code"
@@ -117,13 +123,17 @@ struct RunCommand: AsyncParsableCommand {
             checks = try ledger.pageChecks(batch: batchID).filter { $0.severity == "error" }
         } catch { throw fail(error) }
         var held: [String: String] = [:]
+        let catalogued = Set(report.binding.records.map(\.code.canonical))
         for r in records where r.state != "packaged" && r.state != "verified" {
+            // A 档号 the catalog has no valid row for is not held: its images are listed as unmatched below.
+            if r.state == "waiting" && !catalogued.contains(r.code) { continue }
             held[r.code] = r.state == "held" ? PackageStage.describe(r.problemsJSON) : r.state
         }
         for b in report.bags where b.status == "failed" { for code in b.records where held[code] != nil { held[code] = b.detail ?? "bag failed" } }
         let clean = imported.quarantined.isEmpty && checks.isEmpty && held.isEmpty && report.binding.unmatchedImages.isEmpty
             && report.binding.catalogErrors.isEmpty
         let summary = Summary(batch: batchID, stages: stages, quarantined: imported.quarantined, failedPages: checks, held: held,
+                              unmatchedImages: report.binding.unmatchedImages, catalogErrors: report.binding.catalogErrors,
                               packaged: records.filter { $0.state == "packaged" || $0.state == "verified" }.map(\.code),
                               streamedRecords: report.streamedRecords,
                               peakRSSMB: ["pages": pagesPeak.withLock { $0 } ?? peakRSSMegabytes(), "run": peakRSSMegabytes()], bags: out ?? workspace + "/bags", seconds: report.seconds,
@@ -153,7 +163,17 @@ struct RunCommand: AsyncParsableCommand {
                 for (code, why) in held.sorted(by: { $0.key < $1.key }) { t.add([code, why]) }
                 print(t.render())
             }
-            print("\n\(summary.packaged.count) of \(records.count) records packaged in \(summary.bags)" + (clean ? "." : " (exit code 1).")
+            if !report.binding.catalogErrors.isEmpty {
+                print("\nCatalog rows rejected (\(report.binding.catalogErrors.count)):")
+                var t = TextTable(["LINE", "REASON"])
+                for e in report.binding.catalogErrors { t.add(["\(e.line)", e.reason]) }
+                print(t.render())
+            }
+            if !report.binding.unmatchedImages.isEmpty {
+                print("\nImages with no catalog record (\(report.binding.unmatchedImages.count)):")
+                for path in report.binding.unmatchedImages { print("  \(path)") }
+            }
+            print("\n\(summary.packaged.count) of \(catalogued.count) catalog records packaged in \(summary.bags)" + (clean ? "." : " (exit code 1).")
                   + String(format: " %.1f s; %d packaged as soon as their pages were through.", report.seconds, report.streamedRecords))
         }
         if !clean { throw ExitStatus(code: Exit.itemsFailed) }

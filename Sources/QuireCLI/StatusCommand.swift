@@ -37,7 +37,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ledger = try workspaceOptions.openLedger(create: false)
+        let ledger = try workspaceOptions.openLedgerForReading()
         var statuses: [BatchStatus] = []
         do {
             for b in try ledger.batches() {

@@ -18,6 +18,17 @@ struct WorkspaceOptions: ParsableArguments {
     }
 
     /// Creates the folder if needed and opens the ledger.
+    /// Opens the workspace's existing ledger for reading only (`status`, `quota`): works on a read-only workspace.
+    func openLedgerForReading() throws -> SQLiteLedger {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandFailure.couldNotRun("no workspace at \(path); run 'quire import' first or give --workspace")
+        }
+        do { return try SQLiteLedger(readingOnly: (path as NSString).appendingPathComponent("ledger.sqlite")) } catch {
+            throw CommandFailure.couldNotRun(error.description)
+        }
+    }
+
     func openLedger(create: Bool) throws -> SQLiteLedger {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false

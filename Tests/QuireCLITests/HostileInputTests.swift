@@ -174,4 +174,150 @@ import Testing
         #expect(tight.status == 1)
         #expect(tight.stdout.contains("memory budget of 8.0 MB"), "\(tight.stdout)")
     }
+
+    /// Item 3: a 档号 with a '/' hidden behind a combining character became a nested path; the master failed to
+    /// write and every later run and bind of the batch exited 3 with no summary. Now the file is quarantined
+    /// `unparseable_name` and the other records are packaged, run after run.
+    @Test func aCodeThatIsNoPathComponentNeverStopsTheOthers() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery", toPath: dir + "/delivery")
+        try FileManager.default.createDirectory(atPath: dir + "/delivery/ൎ", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif",
+                                         toPath: dir + "/delivery/ൎ/x-003-0045-0001.tif")
+        let catalog = dir + "/catalog.csv"
+        try (String(contentsOfFile: CLI.repo.path + "/samples/catalog.csv", encoding: .utf8)
+            + "9,ൎ/x-003-0045,,某单位,题名,19980312,公开,1,\n").write(toFile: catalog, atomically: true, encoding: .utf8)
+        for attempt in 1...2 {
+            let (r, signalled) = try Self.run(["run", dir + "/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet"])
+            #expect(!signalled)
+            #expect(r.status == 1, "run \(attempt): \(r.stderr)")
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            #expect((summary["packaged"] as? [String])?.count == 3, "run \(attempt)")
+            if attempt == 1 {
+                let quarantined = (summary["quarantined"] as? [[String: Any]]) ?? []
+                let hostile = quarantined.first { ($0["path"] as? String) == "ൎ/x-003-0045-0001.tif" }
+                #expect(hostile?["reason"] as? String == "unparseable_name")
+            }
+            let rejected = (summary["catalog_errors"] as? [[String: Any]]) ?? []
+            #expect(rejected.contains { ($0["reason"] as? String)?.contains("U+002F") == true }, "\(rejected)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/ws/masters/ൎ"))
+        let bind = try CLI.quire(["bind", "--catalog", catalog, "--workspace", dir + "/ws", "--json"])
+        #expect(bind.status == 1, "\(bind.stderr)")
+    }
+
+    /// Item 6: the NFC and NFD spellings of one 档号 are one code to import, to bind and to the paths. A catalog
+    /// in NFC binds the pages of a folder named in NFD (as macOS writes names).
+    @Test func nfcCatalogBindsNFDFolder() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let nfd = "A\u{308}026-003-0045", nfc = "\u{C4}026-003-0045"
+        let folder = dir + "/delivery/" + nfd
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for page in 1...3 {
+            try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/000\(page).tif",
+                                             toPath: folder + "/000\(page).tif")
+        }
+        let catalog = dir + "/catalog.csv"
+        try "序号,档号,文号,责任者,题名,日期,密级,页数,备注\n1,\(nfc),,市档案局,通报,19980312,公开,3,\n"
+            .write(toFile: catalog, atomically: true, encoding: .utf8)
+        let (r, _) = try Self.run(["run", dir + "/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet"])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
+        #expect(r.status == 0, "\(r.stdout)")
+        let packaged = (summary["packaged"] as? [String]) ?? []
+        #expect(packaged.map { Array($0.utf8) } == [Array(nfc.utf8)])
+        #expect((summary["unmatched_images"] as? [String])?.isEmpty == true)
+        // The outputs are named in NFC, whatever the delivery's spelling.
+        let masters = try FileManager.default.contentsOfDirectory(atPath: dir + "/ws/masters")
+        #expect(masters.map { Array($0.utf8) } == [Array(nfc.utf8)])
+    }
+
+    /// Item 8: `quire run` with rejected catalog rows showed every record as held "waiting", never the rejected
+    /// rows or the unmatched images that `quire bind` shows. Now its summary carries what bind knows.
+    @Test func runSummaryCarriesRejectedRowsAndUnmatchedImages() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var lines = try String(contentsOfFile: CLI.repo.path + "/samples/catalog.csv", encoding: .utf8).components(separatedBy: "\r\n")
+        try #require(lines.count > 3)
+        lines[1] = lines[1].replacingOccurrences(of: ",公开,3,", with: ",公开,9223372036854775808,")
+        lines[2] = lines[2].replacingOccurrences(of: ",内部,4,", with: ",内部,٣,")
+        let catalog = dir + "/catalog.csv"
+        try lines.joined(separator: "\n").write(toFile: catalog, atomically: true, encoding: .utf8)
+        let (r, _) = try Self.run(["run", CLI.repo.path + "/samples/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet"])
+        #expect(r.status == 1)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
+        let rejected = (summary["catalog_errors"] as? [[String: Any]]) ?? []
+        #expect(rejected.compactMap { $0["line"] as? Int } == [2, 3])
+        #expect((rejected.first?["reason"] as? String)?.contains("larger than") == true)
+        let unmatched = (summary["unmatched_images"] as? [String]) ?? []
+        #expect(unmatched.contains("0026-003-0045/0001.tif") && unmatched.contains("0026-003-0046/0004.jpg"))
+        let held = (summary["held"] as? [String: String]) ?? [:]
+        #expect(!held.values.contains("waiting"), "\(held)")
+
+        let text = try CLI.quire(["run", CLI.repo.path + "/samples/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--quiet"])
+        #expect(text.stdout.contains("Catalog rows rejected (2)"))
+        #expect(text.stdout.contains("Images with no catalog record (6)"))
+    }
+
+    /// Item 8: two file names that differ only in bytes that are no UTF-8 collapsed into one ledger entry reported
+    /// as "No such file". Each is now its own entry, shown with \xHH, quarantined with the reason.
+    @Test func nonUTF8NamesStayApartAndAreNamed() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let record = dir + "/delivery/0026-003-0045"
+        try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: record + "/0001.tif")
+        for invalid: UInt8 in [0xFF, 0xFE] {
+            let bytes = Array((record + "/0002").utf8) + [invalid] + Array(".tif".utf8) + [0]
+            let fd = bytes.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
+            #expect(fd >= 0)
+            close(fd)
+        }
+        let (r, signalled) = try Self.run(["import", dir + "/delivery", "--workspace", dir + "/ws", "--json", "--quiet"])
+        #expect(!signalled)
+        #expect(r.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let quarantined = (report["quarantined"] as? [[String: Any]]) ?? []
+        let paths = Set(quarantined.compactMap { $0["path"] as? String })
+        #expect(paths == ["0026-003-0045/0002\\xFE.tif", "0026-003-0045/0002\\xFF.tif"], "\(quarantined)")
+        #expect(quarantined.allSatisfy { $0["reason"] as? String == "unparseable_name" && ($0["detail"] as? String)?.contains("UTF-8") == true })
+        #expect(report["accepted"] as? Int == 1)
+    }
+
+    /// Item 8: `status` on a read-only workspace exited 3 although it only reads; `quota` too.
+    @Test func statusAndQuotaReadAReadOnlyWorkspace() throws {
+        let dir = try CLI.temporaryFolder()
+        defer {
+            _ = CLI.shell("chmod -R u+w '\(dir)'")
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+        let ws = dir + "/ws"
+        #expect(try CLI.quire(["import", CLI.repo.path + "/samples/delivery", "--workspace", ws, "--quiet"]).status == 1)
+        // Read-only for everyone; read as an unprivileged user (root ignores permission bits).
+        #expect(CLI.shell("chmod -R a-w '\(ws)' && chmod a+rx '\(dir)'") == 0)
+        let asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary]
+        let status = try Self.runExternal(asNobody + ["status", "--workspace", ws, "--json"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("\"batch\""))
+        let quota = try Self.runExternal(asNobody + ["quota", "--register", CLI.repo.path + "/samples/register.csv", "--workspace", ws, "--json"])
+        #expect(quota.status == 0, "\(quota.stderr)")
+        var info = stat()
+        #expect(stat(ws + "/ledger.sqlite-wal", &info) != 0, "nothing was written")
+    }
+
+    static func runExternal(_ command: [String]) throws -> CLI.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLI.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                          stderr: String(decoding: stderr, as: UTF8.self))
+    }
 }

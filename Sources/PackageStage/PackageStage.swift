@@ -195,6 +195,7 @@ public struct PackageStage: Sendable {
                                tagManifestAlgorithms: policy.package.tagManifests.compactMap(DigestAlgorithm.init(rawValue:)))
         writer.workers = workers
         writer.serializeToTar = policy.package.serialization == "tar"
+        writer.placement = policy.package.payload == "copy" ? .copy : .hardLinkWhenPossible
         do {
             let result = try await writer.write(name: name, in: destination, payload: payload, bagInfo: info)
             return BagOutcome(name: name, records: codes, path: result.path, status: "packaged", detail: nil, payloadOxum: result.payloadOxum)

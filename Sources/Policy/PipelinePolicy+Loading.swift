@@ -161,11 +161,12 @@ extension PipelinePolicy {
     }
 
     private static func readPackage(_ node: Node, _ r: NodeReader, into s: inout Package) throws(PolicyError) {
-        let m = try r.mapping(node, path: "package", allowed: ["bag_per", "manifests", "tag_manifests", "serialization", "source_organization"])
+        let m = try r.mapping(node, path: "package", allowed: ["bag_per", "manifests", "tag_manifests", "serialization", "source_organization", "payload"])
         if let v = m["bag_per"] { s.bagPer = try r.choice(v, "package.bag_per", from: ["record", "batch"]) }
         if let v = m["manifests"] { s.manifests = try r.choices(v, "package.manifests", from: digestAlgorithms, nonEmpty: true) }
         if let v = m["tag_manifests"] { s.tagManifests = try r.choices(v, "package.tag_manifests", from: digestAlgorithms, nonEmpty: true) }
         if let v = m["serialization"] { s.serialization = try r.choice(v, "package.serialization", from: ["none", "tar"]) }
+        if let v = m["payload"] { s.payload = try r.choice(v, "package.payload", from: ["link", "copy"]) }
         if let v = m["source_organization"] { s.sourceOrganization = try r.string(v, "package.source_organization") }
     }
 

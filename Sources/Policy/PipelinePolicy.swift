@@ -154,6 +154,10 @@ public struct PipelinePolicy: Sendable, Equatable {
         /// Tag manifest algorithms.
         public var tagManifests: [String] = ["sha256", "sha512"]
         /// `none` or `tar`.
+        /// How payload files enter the bag: `link` (hard link to the workspace's outputs where the file system
+        /// allows, else a copy — fast and no extra space, but one file with two names: an in-place edit of a
+        /// master changes the bag too) or `copy` (independent bytes, fsynced).
+        public var payload: String = "link"
         public var serialization: String = "none"
         /// Source-Organization in bag-info.txt.
         public var sourceOrganization: String = ""

@@ -320,4 +320,28 @@ import Testing
         return CLI.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                           stderr: String(decoding: stderr, as: UTF8.self))
     }
+
+    /// `package.payload: copy` gives bags whose payload shares nothing with the workspace: an in-place edit of a
+    /// master leaves the bag as it was, and the bag still verifies.
+    @Test func copiedPayloadIsIndependentOfTheMasters() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pipeline = dir + "/copy.yaml"
+        try String(contentsOfFile: CLI.repo.path + "/pipelines/dat31.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "  payload: link", with: "  payload: copy").write(toFile: pipeline, atomically: true, encoding: .utf8)
+        let ws = dir + "/ws"
+        let run = try CLI.quire(["run", CLI.repo.path + "/samples/delivery", "--catalog", CLI.repo.path + "/samples/catalog.csv",
+                                 "--pipeline", pipeline, "--workspace", ws, "--quiet"])
+        #expect(run.status == 1, "\(run.stderr)")
+        let master = ws + "/masters/0026-003-0045/0001.tif"
+        let bagged = ws + "/bags/0026-003-0045/data/masters/0026-003-0045/0001.tif"
+        var masterInfo = stat(), baggedInfo = stat()
+        #expect(stat(master, &masterInfo) == 0 && stat(bagged, &baggedInfo) == 0)
+        #expect(masterInfo.st_ino != baggedInfo.st_ino)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: master))
+        try handle.seek(toOffset: UInt64(masterInfo.st_size) - 16)
+        try handle.write(contentsOf: Data([0x5A]))
+        try handle.close()
+        #expect(try CLI.quire(["verify", ws + "/bags/0026-003-0045", "--bagit-only"]).status == 0)
+    }
 }

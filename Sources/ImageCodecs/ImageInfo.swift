@@ -100,8 +100,9 @@ public struct DecodedImage: Sendable {
     public var bitmap: Bitmap
     /// The source's own description.
     public var info: ImageInfo
-    /// True when the pixels went through a lossy 8-bit RGBA conversion because the source layout has no
-    /// exact in-memory form here (LogLuv, floating point, separate planes…).
+    /// True when the pixels went through a lossy conversion because the source layout has no exact in-memory
+    /// form here: libtiff's 8-bit RGBA reader (YCbCr, LogLuv, palette, associated alpha…), or 16-bit CMYK turned
+    /// into 16-bit RGB.
     public var converted: Bool
 
     /// Makes a decoded image.

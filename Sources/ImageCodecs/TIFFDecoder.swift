@@ -6,11 +6,15 @@ import Raster
 ///
 /// Layouts with an exact in-memory form (bilevel, 8/16-bit gray and RGB, with or without unassociated
 /// alpha, 8-bit CMYK, contiguous planes, unsigned integers) are read strip by strip or tile by tile, so every
-/// sample is exact. Everything else libtiff's RGBA reader takes (palette, YCbCr, old and new JPEG, LogLuv,
-/// separate planes, 2/4-bit gray, associated alpha) goes through that reader and is marked `converted`.
-/// Floating-point samples are refused as unsupported: they hold measurements, not a scan's tones.
+/// sample is exact. Layouts libtiff's RGBA reader has no routine for, or would flatten to 8 bits, are unpacked
+/// sample by sample from the same raw reads (see ``Unpacking``): separate planes, 2/4-bit RGB and gray+alpha,
+/// 16-bit palette, CMYK in planes or at 16 bits. Everything else libtiff's RGBA reader takes (1–8-bit palette,
+/// YCbCr, old and new JPEG, LogLuv, 2/4-bit gray, associated alpha) goes through that reader and is marked
+/// `converted`. Floating-point samples are refused as unsupported: they hold measurements, not a scan's tones.
+/// A valid file is never `corrupt` because of its layout: one no path converts is `unsupported`, with the
+/// layout named ("16-bit CMYK (separated) with 1 extra sample, 5 samples a pixel, contiguous, uncompressed").
 ///
-/// Both paths return the page as displayed: the Orientation tag (274) is applied to the pixels as read
+/// Every path returns the page as displayed: the Orientation tag (274) is applied to the pixels as read
 /// (``Bitmap/applyingOrientation(_:)``), and a check that keeps no pixels reports the displayed size.
 enum TIFFDecoder {
     /// Largest single allocation libtiff may make for one strip or tile.
@@ -389,7 +393,8 @@ enum TIFFDecoder {
         }
         let extras = f.extraSamples > 0 ? " with \(f.extraSamples) extra sample\(f.extraSamples == 1 ? "" : "s")" : ""
         let planes = f.planar == Int(PLANARCONFIG_SEPARATE) && f.samplesPerPixel > 1 ? "planar separate" : "contiguous"
-        let compression = f.compression == Int(COMPRESSION_NONE) ? "uncompressed" : "\(compressionName(f.compression)) compression"
+        let compression = f.compression == Int(COMPRESSION_NONE)
+            ? "uncompressed" : "\(compressionName(f.compression)) compression"
         return "\(f.bitsPerSample)-bit\(format) \(kind)\(extras), \(f.samplesPerPixel) samples a pixel, \(planes), \(compression)"
     }
 

@@ -38,7 +38,9 @@ struct PNGVerdictTests {
           arguments: [(1, 1, 1), (2, 3, 3), (4, 5, 12), (8, 2, 200), (8, 255, 255)])
     func indexPastPalette(_ bitDepth: Int, _ entries: Int, _ badIndex: Int) throws {
         let data = Self.palettePNG(bitDepth: bitDepth, entries: entries, bad: (x: 7, y: 4, index: badIndex))
-        #expect(throws: DecodeError.corrupt("palette index \(badIndex) beyond the \(entries)-entry palette at row 4, column 7 (the first is 0): the pixel is undefined")) {
+        let reason = "palette index \(badIndex) beyond the \(entries)-entry palette at row 4, column 7 (the first is 0): "
+            + "the pixel is undefined"
+        #expect(throws: DecodeError.corrupt(reason)) {
             try ImageDecoder.decode(data)
         }
     }

@@ -150,7 +150,8 @@ struct TIFFVerdictTests {
         MiniTIFF(name: "8-bit RGB, planar separate", bits: 8, photometric: 2, samples: 3, separate: true),
         MiniTIFF(name: "16-bit gray+alpha, planar separate", bits: 16, photometric: 1, samples: 2, separate: true, alpha: true),
         MiniTIFF(name: "4-bit gray+alpha", bits: 4, photometric: 1, samples: 2, alpha: true),
-        MiniTIFF(name: "2-bit min-is-white gray+alpha, planar separate", bits: 2, photometric: 0, samples: 2, separate: true, alpha: true),
+        MiniTIFF(name: "2-bit min-is-white gray+alpha, planar separate", bits: 2, photometric: 0, samples: 2, separate: true,
+                 alpha: true),
     ]
 
     @Test("Decoded exactly, with the file's own description", arguments: layouts)

@@ -67,7 +67,8 @@ import Testing
         policy.processing.borderCrop = false
         policy.processing.blankDetection = false
         policy.colour.reducePlainColour = false
-        _ = try await Importer(ledger: try s.ledger(), policy: policy, workers: 2).run(delivery: s.delivery, batch: "b1", archive: nil)
+        _ = try await Importer(ledger: try s.ledger(), policy: policy, workers: 2)
+            .run(delivery: s.delivery, batch: "b1", archive: nil)
         let report = try await NormalizeStage(ledger: try s.ledger(), policy: policy, workspace: s.workspace, workers: 2,
                                               version: "test").run(batch: "b1")
         #expect(report.normalized == 4 && report.failed == 0, "\(report.checks)")

@@ -7,11 +7,17 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
+/// Warnings that leave every pixel decoded, kept as notes for the caller; any other warning means damaged data.
+#define QS_JPEG_MAX_NOTES 8
+
 typedef struct qs_jpeg_error {
     struct jpeg_error_mgr base;
     jmp_buf jump;
     char message[JMSG_LENGTH_MAX];
-    char first_warning[JMSG_LENGTH_MAX];
+    char first_warning[JMSG_LENGTH_MAX];   ///< the first warning that means damaged data
+    int damage_warnings;                   ///< warnings that mean damaged data
+    char notes[QS_JPEG_MAX_NOTES][JMSG_LENGTH_MAX];
+    int note_count;                        ///< notes kept (at most QS_JPEG_MAX_NOTES)
 } qs_jpeg_error;
 
 static void qs_jpeg_error_exit(j_common_ptr cinfo) {
@@ -20,14 +26,30 @@ static void qs_jpeg_error_exit(j_common_ptr cinfo) {
     longjmp(err->jump, 1);
 }
 
+// Sorted by libjpeg's message code, never by its text. JWRN_EXTRANEOUS_DATA: bytes between the end of a
+// segment and the next marker, which next_marker() skips; the entropy-coded data before them decoded in full
+// (had it been short, the decoder would have hit the marker early and warned JWRN_HIT_MARKER). JWRN_BOGUS_ICC:
+// the ICC profile's APP2 chunks do not fit together (jpeg_read_icc_profile then returns no profile); pixels
+// are untouched. Everything else (JWRN_JPEG_EOF, JWRN_HIT_MARKER, JWRN_HUFF_BAD_CODE, JWRN_MUST_RESYNC,
+// JWRN_BOGUS_PROGRESSION, JWRN_NOT_SEQUENTIAL...) means libjpeg patched up damaged data.
+static int qs_jpeg_warning_is_benign(int code) {
+    return code == JWRN_EXTRANEOUS_DATA || code == JWRN_BOGUS_ICC;
+}
+
 static void qs_jpeg_emit_message(j_common_ptr cinfo, int level) {
     qs_jpeg_error *err = (qs_jpeg_error *)cinfo->err;
     if (level < 0) {
-        // A warning: corrupt data that libjpeg worked around. Remember the first one.
-        if (err->base.num_warnings == 0) {
-            (*cinfo->err->format_message)(cinfo, err->first_warning);
-        }
         err->base.num_warnings++;
+        if (qs_jpeg_warning_is_benign(err->base.msg_code)) {
+            if (err->note_count < QS_JPEG_MAX_NOTES) {
+                (*cinfo->err->format_message)(cinfo, err->notes[err->note_count]);
+                err->note_count++;
+            }
+        } else {
+            // Corrupt data that libjpeg worked around. Remember the first one.
+            if (err->damage_warnings == 0) (*cinfo->err->format_message)(cinfo, err->first_warning);
+            err->damage_warnings++;
+        }
     }
     // Trace messages (level >= 0) are dropped: nothing is printed.
 }
@@ -46,6 +68,8 @@ static void qs_jpeg_init_error(qs_jpeg_error *err) {
     err->base.output_message = qs_jpeg_output_message;
     err->message[0] = 0;
     err->first_warning[0] = 0;
+    err->damage_warnings = 0;
+    err->note_count = 0;
 }
 
 struct qs_jpeg_reader {
@@ -56,6 +80,7 @@ struct qs_jpeg_reader {
 
 qs_jpeg_reader *qs_jpeg_open_memory(const uint8_t *data, size_t length, qs_jpeg_info *info,
                                     char *error, size_t error_length) {
+    memset(info, 0, sizeof(*info));
     qs_jpeg_reader *r = calloc(1, sizeof(qs_jpeg_reader));
     if (r == NULL) {
         qs_copy_message(error, error_length, "out of memory");
@@ -63,8 +88,14 @@ qs_jpeg_reader *qs_jpeg_open_memory(const uint8_t *data, size_t length, qs_jpeg_
     }
     qs_jpeg_init_error(&r->err);
     r->cinfo.err = &r->err.base;
+    // Written between setjmp and a longjmp: volatile, so the recovery below sees what was allocated.
+    uint8_t *volatile exif = NULL;
+    JOCTET *volatile icc = NULL;
     if (setjmp(r->err.jump)) {
         qs_copy_message(error, error_length, r->err.message);
+        free(exif);
+        free(icc);
+        memset(info, 0, sizeof(*info));
         if (r->created) jpeg_destroy_decompress(&r->cinfo);
         free(r);
         return NULL;
@@ -76,7 +107,6 @@ qs_jpeg_reader *qs_jpeg_open_memory(const uint8_t *data, size_t length, qs_jpeg_
     jpeg_save_markers(&r->cinfo, JPEG_APP0 + 2, 0xFFFF);
     jpeg_read_header(&r->cinfo, TRUE);
 
-    memset(info, 0, sizeof(*info));
     info->source_components = r->cinfo.num_components;
     info->jpeg_color_space = r->cinfo.jpeg_color_space;
     info->progressive = r->cinfo.progressive_mode ? 1 : 0;
@@ -88,16 +118,26 @@ qs_jpeg_reader *qs_jpeg_open_memory(const uint8_t *data, size_t length, qs_jpeg_
     info->y_density = r->cinfo.Y_density;
     info->saw_adobe = r->cinfo.saw_Adobe_marker ? 1 : 0;
     info->adobe_transform = r->cinfo.Adobe_transform;
+    // The saved markers live in libjpeg's image pool, which jpeg_finish_decompress frees: copy what the
+    // caller keeps now, into buffers of its own.
     for (jpeg_saved_marker_ptr m = r->cinfo.marker_list; m != NULL; m = m->next) {
-        if (m->marker == JPEG_APP0 + 1 && info->exif == NULL && m->data_length > 6 &&
-            memcmp(m->data, "Exif\0\0", 6) == 0) {
-            info->exif = m->data + 6;
-            info->exif_length = m->data_length - 6;
-        } else if (m->marker == JPEG_APP0 + 2 && info->icc == NULL && m->data_length > 14 &&
-                   memcmp(m->data, "ICC_PROFILE\0", 12) == 0) {
-            info->icc = m->data + 14;
-            info->icc_length = m->data_length - 14;
+        if (m->marker == JPEG_APP0 + 1 && exif == NULL && m->data_length > 6 && memcmp(m->data, "Exif\0\0", 6) == 0) {
+            size_t n = m->data_length - 6;
+            uint8_t *copy = malloc(n);
+            if (copy == NULL) ERREXIT1(&r->cinfo, JERR_OUT_OF_MEMORY, 10);
+            memcpy(copy, m->data + 6, n);
+            exif = copy;
+            info->exif_length = n;
         }
+    }
+    // The whole profile, its APP2 chunks put in sequence-number order. libjpeg-turbo checks the numbering:
+    // a chunk missing, repeated, numbered 0 or beyond the count, or counts that disagree give no profile and
+    // the warning JWRN_BOGUS_ICC (a note for the caller, see qs_jpeg_warning_is_benign).
+    JOCTET *profile = NULL;
+    unsigned int profile_length = 0;
+    if (jpeg_read_icc_profile(&r->cinfo, &profile, &profile_length) && profile != NULL) {
+        icc = profile;
+        info->icc_length = profile_length;
     }
 
     switch (r->cinfo.jpeg_color_space) {
@@ -110,7 +150,27 @@ qs_jpeg_reader *qs_jpeg_open_memory(const uint8_t *data, size_t length, qs_jpeg_
     info->width = r->cinfo.output_width;
     info->height = r->cinfo.output_height;
     info->output_components = r->cinfo.output_components;
+    info->exif = exif;
+    info->icc = icc;
     return r;
+}
+
+// A progressive image whose scans stopped early: some coefficient of some component never arrived, or was
+// not refined to its last bit. libjpeg decodes such a file without a word (the missing detail reads as zero),
+// so a file cut at a scan boundary and closed with EOI would pass as a blurred page. Returns the component
+// index, or -1 when every coefficient arrived whole. Call after the input is consumed, before
+// jpeg_finish_decompress frees coef_bits.
+static int qs_jpeg_incomplete_component(j_decompress_ptr cinfo, int *coefficient) {
+    if (!cinfo->progressive_mode || cinfo->coef_bits == NULL) return -1;
+    for (int c = 0; c < cinfo->num_components; c++) {
+        for (int k = 0; k < DCTSIZE2; k++) {
+            if (cinfo->coef_bits[c][k] != 0) {
+                *coefficient = k;
+                return c;
+            }
+        }
+    }
+    return -1;
 }
 
 int qs_jpeg_read(qs_jpeg_reader *r, uint8_t *pixels, size_t stride, char *error, size_t error_length) {
@@ -125,12 +185,29 @@ int qs_jpeg_read(qs_jpeg_reader *r, uint8_t *pixels, size_t stride, char *error,
             return -1;
         }
     }
+    // A progressive image is read whole (to EOI) before its first scanline comes out.
+    int coefficient = 0;
+    int component = r->err.damage_warnings == 0 ? qs_jpeg_incomplete_component(&r->cinfo, &coefficient) : -1;
+    if (component >= 0) {
+        char text[200];
+        snprintf(text, sizeof(text), "progressive JPEG ends before all its scans: coefficient %d of component %d "
+                 "was %s (missing scans)", coefficient, component + 1,
+                 r->cinfo.coef_bits[component][coefficient] < 0 ? "never sent" : "not refined to its last bit");
+        qs_copy_message(error, error_length, text);
+        return -1;
+    }
     jpeg_finish_decompress(&r->cinfo);
-    if (r->err.base.num_warnings > 0) {
+    if (r->err.damage_warnings > 0) {
         qs_copy_message(error, error_length, r->err.first_warning);
         return -1;
     }
     return 0;
+}
+
+int qs_jpeg_note_count(const qs_jpeg_reader *r) { return r->err.note_count; }
+
+const char *qs_jpeg_note(const qs_jpeg_reader *r, int index) {
+    return index >= 0 && index < r->err.note_count ? r->err.notes[index] : NULL;
 }
 
 void qs_jpeg_close(qs_jpeg_reader *r) {

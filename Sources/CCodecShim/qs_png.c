@@ -13,6 +13,8 @@ struct qs_png_reader {
     size_t length;
     size_t offset;
     char message[256];
+    int palette;             ///< a palette image, read as 8-bit indices and expanded here
+    int palette_channels;    ///< 3, or 4 with tRNS
 };
 
 static void qs_png_error_fn(png_structp png, png_const_charp message) {
@@ -110,31 +112,92 @@ qs_png_reader *qs_png_open_memory(const uint8_t *data, size_t length, qs_png_inf
 
     // Transforms: keep 1-bit gray packed (bilevel), widen other sub-byte depths to 8 bits, expand
     // palettes and tRNS to RGB(A) / gray+alpha, keep 16 bits in native byte order.
+    // A palette image is read as one index per byte (png_set_packing) and expanded by qs_png_read, which
+    // checks every index against the palette first: libpng checks only sub-byte indices, with a warning, and
+    // expands an index past the palette to black, a pixel the file never defined.
     int bilevel = color_type == PNG_COLOR_TYPE_GRAY && bit_depth == 1 && !out->has_trns;
-    if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(r->png);
-    if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8 && !bilevel) png_set_expand_gray_1_2_4_to_8(r->png);
-    if (out->has_trns) png_set_tRNS_to_alpha(r->png);
-    if (bit_depth == 16) png_set_swap(r->png);
+    r->palette = color_type == PNG_COLOR_TYPE_PALETTE;
+    if (r->palette) {
+        png_set_packing(r->png);
+    } else {
+        if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8 && !bilevel) png_set_expand_gray_1_2_4_to_8(r->png);
+        if (out->has_trns) png_set_tRNS_to_alpha(r->png);
+        if (bit_depth == 16) png_set_swap(r->png);
+    }
     png_set_interlace_handling(r->png);
     png_read_update_info(r->png, r->info);
 
-    out->output_channels = png_get_channels(r->png, r->info);
-    out->output_bit_depth = png_get_bit_depth(r->png, r->info);
-    out->row_bytes = png_get_rowbytes(r->png, r->info);
+    if (r->palette) {
+        r->palette_channels = out->has_trns ? 4 : 3;
+        out->output_channels = r->palette_channels;
+        out->output_bit_depth = 8;
+        out->row_bytes = (size_t)width * (size_t)r->palette_channels;
+    } else {
+        out->output_channels = png_get_channels(r->png, r->info);
+        out->output_bit_depth = png_get_bit_depth(r->png, r->info);
+        out->row_bytes = png_get_rowbytes(r->png, r->info);
+    }
     return r;
 }
 
+// Expands the 8-bit indices in `indices` (`width` per row) into RGB or RGBA rows of `pixels`, after checking
+// every index against the palette. Returns 0, or -1 with the first index past the palette named.
+static int qs_png_expand_palette(qs_png_reader *r, const uint8_t *indices, uint8_t *pixels, size_t stride,
+                                 char *error, size_t error_length) {
+    png_uint_32 width = png_get_image_width(r->png, r->info), height = png_get_image_height(r->png, r->info);
+    png_colorp palette = NULL;
+    int entries = 0;
+    if (!png_get_PLTE(r->png, r->info, &palette, &entries) || palette == NULL) entries = 0;
+    png_bytep trans = NULL;
+    int trans_count = 0;
+    if (r->palette_channels == 4 && !png_get_tRNS(r->png, r->info, &trans, &trans_count, NULL)) trans_count = 0;
+    for (png_uint_32 y = 0; y < height; y++) {
+        const uint8_t *row = indices + (size_t)y * width;
+        uint8_t *out = pixels + (size_t)y * stride;
+        for (png_uint_32 x = 0; x < width; x++) {
+            int index = row[x];
+            if (index >= entries) {
+                char text[160];
+                snprintf(text, sizeof(text), "palette index %d beyond the %d-entry palette at row %u, column %u "
+                         "(the first is 0): the pixel is undefined", index, entries, (unsigned)y, (unsigned)x);
+                qs_png_copy(error, error_length, text);
+                return -1;
+            }
+            *out++ = palette[index].red;
+            *out++ = palette[index].green;
+            *out++ = palette[index].blue;
+            if (r->palette_channels == 4) *out++ = index < trans_count ? trans[index] : 255;
+        }
+    }
+    return 0;
+}
+
 int qs_png_read(qs_png_reader *r, uint8_t *pixels, size_t stride, char *error, size_t error_length) {
+    png_uint_32 width = png_get_image_width(r->png, r->info);
     png_uint_32 height = png_get_image_height(r->png, r->info);
+    // A palette image's indices go to a buffer of their own, one byte a pixel, expanded once all are read.
+    uint8_t *indices = NULL;
+    if (r->palette) {
+        indices = malloc((size_t)width * (height == 0 ? 1 : height));
+        if (indices == NULL) {
+            qs_png_copy(error, error_length, "out of memory");
+            return -1;
+        }
+    }
     png_bytep *rows = malloc(sizeof(png_bytep) * (height == 0 ? 1 : height));
     if (rows == NULL) {
+        free(indices);
         qs_png_copy(error, error_length, "out of memory");
         return -1;
     }
-    for (png_uint_32 y = 0; y < height; y++) rows[y] = pixels + (size_t)y * stride;
+    for (png_uint_32 y = 0; y < height; y++) {
+        rows[y] = indices != NULL ? indices + (size_t)y * width : pixels + (size_t)y * stride;
+    }
     png_bytep *volatile owned_rows = rows;
+    uint8_t *volatile owned_indices = indices;
     if (setjmp(png_jmpbuf(r->png))) {
         free(owned_rows);
+        free(owned_indices);
         qs_png_copy(error, error_length, r->message);
         return -1;
     }
@@ -142,7 +205,13 @@ int qs_png_read(qs_png_reader *r, uint8_t *pixels, size_t stride, char *error, s
     png_read_end(r->png, NULL);
     free(rows);
     owned_rows = NULL;
-    return 0;
+    int status = 0;
+    if (indices != NULL) {
+        status = qs_png_expand_palette(r, indices, pixels, stride, error, error_length);
+        free(indices);
+        owned_indices = NULL;
+    }
+    return status;
 }
 
 void qs_png_close(qs_png_reader *r) {

@@ -242,7 +242,16 @@ int qs_tiff_get_u32_defaulted(TIFF *tif, uint32_t tag, uint32_t *value) { return
 int qs_tiff_rgba_ok(TIFF *tif, char *reason, size_t reason_length) {
     char emsg[1024] = {0};
     int ok = TIFFRGBAImageOK(tif, emsg);
-    if (!ok) qs_tiff_copy(reason, reason_length, emsg);
+    if (ok) {
+        // TIFFRGBAImageOK checks the tags; TIFFRGBAImageBegin also picks the routine that converts the samples,
+        // and finds none for some valid layouts (16-bit CMYK, 2- and 4-bit RGB, 16-bit palette): "Can not handle
+        // format". Begin reports that through emsg only; End frees what Begin set up.
+        TIFFRGBAImage img;
+        memset(&img, 0, sizeof(img));
+        ok = TIFFRGBAImageBegin(&img, tif, 1, emsg);
+        TIFFRGBAImageEnd(&img);
+    }
+    if (!ok) qs_tiff_copy(reason, reason_length, emsg[0] ? emsg : "libtiff's RGBA reader has no conversion for it");
     return ok;
 }
 int qs_tiff_get_float(TIFF *tif, uint32_t tag, float *value) { return TIFFGetField(tif, tag, value); }

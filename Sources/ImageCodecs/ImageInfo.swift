@@ -30,11 +30,17 @@ public struct ImageInfo: Sendable, Equatable, Codable {
     /// stated none or a value outside 1...8. Decoded pixels, `width`, `height` and `resolution` already have
     /// it applied: this records what the decode turned or mirrored.
     public var orientation: Orientation
+    /// Faults the codec found and worked around without losing a pixel, one sentence each, in the codec's own
+    /// words: a JPEG with a few extraneous bytes before a marker (libjpeg's "Corrupt JPEG data: 3 extraneous
+    /// bytes before marker 0xd9"), or an ICC profile whose APP2 chunks do not fit together and was dropped.
+    /// The page is accepted and these are recorded with it, for review; faults that cost pixels (truncation,
+    /// bad Huffman codes, missing scans) are ``DecodeError/corrupt(_:)`` instead. Empty for a clean file.
+    public var warnings: [String]
 
     /// Makes an info value.
     public init(format: ImageFormat, width: Int, height: Int, bitsPerSample: Int, samplesPerPixel: Int,
                 colorType: ColorType, compression: String, resolution: Resolution?, frames: Int = 1,
-                iccProfile: [UInt8]? = nil, orientation: Orientation = .topLeft) {
+                iccProfile: [UInt8]? = nil, orientation: Orientation = .topLeft, warnings: [String] = []) {
         self.format = format
         self.width = width
         self.height = height
@@ -46,9 +52,11 @@ public struct ImageInfo: Sendable, Equatable, Codable {
         self.frames = frames
         self.iccProfile = iccProfile
         self.orientation = orientation
+        self.warnings = warnings
     }
 
-    /// Decodes an info value; one encoded before `orientation` existed reads as `.topLeft`.
+    /// Decodes an info value; one encoded before `orientation` existed reads as `.topLeft`, and one encoded before
+    /// `warnings` existed as having none.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(format: try c.decode(ImageFormat.self, forKey: .format), width: try c.decode(Int.self, forKey: .width),
@@ -59,7 +67,8 @@ public struct ImageInfo: Sendable, Equatable, Codable {
                   resolution: try c.decodeIfPresent(Resolution.self, forKey: .resolution),
                   frames: try c.decode(Int.self, forKey: .frames),
                   iccProfile: try c.decodeIfPresent([UInt8].self, forKey: .iccProfile),
-                  orientation: try c.decodeIfPresent(Orientation.self, forKey: .orientation) ?? .topLeft)
+                  orientation: try c.decodeIfPresent(Orientation.self, forKey: .orientation) ?? .topLeft,
+                  warnings: try c.decodeIfPresent([String].self, forKey: .warnings) ?? [])
     }
 }
 
@@ -91,8 +100,9 @@ public struct DecodedImage: Sendable {
     public var bitmap: Bitmap
     /// The source's own description.
     public var info: ImageInfo
-    /// True when the pixels went through a lossy 8-bit RGBA conversion because the source layout has no
-    /// exact in-memory form here (LogLuv, floating point, separate planes…).
+    /// True when the pixels went through a lossy conversion because the source layout has no exact in-memory
+    /// form here: libtiff's 8-bit RGBA reader (YCbCr, LogLuv, palette, associated alpha…), or 16-bit CMYK turned
+    /// into 16-bit RGB.
     public var converted: Bool
 
     /// Makes a decoded image.

@@ -5,6 +5,16 @@ import Raster
 ///
 /// An EXIF Orientation other than 1 is applied after the decode (``Bitmap/applyingOrientation(_:)``), so the
 /// bitmap, its size and its resolution are the page as displayed.
+///
+/// The verdict follows libjpeg's own warnings, told apart by message code in the shim, never by their text:
+/// - a few extraneous bytes before a marker (JWRN_EXTRANEOUS_DATA, "Corrupt JPEG data: 3 extraneous bytes
+///   before marker 0xd9") cost no pixel: the file is accepted, with libjpeg's sentence in
+///   ``ImageInfo/warnings`` for the page's record;
+/// - an ICC profile whose APP2 chunks are missing, repeated or misnumbered (JWRN_BOGUS_ICC) is dropped, with a
+///   warning; a whole profile is joined from all its chunks in the shim, while libjpeg still holds them;
+/// - every other warning (premature end of file, a marker hit inside the data, bad Huffman codes) means
+///   libjpeg patched up damaged data, and a progressive file whose scans stop before every coefficient
+///   arrived decodes blurred without a word from libjpeg: both are ``DecodeError/corrupt(_:)``.
 enum JPEGDecoder {
     // J_COLOR_SPACE values from jpeglib.h.
     private static let jcsGrayscale: Int32 = 1
@@ -20,6 +30,11 @@ enum JPEGDecoder {
             throw classify(message(from: error))
         }
         defer { qs_jpeg_close(reader) }
+        // The shim's copies, the caller's to free: taken into arrays at once, whatever happens next.
+        let exifBytes = header.exif.map { Array(UnsafeBufferPointer(start: $0, count: header.exif_length)) }
+        let icc = header.icc.map { Array(UnsafeBufferPointer(start: $0, count: header.icc_length)) }
+        qs_free(header.exif)
+        qs_free(header.icc)
 
         let width = Int(header.width), height = Int(header.height)
         try ImageDecoder.checkSize(width: width, height: height, options: options)
@@ -31,7 +46,7 @@ enum JPEGDecoder {
         default: throw .unsupported("JPEG with \(header.output_components) output components")
         }
 
-        let exif = header.exif.flatMap { ExifIFD0.parse(Array(UnsafeBufferPointer(start: $0, count: header.exif_length))) }
+        let exif = exifBytes.flatMap { ExifIFD0.parse($0) }
         var bitmap = Bitmap(width: width, height: height, layout: layout, resolution: resolution(of: header, exif: exif))
         let stride = bitmap.bytesPerRow
         let status = bitmap.bytes.withUnsafeMutableBufferPointer { qs_jpeg_read(reader, $0.baseAddress, stride, &error, error.count) }
@@ -47,12 +62,12 @@ enum JPEGDecoder {
         }
         var compression = header.progressive != 0 ? "progressive" : "baseline"
         if header.arithmetic != 0 { compression += "-arithmetic" }
-        let icc = header.icc.map { Array(UnsafeBufferPointer(start: $0, count: header.icc_length)) }
+        let warnings = (0..<qs_jpeg_note_count(reader)).compactMap { qs_jpeg_note(reader, $0).map { String(cString: $0) } }
         let info = ImageInfo(format: .jpeg, width: bitmap.width, height: bitmap.height,
                              bitsPerSample: Int(header.data_precision),
                              samplesPerPixel: Int(header.source_components), colorType: colorType,
                              compression: compression, resolution: bitmap.resolution, iccProfile: icc,
-                             orientation: orientation)
+                             orientation: orientation, warnings: warnings)
         return DecodedImage(bitmap: bitmap, info: info, converted: false)
     }
 

@@ -6,11 +6,15 @@ import Raster
 ///
 /// Layouts with an exact in-memory form (bilevel, 8/16-bit gray and RGB, with or without unassociated
 /// alpha, 8-bit CMYK, contiguous planes, unsigned integers) are read strip by strip or tile by tile, so every
-/// sample is exact. Everything else libtiff's RGBA reader takes (palette, YCbCr, old and new JPEG, LogLuv,
-/// separate planes, 2/4-bit gray, associated alpha) goes through that reader and is marked `converted`.
-/// Floating-point samples are refused as unsupported: they hold measurements, not a scan's tones.
+/// sample is exact. Layouts libtiff's RGBA reader has no routine for, or would flatten to 8 bits, are unpacked
+/// sample by sample from the same raw reads (see ``Unpacking``): separate planes, 2/4-bit RGB and gray+alpha,
+/// 16-bit palette, CMYK in planes or at 16 bits. Everything else libtiff's RGBA reader takes (1–8-bit palette,
+/// YCbCr, old and new JPEG, LogLuv, 2/4-bit gray, associated alpha) goes through that reader and is marked
+/// `converted`. Floating-point samples are refused as unsupported: they hold measurements, not a scan's tones.
+/// A valid file is never `corrupt` because of its layout: one no path converts is `unsupported`, with the
+/// layout named ("16-bit CMYK (separated) with 1 extra sample, 5 samples a pixel, contiguous, uncompressed").
 ///
-/// Both paths return the page as displayed: the Orientation tag (274) is applied to the pixels as read
+/// Every path returns the page as displayed: the Orientation tag (274) is applied to the pixels as read
 /// (``Bitmap/applyingOrientation(_:)``), and a check that keeps no pixels reports the displayed size.
 enum TIFFDecoder {
     /// Largest single allocation libtiff may make for one strip or tile.
@@ -145,12 +149,20 @@ enum TIFFDecoder {
             bitmap.zeroRowPadding() // whatever the codec left in a bilevel row's last bits
             return (info, bitmap.applyingOrientation(f.orientation), false)
         }
+        if let unpacking = unpacking(f, tif: tif) {
+            let bitmap = try readUnpacked(tif, file: file, f: f, unpacking: unpacking, resolution: resolution,
+                                          keepPixels: keepPixels)
+            let converted = if case .cmyk16 = unpacking { true } else { false }
+            return (info, bitmap?.applyingOrientation(f.orientation), converted)
+        }
         if f.sampleFormat == Int(SAMPLEFORMAT_IEEEFP) {
             throw .unsupported("\(f.bitsPerSample)-bit floating-point samples (scientific data, not a scanned image)")
         }
+        // TIFFRGBAImageOK passes layouts for which the reader then finds no conversion (16-bit CMYK, 2-bit RGB):
+        // the shim also tries TIFFRGBAImageBegin, so such a valid file is `unsupported`, never `corrupt`.
         var reason = [CChar](repeating: 0, count: 1024)
         guard qs_tiff_rgba_ok(tif, &reason, reason.count) != 0 else {
-            throw .unsupported(message(from: reason))
+            throw .unsupported("TIFF \(describe(f)): not supported (\(message(from: reason)))")
         }
         var bitmap = Bitmap(width: f.width, height: f.height, layout: .rgba8, resolution: resolution)
         let ok = bitmap.bytes.withUnsafeMutableBytes { raw in
@@ -167,6 +179,223 @@ enum TIFFDecoder {
         }
         unpremultiply(&bitmap)
         return (info, keepPixels ? bitmap.applyingOrientation(f.orientation) : nil, true)
+    }
+
+    /// How the samples of a layout that neither the exact path nor libtiff's RGBA reader takes become a Bitmap.
+    private enum Unpacking: Equatable {
+        /// Every sample scaled to the layout's depth, where it stands: 1/2/4-bit samples become 8-bit ones
+        /// (v × 255 / (2^b − 1), exact and reversible), 8- and 16-bit samples are copied.
+        case samples(PixelLayout)
+        /// 16-bit palette indices looked up in the 16-bit colour map: 16-bit RGB, exact.
+        case palette16
+        /// 16-bit CMYK turned into 16-bit RGB with the uncalibrated formula ``ColorConversion`` uses for 8-bit
+        /// CMYK (R = (1 − C)(1 − K)); the one lossy case here, so the image is marked `converted`.
+        case cmyk16
+    }
+
+    /// The unpacking for the layouts libtiff's RGBA reader cannot convert (it has no routine for them, so it
+    /// fails on valid files) or would convert only to 8-bit RGBA: unsigned samples of 1, 2, 4, 8 or 16 bits in
+    /// separate planes; RGB, or gray with alpha, below 8 bits; palette with 16-bit indices; CMYK (InkSet CMYK)
+    /// of other than 8 bits, or in separate planes. An extra sample is taken only as unassociated alpha. Nil for
+    /// everything else, which the exact path or the RGBA reader handles (or refuses as unsupported).
+    private static func unpacking(_ f: Fields, tif: OpaquePointer) -> Unpacking? {
+        guard f.sampleFormat == Int(SAMPLEFORMAT_UINT), f.compression != Int(COMPRESSION_OJPEG),
+              [1, 2, 4, 8, 16].contains(f.bitsPerSample) else { return nil }
+        let separate = f.planar == Int(PLANARCONFIG_SEPARATE) && f.samplesPerPixel > 1
+        let alpha = f.extraSamples == 1 && f.alphaType == Int(EXTRASAMPLE_UNASSALPHA)
+        guard f.extraSamples == 0 || alpha else { return nil }
+        let wide = f.bitsPerSample == 16
+        switch Int32(f.photometric) {
+        case PHOTOMETRIC_MINISBLACK, PHOTOMETRIC_MINISWHITE:
+            guard f.samplesPerPixel == 1 + f.extraSamples, separate || (alpha && f.bitsPerSample < 8) else { return nil }
+            return .samples(alpha ? (wide ? .grayAlpha16 : .grayAlpha8) : (wide ? .gray16 : .gray8))
+        case PHOTOMETRIC_RGB:
+            guard f.samplesPerPixel == 3 + f.extraSamples, separate || f.bitsPerSample < 8 else { return nil }
+            return .samples(alpha ? (wide ? .rgba16 : .rgba8) : (wide ? .rgb16 : .rgb8))
+        case PHOTOMETRIC_PALETTE:
+            guard f.samplesPerPixel == 1, f.bitsPerSample == 16 else { return nil }
+            return .palette16
+        case PHOTOMETRIC_SEPARATED:
+            var inkSet: UInt16 = UInt16(INKSET_CMYK)
+            _ = qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_INKSET), &inkSet)
+            guard inkSet == UInt16(INKSET_CMYK), f.samplesPerPixel == 4, f.extraSamples == 0,
+                  separate || f.bitsPerSample != 8 else { return nil }
+            return wide ? .cmyk16 : .samples(.cmyk8)
+        default:
+            return nil
+        }
+    }
+
+    /// Reads a layout `unpacking` takes: every strip or tile of every plane, raw through
+    /// `TIFFReadEncodedStrip`/`Tile` (libtiff decompresses, undoes the predictor and puts 16-bit samples in host
+    /// order), each sample unpacked from its bits and stored in the bitmap. With `keepPixels` false the reads
+    /// and checks are the same, and no page-sized bitmap is made.
+    private static func readUnpacked(_ tif: OpaquePointer, file: OpaquePointer, f: Fields, unpacking: Unpacking,
+                                     resolution: Resolution?, keepPixels: Bool) throws(DecodeError) -> Bitmap? {
+        let bits = f.bitsPerSample, spp = f.samplesPerPixel
+        let separate = f.planar == Int(PLANARCONFIG_SEPARATE) && spp > 1
+        let staged: PixelLayout = switch unpacking {
+        case .samples(let layout): layout
+        case .palette16: .rgb16
+        case .cmyk16: .rgba16 // four 16-bit samples a pixel, turned into RGB below
+        }
+        var bitmap = keepPixels ? Bitmap(width: f.width, height: f.height, layout: staged, resolution: resolution) : nil
+        let invertGray = f.photometric == Int(PHOTOMETRIC_MINISWHITE)
+        let maximum = (1 << bits) - 1
+        var colormap: (UnsafePointer<UInt16>, UnsafePointer<UInt16>, UnsafePointer<UInt16>)?
+        if unpacking == .palette16 {
+            var r: UnsafePointer<UInt16>?, g: UnsafePointer<UInt16>?, b: UnsafePointer<UInt16>?
+            guard qs_tiff_get_colormap(tif, &r, &g, &b) != 0, let r, let g, let b else {
+                throw .corrupt("palette image without a colour map")
+            }
+            colormap = (r, g, b) // libtiff holds 2^16 entries for 16-bit indices
+        }
+        let (width, height) = (f.width, f.height)
+        let rowSamples = separate ? 1 : spp
+        let expectedRow = (width * rowSamples * bits + 7) / 8
+        guard Int(TIFFScanlineSize64(tif)) == expectedRow else {
+            throw .unsupported("TIFF \(describe(f)): scanline of \(TIFFScanlineSize64(tif)) bytes for \(expectedRow) expected")
+        }
+
+        func run(_ target: UnsafeMutableRawPointer?) -> String? {
+            let rowStride = staged.bytesPerRow(width: width)
+            let channels = staged.channels
+            /// Stores the samples of `rows` rows of `count` pixels from `x0`, `y0`, read `rowBytes` apart in `buffer`,
+            /// for `plane` (or every sample, contiguous).
+            func store(_ buffer: UnsafeRawPointer, rowBytes: Int, x0: Int, y0: Int, count: Int, rows: Int, plane: Int?) {
+                guard let target else { return }
+                let samples = plane == nil ? spp : 1
+                for r in 0..<rows {
+                    let y = y0 + r
+                    let row = buffer + r * rowBytes
+                    let out = target + y * rowStride
+                    for i in 0..<(count * samples) {
+                        let raw: Int
+                        switch bits {
+                        case 16: raw = Int(row.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+                        case 8: raw = Int(row.load(fromByteOffset: i, as: UInt8.self))
+                        default:
+                            let bit = i * bits
+                            raw = Int(row.load(fromByteOffset: bit >> 3, as: UInt8.self)) >> (8 - bits - bit & 7) & maximum
+                        }
+                        let x = x0 + i / samples
+                        let channel = plane ?? i % samples
+                        var value = invertGray && channel == 0 ? maximum - raw : raw
+                        if let (red, green, blue) = colormap {
+                            let o = out + 6 * x
+                            o.storeBytes(of: red[value], toByteOffset: 0, as: UInt16.self)
+                            o.storeBytes(of: green[value], toByteOffset: 2, as: UInt16.self)
+                            o.storeBytes(of: blue[value], toByteOffset: 4, as: UInt16.self)
+                            continue
+                        }
+                        if bits == 16 {
+                            out.storeBytes(of: UInt16(value), toByteOffset: 2 * (x * channels + channel), as: UInt16.self)
+                        } else {
+                            if bits < 8 { value = value * 255 / maximum }
+                            out.storeBytes(of: UInt8(value), toByteOffset: x * channels + channel, as: UInt8.self)
+                        }
+                    }
+                }
+            }
+
+            let planes = separate ? spp : 1
+            if TIFFIsTiled(tif) != 0 {
+                var tileWidth: UInt32 = 0, tileHeight: UInt32 = 0
+                guard qs_tiff_get_u32(tif, UInt32(TIFFTAG_TILEWIDTH), &tileWidth) != 0,
+                      qs_tiff_get_u32(tif, UInt32(TIFFTAG_TILELENGTH), &tileHeight) != 0,
+                      tileWidth > 0, tileHeight > 0 else { return "tiled image without tile size" }
+                let tileSize = Int(TIFFTileSize64(tif)), tileRow = Int(TIFFTileRowSize64(tif))
+                guard tileSize > 0, tileRow > 0, tileRow * Int(tileHeight) <= tileSize else { return "bad tile size" }
+                let tile = UnsafeMutableRawPointer.allocate(byteCount: tileSize, alignment: 16)
+                defer { tile.deallocate() }
+                for plane in 0..<planes {
+                    for ty in stride(from: 0, to: height, by: Int(tileHeight)) {
+                        for tx in stride(from: 0, to: width, by: Int(tileWidth)) {
+                            let index = TIFFComputeTile(tif, UInt32(tx), UInt32(ty), 0, UInt16(plane))
+                            if TIFFReadEncodedTile(tif, index, tile, tmsize_t(tileSize)) < 0 {
+                                return failureMessage(file, "cannot read tile \(index)")
+                            }
+                            store(tile, rowBytes: tileRow, x0: tx, y0: ty, count: min(Int(tileWidth), width - tx),
+                                  rows: min(Int(tileHeight), height - ty), plane: separate ? plane : nil)
+                        }
+                    }
+                }
+            } else {
+                var rowsPerStrip: UInt32 = 0
+                _ = qs_tiff_get_u32_defaulted(tif, UInt32(TIFFTAG_ROWSPERSTRIP), &rowsPerStrip)
+                let rps = max(1, min(Int(rowsPerStrip), height))
+                let stripsPerPlane = (height + rps - 1) / rps
+                guard Int(TIFFNumberOfStrips(tif)) >= stripsPerPlane * planes else {
+                    return "image has \(height) rows in \(planes) planes but only \(TIFFNumberOfStrips(tif)) strips"
+                }
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: rps * expectedRow, alignment: 16)
+                defer { buffer.deallocate() }
+                for plane in 0..<planes {
+                    for s in 0..<stripsPerPlane {
+                        let row = s * rps, rows = min(rps, height - s * rps)
+                        let strip = TIFFComputeStrip(tif, UInt32(row), UInt16(plane))
+                        if TIFFReadEncodedStrip(tif, strip, buffer, tmsize_t(rows * expectedRow)) < 0 {
+                            return failureMessage(file, "cannot read strip \(strip)")
+                        }
+                        store(buffer, rowBytes: expectedRow, x0: 0, y0: row, count: width, rows: rows,
+                              plane: separate ? plane : nil)
+                    }
+                }
+            }
+            return qs_tiff_error(file).map { String(cString: $0) }
+        }
+
+        let failure: String?
+        if bitmap != nil {
+            failure = bitmap!.bytes.withUnsafeMutableBytes { run($0.baseAddress!) }
+        } else {
+            failure = run(nil)
+        }
+        if let failure { throw .corrupt(failure) }
+        guard var result = bitmap else { return nil }
+        if unpacking == .cmyk16 { result = cmyk16ToRGB16(result) }
+        return result
+    }
+
+    /// 16-bit C, M, Y, K (held in an `.rgba16` bitmap) as 16-bit RGB: each of R, G, B is
+    /// (65535 − C|M|Y) × (65535 − K) / 65535, rounded; no colour management.
+    private static func cmyk16ToRGB16(_ cmyk: Bitmap) -> Bitmap {
+        var rgb = Bitmap(width: cmyk.width, height: cmyk.height, layout: .rgb16, resolution: cmyk.resolution)
+        cmyk.bytes.withUnsafeBytes { src in
+            rgb.bytes.withUnsafeMutableBytes { dst in
+                let s = src.bindMemory(to: UInt16.self), d = dst.bindMemory(to: UInt16.self)
+                for p in 0..<(cmyk.width * cmyk.height) {
+                    let k = 65_535 - Int(s[4 * p + 3])
+                    for c in 0..<3 { d[3 * p + c] = UInt16(((65_535 - Int(s[4 * p + c])) * k + 32_767) / 65_535) }
+                }
+            }
+        }
+        return rgb
+    }
+
+    /// The layout in words, for a reason: "16-bit CMYK, planar separate".
+    private static func describe(_ f: Fields) -> String {
+        let kind: String = switch Int32(f.photometric) {
+        case PHOTOMETRIC_MINISBLACK: "gray (min-is-black)"
+        case PHOTOMETRIC_MINISWHITE: "gray (min-is-white)"
+        case PHOTOMETRIC_RGB: "RGB"
+        case PHOTOMETRIC_PALETTE: "palette"
+        case PHOTOMETRIC_SEPARATED: "CMYK (separated)"
+        case PHOTOMETRIC_YCBCR: "YCbCr"
+        case PHOTOMETRIC_CIELAB: "CIE L*a*b*"
+        case PHOTOMETRIC_LOGL, PHOTOMETRIC_LOGLUV: "LogLuv"
+        default: "photometric \(f.photometric)"
+        }
+        let format: String = switch Int32(f.sampleFormat) {
+        case SAMPLEFORMAT_INT: " signed"
+        case SAMPLEFORMAT_IEEEFP: " floating-point"
+        default: ""
+        }
+        let extras = f.extraSamples > 0 ? " with \(f.extraSamples) extra sample\(f.extraSamples == 1 ? "" : "s")" : ""
+        let planes = f.planar == Int(PLANARCONFIG_SEPARATE) && f.samplesPerPixel > 1 ? "planar separate" : "contiguous"
+        let compression = f.compression == Int(COMPRESSION_NONE)
+            ? "uncompressed" : "\(compressionName(f.compression)) compression"
+        return "\(f.bitsPerSample)-bit\(format) \(kind)\(extras), \(f.samplesPerPixel) samples a pixel, \(planes), \(compression)"
     }
 
     private static func exactLayout(_ f: Fields) -> PixelLayout? {

@@ -88,6 +88,10 @@ struct PageNormalizer: Sendable {
                           "transform": decoded.info.orientation.displayTransform])
         }
 
+        // Faults the decode worked around without losing a pixel (a JPEG's extraneous bytes before a marker, an
+        // ICC profile dropped because its chunks did not fit together): the page is kept and flagged for review.
+        for warning in decoded.info.warnings { check("decode_warning", "warning", warning) }
+
         // Resolution (§9.4).
         let stated = decoded.info.resolution
         let dpi = stated?.effectiveDPI ?? policy.resolution.assumeDPI

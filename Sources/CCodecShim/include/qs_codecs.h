@@ -39,20 +39,28 @@ typedef struct qs_jpeg_info {
     uint16_t y_density;
     int saw_adobe;
     int adobe_transform;
-    const uint8_t *exif;     ///< APP1 Exif payload after "Exif\0\0", owned by the reader
+    uint8_t *exif;           ///< APP1 Exif payload after "Exif\0\0": a copy the caller frees with qs_free
     size_t exif_length;
-    const uint8_t *icc;      ///< first APP2 ICC_PROFILE chunk payload, owned by the reader
+    uint8_t *icc;            ///< the ICC profile, its APP2 chunks joined in order: a copy the caller frees with qs_free
     size_t icc_length;
 } qs_jpeg_info;
 
 /// Reads the header of a JPEG held in memory and starts decompression. NULL on failure, with libjpeg's
-/// message in `error`. The memory must stay valid until qs_jpeg_close.
+/// message in `error` (and nothing in `info` to free). The memory must stay valid until qs_jpeg_close.
+/// On success `info->exif` and `info->icc` (when not NULL) belong to the caller, who frees them with
+/// qs_free: they outlive the reader.
 qs_jpeg_reader *qs_jpeg_open_memory(const uint8_t *data, size_t length, qs_jpeg_info *info,
                                     char *error, size_t error_length);
 /// Decodes every scanline into `pixels` (rows `stride` bytes apart). Returns 0, or -1 with the message.
 /// Corrupt-data warnings (premature end of data, bad Huffman codes) count as failures: a decode check
-/// must not accept an image libjpeg had to patch up.
+/// must not accept an image libjpeg had to patch up. So does a progressive image whose scans stop before
+/// every coefficient arrived (missing scans). Warnings that cost no pixel (extraneous bytes before a marker,
+/// an ICC profile whose chunks do not fit together) are kept as notes: see qs_jpeg_note.
 int qs_jpeg_read(qs_jpeg_reader *reader, uint8_t *pixels, size_t stride, char *error, size_t error_length);
+/// Number of notes: libjpeg warnings, sorted by message code, that left every pixel decoded (at most 8 kept).
+int qs_jpeg_note_count(const qs_jpeg_reader *reader);
+/// Note `index` in libjpeg's words, owned by the reader; NULL when out of range.
+const char *qs_jpeg_note(const qs_jpeg_reader *reader, int index);
 void qs_jpeg_close(qs_jpeg_reader *reader);
 
 /// Options for qs_jpeg_write_file.
@@ -145,7 +153,8 @@ int qs_tiff_get_u16(TIFF *tif, uint32_t tag, uint16_t *value);
 /// Like qs_tiff_get_u16, but yields the TIFF 6.0 default when the tag is absent.
 int qs_tiff_get_u16_defaulted(TIFF *tif, uint32_t tag, uint16_t *value);
 int qs_tiff_get_u32_defaulted(TIFF *tif, uint32_t tag, uint32_t *value);
-/// TIFFRGBAImageOK: 1 when the RGBA reader can convert this directory, else 0 with the reason.
+/// TIFFRGBAImageOK and TIFFRGBAImageBegin: 1 when the RGBA reader can convert this directory (its tags are
+/// acceptable and it has a conversion routine for the layout), else 0 with the reason.
 int qs_tiff_rgba_ok(TIFF *tif, char *reason, size_t reason_length);
 int qs_tiff_get_u32(TIFF *tif, uint32_t tag, uint32_t *value);
 int qs_tiff_get_float(TIFF *tif, uint32_t tag, float *value);

@@ -136,7 +136,8 @@ public struct ImageHeader: Sendable, Equatable {
         }
         guard let width, let height else { return nil }
         let channels = photometric == 3 ? max(3, samples) : samples  // a palette decodes to RGB
-        return ImageHeader(format: .tiff, width: width, height: height, channels: channels, bitsPerSample: photometric == 3 ? 8 : bits)
+        return ImageHeader(format: .tiff, width: width, height: height, channels: channels,
+                           bitsPerSample: photometric == 3 ? (bits > 8 ? 16 : 8) : bits)  // a 16-bit palette decodes to 16-bit RGB
     }
 }
 

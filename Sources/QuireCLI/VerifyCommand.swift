@@ -19,6 +19,11 @@ struct VerifyCommand: AsyncParsableCommand {
             another person can review the same ones; the batch passes when at least acceptance.pass_percent \
             (95) of them pass.
 
+            Nothing outside a bag is opened: every file is opened beneath the bag folder (openat2 RESOLVE_BENEATH), \
+            and a file or folder that a link takes out of the bag fails the bag (payload.symlink, 安全性) unread. \
+            File contents held in memory stay within --memory-budget (QUIRE_MEMORY_BUDGET, default 512 MiB); a \
+            larger master is hashed as a stream and decode-checked one strip at a time.
+
             Exit codes: 0 every checked bag passes (warnings alone do not fail) and any sample is accepted; \
             1 a bag is invalid or the sample is rejected; 3 could not run (no such path, no bag found).
 

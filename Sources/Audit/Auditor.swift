@@ -178,7 +178,9 @@ public struct Auditor: Sendable {
             case .decoded(let info): self.init(info)
             case .failed(let error): self = .failed(error.message)
             case .needsMoreMemory(let bytes):
-                self = .skipped("master is \(Auditor.megabytes(Int(clamping: size))); its decode check would hold \(Auditor.megabytes(bytes)) at once, more than the \(Auditor.megabytes(memoryLimit)) verify may hold (--memory-budget, QUIRE_MEMORY_BUDGET); decode check skipped, digests checked")
+                let (file, held, limit) = (Auditor.megabytes(Int(clamping: size)), Auditor.megabytes(bytes), Auditor.megabytes(memoryLimit))
+                self = .skipped("master is \(file); its decode check would hold \(held) at once, more than the \(limit) verify may hold "
+                    + "(--memory-budget, QUIRE_MEMORY_BUDGET); decode check skipped, digests checked")
             }
         }
 

@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CCodecShim", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
+        // openat2(2), which has no libc wrapper (only Packaging's ConfinedFolder calls it)
+        .target(name: "CConfinedOpen"),
 
         // MARK: Library modules, one job each
         .target(name: "Raster", swiftSettings: strict),
@@ -36,7 +38,7 @@ let package = Package(
         .target(name: "Catalog", dependencies: ["ArchivalCode"], swiftSettings: strict),
         .target(name: "DurableIO", swiftSettings: strict),
         .target(name: "BlockingWork", swiftSettings: strict),
-        .target(name: "Packaging", dependencies: ["Fixity", "DurableIO", "BlockingWork"], swiftSettings: strict),
+        .target(name: "Packaging", dependencies: ["Fixity", "DurableIO", "BlockingWork", "CConfinedOpen"], swiftSettings: strict),
         .target(name: "ChecksumStage", dependencies: ["Fixity", "Ledger", "Policy"], swiftSettings: strict),
         .target(name: "BindStage", dependencies: ["Catalog", "ArchivalCode", "Ledger", "Policy", "DurableIO", "Yams"], swiftSettings: strict),
         .target(name: "NormalizeStage",
@@ -45,7 +47,7 @@ let package = Package(
         .target(name: "PackageStage",
                 dependencies: ["Packaging", "Catalog", "ArchivalCode", "ImageCodecs", "Ledger", "Policy", "Fixity"],
                 swiftSettings: strict),
-        .target(name: "Audit", dependencies: ["Packaging", "Catalog", "ArchivalCode", "ImageCodecs", "Policy"],
+        .target(name: "Audit", dependencies: ["Packaging", "Catalog", "ArchivalCode", "ImageCodecs", "Policy", "BlockingWork"],
                 resources: [.copy("Resources/quire-record.xsd")], swiftSettings: strict),
         .target(name: "TextTable", swiftSettings: strict),
         .target(name: "QuotaSettings", swiftSettings: strict),
@@ -60,7 +62,7 @@ let package = Package(
                                "Policy", "Fixity", "ImageCodecs", "DurableIO"],
                 swiftSettings: strict),
         .executableTarget(name: "QuireCLI",
-                          dependencies: ["BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "Quota", "QuotaSettings", "TextTable", "ArchivalCode", "Yams", "Catalog", "Policy", "Ledger", "ImageCodecs", "Raster", "Fixity", "SyntheticPages",
+                          dependencies: ["BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "Quota", "QuotaSettings", "TextTable", "ArchivalCode", "Yams", "Catalog", "Policy", "Ledger", "ImageCodecs", "Raster", "Fixity", "SyntheticPages", "BlockingWork",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
@@ -72,7 +74,7 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ArchivalCode"]),
         .testTarget(name: "QuotaTests", dependencies: ["Quota", "QuotaSettings", "Catalog", "TextTable"]),
         .testTarget(name: "TextTableTests", dependencies: ["TextTable"]),
-        .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Fixity", "DurableIO"]),
+        .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Fixity", "DurableIO", "BlockingWork"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "QuotaSettings"]),
         .testTarget(name: "ImporterTests", dependencies: ["BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "ImageOps", "Catalog", "DurableIO", "Fixity", "ImageCodecs", "Raster", "Ledger", "Policy", "SyntheticPages"]),
         .testTarget(name: "QuireCLITests", dependencies: []),

@@ -7,8 +7,9 @@ set -euo pipefail
 packages=(libtiff-dev libpng-dev libjpeg-dev libsqlite3-dev libssl-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
   # Peers and viewers the tests check Quire's output with: tiffinfo, djpeg, xmllint, openssl's digests, the
-  # sqlite3 shell (to read a ledger as a user would), headless Chromium (with a CJK font) for the quota report.
-  packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils openssl sqlite3 chromium fonts-wqy-microhei)
+  # sqlite3 shell (to read a ledger as a user would), headless Chromium (with a CJK font) for the quota report,
+  # strace (the proof that quire verify opens nothing outside a bag).
+  packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils openssl sqlite3 chromium fonts-wqy-microhei strace)
   command -v python3 >/dev/null || packages+=(python3 python3-venv)
 fi
 

@@ -1,4 +1,5 @@
 import ArchivalCode
+public import BlockingWork
 import Catalog
 import Foundation
 import ImageCodecs
@@ -7,6 +8,12 @@ public import Policy
 
 /// The auditor's check of delivered bags: RFC 8493 first (through `BagVerifier`), then the archival rules
 /// recorded in the bag, on any machine, with no ledger.
+///
+/// Every byte of the bag is read through one ``ConfinedFolder`` opened on the bag: a file or folder that a
+/// symbolic link takes out of the bag is reported once by the BagIt verifier (`payload.symlink`) and is neither
+/// listed, read, decoded, parsed nor handed to `xmllint` here. Contents are held within a ``MemoryBudget`` shared
+/// by every bag in progress: a master larger than the budget is hashed as a stream and decode-checked from its
+/// descriptor, one strip or tile at a time.
 ///
 /// Archival rules (stable ids):
 ///
@@ -19,16 +26,20 @@ public import Policy
 /// | `archival.code` | External-Identifier or a record's 档号 is not a valid 档号 |
 /// | `archival.page-count` | masters in the bag ≠ pages in the metadata, or ≠ the catalog's 页数 |
 /// | `archival.decode` | a master does not decode in full |
+/// | `archival.decode.skipped` | (warning) a master's decode check would hold more than the memory budget at once (one strip or tile; a page for layouts read whole): digests checked, decode not |
 /// | `archival.resolution` | a master is below the policy's minimum resolution |
 /// | `archival.colour` | a master's colour mode differs from the one its metadata records |
 public struct Auditor: Sendable {
     let policy: PipelinePolicy
     let workers: Int
+    let memory: ByteBudget
 
-    /// Makes an auditor.
-    public init(policy: PipelinePolicy, workers: Int = BagVerifier.defaultWorkers) {
+    /// Makes an auditor that holds at most `memoryBudget` of file content at once (default: `QUIRE_MEMORY_BUDGET`,
+    /// or 512 MiB).
+    public init(policy: PipelinePolicy, workers: Int = BagVerifier.defaultWorkers, memoryBudget: MemoryBudget? = nil) {
         self.policy = policy
         self.workers = workers
+        memory = memoryBudget.map { ByteBudget(limit: $0.bytes) } ?? .standard
     }
 
     /// One problem: a stable rule id, `error` or `warning`, the file, and a sentence.
@@ -74,22 +85,41 @@ public struct Auditor: Sendable {
     public func audit(bag: String, depth: Depth) async -> Result {
         let report: BagReport
         var decoded: [String: MasterCheck] = [:]
+        let folder: ConfinedFolder
+        do { folder = try ConfinedFolder(path: bag) } catch {
+            // No folder to open: the verifier says so in its own terms.
+            report = await BagVerifier.verify(bag, mode: depth == .fast ? .fast : .full, workers: workers)
+            return result(bag: bag, depth: depth, report: report, problems: Self.problems(report), records: [])
+        }
         switch depth {
         case .fast:
-            report = await BagVerifier.verify(bag, mode: .fast, workers: workers)
+            report = await BagVerifier.verify(folder, mode: .fast, workers: workers, memory: memory,
+                                              inspecting: PayloadInspection<Never>?.none).report
         case .bagit:
-            report = await BagVerifier.verify(bag, mode: .full, workers: workers)
+            report = await BagVerifier.verify(folder, mode: .full, workers: workers, memory: memory,
+                                              inspecting: PayloadInspection<Never>?.none).report
         case .full:
-            let inspection = PayloadInspection<MasterCheck>(wants: Self.isMaster) { _, bytes in MasterCheck(bytes) }
-            (report, decoded) = await BagVerifier.verify(bag, mode: .full, workers: workers, inspecting: inspection)
+            let limit = memory.limit
+            let inspection = PayloadInspection<MasterCheck>(
+                wants: Self.isMaster, inspect: { _, bytes in MasterCheck(bytes) },
+                inspectFile: { _, descriptor, size in MasterCheck(descriptor: descriptor, size: size, memoryLimit: limit) })
+            (report, decoded) = await BagVerifier.verify(folder, mode: .full, workers: workers, memory: memory, inspecting: inspection)
         }
-        var problems = report.problems.map {
-            Problem(rule: $0.rule.rawValue, severity: $0.severity == .error ? "error" : "warning", file: $0.file, message: $0.message)
-        }
+        var problems = Self.problems(report)
         var records: [String] = []
         if depth == .full && report.bagItVersion != nil {
-            records = await archivalChecks(bag: bag, bagInfo: report.bagInfo, decoded: decoded, into: &problems)
+            records = await archivalChecks(folder, bagInfo: report.bagInfo, decoded: decoded, into: &problems)
         }
+        return result(bag: bag, depth: depth, report: report, problems: problems, records: records)
+    }
+
+    private static func problems(_ report: BagReport) -> [Problem] {
+        report.problems.map {
+            Problem(rule: $0.rule.rawValue, severity: $0.severity == .error ? "error" : "warning", file: $0.file, message: $0.message)
+        }
+    }
+
+    private func result(bag: String, depth: Depth, report: BagReport, problems: [Problem], records: [String]) -> Result {
         let valid = !problems.contains { $0.severity == "error" }
         return Result(bag: bag, valid: valid, mode: depth.rawValue, records: records, problems: problems,
                       payloadFiles: report.payloadFileCount, bytesHashed: report.bytesHashed,
@@ -124,23 +154,45 @@ public struct Auditor: Sendable {
         return parts.count == 4 && !parts[2].hasPrefix(".") && !parts[3].isEmpty
     }
 
-    /// What decoding one master found: its resolution and colour mode, or why it does not decode in full.
+    /// What decoding one master found: its resolution and colour mode, why it does not decode in full, or why
+    /// it was not decoded.
     enum MasterCheck: Sendable {
         case decoded(dpi: Int, colourMode: String)
         case failed(String)
+        /// Not decoded: checking it would hold more than the memory budget (the sentence says how much).
+        case skipped(String)
 
         /// Decodes `bytes` in full (every strip or tile), keeping only what the rules need.
         init(_ bytes: Data) {
             do throws(DecodeError) {
-                let info = try ImageDecoder.check(bytes)
-                self = .decoded(dpi: info.resolution?.effectiveDPI ?? 0, colourMode: Auditor.colourMode(info.colorType))
+                self.init(try ImageDecoder.check(bytes))
             } catch {
                 self = .failed(error.message)
             }
         }
+
+        /// Decodes the master of `size` bytes open at `descriptor` in full, one strip or tile at a time, holding at
+        /// most `memoryLimit` bytes.
+        init(descriptor: Int32, size: UInt64, memoryLimit: Int) {
+            switch ImageDecoder.check(descriptor: descriptor, size: size, memoryLimit: memoryLimit) {
+            case .decoded(let info): self.init(info)
+            case .failed(let error): self = .failed(error.message)
+            case .needsMoreMemory(let bytes):
+                let (file, held, limit) = (Auditor.megabytes(Int(clamping: size)), Auditor.megabytes(bytes), Auditor.megabytes(memoryLimit))
+                self = .skipped("master is \(file); its decode check would hold \(held) at once, more than the \(limit) verify may hold "
+                    + "(--memory-budget, QUIRE_MEMORY_BUDGET); decode check skipped, digests checked")
+            }
+        }
+
+        init(_ info: ImageInfo) {
+            self = .decoded(dpi: info.resolution?.effectiveDPI ?? 0, colourMode: Auditor.colourMode(info.colorType))
+        }
     }
 
-    private func archivalChecks(bag: String, bagInfo: [BagInfoField], decoded: [String: MasterCheck],
+    /// Bytes as MB with one decimal (`31.4 MB`).
+    static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
+
+    private func archivalChecks(_ bag: ConfinedFolder, bagInfo: [BagInfoField], decoded: [String: MasterCheck],
                                 into problems: inout [Problem]) async -> [String] {
         /// The first value of `label` in `bag-info.txt` (labels compared without case), as verification read it.
         func bagInfoValue(_ label: String) -> String? {
@@ -149,10 +201,12 @@ public struct Auditor: Sendable {
         func add(_ rule: String, _ file: String?, _ message: String, warning: Bool = false) {
             problems.append(Problem(rule: rule, severity: warning ? "warning" : "error", file: file, message: message))
         }
-        let fm = FileManager.default
-        let metadataRoot = bag + "/data/metadata"
-        let codes = ((try? fm.contentsOfDirectory(atPath: metadataRoot)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
-        let masterCodes = ((try? fm.contentsOfDirectory(atPath: bag + "/data/masters")) ?? []).filter { !$0.hasPrefix(".") }
+        /// Names in a folder of the bag; nil when it leads out of the bag (the verifier reported it) or is absent.
+        func names(in folder: String) -> [String]? {
+            (try? bag.entries(in: folder))?.map(\.name).filter { !$0.hasPrefix(".") }
+        }
+        let codes = (names(in: "data/metadata") ?? []).sorted()
+        let masterCodes = names(in: "data/masters") ?? []
         for code in Set(masterCodes).subtracting(codes).sorted() {
             add("archival.metadata.missing", "data/metadata/\(code)/record.xml", "record \(code) has masters but no metadata document")
         }
@@ -170,6 +224,7 @@ public struct Auditor: Sendable {
                 add("archival.code", "bag-info.txt", "External-Identifier \(error.description)")
             }
         }
+        let fm = FileManager.default
         let xmllint = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].first { fm.isExecutableFile(atPath: $0) }
         let schema = Self.schemaPath
         if xmllint == nil || schema == nil {
@@ -180,8 +235,11 @@ public struct Auditor: Sendable {
             do { _ = try ArchivalCode.parse(code, rules: policy.intake.codeRules) } catch {
                 add("archival.code", folder, error.description)
             }
-            guard fm.fileExists(atPath: bag + "/\(folder)/record.xml"),
-                  let data = fm.contents(atPath: bag + "/\(folder)/record.json") else {
+            // Read beneath the bag only; a document a link takes outside was reported by the verifier and is not read.
+            let xml = Self.read(bag, "\(folder)/record.xml")
+            let json = Self.read(bag, "\(folder)/record.json")
+            if case .leftBag = json { continue }
+            guard case .read(let data) = json, xml != .absent else {
                 add("archival.metadata.missing", folder, "record.xml and record.json must both be present")
                 continue
             }
@@ -190,10 +248,11 @@ public struct Auditor: Sendable {
                 add("archival.metadata.invalid", "\(folder)/record.json", "does not parse as a Quire record document: \(error)")
                 continue
             }
-            if let xmllint, let schema, !Self.validates(xmllint: xmllint, schema: schema, file: bag + "/\(folder)/record.xml") {
+            if let xmllint, let schema, case .read(let document) = xml, !Self.validates(xmllint: xmllint, schema: schema, document: document) {
                 add("archival.metadata.invalid", "\(folder)/record.xml", "does not validate against quire-record.xsd")
             }
-            let masters = ((try? fm.contentsOfDirectory(atPath: bag + "/data/masters/\(code)")) ?? []).filter { $0.hasSuffix(".tif") }.sorted()
+            guard let listed = names(in: "data/masters/\(code)") ?? (masterCodes.contains(code) ? nil : []) else { continue }
+            let masters = listed.filter { $0.hasSuffix(".tif") }.sorted()
             if masters.count != metadata.pages.count {
                 add("archival.page-count", "data/masters/\(code)", "\(masters.count) masters but the metadata lists \(metadata.pages.count) pages")
             }
@@ -203,16 +262,31 @@ public struct Auditor: Sendable {
             let recorded = metadata.pages.map(\.colourMode)
             let minimum = policy.resolution.minimumDPI
             let found = await Self.checkMasters(masters.map { "data/masters/\(code)/\($0)" }, bag: bag, decoded: decoded,
-                                                recordedModes: recorded, minimumDPI: minimum, workers: workers)
+                                                recordedModes: recorded, minimumDPI: minimum, workers: workers, memory: memory)
             problems += found
         }
         return codes
     }
 
+    /// A bag file read beneath the bag.
+    enum Read: Equatable {
+        case read(Data)
+        case absent
+        /// It leads out of the bag: not read (the verifier reports it).
+        case leftBag
+    }
+
+    static func read(_ bag: ConfinedFolder, _ path: String) -> Read {
+        do { return .read(try bag.contents(of: path)) } catch {
+            return error.leavesFolder ? .leftBag : .absent
+        }
+    }
+
     /// Checks resolution and colour mode of every master, and that it decodes in full: from `decoded` when the
-    /// BagIt verifier already decoded it, otherwise by reading and decoding it here (at most `workers` at a time).
-    static func checkMasters(_ paths: [String], bag: String, decoded: [String: MasterCheck], recordedModes: [String],
-                             minimumDPI: Int, workers: Int) async -> [Problem] {
+    /// BagIt verifier already decoded it, otherwise by reading and decoding it here, beneath the bag (at most
+    /// `workers` at a time, whole within `memory`, else from its descriptor).
+    static func checkMasters(_ paths: [String], bag: ConfinedFolder, decoded: [String: MasterCheck], recordedModes: [String],
+                             minimumDPI: Int, workers: Int, memory: ByteBudget) async -> [Problem] {
         let undecoded = paths.filter { decoded[$0] == nil }
         var checks = decoded
         await withTaskGroup(of: (String, MasterCheck?).self) { group in
@@ -221,9 +295,18 @@ public struct Auditor: Sendable {
                 let path = undecoded[next]
                 next += 1
                 group.addTask {
-                    // A file that cannot be read is reported by the BagIt rules (payload.missing, file.unreadable).
-                    guard let bytes = FileManager.default.contents(atPath: bag + "/" + path) else { return (path, nil) }
-                    return (path, MasterCheck(bytes))
+                    // A file that cannot be read, or leads out of the bag, is reported by the BagIt rules
+                    // (payload.missing, file.unreadable, payload.symlink).
+                    guard let size = try? bag.status(of: path).size else { return (path, nil) }
+                    let whole = size < UInt64(memory.limit)
+                    await memory.acquire(whole ? Int(size) : 0)
+                    let check = await BlockingWork.run { () -> MasterCheck? in
+                        if whole { return (try? bag.contents(of: path, limit: UInt64(memory.limit))).map { MasterCheck($0) } }
+                        guard let file = try? bag.openFile(path) else { return nil }
+                        return MasterCheck(descriptor: file.descriptor, size: file.size, memoryLimit: memory.limit)
+                    }
+                    await memory.release(whole ? Int(size) : 0)
+                    return (path, check)
                 }
             }
             for _ in 0..<min(max(1, workers), undecoded.count) { submit() }
@@ -239,6 +322,8 @@ public struct Auditor: Sendable {
                 continue
             case .failed(let message):
                 found.append(Problem(rule: "archival.decode", severity: "error", file: path, message: message))
+            case .skipped(let message):
+                found.append(Problem(rule: "archival.decode.skipped", severity: "warning", file: path, message: message))
             case .decoded(let dpi, let mode):
                 if dpi < minimumDPI {
                     let stated = dpi == 0 ? "no" : "\(dpi) dpi"
@@ -268,10 +353,15 @@ public struct Auditor: Sendable {
         return nil
     }
 
-    private static func validates(xmllint: String, schema: String, file: String) -> Bool {
+    /// Whether `document` (read beneath the bag) validates against `schema`. `xmllint` is given a private copy in
+    /// the temporary folder, never a path into the bag, which a link could lead out of.
+    private static func validates(xmllint: String, schema: String, document: Data) -> Bool {
+        let copy = NSTemporaryDirectory() + "quire-record-\(UUID().uuidString).xml"
+        guard FileManager.default.createFile(atPath: copy, contents: document, attributes: [.posixPermissions: 0o600]) else { return false }
+        defer { try? FileManager.default.removeItem(atPath: copy) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: xmllint)
-        p.arguments = ["--noout", "--nonet", "--schema", schema, file]
+        p.arguments = ["--noout", "--nonet", "--schema", schema, copy]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         do { try p.run() } catch { return false }

@@ -5,8 +5,8 @@
 /// | --- | --- |
 /// | authenticity 真实性 (digests valid, metadata well-formed, 档号 conforms, no duplicates, files match their metadata) | `payload.digest`, `tagmanifest.digest`, `manifest.format`, `manifest.path.duplicate`, `taginfo.format`, `fetch.format`, `archival.code`, `archival.resolution`, `archival.colour` |
 /// | integrity 完整性 (counts and bytes, mandatory metadata, numbering without gaps, content complete) | `payload.missing`, `payload.extra`, `payload.directory`, `taginfo.oxum`, `manifest.missing`, `manifest.incomplete`, `tagmanifest.missing-file`, `tagmanifest.incomplete`, `tagmanifest.lists-payload`, `tagmanifest.lists-tagmanifest`, `fetch.present`, `archival.metadata.missing`, `archival.page-count` |
-/// | usability 可用性 (metadata parses, formats open and readable) | `bagit.*`, `encoding`, `file.unreadable`, `manifest.unverifiable`, `manifest.algorithm.unsupported`, `manifest.weak-algorithm`, `manifest.legacy`, `archival.metadata.invalid`, `archival.decode`, `archival.schema.unchecked`, `archival.not-applicable` |
-/// | security 安全性 (nothing reaches outside the package) | `manifest.path.escape`, `manifest.path.outside-data`, `payload.symlink`, `payload.special` |
+/// | usability 可用性 (metadata parses, formats open and readable) | `bagit.*`, `encoding`, `file.unreadable`, `manifest.unverifiable`, `manifest.algorithm.unsupported`, `manifest.weak-algorithm`, `manifest.legacy`, `archival.metadata.invalid`, `archival.decode`, `archival.decode.skipped`, `archival.schema.unchecked`, `archival.not-applicable` |
+/// | security 安全性 (nothing reaches outside the package) | `manifest.path.escape`, `manifest.path.outside-data`, `payload.symlink` (any file or folder of the bag that a link takes outside, never read), `payload.special` |
 ///
 /// Quire does not scan for viruses or audit the vendor's process controls (the rest of 安全性): the result
 /// says so, and those checks stay with the archive's own tools.
@@ -32,7 +32,7 @@ public enum FourProperty: String, Sendable, Codable, CaseIterable {
         case "manifest.path.escape", "manifest.path.outside-data", "payload.symlink", "payload.special":
             self = .security
         case "encoding", "file.unreadable", "manifest.unverifiable", "manifest.algorithm.unsupported", "manifest.weak-algorithm",
-             "manifest.legacy", "archival.metadata.invalid", "archival.decode", "archival.schema.unchecked",
+             "manifest.legacy", "archival.metadata.invalid", "archival.decode", "archival.decode.skipped", "archival.schema.unchecked",
              "archival.not-applicable":
             self = .usability
         default:

@@ -1,95 +1,79 @@
-import Foundation
+public import Foundation
 
-/// The bytes of memory that page work may hold at once, shared by every worker of the process.
+/// How many bytes of file content a command may hold in memory at once, shared by its workers: set with
+/// `QUIRE_MEMORY_BUDGET` (or a command's `--memory-budget`); by default 1 GiB, or half the machine's memory when
+/// that is less, which leaves room on a 2 GB machine for the process itself and the page cache.
 ///
-/// A worker reserves what a page will need *before* it reads or decodes it — the file's size plus a multiple of
-/// the decoded bitmap, which the image header states — and gives it back when the page is done. Memory then
-/// follows the budget, not what files claim: a page that alone needs more than the whole budget is refused
-/// (`too_large`, with the figure) before anything is allocated, and pages that fit wait for each other in order.
-///
-/// The limit is `QUIRE_MEMORY_BUDGET` (bytes, or with a `K`, `M` or `G` suffix: `512M`, `2G`) when set, else
-/// ``defaultLimit``. A reservation never waits while holding another, so workers cannot deadlock.
+/// Written as a number of MiB (`512`) or with a binary suffix: `K`, `M`, `G` or `T`, optionally followed by
+/// `iB` or `B` (`512M`, `2G`, `1536MiB`, `64k`); `B` alone means bytes (`1048576B`). At least 1 MiB.
 ///
 /// ```swift
-/// let budget = MemoryBudget.shared
-/// guard need <= budget.limit else { throw .tooLarge }
-/// let page = budget.withReservation(need) { decode(file) }
+/// let budget = try MemoryBudget.fromEnvironment()   // QUIRE_MEMORY_BUDGET=2G → 2 147 483 648 bytes
+/// let small = try MemoryBudget(parsing: "8M")
 /// ```
-public final class MemoryBudget: @unchecked Sendable {
-    // @unchecked Sendable: `used` is read and written only while `condition` is locked (reserve, release).
+public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
+    /// The budget in bytes.
+    public var bytes: Int
 
-    /// The process-wide budget.
-    public static let shared = MemoryBudget(limit: configuredLimit(ProcessInfo.processInfo.environment["QUIRE_MEMORY_BUDGET"]))
+    /// The environment variable every command reads.
+    public static let environmentVariable = "QUIRE_MEMORY_BUDGET"
+    /// The budget when none is given: 1 GiB, or half the physical memory when that is less.
+    public static let standard = MemoryBudget(bytes: Int(min(UInt64(1) << 30, ProcessInfo.processInfo.physicalMemory / 2)))
+    /// The smallest budget accepted.
+    public static let minimumBytes = 1 << 20
 
-    /// 1 GiB, or half the physical memory when that is less: on a 2 GB machine, page work stays within 1 GB.
-    public static var defaultLimit: Int {
-        Int(min(UInt64(1) << 30, ProcessInfo.processInfo.physicalMemory / 2))
-    }
+    /// A budget of `bytes` (raised to the minimum).
+    public init(bytes: Int) { self.bytes = max(Self.minimumBytes, bytes) }
 
-    /// The most bytes reserved at once.
-    public let limit: Int
-    private let condition = NSCondition()
-    private var used = 0
-
-    /// Makes a budget of `limit` bytes (at least 1 MiB).
-    public init(limit: Int) {
-        self.limit = max(1 << 20, limit)
-    }
-
-    /// The limit `QUIRE_MEMORY_BUDGET`'s text asks for, else ``defaultLimit``.
-    public static func configuredLimit(_ text: String?) -> Int {
-        guard let text, let bytes = parse(text) else { return defaultLimit }
-        return bytes
-    }
-
-    /// Parses `1073741824`, `512M`, `512MiB`, `2G`, `64k`; nil when the text is no such size.
-    public static func parse(_ text: String) -> Int? {
-        var digits = text.trimmingCharacters(in: .whitespaces).uppercased()
-        for suffix in ["IB", "B"] where digits.hasSuffix(suffix) && digits.count > suffix.count { digits.removeLast(suffix.count) }
-        var scale = 1
-        switch digits.last {
-        case "K": scale = 1 << 10
-        case "M": scale = 1 << 20
-        case "G": scale = 1 << 30
-        case "T": scale = 1 << 40
-        default: break
+    /// Parses a budget as written above.
+    public init(parsing text: String) throws(MemoryBudgetError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
+        var unit = trimmed.dropFirst(digits.count).uppercased()
+        if unit.hasSuffix("IB") { unit.removeLast(2) } else if unit.count == 2 && unit.hasSuffix("B") { unit.removeLast() }
+        let shift: Int? = switch unit {
+        case "": 20
+        case "B": 0
+        case "K": 10
+        case "M": 20
+        case "G": 30
+        case "T": 40
+        default: nil
         }
-        if scale > 1 { digits.removeLast() }
-        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let value = Int(digits) else { return nil }
-        let (bytes, overflow) = value.multipliedReportingOverflow(by: scale)
-        return overflow || bytes <= 0 ? nil : bytes
+        guard !digits.isEmpty, let shift, let value = Int(digits) else { throw MemoryBudgetError(text: text) }
+        let (bytes, overflow) = value.multipliedReportingOverflow(by: 1 << shift)
+        guard !overflow, bytes >= Self.minimumBytes else { throw MemoryBudgetError(text: text) }
+        self.bytes = bytes
     }
 
-    /// Blocks until `bytes` (capped at the limit) fit, takes them, runs `body`, and gives them back. Call it
-    /// from a thread that may block (a ``BlockingWork`` thread), never from Swift's cooperative pool.
-    public func withReservation<T>(_ bytes: Int, _ body: () throws -> T) rethrows -> T {
-        let taken = reserve(bytes)
-        defer { release(taken) }
-        return try body()
+    /// The budget `QUIRE_MEMORY_BUDGET` sets in `environment`, or ``standard`` when it is unset or empty.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(MemoryBudgetError) -> MemoryBudget {
+        guard let text = environment[environmentVariable], !text.isEmpty else { return standard }
+        do { return try MemoryBudget(parsing: text) } catch {
+            throw MemoryBudgetError(text: text, source: environmentVariable)
+        }
     }
 
-    /// Bytes reserved right now (for tests and reports).
-    public var reserved: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return used
+    /// The budget in MiB, rounded down, with its unit: `512 MiB`.
+    public var description: String { "\(bytes >> 20) MiB" }
+}
+
+/// A memory budget that does not parse, with where it came from.
+public struct MemoryBudgetError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The text given.
+    public var text: String
+    /// Where it came from (an environment variable), when not an option.
+    public var source: String?
+
+    public init(text: String, source: String? = nil) {
+        self.text = text
+        self.source = source
     }
 
-    private func reserve(_ bytes: Int) -> Int {
-        let wanted = min(max(0, bytes), limit)
-        guard wanted > 0 else { return 0 }
-        condition.lock()
-        while used + wanted > limit { condition.wait() }
-        used += wanted
-        condition.unlock()
-        return wanted
-    }
-
-    private func release(_ bytes: Int) {
-        guard bytes > 0 else { return }
-        condition.lock()
-        used -= bytes
-        condition.broadcast()
-        condition.unlock()
+    public var description: String {
+        (source.map { "\($0): " } ?? "")
+            + "\"\(text)\" is not a memory budget: give MiB (512) or a size with K, M, G or T (512M, 2G), at least 1 MiB"
     }
 }

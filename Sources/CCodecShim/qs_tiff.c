@@ -4,7 +4,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
 
 struct qs_tiff {
     TIFF *tif;
@@ -13,6 +15,7 @@ struct qs_tiff {
     uint64_t offset;
     uint8_t *owned;      // in-memory writer: the growing buffer
     size_t capacity;
+    int fd;              // descriptor reader: read with pread at `offset`, up to `length`
     char error[512];
     char warning[512];
     int has_error;
@@ -145,6 +148,46 @@ qs_tiff *qs_tiff_open_memory(const uint8_t *data, size_t length, const char *nam
     if (max_single_alloc > 0) TIFFOpenOptionsSetMaxSingleMemAlloc(opts, (tmsize_t)max_single_alloc);
     f->tif = TIFFClientOpenExt(name, "rm", (thandle_t)f, qs_mem_read, qs_mem_write, qs_mem_seek, qs_mem_close,
                                qs_mem_size, qs_mem_map, qs_mem_unmap, opts);
+    TIFFOpenOptionsFree(opts);
+    if (f->tif == NULL) {
+        qs_tiff_copy(error, error_length, f->has_error ? f->error : "not a readable TIFF");
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
+static tmsize_t qs_fd_read(thandle_t h, void *buf, tmsize_t size) {
+    qs_tiff *f = (qs_tiff *)h;
+    if (size <= 0 || f->offset >= f->length) return 0;
+    uint64_t available = f->length - f->offset;
+    size_t wanted = (uint64_t)size < available ? (size_t)size : (size_t)available;
+    size_t done = 0;
+    while (done < wanted) {
+        ssize_t n = pread(f->fd, (uint8_t *)buf + done, wanted - done, (off_t)(f->offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return -1;
+        if (n == 0) break;  // the file shrank since it was opened
+        done += (size_t)n;
+    }
+    f->offset += done;
+    return (tmsize_t)done;
+}
+
+qs_tiff *qs_tiff_open_descriptor(int fd, uint64_t length, const char *name, uint64_t max_single_alloc,
+                                 char *error, size_t error_length) {
+    qs_tiff *f = calloc(1, sizeof(qs_tiff));
+    if (f == NULL) {
+        qs_tiff_copy(error, error_length, "out of memory");
+        return NULL;
+    }
+    f->fd = fd;
+    f->length = (size_t)length;
+    TIFFOpenOptions *opts = qs_tiff_options(f);
+    if (max_single_alloc > 0) TIFFOpenOptionsSetMaxSingleMemAlloc(opts, (tmsize_t)max_single_alloc);
+    // "m": never map the file; the size and seek procs are the memory reader's, over `length` and `offset`.
+    f->tif = TIFFClientOpenExt(name, "rm", (thandle_t)f, qs_fd_read, qs_mem_write, qs_mem_seek, qs_mem_close,
+                               qs_mem_size, qs_mem_map_none, qs_mem_unmap, opts);
     TIFFOpenOptionsFree(opts);
     if (f->tif == NULL) {
         qs_tiff_copy(error, error_length, f->has_error ? f->error : "not a readable TIFF");

@@ -65,6 +65,35 @@ public enum ImageDecoder {
         return try result.get()
     }
 
+    /// Checks the image of `size` bytes open at `descriptor` (read with `pread`: its offset is left alone, and it
+    /// is not closed) as ``check(_:options:)`` does, holding at most `memoryLimit` bytes at once: for a file too
+    /// large to read whole. TIFFs are read one strip or tile at a time; a TIFF whose largest strip or tile (or,
+    /// for layouts only libtiff's RGBA reader takes, whose page) is over the limit, and a PNG or JPEG larger than
+    /// the limit, is not decoded: the result says how much it would need.
+    public static func check(descriptor: Int32, size: UInt64, memoryLimit: Int,
+                             options: DecodeOptions = DecodeOptions()) -> StreamedCheck {
+        var signature = [UInt8](repeating: 0, count: 8)
+        let read = signature.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, 8, 0) }
+        guard read > 0, let format = ImageFormat.sniff(Data(signature.prefix(read))) else {
+            return read == 0 ? .failed(.corrupt("file is empty")) : .failed(.unrecognizedFormat)
+        }
+        if format == .tiff { return TIFFDecoder.check(descriptor: descriptor, size: size, memoryLimit: memoryLimit, options: options) }
+        guard size <= UInt64(memoryLimit) else { return .needsMoreMemory(bytes: Int(clamping: size)) }
+        var data = Data(count: Int(size))
+        let complete = data.withUnsafeMutableBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = pread(descriptor, raw.baseAddress! + done, raw.count - done, off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                done += n
+            }
+            return done == raw.count
+        }
+        guard complete else { return .failed(.corrupt("the file could not be read in full")) }
+        do throws(DecodeError) { return .decoded(try check(data, options: options)) } catch { return .failed(error) }
+    }
+
     static func checkSize(width: Int, height: Int, options: DecodeOptions) throws(DecodeError) {
         guard width > 0, height > 0 else { throw .corrupt("image has zero width or height") }
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)

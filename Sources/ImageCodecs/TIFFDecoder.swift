@@ -31,6 +31,47 @@ enum TIFFDecoder {
         try decode(bytes, options: options, keepPixels: false).info
     }
 
+    /// Checks the TIFF of `size` bytes open at `descriptor` as ``check(_:options:)`` does, reading it piece by
+    /// piece with `pread` instead of holding it: first every directory's largest buffer is worked out (one strip or
+    /// tile, plus its compressed bytes; a whole page for layouts only the RGBA reader takes), and when one is over
+    /// `memoryLimit` nothing is decoded.
+    static func check(descriptor: Int32, size: UInt64, memoryLimit: Int, options: DecodeOptions) -> StreamedCheck {
+        var error = [CChar](repeating: 0, count: 512)
+        guard let file = qs_tiff_open_descriptor(descriptor, size, "image", UInt64(max(1, memoryLimit)), &error, error.count) else {
+            return .failed(.corrupt(message(from: error)))
+        }
+        defer { _ = qs_tiff_close(file) }
+        let tif = qs_tiff_handle(file)!
+        let frames = Int(TIFFNumberOfDirectories(tif))
+        for index in 0..<max(frames, 1) {
+            if index > 0 && TIFFSetDirectory(tif, tdir_t(index)) == 0 { break }  // the decode below reports it
+            guard let fields = try? readFields(tif) else { break }
+            let needed = memoryNeeded(tif, fields)
+            if needed > memoryLimit { return .needsMoreMemory(bytes: needed) }
+        }
+        if frames > 1 { _ = TIFFSetDirectory(tif, 0) }
+        do throws(DecodeError) {
+            let decoded = try decode(file, options: options, keepPixels: false) {
+                TIFFDirectoryCheck.problem(descriptor: descriptor, length: size, directoryOffset: $0)
+            }
+            return .decoded(decoded.info)
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    /// The most memory the check of one directory holds at once.
+    private static func memoryNeeded(_ tif: OpaquePointer, _ f: Fields) -> Int {
+        let tiled = TIFFIsTiled(tif) != 0
+        let pieces = tiled ? Int(TIFFNumberOfTiles(tif)) : Int(TIFFNumberOfStrips(tif))
+        var compressed = 0
+        if f.compression != Int(COMPRESSION_NONE) {
+            for index in 0..<pieces { compressed = max(compressed, Int(clamping: TIFFGetStrileByteCount(tif, UInt32(index)))) }
+        }
+        guard exactLayout(f) != nil else { return f.width.multipliedReportingOverflow(by: f.height * 4).partialValue + compressed }
+        return Int(clamping: tiled ? TIFFTileSize64(tif) : TIFFStripSize64(tif)) + compressed
+    }
+
     /// Decodes every directory; the first one's pixels are returned when `keepPixels` is set.
     private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions,
                                keepPixels: Bool) throws(DecodeError) -> (info: ImageInfo, bitmap: Bitmap?, converted: Bool) {
@@ -40,6 +81,15 @@ enum TIFFDecoder {
             throw .corrupt(message(from: error))
         }
         defer { _ = qs_tiff_close(file) }
+        return try decode(file, options: options, keepPixels: keepPixels) {
+            TIFFDirectoryCheck.problem(in: bytes, directoryOffset: $0)
+        }
+    }
+
+    /// Decodes every directory of an open file; `directoryProblem` checks that the directory at an offset lies
+    /// inside the file.
+    private static func decode(_ file: OpaquePointer, options: DecodeOptions, keepPixels: Bool,
+                               directoryProblem: (UInt64) -> String?) throws(DecodeError) -> (info: ImageInfo, bitmap: Bitmap?, converted: Bool) {
         let tif = qs_tiff_handle(file)!
         // libtiff reports some directory problems it recovers from as errors (a custom tag of undefined
         // type, say) and opens the file anyway; the strip and tile reads below stay the integrity check.
@@ -57,7 +107,7 @@ enum TIFFDecoder {
                 }
                 qs_tiff_clear_messages(file) // as after opening: the directory was read
             }
-            if let problem = TIFFDirectoryCheck.problem(in: bytes, directoryOffset: TIFFCurrentDirOffset(tif)) {
+            if let problem = directoryProblem(TIFFCurrentDirOffset(tif)) {
                 throw .corrupt(problem)
             }
             var image = try decodeDirectory(tif, file: file, options: options, keepPixels: keepPixels && index == 0)
@@ -81,9 +131,8 @@ enum TIFFDecoder {
         var orientation = Orientation.topLeft
     }
 
-    private static func decodeDirectory(
-        _ tif: OpaquePointer, file: OpaquePointer, options: DecodeOptions, keepPixels: Bool
-    ) throws(DecodeError) -> (info: ImageInfo, bitmap: Bitmap?, converted: Bool) {
+    /// The tags of the current directory that decoding depends on.
+    private static func readFields(_ tif: OpaquePointer) throws(DecodeError) -> Fields {
         var f = Fields()
         var u32: UInt32 = 0
         var u16: UInt16 = 0
@@ -91,7 +140,6 @@ enum TIFFDecoder {
         f.width = Int(u32)
         guard qs_tiff_get_u32(tif, UInt32(TIFFTAG_IMAGELENGTH), &u32) != 0 else { throw .corrupt("no ImageLength tag") }
         f.height = Int(u32)
-        try ImageDecoder.checkSize(width: f.width, height: f.height, options: options)
         if qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_BITSPERSAMPLE), &u16) != 0 { f.bitsPerSample = Int(u16) }
         if qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_SAMPLESPERPIXEL), &u16) != 0 { f.samplesPerPixel = Int(u16) }
         if qs_tiff_get_u16(tif, UInt32(TIFFTAG_PHOTOMETRIC), &u16) != 0 { f.photometric = Int(u16) }
@@ -111,6 +159,14 @@ enum TIFFDecoder {
             // TIFF 6.0 requires the tag; libtiff and most readers take gray or RGB by sample count.
             f.photometric = f.samplesPerPixel >= 3 ? Int(PHOTOMETRIC_RGB) : Int(PHOTOMETRIC_MINISBLACK)
         }
+        return f
+    }
+
+    private static func decodeDirectory(
+        _ tif: OpaquePointer, file: OpaquePointer, options: DecodeOptions, keepPixels: Bool
+    ) throws(DecodeError) -> (info: ImageInfo, bitmap: Bitmap?, converted: Bool) {
+        let f = try readFields(tif)
+        try ImageDecoder.checkSize(width: f.width, height: f.height, options: options)
 
         let resolution = readResolution(tif)
         var iccLength: UInt32 = 0

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks that a TIFF directory, and every value it stores outside its entries, lies inside the file.
 ///
 /// libtiff treats a tag whose value lies past the end of the file as a warning ("IO error during reading
@@ -6,17 +8,42 @@
 enum TIFFDirectoryCheck {
     /// A sentence naming the first entry that points outside the file, or nil when the directory is whole.
     static func problem(in b: UnsafeBufferPointer<UInt8>, directoryOffset: UInt64) -> String? {
-        guard b.count >= 8 else { return "file too short for a TIFF header" }
-        let little = b[0] == 0x49
-        let big = (little ? Int(b[2]) | Int(b[3]) << 8 : Int(b[2]) << 8 | Int(b[3])) == 43
-        let length = UInt64(b.count)
+        problem(length: UInt64(b.count), directoryOffset: directoryOffset) { offset, into in
+            guard offset <= UInt64(b.count), UInt64(into.count) <= UInt64(b.count) - offset else { return false }
+            into.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[Int(offset)..<Int(offset) + into.count]))
+            return true
+        }
+    }
+
+    /// The same check on a file of `length` bytes read with `pread` from `descriptor`.
+    static func problem(descriptor: Int32, length: UInt64, directoryOffset: UInt64) -> String? {
+        problem(length: length, directoryOffset: directoryOffset) { offset, into in
+            var done = 0
+            while done < into.count {
+                let n = pread(descriptor, into.baseAddress! + done, into.count - done, off_t(offset) + off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return false }
+                done += n
+            }
+            return true
+        }
+    }
+
+    /// The check itself, on a file of `length` bytes that `fill(offset, buffer)` reads (false past the end).
+    private static func problem(length: UInt64, directoryOffset: UInt64,
+                                fill: (UInt64, UnsafeMutableRawBufferPointer) -> Bool) -> String? {
+        var header = [UInt8](repeating: 0, count: 8)
+        guard length >= 8, header.withUnsafeMutableBytes({ fill(0, $0) }) else { return "file too short for a TIFF header" }
+        let little = header[0] == 0x49
+        let big = (little ? Int(header[2]) | Int(header[3]) << 8 : Int(header[2]) << 8 | Int(header[3])) == 43
 
         func read(_ offset: UInt64, _ size: Int) -> UInt64? {
             guard offset <= length, UInt64(size) <= length - offset else { return nil }
+            var bytes = [UInt8](repeating: 0, count: size)
+            guard bytes.withUnsafeMutableBytes({ fill(offset, $0) }) else { return nil }
             var value: UInt64 = 0
             for i in 0..<size {
-                let byte = UInt64(b[Int(offset) + (little ? size - 1 - i : i)])
-                value = value << 8 | byte
+                value = value << 8 | UInt64(bytes[little ? size - 1 - i : i])
             }
             return value
         }

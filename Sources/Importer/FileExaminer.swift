@@ -102,7 +102,7 @@ struct FileExaminer: Sendable {
         }
 
         // What the page will hold: the file, and the decoded bitmap a few times over.
-        let budget = MemoryBudget.shared
+        let budget = MemoryReservations.shared
         var options = decodeOptions
         let need: Int
         if let header = ImageHeader.read(fd: fd, size: size) {

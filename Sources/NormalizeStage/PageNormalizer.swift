@@ -43,10 +43,10 @@ struct PageNormalizer: Sendable {
         let bitmap = page.width.multipliedReportingOverflow(by: page.height).partialValue
             .multipliedReportingOverflow(by: max(1, page.samplesPerPixel) * max(1, (page.bitsPerSample + 7) / 8)).partialValue
         let need = Int(clamping: info.st_size) + 3 * max(0, bitmap)
-        guard need <= MemoryBudget.shared.limit else {
-            return failed("too_large", "normalizing needs about \(need >> 20) MB, more than the memory budget of \(MemoryBudget.shared.limit >> 20) MB (QUIRE_MEMORY_BUDGET)")
+        guard need <= MemoryReservations.shared.limit else {
+            return failed("too_large", "normalizing needs about \(need >> 20) MB, more than the memory budget of \(MemoryReservations.shared.limit >> 20) MB (QUIRE_MEMORY_BUDGET)")
         }
-        return MemoryBudget.shared.withReservation(need) { normalize(page, source: source, failed: failed) }
+        return MemoryReservations.shared.withReservation(need) { normalize(page, source: source, failed: failed) }
     }
 
     private func normalize(_ page: PageRecord, source: String, failed: (String, String) -> NormalizedPage) -> NormalizedPage {

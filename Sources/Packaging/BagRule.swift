@@ -14,12 +14,12 @@
 /// | `payload.extra` | error | A file under `data/` is listed in no payload manifest. |
 /// | `payload.digest` | error | A payload file's digest differs from its manifest (the message names the algorithm and both values). |
 /// | `payload.special` | warning | Something under `data/` that is neither a regular file nor a folder (a symbolic link to a folder, a socket, …); it was skipped. |
-/// | `payload.symlink` | error | A payload file or listed tag file is a symbolic link that resolves outside the bag (RFC 8493 §6.1); it was not read. |
+/// | `payload.symlink` | error | A path the bag names leads outside it through a symbolic link, at any depth (RFC 8493 §6.1): `data/` itself, a folder or file under it, `bagit.txt`, a manifest, `bag-info.txt`, `fetch.txt`, or a tag file or a folder on its way; it was not read (the id predates tag files). Every read goes through ``ConfinedFolder``, so the kernel refuses the step out. |
 /// | `file.unreadable` | error | A file listed in a manifest or tag manifest could not be read. |
 /// | `manifest.missing` | error | No `manifest-<algorithm>.txt` payload manifest exists. |
 /// | `manifest.format` | error | A manifest line is not `<hex> <path>`, or the hex length is wrong for the algorithm. |
 /// | `manifest.path.escape` | error | A manifest or `fetch.txt` path is absolute, starts with `~`, names a drive, or contains `..` (RFC 8493 §6.1). |
-/// | `manifest.path.duplicate` | error | A manifest lists the same path twice (paths equal up to Unicode normalization count as equal). |
+/// | `manifest.path.duplicate` | error when the two digests differ, warning when they are the same (as the Library of Congress conformance suite expects) | A manifest lists the same path twice (paths equal up to Unicode normalization count as equal). |
 /// | `manifest.path.outside-data` | error | A payload manifest lists a path not under `data/`. |
 /// | `manifest.incomplete` | error (1.0 only) | A payload manifest lacks a payload file that another payload manifest lists; before 1.0 one manifest sufficed. |
 /// | `manifest.weak-algorithm` | warning | Every payload manifest uses MD5 or SHA-1. |

@@ -2,11 +2,11 @@ import Foundation
 
 extension BagVerifier {
     /// Reads and checks `bagit.txt` (RFC 8493 §2.1.1).
-    static func readDeclaration(base: String, problems: inout ProblemCollector) -> BagDeclaration {
+    static func readDeclaration(_ bag: ConfinedFolder, problems: inout ProblemCollector) -> BagDeclaration {
         var declaration = BagDeclaration()
         let file = "bagit.txt"
-        guard let data = FileManager.default.contents(atPath: base + "/" + file) else {
-            problems.error(.bagitMissing, file, "The bag has no bagit.txt declaration.")
+        guard let data = readTagFile(bag, file, problems: &problems) else {
+            if !problems.leftBag.contains(file) { problems.error(.bagitMissing, file, "The bag has no bagit.txt declaration.") }
             return declaration
         }
         var bytes = [UInt8](data)
@@ -79,8 +79,8 @@ extension BagVerifier {
     }
 
     /// Reads a tag file in the declared encoding, reporting encoding problems; `nil` when absent.
-    static func readTagText(base: String, name: String, declaration: BagDeclaration, problems: inout ProblemCollector) -> String? {
-        guard let data = FileManager.default.contents(atPath: base + "/" + name) else { return nil }
+    static func readTagText(_ bag: ConfinedFolder, name: String, declaration: BagDeclaration, problems: inout ProblemCollector) -> String? {
+        guard let data = readTagFile(bag, name, problems: &problems) else { return nil }
         let decoded = declaration.encoding.decode(data)
         if decoded.hadBOM && declaration.encoding == .utf8 {
             // RFC 8493 forbids the BOM in bagit.txt (checked there); elsewhere it is discouraged, and common
@@ -91,5 +91,16 @@ extension BagVerifier {
             problems.error(.encoding, name, "This tag file is not valid in its declared encoding.")
         }
         return decoded.text
+    }
+
+    /// The content of the tag file `name`, read beneath the bag; nil when it is absent or unreadable, and when it
+    /// leads out of the bag (reported here, once, as `payload.symlink`).
+    static func readTagFile(_ bag: ConfinedFolder, _ name: String, problems: inout ProblemCollector) -> Data? {
+        do { return try bag.contents(of: name) } catch where error.leavesFolder {
+            problems.leavesBag(name, error)
+            return nil
+        } catch {
+            return nil
+        }
     }
 }

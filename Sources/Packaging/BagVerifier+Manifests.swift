@@ -2,13 +2,13 @@ import Foundation
 
 extension BagVerifier {
     /// Reads one payload or tag manifest, reporting format, path and duplicate problems; returns the usable entries.
-    static func readManifest(base: String, name: String, isTag: Bool, declaration: BagDeclaration,
+    static func readManifest(_ bag: ConfinedFolder, name: String, isTag: Bool, declaration: BagDeclaration,
                              scan: PayloadScanner.Result, problems: inout ProblemCollector) -> ParsedManifest {
         let prefixLength = isTag ? 12 : 9
         let algorithmName = String(name.dropFirst(prefixLength).dropLast(4)).lowercased()
         var manifest = ParsedManifest(name: name, algorithm: BagAlgorithm(name: algorithmName), isTag: isTag)
-        guard let text = readTagText(base: base, name: name, declaration: declaration, problems: &problems) else {
-            problems.error(.fileUnreadable, name, "This manifest could not be read.")
+        guard let text = readTagText(bag, name: name, declaration: declaration, problems: &problems) else {
+            if !problems.leftBag.contains(name) { problems.error(.fileUnreadable, name, "This manifest could not be read.") }
             return manifest
         }
         let hexLength = manifest.algorithm.hexLength
@@ -56,8 +56,8 @@ extension BagVerifier {
                                  "Line \(line.number) lists the tag manifest \(path); tag manifests must not list tag manifests.")
                     continue
                 }
-                if decoded != candidate, !FileManager.default.fileExists(atPath: base + "/" + path),
-                   FileManager.default.fileExists(atPath: base + "/" + ManifestPath.normalized(candidate)) {
+                if decoded != candidate, (try? bag.status(of: path)) == nil,
+                   (try? bag.status(of: ManifestPath.normalized(candidate))) != nil {
                     path = ManifestPath.normalized(candidate)
                     problems.warning(.manifestLegacy, name, "Line \(line.number) names \(path) with a \"%\" that was not written as %25.")
                 }
@@ -85,7 +85,13 @@ extension BagVerifier {
             }
             let value = digest.lowercased()
             if let earlier = manifest.entries[path] {
-                problems.error(.manifestPathDuplicate, name, "Line \(line.number) lists \(path) again" + (earlier == value ? "." : " with a different digest."))
+                // The same digest twice is redundant, not contradictory: a warning, as the Library of Congress's
+                // conformance suite expects. Two different digests for one file cannot both hold: an error.
+                if earlier == value {
+                    problems.warning(.manifestPathDuplicate, name, "Line \(line.number) lists \(path) again, with the same digest.")
+                } else {
+                    problems.error(.manifestPathDuplicate, name, "Line \(line.number) lists \(path) again with a different digest.")
+                }
                 continue
             }
             manifest.entries[path] = value
@@ -94,10 +100,10 @@ extension BagVerifier {
     }
 
     /// Checks `fetch.txt` when present and returns the payload paths it lists that are not on disk yet.
-    static func readFetch(base: String, declaration: BagDeclaration, manifests: [ParsedManifest],
+    static func readFetch(_ bag: ConfinedFolder, declaration: BagDeclaration, manifests: [ParsedManifest],
                           scan: PayloadScanner.Result, problems: inout ProblemCollector) -> Set<String> {
         let file = "fetch.txt"
-        guard let text = readTagText(base: base, name: file, declaration: declaration, problems: &problems) else { return [] }
+        guard let text = readTagText(bag, name: file, declaration: declaration, problems: &problems) else { return [] }
         var unfetched = Set<String>()
         var listed = Set<String>()
         for line in TextLines(text).lines {

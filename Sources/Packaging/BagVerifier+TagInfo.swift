@@ -3,11 +3,11 @@ import Foundation
 extension BagVerifier {
     /// Checks `bag-info.txt` (or `package-info.txt` before 0.96) and its `Payload-Oxum` against the payload;
     /// returns its elements (none when the file is absent).
-    static func checkBagInfo(base: String, declaration: BagDeclaration, mode: BagVerificationMode,
+    static func checkBagInfo(_ bag: ConfinedFolder, declaration: BagDeclaration, mode: BagVerificationMode,
                              payloadFiles: Int, payloadBytes: UInt64, problems: inout ProblemCollector) -> [BagInfoField] {
         let file = declaration.usesPackageInfo ? "package-info.txt" : "bag-info.txt"
-        guard let text = readTagText(base: base, name: file, declaration: declaration, problems: &problems) else {
-            if mode == .fast {
+        guard let text = readTagText(bag, name: file, declaration: declaration, problems: &problems) else {
+            if mode == .fast && !problems.leftBag.contains(file) {
                 problems.warning(.taginfoOxum, nil, "The bag has no \(file), so fast mode could not compare a Payload-Oxum.")
             }
             return []

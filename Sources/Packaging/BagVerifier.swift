@@ -31,39 +31,65 @@ public enum BagVerifier {
 
     /// Verifies the bag at `bagPath` and returns every problem found; never throws.
     public static func verify(_ bagPath: String, mode: BagVerificationMode = .full, workers: Int = defaultWorkers) async -> BagReport {
-        await verify(bagPath, mode: mode, workers: workers, inspection: PayloadInspection<Never>?.none).report
+        await verify(bagPath, mode: mode, workers: workers, memory: .standard, inspection: PayloadInspection<Never>?.none).report
     }
 
     /// Verifies the bag at `bagPath` as ``verify(_:mode:workers:)`` does and, in full mode, hands every payload
     /// file `inspection` wants to it, from the bytes that were hashed. Returns the report and the findings by
     /// bag-relative path (none in fast mode, and none for files that were not hashed).
     public static func verify<Finding: Sendable>(
-        _ bagPath: String, mode: BagVerificationMode = .full, workers: Int = defaultWorkers,
+        _ bagPath: String, mode: BagVerificationMode = .full, workers: Int = defaultWorkers, memory: ByteBudget = .standard,
         inspecting inspection: PayloadInspection<Finding>
     ) async -> (report: BagReport, findings: [String: Finding]) {
-        await verify(bagPath, mode: mode, workers: workers, inspection: inspection)
+        await verify(bagPath, mode: mode, workers: workers, memory: memory, inspection: inspection)
+    }
+
+    /// Verifies the bag `bag`, already opened (a caller that reads more of the bag afterwards opens it once and
+    /// reads everything through the same folder), as ``verify(_:mode:workers:memory:inspecting:)`` does.
+    public static func verify<Finding: Sendable>(
+        _ bag: ConfinedFolder, mode: BagVerificationMode = .full, workers: Int = defaultWorkers, memory: ByteBudget = .standard,
+        inspecting inspection: PayloadInspection<Finding>?
+    ) async -> (report: BagReport, findings: [String: Finding]) {
+        await verify(bag, base: Self.trimmed(bag.path), mode: mode, workers: workers, memory: memory, inspection: inspection)
+    }
+
+    private static func trimmed(_ path: String) -> String {
+        var base = path
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        return base
     }
 
     private static func verify<Finding: Sendable>(
-        _ bagPath: String, mode: BagVerificationMode, workers: Int, inspection: PayloadInspection<Finding>?
+        _ bagPath: String, mode: BagVerificationMode, workers: Int, memory: ByteBudget, inspection: PayloadInspection<Finding>?
     ) async -> (report: BagReport, findings: [String: Finding]) {
-        var problems = ProblemCollector()
-        var base = bagPath
-        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: base, isDirectory: &isFolder), isFolder.boolValue else {
+        let base = trimmed(bagPath)
+        let bag: ConfinedFolder
+        do { bag = try ConfinedFolder(path: base) } catch {
+            var problems = ProblemCollector()
             problems.error(.bagitMissing, nil, "There is no bag folder at \(base).")
             return (BagReport(bagPath: base, mode: mode, bagItVersion: nil, problems: problems.problems, payloadFileCount: 0,
                               payloadByteCount: 0, manifestNames: [], tagManifestNames: [], filesHashed: 0, bytesHashed: 0), [:])
         }
+        return await verify(bag, base: base, mode: mode, workers: workers, memory: memory, inspection: inspection)
+    }
 
-        let declaration = readDeclaration(base: base, problems: &problems)
+    /// Every check, every read through `bag`: nothing is opened by a path, so nothing outside the bag is read.
+    private static func verify<Finding: Sendable>(
+        _ bag: ConfinedFolder, base: String, mode: BagVerificationMode, workers: Int, memory: ByteBudget,
+        inspection: PayloadInspection<Finding>?
+    ) async -> (report: BagReport, findings: [String: Finding]) {
+        var problems = ProblemCollector()
+        let declaration = readDeclaration(bag, problems: &problems)
 
         // Payload on disk.
-        var dataIsFolder: ObjCBool = false
-        let hasData = FileManager.default.fileExists(atPath: base + "/data", isDirectory: &dataIsFolder) && dataIsFolder.boolValue
-        if !hasData { problems.error(.payloadDirectory, "data", "The bag has no data/ payload folder.") }
-        let scan = hasData ? PayloadScanner.scan(bag: base) : PayloadScanner.Result()
+        var hasData = false
+        do { hasData = try bag.status(of: "data").kind == .folder } catch where error.leavesFolder {
+            problems.leavesBag("data", error)
+        } catch {}
+        if !hasData && !problems.leftBag.contains("data") {
+            problems.error(.payloadDirectory, "data", "The bag has no data/ payload folder.")
+        }
+        let scan = hasData ? PayloadScanner.scan(bag) : PayloadScanner.Result()
         for path in scan.special {
             problems.warning(.payloadSpecial, path, "This is neither a regular file nor a folder, so it was skipped.")
         }
@@ -73,23 +99,21 @@ public enum BagVerifier {
         for (kept, twin) in scan.normalizationTwins {
             problems.error(.payloadExtra, twin, "This name differs from \(kept) only in Unicode normalization (NFC/NFD), so no manifest line can tell the two files apart.")
         }
-        for (path, target) in scan.escaping {
-            problems.error(.payloadSymlink, path, "This is a symbolic link to \(target), outside the bag; it was not read.")
-        }
+        for (path, cause) in scan.escaping { problems.leavesBag(path, cause) }
         let payloadBytes = scan.files.values.reduce(UInt64(0)) { $0 + $1.size }
 
         // Manifests.
-        let topNames = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).sorted()
+        let topNames = ((try? bag.entries(in: "")) ?? []).map(\.name).sorted()
         let manifestNames = topNames.filter { $0.hasPrefix("manifest-") && $0.hasSuffix(".txt") && $0.count > 13 }
         let tagManifestNames = topNames.filter { $0.hasPrefix("tagmanifest-") && $0.hasSuffix(".txt") && $0.count > 16 }
         if manifestNames.isEmpty {
             problems.error(.manifestMissing, nil, "The bag has no payload manifest (manifest-<algorithm>.txt).")
         }
         let manifests = manifestNames.map {
-            readManifest(base: base, name: $0, isTag: false, declaration: declaration, scan: scan, problems: &problems)
+            readManifest(bag, name: $0, isTag: false, declaration: declaration, scan: scan, problems: &problems)
         }
         let tagManifests = tagManifestNames.map {
-            readManifest(base: base, name: $0, isTag: true, declaration: declaration, scan: scan, problems: &problems)
+            readManifest(bag, name: $0, isTag: true, declaration: declaration, scan: scan, problems: &problems)
         }
         for manifest in manifests + tagManifests where !manifest.algorithm.isSupported {
             problems.warning(.manifestAlgorithmUnsupported, manifest.name,
@@ -105,8 +129,8 @@ public enum BagVerifier {
         }
 
         // fetch.txt and bag-info.txt.
-        let unfetched = readFetch(base: base, declaration: declaration, manifests: manifests, scan: scan, problems: &problems)
-        let bagInfo = checkBagInfo(base: base, declaration: declaration, mode: mode, payloadFiles: scan.files.count,
+        let unfetched = readFetch(bag, declaration: declaration, manifests: manifests, scan: scan, problems: &problems)
+        let bagInfo = checkBagInfo(bag, declaration: declaration, mode: mode, payloadFiles: scan.files.count,
                                    payloadBytes: payloadBytes, problems: &problems)
 
         // Completeness.
@@ -129,9 +153,8 @@ public enum BagVerifier {
         }
 
         // Tag manifests: coverage and presence.
-        var presentTagFiles = [String: String]()  // bag-relative → absolute
-        let bagRoot = PayloadScanner.realPath(base) ?? base
-        let otherTagFiles = tagManifests.isEmpty ? [] : Self.tagFiles(base: base).filter {
+        var presentTagFiles = Set<String>()  // bag-relative
+        let otherTagFiles = tagManifests.isEmpty ? [] : Self.tagFiles(bag).filter {
             !manifestNames.contains($0) && !tagManifestNames.contains($0)
         }
         var checkedTagFiles = Set<String>()
@@ -145,17 +168,16 @@ public enum BagVerifier {
             }
             for path in tagManifest.entries.keys where !checkedTagFiles.contains(path) {
                 checkedTagFiles.insert(path)
-                let absolute = base + "/" + path
-                var link = stat()
-                if lstat(absolute, &link) == 0, link.st_mode & S_IFMT == S_IFLNK,
-                   let outside = PayloadScanner.escapeTarget(ofLink: absolute, bagRoot: bagRoot) {
-                    problems.error(.payloadSymlink, path, "This is a symbolic link to \(outside), outside the bag; it was not read.")
+                do {
+                    if try bag.status(of: path).kind == .file {
+                        presentTagFiles.insert(path)
+                        continue
+                    }
+                } catch where error.leavesFolder {
+                    problems.leavesBag(path, error)
                     continue
-                }
-                var info = stat()
-                if stat(absolute, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
-                    presentTagFiles[path] = absolute
-                } else {
+                } catch {}
+                if !problems.leftBag.contains(path) {
                     problems.error(.tagmanifestMissingFile, path, "\(tagManifest.name) lists this tag file but it is absent.")
                 }
             }
@@ -170,25 +192,30 @@ public enum BagVerifier {
             for manifest in manifests where manifest.algorithm.isSupported {
                 for path in manifest.entries.keys {
                     guard let entry = scan.files[path] else { continue }
-                    jobs[path, default: HashJob(relativePath: path, absolutePath: entry.absolutePath, algorithms: [],
-                                                size: entry.size, inspect: inspection?.wants(path) ?? false)]
+                    jobs[path, default: HashJob(relativePath: path, diskPath: entry.relativePath, algorithms: [], size: entry.size,
+                                                inspect: inspection?.wants(path) ?? false)]
                         .algorithms.append(manifest.algorithm)
                 }
             }
             for manifest in tagManifests where manifest.algorithm.isSupported {
                 for path in manifest.entries.keys {
-                    guard let absolute = presentTagFiles[path] else { continue }
-                    jobs[path, default: HashJob(relativePath: path, absolutePath: absolute, algorithms: [], size: 0)]
+                    guard presentTagFiles.contains(path) else { continue }
+                    jobs[path, default: HashJob(relativePath: path, diskPath: path, algorithms: [], size: 0)]
                         .algorithms.append(manifest.algorithm)
                 }
             }
-            let outcomes = await ContentHasher.hashAll(Array(jobs.values), workers: workers, inspect: inspection?.inspect)
+            let outcomes = await ContentHasher.hashAll(Array(jobs.values), in: bag, workers: workers, memory: memory,
+                                                       inspection: inspection)
             var byPath = [String: HashOutcome]()
             for (outcome, finding) in outcomes {
                 if let finding { findings[outcome.relativePath] = finding }
                 byPath[outcome.relativePath] = outcome
                 bytesHashed += outcome.bytes
-                if let failure = outcome.failure {
+                if outcome.leftBag {
+                    // Replaced by a link out since it was listed: refused by the kernel all the same.
+                    problems.leavesBag(outcome.relativePath, ConfinedFolderError(path: outcome.relativePath,
+                                                                                  cause: .leavesFolder(link: nil, target: nil)))
+                } else if let failure = outcome.failure {
                     problems.error(.fileUnreadable, outcome.relativePath, "This file could not be read: \(failure).")
                 } else {
                     filesHashed += 1
@@ -214,19 +241,18 @@ public enum BagVerifier {
 }
 
 extension BagVerifier {
-    /// The bag's tag files: every regular file outside `data/` (bag-relative), in sorted order.
-    static func tagFiles(base: String) -> [String] {
+    /// The bag's tag files: every regular file outside `data/` (bag-relative), in sorted order; links are not
+    /// followed.
+    static func tagFiles(_ bag: ConfinedFolder) -> [String] {
         var found: [String] = []
         func walk(_ relative: String) {
-            let absolute = relative.isEmpty ? base : base + "/" + relative
-            for name in ((try? FileManager.default.contentsOfDirectory(atPath: absolute)) ?? []).sorted() {
-                let child = relative.isEmpty ? name : relative + "/" + name
-                if relative.isEmpty && name == "data" { continue }
-                var info = stat()
-                guard lstat(base + "/" + child, &info) == 0 else { continue }
-                switch info.st_mode & S_IFMT {
-                case S_IFREG: found.append(child)
-                case S_IFDIR: walk(child)
+            let entries = ((try? bag.entries(in: relative)) ?? []).sorted { $0.name < $1.name }
+            for entry in entries {
+                if relative.isEmpty && entry.name == "data" { continue }
+                let child = relative.isEmpty ? entry.name : relative + "/" + entry.name
+                switch entry.kind {
+                case .file: found.append(child)
+                case .folder: walk(child)
                 default: continue
                 }
             }

@@ -8,4 +8,6 @@ struct HashOutcome: Sendable {
     var bytes: UInt64
     /// The system's reason when reading failed.
     var failure: String?
+    /// Whether it failed because its path leads out of the bag.
+    var leftBag = false
 }

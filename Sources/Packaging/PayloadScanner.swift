@@ -1,11 +1,8 @@
-import Foundation
-
-/// Lists the regular files under a bag's `data/` folder with their sizes, without following links to folders.
+/// Lists the regular files under a bag's `data/` folder with their sizes, through the bag's ``ConfinedFolder``:
+/// links to folders are not followed, links that lead out of the bag are reported and never resolved outside it.
 enum PayloadScanner {
     /// A file found on disk.
     struct Entry: Sendable {
-        /// Absolute path.
-        var absolutePath: String
         /// Bag-relative path as the file system spells it (`data/…`).
         var relativePath: String
         /// Size in bytes.
@@ -14,14 +11,14 @@ enum PayloadScanner {
 
     /// The result of a scan.
     struct Result {
-        /// Regular files (or links to regular files), keyed by bag-relative path. Swift compares strings
-        /// by canonical equivalence, so a lookup by an NFC name finds an NFD file and vice versa
+        /// Regular files (or links to regular files in the bag), keyed by bag-relative path. Swift compares
+        /// strings by canonical equivalence, so a lookup by an NFC name finds an NFD file and vice versa
         /// (RFC 8493 §7.2.3 asks validators to tolerate normalization differences).
         var files: [String: Entry] = [:]
         /// Entries that are neither files nor folders (bag-relative).
         var special: [String] = []
-        /// Symbolic links that resolve outside the bag (bag-relative → where they point); never read.
-        var escaping: [(String, String)] = []
+        /// Paths that lead out of the bag through a symbolic link, with why; never read.
+        var escaping: [(String, ConfinedFolderError)] = []
         /// Files whose names equal an earlier file's up to Unicode normalization (NFC vs NFD): the lookup by
         /// name cannot tell the two apart, so the later one is kept here, never in `files`.
         var normalizationTwins: [(kept: String, twin: String)] = []
@@ -29,71 +26,47 @@ enum PayloadScanner {
         var unreadable: [(String, String)] = []
     }
 
-    /// Scans `bag/data`.
-    static func scan(bag: String) -> Result {
+    /// Scans `data/` beneath `bag`.
+    static func scan(_ bag: ConfinedFolder) -> Result {
         var result = Result()
-        walk(absolute: bag + "/data", relative: "data", bagRoot: realPath(bag) ?? bag, into: &result)
+        walk(bag, "data", into: &result)
         return result
     }
 
-    /// The canonical absolute path (links resolved), or nil when it does not resolve.
-    static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
-
-    /// Where the symbolic link at `path` leads when that is outside `bagRoot` (a canonical path), else nil.
-    static func escapeTarget(ofLink path: String, bagRoot: String) -> String? {
-        guard let target = realPath(path) else { return nil }
-        return target == bagRoot || target.hasPrefix(bagRoot.hasSuffix("/") ? bagRoot : bagRoot + "/") ? nil : target
-    }
-
-    private static func walk(absolute: String, relative: String, bagRoot: String, into result: inout Result) {
-        guard let dir = opendir(absolute) else {
-            result.unreadable.append((relative, String(cString: strerror(errno))))
+    private static func walk(_ bag: ConfinedFolder, _ relative: String, into result: inout Result) {
+        let entries: [ConfinedFolder.Entry]
+        do { entries = try bag.entries(in: relative) } catch {
+            if error.leavesFolder { result.escaping.append((relative, error)) } else { result.unreadable.append((relative, error.description)) }
             return
         }
-        defer { closedir(dir) }
-        var children = [(String, Bool)]()
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name == "." || name == ".." { continue }
-            let childAbsolute = absolute + "/" + name
-            let childRelative = relative + "/" + name
-            var info = stat()
-            guard lstat(childAbsolute, &info) == 0 else {
-                result.unreadable.append((childRelative, String(cString: strerror(errno))))
-                continue
-            }
-            switch info.st_mode & S_IFMT {
-            case S_IFREG:
+        var children: [String] = []
+        for entry in entries {
+            let childRelative = relative + "/" + entry.name
+            switch entry.kind {
+            case .file:
                 if let earlier = result.files[childRelative] {
                     result.normalizationTwins.append((earlier.relativePath, childRelative))
                     continue
                 }
-                result.files[childRelative] = Entry(absolutePath: childAbsolute, relativePath: childRelative, size: UInt64(info.st_size))
-            case S_IFDIR:
-                children.append((name, true))
-            case S_IFLNK:
-                if let outside = escapeTarget(ofLink: childAbsolute, bagRoot: bagRoot) {
-                    result.escaping.append((childRelative, outside))
-                    continue
+                result.files[childRelative] = Entry(relativePath: childRelative, size: entry.size)
+            case .folder:
+                children.append(childRelative)
+            case .symbolicLink:
+                // Resolved beneath the bag only: a link out fails there, a link to a file in the bag is a file.
+                do {
+                    let target = try bag.status(of: childRelative)
+                    if target.kind == .file {
+                        result.files[childRelative] = Entry(relativePath: childRelative, size: target.size)
+                    } else {
+                        result.special.append(childRelative)
+                    }
+                } catch {
+                    if error.leavesFolder { result.escaping.append((childRelative, error)) } else { result.special.append(childRelative) }
                 }
-                var target = stat()
-                if stat(childAbsolute, &target) == 0, target.st_mode & S_IFMT == S_IFREG {
-                    result.files[childRelative] = Entry(absolutePath: childAbsolute, relativePath: childRelative, size: UInt64(target.st_size))
-                } else {
-                    result.special.append(childRelative)
-                }
-            default:
+            case .other:
                 result.special.append(childRelative)
             }
         }
-        for (name, _) in children {
-            walk(absolute: absolute + "/" + name, relative: relative + "/" + name, bagRoot: bagRoot, into: &result)
-        }
+        for child in children { walk(bag, child, into: &result) }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audit
+import BlockingWork
 import Foundation
 import SyntheticPages
 import TextTable
@@ -17,6 +18,11 @@ struct VerifyCommand: AsyncParsableCommand {
             PERCENT of the bags (default: the pipeline's acceptance.sample_percent, 5), chosen by --seed so \
             another person can review the same ones; the batch passes when at least acceptance.pass_percent \
             (95) of them pass.
+
+            Nothing outside a bag is opened: every file is opened beneath the bag folder (openat2 RESOLVE_BENEATH), \
+            and a file or folder that a link takes out of the bag fails the bag (payload.symlink, 安全性) unread. \
+            File contents held in memory stay within --memory-budget (QUIRE_MEMORY_BUDGET, default 512 MiB); a \
+            larger master is hashed as a stream and decode-checked one strip at a time.
 
             Exit codes: 0 every checked bag passes (warnings alone do not fail) and any sample is accepted; \
             1 a bag is invalid or the sample is rejected; 3 could not run (no such path, no bag found).
@@ -36,6 +42,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Seed for the sample (the same seed draws the same bags).") var seed: UInt64 = 1
     @OptionGroup var pipelineOptions: PipelineOptions
     @Option(help: "Parallel hashing workers (0 = one per core).") var workers = 0
+    @Option(name: .customLong("memory-budget"),
+            help: ArgumentHelp("File content held in memory at once, shared by all bags: MiB, or with K, M, G (512M, 2G). Default: $QUIRE_MEMORY_BUDGET, else 512 MiB. A master larger than this is hashed as a stream and decode-checked one strip at a time.", valueName: "size"))
+    var memoryBudget: String?
     @Flag(help: "Print the report as JSON.") var json = false
     @Option(help: ArgumentHelp("Also record the outcome in this workspace's ledger: bags that pass a full verify keep their records 'verified' (they count toward quotas); bags that fail at any depth move their records to 'invalid'.", valueName: "dir"))
     var record: String?
@@ -44,6 +53,17 @@ struct VerifyCommand: AsyncParsableCommand {
         guard !paths.isEmpty else { throw ValidationError("name at least one bag or folder") }
         guard !(fast && bagitOnly) else { throw ValidationError("--fast and --bagit-only are different depths: give one") }
         if let sample { guard sample > 0 && sample <= 100 else { throw ValidationError("--sample must be in (0, 100]") } }
+        _ = try budget()
+    }
+
+    /// The memory budget: `--memory-budget`, else `QUIRE_MEMORY_BUDGET`, else the default.
+    func budget() throws -> MemoryBudget {
+        do {
+            if let memoryBudget { return try MemoryBudget(parsing: memoryBudget) }
+            return try MemoryBudget.fromEnvironment()
+        } catch {
+            throw ValidationError(memoryBudget == nil ? error.description : "--memory-budget: \(error.description)")
+        }
     }
 
     struct Output: Encodable {
@@ -99,12 +119,14 @@ struct VerifyCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw CommandFailure.couldNotRun("\(path): no such folder")
             }
-            if FileManager.default.fileExists(atPath: path + "/bagit.txt") || FileManager.default.fileExists(atPath: path + "/data") {
+            // Whether a folder holds bagit.txt or data/ is asked of the entry itself (lstat): a link there is
+            // never followed here, and the verifier reports where it leads.
+            if Self.hasEntry(path + "/bagit.txt") || Self.hasEntry(path + "/data") {
                 bags.append(path)
             } else {
                 let children = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
                 bags += children.filter { !$0.hasPrefix(".") }.sorted().map { path + "/" + $0 }
-                    .filter { FileManager.default.fileExists(atPath: $0 + "/bagit.txt") }
+                    .filter { Self.hasEntry($0 + "/bagit.txt") }
             }
         }
         guard !bags.isEmpty else { throw CommandFailure.couldNotRun("no bag (a folder with bagit.txt) under \(paths.joined(separator: ", "))") }
@@ -118,7 +140,8 @@ struct VerifyCommand: AsyncParsableCommand {
             sampleInfo = Sample(percent: sample, seed: seed, population: bags.count, drawn: chosen,
                                 passPercent: policy.acceptance.passPercent, passedPercent: 0, accepted: false)
         }
-        let auditor = Auditor(policy: policy, workers: workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount)
+        let auditor = Auditor(policy: policy, workers: workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount,
+                              memoryBudget: try budget())
         let results = await auditor.audit(bags: chosen, depth: fast ? .fast : bagitOnly ? .bagit : .full)
         let valid = results.filter(\.valid).count
         if let record { try store(results, in: record) }
@@ -154,5 +177,11 @@ struct VerifyCommand: AsyncParsableCommand {
             }
         }
         if valid < results.count || sampleInfo?.accepted == false { throw ExitStatus(code: Exit.itemsFailed) }
+    }
+
+    /// Whether something (of any kind, a link included, not followed) is at `path`.
+    static func hasEntry(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
     }
 }

@@ -1,3 +1,4 @@
+import BlockingWork
 import ArgumentParser
 import Foundation
 import Ledger
@@ -58,6 +59,8 @@ struct PipelineOptions: ParsableArguments {
     var pipeline: String?
 
     func load() throws -> (PipelinePolicy, String) {
+        // The memory budget the page workers share: a value that does not parse is a usage error, not a default.
+        do { _ = try MemoryBudget.fromEnvironment() } catch { throw CommandFailure.usage(error.description) }
         let path = pipeline ?? (FileManager.default.fileExists(atPath: "pipelines/dat31.yaml") ? "pipelines/dat31.yaml" : nil)
         guard let path else { return (PipelinePolicy(), "built-in DA/T 31-2017 defaults") }
         do { return (try PipelinePolicy.load(path: path), path) } catch { throw CommandFailure.usage(error.description) }

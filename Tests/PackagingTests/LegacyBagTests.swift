@@ -125,9 +125,10 @@ import Testing
 
     @Test func sha1MatchesCoreutils() throws {
         let scratch = try Scratch()
+        let folder = try ConfinedFolder(path: scratch.path)
         for length in [0, 1, 55, 56, 63, 64, 65, 1000, 300_001] {
             let path = try scratch.file("f\(length)", bytes(length, seed: UInt64(length) + 3))
-            let outcome = ContentHasher.hash(HashJob(relativePath: "f", absolutePath: path, algorithms: [.sha1, .fixity(.md5)], size: 0))
+            let outcome = ContentHasher.hash(HashJob(relativePath: "f\(length)", diskPath: "f\(length)", algorithms: [.sha1, .fixity(.md5)], size: 0), in: folder)
             #expect(outcome.digests[.sha1] == (try coreutils("sha1sum", path)))
             #expect(outcome.digests[.fixity(.md5)] == (try coreutils("md5sum", path)))
         }

@@ -133,6 +133,10 @@ typedef struct qs_tiff qs_tiff;
 /// Opens a TIFF held in memory for reading, with a per-file error handler (no global state).
 qs_tiff *qs_tiff_open_memory(const uint8_t *data, size_t length, const char *name, uint64_t max_single_alloc,
                              char *error, size_t error_length);
+/// Opens a TIFF for reading from an open descriptor of `length` bytes, read with pread (the descriptor's offset
+/// is left alone, and it is not closed by qs_tiff_close): a file checked without being held in memory.
+qs_tiff *qs_tiff_open_descriptor(int fd, uint64_t length, const char *name, uint64_t max_single_alloc,
+                                 char *error, size_t error_length);
 /// Opens a TIFF file for writing ("w", or "w8" for BigTIFF).
 qs_tiff *qs_tiff_open_write(const char *path, const char *mode, char *error, size_t error_length);
 /// Opens an in-memory TIFF for writing; finish with qs_tiff_close_taking_buffer.

@@ -3,27 +3,26 @@ import Foundation
 import Synchronization
 import Testing
 
-@Suite struct MemoryBudgetTests {
-    @Test(arguments: [("1073741824", 1 << 30), ("512M", 512 << 20), ("512MiB", 512 << 20), ("2G", 2 << 30), ("64k", 64 << 10),
+@Suite struct MemoryReservationsTests {
+    @Test(arguments: [("1024", 1 << 30), ("512M", 512 << 20), ("512MiB", 512 << 20), ("2G", 2 << 30), ("1048576B", 1 << 20),
                       (" 8M ", 8 << 20)])
-    func sizesParse(_ text: String, _ bytes: Int) {
-        #expect(MemoryBudget.parse(text) == bytes)
+    func sizesParse(_ text: String, _ bytes: Int) throws {
+        #expect(try MemoryBudget(parsing: text).bytes == bytes)
     }
 
-    @Test(arguments: ["", "M", "-5M", "1.5G", "99999999999999999999", "9999999999999T", "二G", "0"])
+    @Test(arguments: ["", "M", "-5M", "1.5G", "99999999999999999999", "9999999999999T", "二G", "0", "12KB"])
     func nonsenseIsNoSize(_ text: String) {
-        #expect(MemoryBudget.parse(text) == nil)
-        #expect(MemoryBudget.configuredLimit(text) == MemoryBudget.defaultLimit)
+        #expect(throws: MemoryBudgetError.self) { try MemoryBudget(parsing: text) }
     }
 
     @Test func defaultFitsATwoGigabyteMachine() {
-        #expect(MemoryBudget.defaultLimit <= 1 << 30)
-        #expect(MemoryBudget.defaultLimit <= Int(ProcessInfo.processInfo.physicalMemory / 2))
+        #expect(MemoryBudget.standard.bytes <= 1 << 30)
+        #expect(MemoryBudget.standard.bytes <= Int(ProcessInfo.processInfo.physicalMemory / 2))
     }
 
     /// Workers that together ask for more than the budget take turns: the bytes held never exceed the limit.
     @Test func reservationsNeverExceedTheLimit() async {
-        let budget = MemoryBudget(limit: 10 << 20)
+        let budget = MemoryReservations(limit: 10 << 20)
         let peak = Peak()
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<8 {

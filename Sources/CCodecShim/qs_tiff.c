@@ -135,6 +135,23 @@ static TIFFOpenOptions *qs_tiff_options(qs_tiff *f) {
     return opts;
 }
 
+/// Opens `f` (its data or descriptor and length set) read-only through libtiff's client I/O with `read` and `map`;
+/// frees `f` and copies the reason into `error` when libtiff refuses it.
+static qs_tiff *qs_tiff_client_open(qs_tiff *f, const char *name, uint64_t max_single_alloc, TIFFReadWriteProc read,
+                                    TIFFMapFileProc map, char *error, size_t error_length) {
+    TIFFOpenOptions *opts = qs_tiff_options(f);
+    if (max_single_alloc > 0) TIFFOpenOptionsSetMaxSingleMemAlloc(opts, (tmsize_t)max_single_alloc);
+    f->tif = TIFFClientOpenExt(name, "rm", (thandle_t)f, read, qs_mem_write, qs_mem_seek, qs_mem_close, qs_mem_size,
+                               map, qs_mem_unmap, opts);
+    TIFFOpenOptionsFree(opts);
+    if (f->tif == NULL) {
+        qs_tiff_copy(error, error_length, f->has_error ? f->error : "not a readable TIFF");
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
 qs_tiff *qs_tiff_open_memory(const uint8_t *data, size_t length, const char *name, uint64_t max_single_alloc,
                              char *error, size_t error_length) {
     qs_tiff *f = calloc(1, sizeof(qs_tiff));
@@ -144,17 +161,7 @@ qs_tiff *qs_tiff_open_memory(const uint8_t *data, size_t length, const char *nam
     }
     f->data = data;
     f->length = length;
-    TIFFOpenOptions *opts = qs_tiff_options(f);
-    if (max_single_alloc > 0) TIFFOpenOptionsSetMaxSingleMemAlloc(opts, (tmsize_t)max_single_alloc);
-    f->tif = TIFFClientOpenExt(name, "rm", (thandle_t)f, qs_mem_read, qs_mem_write, qs_mem_seek, qs_mem_close,
-                               qs_mem_size, qs_mem_map, qs_mem_unmap, opts);
-    TIFFOpenOptionsFree(opts);
-    if (f->tif == NULL) {
-        qs_tiff_copy(error, error_length, f->has_error ? f->error : "not a readable TIFF");
-        free(f);
-        return NULL;
-    }
-    return f;
+    return qs_tiff_client_open(f, name, max_single_alloc, qs_mem_read, qs_mem_map, error, error_length);
 }
 
 static tmsize_t qs_fd_read(thandle_t h, void *buf, tmsize_t size) {
@@ -183,18 +190,8 @@ qs_tiff *qs_tiff_open_descriptor(int fd, uint64_t length, const char *name, uint
     }
     f->fd = fd;
     f->length = (size_t)length;
-    TIFFOpenOptions *opts = qs_tiff_options(f);
-    if (max_single_alloc > 0) TIFFOpenOptionsSetMaxSingleMemAlloc(opts, (tmsize_t)max_single_alloc);
-    // "m": never map the file; the size and seek procs are the memory reader's, over `length` and `offset`.
-    f->tif = TIFFClientOpenExt(name, "rm", (thandle_t)f, qs_fd_read, qs_mem_write, qs_mem_seek, qs_mem_close,
-                               qs_mem_size, qs_mem_map_none, qs_mem_unmap, opts);
-    TIFFOpenOptionsFree(opts);
-    if (f->tif == NULL) {
-        qs_tiff_copy(error, error_length, f->has_error ? f->error : "not a readable TIFF");
-        free(f);
-        return NULL;
-    }
-    return f;
+    // Never mapped; the size and seek procs are the memory reader's, over `length` and `offset`.
+    return qs_tiff_client_open(f, name, max_single_alloc, qs_fd_read, qs_mem_map_none, error, error_length);
 }
 
 qs_tiff *qs_tiff_open_write(const char *path, const char *mode, char *error, size_t error_length) {

@@ -9,21 +9,8 @@ import Testing
 
     /// Runs quire (with extra environment variables) and also reports whether it ended by a signal.
     static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> (CLI.Result, signalled: Bool) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let result = CLI.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                stderr: String(decoding: stderr, as: UTF8.self))
-        return (result, process.terminationReason == .uncaughtSignal)
+        let result = try CLI.quire(arguments, cwd: cwd, environment: environment)
+        return (result, result.signalled)
     }
 
     /// Item 2: a register count of Int.max trapped (exit 132), and two such rows overflowed differently.
@@ -297,28 +284,13 @@ import Testing
         // Read-only for everyone; read as an unprivileged user (root ignores permission bits).
         #expect(CLI.shell("chmod -R a-w '\(ws)' && chmod a+rx '\(dir)'") == 0)
         let asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary]
-        let status = try Self.runExternal(asNobody + ["status", "--workspace", ws, "--json"])
+        let status = try CLI.execute("setpriv", Array(asNobody.dropFirst()) + ["status", "--workspace", ws, "--json"])
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.contains("\"batch\""))
-        let quota = try Self.runExternal(asNobody + ["quota", "--register", CLI.repo.path + "/samples/register.csv", "--workspace", ws, "--json"])
+        let quota = try CLI.execute("setpriv", Array(asNobody.dropFirst()) + ["quota", "--register", CLI.repo.path + "/samples/register.csv", "--workspace", ws, "--json"])
         #expect(quota.status == 0, "\(quota.stderr)")
         var info = stat()
         #expect(stat(ws + "/ledger.sqlite-wal", &info) != 0, "nothing was written")
-    }
-
-    static func runExternal(_ command: [String]) throws -> CLI.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLI.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                          stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// `package.payload: copy` gives bags whose payload shares nothing with the workspace: an in-place edit of a

@@ -17,12 +17,28 @@ import Testing
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Whether the process ended by a signal (a crash or a trap) rather than exiting.
+        var signalled = false
     }
 
-    static func quire(_ arguments: [String], cwd: String? = nil) throws -> Result {
+    /// Runs the built `quire` with `arguments` (and extra environment variables).
+    static func quire(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        try execute(binary, arguments, cwd: cwd, environment: environment)
+    }
+
+    /// Runs any program, found on PATH when `executable` has no slash.
+    static func execute(_ executable: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        if executable.contains("/") {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [executable] + arguments
+        }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -32,7 +48,7 @@ import Testing
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+                      stderr: String(decoding: stderr, as: UTF8.self), signalled: process.terminationReason == .uncaughtSignal)
     }
 
     static func temporaryFolder() throws -> String {

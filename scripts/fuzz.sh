@@ -14,10 +14,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Every target the harness knows (Tests/Fuzz/Harness/FuzzTarget.swift).
-ALL=(tiff png jpeg catalog register quota-report policy quota-rules bag bag-text archival-code naming)
+ALL=(tiff png jpeg catalog register quota-report policy quota-rules bag bag-text archival-code code-path naming)
 # Targets with an open crash another worktree owns; run them by name. quota-report: issue 12 item 2
-# (a register count of 9223372036854775807 traps in QuotaReport.compute).
-KNOWN=(quota-report)
+# (a register count of 9223372036854775807 traps in QuotaReport.compute); code-path: item 3 (a 档号 with `/`).
+KNOWN=(quota-report code-path)
 
 seconds=60
 build=1
@@ -65,7 +65,7 @@ dictionary() {
     tiff|png|jpeg|bag|bag-text) echo "Tests/Fuzz/dict/$1.dict" ;;
     catalog|register|quota-report) echo Tests/Fuzz/dict/csv.dict ;;
     policy|quota-rules) echo Tests/Fuzz/dict/yaml.dict ;;
-    archival-code|naming) echo Tests/Fuzz/dict/code.dict ;;
+    archival-code|code-path|naming) echo Tests/Fuzz/dict/code.dict ;;
   esac
 }
 
@@ -76,16 +76,20 @@ for t in "${targets[@]}"; do
   log="$scratch/logs/$t.log"
   mkdir -p "$corpus" "$crashes" "$(dirname "$log")"
   before=$(find "$crashes" -type f | wc -l)
-  # Leak checks are off: the Swift runtime's lazily built metadata caches look like per-input leaks.
-  QUIRE_FUZZ_TARGET="$t" ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" \
+  started=$SECONDS
+  # Leak checks are off: the Swift runtime's lazily built metadata caches look like per-input leaks. The Swift
+  # backtracer is off so that libFuzzer's own handler reports a trap and saves the input.
+  SWIFT_BACKTRACE=enable=no QUIRE_FUZZ_TARGET="$t" ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" \
     "$binary" "$corpus" "Tests/Fuzz/corpus/$t" \
       -max_total_time="$seconds" -max_len="$(max_len "$t")" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 \
       -dict="$(dictionary "$t")" -artifact_prefix="$crashes/" -print_final_stats=1 -detect_leaks=0 \
       >"$log" 2>&1
   status=$?
   after=$(find "$crashes" -type f | wc -l)
+  # Executions: the final statistics, or after a crash the last status line's count.
   execs=$(grep -oE '^stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
-  elapsed=$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | grep -oE 'in [0-9]+' | grep -oE '[0-9]+' | tail -1)
+  [[ -n "$execs" ]] || execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+  elapsed=$((SECONDS - started))
   cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
   units=$(grep -oE 'corp: [0-9]+/' "$log" | tail -1 | grep -oE '[0-9]+')
   if ((status == 0 && after == before)); then
@@ -94,7 +98,7 @@ for t in "${targets[@]}"; do
     verdict="FAILED (exit $status): $(grep -m1 -oE 'ERROR: [A-Za-z]+: [^ ]+|==ERROR: libFuzzer: [a-z-]+|Fatal error: .*|Precondition failed.*|deadly signal|out-of-memory|timeout' "$log" || echo 'see log'); inputs in $crashes/, log $log"
     failed+=("$t")
   fi
-  echo "fuzz $t: ${execs:-?} execs in ${elapsed:-?} s, ${cov:-cov: ? ft: ?}, corpus ${units:-?} inputs, $verdict"
+  echo "fuzz $t: ${execs:-?} execs in ${elapsed} s, ${cov:-cov: ? ft: ?}, corpus ${units:-?} inputs, $verdict"
 done
 
 if ((${#failed[@]})); then

@@ -14,6 +14,16 @@ enum CodeFuzzing {
                      "canonical form \(code.canonical.debugDescription) reparses as \(again.canonical.debugDescription)")
     }
 
+    /// A 档号 that parses must name a single folder: no `/`, no NUL, not `.` or `..` (issue 12 item 3; not in
+    /// the default set while that fix is pending).
+    static func codePath(_ data: Data) {
+        let text = String(decoding: data, as: UTF8.self)
+        guard let code = try? ArchivalCode.parse(text) else { return }
+        let scalars = code.canonical.unicodeScalars
+        precondition(!scalars.contains("/") && !scalars.contains("\0") && code.canonical != "." && code.canonical != "..",
+                     "\(text.debugDescription) parses as the 档号 \(code.canonical.debugDescription), which is not one path component")
+    }
+
     /// The input's first line is a `|`-separated list of naming forms (page digits from its length), the
     /// rest is a relative path mapped through that rule and through the default rule.
     static func naming(_ data: Data) {

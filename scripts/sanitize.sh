@@ -9,7 +9,7 @@
 # a delivery named by 档号 (one record per file: <fonds>-001-<nnnn>/0001.<ext>), and runs
 #   quire import  (a permissive pipeline: multi-page accepted, any resolution, nothing ignored)
 #   quire run     (the same pipeline, a catalog listing every record) into a second workspace
-#   quire verify  on the bags the run made.
+#   quire verify  on the bags the run made (with the same pipeline, so 72 dpi corpus pages are not errors).
 # Every sanitizer report (ASAN_OPTIONS/TSAN_OPTIONS log_path) lands in <scratch>/sanitize/reports/, and
 # <scratch>/sanitize/corpus-map.tsv maps each 档号 back to its corpus file. Prints one result line per
 # sanitizer and exits 1 when a sanitizer reported anything, a test failed or a command crashed. Not part of
@@ -81,7 +81,7 @@ for s in "${sanitizers[@]}"; do
   mkdir -p "$reports"
   echo "== $s sanitizer: building into $scratch =="
   swift build --build-tests --scratch-path "$scratch" --sanitize="$s" 2>&1 \
-    | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Linking|Emitting|Applying)'
+    | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Linking|Emitting|Applying)|Cannot export local symbol'
   [[ ${PIPESTATUS[0]} -eq 0 ]] || { echo "error: $s build failed" >&2; exit 1; }
 
   # Reports go to files (one per process, so the CLI the tests start is caught too) and the run goes on.
@@ -113,7 +113,7 @@ for s in "${sanitizers[@]}"; do
   bags=$(find "$out/ws-run/bags" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l)
   verify="no bags"
   if ((bags)); then
-    "$quire" verify "$out/ws-run/bags" >"$out/verify.txt" 2>&1
+    "$quire" verify "$out/ws-run/bags" --pipeline "$out/pipeline.yaml" >"$out/verify.txt" 2>&1
     verify=$?
   fi
   # 0 and 1 are the documented outcomes (1: files quarantined, records held); anything else is a finding.

@@ -82,3 +82,17 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: Fuzzing (only when QUIRE_FUZZ is set; see scripts/fuzz.sh and Tests/Fuzz/README.md)
+//
+// One libFuzzer harness over every parser Quire owns or feeds. It is declared only for fuzz builds, so
+// `swift build`, `swift test` and CI's build never compile it; scripts/fuzz.sh builds it into .build-fuzz with
+// `--sanitize=fuzzer --sanitize=address`.
+if Context.environment["QUIRE_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(name: "QuireFuzz",
+                          dependencies: ["ImageCodecs", "Catalog", "Quota", "QuotaSettings", "Policy", "Packaging",
+                                         "ArchivalCode"],
+                          path: "Tests/Fuzz/Harness",
+                          swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]))
+}

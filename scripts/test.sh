@@ -12,5 +12,25 @@ swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|L
 build=${PIPESTATUS[0]}
 [[ $build -eq 0 ]] || { echo "error: build failed ($build)" >&2; exit "$build"; }
 
-swift test --skip-build 2>&1 | grep --line-buffered -vE '^(◇|↳)| started\.$'
-exit "${PIPESTATUS[0]}"
+summary="$(mktemp)"
+trap 'rm -f "$summary"' EXIT
+swift test --skip-build 2>&1 | grep --line-buffered -vE '^(◇|↳)| started\.$' | tee "$summary"
+tests=${PIPESTATUS[0]}
+
+# A short fuzz run of every parser (scripts/fuzz.sh; QUIRE_FUZZ_SECONDS per target, 20 by default, 0 skips it).
+# A crash fails the run; the test suite's own status wins when it failed.
+fuzz=0
+seconds="${QUIRE_FUZZ_SECONDS:-20}"
+if [[ "$seconds" != 0 ]]; then
+  echo "== fuzzing each parser for $seconds s (scripts/fuzz.sh) =="
+  bash scripts/fuzz.sh --seconds "$seconds"
+  fuzz=$?
+fi
+
+# The test counts again, last, so the run still ends with them.
+if [[ "$seconds" != 0 ]]; then
+  echo "== test summary =="
+  grep -E 'Executed [0-9]+ tests?, with|Test run with [0-9]+ tests?' "$summary" | tail -n 2
+fi
+((tests != 0)) && exit "$tests"
+exit "$fuzz"

@@ -1,0 +1,25 @@
+import Foundation
+import ImageCodecs
+
+/// Decodes fuzz input through the Swift decoders (and so through the C shim over libtiff, libpng, libjpeg).
+enum ImageFuzzing {
+    /// A page limit far below the default 400 Mpx, so a file claiming a huge size is refused as `tooLarge`
+    /// instead of every input allocating gigabytes under libFuzzer's 2 GB RSS limit; multi-page on, so the
+    /// extra directories are read too.
+    static let options = DecodeOptions(maxPixels: 4_000_000, acceptMultiPage: true)
+    /// The same with multi-page files refused, the import default.
+    static let singlePage = DecodeOptions(maxPixels: 4_000_000, acceptMultiPage: false)
+
+    /// Decodes `data` as `format` (whatever its signature says), then checks it as `quire import` does.
+    static func run(_ data: Data, as format: ImageFormat) {
+        if let image = try? ImageDecoder.decode(data, as: format, options: options) {
+            // A decode that succeeds must describe the bitmap it returns, and hold every byte of it.
+            let bitmap = image.bitmap
+            precondition(bitmap.width == image.info.width && bitmap.height == image.info.height,
+                          "bitmap \(bitmap.width)x\(bitmap.height) but info \(image.info.width)x\(image.info.height)")
+            precondition(bitmap.bytes.count >= bitmap.bytesPerRow * bitmap.height, "bitmap shorter than its rows")
+            sink(image)
+        }
+        sink(try? ImageDecoder.check(data, options: singlePage))
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import ImageCodecs
+import Testing
+
+/// Inputs that the fuzz harness (Tests/Fuzz, target `jpeg`) reports under AddressSanitizer, fed to the decoder.
+@Suite struct ImageFuzzRegressionTests {
+    /// `Tests/Fuzz/regressions/<target>/<name>`.
+    static func regression(_ name: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/regressions").appendingPathComponent(name))
+    }
+
+    /// libjpeg-turbo's testorig.jpg with one APP2 `ICC_PROFILE` segment (3,144 bytes). The decoder copies the
+    /// profile out of libjpeg's saved markers after they are freed (ASan: heap-use-after-free at
+    /// JPEGDecoder.swift:50). Without ASan the copy may come out right, wrong, or trap in the Swift runtime
+    /// ("UnsafeMutablePointer.initialize overlapping range"), so it runs in an exit test (fixed: the shim joins the
+    /// profile while libjpeg holds it). The child exits 0 only when the profile comes out byte for byte.
+    @Test func jpegICCProfileComesOutByteForByte() async {
+        await #expect(processExitsWith: .success) {
+                let data = try ImageFuzzRegressionTests.regression("jpeg/icc-profile-app2.jpg")
+                // The profile as written: after "ICC_PROFILE\0", sequence 1 of 1, in the first APP2 segment.
+                let bytes = [UInt8](data)
+                let length = Int(bytes[4]) << 8 | Int(bytes[5])
+                let profile = Array(bytes[6 + 14 ..< 4 + length])
+                guard profile.count == 3144 else { exit(2) }
+                let image = try ImageDecoder.decode(data)
+                exit(image.info.iccProfile == profile ? 0 : 1)
+        }
+    }
+}

@@ -274,10 +274,11 @@ public enum ScannerPage {
         let inkTone: [[Int32]] = colour ? [[38, 40, 58], [128, 100, 78]] : [[34], [34]]
         let sealTone: [Int32] = [196, 40, 44]
 
-        let radians = degrees * Double.pi / 180
+        // Output (x, y) samples the unturned layers at (u, v), turned by −degrees: the content shows turned by
+        // +degrees (counter-clockwise positive, as SkewDetector measures).
+        let radians = -degrees * Double.pi / 180
         let c = cos(radians), s = sin(radians)
         let cx = Double(width - 1) / 2, cy = Double(height - 1) / 2
-        // Output (x, y) samples the unturned layers at (u, v); content appears turned counter-clockwise by `degrees`.
         let du = Int((c * 65536).rounded()), dv = Int((-s * 65536).rounded())
         var out = [UInt8](repeating: 0, count: width * height * channels)
         var texture = [Int32](repeating: 0, count: gridW)

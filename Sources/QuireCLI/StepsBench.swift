@@ -215,7 +215,7 @@ struct StepsBench: ParsableCommand, BenchSupport {
         let out = base + "/out-\(kind.rawValue)"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let (writeCPU, _) = timed { () -> Bool in
-            for (i, bytes) in outputs.enumerated() { try? DurableFile.write(Data(bytes), to: out + "/durable-\(i)") }
+            for (i, bytes) in outputs.enumerated() { try? DurableFile.write(bytes: bytes, to: out + "/durable-\(i)") }
             return true
         }
         let (writeFloor, _) = timed { () -> Bool in

@@ -149,3 +149,18 @@ import Testing
         }
     }
 }
+
+extension ResamplerExactnessTests {
+    /// An A4 300 dpi page to the access size: a denominator of 8.7 million, where the doubles' margin is thinnest
+    /// of the sizes Quire meets.
+    @Test func matchesTheIntegerDefinitionOnAFullPage() {
+        var rng = TestImages.Random(state: 77)
+        var bytes = [UInt8](repeating: 0, count: 2480 * 3508)
+        for i in bytes.indices {
+            let block = i / 1000
+            bytes[i] = block % 4 == 0 ? UInt8(rng.below(256)) : UInt8(truncatingIfNeeded: i / 4096)
+        }
+        let page = Bitmap(width: 2480, height: 3508, layout: .gray8, bytes: bytes)
+        #expect(Resampler.resize(page, width: 1414, height: 2000).bytes == Self.reference(page, width: 1414, height: 2000))
+    }
+}

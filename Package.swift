@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "QuotaSettings", swiftSettings: strict),
         .target(name: "Quota", dependencies: ["Catalog", "TextTable", "QuotaSettings"], swiftSettings: strict),
         .target(name: "Policy", dependencies: ["Yams", "ArchivalCode", "QuotaSettings"], swiftSettings: strict),
-        .target(name: "SyntheticPages", dependencies: ["Raster"], swiftSettings: strict),
+        .target(name: "SyntheticPages", dependencies: ["Raster", "ImageCodecs"], swiftSettings: strict),
         .target(name: "Importer",
                 dependencies: ["Raster", "ImageCodecs", "ArchivalCode", "Policy", "Ledger", "Fixity", "BlockingWork"],
                 swiftSettings: strict),
@@ -62,7 +62,7 @@ let package = Package(
                                "Policy", "Fixity", "ImageCodecs", "DurableIO"],
                 swiftSettings: strict),
         .executableTarget(name: "QuireCLI",
-                          dependencies: ["BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "Quota", "QuotaSettings", "TextTable", "ArchivalCode", "Yams", "Catalog", "Policy", "Ledger", "ImageCodecs", "Raster", "Fixity", "SyntheticPages", "BlockingWork",
+                          dependencies: ["BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "Quota", "QuotaSettings", "TextTable", "ArchivalCode", "Yams", "Catalog", "Policy", "Ledger", "ImageCodecs", "ImageOps", "DurableIO", "Raster", "Fixity", "SyntheticPages", "BlockingWork",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 

@@ -14,6 +14,12 @@ public import Foundation
 public enum DurableFile {
     /// Writes `data` to `path` durably, creating parent folders.
     public static func write(_ data: Data, to path: String) throws(DurableFileError) {
+        try write(bytes: data, to: path)
+    }
+
+    /// Writes `bytes` (an array, `Data`, any contiguous bytes) to `path` durably, creating parent folders;
+    /// an encoder's `[UInt8]` goes to the file as it is, with no copy into a `Data` first.
+    public static func write(bytes data: some ContiguousBytes, to path: String) throws(DurableFileError) {
         try produce(at: path) { (temporary: String) throws(DurableFileError) in
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw DurableFileError(path: temporary, operation: "create", errno: errno) }

@@ -217,7 +217,7 @@ struct PageNormalizer: Sendable {
                 var digest = MultiDigest(algorithms)
                 bytes.withUnsafeBytes { digest.update($0) }
                 let target = workspace + "/" + path
-                try DurableFile.write(Data(bytes), to: staged ? DurableFile.stagedPath(for: target) : target)
+                try DurableFile.write(bytes: bytes, to: staged ? DurableFile.stagedPath(for: target) : target)
                 outputs.append(FixityRecord(batch: "", root: .workspace, path: path, role: role, size: Int64(bytes.count),
                                             digests: Dictionary(uniqueKeysWithValues: digest.finalize().map { ($0.key.rawValue, $0.value) })))
             }

@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Quire against reference tools on generated pages, in the same run.",
-        subcommands: [ImportBench.self, NormalizeBench.self, DigestBench.self, VerifyBench.self, StatusBench.self, RunBench.self]
+        subcommands: [ImportBench.self, NormalizeBench.self, DigestBench.self, VerifyBench.self, StatusBench.self, RunBench.self, StepsBench.self]
     )
 }
 

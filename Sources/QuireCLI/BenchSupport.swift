@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Raster
 import Synchronization
@@ -65,20 +66,22 @@ extension BenchSupport {
 
     /// The libvips peer: master, access JPEG and thumbnail per page, one process per worker, in libvips'
     /// fastest lossless setting (LZW with predictor: its Deflate took 1.5 s per colour A4 page here, six times
-    /// its LZW). Arguments: file list, output folder, workers. Page i (0-based) is bitonal when i % 4 == 0.
+    /// its LZW). Arguments: file list, output folder, workers, and optionally a file listing the bitonal pages
+    /// (G4 masters); without it page i (0-based) is bitonal when i % 4 == 0, as in `generateMixedPages`.
     func pyvipsScript() -> String {
         """
         import os, sys
         from multiprocessing import Pool
         import pyvips
         out = sys.argv[2]
+        bitonal = set(open(sys.argv[4]).read().split()) if len(sys.argv) > 4 else None
         def one(job):
             i, f = job
             d = os.path.join(out, os.path.basename(os.path.dirname(f)))
             os.makedirs(d, exist_ok=True)
             n = os.path.splitext(os.path.basename(f))[0]
             im = pyvips.Image.new_from_file(f).copy_memory()
-            if i % 4 == 0:
+            if (f in bitonal) if bitonal is not None else (i % 4 == 0):
                 im.tiffsave(f'{d}/{n}.tif', compression='ccittfax4', bitdepth=1)
             else:
                 im.tiffsave(f'{d}/{n}.tif', compression='lzw', predictor='horizontal')
@@ -89,6 +92,61 @@ extension BenchSupport {
         with Pool(int(sys.argv[3])) as pool:
             pool.map(one, list(enumerate(files)), chunksize=1)
         """
+    }
+
+    /// The page types named in a comma-separated list.
+    func parsedKinds(_ list: String) throws -> [ScannerPage.Kind] {
+        let kinds = try list.split(separator: ",").map { name -> ScannerPage.Kind in
+            let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let kind = ScannerPage.Kind(rawValue: trimmed == "color" ? "colour" : trimmed) else {
+                throw ValidationError("unknown page type '\(name)': use gray, colour, bitonal, jpeg")
+            }
+            return kind
+        }
+        guard !kinds.isEmpty else { throw ValidationError("name at least one page type: gray, colour, bitonal, jpeg") }
+        return kinds
+    }
+
+    /// Draws `count` distinct pages of each kind (in parallel): the pool files are stamped from.
+    func drawPools(_ kinds: Set<ScannerPage.Kind>, count: Int, pagesKind: PagesKind) -> [ScannerPage.Kind: [Bitmap]] {
+        let jobs = kinds.sorted { $0.rawValue < $1.rawValue }.flatMap { kind in (0..<count).map { (kind, $0) } }
+        let drawn = Mutex([ScannerPage.Kind: [Int: Bitmap]]())
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
+            let (kind, i) = jobs[j]
+            let seed = UInt64(i * 4 + 1) + UInt64(ScannerPage.Kind.allCases.firstIndex(of: kind)!)
+            let page = pagesKind == .realistic ? ScannerPage.make(kind, seed: seed).bitmap : simplePage(kind, seed: seed)
+            drawn.withLock { $0[kind, default: [:]][i] = page }
+        }
+        return drawn.withLock { all in all.mapValues { pages in pages.keys.sorted().map { pages[$0]! } } }
+    }
+
+    /// Writes one file per entry of `plan` into `delivery`, 20 to a record folder, each a pool page of its kind
+    /// with its serial stamped in the margin (every file unique), encoded as that kind's file. Returns the files and bytes.
+    func writePages(_ plan: [ScannerPage.Kind], pools: [ScannerPage.Kind: [Bitmap]], pagesKind: PagesKind,
+                    into delivery: String) throws -> ([String], Int64) {
+        let paths: [String] = plan.indices.map { i in
+            delivery + String(format: "/0001-001-%04d/%04d.", i / 20 + 1, i % 20 + 1) + plan[i].fileExtension
+        }
+        for folder in Set(paths.map { ($0 as NSString).deletingLastPathComponent }) {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let failure = Mutex<String?>(nil)
+        let sizes = Mutex([Int64](repeating: 0, count: plan.count))
+        let lanes = ProcessInfo.processInfo.activeProcessorCount
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for i in stride(from: lane, to: plan.count, by: lanes) {
+                let pool = pools[plan[i]]!
+                let page = stamped(pool[i % pool.count], serial: i)
+                do {
+                    let bytes = pagesKind == .realistic ? try ScannerPage.encode(page, as: plan[i], name: paths[i])
+                        : try encodeSimple(page, as: plan[i])
+                    try Data(bytes).write(to: URL(fileURLWithPath: paths[i]))
+                    sizes.withLock { $0[i] = Int64(bytes.count) }
+                } catch { failure.withLock { $0 = $0 ?? "\(error)" } }
+            }
+        }
+        if let message = failure.withLock({ $0 }) { throw CommandFailure.couldNotRun(message) }
+        return (paths, sizes.withLock { $0.reduce(0, +) })
     }
 
     func best(of runs: Int, _ body: () throws -> ChildRun) throws -> ChildRun? {
@@ -136,6 +194,57 @@ extension BenchSupport {
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
         return nil
+    }
+}
+
+/// A page of the older, simple generator for `kind` (colour pages with a red seal, JPEG pages without).
+func simplePage(_ kind: ScannerPage.Kind, seed: UInt64) -> Bitmap {
+    switch kind {
+    case .bitonal: SyntheticPage.make(.bitonal, seed: seed)
+    case .gray: SyntheticPage.make(.gray, seed: seed)
+    case .colour: SyntheticPage.make(.colour, seed: seed, redSeal: true)
+    case .jpeg: SyntheticPage.make(.colour, seed: seed)
+    }
+}
+
+/// A simple page as `generateMixedPages` writes it: G4, LZW without predictor, or JPEG quality 90.
+func encodeSimple(_ page: Bitmap, as kind: ScannerPage.Kind) throws -> [UInt8] {
+    switch kind {
+    case .bitonal: try TIFFEncoder.encode(page, options: .init(compression: .g4), name: "page")
+    case .gray, .colour: try TIFFEncoder.encode(page, options: .init(compression: .lzw, predictor: false), name: "page")
+    case .jpeg: try JPEGEncoder.encode(page, options: .init(quality: 90), name: "page")
+    }
+}
+
+/// Which generator a benchmark's pages come from.
+enum PagesKind: String, ExpressibleByArgument, CaseIterable, Sendable {
+    /// `ScannerPage`: A4 300 dpi with paper texture, illumination, noise, skew, seal; uncompressed TIFF and scanner JPEG.
+    case realistic
+    /// `SyntheticPage`: flat paper, light noise, no skew; LZW TIFF and JPEG (the benchmark's pages before issue 16).
+    case simple
+}
+
+extension ScannerPage.Kind {
+    /// The name of a benchmark row.
+    var title: String {
+        switch self {
+        case .gray: "gray 8-bit"
+        case .colour: "colour 24-bit"
+        case .bitonal: "bitonal"
+        case .jpeg: "scanner JPEG"
+        }
+    }
+
+    /// How such a page is delivered by the given generator.
+    func fileDescription(_ pages: PagesKind) -> String {
+        switch (self, pages) {
+        case (.gray, .realistic), (.colour, .realistic): "uncompressed TIFF"
+        case (.gray, .simple): "LZW TIFF"
+        case (.colour, .simple): "LZW TIFF, red seal"
+        case (.bitonal, _): "G4 TIFF"
+        case (.jpeg, .realistic): "colour JPEG q\(ScannerPage.jpegQuality) 4:2:0"
+        case (.jpeg, .simple): "colour JPEG q90"
+        }
     }
 }
 

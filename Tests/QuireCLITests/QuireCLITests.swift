@@ -427,4 +427,35 @@ import Testing
         #expect(rulesFailed.stderr.contains("\(badRules):1:"), "\(rulesFailed.stderr)")
         #expect(rulesFailed.stderr.contains("city.dedline: unknown key"), "\(rulesFailed.stderr)")
     }
+
+    /// `quire bench run` takes its page model and lists, without running anything, the batches it would time.
+    @Test func benchRunParsesThePageKindAndPlansPerPageType() throws {
+        let realistic = try Self.quire(["bench", "run", "--pages-kind", "realistic", "--pages", "3", "--mix", "10",
+                                        "--rounds", "1", "--workers", "2", "--plan"])
+        #expect(realistic.status == 0, "\(realistic.stderr)")
+        #expect(realistic.stdout.contains("Pages: realistic, A4 300 dpi; 1 round(s); workers 2"), "\(realistic.stdout)")
+        #expect(realistic.stdout.contains("gray: 3 pages, 3 gray (uncompressed TIFF)"), "\(realistic.stdout)")
+        #expect(realistic.stdout.contains("colour: 3 pages, 3 colour (uncompressed TIFF)"))
+        #expect(realistic.stdout.contains("bitonal: 3 pages, 3 bitonal (G4 TIFF)"))
+        #expect(realistic.stdout.contains("jpeg: 3 pages, 3 jpeg (colour JPEG q88 4:2:0)"))
+        #expect(realistic.stdout.contains("mixed: 10 pages, 4 gray (uncompressed TIFF), 2 colour (uncompressed TIFF), 2 bitonal (G4 TIFF), 2 jpeg"))
+
+        let defaults = try Self.quire(["bench", "run", "--plan", "--types", "colour"])
+        #expect(defaults.status == 0, "\(defaults.stderr)")
+        #expect(defaults.stdout.contains("Pages: realistic") && defaults.stdout.contains("2 round(s)"))
+        #expect(defaults.stdout.contains("colour: 6 pages") && defaults.stdout.contains("mixed: 20 pages, 8 gray"))
+        #expect(!defaults.stdout.contains("bitonal: 6"))
+
+        let simple = try Self.quire(["bench", "run", "--pages-kind", "simple", "--pages", "8", "--plan"])
+        #expect(simple.status == 0)
+        #expect(simple.stdout.contains("mixed: 8 pages, 2 gray (LZW TIFF), 2 colour (LZW TIFF, red seal), 2 bitonal (G4 TIFF), 2 jpeg"),
+                "\(simple.stdout)")
+
+        for bad in [["--pages-kind", "photo"], ["--types", "sepia"], ["--rounds", "0"], ["--pages", "0"]] {
+            let r = try Self.quire(["bench", "run", "--plan"] + bad)
+            #expect(r.status == 2, "\(bad): \(r.stderr)")
+        }
+        let steps = try Self.quire(["bench", "steps", "--types", "sepia"])
+        #expect(steps.status == 2)
+    }
 }

@@ -2,6 +2,7 @@
 # Installs the Debian packages Quire builds and tests against, skipping what is already there.
 #   scripts/install-deps.sh            build needs: libtiff, libpng, libjpeg, sqlite3 headers, pkg-config
 #   scripts/install-deps.sh --test     plus the independent peers the tests check output with
+#   scripts/install-deps.sh --bench    plus the benchmark peers: libvips (vips CLI, pyvips), GraphicsMagick, bagit
 set -euo pipefail
 
 packages=(libtiff-dev libpng-dev libjpeg-dev libsqlite3-dev libssl-dev pkg-config)
@@ -11,6 +12,10 @@ if [[ "${1:-}" == "--test" ]]; then
   # strace (the proof that quire verify opens nothing outside a bag).
   packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils openssl sqlite3 chromium fonts-wqy-microhei strace)
   command -v python3 >/dev/null || packages+=(python3 python3-venv)
+fi
+
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(libvips42 libvips-tools graphicsmagick python3-venv)
 fi
 
 missing=()
@@ -47,3 +52,11 @@ if [[ "${1:-}" == "--test" ]] && ! python3 -c "import bagit, PIL" 2>/dev/null &&
 fi
 
 command -v swift >/dev/null || { echo "error: swift (6.0 or later) is not on PATH" >&2; exit 1; }
+
+# Benchmark peers from PyPI (pyvips over the system libvips, bagit-python) into .build-peers/venv.
+if [[ "${1:-}" == "--bench" ]]; then
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  [[ -x "$root/.build-peers/venv/bin/python3" ]] || python3 -m venv "$root/.build-peers/venv"
+  "$root/.build-peers/venv/bin/python3" -c "import pyvips, bagit" 2>/dev/null \
+    || "$root/.build-peers/venv/bin/pip" install -q pyvips bagit 2>&1 | grep -v "WARNING: Running pip as the 'root' user" || true
+fi

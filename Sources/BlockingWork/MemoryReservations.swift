@@ -32,6 +32,18 @@ public final class MemoryReservations: @unchecked Sendable {
         self.limit = max(MemoryBudget.minimumBytes, limit)
     }
 
+    /// Bitmaps of a page's decoded size that decoding and normalizing hold at once (decode, turn, crop, encode).
+    public static let pageCopies = 3
+
+    /// What one page reserves: its file, held whole, and ``pageCopies`` bitmaps of its decoded size; saturating at
+    /// `Int.max` for claims no machine could hold (so a hostile size can never wrap to a small one).
+    public static func pageCost(fileBytes: Int, bitmapBytes: Int) -> Int {
+        let (bitmaps, overflow) = max(0, bitmapBytes).multipliedReportingOverflow(by: pageCopies)
+        guard !overflow else { return .max }
+        let (total, sumOverflow) = max(0, fileBytes).addingReportingOverflow(bitmaps)
+        return sumOverflow ? .max : total
+    }
+
     /// Blocks until `bytes` (capped at the limit) fit, takes them, runs `body`, and gives them back. Call it
     /// from a thread that may block (a ``BlockingWork`` thread), never from Swift's cooperative pool.
     public func withReservation<T>(_ bytes: Int, _ body: () throws -> T) rethrows -> T {

@@ -149,14 +149,10 @@ enum DirectoryEntryName {
                 }
             }
             if !decoded {
-                out += "\\x" + String(bytes[index], radix: 16, uppercase: true).leftPadded(to: 2)
+                out += String(format: "\\x%02X", bytes[index])
                 index += 1
             }
         }
         return out
     }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -31,15 +31,12 @@ struct FileExaminer: Sendable {
     ///
     /// Memory follows the shared ``MemoryBudget``, not what the file claims: the signature is read from the first
     /// bytes (a file that is no image is hashed in a stream, never loaded), the image header gives the decoded
-    /// size, and the page reserves its file size plus ``decodeCopies`` bitmaps before it is loaded or decoded —
+    /// size, and the page reserves its file size plus ``MemoryReservations/pageCopies`` bitmaps before it is loaded or decoded —
     /// or is quarantined `too_large` with the figures when that alone exceeds the budget.
     func examine<Output>(_ entry: DeliveryEntry, keeping algorithms: [DigestAlgorithm]?,
                          then followUp: (AcceptedPage) -> Output) -> (outcome: Outcome, output: Output?) {
         examine(entry, algorithms: algorithms ?? [.sha256], following: algorithms != nil, then: followUp)
     }
-
-    /// Bitmaps of a page's decoded size that decoding and normalizing hold at once (decode, turn, crop, encode).
-    static let decodeCopies = 3
 
     private func examine<Output>(_ entry: DeliveryEntry, algorithms: [DigestAlgorithm], following: Bool,
                                  then followUp: (AcceptedPage) -> Output) -> (Outcome, Output?) {
@@ -106,8 +103,7 @@ struct FileExaminer: Sendable {
         var options = decodeOptions
         let need: Int
         if let header = ImageHeader.read(fd: fd, size: size) {
-            let (bitmaps, overflow) = header.decodedBytes.multipliedReportingOverflow(by: Self.decodeCopies)
-            need = overflow ? .max : Int(clamping: size).addingReportingOverflow(bitmaps).overflow ? .max : Int(clamping: size) + bitmaps
+            need = MemoryReservations.pageCost(fileBytes: Int(clamping: size), bitmapBytes: header.decodedBytes)
             if need > budget.limit {
                 return quarantine(.tooLarge, "the file claims \(header.summary): decoding it needs about \(Self.megabytes(need)) MB, more than the memory budget of \(Self.megabytes(budget.limit)) MB (QUIRE_MEMORY_BUDGET); raise the budget on a machine with the memory, or rescan the page smaller",
                                   sha256: streamedSHA256(), name: name)
@@ -115,7 +111,7 @@ struct FileExaminer: Sendable {
         } else {
             // A header this cannot read: the decoder will most likely reject the file; bound what it may allocate.
             need = min(budget.limit, Int(clamping: size) + budget.limit / 4)
-            options.maxPixels = min(options.maxPixels, budget.limit / (4 * Self.decodeCopies))
+            options.maxPixels = min(options.maxPixels, budget.limit / (4 * MemoryReservations.pageCopies))
         }
         return budget.withReservation(need) { () -> (Outcome, Output?) in
             let data: Data
@@ -208,13 +204,5 @@ struct FileExaminer: Sendable {
         case .png: "png"
         case .jpeg: "jpg"
         }
-    }
-
-    private func describe(_ error: any Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return ns.localizedDescription
     }
 }

@@ -33,8 +33,7 @@ public final class SQLiteLedger: Ledger {
         do {
             do {
                 pool = try open(path)
-            } catch let error as DatabaseError where access((path as NSString).deletingLastPathComponent, W_OK) != 0 {
-                _ = error
+            } catch is DatabaseError where access((path as NSString).deletingLastPathComponent, W_OK) != 0 {
                 let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
                 pool = try open("file:\(escaped)?immutable=1")
             }

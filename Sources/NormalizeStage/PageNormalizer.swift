@@ -40,9 +40,9 @@ struct PageNormalizer: Sendable {
         // The page was measured against the memory budget at import; its source is re-read under the same rule.
         var info = stat()
         guard stat(source, &info) == 0 else { return failed("source_unreadable", "cannot read \(source): \(String(cString: strerror(errno)))") }
-        let bitmap = page.width.multipliedReportingOverflow(by: page.height).partialValue
-            .multipliedReportingOverflow(by: max(1, page.samplesPerPixel) * max(1, (page.bitsPerSample + 7) / 8)).partialValue
-        let need = Int(clamping: info.st_size) + 3 * max(0, bitmap)
+        let claim = ImageHeader(format: ImageFormat(rawValue: page.format) ?? .tiff, width: page.width, height: page.height,
+                                channels: page.samplesPerPixel, bitsPerSample: page.bitsPerSample)
+        let need = MemoryReservations.pageCost(fileBytes: Int(clamping: info.st_size), bitmapBytes: claim.decodedBytes)
         guard need <= MemoryReservations.shared.limit else {
             return failed("too_large", "normalizing needs about \(need >> 20) MB, more than the memory budget of \(MemoryReservations.shared.limit >> 20) MB (QUIRE_MEMORY_BUDGET)")
         }

@@ -37,7 +37,34 @@ import Testing
             }
         }
         #expect(peak.value.withLock { $0 } <= 10 << 20)
-        #expect(peak.value.withLock { $0 } >= 6 << 20)
+        #expect(budget.reserved == 0)
+    }
+
+    /// Reservations that fit together are held together; one that does not fit waits until bytes are given back.
+    /// Ordered by semaphores, not by timing.
+    @Test func aReservationThatFitsProceedsAndOneThatDoesNotWaits() {
+        let budget = MemoryReservations(limit: 10 << 20)
+        let firstHeld = DispatchSemaphore(value: 0), releaseFirst = DispatchSemaphore(value: 0)
+        let secondDone = DispatchSemaphore(value: 0), thirdDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            budget.withReservation(4 << 20) {
+                firstHeld.signal()
+                releaseFirst.wait()
+            }
+        }
+        firstHeld.wait()
+        DispatchQueue.global().async {
+            budget.withReservation(5 << 20) { #expect(budget.reserved == 9 << 20) }  // 4 + 5 fit in 10
+            secondDone.signal()
+        }
+        secondDone.wait()
+        DispatchQueue.global().async {
+            budget.withReservation(7 << 20) { #expect(budget.reserved == 7 << 20) }  // 4 + 7 do not fit
+            thirdDone.signal()
+        }
+        #expect(thirdDone.wait(timeout: .now() + 0.3) == .timedOut, "7 MiB were granted while 4 MiB of 10 were held")
+        releaseFirst.signal()
+        thirdDone.wait()
         #expect(budget.reserved == 0)
     }
 }

@@ -7,12 +7,6 @@ import Testing
 @Suite struct HostileInputTests {
     typealias CLI = QuireCLITests
 
-    /// Runs quire (with extra environment variables) and also reports whether it ended by a signal.
-    static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> (CLI.Result, signalled: Bool) {
-        let result = try CLI.quire(arguments, cwd: cwd, environment: environment)
-        return (result, result.signalled)
-    }
-
     /// Item 2: a register count of Int.max trapped (exit 132), and two such rows overflowed differently.
     @Test func hugeRegisterNumbersAreRowErrorsNotCrashes() throws {
         let dir = try CLI.temporaryFolder()
@@ -26,8 +20,8 @@ import Testing
         K03,县档案馆,county,,1000,1000,,10,10,,yes
 
         """.write(toFile: register, atomically: true, encoding: .utf8)
-        let (json, jsonSignalled) = try Self.run(["quota", "--register", register, "--workspace", dir + "/ws", "--json"])
-        #expect(!jsonSignalled)
+        let json = try CLI.quire(["quota", "--register", register, "--workspace", dir + "/ws", "--json"])
+        #expect(!json.signalled)
         #expect(json.status == 1, "\(json.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let errors = try #require(object["register_errors"] as? [[String: Any]])
@@ -35,8 +29,8 @@ import Testing
         #expect((errors.first?["reason"] as? String)?.contains("larger than") == true)
         #expect((object["archives"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["K03"])
 
-        let (text, textSignalled) = try Self.run(["quota", "--register", register, "--workspace", dir + "/ws"])
-        #expect(!textSignalled)
+        let text = try CLI.quire(["quota", "--register", register, "--workspace", dir + "/ws"])
+        #expect(!text.signalled)
         #expect(text.status == 1)
         #expect(text.stdout.contains("line 2: baseline_volumes '9223372036854775807' is larger than"))
         #expect(text.stdout.contains("line 4: prior_gb"))
@@ -117,8 +111,8 @@ import Testing
         #expect(truncate(fake, 3 << 30) == 0)
         try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: record + "/0006.tif")
 
-        let (r, signalled) = try Self.run(["import", dir + "/delivery", "--workspace", dir + "/ws", "--workers", "2", "--json", "--quiet"])
-        #expect(!signalled)
+        let r = try CLI.quire(["import", dir + "/delivery", "--workspace", dir + "/ws", "--workers", "2", "--json", "--quiet"])
+        #expect(!r.signalled)
         #expect(r.status == 1, "\(r.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let quarantined = (report["quarantined"] as? [[String: Any]]) ?? []
@@ -142,9 +136,9 @@ import Testing
         try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery", toPath: dir + "/delivery")
         try FileManager.default.createDirectory(atPath: dir + "/delivery/0026-003-0099", withIntermediateDirectories: true)
         try Self.hugePNG(dir + "/delivery/0026-003-0099/0001.png", truncated: false)
-        let (r, signalled) = try Self.run(["run", dir + "/delivery", "--catalog", CLI.repo.path + "/samples/catalog.csv",
+        let r = try CLI.quire(["run", dir + "/delivery", "--catalog", CLI.repo.path + "/samples/catalog.csv",
                                            "--workspace", dir + "/ws", "--json", "--quiet"])
-        #expect(!signalled)
+        #expect(!r.signalled)
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stdout.contains("too_large"))
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -157,7 +151,7 @@ import Testing
         let small = dir + "/small"
         try FileManager.default.createDirectory(atPath: small + "/0026-003-0045", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: small + "/0026-003-0045/0001.tif")
-        let (tight, _) = try Self.run(["import", small, "--workspace", dir + "/ws2", "--json", "--quiet"], environment: ["QUIRE_MEMORY_BUDGET": "8M"])
+        let tight = try CLI.quire(["import", small, "--workspace", dir + "/ws2", "--json", "--quiet"], environment: ["QUIRE_MEMORY_BUDGET": "8M"])
         #expect(tight.status == 1)
         #expect(tight.stdout.contains("memory budget of 8.0 MB"), "\(tight.stdout)")
     }
@@ -176,8 +170,8 @@ import Testing
         try (String(contentsOfFile: CLI.repo.path + "/samples/catalog.csv", encoding: .utf8)
             + "9,ൎ/x-003-0045,,某单位,题名,19980312,公开,1,\n").write(toFile: catalog, atomically: true, encoding: .utf8)
         for attempt in 1...2 {
-            let (r, signalled) = try Self.run(["run", dir + "/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet"])
-            #expect(!signalled)
+            let r = try CLI.quire(["run", dir + "/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet"])
+            #expect(!r.signalled)
             #expect(r.status == 1, "run \(attempt): \(r.stderr)")
             let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
             #expect((summary["packaged"] as? [String])?.count == 3, "run \(attempt)")
@@ -209,7 +203,7 @@ import Testing
         let catalog = dir + "/catalog.csv"
         try "序号,档号,文号,责任者,题名,日期,密级,页数,备注\n1,\(nfc),,市档案局,通报,19980312,公开,3,\n"
             .write(toFile: catalog, atomically: true, encoding: .utf8)
-        let (r, _) = try Self.run(["run", dir + "/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet"])
+        let r = try CLI.quire(["run", dir + "/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet"])
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
         #expect(r.status == 0, "\(r.stdout)")
         let packaged = (summary["packaged"] as? [String]) ?? []
@@ -231,7 +225,7 @@ import Testing
         lines[2] = lines[2].replacingOccurrences(of: ",内部,4,", with: ",内部,٣,")
         let catalog = dir + "/catalog.csv"
         try lines.joined(separator: "\n").write(toFile: catalog, atomically: true, encoding: .utf8)
-        let (r, _) = try Self.run(["run", CLI.repo.path + "/samples/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet"])
+        let r = try CLI.quire(["run", CLI.repo.path + "/samples/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet"])
         #expect(r.status == 1)
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
         let rejected = (summary["catalog_errors"] as? [[String: Any]]) ?? []
@@ -261,13 +255,17 @@ import Testing
             #expect(fd >= 0)
             close(fd)
         }
-        let (r, signalled) = try Self.run(["import", dir + "/delivery", "--workspace", dir + "/ws", "--json", "--quiet"])
-        #expect(!signalled)
+        // A folder whose name is no UTF-8: quarantined as one entry, its files not read.
+        let folder = Array((dir + "/delivery/0026-003-00").utf8) + [0xC3, 0x28] + [0]
+        #expect(folder.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { mkdir($0.baseAddress!, 0o755) } } == 0)
+        let r = try CLI.quire(["import", dir + "/delivery", "--workspace", dir + "/ws", "--json", "--quiet"])
+        #expect(!r.signalled)
         #expect(r.status == 1)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let quarantined = (report["quarantined"] as? [[String: Any]]) ?? []
         let paths = Set(quarantined.compactMap { $0["path"] as? String })
-        #expect(paths == ["0026-003-0045/0002\\xFE.tif", "0026-003-0045/0002\\xFF.tif"], "\(quarantined)")
+        #expect(paths == ["0026-003-0045/0002\\xFE.tif", "0026-003-0045/0002\\xFF.tif", "0026-003-00\\xC3("], "\(quarantined)")
+        #expect(quarantined.contains { ($0["detail"] as? String)?.contains("folder name is not valid UTF-8") == true })
         #expect(quarantined.allSatisfy { $0["reason"] as? String == "unparseable_name" && ($0["detail"] as? String)?.contains("UTF-8") == true })
         #expect(report["accepted"] as? Int == 1)
     }
@@ -315,5 +313,24 @@ import Testing
         try handle.write(contentsOf: Data([0x5A]))
         try handle.close()
         #expect(try CLI.quire(["verify", ws + "/bags/0026-003-0045", "--bagit-only"]).status == 0)
+    }
+
+    /// A budget that does not parse is a usage error (exit 2) naming the variable, not a silent default; a catalog
+    /// larger than 256 MiB is refused before it is read (a sparse file: nothing is written or loaded).
+    @Test func badBudgetAndOversizedCatalogAreRefusedUpFront() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bad = try CLI.quire(["import", CLI.repo.path + "/samples/delivery", "--workspace", dir + "/ws", "--quiet"],
+                                environment: ["QUIRE_MEMORY_BUDGET": "lots"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("QUIRE_MEMORY_BUDGET"), "\(bad.stderr)")
+
+        let catalog = dir + "/catalog.csv"
+        #expect(FileManager.default.createFile(atPath: catalog, contents: nil))
+        #expect(truncate(catalog, (256 << 20) + 1) == 0)
+        let run = try CLI.quire(["run", CLI.repo.path + "/samples/delivery", "--catalog", catalog, "--workspace", dir + "/ws2", "--json", "--quiet"])
+        #expect(!run.signalled)
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("at most 256 MiB"), "\(run.stderr)")
     }
 }

@@ -21,5 +21,23 @@ enum ImageFuzzing {
             sink(image)
         }
         sink(try? ImageDecoder.check(data, options: singlePage))
+        sink(header(of: data))
+    }
+
+    /// What `ImageHeader` (the import's memory estimate, read before a file is loaded) makes of the same bytes,
+    /// read from a file in /dev/shm (memory) as the import reads a delivered one.
+    static func header(of data: Data) -> ImageHeader? {
+        let path = "/dev/shm/quire-fuzz-header-\(getpid())"
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        defer {
+            close(fd)
+            unlink(path)
+        }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == data.count else { return nil }
+        let header = ImageHeader.read(fd: fd, size: Int64(data.count))
+        if let header { precondition(header.decodedBytes >= 0, "negative decoded size for \(header.summary)") }
+        return header
     }
 }

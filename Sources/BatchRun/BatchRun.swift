@@ -1,3 +1,4 @@
+public import QuireCore
 import BindStage
 public import Catalog
 import ChecksumStage

@@ -1,3 +1,4 @@
+public import QuireCore
 import Fixity
 import Foundation
 public import Ledger

@@ -1,3 +1,4 @@
+public import QuireCore
 import Foundation
 
 /// Streams a file once through every requested digest, in 1 MiB reads.

@@ -1,3 +1,4 @@
+public import QuireCore
 import Crypto
 public import Foundation
 

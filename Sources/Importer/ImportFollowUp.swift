@@ -1,3 +1,4 @@
+public import QuireCore
 public import Fixity
 public import ImageCodecs
 public import Ledger

@@ -1,3 +1,4 @@
+import QuireCore
 import BlockingWork
 import DurableIO
 import Fixity

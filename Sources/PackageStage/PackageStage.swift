@@ -1,3 +1,4 @@
+public import QuireCore
 import Catalog
 import Fixity
 import Foundation

@@ -1,3 +1,4 @@
+import QuireCore
 import Fixity
 
 /// A manifest algorithm named in a file name (`manifest-<name>.txt`): one Fixity computes, one the system's

@@ -1,3 +1,4 @@
+public import QuireCore
 public import DurableIO
 public import Fixity
 

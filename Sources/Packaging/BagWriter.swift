@@ -1,3 +1,4 @@
+public import QuireCore
 public import Fixity
 import DurableIO
 import Foundation

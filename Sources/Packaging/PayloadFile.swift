@@ -1,3 +1,4 @@
+public import QuireCore
 public import Fixity
 
 /// One payload file to put in a bag, with digests the caller already computed.

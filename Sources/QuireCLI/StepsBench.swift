@@ -1,3 +1,4 @@
+import QuireCore
 import ArgumentParser
 import DurableIO
 import Fixity

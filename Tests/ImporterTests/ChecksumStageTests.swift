@@ -1,3 +1,4 @@
+import QuireCore
 import ChecksumStage
 import Fixity
 import Foundation

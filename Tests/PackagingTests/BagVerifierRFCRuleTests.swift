@@ -1,3 +1,4 @@
+import QuireCore
 import Fixity
 import Foundation
 #if canImport(CoreFoundation)

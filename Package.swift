@@ -69,6 +69,8 @@ let package = Package(
                           swiftSettings: strict),
 
         // MARK: Tests
+        // What tests share: scratch folders and fixtures, the in-memory ledger, the ledger conformance suite.
+        .target(name: "QuireTestSupport", dependencies: ["QuireCore"], swiftSettings: strict),
         .testTarget(name: "QuireCoreTests", dependencies: ["QuireCore"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
         .testTarget(name: "ArchivalCodeTests", dependencies: ["ArchivalCode"]),

@@ -8,6 +8,7 @@ import Ledger
 import NormalizeStage
 import PackageStage
 import Policy
+import QuireTestSupport
 import Testing
 
 @Suite struct PackageStageTests {
@@ -71,7 +72,7 @@ import Testing
     @Test func bagitPythonValidatesQuiresBags() async throws {
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/bagit.py" }
         guard let bagit = path.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            Issue.record("bagit.py is not installed (pip install bagit); the peer check did not run")
+            Issue.record("\(MissingTool(tool: "bagit.py")); the peer check did not run")
             return
         }
         let (s, _) = try await packagedSamples()

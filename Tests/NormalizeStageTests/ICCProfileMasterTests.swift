@@ -5,6 +5,7 @@ import Foundation
 import Importer
 import NormalizeStage
 import Policy
+import QuireTestSupport
 import Testing
 
 @Suite struct ICCProfileMasterTests {

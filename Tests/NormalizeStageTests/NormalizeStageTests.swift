@@ -7,6 +7,7 @@ import NormalizeStage
 import Policy
 import Raster
 import SyntheticPages
+import QuireTestSupport
 import Testing
 
 @Suite struct NormalizeStageTests {

@@ -6,15 +6,7 @@ import Testing
 @Suite struct MultiDigestTests {
     /// Runs a coreutils tool on a file and returns the hex it prints.
     func coreutils(_ tool: String, _ path: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-        p.arguments = [path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return String(out.prefix { $0 != " " })
+        String(try Program.run("/usr/bin/\(tool)", [path]).text.prefix { $0 != " " })
     }
 
     @Test(arguments: [0, 1, 63, 64, 65, 111, 112, 127, 128, 129, 1000, 1 << 20, (1 << 20) + 7, 3_000_001])

@@ -1,6 +1,7 @@
 import Fixity
 import Foundation
 import QuireCore
+import QuireTestSupport
 import Testing
 
 // MARK: - Helpers
@@ -92,19 +93,11 @@ private enum Reference {
 
     /// Runs a command found via PATH and returns its standard output.
     static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(arguments[0]) exited with status \(process.terminationStatus)")
+        let result = try Program.run("/usr/bin/env", arguments)
+        guard result.status == 0 else {
+            throw Failure(description: "\(arguments[0]) exited with status \(result.status)")
         }
-        return String(decoding: output, as: UTF8.self)
+        return result.text
     }
 }
 

@@ -49,6 +49,10 @@ enum QuireMain {
     static func main() async {
         ImageMemory.returnLargeBuffers()
         do {
+            // `quire bench …` is `quire-bench …`: replaced before parsing, so its help, errors and exit codes are its own.
+            if let arguments = BenchFrontDoor.benchArguments(Array(CommandLine.arguments.dropFirst())) {
+                try BenchFrontDoor.run(arguments)
+            }
             var command = try Quire.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()

@@ -2,7 +2,7 @@ import ArgumentParser
 import Audit
 import BlockingWork
 import Foundation
-import SyntheticPages
+import QuireCore
 import TextTable
 
 /// `quire verify`: the auditor's check of delivered bags, with no ledger.

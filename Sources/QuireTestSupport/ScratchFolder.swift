@@ -21,4 +21,21 @@ public final class ScratchFolder: Sendable {
     }
 
     deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// The path of `relative` inside the folder.
+    public func path(_ relative: String) -> String { url.appendingPathComponent(relative).path }
+
+    /// Writes `bytes` at `relative` (creating folders) and returns the absolute path.
+    @discardableResult
+    public func file(_ relative: String, _ bytes: [UInt8]) throws -> String {
+        let full = path + "/" + relative
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: full))
+        return full
+    }
+
+    /// Writes `text` (UTF-8) at `relative` and returns the absolute path.
+    @discardableResult
+    public func text(_ relative: String, _ text: String) throws -> String { try file(relative, Array(text.utf8)) }
 }

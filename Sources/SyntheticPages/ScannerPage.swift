@@ -1,4 +1,5 @@
 import Foundation
+import QuireCore
 public import ImageCodecs
 public import Raster
 

@@ -1,13 +1,14 @@
 import ArchivalCode
 @testable import Catalog
 import Foundation
+import QuireTestSupport
 import Testing
 
 @Suite struct CatalogReaderTests {
     // MARK: - The samples
 
     @Test func utf8SampleImportsFiveRecords() throws {
-        let catalog = try CatalogReader().read(contentsOf: sample("catalog.csv"))
+        let catalog = try CatalogReader().read(contentsOf: Repository.sample("catalog.csv"))
         #expect(catalog.encoding == .utf8)
         #expect(catalog.hadByteOrderMark)
         #expect(catalog.errors.isEmpty, "\(catalog.errors)")
@@ -36,8 +37,8 @@ import Testing
     }
 
     @Test func gb18030SampleImportsIdenticalRecords() throws {
-        let utf8 = try CatalogReader().read(contentsOf: sample("catalog.csv"))
-        let gb = try CatalogReader().read(contentsOf: sample("catalog-gb18030.csv"))
+        let utf8 = try CatalogReader().read(contentsOf: Repository.sample("catalog.csv"))
+        let gb = try CatalogReader().read(contentsOf: Repository.sample("catalog-gb18030.csv"))
         #expect(gb.encoding == .gb18030)
         #expect(!gb.hadByteOrderMark)
         #expect(gb.errors.isEmpty, "\(gb.errors)")
@@ -47,13 +48,13 @@ import Testing
     }
 
     @Test func statedGB18030MatchesDetected() throws {
-        let stated = try CatalogReader(encoding: .gb18030).read(contentsOf: sample("catalog-gb18030.csv"))
-        let detected = try CatalogReader().read(contentsOf: sample("catalog-gb18030.csv"))
+        let stated = try CatalogReader(encoding: .gb18030).read(contentsOf: Repository.sample("catalog-gb18030.csv"))
+        let detected = try CatalogReader().read(contentsOf: Repository.sample("catalog-gb18030.csv"))
         #expect(stated.records == detected.records)
     }
 
     @Test func statingUTF8ForAGB18030FileNamesFileAndLine() throws {
-        let url = sample("catalog-gb18030.csv")
+        let url = Repository.sample("catalog-gb18030.csv")
         let error = #expect(throws: CSVFileError.self) {
             try CatalogReader(encoding: .utf8).read(contentsOf: url)
         }
@@ -64,13 +65,13 @@ import Testing
 
     @Test func statingGB18030ForAUTF8FileWithBOMIsAFileError() throws {
         let error = #expect(throws: CSVFileError.self) {
-            try CatalogReader(encoding: .gb18030).read(contentsOf: sample("catalog.csv"))
+            try CatalogReader(encoding: .gb18030).read(contentsOf: Repository.sample("catalog.csv"))
         }
         #expect(error?.reason.contains("byte-order mark") == true)
     }
 
     @Test func bomlessUTF8() throws {
-        let withBOM = try Data(contentsOf: sample("catalog.csv"))
+        let withBOM = try Data(contentsOf: Repository.sample("catalog.csv"))
         #expect(withBOM.starts(with: [0xEF, 0xBB, 0xBF]))
         let catalog = try CatalogReader().read(withBOM.dropFirst(3), source: "bomless.csv")
         #expect(catalog.encoding == .utf8)
@@ -81,12 +82,12 @@ import Testing
 
     @Test(arguments: ["\n", "\r\n", "\r"])
     func lineEndings(_ ending: String) throws {
-        let text = try String(contentsOf: sample("catalog.csv"), encoding: .utf8)
+        let text = try String(contentsOf: Repository.sample("catalog.csv"), encoding: .utf8)
         let lines = text.components(separatedBy: "\r\n")
         let rewritten = lines.joined(separator: ending)
         let catalog = try CatalogReader().read(Data(rewritten.utf8), source: "endings.csv")
         #expect(catalog.errors.isEmpty)
-        #expect(catalog.records == (try CatalogReader().read(contentsOf: sample("catalog.csv"))).records)
+        #expect(catalog.records == (try CatalogReader().read(contentsOf: Repository.sample("catalog.csv"))).records)
     }
 
     @Test func noTrailingLineBreak() throws {

@@ -4,15 +4,16 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import QuireTestSupport
 import Testing
 
 @Suite struct RecordMetadataTests {
-    static let schema = repositoryRoot.appendingPathComponent("docs/schema/quire-record.xsd")
-    static let xmllint = executable(named: "xmllint")
+    static let schema = Repository.root.appendingPathComponent("docs/schema/quire-record.xsd")
+    static let xmllint = Program.find("xmllint")
 
     /// A document for sample record Z109-WS·2011-Y-BGS-0001 with tricky text planted in it.
     static func document() throws -> RecordMetadata {
-        let catalog = try CatalogReader().read(contentsOf: sample("catalog.csv"))
+        let catalog = try CatalogReader().read(contentsOf: Repository.sample("catalog.csv"))
         var record = try #require(catalog.records.first { $0.code.canonical == "Z109-WS·2011-Y-BGS-0001" })
         record.fields.append(CatalogFieldValue(name: "附注 \"甲\"", value: "第一行\r\n第二行\t<&>'\"\n 前后空格 "))
         let pages = [
@@ -51,24 +52,23 @@ import Testing
         #expect(xml.contains("<generator name=\"Quire\" version=\"0.1.0\"/>"))
     }
 
-    @Test(.enabled(if: xmllint != nil, "xmllint not found on PATH: install libxml2-utils to validate against the schema"))
-    func xmlValidatesAgainstTheSchema() throws {
-        let lint = try #require(Self.xmllint)
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+    @Test func xmlValidatesAgainstTheSchema() throws {
+        guard let lint = Self.xmllint else { throw MissingTool(tool: "xmllint (libxml2-utils)") }
+        let scratch = try ScratchFolder("catalog")
+        let directory = scratch.url
 
         let file = directory.appendingPathComponent("record.xml")
         try Data(try Self.document().xml().utf8).write(to: file)
-        let valid = try run(lint, ["--noout", "--schema", Self.schema.path, file.path])
-        #expect(valid.status == 0, "\(valid.output)")
+        let valid = try Program.run(lint, ["--noout", "--schema", Self.schema.path, file.path])
+        #expect(valid.status == 0, "\(valid.stderr)")
 
         // A bare document (no pages, no process details, empty catalog) is valid too.
         let bare = RecordMetadata(code: "0026-003-0047", catalog: [], pages: [], process: ProcessMetadata(),
                                   generator: GeneratorInfo(version: "0.1.0"))
         let bareFile = directory.appendingPathComponent("bare.xml")
         try Data(bare.xml().utf8).write(to: bareFile)
-        let bareRun = try run(lint, ["--noout", "--schema", Self.schema.path, bareFile.path])
-        #expect(bareRun.status == 0, "\(bareRun.output)")
+        let bareRun = try Program.run(lint, ["--noout", "--schema", Self.schema.path, bareFile.path])
+        #expect(bareRun.status == 0, "\(bareRun.stderr)")
 
         // The schema does reject what it should: a non-positive width and an unknown QC outcome.
         let broken = try Self.document().xml()
@@ -76,11 +76,11 @@ import Testing
             .replacingOccurrences(of: "outcome=\"pass\"", with: "outcome=\"ok\"")
         let brokenFile = directory.appendingPathComponent("broken.xml")
         try Data(broken.utf8).write(to: brokenFile)
-        let invalid = try run(lint, ["--noout", "--schema", Self.schema.path, brokenFile.path])
+        let invalid = try Program.run(lint, ["--noout", "--schema", Self.schema.path, brokenFile.path])
         #expect(invalid.status != 0)
-        #expect(!invalid.output.contains("failed to compile"), "\(invalid.output)")
-        #expect(invalid.output.contains("width"), "\(invalid.output)")
-        #expect(invalid.output.contains("outcome"), "\(invalid.output)")
+        #expect(!invalid.stderr.contains("failed to compile"), "\(invalid.stderr)")
+        #expect(invalid.stderr.contains("width"), "\(invalid.stderr)")
+        #expect(invalid.stderr.contains("outcome"), "\(invalid.stderr)")
     }
 
     @Test func xmlRoundTripsTextExactly() throws {

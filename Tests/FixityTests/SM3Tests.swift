@@ -1,5 +1,7 @@
 import Fixity
 import Foundation
+import QuireCore
+import QuireTestSupport
 import Testing
 
 // MARK: - Helpers
@@ -12,26 +14,14 @@ private func sm3Hex(_ string: String) -> String {
     hex(SM3.hash(data: Array(string.utf8)))
 }
 
-/// Small deterministic PRNG (SplitMix64) so failures are reproducible.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
-private func randomBytes(_ count: Int, using rng: inout SplitMix64) -> [UInt8] {
+private func randomBytes(_ count: Int, using rng: inout SplitMix) -> [UInt8] {
     var bytes = [UInt8](repeating: 0, count: count)
     for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: rng.next()) }
     return bytes
 }
 
 /// Hashes `bytes` through a series of `update` calls split at random points.
-private func incrementalHash(_ bytes: [UInt8], using rng: inout SplitMix64) -> [UInt8] {
+private func incrementalHash(_ bytes: [UInt8], using rng: inout SplitMix) -> [UInt8] {
     var hasher = SM3()
     var start = 0
     while start < bytes.count {
@@ -103,19 +93,11 @@ private enum Reference {
 
     /// Runs a command found via PATH and returns its standard output.
     static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(arguments[0]) exited with status \(process.terminationStatus)")
+        let result = try Program.run("/usr/bin/env", arguments)
+        guard result.status == 0 else {
+            throw Failure(description: "\(arguments[0]) exited with status \(result.status)")
         }
-        return String(decoding: output, as: UTF8.self)
+        return result.text
     }
 }
 
@@ -160,7 +142,7 @@ struct SM3Tests {
 
     @Test("DataProtocol inputs: Data, slices with offset indices, multi-region DispatchData")
     func dataProtocolInputs() {
-        var rng = SplitMix64(state: 7)
+        var rng = SplitMix(seed: 7)
         let bytes = randomBytes(1000, using: &rng)
         let expected = SM3.hash(data: bytes)
         #expect(SM3.hash(data: Data(bytes)) == expected)
@@ -178,7 +160,7 @@ struct SM3Tests {
 
     @Test("Incremental updates equal one-shot hashing, for every length 0…300")
     func incrementalMatchesOneShot() {
-        var rng = SplitMix64(state: 0x5eed)
+        var rng = SplitMix(seed: 0x5eed)
         for length in 0...300 {
             let bytes = randomBytes(length, using: &rng)
             let oneShot = SM3.hash(data: bytes)
@@ -194,7 +176,7 @@ struct SM3Tests {
     )
     func matchesReference() throws {
         let reference = try #require(Reference.available)
-        var rng = SplitMix64(state: 0x534d_33)
+        var rng = SplitMix(seed: 0x534d_33)
         var inputs = (0...300).map { randomBytes($0, using: &rng) }
         for length in [511, 4096, 65_535, 100_003, 1 << 20, (3 << 20) + 61] {
             inputs.append(randomBytes(length, using: &rng))

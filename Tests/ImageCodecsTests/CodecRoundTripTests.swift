@@ -4,6 +4,7 @@
 import Foundation
 import ImageCodecs
 import Raster
+import QuireTestSupport
 import Testing
 
 // MARK: - Test pages
@@ -91,8 +92,7 @@ struct CodecRoundTripTests {
     @Test("TIFF round trip is exact for every layout and compression",
           arguments: Pages.allLayouts, TIFFVariant.all)
     func tiffRoundTrip(_ layout: PixelLayout, _ variant: TIFFVariant) throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let source = Pages.page(layout)
         let path = scratch.path("page.tif")
         let options = TIFFEncoder.Options(compression: variant.compression, predictor: variant.predictor,
@@ -125,8 +125,7 @@ struct CodecRoundTripTests {
     @Test("Predictor and strip layout are what was asked for", .enabled(if: Tool.available("tiffinfo")),
           arguments: [PixelLayout.gray8, .rgb16], [TIFFEncoder.Compression.lzw, .deflate])
     func predictorIsWritten(_ layout: PixelLayout, _ compression: TIFFEncoder.Compression) throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         for predictor in [true, false] {
             let path = scratch.path("p\(predictor).tif")
             try TIFFEncoder.write(Pages.page(layout), to: path,
@@ -141,8 +140,7 @@ struct CodecRoundTripTests {
           .enabled(if: Tool.available("tiffcp")),
           arguments: [PixelLayout.gray8, .grayAlpha8, .rgb8, .rgba8, .cmyk8], ["zip:2", "lzw:2"])
     func predictorFromAnotherWriter(_ layout: PixelLayout, _ scheme: String) throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let source = Pages.page(layout)
         try TIFFEncoder.write(source, to: scratch.path("plain.tif"), options: .init(compression: .none, predictor: false))
         // Tiles of 48 × 32 do not divide the page, so edge tiles are partly outside it.
@@ -166,8 +164,7 @@ struct CodecRoundTripTests {
 
     @Test("Resolution tags round-trip", arguments: [Resolution(x: 300, y: 300), Resolution(x: 400, y: 200), Resolution(x: 600, y: 600)])
     func tiffResolution(_ resolution: Resolution) throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let path = scratch.path("r.tif")
         try TIFFEncoder.write(Pages.page(.gray8, resolution: resolution), to: path, options: .init())
         let decoded = try ImageDecoder.decode(Data(contentsOf: URL(fileURLWithPath: path)))
@@ -181,8 +178,7 @@ struct CodecRoundTripTests {
 
     @Test("A bitmap without resolution writes no resolution tags")
     func tiffNoResolution() throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let path = scratch.path("n.tif")
         try TIFFEncoder.write(Pages.page(.gray8, resolution: nil), to: path, options: .init())
         let decoded = try ImageDecoder.decode(Data(contentsOf: URL(fileURLWithPath: path)))
@@ -191,8 +187,7 @@ struct CodecRoundTripTests {
 
     @Test("Descriptive tags and ICC profile are visible to tiffinfo and to the decoder", .enabled(if: Tool.available("tiffinfo")))
     func tiffTags() throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let path = scratch.path("tags.tif")
         let icc = (0..<588).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         let options = TIFFEncoder.Options(compression: .deflate, imageDescription: "Fonds 0012, item 0034, page 5",
@@ -212,8 +207,7 @@ struct CodecRoundTripTests {
 
     @Test("Bilevel pages are written min-is-white and read back with 1 = white")
     func bilevelPhotometric() throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let path = scratch.path("b.tif")
         let page = Pages.page(.bilevel)
         try TIFFEncoder.write(page, to: path, options: .init(compression: .g4))
@@ -232,8 +226,7 @@ struct CodecRoundTripTests {
     @Test("Big-endian and BigTIFF copies (made by tiffcp) decode to the same pixels", .enabled(if: Tool.available("tiffcp")),
           arguments: [["-B"], ["-8"], ["-8", "-B"]], [PixelLayout.gray16, .rgba16, .bilevel])
     func tiffcpVariants(_ flags: [String], _ layout: PixelLayout) throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let source = Pages.page(layout)
         try TIFFEncoder.write(source, to: scratch.path("in.tif"), options: .init(compression: .none))
         let run = try Tool.run("tiffcp", flags + ["-c", "lzw", scratch.path("in.tif"), scratch.path("out.tif")])
@@ -254,8 +247,7 @@ struct CodecRoundTripTests {
 
     @Test("A TIFF missing only its last bytes (an out-of-line tag value) is corrupt, not silently short of a tag")
     func tiffCutInTagValues() throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let path = scratch.path("t.tif")
         try TIFFEncoder.write(Pages.page(.gray8), to: path, options: .init(compression: .lzw))
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -290,8 +282,7 @@ struct CodecRoundTripTests {
 
     @Test("The same input gives the same bytes")
     func tiffDeterministic() throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let options = TIFFEncoder.Options(compression: .lzw, software: "Quire")
         try TIFFEncoder.write(Pages.page(.rgb8), to: scratch.path("a.tif"), options: options)
         try TIFFEncoder.write(Pages.page(.rgb8), to: scratch.path("b.tif"), options: options)
@@ -310,8 +301,7 @@ struct CodecRoundTripTests {
 
     @Test("An empty bitmap is refused, not written as a broken TIFF")
     func emptyBitmap() throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         #expect(throws: EncodeError.self) {
             try TIFFEncoder.write(Bitmap(width: 0, height: 0, layout: .gray8), to: scratch.path("e.tif"), options: .init())
         }
@@ -325,8 +315,7 @@ struct CodecRoundTripTests {
     @Test("JPEG: djpeg decodes what JPEGEncoder wrote; the decoder reads the JFIF density back",
           arguments: [PixelLayout.gray8, .rgb8], [false, true])
     func jpegRoundTrip(_ layout: PixelLayout, _ progressive: Bool) throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let path = scratch.path("page.jpg")
         let source = Pages.page(layout)
         try JPEGEncoder.write(source, to: path, options: .init(quality: 92, progressive: progressive))
@@ -369,8 +358,7 @@ struct CodecRoundTripTests {
 
     @Test("JPEG density round-trips, unequal axes included", arguments: [Resolution(x: 200, y: 200), Resolution(x: 72, y: 144)])
     func jpegDensity(_ resolution: Resolution) throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let path = scratch.path("d.jpg")
         try JPEGEncoder.write(Pages.page(.gray8, resolution: resolution), to: path)
         let decoded = try ImageDecoder.decode(Data(contentsOf: URL(fileURLWithPath: path)))
@@ -379,8 +367,7 @@ struct CodecRoundTripTests {
 
     @Test("JPEGEncoder refuses layouts JPEG cannot hold", arguments: [PixelLayout.bilevel, .gray16, .rgba8, .rgb16, .cmyk8])
     func jpegRefusesLayouts(_ layout: PixelLayout) throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let error = #expect(throws: EncodeError.self) { try JPEGEncoder.write(Pages.page(layout), to: scratch.path("x.jpg")) }
         #expect(error?.message.isEmpty == false)
         #expect(!FileManager.default.fileExists(atPath: scratch.path("x.jpg")))
@@ -441,8 +428,7 @@ struct CodecRoundTripTests {
 
     /// One valid file of each format, made here.
     private func samples() throws -> [(ImageFormat, Data)] {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         try TIFFEncoder.write(Pages.page(.gray8), to: scratch.path("t.tif"), options: .init(compression: .lzw))
         try JPEGEncoder.write(Pages.page(.rgb8), to: scratch.path("j.jpg"))
         let gray = Pages.page(.gray8)
@@ -489,8 +475,7 @@ struct CodecRoundTripTests {
     @Test("Damaged compressed strip data is caught", arguments: [(PixelLayout.bilevel, TIFFEncoder.Compression.g4),
                                                                   (.gray8, .lzw), (.gray8, .deflate)])
     func damagedStrip(_ layout: PixelLayout, _ compression: TIFFEncoder.Compression) throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let path = scratch.path("d.tif")
         try TIFFEncoder.write(Pages.page(layout), to: path, options: .init(compression: compression, predictor: false))
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))

@@ -4,6 +4,7 @@
 import Foundation
 import ImageCodecs
 import Raster
+import QuireTestSupport
 import Testing
 
 /// Valid corpus files Quire deliberately does not take: the decoder must throw `.unsupported` for them,
@@ -99,8 +100,7 @@ struct CorpusTests {
           })
     func tiffPixelsMatchTiff2rgba(_ entry: Corpus.Entry) throws {
         let image = try #require(guardedDecode(try entry.data())).get()
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let out = scratch.path("rgba.tif")
         let run = try Tool.run("tiff2rgba", ["-c", "none", entry.url.path, out])
         try #require(run.status == 0, "tiff2rgba failed: \(run.stderr)")

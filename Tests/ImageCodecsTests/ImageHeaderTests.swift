@@ -2,6 +2,7 @@
 // corpus: the claim the memory budget is computed from must be the size the decoder then produces.
 import Foundation
 import ImageCodecs
+import QuireTestSupport
 import Testing
 
 @Suite struct ImageHeaderTests {

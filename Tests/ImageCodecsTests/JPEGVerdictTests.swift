@@ -5,6 +5,7 @@
 import Foundation
 import ImageCodecs
 import Raster
+import QuireTestSupport
 import Testing
 
 /// JPEG segments put together by hand.
@@ -108,8 +109,7 @@ struct JPEGVerdictTests {
     @Test("Extraneous bytes before a restart marker: accepted, pixels equal djpeg's, flagged",
           .enabled(if: Tool.available("djpeg", "cjpeg")))
     func extraneousBeforeRST() throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let ppm = scratch.path("page.ppm"), withRestarts = scratch.path("rst.jpg")
         try Data(try JPEGBytes.page()).write(to: URL(fileURLWithPath: scratch.path("page.jpg")))
         try #require(try Tool.run("djpeg", ["-pnm", "-outfile", ppm, scratch.path("page.jpg")]).status == 0)
@@ -131,8 +131,7 @@ struct JPEGVerdictTests {
     }
 
     private func expectAcceptedWithExtraneousWarning(_ damaged: [UInt8], marker: String) throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let path = scratch.path("damaged.jpg")
         try Data(damaged).write(to: URL(fileURLWithPath: path))
         let run = try Tool.run("djpeg", ["-pnm", path])

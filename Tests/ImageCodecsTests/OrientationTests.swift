@@ -4,6 +4,7 @@
 import Foundation
 import ImageCodecs
 import Raster
+import QuireTestSupport
 import Testing
 
 /// The Pillow peer: writes the files and the expected display pixels into a scratch directory.
@@ -73,9 +74,9 @@ enum PillowOrientationFiles {
 
     /// Runs the script once into a fresh directory shared by the tests; the error when python3 with Pillow or
     /// libtiff's tools are missing.
-    static let directory: Result<ScratchDirectory, any Error> = Result {
+    static let directory: Result<ScratchFolder, any Error> = Result {
         guard Tool.available("env", "tiffcp", "tiffset") else { throw Tool.ToolMissing(name: "env, tiffcp or tiffset") }
-        let dir = try ScratchDirectory()
+        let dir = try ScratchFolder("codec")
         // The python3 on PATH (a pyenv or venv one may be the one with Pillow), not /usr/bin's.
         let run = try Tool.run("env", ["python3", "-c", script, dir.url.path])
         guard run.status == 0 else { throw PillowFailed(stderr: run.stderr) }
@@ -85,7 +86,7 @@ enum PillowOrientationFiles {
     struct PillowFailed: Error { var stderr: String }
 
     /// The expected display pixels written by the script, with their size.
-    static func expected(_ name: String, in dir: ScratchDirectory) throws -> (width: Int, height: Int, bytes: [UInt8]) {
+    static func expected(_ name: String, in dir: ScratchFolder) throws -> (width: Int, height: Int, bytes: [UInt8]) {
         let size = try String(contentsOfFile: dir.path("\(name).size"), encoding: .utf8).split(separator: " ").map { Int($0)! }
         return (size[0], size[1], [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.path("\(name).raw")))))
     }

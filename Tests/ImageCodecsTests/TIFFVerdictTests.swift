@@ -5,6 +5,7 @@
 import Foundation
 import ImageCodecs
 import Raster
+import QuireTestSupport
 import Testing
 
 /// A minimal little-endian TIFF writer: uncompressed strips, any bit depth, either planar configuration.
@@ -176,8 +177,7 @@ struct TIFFVerdictTests {
     @Test("Compressed (LZW, deflate with predictor), tiled and contiguous copies by tiffcp decode to the same pixels",
           .enabled(if: Tool.available("tiffcp")), arguments: layouts)
     func tiffcpCopies(_ layout: MiniTIFF) throws {
-        let scratch = try ScratchDirectory()
-        defer { scratch.cleanup() }
+        let scratch = try ScratchFolder("codec")
         let source = scratch.path("source.tif")
         try layout.encode().write(to: URL(fileURLWithPath: source))
         let expected = layout.expected()

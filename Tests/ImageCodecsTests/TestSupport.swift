@@ -2,119 +2,30 @@
 // libjpeg-turbo's djpeg), independent header parsers, a hang guard and a tiny PNG writer.
 import Foundation
 import ImageCodecs
+import QuireTestSupport
 import Raster
 import Testing
 
-// MARK: - Corpus
+// MARK: - Corpus (QuireTestSupport.Corpus)
 
-/// The shared corpus of real image files (`<repo>/../shared/corpus`, or `$QUIRE_CORPUS`).
-enum Corpus {
-    /// One row of MANIFEST.tsv.
-    struct Entry: Sendable, CustomTestStringConvertible {
-        var path: String
-        var size: Int
-        var expect: String
-        var category: String
-        var kind: String
-        var basis: String
-
-        var testDescription: String { path }
-        var url: URL { Corpus.root!.appendingPathComponent(path) }
-        var name: String { (path as NSString).lastPathComponent }
-        var stem: String { (name as NSString).deletingPathExtension }
-        func data() throws -> Data { try Data(contentsOf: url) }
-    }
-
-    /// The corpus folder, or nil when it is absent.
-    static let root: URL? = {
-        let fm = FileManager.default
-        let candidate: URL
-        if let env = ProcessInfo.processInfo.environment["QUIRE_CORPUS"], !env.isEmpty {
-            candidate = URL(fileURLWithPath: env, isDirectory: true)
-        } else {
-            // <repo>/Tests/ImageCodecsTests/TestSupport.swift: the repo root is three levels up.
-            let repo = URL(fileURLWithPath: #filePath)
-                .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            candidate = repo.deletingLastPathComponent().appendingPathComponent("shared/corpus", isDirectory: true)
-        }
-        return fm.fileExists(atPath: candidate.appendingPathComponent("MANIFEST.tsv").path) ? candidate : nil
-    }()
-
-    static var isAvailable: Bool { root != nil }
-
-    /// Every manifest row (empty when the corpus is absent).
-    static let entries: [Entry] = {
-        guard let root, let text = try? String(contentsOf: root.appendingPathComponent("MANIFEST.tsv"), encoding: .utf8)
-        else { return [] }
-        var rows = [Entry]()
-        var header: [String: Int] = [:]
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            if number == 0 {
-                for (i, name) in columns.enumerated() { header[name] = i }
-                continue
-            }
-            func column(_ name: String) -> String {
-                guard let i = header[name], i < columns.count else { return "" }
-                return columns[i]
-            }
-            rows.append(Entry(path: column("path"), size: Int(column("size")) ?? -1, expect: column("expect"),
-                              category: column("category"), kind: column("kind"), basis: column("basis")))
-        }
-        return rows
-    }()
-
-    /// Image rows with the given expectation (and category, when given).
-    static func images(_ expect: String, category: String? = nil) -> [Entry] {
-        entries.filter { $0.kind == "image" && $0.expect == expect && (category == nil || $0.category == category) }
-    }
+extension Corpus.Entry: CustomTestStringConvertible {
+    /// A corpus case is named by its path in the test report.
+    public var testDescription: String { path }
 }
 
 // MARK: - External tools
 
 enum Tool {
-    struct Output {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
-        var text: String { String(decoding: stdout, as: UTF8.self) }
-    }
+    typealias Output = Program.Output
 
-    static func path(_ name: String) -> String? {
-        for dir in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
-            return "\(dir)/\(name)"
-        }
-        return nil
-    }
+    static func path(_ name: String) -> String? { Program.find(name) }
 
     static func available(_ names: String...) -> Bool { names.allSatisfy { path($0) != nil } }
 
     /// Runs a tool, output captured through temporary files (no pipe-buffer deadlock on large outputs).
     static func run(_ name: String, _ arguments: [String]) throws -> Output {
         guard let executable = path(name) else { throw ToolMissing(name: name) }
-        let dir = FileManager.default.temporaryDirectory
-        let out = dir.appendingPathComponent("quire-tool-\(UUID().uuidString).out")
-        let err = dir.appendingPathComponent("quire-tool-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let outHandle = try FileHandle(forWritingTo: out)
-        let errHandle = try FileHandle(forWritingTo: err)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        return Output(status: process.terminationStatus, stdout: try Data(contentsOf: out),
-                      stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        return try Program.run(executable, arguments)
     }
 
     struct ToolMissing: Error { var name: String }
@@ -315,19 +226,6 @@ func guardedDecode(_ data: Data, as format: ImageFormat? = nil, options: DecodeO
             return try ImageDecoder.decode(data, options: options)
         }
     }
-}
-
-// MARK: - Scratch files
-
-/// A fresh temporary directory, removed by `cleanup()`.
-struct ScratchDirectory {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("quire-codec-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    func cleanup() { try? FileManager.default.removeItem(at: url) }
 }
 
 // MARK: - A minimal PNG writer (stored deflate blocks), independent of libpng

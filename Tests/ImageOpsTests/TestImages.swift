@@ -1,20 +1,12 @@
+import QuireCore
 import Raster
 import SyntheticPages
 
 /// Small deterministic images for the ImageOps tests.
 enum TestImages {
-    /// A 64-bit mixing generator, so tests do not depend on the system random source.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
+    /// The seeded generator the images are drawn with (QuireCore's SplitMix64), so tests do not depend on the
+    /// system random source.
+    typealias Random = SplitMix
 
     /// An A4 gray page of paper only (236 ± 3, like SyntheticPage's paper).
     static func blankGray(dpi: Int = 150, seed: UInt64 = 9) -> Bitmap {
@@ -57,4 +49,12 @@ enum TestImages {
     static func bytes16(_ samples: [Int]) -> [UInt8] {
         samples.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
     }
+}
+
+extension SplitMix {
+    /// Starts the sequence at `state` (the seed).
+    init(state: UInt64) { self.init(seed: state) }
+
+    /// A number in 0..<n (the remainder: slightly biased, and the same on every machine).
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

@@ -3,54 +3,13 @@ import ImageCodecs
 import Importer
 import Ledger
 import Policy
+import QuireTestSupport
 import Raster
 import SyntheticPages
 import Testing
 
-/// A scratch delivery and workspace, removed at the end of the test.
-final class Scratch {
-    let root: String
-    let delivery: String
-    let workspace: String
-
-    init() throws {
-        root = (NSTemporaryDirectory() as NSString).appendingPathComponent("quire-test-\(UUID().uuidString)")
-        delivery = root + "/delivery"
-        workspace = root + "/workspace"
-        try FileManager.default.createDirectory(atPath: delivery, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
-
-    /// A small gray page (fast to write and decode) as a TIFF at `path` relative to the delivery.
-    func tiff(_ path: String, seed: UInt64, mode: SyntheticPage.Mode = .gray) throws {
-        let page = SyntheticPage.make(mode, width: 160, height: 220, dpi: 200, seed: seed)
-        try make(path)
-        try TIFFEncoder.write(page, to: delivery + "/" + path,
-                              options: .init(compression: mode == .bitonal ? .g4 : .lzw))
-    }
-
-    func jpeg(_ path: String, seed: UInt64) throws {
-        let page = SyntheticPage.make(.colour, width: 160, height: 220, dpi: 200, seed: seed)
-        try make(path)
-        try JPEGEncoder.write(page, to: delivery + "/" + path)
-    }
-
-    func bytes(_ path: String, _ data: Data) throws {
-        try make(path)
-        try data.write(to: URL(fileURLWithPath: delivery + "/" + path))
-    }
-
-    func read(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: delivery + "/" + path)) }
-
-    private func make(_ path: String) throws {
-        let folder = ((delivery + "/" + path) as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    func ledger() throws -> SQLiteLedger { try SQLiteLedger(path: workspace + "/ledger.sqlite") }
-
+extension Scratch {
+    /// Imports the delivery once as batch `b1`, with two workers.
     func importOnce(policy: PipelinePolicy = PipelinePolicy()) async throws -> ImportReport {
         try await Importer(ledger: try ledger(), policy: policy, workers: 2).run(delivery: delivery, batch: "b1", archive: nil)
     }
@@ -269,55 +228,5 @@ extension ImportReport {
         #expect(colours["gray"] == 6)
         #expect(colours["ycbcr"] == 2)
         #expect(pages.allSatisfy { ($0.dpiX ?? 0).rounded() >= 200 }) // PNG pHYs stores 7874 px/m = 199.9996 dpi
-    }
-}
-
-@Suite struct LedgerTests {
-    @Test func migrationsApplyOnceAndDataPersistsAcrossOpens() throws {
-        let s = try Scratch()
-        do {
-            let ledger = try s.ledger()
-            #expect(try ledger.appliedMigrations().count == 5)
-            _ = try ledger.openBatch(BatchInfo(id: "b", delivery: "/d", archive: "city", pipeline: "dat31", createdAt: "2026-11-25T00:00:00Z"))
-        }
-        let reopened = try s.ledger()
-        #expect(try reopened.appliedMigrations().count == 5)
-        #expect(try reopened.batch(id: "b")?.archive == "city")
-        // WAL mode: the write-ahead log file exists beside the database while open.
-        #expect(FileManager.default.fileExists(atPath: s.workspace + "/ledger.sqlite-wal"))
-    }
-
-    @Test func bindingAgainKeepsPackagedRecordsAndDemotesThoseThatNowFail() throws {
-        let s = try Scratch()
-        let ledger = try s.ledger()
-        _ = try ledger.openBatch(BatchInfo(id: "b", delivery: "/d", archive: nil, pipeline: "dat31", createdAt: "2026-11-25T00:00:00Z"))
-        let catalog = [StoredBinding.CatalogRow(code: "0001-001-0001", line: 2, fieldsJSON: "[]", pageCount: 3),
-                       StoredBinding.CatalogRow(code: "0001-001-0002", line: 3, fieldsJSON: "[]", pageCount: 2)]
-        try ledger.storeBinding(StoredBinding(catalog: catalog, records: [
-            RecordRow(code: "0001-001-0001", state: "bound", problemsJSON: nil, metadataPath: "m1"),
-            RecordRow(code: "0001-001-0002", state: "bound", problemsJSON: nil, metadataPath: "m2"),
-        ]), batch: "b", tool: "test")
-        try ledger.markRecord(batch: "b", code: "0001-001-0001", state: "packaged", bag: "/bags/1", detail: nil, tool: "test")
-        try ledger.markRecord(batch: "b", code: "0001-001-0002", state: "verified", bag: "/bags/2", detail: nil, tool: "test")
-        func states() throws -> [String: String] { Dictionary(uniqueKeysWithValues: try ledger.records(batch: "b").map { ($0.code, $0.state) }) }
-
-        // Bound again: still packaged and verified. A record that now fails binding is demoted to held.
-        try ledger.storeBinding(StoredBinding(catalog: nil, records: [
-            RecordRow(code: "0001-001-0001", state: "bound", problemsJSON: nil, metadataPath: "m1"),
-            RecordRow(code: "0001-001-0002", state: "held", problemsJSON: "[]", metadataPath: "m2"),
-        ]), batch: "b", tool: "test")
-        #expect(try states() == ["0001-001-0001": "packaged", "0001-001-0002": "held"])
-        // Only records in state verified count toward quotas: the demoted one no longer does.
-        #expect(try ledger.digitizedRecords().isEmpty)
-    }
-
-    @Test func theWorkspaceLockAdmitsOneWriterAndIsReleasedWithItsHolder() throws {
-        let s = try Scratch()
-        var first: WorkspaceLock? = try WorkspaceLock(workspace: s.workspace)
-        #expect(first != nil)
-        let error = #expect(throws: WorkspaceError.self) { _ = try WorkspaceLock(workspace: s.workspace) }
-        #expect(error?.message.contains("pid \(getpid())") == true)
-        first = nil
-        #expect(throws: Never.self) { _ = try WorkspaceLock(workspace: s.workspace) }
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 @testable import Packaging
+import QuireTestSupport
 import Testing
 
 @Suite struct BagTarWriterTests {
     @Test func deterministicTarThatExtractsToAValidBag() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try await writeSampleBag(scratch) { $0.serializeToTar = true }
         let tar = bag + ".tar"
         #expect(FileManager.default.fileExists(atPath: tar))

@@ -1,6 +1,7 @@
 import Fixity
 import Foundation
 @testable import Packaging
+import QuireTestSupport
 import Testing
 
 /// `quire verify` never reads a byte outside the bag: whatever leads out — `data/` itself, a folder on the way
@@ -9,7 +10,7 @@ import Testing
 @Suite struct BagVerifierConfinementTests {
     /// A valid 1.0 bag (`scratch/bag`) with one payload file, a sha256 manifest, `bag-info.txt` and a tag manifest,
     /// and an empty folder `scratch/outside` beside it.
-    func bag(_ scratch: Scratch) throws -> (bag: String, outside: String) {
+    func bag(_ scratch: ScratchFolder) throws -> (bag: String, outside: String) {
         let file = try scratch.text("bag/data/a.txt", "hello\n")
         let sha = try FileDigester.digest(path: file, algorithms: [.sha256])[.sha256]!
         try scratch.text("bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func theBagIsValidBeforeAnyLinkIsPlanted() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, _) = try bag(scratch)
         let report = await BagVerifier.verify(bag)
         #expect(report.valid && report.problems.isEmpty, "\(report.problems)")
@@ -47,7 +48,7 @@ import Testing
 
     @Test func aDataFolderLinkedOutOfTheBagFailsAndIsNotRead() async throws {
         for relative in [false, true] {
-            let scratch = try Scratch()
+            let scratch = try ScratchFolder("packaging")
             let (bag, outside) = try bag(scratch)
             try linkOut("data", bag: bag, outside: outside, relative: relative)
             let report = await BagVerifier.verify(bag)
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func aTagFileReachedThroughAFolderLinkedOutFailsAndIsNotHashed() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, outside) = try bag(scratch)
         try scratch.text("outside/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n")
         try FileManager.default.createSymbolicLink(atPath: bag + "/meta", withDestinationPath: outside + "/etc")
@@ -77,7 +78,7 @@ import Testing
 
     @Test func declarationManifestsAndTagFilesLinkedOutFailAndAreNotRead() async throws {
         for name in ["bagit.txt", "manifest-sha256.txt", "bag-info.txt", "tagmanifest-sha256.txt", "fetch.txt"] {
-            let scratch = try Scratch()
+            let scratch = try ScratchFolder("packaging")
             let (bag, outside) = try bag(scratch)
             if name == "fetch.txt" { try scratch.text("bag/fetch.txt", "https://example.org/b.txt 2 data/b.txt\n") }
             try linkOut(name, bag: bag, outside: outside)
@@ -91,7 +92,7 @@ import Testing
     }
 
     @Test func aPayloadLinkChainThatEndsOutsideFails() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, _) = try bag(scratch)
         try scratch.text("outside/secret.txt", "not yours\n")
         try FileManager.default.createSymbolicLink(atPath: bag + "/data/l1.txt", withDestinationPath: "l2.txt")
@@ -102,7 +103,7 @@ import Testing
     }
 
     @Test func linksThatStayInsideTheBagStillWork() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, _) = try bag(scratch)
         // A tag file reached through a folder link inside the bag, and a payload link to a file in the bag.
         try scratch.text("bag/docs/notes.txt", "notes\n")
@@ -121,7 +122,7 @@ import Testing
     // MARK: - Item 9: duplicate manifest lines
 
     @Test func aPathListedTwiceWithTheSameDigestIsAWarning() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, _) = try bag(scratch)
         let line = try String(contentsOfFile: bag + "/manifest-sha256.txt", encoding: .utf8)
         try (line + line.uppercased().replacingOccurrences(of: "DATA/A.TXT", with: "data/a.txt"))
@@ -133,7 +134,7 @@ import Testing
     }
 
     @Test func aPathListedTwiceWithDifferentDigestsIsAnError() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, _) = try bag(scratch)
         let line = try String(contentsOfFile: bag + "/manifest-sha256.txt", encoding: .utf8)
         try (line + String(repeating: "0", count: 64) + "  data/a.txt\n")

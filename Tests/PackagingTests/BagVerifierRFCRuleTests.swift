@@ -5,13 +5,14 @@ import Foundation
 import CoreFoundation
 #endif
 @testable import Packaging
+import QuireTestSupport
 import Testing
 
 /// RFC 8493 rules beyond the tamper cases: links out of the bag, what tag manifests list, bag-info.txt's
 /// MUSTs and SHOULDs, declared encodings of older bags.
 @Suite struct BagVerifierRFCRuleTests {
     /// A minimal valid 1.0 bag with one payload file, a sha256 manifest and, when asked, a tag manifest.
-    func minimalBag(_ scratch: Scratch, tagManifest: Bool = true, bagInfo: String = "Payload-Oxum: 6.1\n") throws -> String {
+    func minimalBag(_ scratch: ScratchFolder, tagManifest: Bool = true, bagInfo: String = "Payload-Oxum: 6.1\n") throws -> String {
         let file = try scratch.text("bag/data/a.txt", "hello\n")
         let sha = try FileDigester.digest(path: file, algorithms: [.sha256])[.sha256]!
         try scratch.text("bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
@@ -31,13 +32,13 @@ import Testing
     }
 
     @Test func theMinimalBagIsCleanSoTheOtherTestsIsolateOneRule() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let report = await BagVerifier.verify(try minimalBag(scratch))
         #expect(report.valid && report.problems.isEmpty, "\(report.problems)")
     }
 
     @Test func aPayloadLinkOutOfTheBagIsAnErrorAndIsNotRead() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch, tagManifest: false, bagInfo: "")
         let secret = try scratch.text("outside/secret.txt", "not yours\n")
         try FileManager.default.createSymbolicLink(atPath: bag + "/data/leak.txt", withDestinationPath: secret)
@@ -59,7 +60,7 @@ import Testing
     }
 
     @Test func aTagFileLinkOutOfTheBagIsAnError() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch, tagManifest: false)
         let outside = try scratch.text("outside/notes.txt", "x\n")
         try FileManager.default.createSymbolicLink(atPath: bag + "/notes.txt", withDestinationPath: outside)
@@ -70,7 +71,7 @@ import Testing
     }
 
     @Test func aTagManifestMustNotListATagManifest() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch)
         try writeTagManifest(bag, name: "tagmanifest-sha512.txt", listing: ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"])
         let report = await BagVerifier.verify(bag)
@@ -86,7 +87,7 @@ import Testing
     }
 
     @Test func tagManifestCoverage() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch)
         // Not listing a tag file is a SHOULD: a warning naming it.
         try writeTagManifest(bag, listing: ["bagit.txt", "manifest-sha256.txt"])
@@ -105,7 +106,7 @@ import Testing
     }
 
     @Test func bagInfoMustsAndShoulds() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         // No space after the colon: a MUST of 1.0.
         var report = await BagVerifier.verify(try minimalBag(scratch, tagManifest: false, bagInfo: "Source-Organization:市档案馆\nPayload-Oxum: 6.1\n"))
         #expect(!report.valid && report.problems(.taginfoFormat).map(\.severity) == [.error])
@@ -131,7 +132,7 @@ import Testing
     }
 
     @Test func aBOMOutsideBagitTxtIsAWarningButInBagitTxtAnError() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch, tagManifest: false)
         try scratch.file("bag/bag-info.txt", [0xEF, 0xBB, 0xBF] + Array("Payload-Oxum: 6.1\n".utf8))
         var report = await BagVerifier.verify(bag)
@@ -142,7 +143,7 @@ import Testing
     }
 
     @Test func aNonHexDigitThatLooksLikeOneIsAFormatError() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch, tagManifest: false)
         let manifest = try String(contentsOfFile: bag + "/manifest-sha256.txt", encoding: .utf8)
         // A fullwidth "Ａ" (U+FF21) in place of the first digit.
@@ -154,7 +155,7 @@ import Testing
 
     /// A 0.97 bag from a Chinese archive's older tool: tag files in GB18030, a Chinese path.
     @Test func aGB18030BagIsReadInItsDeclaredEncoding() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let file = try scratch.text("bag/data/文书档案/第一页.txt", "档案\n")
         let md5 = try FileDigester.digest(path: file, algorithms: [.md5])[.md5]!
         let sha = try FileDigester.digest(path: file, algorithms: [.sha256])[.sha256]!
@@ -181,7 +182,7 @@ import Testing
     }
 
     @Test func trailingBlanksAfterAManifestPathAreToleratedWithAWarning() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch, tagManifest: false)
         let manifest = try String(contentsOfFile: bag + "/manifest-sha256.txt", encoding: .utf8)
         try manifest.replacingOccurrences(of: "data/a.txt\n", with: "data/a.txt  \r\n").write(toFile: bag + "/manifest-sha256.txt", atomically: true, encoding: .utf8)
@@ -191,7 +192,7 @@ import Testing
     }
 
     @Test func fetchTxtListingAPathTwiceIsAnError() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch, tagManifest: false)
         try "https://example.org/a.txt 6 data/a.txt\nhttps://example.org/a2.txt - data/a.txt\n"
             .write(toFile: bag + "/fetch.txt", atomically: true, encoding: .utf8)
@@ -200,7 +201,7 @@ import Testing
     }
 
     @Test func twoFilesWhoseNamesDifferOnlyInNormalizationAreNotTakenAsOne() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch, tagManifest: false, bagInfo: "")
         let nfc = "data/caf\u{E9}.txt", nfd = "data/cafe\u{301}.txt"
         try scratch.text("bag/" + nfc, "one\n")
@@ -217,7 +218,7 @@ import Testing
     }
 
     @Test func bagInfoIsReadWithoutItsBOMAndWithFoldedLinesJoined() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch, tagManifest: false)
         try scratch.file("bag/bag-info.txt", [0xEF, 0xBB, 0xBF] + Array("Bag-Software-Agent: Quire\nExternal-Identifier: Z109-WS·2011-\n  Y-BGS-0001\n".utf8))
         let fields = await BagVerifier.verify(bag, mode: .fast).bagInfo

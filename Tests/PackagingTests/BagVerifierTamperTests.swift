@@ -1,15 +1,16 @@
 import Fixity
 import Foundation
 @testable import Packaging
+import QuireTestSupport
 import Testing
 
 /// Each tampered copy of a good bag is caught under the right rule id.
 @Suite struct BagVerifierTamperTests {
-    let scratch: Scratch
+    let scratch: ScratchFolder
     let bag: String
 
     init() async throws {
-        scratch = try Scratch()
+        scratch = try ScratchFolder("packaging")
         bag = try await writeSampleBag(scratch)
     }
 
@@ -213,7 +214,7 @@ import Testing
 
     @Test func unicodeNormalizationDifferencesAreTolerated() async throws {
         // The manifest says NFC "café"; the file system holds NFD "café".
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let nfc = "data/caf\u{E9}.txt"
         let nfd = "data/cafe\u{301}.txt"
         try scratch.text("bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")

@@ -2,11 +2,12 @@ import DurableIO
 import Fixity
 import Foundation
 @testable import Packaging
+import QuireTestSupport
 import Testing
 
 @Suite struct BagWriterTests {
     @Test func writesAValidBagWithEncodedPathsAndComputedInfo() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try await writeSampleBag(scratch)
         #expect(bag.hasSuffix("/bags/Z109-WS·2011-Y-BGS-0001"))
 
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func hardLinksOnTheSameFileSystem() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let payload = try makeSources(scratch)
         let result = try await BagWriter().write(name: "linked", in: scratch.path + "/bags", payload: payload, bagInfo: sampleInfo)
         #expect(result.linkedFileCount == 4)
@@ -67,7 +68,7 @@ import Testing
     }
 
     @Test func sm3ManifestsAreWrittenAndVerified() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let payload = try makeSources(scratch, algorithms: [.sha256, .sm3])
         let result = try await BagWriter(manifestAlgorithms: [.sha256, .sm3], tagManifestAlgorithms: [.sm3])
             .write(name: "sm3", in: scratch.path, payload: payload, bagInfo: sampleInfo)
@@ -78,7 +79,7 @@ import Testing
     }
 
     @Test func aWrongDigestFailsVerificationAndLeavesNothing() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         var payload = try makeSources(scratch)
         payload[1].digests[.sha512] = String(repeating: "0", count: 128)
         await #expect {
@@ -91,7 +92,7 @@ import Testing
     }
 
     @Test func rejectsBadInputBeforeWritingAnything() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let payload = try makeSources(scratch)
         let writer = BagWriter()
         let bags = scratch.path + "/bags"
@@ -143,7 +144,7 @@ import Testing
     }
 
     @Test func strayPartialsOfDeadProcessesAreRemoved() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let finished = try run(["true"])
         #expect(finished.status == 0)
         // A process id that is not running: a short-lived child's, after it exited.
@@ -164,7 +165,7 @@ import Testing
 
     @Test func theFinalNameAppearsOnlyAfterVerification() async throws {
         // A verification failure happens after the whole partial bag was built; the final name must never exist.
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         var payload = try makeSources(scratch)
         payload[0].digests[.sha256] = String(repeating: "a", count: 64)
         let bags = scratch.path + "/bags"

@@ -1,19 +1,18 @@
 import Fixity
 import Foundation
 @testable import Packaging
+import QuireTestSupport
 import Testing
 
-/// Bags Quire writes are accepted by the Library of Congress's bagit-python, and the other way round.
-/// Under CI (where the setup script installs bagit-python) the suite always runs, so a missing peer fails
-/// loudly instead of skipping.
-@Suite(.enabled(if: BagitPython.available || ProcessInfo.processInfo.environment["CI"] == "true",
-                "bagit-python is not installed and pip could not install it"))
-struct BagitPythonInteropTests {
+/// Bags Quire writes are accepted by the Library of Congress's bagit-python, and the other way round. Each test
+/// fails, naming `bash scripts/install-deps.sh --test`, when bagit-python is missing.
+@Suite struct BagitPythonInteropTests {
     @Test func bagitPythonValidatesOurBag() async throws {
+        try BagitPython.require()
         // bagit-python 1.9 decodes only %0D and %0A (LibraryOfCongress/bagit-python#157): with the `%` name
         // written the RFC 8493 way (%25) it looks for a file literally named "100%25 checked.txt". The
         // legacy encoding writes `%` as is, which both bagit-python and BagVerifier read.
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let bag = try await writeSampleBag(scratch) { $0.pathEncoding = .legacy }
         let manifest = try String(contentsOfFile: bag + "/manifest-sha256.txt", encoding: .utf8)
         #expect(manifest.contains(" data/notes/100% checked.txt\n"))
@@ -25,7 +24,8 @@ struct BagitPythonInteropTests {
     }
 
     @Test func bagitPythonRejectsOnlyThePercentNameOfAnRFCEncodedBag() async throws {
-        let scratch = try Scratch()
+        try BagitPython.require()
+        let scratch = try ScratchFolder("packaging")
         let bag = try await writeSampleBag(scratch)
         let report = await BagVerifier.verify(bag)
         #expect(report.valid && report.problems.isEmpty, "\(report.problems)")
@@ -35,7 +35,7 @@ struct BagitPythonInteropTests {
         #expect(result.output.contains("100%25 checked.txt"))
         // Nothing else bothers it: without the `%` file, the same RFC-encoded bag (Chinese names, folded
         // bag-info, SHA-256 + SHA-512 manifests, tag manifest, extra tag file) validates.
-        let plain = try Scratch()
+        let plain = try ScratchFolder("packaging")
         let payload = try makeSources(plain, payload: samplePayload.filter { !$0.bagPath.contains("%") })
         let written = try await BagWriter(manifestAlgorithms: [.sha256, .sha512], tagManifestAlgorithms: [.sha256, .sha512])
             .write(name: "Z109-WS·2011-Y-BGS-0001", in: plain.path, payload: payload, bagInfo: sampleInfo,
@@ -45,7 +45,8 @@ struct BagitPythonInteropTests {
     }
 
     @Test func bagitPythonSeesOurTampering() async throws {
-        let scratch = try Scratch()
+        try BagitPython.require()
+        let scratch = try ScratchFolder("packaging")
         let bag = try await writeSampleBag(scratch) { $0.pathEncoding = .legacy }
         let copy = try copyBag(bag, in: scratch, as: "tampered")
         try edit(copy + "/bag-info.txt") { $0.replacingOccurrences(of: "2026-03-14", with: "2026-03-15") }
@@ -54,7 +55,8 @@ struct BagitPythonInteropTests {
     }
 
     @Test func bagsMadeByBagitPythonAreAccepted() async throws {
-        let scratch = try Scratch()
+        try BagitPython.require()
+        let scratch = try ScratchFolder("packaging")
         try scratch.file("bag/masters/Z109-WS·2011-Y-BGS-0001/0001.tif", bytes(90_000, seed: 7))
         try scratch.text("bag/notes/50% done.txt", "half\n")
         try scratch.text("bag/readme.txt", "hello\n")

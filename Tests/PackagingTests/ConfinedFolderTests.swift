@@ -1,13 +1,14 @@
 import BlockingWork
 import Foundation
 @testable import Packaging
+import QuireTestSupport
 import Testing
 
 /// ``ConfinedFolder`` on its own: every way out of the folder is refused, with the kernel's resolution and with
 /// the component-walk fallback; links that stay inside work with the kernel's resolution.
 @Suite struct ConfinedFolderTests {
     /// `scratch/bag` with `inside.txt`, `sub/deep.txt`, and `scratch/outside/secret.txt` beside it.
-    func layout(_ scratch: Scratch) throws -> (bag: String, outside: String) {
+    func layout(_ scratch: ScratchFolder) throws -> (bag: String, outside: String) {
         try scratch.text("bag/inside.txt", "inside\n")
         try scratch.text("bag/sub/deep.txt", "deep\n")
         try scratch.text("outside/secret.txt", "secret\n")
@@ -32,14 +33,14 @@ import Testing
     }
 
     @Test func theKernelResolvesBeneathTheFolderHere() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, _) = try layout(scratch)
         #expect(try ConfinedFolder(path: bag).resolution == .kernel, "openat2 is available on this machine's kernel")
     }
 
     @Test(arguments: [ConfinedFolder.Resolution.kernel, .componentWalk])
     func everyWayOutIsRefused(_ resolution: ConfinedFolder.Resolution) throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, outside) = try layout(scratch)
         try link(bag + "/absolute.txt", to: outside + "/secret.txt")
         try link(bag + "/relative.txt", to: "../outside/secret.txt")
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func anEscapeNamesTheLinkAndWhereItPoints() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, outside) = try layout(scratch)
         try link(bag + "/meta", to: outside)
         let folder = try ConfinedFolder(path: bag)
@@ -67,7 +68,7 @@ import Testing
     }
 
     @Test func linksThatStayInsideWorkWithTheKernelAndAreRefusedByTheFallback() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, _) = try layout(scratch)
         try link(bag + "/alias.txt", to: "sub/deep.txt")
         try link(bag + "/folder", to: "sub")
@@ -89,7 +90,7 @@ import Testing
 
     @Test(arguments: [ConfinedFolder.Resolution.kernel, .componentWalk])
     func listingShowsLinksAsLinksWithoutFollowingThem(_ resolution: ConfinedFolder.Resolution) throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, outside) = try layout(scratch)
         try link(bag + "/away", to: outside)
         // A long name (the dirent record glibc allocates is only as long as the name) and a CJK one.
@@ -105,7 +106,7 @@ import Testing
     }
 
     @Test func aFIFOIsRefusedWithoutHanging() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, _) = try layout(scratch)
         #expect(mkfifo(bag + "/pipe", 0o644) == 0)
         let folder = try ConfinedFolder(path: bag)
@@ -114,7 +115,7 @@ import Testing
     }
 
     @Test func absentPathsAreMissingNotEscapes() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let (bag, _) = try layout(scratch)
         let folder = try ConfinedFolder(path: bag)
         do {

@@ -1,6 +1,7 @@
 import Fixity
 import Foundation
 @testable import Packaging
+import QuireTestSupport
 import Testing
 
 /// Bags from BagIt 0.93–0.97: declared encodings, older file names, looser formats.
@@ -11,7 +12,7 @@ import Testing
     }
 
     @Test func iso88591BagWithTabsAndMD5Only() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let file = try scratch.text("bag/data/café.txt", "bonjour\n")
         try scratch.text("bag/data/plain.txt", "plain\n")
         let md5Cafe = try coreutils("md5sum", file)
@@ -30,7 +31,7 @@ import Testing
     }
 
     @Test func utf16BagWithBOMAndSHA1() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let file = try scratch.text("bag/data/档案.txt", "archive\n")
         let sha1 = try coreutils("sha1sum", file)
         try scratch.text("bag/bagit.txt", "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-16\n")
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func packageInfoAndPayloadOssumBefore096() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let file = try scratch.text("bag/data/a.txt", "abc")
         let md5 = try coreutils("md5sum", file)
         try scratch.text("bag/bagit.txt", "BagIt-Version: 0.95\nTag-File-Character-Encoding: UTF-8\n")
@@ -58,7 +59,7 @@ import Testing
     }
 
     @Test func before10OneManifestPerFileSuffices() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let a = try scratch.text("bag/data/a.txt", "a")
         let b = try scratch.text("bag/data/b.txt", "b")
         let sha256 = try FileDigester.digest(path: a, algorithms: [.sha256])[.sha256]!
@@ -72,7 +73,7 @@ import Testing
     }
 
     @Test func legacyPercentAndMd5sumMarker() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let file = try scratch.text("bag/data/a%25b.txt", "literal name\n")
         let sha = try FileDigester.digest(path: file, algorithms: [.sha256])[.sha256]!
         try scratch.text("bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
@@ -83,7 +84,7 @@ import Testing
     }
 
     @Test func unsupportedAlgorithmIsReportedNotVerified() async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let file = try scratch.text("bag/data/a.txt", "a")
         let sha = try FileDigester.digest(path: file, algorithms: [.sha256])[.sha256]!
         try scratch.text("bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
@@ -107,7 +108,7 @@ import Testing
                       ("sha3-512", ["openssl", "dgst", "-sha3-512", "-r"]), ("blake2b", ["b2sum"]),
                       ("blake2s", ["openssl", "dgst", "-blake2s256", "-r"])])
     func otherToolsAlgorithmsAreVerified(_ name: String, _ peer: [String]) async throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let file = try scratch.file("bag/data/a.bin", bytes(300_001, seed: 11))
         let digest = String(try run(peer + [file]).output.prefix { $0 != " " })
         #expect(digest.count >= 56)
@@ -124,7 +125,7 @@ import Testing
     }
 
     @Test func sha1MatchesCoreutils() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder("packaging")
         let folder = try ConfinedFolder(path: scratch.path)
         for length in [0, 1, 55, 56, 63, 64, 65, 1000, 300_001] {
             let path = try scratch.file("f\(length)", bytes(length, seed: UInt64(length) + 3))

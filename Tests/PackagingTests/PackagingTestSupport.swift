@@ -2,32 +2,8 @@ import QuireCore
 import Fixity
 import Foundation
 @testable import Packaging
+import QuireTestSupport
 import Testing
-
-/// A temporary folder removed when the value is released.
-final class Scratch: Sendable {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "quire-packaging-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    /// Writes `bytes` at `relative` (creating folders) and returns the absolute path.
-    @discardableResult
-    func file(_ relative: String, _ bytes: [UInt8]) throws -> String {
-        let full = path + "/" + relative
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(bytes).write(to: URL(fileURLWithPath: full))
-        return full
-    }
-
-    /// Writes text at `relative`.
-    @discardableResult
-    func text(_ relative: String, _ text: String) throws -> String { try file(relative, Array(text.utf8)) }
-}
 
 /// Deterministic pseudo-random bytes.
 func bytes(_ count: Int, seed: UInt64) -> [UInt8] {
@@ -49,7 +25,7 @@ let samplePayload: [(bagPath: String, bytes: [UInt8])] = [
 ]
 
 /// Source files for `samplePayload` in `scratch/sources`, with digests computed as a caller would.
-func makeSources(_ scratch: Scratch, algorithms: [DigestAlgorithm] = [.sha256, .sha512],
+func makeSources(_ scratch: ScratchFolder, algorithms: [DigestAlgorithm] = [.sha256, .sha512],
                  payload: [(bagPath: String, bytes: [UInt8])] = samplePayload) throws -> [PayloadFile] {
     try payload.enumerated().map { index, item in
         let source = try scratch.file("sources/\(index)-\((item.bagPath as NSString).lastPathComponent)", item.bytes)
@@ -67,7 +43,7 @@ let sampleInfo = [
 ]
 
 /// Writes the sample bag into `scratch/bags/<name>` and returns its path.
-func writeSampleBag(_ scratch: Scratch, name: String = "Z109-WS·2011-Y-BGS-0001",
+func writeSampleBag(_ scratch: ScratchFolder, name: String = "Z109-WS·2011-Y-BGS-0001",
                     configure: (inout BagWriter) -> Void = { _ in }) async throws -> String {
     let payload = try makeSources(scratch)
     var writer = BagWriter(manifestAlgorithms: [.sha256, .sha512], tagManifestAlgorithms: [.sha256])
@@ -78,7 +54,7 @@ func writeSampleBag(_ scratch: Scratch, name: String = "Z109-WS·2011-Y-BGS-0001
 }
 
 /// A full copy of a bag (new inodes, so tampering never reaches the hard-linked sources).
-func copyBag(_ bag: String, in scratch: Scratch, as name: String) throws -> String {
+func copyBag(_ bag: String, in scratch: ScratchFolder, as name: String) throws -> String {
     let target = scratch.path + "/copies/" + name
     try FileManager.default.createDirectory(atPath: scratch.path + "/copies", withIntermediateDirectories: true)
     try FileManager.default.copyItem(atPath: bag, toPath: target)
@@ -91,30 +67,22 @@ func edit(_ path: String, _ change: (String) -> String) throws {
     try Data(change(text).utf8).write(to: URL(fileURLWithPath: path))
 }
 
-/// Runs a program; returns exit status and combined output.
+/// Runs a program found on PATH; returns its exit status and its standard output followed by its standard error.
 @discardableResult
 func run(_ arguments: [String], in folder: String? = nil) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try Program.run("/usr/bin/env", arguments, cwd: folder)
+    return (result.status, result.text + result.stderr)
 }
 
-/// The Library of Congress's bagit-python, installed with pip when missing.
+/// The Library of Congress's bagit-python, which `bash scripts/install-deps.sh --test` installs.
 enum BagitPython {
-    /// Whether `python3 -m bagit` works (after trying `pip install bagit` once).
-    static let available: Bool = {
-        if (try? run(["python3", "-c", "import bagit"]))?.status == 0 { return true }
-        _ = try? run(["python3", "-m", "pip", "install", "--quiet", "bagit"])
-        return (try? run(["python3", "-c", "import bagit"]))?.status == 0
-    }()
+    /// Whether `python3 -m bagit` works.
+    static let available: Bool = (try? run(["python3", "-c", "import bagit"]))?.status == 0
+
+    /// Throws, naming the script that installs it, when bagit-python is missing: the tests need it.
+    static func require() throws {
+        guard available else { throw MissingTool(tool: "bagit-python (python3 -c 'import bagit' fails)") }
+    }
 
     /// `bagit.py --validate <bag>`.
     static func validate(_ bag: String) throws -> (status: Int32, output: String) {

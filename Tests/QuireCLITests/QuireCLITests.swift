@@ -1,4 +1,5 @@
 import Foundation
+import QuireTestSupport
 import Testing
 
 /// End-to-end tests of the built `quire` binary.
@@ -6,12 +7,7 @@ import Testing
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static var binary: String {
-        // The test bundle sits beside the executable in .build/<config>/.
-        let candidates = [Bundle.main.bundleURL.appendingPathComponent("quire").path,
-                          repo.appendingPathComponent(".build/debug/quire").path]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
-    }
+    static var binary: String { Program.quire }
 
     struct Result {
         var status: Int32
@@ -28,27 +24,8 @@ import Testing
 
     /// Runs any program, found on PATH when `executable` has no slash.
     static func execute(_ executable: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        if executable.contains("/") {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [executable] + arguments
-        }
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        }
-        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self), signalled: process.terminationReason == .uncaughtSignal)
+        let output = try Program.run(executable, arguments, cwd: cwd, environment: environment)
+        return Result(status: output.status, stdout: output.text, stderr: output.stderr, signalled: output.signalled)
     }
 
     static func temporaryFolder() throws -> String {
@@ -211,8 +188,11 @@ import Testing
         let expected = try Self.imageDigests(dir + "/reference")
         #expect(expected.count == 33)
 
-        // Kill the run at random moments, four times, then let it finish.
-        var rng = SystemRandomNumberGenerator()
+        // Kill the run at random moments, four times, then let it finish. The moments come from a seeded
+        // generator, and every failure names the seed (QUIRE_TEST_SEED=… replays the same kills).
+        let seed = TestSeed()
+        var rng = seed.generator()
+        var delays: [Int] = []
         for _ in 0..<4 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.binary)
@@ -220,25 +200,27 @@ import Testing
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            try await Task.sleep(for: .milliseconds(Int.random(in: 150...2500, using: &rng)))
+            delays.append(Int.random(in: 150...2500, using: &rng))
+            try await Task.sleep(for: .milliseconds(delays.last!))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+        let replay = "killed after \(delays) ms; \(seed)"
         let finished = try Self.quire(arguments + ["--workspace", dir + "/interrupted", "--json"])
-        #expect(finished.status == 1, "\(finished.stderr)")
+        #expect(finished.status == 1, "\(finished.stderr) \(replay)")
         let summary = try JSONSerialization.jsonObject(with: Data(finished.stdout.utf8)) as? [String: Any]
-        #expect(Set(summary?["packaged"] as? [String] ?? []) == ["0026-003-0045", "Z109-WS·2011-Y-BGS-0001", "Z109-WS·2011-Y-BGS-0002"])
-        #expect(Set((summary?["held"] as? [String: String])?.keys.map { $0 } ?? []) == ["0026-003-0046", "0026-003-0047"])
+        #expect(Set(summary?["packaged"] as? [String] ?? []) == ["0026-003-0045", "Z109-WS·2011-Y-BGS-0001", "Z109-WS·2011-Y-BGS-0002"], "\(replay)")
+        #expect(Set((summary?["held"] as? [String: String])?.keys.map { $0 } ?? []) == ["0026-003-0046", "0026-003-0047"], "\(replay)")
 
         // Same images, byte for byte; every bag verifies; nothing half-written is left.
-        #expect(try Self.imageDigests(dir + "/interrupted") == expected)
+        #expect(try Self.imageDigests(dir + "/interrupted") == expected, "\(replay)")
         let verify = try Self.quire(["verify", dir + "/interrupted/bags"])
-        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.status == 0, "\(verify.stdout) \(replay)")
         let leftovers = FileManager.default.enumerator(atPath: dir + "/interrupted")?.allObjects.compactMap { $0 as? String }
             .filter { $0.contains(".tmp-") || $0.contains(".partial-") } ?? []
-        #expect(leftovers.isEmpty, "\(leftovers)")
+        #expect(leftovers.isEmpty, "\(leftovers) \(replay)")
         let bags = try FileManager.default.contentsOfDirectory(atPath: dir + "/interrupted/bags").filter { !$0.hasPrefix(".") }.sorted()
-        #expect(bags == ["0026-003-0045", "Z109-WS·2011-Y-BGS-0001", "Z109-WS·2011-Y-BGS-0002"])
+        #expect(bags == ["0026-003-0045", "Z109-WS·2011-Y-BGS-0001", "Z109-WS·2011-Y-BGS-0002"], "\(replay)")
     }
 
     @Test func aSecondRunOnABusyWorkspaceIsRefused() throws {
@@ -306,7 +288,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/bagit.py" }
         guard let bagit = path.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            Issue.record("bagit.py is not installed (pip install bagit); not run")
+            Issue.record("\(MissingTool(tool: "bagit.py")); not run")
             return
         }
         // Five bags made by bagit-python, one of them then damaged.
@@ -426,6 +408,30 @@ import Testing
         #expect(rulesFailed.status == 2)
         #expect(rulesFailed.stderr.contains("\(badRules):1:"), "\(rulesFailed.stderr)")
         #expect(rulesFailed.stderr.contains("city.dedline: unknown key"), "\(rulesFailed.stderr)")
+    }
+
+    /// `quire bench …` is a front door: the benchmarks are `quire-bench`, which it runs from its own folder with the
+    /// same arguments (help, errors and exit codes are the benchmarks'); without one beside it, it cannot run
+    /// (exit 3) and names the missing file.
+    @Test func benchRunsTheQuireBenchBesideQuire() throws {
+        let help = try Self.quire(["bench", "--help"])
+        #expect(help.status == 0, "\(help.stderr)")
+        #expect(help.stdout.contains("USAGE: quire bench <subcommand>"), "\(help.stdout)")
+        for name in ["import", "normalize", "digest", "verify", "status", "run", "steps"] {
+            #expect(help.stdout.contains("\n  \(name) "), "\(name) not listed: \(help.stdout)")
+        }
+        let helpBench = try Self.quire(["help", "bench", "run"])
+        #expect(helpBench.status == 0 && helpBench.stdout.contains("USAGE: quire bench run"), "\(helpBench.stdout)")
+        #expect(try Self.quire(["--help"]).stdout.contains("bench"))
+        let unknown = try Self.quire(["bench", "sepia"])
+        #expect(unknown.status == 2, "\(unknown.stderr)")
+
+        let dir = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: Self.binary, toPath: dir + "/quire")
+        let alone = try Self.execute(dir + "/quire", ["bench", "run", "--plan"])
+        #expect(alone.status == 3)
+        #expect(alone.stderr.contains("\(dir)/quire-bench is missing"), "\(alone.stderr)")
     }
 
     /// `quire bench run` takes its page model and lists, without running anything, the batches it would time.

@@ -1,4 +1,5 @@
 import Foundation
+import QuireTestSupport
 import Testing
 
 /// `quire verify` on hostile bags, end to end: every link out of the bag fails the bag under 安全性 with a
@@ -117,7 +118,7 @@ import Testing
     /// through `openat2` with `RESOLVE_BENEATH`, which the kernel keeps inside the bag.
     @Test(arguments: attacks) func straceShowsNothingOutsideTheBagIsTouched(_ attack: Attack) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else {
-            Issue.record("strace is not installed (scripts/install-deps.sh --test); the proof did not run")
+            Issue.record("\(MissingTool(tool: "strace")); the proof did not run")
             return
         }
         let (dir, bag, outside) = try Self.hostileBag(attack)

@@ -2,6 +2,7 @@ import Catalog
 import CoreFoundation
 import Foundation
 import Quota
+import QuireTestSupport
 import Testing
 
 @Suite struct HoldingsRegisterTests {
@@ -43,8 +44,8 @@ import Testing
     }
 
     @Test func readsAFile() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchFolder("quota")
+        let directory = scratch.url
         let url = directory.appendingPathComponent("holdings.csv")
         try Data(Fixtures.registerCSV.utf8).write(to: url)
         let register = try HoldingsRegister.read(contentsOf: url)

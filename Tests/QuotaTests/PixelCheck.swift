@@ -1,4 +1,5 @@
 import Foundation
+import QuireTestSupport
 
 /// Counts a PNG's colours with python3 + Pillow, when they are there.
 enum PixelCheck {
@@ -9,7 +10,7 @@ enum PixelCheck {
     }
 
     static func measure(_ png: URL) throws -> Result? {
-        guard let python = executable(named: "python3") else { return nil }
+        guard let python = Program.find("python3") else { return nil }
         let script = """
         import sys
         try:
@@ -24,8 +25,8 @@ enum PixelCheck {
         rbg = near((0x2e, 0x7d, 0x32)) and near((0x15, 0x65, 0xc0)) and near((0xc6, 0x28, 0x28))
         print(colours, inked, int(rbg))
         """
-        let result = try runProgram(python, ["-c", script, png.path])
-        let words = result.output.split(whereSeparator: \.isWhitespace)
+        let result = try Program.run(python, ["-c", script, png.path])
+        let words = result.text.split(whereSeparator: \.isWhitespace)
         guard result.status == 0, words.count == 3, let colours = Int(words[0]), let inked = Double(words[1]) else { return nil }
         return Result(colours: colours, inkedShare: inked, redBlueGreen: words[2] == "1")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Quota
+import QuireTestSupport
 import Testing
 
 /// The HTML report rendered by a real browser: Debian's chromium, headless.
@@ -23,8 +24,8 @@ import Testing
     @Test func rendersInChromiumWithTheJSONFigures() throws {
         let chromium = try Chromium.locate()
         let report = try Fixtures.report()
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchFolder("quota")
+        let directory = scratch.url
         let page = directory.appendingPathComponent("quota.html")
         try report.htmlData().write(to: page)
 

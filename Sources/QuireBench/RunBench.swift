@@ -95,7 +95,7 @@ struct RunBench: ParsableCommand, BenchSupport {
         }
         let base = dir ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("quire-bench-run-\(getpid())")
         defer { if dir == nil { try? FileManager.default.removeItem(atPath: base) } }
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me = try quireExecutable()
 
         // Generate every batch first: a pool of distinct pages per kind, each file stamped with its serial.
         var bytesOf: [String: Int64] = [:]

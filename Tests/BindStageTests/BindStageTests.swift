@@ -5,6 +5,7 @@ import Foundation
 import Importer
 import Ledger
 import Policy
+import QuireTestSupport
 import Testing
 
 @Suite struct BindStageTests {
@@ -56,17 +57,13 @@ import Testing
         #expect((json?["pages"] as? [Any])?.count == 3)
 
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint") else {
-            Issue.record("xmllint is not installed (apt-get install libxml2-utils); schema validation not run")
+            Issue.record("\(MissingTool(tool: "xmllint")); schema validation not run")
             return
         }
         for code in ["0026-003-0045", "0026-003-0046", "Z109-WS·2011-Y-BGS-0001", "Z109-WS·2011-Y-BGS-0002"] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
-            p.arguments = ["--noout", "--schema", Self.repo + "/docs/schema/quire-record.xsd", s.workspace + "/metadata/\(code)/record.xml"]
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 0, "\(code)")
+            let lint = try Program.run("/usr/bin/xmllint",
+                                       ["--noout", "--schema", Self.repo + "/docs/schema/quire-record.xsd", s.workspace + "/metadata/\(code)/record.xml"])
+            #expect(lint.status == 0, "\(code): \(lint.stderr)")
         }
     }
 
@@ -78,5 +75,12 @@ import Testing
         _ = try await s.importOnce()
         let error = #expect(throws: BindError.self) { _ = try stage.run(batch: "b1", catalog: s.root + "/missing.csv", encoding: nil, processFile: nil) }
         #expect(error?.description.contains("missing.csv") == true)
+    }
+}
+
+extension Scratch {
+    /// Imports the delivery once as batch `b1`, with two workers.
+    fileprivate func importOnce(policy: PipelinePolicy = PipelinePolicy()) async throws -> ImportReport {
+        try await Importer(ledger: try ledger(), policy: policy, workers: 2).run(delivery: delivery, batch: "b1", archive: nil)
     }
 }

@@ -8,7 +8,8 @@ import TextTable
 /// `quire bench`: throughput figures against reference tools measured in the same run.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        // Run as `quire bench …` (the front door in `quire`), so help and errors name it so.
+        commandName: "quire bench",
         abstract: "Measure Quire against reference tools on generated pages, in the same run.",
         subcommands: [ImportBench.self, NormalizeBench.self, DigestBench.self, VerifyBench.self, StatusBench.self, RunBench.self, StepsBench.self]
     )
@@ -71,7 +72,7 @@ struct ImportBench: ParsableCommand, BenchSupport {
         let listFile = (base as NSString).appendingPathComponent("files.txt")
         try files.joined(separator: "\n").appending("\n").write(toFile: listFile, atomically: true, encoding: .utf8)
 
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me = try quireExecutable()
         var results: [(String, ChildRun?)] = []
         let quire = try best(of: repeats) {
             let workspace = (base as NSString).appendingPathComponent("ws-\(UUID().uuidString)")

@@ -7,6 +7,7 @@ import NormalizeStage
 import Policy
 import Raster
 import SyntheticPages
+import QuireTestSupport
 import Testing
 
 @Suite struct NormalizeStageTests {
@@ -32,16 +33,8 @@ import Testing
     }
 
     func tool(_ name: String, _ arguments: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/\(name)")
-        p.arguments = arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, out)
+        let result = try Program.run("/usr/bin/\(name)", arguments)
+        return (result.status, result.text)
     }
 
     var noProcessing: PipelinePolicy {

@@ -46,7 +46,7 @@ struct VerifyBench: ParsableCommand, BenchSupport {
             }
         }
         try catalog.write(toFile: base + "/catalog.csv", atomically: true, encoding: .utf8)
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me = try quireExecutable()
         let made = try measure(me, ["run", delivery, "--catalog", base + "/catalog.csv", "--workspace", base + "/ws", "--quiet",
                                     "--workers", "\(workerCount)"])
         guard made.status == 0 else { throw CommandFailure.couldNotRun("quire run failed (exit \(made.status)) while making the bags") }

@@ -1,6 +1,8 @@
 import Audit
+import BatchRun
 import Foundation
 import Policy
+import QuireTestSupport
 import Testing
 
 /// The auditor reads nothing a link takes out of the bag: a master, a master folder, `record.json`, `record.xml`
@@ -10,10 +12,22 @@ import Testing
 @Suite struct AuditorConfinementTests {
     static let code = "0026-003-0045"
 
+    /// The samples through every stage (`quire run`'s `BatchRun`), each bound record a verified bag.
+    static func packagedSamples() async throws -> Scratch {
+        let s = try Scratch()
+        let samples = Repository.root.appendingPathComponent("samples").path
+        _ = try await BatchRun(ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
+            .run(.init(delivery: samples + "/delivery", catalog: samples + "/catalog.csv", processFile: samples + "/process.yaml",
+                       batch: "samples"))
+        return s
+    }
+
     /// Runs `plant` on a private copy of a packaged bag, with an `outside` folder beside it; returns the audit.
     func audit(_ plant: (_ bag: String, _ outside: String) throws -> Void) async throws -> Auditor.Result {
-        let (s, _) = try await PackageStageTests().packagedSamples()
-        let bag = try PackageStageTests().copy(s.workspace + "/bags/" + Self.code, in: s)
+        let s = try await Self.packagedSamples()
+        // A private, independent copy of the bag (its payload files are hard links to the workspace's outputs).
+        let bag = s.root + "/copy-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: s.workspace + "/bags/" + Self.code, toPath: bag)
         let outside = s.root + "/outside-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
         try plant(bag, outside)

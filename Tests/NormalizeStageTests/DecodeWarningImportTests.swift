@@ -7,6 +7,7 @@ import Ledger
 import NormalizeStage
 import Policy
 import SyntheticPages
+import QuireTestSupport
 import Testing
 
 @Suite struct DecodeWarningImportTests {

@@ -1,9 +1,11 @@
 import QuireCore
 import ChecksumStage
 import Fixity
+import Importer
 import Foundation
 import Ledger
 import Policy
+import QuireTestSupport
 import Testing
 
 @Suite struct ChecksumStageTests {
@@ -66,5 +68,12 @@ import Testing
         let report = try await stage(s).record(batch: "b1")
         #expect(report.recorded == 0)
         #expect(report.failures.first?.reason.contains("changed after import") == true)
+    }
+}
+
+extension Scratch {
+    /// Imports the delivery once as batch `b1`, with two workers.
+    fileprivate func importOnce(policy: PipelinePolicy = PipelinePolicy()) async throws -> ImportReport {
+        try await Importer(ledger: try ledger(), policy: policy, workers: 2).run(delivery: delivery, batch: "b1", archive: nil)
     }
 }

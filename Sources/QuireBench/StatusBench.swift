@@ -26,7 +26,7 @@ struct StatusBench: ParsableCommand, BenchSupport {
             try ledger.insertSyntheticPages(batch: "bench", count: pages)
         } catch { throw CommandFailure.couldNotRun(error.description) }
         let generated = Date().timeIntervalSince(started)
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me = try quireExecutable()
         var times: [Double] = []
         for _ in 0..<repeats {
             let m = try measure(me, ["status", "--workspace", workspace, "--json"])

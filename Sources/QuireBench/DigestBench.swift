@@ -47,7 +47,7 @@ struct DigestBench: ParsableCommand, BenchSupport {
         }
         _ = try measure("/bin/sh", ["-c", "cat '\(path)' > /dev/null"])
 
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me = try quireExecutable()
         let openssl = which("openssl")
         func ours(_ algorithms: String) throws -> ChildRun? {
             try best(of: repeats) { try measure(me, ["digest", "-a", algorithms, path]) }

@@ -1,6 +1,5 @@
 import QuotaSettings
 import Foundation
-import Quota
 import Testing
 
 @Suite struct QuotaRulesTests {

@@ -48,7 +48,7 @@ struct NormalizeBench: ParsableCommand, BenchSupport {
         let pipeline = base + "/bench.yaml"
         try "master:\n  compression:\n    gray: \(compression)\n    colour: \(compression)\n  deflate_level: \(level)\n".write(toFile: pipeline, atomically: true, encoding: .utf8)
 
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me = try quireExecutable()
         var rows: [(String, ChildRun?)] = []
         let quire = try best(of: repeats) {
             let ws = base + "/ws-\(UUID().uuidString)"

@@ -8,6 +8,7 @@ import NormalizeStage
 import Policy
 import SyntheticPages
 import Synchronization
+import QuireTestSupport
 import Testing
 
 @Suite struct BatchRunTests {

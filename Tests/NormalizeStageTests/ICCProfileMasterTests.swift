@@ -5,6 +5,7 @@ import Foundation
 import Importer
 import NormalizeStage
 import Policy
+import QuireTestSupport
 import Testing
 
 @Suite struct ICCProfileMasterTests {
@@ -41,16 +42,8 @@ import Testing
     """#
 
     func python(_ script: String, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script] + arguments
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
+        let result = try Program.run("python3", ["-c", script] + arguments)
+        return (result.status, result.stderr)
     }
 
     @Test func every_master_carries_its_sources_icc_profile_byte_for_byte() async throws {

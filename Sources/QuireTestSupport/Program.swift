@@ -1,0 +1,92 @@
+public import Foundation
+
+/// Other programs the tests run: peers that check Quire's output (tiffinfo, xmllint, bagit.py, chromium…) and
+/// the built `quire` itself.
+public enum Program {
+    /// What a program did.
+    public struct Output: Sendable {
+        /// Its exit status (or the signal's number, when `signalled`).
+        public var status: Int32
+        /// Its standard output.
+        public var stdout: Data
+        /// Its standard error.
+        public var stderr: String
+        /// Whether it ended by a signal (a crash or a trap) rather than exiting.
+        public var signalled: Bool
+
+        /// Standard output as UTF-8 text.
+        public var text: String { String(decoding: stdout, as: UTF8.self) }
+    }
+
+    /// The path of `name` on PATH or in the usual system folders, or nil.
+    public static func find(_ name: String) -> String? {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Runs `executable` (a path, or a name looked up with `find`) to its end, standard input empty, its output
+    /// captured through temporary files (no pipe-buffer deadlock on large outputs); `environment` is added to
+    /// this process's.
+    public static func run(
+        _ executable: String, _ arguments: [String], cwd: String? = nil,
+        environment: [String: String] = [:]
+    ) throws -> Output {
+        let program = executable.contains("/") ? executable : find(executable) ?? executable
+        let folder = FileManager.default.temporaryDirectory
+        let out = folder.appendingPathComponent("quire-program-\(UUID().uuidString).out")
+        let err = folder.appendingPathComponent("quire-program-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
+        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        let outHandle = try FileHandle(forWritingTo: out)
+        let errHandle = try FileHandle(forWritingTo: err)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        return Output(
+            status: process.terminationStatus, stdout: try Data(contentsOf: out),
+            stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self),
+            signalled: process.terminationReason == .uncaughtSignal)
+    }
+
+    /// The built `quire`: beside the test bundle in `.build/<config>/`, else `.build/debug/quire`.
+    public static var quire: String {
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("quire").path,
+            Repository.root.appendingPathComponent(".build/debug/quire").path,
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
+    }
+}
+
+/// A peer a test needs is not installed. Tests never install anything: `bash scripts/install-deps.sh --test`
+/// does, and the message says so.
+public struct MissingTool: Error, CustomStringConvertible {
+    /// The tool, as the reader would look for it.
+    public var tool: String
+
+    /// Names the tool.
+    public init(tool: String) { self.tool = tool }
+
+    /// The tool and the command that installs it.
+    /// The tool and the command that installs it.
+    public var description: String { "\(tool) is not installed: run `bash scripts/install-deps.sh --test`" }
+}

@@ -1,0 +1,7 @@
+import QuotaSettings
+
+/// The day a `YYYY-MM-DD` string names (the test fails loudly on a typo).
+func day(_ text: String) -> QuotaDay {
+    guard let day = QuotaDay(text) else { fatalError("bad test day \(text)") }
+    return day
+}

@@ -1,7 +1,8 @@
 public import QuireCore
 import Foundation
 
-/// Streams a file once through every requested digest, in 1 MiB reads.
+/// Streams a file once through every requested digest: the one read-and-hash loop (``stream(_:into:chunk:keeping:slice:grow:update:)``)
+/// under every digest Quire takes of a file — the checksum stage's, the importer's, the bag verifier's.
 public enum FileDigester {
     /// Digests of the file at `path`.
     public static func digest(path: String, algorithms: [DigestAlgorithm]) throws(FixityError) -> [DigestAlgorithm: String] {
@@ -11,22 +12,63 @@ public enum FileDigester {
         return try digest(fd: fd, path: path, algorithms: algorithms)
     }
 
-    /// Digests of the file open at `fd` from its current offset to its end; `path` names it in errors.
+    /// Digests of the file open at `fd` from its current offset to its end, in 1 MiB reads; `path` names it in errors.
     public static func digest(fd: Int32, path: String, algorithms: [DigestAlgorithm]) throws(FixityError) -> [DigestAlgorithm: String] {
         var digest = MultiDigest(algorithms)
         let size = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
         defer { buffer.deallocate() }
-        while true {
-            let n = read(fd, buffer.baseAddress, size)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FixityError(path: path, reason: String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            digest.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        do throws(FileDigester.StreamFailure) {
+            _ = try stream(fd, into: &buffer, chunk: size) { digest.update($0) }
+        } catch {
+            throw FixityError(path: path, reason: error.cause.message)
         }
         return digest.finalize()
+    }
+
+    /// Reads the file open at `descriptor` from its current offset to its end, in reads of at most `chunk` bytes
+    /// (retried on `EINTR`), and hands every byte read to `update`, in slices of at most `slice` bytes (small
+    /// enough that a second digest fed the same slice finds it still in cache). Returns the bytes read.
+    ///
+    /// Without `keeping`, every read lands at the start of `buffer`. With `keeping`, the reads follow each other in
+    /// `buffer`, which then holds the whole file: when it is full, `grow(buffer, used)` must return a larger one
+    /// holding the same first `used` bytes (and release the old one); `buffer` is updated to it.
+    public static func stream(
+        _ descriptor: Int32, into buffer: inout UnsafeMutableRawBufferPointer, chunk: Int, keeping: Bool = false,
+        slice: Int = .max,
+        grow: (_ buffer: UnsafeMutableRawBufferPointer, _ used: Int) -> UnsafeMutableRawBufferPointer = { full, _ in full },
+        update: (UnsafeRawBufferPointer) -> Void
+    ) throws(StreamFailure) -> Int {
+        var total = 0
+        while true {
+            let used = keeping ? total : 0
+            if used == buffer.count {
+                buffer = grow(buffer, used)
+                precondition(buffer.count > used, "grow must return a larger buffer")
+            }
+            let target = UnsafeMutableRawBufferPointer(rebasing: buffer[used..<used + min(chunk, buffer.count - used)])
+            let n: Int
+            do throws(SystemCallError) { n = try Syscall.read(descriptor, into: target) } catch {
+                throw StreamFailure(cause: error, bytesRead: total)
+            }
+            if n == 0 { break }
+            var start = 0
+            while start < n {
+                let end = start + min(slice, n - start)
+                update(UnsafeRawBufferPointer(rebasing: target[start..<end]))
+                start = end
+            }
+            total += n
+        }
+        return total
+    }
+
+    /// A read that failed part way: why, and how many bytes were read (and digested) before.
+    public struct StreamFailure: Error, Sendable, Equatable {
+        /// The failed `read`.
+        public var cause: SystemCallError
+        /// The bytes read before it.
+        public var bytesRead: Int
     }
 }
 

@@ -1,3 +1,4 @@
+import QuireCore
 public import Foundation
 import Raster
 
@@ -80,16 +81,7 @@ public enum ImageDecoder {
         if format == .tiff { return TIFFDecoder.check(descriptor: descriptor, size: size, memoryLimit: memoryLimit, options: options) }
         guard size <= UInt64(memoryLimit) else { return .needsMoreMemory(bytes: Int(clamping: size)) }
         var data = Data(count: Int(size))
-        let complete = data.withUnsafeMutableBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = pread(descriptor, raw.baseAddress! + done, raw.count - done, off_t(done))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                done += n
-            }
-            return done == raw.count
-        }
+        let complete = data.withUnsafeMutableBytes { raw in (try? Syscall.pread(descriptor, into: raw, at: 0)) == raw.count }
         guard complete else { return .failed(.corrupt("the file could not be read in full")) }
         do throws(DecodeError) { return .decoded(try check(data, options: options)) } catch { return .failed(error) }
     }

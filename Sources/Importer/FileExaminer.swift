@@ -85,8 +85,12 @@ struct FileExaminer: Sendable {
 
         // The signature, from the first bytes: a file that is no image is never loaded whole.
         var head = [UInt8](repeating: 0, count: 8)
-        let headCount = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 8, 0) }
-        guard headCount >= 0 else { return quarantine(.unreadable, "cannot be read: \(String(cString: strerror(errno)))", name: name) }
+        let headRead = head.withUnsafeMutableBytes { raw in Result { () throws(SystemCallError) in try Syscall.pread(fd, into: raw, at: 0) } }
+        let headCount: Int
+        switch headRead {
+        case .success(let count): headCount = count
+        case .failure(let error): return quarantine(.unreadable, "cannot be read: \(error.message)", name: name)
+        }
         head.removeLast(8 - headCount)
         let ext = (entry.path as NSString).pathExtension
         let claimed = ImageFormat.claimed(byExtension: ext)
@@ -115,13 +119,12 @@ struct FileExaminer: Sendable {
             options.maxPixels = min(options.maxPixels, budget.limit / (4 * MemoryReservations.pageCopies))
         }
         return budget.withReservation(need) { () -> (Outcome, Output?) in
+            var digest = MultiDigest(algorithms.contains(.sha256) ? algorithms : [.sha256] + algorithms)
             let data: Data
-            switch Self.readWhole(fd: fd, size: size) {
+            switch Self.readWhole(fd: fd, size: size, digest: &digest) {
             case .success(let bytes): data = bytes
             case .failure(let reason): return quarantine(.unreadable, "cannot be read: \(reason)", name: name)
             }
-            var digest = MultiDigest(algorithms.contains(.sha256) ? algorithms : [.sha256] + algorithms)
-            digest.update(data)
             let digests = digest.finalize()
             let sha256 = digests[.sha256]!
             guard let name else { return quarantine(.unparseableName, "no 档号 and page", sha256: sha256) }
@@ -159,23 +162,25 @@ struct FileExaminer: Sendable {
         }
     }
 
-    /// Reads the open file whole (its size grown or shrunk since it was listed is read as it is now).
-    private static func readWhole(fd: Int32, size: Int64) -> Result<Data, ReadFailure> {
+    /// Reads the open file whole (its size grown or shrunk since it was listed is read as it is now), feeding
+    /// `digest` as it reads.
+    private static func readWhole(fd: Int32, size: Int64, digest: inout MultiDigest) -> Result<Data, ReadFailure> {
         guard lseek(fd, 0, SEEK_SET) == 0 else { return .failure(ReadFailure(String(cString: strerror(errno)))) }
-        var data = Data(count: Int(clamping: size))
-        var used = 0
-        while true {
-            if used == data.count { data.count += max(1 << 16, data.count / 2) }
-            let n = data.withUnsafeMutableBytes { read(fd, $0.baseAddress! + used, $0.count - used) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(ReadFailure(String(cString: strerror(errno))))
-            }
-            if n == 0 { break }
-            used += n
+        // One byte more than the file, so that the read that finds its end needs no bigger buffer.
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(clamping: size) + 1, alignment: 64)
+        let used: Int
+        do throws(FileDigester.StreamFailure) {
+            used = try FileDigester.stream(fd, into: &buffer, chunk: .max, keeping: true, grow: { old, used in
+                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: old.count + max(1 << 16, old.count / 2), alignment: 64)
+                grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: old[0..<used]))
+                old.deallocate()
+                return grown
+            }) { digest.update($0) }
+        } catch {
+            buffer.deallocate()
+            return .failure(ReadFailure(error.cause.message))
         }
-        data.count = used
-        return .success(data)
+        return .success(Data(bytesNoCopy: buffer.baseAddress!, count: used, deallocator: .custom { pointer, _ in pointer.deallocate() }))
     }
 
     private struct ReadFailure: Error, CustomStringConvertible {

@@ -223,7 +223,10 @@ struct PageNormalizer: Sendable {
                                             digests: Dictionary(uniqueKeysWithValues: digest.finalize().map { ($0.key.rawValue, $0.value) })))
             }
         } catch let error as DurableFileError {
-            return failed(error.isDiskFull ? "disk_full" : "write_failed", error.description)
+            if let full = error.diskFull {
+                return NormalizedPage(path: page.path, outputs: [], checks: checks, processJSON: Self.json(steps), diskFull: full)
+            }
+            return failed("write_failed", error.description)
         } catch {
             return failed("write_failed", "\(error)")
         }

@@ -4,7 +4,7 @@ public import BlockingWork
 import Catalog
 import Foundation
 import ImageCodecs
-public import Packaging
+import Packaging
 public import Policy
 
 /// The auditor's check of delivered bags: RFC 8493 first (through `BagVerifier`), then the archival rules

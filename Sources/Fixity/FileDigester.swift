@@ -1,5 +1,5 @@
 public import QuireCore
-import Foundation
+public import Foundation
 
 /// Streams a file once through every requested digest: the one read-and-hash loop (``stream(_:into:chunk:keeping:slice:grow:update:)``)
 /// under every digest Quire takes of a file — the checksum stage's, the importer's, the bag verifier's.
@@ -24,6 +24,44 @@ public enum FileDigester {
             throw FixityError(path: path, reason: error.cause.message)
         }
         return digest.finalize()
+    }
+
+    /// Reads the file at `path` whole, digesting it as it reads: its bytes and digests.
+    public static func readWhole(path: String, algorithms: [DigestAlgorithm]) throws(FixityError) -> (
+        bytes: Data, digests: [DigestAlgorithm: String]
+    ) {
+        let fd = Syscall.retrying { open(path, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { throw FixityError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FixityError(path: path, reason: String(cString: strerror(errno))) }
+        return try readWhole(fd: fd, path: path, size: Int64(info.st_size), algorithms: algorithms)
+    }
+
+    /// Reads the file open at `fd` whole, from its start, digesting it as it reads: its bytes and digests. `size`
+    /// is what it is expected to hold (a file that grew or shrank since is read as it is now); `path` names it in
+    /// errors.
+    public static func readWhole(fd: Int32, path: String, size: Int64, algorithms: [DigestAlgorithm]) throws(FixityError) -> (
+        bytes: Data, digests: [DigestAlgorithm: String]
+    ) {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw FixityError(path: path, reason: String(cString: strerror(errno))) }
+        var digest = MultiDigest(algorithms)
+        // One byte more than the file, so that the read that finds its end needs no bigger buffer.
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(clamping: max(0, size)) + 1, alignment: 64)
+        let used: Int
+        do throws(StreamFailure) {
+            used = try stream(fd, into: &buffer, chunk: .max, keeping: true, grow: { old, used in
+                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: old.count + max(1 << 16, old.count / 2), alignment: 64)
+                grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: old[0..<used]))
+                old.deallocate()
+                return grown
+            }) { digest.update($0) }
+        } catch {
+            buffer.deallocate()
+            throw FixityError(path: path, reason: error.cause.message)
+        }
+        let bytes = Data(bytesNoCopy: buffer.baseAddress!, count: used, deallocator: .custom { pointer, _ in pointer.deallocate() })
+        return (bytes, digest.finalize())
     }
 
     /// Reads the file open at `descriptor` from its current offset to its end, in reads of at most `chunk` bytes

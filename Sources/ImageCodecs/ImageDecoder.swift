@@ -74,7 +74,7 @@ public enum ImageDecoder {
     public static func check(descriptor: Int32, size: UInt64, memoryLimit: Int,
                              options: DecodeOptions = DecodeOptions()) -> StreamedCheck {
         var signature = [UInt8](repeating: 0, count: 8)
-        let read = signature.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, 8, 0) }
+        let read = signature.withUnsafeMutableBytes { (try? Syscall.pread(descriptor, into: $0, at: 0)) ?? -1 }
         guard read > 0, let format = ImageFormat.sniff(Data(signature.prefix(read))) else {
             return read == 0 ? .failed(.corrupt("file is empty")) : .failed(.unrecognizedFormat)
         }

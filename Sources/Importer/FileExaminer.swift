@@ -119,13 +119,14 @@ struct FileExaminer: Sendable {
             options.maxPixels = min(options.maxPixels, budget.limit / (4 * MemoryReservations.pageCopies))
         }
         return budget.withReservation(need) { () -> (Outcome, Output?) in
-            var digest = MultiDigest(algorithms.contains(.sha256) ? algorithms : [.sha256] + algorithms)
             let data: Data
-            switch Self.readWhole(fd: fd, size: size, digest: &digest) {
-            case .success(let bytes): data = bytes
-            case .failure(let reason): return quarantine(.unreadable, "cannot be read: \(reason)", name: name)
+            let digests: [DigestAlgorithm: String]
+            do throws(FixityError) {
+                (data, digests) = try FileDigester.readWhole(fd: fd, path: path, size: size,
+                                                             algorithms: algorithms.contains(.sha256) ? algorithms : [.sha256] + algorithms)
+            } catch {
+                return quarantine(.unreadable, "cannot be read: \(error.reason)", name: name)
             }
-            let digests = digest.finalize()
             let sha256 = digests[.sha256]!
             guard let name else { return quarantine(.unparseableName, "no 档号 and page", sha256: sha256) }
             if claimed != format {
@@ -160,32 +161,6 @@ struct FileExaminer: Sendable {
             guard following else { return (.page(page), nil) }
             return (.page(page), followUp(AcceptedPage(page: page, image: decoded, digests: digests)))
         }
-    }
-
-    /// Reads the open file whole (its size grown or shrunk since it was listed is read as it is now), feeding
-    /// `digest` as it reads.
-    private static func readWhole(fd: Int32, size: Int64, digest: inout MultiDigest) -> Result<Data, ReadFailure> {
-        guard lseek(fd, 0, SEEK_SET) == 0 else { return .failure(ReadFailure(String(cString: strerror(errno)))) }
-        // One byte more than the file, so that the read that finds its end needs no bigger buffer.
-        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(clamping: size) + 1, alignment: 64)
-        let used: Int
-        do throws(FileDigester.StreamFailure) {
-            used = try FileDigester.stream(fd, into: &buffer, chunk: .max, keeping: true, grow: { old, used in
-                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: old.count + max(1 << 16, old.count / 2), alignment: 64)
-                grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: old[0..<used]))
-                old.deallocate()
-                return grown
-            }) { digest.update($0) }
-        } catch {
-            buffer.deallocate()
-            return .failure(ReadFailure(error.cause.message))
-        }
-        return .success(Data(bytesNoCopy: buffer.baseAddress!, count: used, deallocator: .custom { pointer, _ in pointer.deallocate() }))
-    }
-
-    private struct ReadFailure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
     }
 
     private static func megabytes(_ bytes: Int) -> String {

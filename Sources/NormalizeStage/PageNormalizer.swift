@@ -51,12 +51,10 @@ struct PageNormalizer: Sendable {
     }
 
     private func normalize(_ page: PageRecord, source: String, failed: (String, String) -> NormalizedPage) -> NormalizedPage {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: source)) else {
+        guard let (data, digests) = try? FileDigester.readWhole(path: source, algorithms: [.sha256]) else {
             return failed("source_unreadable", "cannot read \(source)")
         }
-        var digest = MultiDigest([.sha256])
-        digest.update(data)
-        guard digest.finalize()[.sha256] == page.sha256 else {
+        guard digests[.sha256] == page.sha256 else {
             return failed("source_changed", "the file's SHA-256 differs from the one registered at import; run 'quire run' (or 'quire import') again to take the new file")
         }
         let decoded: DecodedImage

@@ -27,7 +27,7 @@ enum ContentHasher {
             await memory.release(held)
             return outcome
         }
-        return await WorkerPool(workers: workers).mapTasks(ordered, run)
+        return await WorkerPool(workers: max(1, workers)).mapTasks(ordered, run)
     }
 
     /// Digests one file, as a stream.

@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "QuireCoreTests", dependencies: ["QuireCore"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
         .testTarget(name: "ArchivalCodeTests", dependencies: ["ArchivalCode"]),
-        .testTarget(name: "FixityTests", dependencies: ["Fixity"]),
+        .testTarget(name: "FixityTests", dependencies: ["Fixity", "QuireCore"]),
         .testTarget(name: "ImageOpsTests", dependencies: ["ImageOps", "Raster", "SyntheticPages", "ImageCodecs"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ArchivalCode"]),
         .testTarget(name: "QuotaTests", dependencies: ["Quota", "QuotaSettings", "Catalog", "TextTable"]),

@@ -60,6 +60,23 @@ import Testing
         #expect(all == bytes)
     }
 
+    /// A write to a full device fails with its errno, which ``DiskFull`` takes for a full disk; other failures
+    /// are not.
+    @Test func aFullDeviceIsADiskFull() throws {
+        let fd = open("/dev/full", O_WRONLY | O_CLOEXEC)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let bytes = [UInt8](repeating: 7, count: 4096)
+        var caught: SystemCallError?
+        do { try bytes.withUnsafeBytes { try Syscall.write(fd, $0) } } catch let error as SystemCallError { caught = error }
+        let failure = try #require(caught)
+        #expect(failure.code == ENOSPC)
+        #expect(DiskFull.isCause(errno: failure.code))
+        #expect(DiskFull.isCause(errno: EDQUOT))
+        #expect(!DiskFull.isCause(errno: EACCES))
+        #expect(!DiskFull.isCause(errno: EIO))
+    }
+
     /// A failed call throws its name and errno.
     @Test func failuresCarryTheCallAndErrno() {
         var buffer = [UInt8](repeating: 0, count: 8)

@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "DurableIO", dependencies: ["QuireCore"], swiftSettings: strict),
         .target(name: "BlockingWork", dependencies: ["QuireCore"], swiftSettings: strict),
         .target(name: "Packaging", dependencies: ["QuireCore", "Fixity", "DurableIO", "BlockingWork", "CConfinedOpen"], swiftSettings: strict),
-        .target(name: "ChecksumStage", dependencies: ["QuireCore", "Fixity", "Ledger", "Policy"], swiftSettings: strict),
+        .target(name: "ChecksumStage", dependencies: ["QuireCore", "Fixity", "Ledger", "Policy", "BlockingWork"], swiftSettings: strict),
         .target(name: "BindStage", dependencies: ["QuireCore", "Catalog", "ArchivalCode", "Ledger", "Policy", "DurableIO", "Yams"], swiftSettings: strict),
         .target(name: "NormalizeStage",
                 dependencies: ["QuireCore", "Raster", "ImageCodecs", "ImageOps", "Ledger", "Policy", "DurableIO", "Fixity", "BlockingWork"],

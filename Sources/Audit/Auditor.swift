@@ -1,9 +1,10 @@
+public import QuireCore
 import ArchivalCode
 public import BlockingWork
 import Catalog
 import Foundation
 import ImageCodecs
-public import Packaging
+import Packaging
 public import Policy
 
 /// The auditor's check of delivered bags: RFC 8493 first (through `BagVerifier`), then the archival rules
@@ -36,7 +37,7 @@ public struct Auditor: Sendable {
 
     /// Makes an auditor that holds at most `memoryBudget` of file content at once (default: `QUIRE_MEMORY_BUDGET`,
     /// or 512 MiB).
-    public init(policy: PipelinePolicy, workers: Int = BagVerifier.defaultWorkers, memoryBudget: MemoryBudget? = nil) {
+    public init(policy: PipelinePolicy, workers: Int = WorkerCount.standard, memoryBudget: MemoryBudget? = nil) {
         self.policy = policy
         self.workers = workers
         memory = memoryBudget.map { ByteBudget(limit: $0.bytes) } ?? .standard
@@ -128,23 +129,9 @@ public struct Auditor: Sendable {
 
     /// Checks several bags, overlapping them: up to `max(2, workers)` bags are in progress at once, so one bag's
     /// last files and archival checks run while the next bag's files are hashed. Files are still read and
-    /// decoded on the shared concurrency pool, one file per running task. Results come back in `bags` order.
+    /// decoded on Dispatch threads (`BlockingWork`), bounded by each bag's own pool. Results come back in `bags` order.
     public func audit(bags: [String], depth: Depth) async -> [Result] {
-        await withTaskGroup(of: (Int, Result).self, returning: [Result].self) { group in
-            var next = 0
-            func submit() {
-                let index = next
-                next += 1
-                group.addTask { (index, await audit(bag: bags[index], depth: depth)) }
-            }
-            for _ in 0..<min(max(2, workers), bags.count) { submit() }
-            var results = [Result?](repeating: nil, count: bags.count)
-            while let (index, result) = await group.next() {
-                results[index] = result
-                if next < bags.count { submit() }
-            }
-            return results.map { $0! }
-        }
+        await WorkerPool(workers: max(2, workers)).mapTasks(bags) { bag in await audit(bag: bag, depth: depth) }
     }
 
     /// Whether a bag-relative path is where the archival rules look for masters: `data/masters/<档号>/<name>.tif`.
@@ -289,32 +276,21 @@ public struct Auditor: Sendable {
                              minimumDPI: Int, workers: Int, memory: ByteBudget) async -> [Problem] {
         let undecoded = paths.filter { decoded[$0] == nil }
         var checks = decoded
-        await withTaskGroup(of: (String, MasterCheck?).self) { group in
-            var next = 0
-            func submit() {
-                let path = undecoded[next]
-                next += 1
-                group.addTask {
-                    // A file that cannot be read, or leads out of the bag, is reported by the BagIt rules
-                    // (payload.missing, file.unreadable, payload.symlink).
-                    guard let size = try? bag.status(of: path).size else { return (path, nil) }
-                    let whole = size < UInt64(memory.limit)
-                    await memory.acquire(whole ? Int(size) : 0)
-                    let check = await BlockingWork.run { () -> MasterCheck? in
-                        if whole { return (try? bag.contents(of: path, limit: UInt64(memory.limit))).map { MasterCheck($0) } }
-                        guard let file = try? bag.openFile(path) else { return nil }
-                        return MasterCheck(descriptor: file.descriptor, size: file.size, memoryLimit: memory.limit)
-                    }
-                    await memory.release(whole ? Int(size) : 0)
-                    return (path, check)
-                }
+        let results = await WorkerPool(workers: max(1, workers)).mapTasks(undecoded) { path -> MasterCheck? in
+            // A file that cannot be read, or leads out of the bag, is reported by the BagIt rules
+            // (payload.missing, file.unreadable, payload.symlink).
+            guard let size = try? bag.status(of: path).size else { return nil }
+            let whole = size < UInt64(memory.limit)
+            await memory.acquire(whole ? Int(size) : 0)
+            let check = await BlockingWork.run { () -> MasterCheck? in
+                if whole { return (try? bag.contents(of: path, limit: UInt64(memory.limit))).map { MasterCheck($0) } }
+                guard let file = try? bag.openFile(path) else { return nil }
+                return MasterCheck(descriptor: file.descriptor, size: file.size, memoryLimit: memory.limit)
             }
-            for _ in 0..<min(max(1, workers), undecoded.count) { submit() }
-            while let (path, check) = await group.next() {
-                checks[path] = check
-                if next < undecoded.count { submit() }
-            }
+            await memory.release(whole ? Int(size) : 0)
+            return check
         }
+        for (path, check) in zip(undecoded, results) { checks[path] = check }
         var found: [Problem] = []
         for (index, path) in paths.enumerated() {
             switch checks[path] {

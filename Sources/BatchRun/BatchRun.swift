@@ -100,13 +100,14 @@ public struct BatchRun: Sendable {
         /// The pipeline file or the delivery's setup is wrong (exit 2).
         case usage(String)
         /// The disk filled up or an output could not be written: the run stops, and resumes when run again.
-        case diskFull(String)
+        case diskFull(DiskFull)
         /// Anything else that stops the run (exit 3).
         case couldNotRun(String)
 
         public var description: String {
             switch self {
-            case .usage(let text), .diskFull(let text), .couldNotRun(let text): text
+            case .usage(let text), .couldNotRun(let text): text
+            case .diskFull(let full): full.description
             }
         }
     }
@@ -125,7 +126,7 @@ public struct BatchRun: Sendable {
         self.policy = policy
         self.workspace = workspace
         let requested = workers > 0 ? workers : policy.intake.workers
-        self.workers = requested > 0 ? requested : ProcessInfo.processInfo.activeProcessorCount
+        self.workers = WorkerCount.resolve(requested)
         self.version = version
         self.tags = tags
     }
@@ -198,16 +199,14 @@ public struct BatchRun: Sendable {
                     guard perRecordBags, isBound else { continue }
                     tracker.mark("package")
                     let packaged = try await packager.run(batch: batch, out: request.out, codes: [code])
-                    if let full = packaged.bags.first(where: { $0.diskFull == true }) {
-                        tracker.stop(.diskFull(full.detail ?? "the disk is full"))
-                    }
+                    if let full = packaged.bags.lazy.compactMap(\.diskFull).first { tracker.stop(.diskFull(full)) }
                     tracker.state.withLock {
                         $0.bags += packaged.bags
                         $0.packaged += packaged.bags.filter { $0.status != "failed" }.count
                     }
                     report("pages")
                 } catch let error as BindError {
-                    if case .write(let failure) = error, failure.isDiskFull { tracker.stop(.diskFull(failure.description)) } else {
+                    if case .write(let failure) = error, let full = failure.diskFull { tracker.stop(.diskFull(full)) } else {
                         tracker.stop(.couldNotRun(error.description))
                     }
                 } catch {
@@ -272,12 +271,12 @@ public struct BatchRun: Sendable {
         // The whole batch once more for the batch-level findings; records bound by the stream stay as they are.
         let bound: BindStage.Report
         do { bound = try binder.bind(batch: batch, prepared: prepared, scope: .allExcept(streamed.bound.union(streamed.finished.subtracting(reopened)))) } catch {
-            if case .write(let failure) = error, failure.isDiskFull { throw .diskFull(failure.description) }
+            if case .write(let failure) = error, let full = failure.diskFull { throw .diskFull(full) }
             throw .couldNotRun(error.description)
         }
         let packaged: PackageStage.Report
         do { packaged = try await packager.run(batch: batch, out: request.out) } catch { throw .couldNotRun(error.description) }
-        if let full = packaged.bags.first(where: { $0.diskFull == true }) { throw .diskFull(full.detail ?? "the disk is full") }
+        if let full = packaged.bags.lazy.compactMap(\.diskFull).first { throw .diskFull(full) }
         let finishSeconds = Date().timeIntervalSince(finishStarted)
 
         // A record whose bag failed in the stream is tried again by the final pass: keep the later outcome.
@@ -370,10 +369,10 @@ final class RecordTracker: Sendable {
                 state.withLock { _ = $0.unfinished.insert(page.code) }
                 break
             }
-            if let full = work.normalized.checks.first(where: { $0.rule == "disk_full" }) {
+            if let full = work.normalized.diskFull {
                 // Not the page's fault: it is left for a later run, and this one stops.
                 state.withLock { _ = $0.unfinished.insert(page.code) }
-                stop(.diskFull(full.detail))
+                stop(.diskFull(full))
                 return false
             }
             do {
@@ -386,7 +385,7 @@ final class RecordTracker: Sendable {
                                           digests: Dictionary(uniqueKeysWithValues: work.sourceDigests.map { ($0.key.rawValue, $0.value) }))
                 try ledger.completeNormalization(work.normalized, sourceFixity: source, batch: batch, tool: tool)
             } catch let error as DurableFileError {
-                stop(error.isDiskFull ? .diskFull(error.description) : .couldNotRun(error.description))
+                stop(error.diskFull.map { .diskFull($0) } ?? .couldNotRun(error.description))
                 return false
             } catch {
                 stop(.couldNotRun("\(error)"))

@@ -1,4 +1,5 @@
 public import QuireCore
+import BlockingWork
 import Fixity
 import Foundation
 public import Ledger
@@ -30,7 +31,7 @@ public struct ChecksumStage: Sendable {
     public init(ledger: any Ledger, policy: PipelinePolicy, workspace: String, workers: Int = 0, tool: String = "quire") {
         self.ledger = ledger
         self.algorithms = policy.fixity.algorithms.compactMap(DigestAlgorithm.init(rawValue:))
-        self.workers = workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount
+        self.workers = WorkerCount.resolve(workers)
         self.tool = tool
         self.workspace = workspace
     }
@@ -171,27 +172,18 @@ public struct ChecksumStage: Sendable {
         return report
     }
 
-    /// Runs `body` over `items` in a pool of `workers` tasks, keeping the input order in the output.
+    /// Runs `body` over `items` in the stage's ``WorkerPool`` (on Dispatch threads), keeping the input order in
+    /// the output.
     private func map<Item: Sendable, Context: Sendable, Output: Sendable>(
         _ items: [(Item, Context)], progress: Progress?, _ body: @escaping @Sendable (Item, Context) -> Output
     ) async -> [Output] {
         var results = [Output?](repeating: nil, count: items.count)
-        await withTaskGroup(of: (Int, Output).self) { group in
-            var next = 0
-            var done = 0
-            func submit() {
-                let index = next
-                let (item, context) = items[index]
-                next += 1
-                group.addTask { (index, body(item, context)) }
-            }
-            for _ in 0..<min(workers, items.count) { submit() }
-            while let (index, output) = await group.next() {
-                results[index] = output
-                done += 1
-                progress?(done, items.count)
-                if next < items.count { submit() }
-            }
+        var done = 0
+        await WorkerPool(workers: workers).forEach(items, { body($0.0, $0.1) }) { index, output in
+            results[index] = output
+            done += 1
+            progress?(done, items.count)
+            return true
         }
         return results.map { $0! }
     }

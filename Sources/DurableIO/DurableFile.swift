@@ -1,3 +1,4 @@
+public import QuireCore
 import Synchronization
 public import Foundation
 
@@ -25,15 +26,7 @@ public enum DurableFile {
             guard fd >= 0 else { throw DurableFileError(path: temporary, operation: "create", errno: errno) }
             defer { close(fd) }
             let failure: Int32? = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int32? in
-                var offset = 0
-                while offset < raw.count {
-                    let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        return errno
-                    }
-                    offset += n
-                }
+                do throws(SystemCallError) { try Syscall.write(fd, raw) } catch { return error.code }
                 return nil
             }
             if let failure { throw DurableFileError(path: path, operation: "write", errno: failure) }
@@ -170,7 +163,10 @@ public struct DurableFileError: Error, Sendable, Equatable, CustomStringConverti
     }
 
     /// Whether the disk is full (or over quota).
-    public var isDiskFull: Bool { code == ENOSPC || code == EDQUOT }
+    private var isDiskFull: Bool { code.map { DiskFull.isCause(errno: $0) } ?? false }
+
+    /// The failure as ``DiskFull`` when the disk is full, else `nil`.
+    public var diskFull: DiskFull? { isDiskFull ? DiskFull(description) : nil }
 
     public var description: String {
         "\(operation) \(path) failed: \(message)" + (isDiskFull ? " — free some space and run the command again; finished work is kept" : "")

@@ -1,3 +1,4 @@
+import QuireCore
 public import Foundation
 import Raster
 
@@ -73,23 +74,14 @@ public enum ImageDecoder {
     public static func check(descriptor: Int32, size: UInt64, memoryLimit: Int,
                              options: DecodeOptions = DecodeOptions()) -> StreamedCheck {
         var signature = [UInt8](repeating: 0, count: 8)
-        let read = signature.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, 8, 0) }
+        let read = signature.withUnsafeMutableBytes { (try? Syscall.pread(descriptor, into: $0, at: 0)) ?? -1 }
         guard read > 0, let format = ImageFormat.sniff(Data(signature.prefix(read))) else {
             return read == 0 ? .failed(.corrupt("file is empty")) : .failed(.unrecognizedFormat)
         }
         if format == .tiff { return TIFFDecoder.check(descriptor: descriptor, size: size, memoryLimit: memoryLimit, options: options) }
         guard size <= UInt64(memoryLimit) else { return .needsMoreMemory(bytes: Int(clamping: size)) }
         var data = Data(count: Int(size))
-        let complete = data.withUnsafeMutableBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = pread(descriptor, raw.baseAddress! + done, raw.count - done, off_t(done))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                done += n
-            }
-            return done == raw.count
-        }
+        let complete = data.withUnsafeMutableBytes { raw in (try? Syscall.pread(descriptor, into: raw, at: 0)) == raw.count }
         guard complete else { return .failed(.corrupt("the file could not be read in full")) }
         do throws(DecodeError) { return .decoded(try check(data, options: options)) } catch { return .failed(error) }
     }

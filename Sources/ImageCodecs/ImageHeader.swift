@@ -1,3 +1,4 @@
+import QuireCore
 import Foundation
 
 /// What an image file's header says about its size, read with a few small reads before the file is loaded or
@@ -150,14 +151,8 @@ private struct HeaderReader {
     func bytes(at offset: Int64, count: Int) -> [UInt8]? {
         guard offset >= 0, count > 0, count <= 1 << 20, offset <= size - Int64(count) else { return nil }
         var buffer = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return nil }
-            done += n
-        }
-        return buffer
+        let read = buffer.withUnsafeMutableBytes { try? Syscall.pread(fd, into: $0, at: offset) }
+        return read == count ? buffer : nil
     }
 
     func u16(_ b: [UInt8], _ at: Int, bigEndian: Bool) -> UInt16 {

@@ -1,3 +1,4 @@
+import QuireCore
 import Foundation
 
 /// Checks that a TIFF directory, and every value it stores outside its entries, lies inside the file.
@@ -18,14 +19,7 @@ enum TIFFDirectoryCheck {
     /// The same check on a file of `length` bytes read with `pread` from `descriptor`.
     static func problem(descriptor: Int32, length: UInt64, directoryOffset: UInt64) -> String? {
         problem(length: length, directoryOffset: directoryOffset) { offset, into in
-            var done = 0
-            while done < into.count {
-                let n = pread(descriptor, into.baseAddress! + done, into.count - done, off_t(offset) + off_t(done))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                done += n
-            }
-            return true
+            (try? Syscall.pread(descriptor, into: into, at: Int64(offset))) == into.count
         }
     }
 

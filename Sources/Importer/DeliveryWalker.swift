@@ -1,4 +1,5 @@
 import Foundation
+import QuireCore
 
 /// One entry found in a delivery.
 struct DeliveryEntry: Sendable {
@@ -42,52 +43,47 @@ enum DeliveryWalker {
 
     private static func walk(directory: String, relative: String, root: String, ignore: (String) -> Bool,
                              into entries: inout [DeliveryEntry]) {
-        guard let dir = opendir(directory) else {
+        // A subfolder was listed as a folder, not a link: O_NOFOLLOW keeps it so if it is swapped since.
+        let flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (relative.isEmpty ? 0 : O_NOFOLLOW)
+        let listed: [DirectoryListing.Entry]
+        do throws(SystemCallError) {
+            let fd = Syscall.retrying { open(directory, flags) }
+            guard fd >= 0 else { throw SystemCallError(call: "open", code: errno) }
+            listed = try DirectoryListing.entries(ofFolderAt: fd)
+        } catch {
             entries.append(DeliveryEntry(path: relative.isEmpty ? "." : relative,
-                                         kind: .unreadable(reason: String(cString: strerror(errno))), size: 0, mtimeNanoseconds: 0))
+                                         kind: .unreadable(reason: error.message), size: 0, mtimeNanoseconds: 0))
             return
         }
-        var names: [String] = []
+        var named: [(name: String, entry: DirectoryListing.Entry)] = []
         var undecodable: [(shown: String, isFolder: Bool)] = []
-        while let entry = readdir(dir) {
-            // The name is read in place, up to its NUL: glibc allocates each dirent only as long as its name, so
-            // copying the 256-byte d_name field would read past it.
-            let bytes = DirectoryEntryName.bytes(of: entry)
-            if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
-            if let name = String(validating: bytes, as: UTF8.self) {
-                names.append(name)
+        for entry in listed {
+            if let name = entry.name {
+                named.append((name, entry))
             } else {
-                let shown = DirectoryEntryName.shown(bytes)
-                var info = stat()
-                let path = Array(directory.utf8) + [0x2F] + bytes + [0]
-                let listed = path.withUnsafeBufferPointer { raw in
-                    raw.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &info) == 0 }
-                }
-                let isFolder = listed && (info.st_mode & S_IFMT) == S_IFDIR
-                undecodable.append((shown, isFolder))
+                undecodable.append((DirectoryEntryName.shown(entry.bytes), entry.kind == .folder))
             }
         }
-        closedir(dir)
-        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        named.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         for (shown, isFolder) in undecodable.sorted(by: { $0.shown.utf8.lexicographicallyPrecedes($1.shown.utf8) }) {
             entries.append(DeliveryEntry(path: relative.isEmpty ? shown : relative + "/" + shown,
                                          kind: .undecodableName(isFolder: isFolder), size: 0, mtimeNanoseconds: 0))
         }
 
-        for name in names where !ignore(name) {
+        for (name, entry) in named where !ignore(name) {
             let full = directory + "/" + name
             let rel = relative.isEmpty ? name : relative + "/" + name
-            var info = stat()
-            guard lstat(full, &info) == 0 else {
-                entries.append(DeliveryEntry(path: rel, kind: .unreadable(reason: String(cString: strerror(errno))), size: 0, mtimeNanoseconds: 0))
+            guard let kind = entry.kind else {
+                entries.append(DeliveryEntry(path: rel, kind: .unreadable(reason: entry.failure?.message ?? "cannot be examined"),
+                                             size: 0, mtimeNanoseconds: 0))
                 continue
             }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR:
+            switch kind {
+            case .folder:
                 walk(directory: full, relative: rel, root: root, ignore: ignore, into: &entries)
-            case S_IFREG:
-                entries.append(DeliveryEntry(path: rel, kind: .file, size: Int64(info.st_size), mtimeNanoseconds: nanoseconds(info)))
-            case S_IFLNK:
+            case .file:
+                entries.append(DeliveryEntry(path: rel, kind: .file, size: Int64(entry.size), mtimeNanoseconds: entry.mtimeNanoseconds))
+            case .symbolicLink:
                 guard let target = realPath(full), target == root || target.hasPrefix(root + "/") else {
                     let shown = (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? "?"
                     entries.append(DeliveryEntry(path: rel, kind: .linkOutside(target: shown), size: 0, mtimeNanoseconds: 0))
@@ -107,7 +103,7 @@ enum DeliveryWalker {
                 } else {
                     entries.append(DeliveryEntry(path: rel, kind: .special, size: 0, mtimeNanoseconds: 0))
                 }
-            default:
+            case .other:
                 entries.append(DeliveryEntry(path: rel, kind: .special, size: 0, mtimeNanoseconds: 0))
             }
         }
@@ -124,15 +120,8 @@ enum DeliveryWalker {
     }
 }
 
-/// Reading a directory entry's name safely.
+/// Showing a directory entry's name that is not UTF-8.
 enum DirectoryEntryName {
-    /// The raw bytes of `entry`'s name, read in place up to the terminating NUL.
-    static func bytes(of entry: UnsafeMutablePointer<dirent>) -> [UInt8] {
-        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-        let start = UnsafeRawPointer(entry).advanced(by: offset).assumingMemoryBound(to: CChar.self)
-        return Array(UnsafeRawBufferPointer(start: start, count: strlen(start)))
-    }
-
     /// A name that is not valid UTF-8, shown with each byte that is not part of a valid sequence as `\xHH`
     /// (valid sequences as they are).
     static func shown(_ bytes: [UInt8]) -> String {

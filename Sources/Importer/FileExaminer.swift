@@ -85,8 +85,12 @@ struct FileExaminer: Sendable {
 
         // The signature, from the first bytes: a file that is no image is never loaded whole.
         var head = [UInt8](repeating: 0, count: 8)
-        let headCount = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 8, 0) }
-        guard headCount >= 0 else { return quarantine(.unreadable, "cannot be read: \(String(cString: strerror(errno)))", name: name) }
+        let headRead = head.withUnsafeMutableBytes { raw in Result { () throws(SystemCallError) in try Syscall.pread(fd, into: raw, at: 0) } }
+        let headCount: Int
+        switch headRead {
+        case .success(let count): headCount = count
+        case .failure(let error): return quarantine(.unreadable, "cannot be read: \(error.message)", name: name)
+        }
         head.removeLast(8 - headCount)
         let ext = (entry.path as NSString).pathExtension
         let claimed = ImageFormat.claimed(byExtension: ext)
@@ -116,13 +120,13 @@ struct FileExaminer: Sendable {
         }
         return budget.withReservation(need) { () -> (Outcome, Output?) in
             let data: Data
-            switch Self.readWhole(fd: fd, size: size) {
-            case .success(let bytes): data = bytes
-            case .failure(let reason): return quarantine(.unreadable, "cannot be read: \(reason)", name: name)
+            let digests: [DigestAlgorithm: String]
+            do throws(FixityError) {
+                (data, digests) = try FileDigester.readWhole(fd: fd, path: path, size: size,
+                                                             algorithms: algorithms.contains(.sha256) ? algorithms : [.sha256] + algorithms)
+            } catch {
+                return quarantine(.unreadable, "cannot be read: \(error.reason)", name: name)
             }
-            var digest = MultiDigest(algorithms.contains(.sha256) ? algorithms : [.sha256] + algorithms)
-            digest.update(data)
-            let digests = digest.finalize()
             let sha256 = digests[.sha256]!
             guard let name else { return quarantine(.unparseableName, "no 档号 and page", sha256: sha256) }
             if claimed != format {
@@ -157,30 +161,6 @@ struct FileExaminer: Sendable {
             guard following else { return (.page(page), nil) }
             return (.page(page), followUp(AcceptedPage(page: page, image: decoded, digests: digests)))
         }
-    }
-
-    /// Reads the open file whole (its size grown or shrunk since it was listed is read as it is now).
-    private static func readWhole(fd: Int32, size: Int64) -> Result<Data, ReadFailure> {
-        guard lseek(fd, 0, SEEK_SET) == 0 else { return .failure(ReadFailure(String(cString: strerror(errno)))) }
-        var data = Data(count: Int(clamping: size))
-        var used = 0
-        while true {
-            if used == data.count { data.count += max(1 << 16, data.count / 2) }
-            let n = data.withUnsafeMutableBytes { read(fd, $0.baseAddress! + used, $0.count - used) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(ReadFailure(String(cString: strerror(errno))))
-            }
-            if n == 0 { break }
-            used += n
-        }
-        data.count = used
-        return .success(data)
-    }
-
-    private struct ReadFailure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
     }
 
     private static func megabytes(_ bytes: Int) -> String {

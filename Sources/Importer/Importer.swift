@@ -3,6 +3,7 @@ import BlockingWork
 import Fixity
 import Foundation
 import ImageCodecs
+import QuireCore
 public import Ledger
 public import Policy
 
@@ -48,7 +49,7 @@ public struct Importer: Sendable {
         self.ledger = ledger
         self.policy = policy
         let requested = workers > 0 ? workers : policy.intake.workers
-        self.workers = requested > 0 ? requested : ProcessInfo.processInfo.activeProcessorCount
+        self.workers = WorkerCount.resolve(requested)
         self.tool = tool
     }
 
@@ -138,10 +139,8 @@ public struct Importer: Sendable {
             followUp.planned(perCode)
         }
 
-        var pending: [Int: (FileExaminer.Outcome, Output?)] = [:]
         var settledFiles: [SettledFile<Output>] = []
         var stopped = false
-        var nextToCommit = 0
         var chunk = ImportCommit()
         chunk.released = released
         var chunkCount = 0
@@ -193,12 +192,8 @@ public struct Importer: Sendable {
             }
         }
 
-        func drain(force: Bool) {
-            var ready: [(FileExaminer.Outcome, Output?)] = []
-            while let outcome = pending.removeValue(forKey: nextToCommit) {
-                ready.append(outcome)
-                nextToCommit += 1
-            }
+        /// Settles a run of outcomes in delivery order.
+        func settleRun(_ ready: [(FileExaminer.Outcome, Output?)]) {
             guard !ready.isEmpty else { return }
             let digests = Set(ready.compactMap { if case .page(let p) = $0.0 { p.sha256 } else { nil } })
             let earlier: [String: (batch: String, path: String)]
@@ -229,51 +224,29 @@ public struct Importer: Sendable {
                 chunkCount += 1
             }
             // With follow-up work waiting on it, every step is committed at once (the follow-up streams).
-            if chunkCount >= commitEvery || force || followUp != nil { flush() }
+            if chunkCount >= commitEvery || followUp != nil { flush() }
         }
 
         let total = plan.count
         let keeping = followUp?.algorithms
-        await withTaskGroup(of: (Int, FileExaminer.Outcome, Output?).self) { group in
-            var next = 0
-            func submit() {
-                let index = next
-                let work = plan[index]
-                next += 1
-                let follow = followed.contains(index) ? followUp : nil
-                group.addTask {
-                    await BlockingWork.run {
-                        switch work {
-                        case .examine(let entry):
-                            let (outcome, output) = examiner.examine(entry, keeping: follow == nil ? nil : keeping) { follow!.process($0) }
-                            return (index, outcome, output)
-                        case .recheck(let entry, let sha): return (index, examiner.recheck(entry, registeredSHA256: sha), nil)
-                        }
-                    }
-                }
+        let items = plan.enumerated().map { index, work in (work, followed.contains(index) ? followUp : nil) }
+        var done = 0
+        // At most `workers` files in flight, never more than a few beyond the oldest unsettled one, so that
+        // nothing piles up behind a slow file; outcomes are settled in delivery order.
+        await WorkerPool(workers: workers).forEachInOrder(items, window: 4 * workers, { work, follow in
+            switch work {
+            case .examine(let entry):
+                return examiner.examine(entry, keeping: follow == nil ? nil : keeping) { follow!.process($0) }
+            case .recheck(let entry, let sha): return (examiner.recheck(entry, registeredSHA256: sha), nil)
             }
-            var inFlight = 0
-            /// Keeps `workers` files in flight, never more than a few beyond the oldest unsettled one, so that
-            /// nothing piles up behind a slow file.
-            func topUp() {
-                while inFlight < workers && next < total && !stopped && next < nextToCommit + 4 * workers {
-                    submit()
-                    inFlight += 1
-                }
-            }
-            topUp()
-            var done = 0
-            while let (index, outcome, output) = await group.next() {
-                pending[index] = (outcome, output)
-                inFlight -= 1
-                done += 1
-                drain(force: false)
-                if failure != nil { group.cancelAll(); break }
-                progress?(Progress(done: done, total: total, quarantined: stats.quarantined))
-                topUp()
-            }
+        }) { _, ready in
+            guard failure == nil else { return false }
+            settleRun(ready)
+            done += ready.count
+            if failure != nil { return false }
+            progress?(Progress(done: done, total: total, quarantined: stats.quarantined))
+            return !stopped
         }
-        drain(force: true)
         flush()
         if let failure { throw .ledger(failure) }
 

@@ -1,3 +1,5 @@
+public import QuireCore
+
 /// A batch: one vendor delivery, processed in one workspace.
 public struct BatchInfo: Sendable, Equatable, Codable {
     /// The batch name (unique in a workspace).
@@ -305,13 +307,17 @@ public struct NormalizedPage: Sendable {
     public var checks: [PageCheck]
     /// The processing steps applied, with their parameters, as JSON (for the event log and metadata).
     public var processJSON: String
+    /// Set when the outputs could not be written because the disk is full: not the page's fault, so nothing of
+    /// this result is recorded; the stage stops and a later run redoes the page.
+    public var diskFull: DiskFull?
 
     /// Makes a result.
-    public init(path: String, outputs: [FixityRecord], checks: [PageCheck], processJSON: String) {
+    public init(path: String, outputs: [FixityRecord], checks: [PageCheck], processJSON: String, diskFull: DiskFull? = nil) {
         self.path = path
         self.outputs = outputs
         self.checks = checks
         self.processJSON = processJSON
+        self.diskFull = diskFull
     }
 }
 

@@ -1,3 +1,4 @@
+import BlockingWork
 import DurableIO
 import Fixity
 import Foundation
@@ -5,6 +6,7 @@ public import ImageCodecs
 import ImageOps
 public import Ledger
 public import Policy
+public import QuireCore
 import Raster
 
 /// The normalize stage: from every imported page, the preservation master, the access copy and the
@@ -65,7 +67,7 @@ public struct NormalizeStage: Sendable {
         self.ledger = ledger
         self.policy = policy
         self.workspace = workspace
-        self.workers = workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount
+        self.workers = WorkerCount.resolve(workers)
         self.version = version
         self.tags = tags
     }
@@ -74,12 +76,12 @@ public struct NormalizeStage: Sendable {
     public enum StopError: Error, Sendable, CustomStringConvertible {
         case ledger(LedgerError)
         /// The disk filled up: the run stops; pages already finished are kept, and a new run resumes.
-        case diskFull(String)
+        case diskFull(DiskFull)
 
         public var description: String {
             switch self {
             case .ledger(let error): error.description
-            case .diskFull(let detail): detail
+            case .diskFull(let full): full.description
             }
         }
     }
@@ -129,35 +131,26 @@ public struct NormalizeStage: Sendable {
         var failure: (any Error)?
         let tool = "quire \(version)"
         let sizes = Dictionary(todo.map { ($0.path, $0.size) }, uniquingKeysWith: { a, _ in a })
-        await withTaskGroup(of: NormalizedPage.self) { group in
-            var next = 0
-            var done = 0
-            func submit() {
-                let page = todo[next]
-                next += 1
-                group.addTask { normalizer.normalize(page) }
+        var done = 0
+        await WorkerPool(workers: workers).forEach(todo, { normalizer.normalize($0) }) { _, result in
+            if let full = result.diskFull {
+                // Not recorded as the page's fault: the page is simply not done, and a later run redoes it.
+                failure = failure ?? StopError.diskFull(full)
+                return false
             }
-            for _ in 0..<min(workers, todo.count) { submit() }
-            while let result = await group.next() {
-                if let full = result.checks.first(where: { $0.rule == "disk_full" }) {
-                    // Not recorded as the page's fault: the page is simply not done, and a later run redoes it.
-                    failure = failure ?? StopError.diskFull(full.detail)
-                    continue
-                }
-                if failure != nil { continue } // let the pages in flight finish; submit no more
-                do throws(LedgerError) { try ledger.completeNormalization(result, batch: batch, tool: tool) } catch {
-                    failure = error
-                    continue
-                }
-                done += 1
-                if result.outputs.isEmpty { report.failed += 1 } else { report.normalized += 1 }
-                if !result.outputs.isEmpty && !result.checks.isEmpty { report.flagged += 1 }
-                report.checks += result.checks
-                report.bytesWritten += result.outputs.reduce(0) { $0 + $1.size }
-                report.bytesRead += sizes[result.path] ?? 0
-                progress?(done, todo.count)
-                if next < todo.count && failure == nil { submit() }
+            if failure != nil { return false } // let the pages in flight finish; submit no more
+            do throws(LedgerError) { try ledger.completeNormalization(result, batch: batch, tool: tool) } catch {
+                failure = error
+                return false
             }
+            done += 1
+            if result.outputs.isEmpty { report.failed += 1 } else { report.normalized += 1 }
+            if !result.outputs.isEmpty && !result.checks.isEmpty { report.flagged += 1 }
+            report.checks += result.checks
+            report.bytesWritten += result.outputs.reduce(0) { $0 + $1.size }
+            report.bytesRead += sizes[result.path] ?? 0
+            progress?(done, todo.count)
+            return true
         }
         if let failure { throw failure }
         report.checks.sort { ($0.path, $0.rule) < ($1.path, $1.rule) }

@@ -51,12 +51,10 @@ struct PageNormalizer: Sendable {
     }
 
     private func normalize(_ page: PageRecord, source: String, failed: (String, String) -> NormalizedPage) -> NormalizedPage {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: source)) else {
+        guard let (data, digests) = try? FileDigester.readWhole(path: source, algorithms: [.sha256]) else {
             return failed("source_unreadable", "cannot read \(source)")
         }
-        var digest = MultiDigest([.sha256])
-        digest.update(data)
-        guard digest.finalize()[.sha256] == page.sha256 else {
+        guard digests[.sha256] == page.sha256 else {
             return failed("source_changed", "the file's SHA-256 differs from the one registered at import; run 'quire run' (or 'quire import') again to take the new file")
         }
         let decoded: DecodedImage
@@ -223,7 +221,10 @@ struct PageNormalizer: Sendable {
                                             digests: Dictionary(uniqueKeysWithValues: digest.finalize().map { ($0.key.rawValue, $0.value) })))
             }
         } catch let error as DurableFileError {
-            return failed(error.isDiskFull ? "disk_full" : "write_failed", error.description)
+            if let full = error.diskFull {
+                return NormalizedPage(path: page.path, outputs: [], checks: checks, processJSON: Self.json(steps), diskFull: full)
+            }
+            return failed("write_failed", error.description)
         } catch {
             return failed("write_failed", "\(error)")
         }

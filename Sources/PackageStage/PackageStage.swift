@@ -34,7 +34,7 @@ public struct PackageStage: Sendable {
         self.policy = policy
         self.workspace = workspace
         self.version = version
-        self.workers = workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount
+        self.workers = WorkerCount.resolve(workers)
     }
 
     /// One bag's outcome.
@@ -47,7 +47,7 @@ public struct PackageStage: Sendable {
         public var detail: String?
         public var payloadOxum: String?
         /// The bag could not be written because the disk is full (the run should stop, not go on failing).
-        public var diskFull: Bool? = nil
+        public var diskFull: DiskFull? = nil
     }
 
     /// What a run did.
@@ -210,9 +210,9 @@ public struct PackageStage: Sendable {
                 }
                 return failed("\(path) exists and does not verify (\(report.errorCount) errors); move it away and run again")
             }
-            if case .io(let failure) = error, failure.isDiskFull {
+            if case .io(let failure) = error, let full = failure.diskFull {
                 var outcome = failed(failure.description)
-                outcome.diskFull = true
+                outcome.diskFull = full
                 return outcome
             }
             return failed("\(error)")

@@ -1,3 +1,4 @@
+import QuireCore
 import DurableIO
 import Foundation
 
@@ -57,21 +58,34 @@ public enum BagTarWriter {
 
     private static func collect(absolute: String, relative: String,
                                 into entries: inout [(relative: String, absolute: String, isFolder: Bool, size: UInt64)]) throws(BagWriteError) {
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: absolute) } catch {
-            throw .io(DurableFileError(path: absolute, operation: "list folder", message: "\(error)"))
+        let listed: [DirectoryListing.Entry]
+        do throws(SystemCallError) {
+            let fd = Syscall.retrying { open(absolute, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            guard fd >= 0 else { throw SystemCallError(call: "open", code: errno) }
+            listed = try DirectoryListing.entries(ofFolderAt: fd)
+        } catch {
+            throw .io(DurableFileError(path: absolute, operation: "list folder", errno: error.code))
         }
-        for name in names {
+        for entry in listed {
+            let name = String(decoding: entry.bytes, as: UTF8.self)
             let childAbsolute = absolute + "/" + name
             let childRelative = relative + "/" + name
-            var info = stat()
-            guard stat(childAbsolute, &info) == 0 else { throw .io(DurableFileError(path: childAbsolute, operation: "stat", errno: errno)) }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR:
+            if let failure = entry.failure { throw .io(DurableFileError(path: childAbsolute, operation: "stat", errno: failure.code)) }
+            var kind = entry.kind
+            var size = entry.size
+            if kind == .symbolicLink {
+                // Quire writes no links into a bag; one put there is archived as what it names, as before.
+                var info = stat()
+                guard stat(childAbsolute, &info) == 0 else { throw .io(DurableFileError(path: childAbsolute, operation: "stat", errno: errno)) }
+                kind = DirectoryListing.kind(mode: UInt32(info.st_mode))
+                size = UInt64(info.st_size)
+            }
+            switch kind {
+            case .folder:
                 entries.append((childRelative, childAbsolute, true, 0))
                 try collect(absolute: childAbsolute, relative: childRelative, into: &entries)
-            case S_IFREG:
-                entries.append((childRelative, childAbsolute, false, UInt64(info.st_size)))
+            case .file:
+                entries.append((childRelative, childAbsolute, false, size))
             default:
                 throw .io(DurableFileError(path: childAbsolute, operation: "archive", message: "neither a file nor a folder"))
             }

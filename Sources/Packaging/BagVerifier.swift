@@ -1,3 +1,4 @@
+public import QuireCore
 import Foundation
 
 /// Checks a BagIt bag (RFC 8493, and versions 0.93–0.97) and reports every problem it finds.
@@ -26,11 +27,8 @@ import Foundation
 /// files at a time; a ``PayloadInspection`` may examine the same bytes on the same worker. Fast mode reads no
 /// content.
 public enum BagVerifier {
-    /// The default number of files hashed at once: the active processor count.
-    public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
-
     /// Verifies the bag at `bagPath` and returns every problem found; never throws.
-    public static func verify(_ bagPath: String, mode: BagVerificationMode = .full, workers: Int = defaultWorkers) async -> BagReport {
+    public static func verify(_ bagPath: String, mode: BagVerificationMode = .full, workers: Int = WorkerCount.standard) async -> BagReport {
         await verify(bagPath, mode: mode, workers: workers, memory: .standard, inspection: PayloadInspection<Never>?.none).report
     }
 
@@ -38,7 +36,7 @@ public enum BagVerifier {
     /// file `inspection` wants to it, from the bytes that were hashed. Returns the report and the findings by
     /// bag-relative path (none in fast mode, and none for files that were not hashed).
     public static func verify<Finding: Sendable>(
-        _ bagPath: String, mode: BagVerificationMode = .full, workers: Int = defaultWorkers, memory: ByteBudget = .standard,
+        _ bagPath: String, mode: BagVerificationMode = .full, workers: Int = WorkerCount.standard, memory: ByteBudget = .standard,
         inspecting inspection: PayloadInspection<Finding>
     ) async -> (report: BagReport, findings: [String: Finding]) {
         await verify(bagPath, mode: mode, workers: workers, memory: memory, inspection: inspection)
@@ -47,7 +45,7 @@ public enum BagVerifier {
     /// Verifies the bag `bag`, already opened (a caller that reads more of the bag afterwards opens it once and
     /// reads everything through the same folder), as ``verify(_:mode:workers:memory:inspecting:)`` does.
     public static func verify<Finding: Sendable>(
-        _ bag: ConfinedFolder, mode: BagVerificationMode = .full, workers: Int = defaultWorkers, memory: ByteBudget = .standard,
+        _ bag: ConfinedFolder, mode: BagVerificationMode = .full, workers: Int = WorkerCount.standard, memory: ByteBudget = .standard,
         inspecting inspection: PayloadInspection<Finding>?
     ) async -> (report: BagReport, findings: [String: Finding]) {
         await verify(bag, base: Self.trimmed(bag.path), mode: mode, workers: workers, memory: memory, inspection: inspection)

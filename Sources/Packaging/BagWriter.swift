@@ -37,7 +37,7 @@ public struct BagWriter: Sendable {
     /// How the finished bag is checked before it gets its final name.
     public var verification: BagVerificationMode = .full
     /// Files hashed at once during verification.
-    public var workers: Int = BagVerifier.defaultWorkers
+    public var workers: Int = WorkerCount.standard
     /// Also serialize the finished bag to `<name>.tar` beside it (see ``BagTarWriter``).
     public var serializeToTar = false
 

@@ -1,3 +1,4 @@
+public import QuireCore
 import CConfinedOpen
 public import Foundation
 #if canImport(Glibc)
@@ -40,10 +41,8 @@ public final class ConfinedFolder: Sendable {
         case componentWalk
     }
 
-    /// What a listed or examined entry is.
-    public enum Kind: Sendable, Equatable {
-        case file, folder, symbolicLink, other
-    }
+    /// What a listed or examined entry is (`file`, `folder`, `symbolicLink`, `other`).
+    public typealias Kind = DirectoryListing.Kind
 
     /// One entry of a listed folder, as it is (a link is not followed).
     public struct Entry: Sendable, Equatable {
@@ -72,7 +71,7 @@ public final class ConfinedFolder: Sendable {
     /// Opens the folder at `path`, with `resolution` forced (tests use `.componentWalk` to exercise the fallback);
     /// `nil` probes the kernel.
     public init(path: String, resolution: Resolution?) throws(ConfinedFolderError) {
-        let fd = Self.retrying { Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        let fd = Syscall.retrying { Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard fd >= 0 else { throw ConfinedFolderError(path: "", cause: .system(operation: "open \(path)", code: errno)) }
         self.path = path
         descriptor = fd
@@ -119,9 +118,14 @@ public final class ConfinedFolder: Sendable {
                 guard UInt64(used) < limit else { break }
                 data.count += 64 << 10  // the file grew since fstat
             }
-            let n = data.withUnsafeMutableBytes { raw in read(file.descriptor, raw.baseAddress! + used, raw.count - used) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw ConfinedFolderError(path: relative, cause: .system(operation: "read", code: errno)) }
+            let read = data.withUnsafeMutableBytes { (raw) -> Result<Int, SystemCallError> in
+                Result { () throws(SystemCallError) in try Syscall.read(file.descriptor, into: UnsafeMutableRawBufferPointer(rebasing: raw[used...])) }
+            }
+            let n: Int
+            switch read {
+            case .success(let count): n = count
+            case .failure(let error): throw ConfinedFolderError(path: relative, cause: .system(operation: "read", code: error.code))
+            }
             if n == 0 { break }
             used += n
         }
@@ -135,33 +139,17 @@ public final class ConfinedFolder: Sendable {
     /// order the file system gives; links are listed as links, not followed.
     public func entries(in relative: String) throws(ConfinedFolderError) -> [Entry] {
         let fd = try descriptor(for: relative.isEmpty ? "." : relative, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard let dir = fdopendir(fd) else {
-            let code = errno
-            close(fd)
-            throw ConfinedFolderError(path: relative, cause: .system(operation: "fdopendir", code: code))
+        let listed: [DirectoryListing.Entry]
+        do throws(SystemCallError) { listed = try DirectoryListing.entries(ofFolderAt: fd) } catch {
+            throw ConfinedFolderError(path: relative, cause: .system(operation: error.call, code: error.code))
         }
-        defer { closedir(dir) }
-        let listed = dirfd(dir)
-        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         var entries: [Entry] = []
-        while true {
-            errno = 0
-            guard let entry = readdir(dir) else {
-                if errno != 0 { throw ConfinedFolderError(path: relative, cause: .system(operation: "readdir", code: errno)) }
-                break
+        for entry in listed {
+            if let failure = entry.failure {
+                if failure.code == ENOENT { continue }  // removed since it was listed
+                throw ConfinedFolderError(path: relative, cause: .system(operation: failure.call, code: failure.code))
             }
-            // d_name is read through a pointer, up to its terminating NUL: glibc allocates the record only as long
-            // as the name, so copying the declared 256-byte array could read past its end.
-            let name = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self)
-            let length = strnlen(name, 256)
-            if (length == 1 && name[0] == 0x2E) || (length == 2 && name[0] == 0x2E && name[1] == 0x2E) { continue }
-            var info = stat()
-            guard fstatat(listed, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
-                if errno == ENOENT { continue }  // removed since it was listed
-                throw ConfinedFolderError(path: relative, cause: .system(operation: "fstatat", code: errno))
-            }
-            let text = String(decoding: UnsafeRawBufferPointer(start: name, count: length), as: UTF8.self)
-            entries.append(Entry(name: text, kind: Self.kind(info.st_mode), size: UInt64(info.st_size)))
+            entries.append(Entry(name: String(decoding: entry.bytes, as: UTF8.self), kind: entry.kind ?? .other, size: entry.size))
         }
         return entries
     }
@@ -174,7 +162,7 @@ public final class ConfinedFolder: Sendable {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ConfinedFolderError(path: relative, cause: .system(operation: "fstat", code: errno)) }
-        return (Self.kind(info.st_mode), UInt64(info.st_size))
+        return (DirectoryListing.kind(mode: UInt32(info.st_mode)), UInt64(info.st_size))
     }
 
     // MARK: - Resolution
@@ -199,12 +187,12 @@ public final class ConfinedFolder: Sendable {
         if parts.contains("..") || relative.hasPrefix("/") {
             throw ConfinedFolderError(path: relative, cause: .leavesFolder(link: nil, target: nil))
         }
-        var current = Self.retrying { openat(descriptor, ".", qc_o_path | O_DIRECTORY | O_CLOEXEC) }
+        var current = Syscall.retrying { openat(descriptor, ".", qc_o_path | O_DIRECTORY | O_CLOEXEC) }
         guard current >= 0 else { throw ConfinedFolderError(path: relative, cause: .system(operation: "openat", code: errno)) }
         for (index, part) in parts.enumerated() {
             let last = index == parts.count - 1
             let stepFlags = last ? flags | O_NOFOLLOW : qc_o_path | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
-            let next = Self.retrying { openat(current, String(part), stepFlags) }
+            let next = Syscall.retrying { openat(current, String(part), stepFlags) }
             let code = errno
             var info = stat()
             let isLink = next < 0 ? fstatat(current, String(part), &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFLNK
@@ -220,7 +208,7 @@ public final class ConfinedFolder: Sendable {
         }
         if parts.isEmpty && flags & qc_o_path == 0 {
             // The folder itself, opened for reading (a listing of the root).
-            let reopened = Self.retrying { openat(current, ".", flags) }
+            let reopened = Syscall.retrying { openat(current, ".", flags) }
             let code = errno
             close(current)
             guard reopened >= 0 else { throw ConfinedFolderError(path: relative, cause: .system(operation: "openat", code: code)) }
@@ -250,24 +238,6 @@ public final class ConfinedFolder: Sendable {
             return .leavesFolder(link: target == nil ? nil : prefix, target: target)
         }
         return .leavesFolder(link: nil, target: nil)
-    }
-
-    private static func kind(_ mode: mode_t) -> Kind {
-        switch mode & S_IFMT {
-        case S_IFREG: .file
-        case S_IFDIR: .folder
-        case S_IFLNK: .symbolicLink
-        default: .other
-        }
-    }
-
-    /// Runs a system call until it is not interrupted.
-    private static func retrying(_ call: () -> Int32) -> Int32 {
-        while true {
-            let result = call()
-            if result < 0 && errno == EINTR { continue }
-            return result
-        }
     }
 }
 

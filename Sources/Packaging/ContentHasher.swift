@@ -1,4 +1,5 @@
 import BlockingWork
+import QuireCore
 import Fixity
 import Foundation
 import Synchronization
@@ -26,20 +27,7 @@ enum ContentHasher {
             await memory.release(held)
             return outcome
         }
-        return await withTaskGroup(of: (HashOutcome, Finding?).self, returning: [(HashOutcome, Finding?)].self) { group in
-            var pending = ordered.makeIterator()
-            for _ in 0..<max(1, workers) {
-                guard let job = pending.next() else { break }
-                group.addTask { await run(job) }
-            }
-            var outcomes = [(HashOutcome, Finding?)]()
-            outcomes.reserveCapacity(ordered.count)
-            while let outcome = await group.next() {
-                outcomes.append(outcome)
-                if let job = pending.next() { group.addTask { await run(job) } }
-            }
-            return outcomes
-        }
+        return await WorkerPool(workers: max(1, workers)).mapTasks(ordered, run)
     }
 
     /// Digests one file, as a stream.
@@ -71,58 +59,39 @@ enum ContentHasher {
         let others: [(BagAlgorithm, EVPDigest)] = job.algorithms.compactMap {
             if case .libcrypto(_, let evpName) = $0, let digest = EVPDigest(name: evpName) { ($0, digest) } else { nil }
         }
-        func failed(_ bytes: UInt64) -> (HashOutcome, Data?) {
-            let reason = String(cString: strerror(errno))
-            return (HashOutcome(relativePath: job.relativePath, digests: [:], bytes: bytes, failure: reason), nil)
-        }
         #if os(Linux)
         _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
         #endif
         let pool = memory.buffers
         let chunk = memory.readSize
-        // One byte more than the file, so that the read that finds its end needs no bigger buffer.
-        var capacity = keepingContent ? Int(size) + 1 : chunk
-        // Whole-file and chunk buffers alike come from the pool: a fresh one would be faulted in page by page.
-        var buffer = pool.take(atLeast: capacity)
-        capacity = keepingContent ? pool.capacity(of: buffer) : chunk
+        // One byte more than the file, so that the read that finds its end needs no bigger buffer. Whole-file and
+        // chunk buffers alike come from the pool: a fresh one would be faulted in page by page.
+        let first = pool.take(atLeast: keepingContent ? Int(size) + 1 : chunk)
+        var buffer = UnsafeMutableRawBufferPointer(start: first, count: keepingContent ? pool.capacity(of: first) : chunk)
         var handedOver = false
-        defer { if !handedOver { pool.give(buffer) } }
+        defer { if !handedOver { pool.give(buffer.baseAddress!) } }
 
         var multi = MultiDigest(fixity)
-        var used = 0  // bytes kept in `buffer` (always 0 when not keeping the content)
-        var total: UInt64 = 0
-        while true {
-            if keepingContent && used == capacity {
-                let grown = pool.take(atLeast: capacity * 2)
-                grown.copyMemory(from: buffer, byteCount: used)
-                pool.give(buffer)
-                buffer = grown
-                capacity = pool.capacity(of: grown)
-            }
-            let target = buffer + used
-            let n = read(fd, target, min(chunk, capacity - used))
-            if n < 0 {
-                if errno == EINTR { continue }
-                return failed(total)
-            }
-            if n == 0 { break }
-            var start = 0
-            while start < n {
-                let end = min(n, start + slice)
-                let piece = UnsafeRawBufferPointer(start: target + start, count: end - start)
+        let total: Int
+        do throws(FileDigester.StreamFailure) {
+            total = try FileDigester.stream(fd, into: &buffer, chunk: chunk, keeping: keepingContent, slice: slice, grow: { old, used in
+                let grown = pool.take(atLeast: old.count * 2)
+                grown.copyMemory(from: old.baseAddress!, byteCount: used)
+                pool.give(old.baseAddress!)
+                return UnsafeMutableRawBufferPointer(start: grown, count: pool.capacity(of: grown))
+            }) { piece in
                 multi.update(piece)
                 for (_, digest) in others { digest.update(piece) }
-                start = end
             }
-            total += UInt64(n)
-            if keepingContent { used += n }
+        } catch {
+            return (HashOutcome(relativePath: job.relativePath, digests: [:], bytes: UInt64(error.bytesRead), failure: error.cause.message), nil)
         }
         var digests = [BagAlgorithm: String]()
         for (algorithm, value) in multi.finalize() { digests[.fixity(algorithm)] = value }
         for (algorithm, digest) in others { digests[algorithm] = hex(digest.finalize()) }
-        let outcome = HashOutcome(relativePath: job.relativePath, digests: digests, bytes: total, failure: nil)
+        let outcome = HashOutcome(relativePath: job.relativePath, digests: digests, bytes: UInt64(total), failure: nil)
         guard keepingContent else { return (outcome, nil) }
         handedOver = true
-        return (outcome, Data(bytesNoCopy: buffer, count: used, deallocator: .custom { pointer, _ in pool.give(pointer) }))
+        return (outcome, Data(bytesNoCopy: buffer.baseAddress!, count: total, deallocator: .custom { pointer, _ in pool.give(pointer) }))
     }
 }

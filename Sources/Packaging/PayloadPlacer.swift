@@ -1,3 +1,4 @@
+import QuireCore
 import DurableIO
 import Foundation
 
@@ -58,20 +59,13 @@ enum PayloadPlacer {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 4096)
         defer { buffer.deallocate() }
         while true {
-            let n = read(input, buffer.baseAddress, size)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(DurableFileError(path: file.source, operation: "read", errno: errno))
+            let n: Int
+            do throws(SystemCallError) { n = try Syscall.read(input, into: buffer) } catch {
+                throw .io(DurableFileError(path: file.source, operation: "read", errno: error.code))
             }
             if n == 0 { break }
-            var offset = 0
-            while offset < n {
-                let written = write(output, buffer.baseAddress! + offset, n - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw .io(DurableFileError(path: target, operation: "write", errno: errno))
-                }
-                offset += written
+            do throws(SystemCallError) { try Syscall.write(output, UnsafeRawBufferPointer(rebasing: buffer[0..<n])) } catch {
+                throw .io(DurableFileError(path: target, operation: "write", errno: error.code))
             }
         }
         guard fsync(output) == 0 else { throw .io(DurableFileError(path: target, operation: "fsync", errno: errno)) }

@@ -1,3 +1,4 @@
+import QuireCore
 import DurableIO
 import Foundation
 
@@ -22,14 +23,8 @@ struct TarOutput {
     }
 
     private mutating func writeRaw(_ raw: UnsafeRawBufferPointer) throws(DurableFileError) {
-        var offset = 0
-        while offset < raw.count {
-            let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw DurableFileError(path: path, operation: "write", errno: errno)
-            }
-            offset += n
+        do throws(SystemCallError) { try Syscall.write(fd, raw) } catch {
+            throw DurableFileError(path: path, operation: "write", errno: error.code)
         }
         written += UInt64(raw.count)
     }
@@ -44,11 +39,10 @@ struct TarOutput {
         defer { buffer.deallocate() }
         var remaining = size
         while remaining > 0 {
-            let n = read(input, buffer.baseAddress, Int(min(UInt64(chunk), remaining)))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw DurableFileError(path: source, operation: "read", errno: errno)
-            }
+            let n: Int
+            do throws(SystemCallError) {
+                n = try Syscall.read(input, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Int(min(UInt64(chunk), remaining))]))
+            } catch { throw DurableFileError(path: source, operation: "read", errno: error.code) }
             if n == 0 { throw DurableFileError(path: source, operation: "read", message: "the file shrank while being archived") }
             try writeRaw(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             remaining -= UInt64(n)

@@ -1,3 +1,4 @@
+import QuireCore
 import ArgumentParser
 import Foundation
 import ImageCodecs
@@ -48,7 +49,7 @@ struct ImportBench: ParsableCommand, BenchSupport {
     }
 
     func run() throws {
-        let workerCount = workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount
+        let workerCount = WorkerCount.resolve(workers)
         let base = dir ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("quire-bench-\(getpid())")
         let delivery = (base as NSString).appendingPathComponent("delivery")
         defer { if dir == nil { try? FileManager.default.removeItem(atPath: base) } }

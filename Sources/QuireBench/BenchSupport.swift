@@ -1,3 +1,4 @@
+import QuireCore
 import ArgumentParser
 import Foundation
 import Raster
@@ -44,7 +45,7 @@ extension BenchSupport {
         }
         let failure = Mutex<String?>(nil)
         let sizes = Mutex([Int64](repeating: 0, count: pages))
-        let lanes = ProcessInfo.processInfo.activeProcessorCount
+        let lanes = WorkerCount.standard
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             for i in stride(from: lane, to: pages, by: lanes) {
                 // Pool page i % pool has kind i % 4, like page i: pool is a multiple of 4 or pages < pool.
@@ -132,7 +133,7 @@ extension BenchSupport {
         }
         let failure = Mutex<String?>(nil)
         let sizes = Mutex([Int64](repeating: 0, count: plan.count))
-        let lanes = ProcessInfo.processInfo.activeProcessorCount
+        let lanes = WorkerCount.standard
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             for i in stride(from: lane, to: plan.count, by: lanes) {
                 let pool = pools[plan[i]]!
@@ -181,7 +182,7 @@ extension BenchSupport {
         guard rc == 0 else { throw CommandFailure.couldNotRun("cannot start \(executable): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
         var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        _ = Syscall.retrying { wait4(pid, &status, 0, &usage) }
         let seconds = Date().timeIntervalSince(start)
         let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6

@@ -1,3 +1,4 @@
+import QuireCore
 import ArgumentParser
 import Foundation
 import ImageCodecs
@@ -37,7 +38,7 @@ struct NormalizeBench: ParsableCommand, BenchSupport {
     }
 
     func run() throws {
-        let workerCount = workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount
+        let workerCount = WorkerCount.resolve(workers)
         let base = dir ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("quire-bench-normalize-\(getpid())")
         defer { if dir == nil { try? FileManager.default.removeItem(atPath: base) } }
         let delivery = base + "/delivery"

@@ -1,3 +1,4 @@
+import QuireCore
 import ArgumentParser
 import Foundation
 import SyntheticPages
@@ -79,7 +80,7 @@ struct RunBench: ParsableCommand, BenchSupport {
     }
 
     func run() throws {
-        let workerCount = workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount
+        let workerCount = WorkerCount.resolve(workers)
         let batches = try batches()
         func describe(_ batch: Batch) -> String {
             let counts = ScannerPage.Kind.allCases.compactMap { kind -> String? in

@@ -1,3 +1,4 @@
+import QuireCore
 import ArgumentParser
 import Foundation
 import ImageCodecs
@@ -28,7 +29,7 @@ struct VerifyBench: ParsableCommand, BenchSupport {
     @Option(help: "Folder to work in (default: a temporary folder, removed afterwards).") var dir: String?
 
     func run() throws {
-        let workerCount = workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount
+        let workerCount = WorkerCount.resolve(workers)
         let base = dir ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("quire-bench-verify-\(getpid())")
         defer { if dir == nil { try? FileManager.default.removeItem(atPath: base) } }
         let delivery = base + "/delivery"

@@ -107,7 +107,8 @@ struct RunCommand: AsyncParsableCommand {
             line.finish()
             switch error {
             case .usage(let text): throw CommandFailure.usage(text)
-            case .diskFull(let text), .couldNotRun(let text): throw CommandFailure.couldNotRun(text)
+            case .diskFull(let full): throw CommandFailure.couldNotRun(full.description)
+            case .couldNotRun(let text): throw CommandFailure.couldNotRun(text)
             }
         }
         line.finish()

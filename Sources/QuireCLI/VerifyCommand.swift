@@ -1,3 +1,4 @@
+import QuireCore
 import ArgumentParser
 import Audit
 import BlockingWork
@@ -140,7 +141,7 @@ struct VerifyCommand: AsyncParsableCommand {
             sampleInfo = Sample(percent: sample, seed: seed, population: bags.count, drawn: chosen,
                                 passPercent: policy.acceptance.passPercent, passedPercent: 0, accepted: false)
         }
-        let auditor = Auditor(policy: policy, workers: workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount,
+        let auditor = Auditor(policy: policy, workers: WorkerCount.resolve(workers),
                               memoryBudget: try budget())
         let results = await auditor.audit(bags: chosen, depth: fast ? .fast : bagitOnly ? .bagit : .full)
         let valid = results.filter(\.valid).count

@@ -70,13 +70,13 @@ let package = Package(
 
         // MARK: Tests
         // What tests share: scratch folders and fixtures, the in-memory ledger, the ledger conformance suite.
-        .target(name: "QuireTestSupport", dependencies: ["QuireCore"], swiftSettings: strict),
+        .target(name: "QuireTestSupport", dependencies: ["QuireCore", "Ledger"], swiftSettings: strict),
         .testTarget(name: "QuireCoreTests", dependencies: ["QuireCore"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
         .testTarget(name: "ArchivalCodeTests", dependencies: ["ArchivalCode"]),
         .testTarget(name: "FixityTests", dependencies: ["Fixity"]),
         .testTarget(name: "ImageOpsTests", dependencies: ["ImageOps", "Raster", "SyntheticPages", "ImageCodecs"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ArchivalCode"]),
+        .testTarget(name: "CatalogTests", dependencies: ["QuireCore", "Catalog", "ArchivalCode"]),
         .testTarget(name: "QuotaTests", dependencies: ["Quota", "QuotaSettings", "Catalog", "TextTable"]),
         .testTarget(name: "TextTableTests", dependencies: ["TextTable"]),
         .testTarget(name: "PackagingTests", dependencies: ["QuireCore", "Packaging", "Fixity", "DurableIO", "BlockingWork"]),
@@ -84,6 +84,8 @@ let package = Package(
         .testTarget(name: "ImporterTests", dependencies: ["QuireCore", "QuireCore", "BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "ImageOps", "Catalog", "DurableIO", "Fixity", "ImageCodecs", "Raster", "Ledger", "Policy", "SyntheticPages"]),
         .testTarget(name: "QuireCLITests", dependencies: []),
         .testTarget(name: "BlockingWorkTests", dependencies: ["BlockingWork"]),
+        // The ledger conformance suite (QuireTestSupport) on every backend, and SQLite's own behaviour.
+        .testTarget(name: "LedgerTests", dependencies: ["QuireCore", "Ledger", "QuireTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

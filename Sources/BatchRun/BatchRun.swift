@@ -154,10 +154,10 @@ public struct BatchRun: Sendable {
                 let fixity = Set(try ledger.fixityRecords(batch: batchID).map { "\($0.root.rawValue):\($0.path)" })
                 var unfinished = Set<String>()
                 for page in try ledger.pages(batch: batchID) {
-                    let master = "workspace:" + NormalizeStage.outputPath(role: "master", page: page, digits: policy.intake.pageDigits)
+                    let master = "workspace:" + NormalizeStage.outputPath(role: .master, page: page, digits: policy.intake.pageDigits)
                     if !fixity.contains(master) || !fixity.contains("delivery:" + page.path) { unfinished.insert(page.code) }
                 }
-                let finished = Set(try ledger.records(batch: batchID).filter { $0.state == "packaged" || $0.state == "verified" }.map(\.code))
+                let finished = Set(try ledger.records(batch: batchID).filter(\.state.isPackaged).map(\.code))
                 tracker.state.withLock {
                     $0.unfinished = unfinished
                     $0.finished = finished
@@ -265,7 +265,7 @@ public struct BatchRun: Sendable {
         let reopened = streamed.finished.intersection(streamed.touched)
         do {
             for code in reopened.sorted() {
-                try ledger.markRecord(batch: batch, code: code, state: "bound", bag: nil,
+                try ledger.markRecord(batch: batch, code: code, state: .bound, bag: nil,
                                       detail: "files delivered after the record was packaged; its bag must be rebuilt", tool: tool)
             }
         } catch { throw .couldNotRun(error.description) }
@@ -370,7 +370,7 @@ final class RecordTracker: Sendable {
                 state.withLock { _ = $0.unfinished.insert(page.code) }
                 break
             }
-            if let full = work.normalized.checks.first(where: { $0.rule == "disk_full" }) {
+            if let full = work.normalized.checks.first(where: { $0.rule == .diskFull }) {
                 // Not the page's fault: it is left for a later run, and this one stops.
                 state.withLock { _ = $0.unfinished.insert(page.code) }
                 stop(.diskFull(full.detail))
@@ -382,8 +382,8 @@ final class RecordTracker: Sendable {
                     let target = workspace + "/" + output.path
                     try DurableFile.publish(staged: DurableFile.stagedPath(for: target), to: target)
                 }
-                let source = FixityRecord(batch: batch, root: .delivery, path: page.path, role: "source", size: page.size,
-                                          digests: Dictionary(uniqueKeysWithValues: work.sourceDigests.map { ($0.key.rawValue, $0.value) }))
+                let source = FixityRecord(batch: batch, root: .delivery, path: page.path, role: .source, size: page.size,
+                                          digests: work.sourceDigests)
                 try ledger.completeNormalization(work.normalized, sourceFixity: source, batch: batch, tool: tool)
             } catch let error as DurableFileError {
                 stop(error.isDiskFull ? .diskFull(error.description) : .couldNotRun(error.description))

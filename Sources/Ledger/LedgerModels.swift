@@ -1,3 +1,5 @@
+public import QuireCore
+
 /// A batch: one vendor delivery, processed in one workspace.
 public struct BatchInfo: Sendable, Equatable, Codable {
     /// The batch name (unique in a workspace).
@@ -19,11 +21,6 @@ public struct BatchInfo: Sendable, Equatable, Codable {
         self.pipeline = pipeline
         self.createdAt = createdAt
     }
-}
-
-/// A page's place in the ledger's state machine: states only move forward.
-public enum PageState: String, Sendable, Codable, CaseIterable {
-    case registered, decoded, normalized, digested
 }
 
 /// A page accepted at import, with what its decode found.
@@ -76,15 +73,15 @@ public struct QuarantineRecord: Sendable, Equatable, Codable {
     public var size: Int64
     public var mtimeNanoseconds: Int64
     public var sha256: String?
-    /// Stable reason code (`corrupt`, `empty_file`, `extension_mismatch`…).
-    public var reason: String
+    /// Why it is held back.
+    public var reason: QuarantineReason
     /// What exactly is wrong, in words.
     public var detail: String
     public var code: String?
     public var page: Int?
 
     /// Makes a quarantine record.
-    public init(path: String, size: Int64, mtimeNanoseconds: Int64, sha256: String?, reason: String, detail: String,
+    public init(path: String, size: Int64, mtimeNanoseconds: Int64, sha256: String?, reason: QuarantineReason, detail: String,
                 code: String?, page: Int?) {
         self.path = path
         self.size = size
@@ -100,12 +97,12 @@ public struct QuarantineRecord: Sendable, Equatable, Codable {
 /// A problem found with a whole record (a gap in its page numbers, say).
 public struct RecordFlag: Sendable, Equatable, Codable, Hashable {
     public var code: String
-    /// Stable rule id (`page_gap`).
-    public var rule: String
+    /// The rule it breaks.
+    public var rule: RecordFlagRule
     public var detail: String
 
     /// Makes a flag.
-    public init(code: String, rule: String, detail: String) {
+    public init(code: String, rule: RecordFlagRule, detail: String) {
         self.code = code
         self.rule = rule
         self.detail = detail
@@ -152,18 +149,21 @@ public struct BatchCounts: Sendable, Equatable, Codable {
     public var records: Int
     public var flaggedRecords: Int
     public var changed: Int
-    public var pagesByState: [String: Int]
-    /// Records by state (`waiting`, `bound`, `held`, `packaged`, `verified`, `invalid`).
-    public var recordsByState: [String: Int] = [:]
+    /// Pages by state (states no page is in are absent).
+    public var pagesByState: [PageState: Int]
+    /// Records by state (states no record is in are absent).
+    public var recordsByState: [RecordState: Int] = [:]
 
     /// Makes counts.
-    public init(pages: Int, quarantined: Int, records: Int, flaggedRecords: Int, changed: Int, pagesByState: [String: Int]) {
+    public init(pages: Int, quarantined: Int, records: Int, flaggedRecords: Int, changed: Int,
+                pagesByState: [PageState: Int], recordsByState: [RecordState: Int] = [:]) {
         self.pages = pages
         self.quarantined = quarantined
         self.records = records
         self.flaggedRecords = flaggedRecords
         self.changed = changed
         self.pagesByState = pagesByState
+        self.recordsByState = recordsByState
     }
 }
 
@@ -200,19 +200,19 @@ public struct FixityRecord: Sendable, Equatable, Codable {
     public var root: Root
     /// Path relative to the root.
     public var path: String
-    /// `source`, `master`, `access`, `thumbnail`, `metadata`.
-    public var role: String
+    /// What the file is.
+    public var role: FileRole
     public var size: Int64
-    /// Lowercase hex by algorithm name (`sha256`, `sha512`, `md5`, `sm3`).
-    public var digests: [String: String]
+    /// Lowercase hex by algorithm.
+    public var digests: [DigestAlgorithm: String]
     public var recordedAt: String?
     public var checkedAt: String?
-    /// `recorded`, `ok`, `drift` or `missing`.
-    public var status: String
+    /// The outcome of the last check (`recorded` until one is made).
+    public var status: FixityStatus
 
     /// Makes a record.
-    public init(batch: String, root: Root, path: String, role: String, size: Int64, digests: [String: String],
-                recordedAt: String? = nil, checkedAt: String? = nil, status: String = "recorded") {
+    public init(batch: String, root: Root, path: String, role: FileRole, size: Int64, digests: [DigestAlgorithm: String],
+                recordedAt: String? = nil, checkedAt: String? = nil, status: FixityStatus = .recorded) {
         self.batch = batch
         self.root = root
         self.path = path
@@ -228,20 +228,19 @@ public struct FixityRecord: Sendable, Equatable, Codable {
 /// A record's row in the ledger.
 public struct RecordRow: Sendable, Equatable, Codable {
     public var code: String
-    /// `waiting`, `bound`, `held`, `packaged`, `verified`.
-    public var state: String
-    /// The binding problems as JSON (`[{"rule", "detail"}]`), when held.
-    public var problemsJSON: String?
+    public var state: RecordState
+    /// Why the record is held (empty when it is not).
+    public var problems: [BindingProblem]
     /// Workspace-relative path of the record's metadata document.
     public var metadataPath: String?
     /// Path of the record's bag, once packaged.
     public var bag: String?
 
     /// Makes a row.
-    public init(code: String, state: String, problemsJSON: String?, metadataPath: String?, bag: String? = nil) {
+    public init(code: String, state: RecordState, problems: [BindingProblem] = [], metadataPath: String?, bag: String? = nil) {
         self.code = code
         self.state = state
-        self.problemsJSON = problemsJSON
+        self.problems = problems
         self.metadataPath = metadataPath
         self.bag = bag
     }
@@ -279,15 +278,15 @@ public struct StoredBinding: Sendable {
 /// A finding about one page from a stage after import.
 public struct PageCheck: Sendable, Equatable, Codable {
     public var path: String
-    public var stage: String
-    /// Stable rule id (`low_resolution`, `skew`, `blank_page`, `decode_failed`, `write_failed`).
-    public var rule: String
-    /// `error` (the page fails) or `warning` (flagged for a person to look at).
-    public var severity: String
+    /// The stage that made the check.
+    public var stage: Stage
+    public var rule: PageCheckRule
+    /// `error`: the page fails (no master); `warning`: flagged for a person to look at.
+    public var severity: Severity
     public var detail: String
 
     /// Makes a check.
-    public init(path: String, stage: String, rule: String, severity: String, detail: String) {
+    public init(path: String, stage: Stage, rule: PageCheckRule, severity: Severity, detail: String) {
         self.path = path
         self.stage = stage
         self.rule = rule
@@ -335,5 +334,33 @@ public struct DigitizedRecord: Sendable, Equatable, Codable {
         self.verifiedAt = verifiedAt
         self.pages = pages
         self.bytes = bytes
+    }
+}
+
+/// A page's slot in its record: its 档号 and page number. Two files of one batch may not share one.
+public struct PageSlot: Sendable, Hashable {
+    /// The record's canonical 档号.
+    public var code: String
+    /// The page number.
+    public var page: Int
+
+    /// Makes a slot.
+    public init(code: String, page: Int) {
+        self.code = code
+        self.page = page
+    }
+}
+
+/// Where a page is registered: its batch and its path in that batch's delivery.
+public struct PageLocation: Sendable, Hashable {
+    /// The batch.
+    public var batch: String
+    /// The page's path, relative to the delivery.
+    public var path: String
+
+    /// Makes a location.
+    public init(batch: String, path: String) {
+        self.batch = batch
+        self.path = path
     }
 }

@@ -29,7 +29,7 @@ import Testing
             .run(delivery: s.delivery, batch: "b1", archive: nil)
         #expect(imported.accepted == 1)
         #expect(imported.quarantined.map(\.path) == ["0026-003-0045/0002.jpg"])
-        #expect(imported.quarantined.first?.reason == "corrupt")
+        #expect(imported.quarantined.first?.reason == .corrupt)
         #expect(imported.quarantined.first?.detail.contains("Premature end of JPEG file") == true)
 
         let report = try await NormalizeStage(ledger: try s.ledger(), policy: policy, workspace: s.workspace, workers: 2,
@@ -38,7 +38,7 @@ import Testing
         let checks = try s.ledger().pageChecks(batch: "b1")
         #expect(checks.count == 1)
         #expect(checks.first?.path == "0026-003-0045/0001.jpg")
-        #expect(checks.first?.rule == "decode_warning" && checks.first?.severity == "warning")
+        #expect(checks.first?.rule == .decodeWarning && checks.first?.severity == .warning)
         #expect(checks.first?.detail.contains("extraneous bytes before marker 0xd9") == true, "\(checks)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QuireCore
 import ImageCodecs
 import Importer
 import Ledger
@@ -57,7 +58,7 @@ final class Scratch {
 }
 
 extension ImportReport {
-    func reason(of path: String) -> String? { quarantined.first { $0.path == path }?.reason }
+    func reason(of path: String) -> String? { quarantined.first { $0.path == path }?.reason.rawValue }
 }
 
 @Suite struct ImporterTests {
@@ -124,7 +125,7 @@ extension ImportReport {
         for page in [1, 2, 4, 7] { try s.tiff(String(format: "0026-003-0045/%04d.tif", page), seed: UInt64(page)) }
         try s.tiff("0026-003-0046/0001.tif", seed: 9)
         let report = try await s.importOnce()
-        #expect(report.flaggedRecords == [RecordFlag(code: "0026-003-0045", rule: "page_gap", detail: "pages 3, 5–6 missing from 1–7")])
+        #expect(report.flaggedRecords == [RecordFlag(code: "0026-003-0045", rule: .pageGap, detail: "pages 3, 5–6 missing from 1–7")])
         // Filling the gap clears the flag on the next run.
         for page in [3, 5, 6] { try s.tiff(String(format: "0026-003-0045/%04d.tif", page), seed: UInt64(20 + page)) }
         let again = try await s.importOnce()
@@ -261,7 +262,7 @@ extension ImportReport {
         #expect(report.accepted == 11)
         #expect(report.records == 4)
         #expect(report.quarantined.map(\.path) == ["0026-003-0046/0003.tif"])
-        #expect(report.quarantined.first?.reason == "corrupt")
+        #expect(report.quarantined.first?.reason == .corrupt)
         #expect(report.flaggedRecords.isEmpty)
         let pages = try s.ledger().pages(batch: "samples")
         let colours = Dictionary(grouping: pages, by: \.colorType).mapValues(\.count)
@@ -294,19 +295,19 @@ extension ImportReport {
         let catalog = [StoredBinding.CatalogRow(code: "0001-001-0001", line: 2, fieldsJSON: "[]", pageCount: 3),
                        StoredBinding.CatalogRow(code: "0001-001-0002", line: 3, fieldsJSON: "[]", pageCount: 2)]
         try ledger.storeBinding(StoredBinding(catalog: catalog, records: [
-            RecordRow(code: "0001-001-0001", state: "bound", problemsJSON: nil, metadataPath: "m1"),
-            RecordRow(code: "0001-001-0002", state: "bound", problemsJSON: nil, metadataPath: "m2"),
+            RecordRow(code: "0001-001-0001", state: .bound, metadataPath: "m1"),
+            RecordRow(code: "0001-001-0002", state: .bound, metadataPath: "m2"),
         ]), batch: "b", tool: "test")
-        try ledger.markRecord(batch: "b", code: "0001-001-0001", state: "packaged", bag: "/bags/1", detail: nil, tool: "test")
-        try ledger.markRecord(batch: "b", code: "0001-001-0002", state: "verified", bag: "/bags/2", detail: nil, tool: "test")
-        func states() throws -> [String: String] { Dictionary(uniqueKeysWithValues: try ledger.records(batch: "b").map { ($0.code, $0.state) }) }
+        try ledger.markRecord(batch: "b", code: "0001-001-0001", state: .packaged, bag: "/bags/1", detail: nil, tool: "test")
+        try ledger.markRecord(batch: "b", code: "0001-001-0002", state: .verified, bag: "/bags/2", detail: nil, tool: "test")
+        func states() throws -> [String: RecordState] { Dictionary(uniqueKeysWithValues: try ledger.records(batch: "b").map { ($0.code, $0.state) }) }
 
         // Bound again: still packaged and verified. A record that now fails binding is demoted to held.
         try ledger.storeBinding(StoredBinding(catalog: nil, records: [
-            RecordRow(code: "0001-001-0001", state: "bound", problemsJSON: nil, metadataPath: "m1"),
-            RecordRow(code: "0001-001-0002", state: "held", problemsJSON: "[]", metadataPath: "m2"),
+            RecordRow(code: "0001-001-0001", state: .bound, metadataPath: "m1"),
+            RecordRow(code: "0001-001-0002", state: .held, metadataPath: "m2"),
         ]), batch: "b", tool: "test")
-        #expect(try states() == ["0001-001-0001": "packaged", "0001-001-0002": "held"])
+        #expect(try states() == ["0001-001-0001": .packaged, "0001-001-0002": .held])
         // Only records in state verified count toward quotas: the demoted one no longer does.
         #expect(try ledger.digitizedRecords().isEmpty)
     }

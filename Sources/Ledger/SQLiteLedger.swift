@@ -308,11 +308,11 @@ public final class SQLiteLedger: Ledger {
         let now = LedgerEvent.now()
         try write("commit import step") { db in
             for path in commit.released {
-                try db.execute(sql: "DELETE FROM quarantine WHERE batch_id = ? AND path = ?", arguments: [batch, path])
+                try Self.run(db, sql: "DELETE FROM quarantine WHERE batch_id = ? AND path = ?", arguments: [batch, path])
                 try Self.log(db, .quarantineReleased(batch: batch, path: path, tool: tool))
             }
             for p in commit.pages {
-                try db.execute(sql: """
+                try Self.run(db, sql: """
                     INSERT INTO page (batch_id, path, size, mtime_ns, sha256, format, width, height, bits, samples,
                                       color_type, compression, dpi_x, dpi_y, frames, code, page_no, state,
                                       registered_at, updated_at)
@@ -320,14 +320,14 @@ public final class SQLiteLedger: Ledger {
                     """, arguments: [batch, p.path, p.size, p.mtimeNanoseconds, p.sha256, p.format, p.width, p.height,
                                      p.bitsPerSample, p.samplesPerPixel, p.colorType, p.compression, p.dpiX, p.dpiY,
                                      p.frames, p.code, p.page, p.state.rawValue, now, now])
-                try db.execute(sql: """
+                try Self.run(db, sql: """
                     INSERT INTO record (batch_id, code, state, updated_at) VALUES (?, ?, 'waiting', ?)
                     ON CONFLICT (batch_id, code) DO NOTHING
                     """, arguments: [batch, p.code, now])
                 try Self.log(db, .pageRegistered(p, batch: batch, tool: tool))
             }
             for q in commit.quarantined {
-                try db.execute(sql: """
+                try Self.run(db, sql: """
                     INSERT INTO quarantine (batch_id, path, size, mtime_ns, sha256, reason, detail, code, page_no, at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (batch_id, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
@@ -335,7 +335,7 @@ public final class SQLiteLedger: Ledger {
                         code = excluded.code, page_no = excluded.page_no, at = excluded.at
                     """, arguments: [batch, q.path, q.size, q.mtimeNanoseconds, q.sha256, q.reason.rawValue, q.detail, q.code, q.page, now])
                 if let code = q.code {
-                    try db.execute(sql: """
+                    try Self.run(db, sql: """
                         INSERT INTO record (batch_id, code, state, updated_at) VALUES (?, ?, 'waiting', ?)
                         ON CONFLICT (batch_id, code) DO NOTHING
                         """, arguments: [batch, code, now])
@@ -343,14 +343,14 @@ public final class SQLiteLedger: Ledger {
                 try Self.log(db, .fileQuarantined(q, batch: batch, tool: tool))
             }
             for c in commit.changed {
-                try db.execute(sql: """
+                try Self.run(db, sql: """
                     INSERT INTO changed_file (batch_id, path, registered_sha256, found_sha256, found_size, detected_at)
                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                     """, arguments: [batch, c.path, c.registeredSHA256, c.foundSHA256, c.foundSize, now])
                 try Self.log(db, .fileChanged(c, batch: batch, tool: tool))
             }
             for t in commit.touched {
-                try db.execute(sql: "UPDATE page SET mtime_ns = ?, updated_at = ? WHERE batch_id = ? AND path = ?",
+                try Self.run(db, sql: "UPDATE page SET mtime_ns = ?, updated_at = ? WHERE batch_id = ? AND path = ?",
                                arguments: [t.mtimeNanoseconds, now, batch, t.path])
             }
         }
@@ -508,7 +508,7 @@ public final class SQLiteLedger: Ledger {
         }
         if Set(records.map(\.role)) == [.source] {
             for r in records {
-                try db.execute(sql: "UPDATE page SET state = 'digested', updated_at = ? WHERE batch_id = ? AND path = ? AND state IN ('decoded', 'normalized')",
+                try run(db, sql: "UPDATE page SET state = 'digested', updated_at = ? WHERE batch_id = ? AND path = ? AND state IN ('decoded', 'normalized')",
                                arguments: [now, batch, r.path])
             }
         }
@@ -658,7 +658,7 @@ public final class SQLiteLedger: Ledger {
 
     /// Records (or replaces) one file's digests; a replaced record goes back to `recorded`.
     private static func upsertFixity(_ db: Database, _ r: FixityRecord, root: FixityRecord.Root, batch: String, now: String) throws {
-        try db.execute(sql: """
+        try run(db, sql: """
             INSERT INTO fixity (batch_id, root, path, role, size, sha256, sha512, md5, sm3, recorded_at, status)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recorded')
             ON CONFLICT (batch_id, root, path) DO UPDATE SET role = excluded.role, size = excluded.size,
@@ -668,8 +668,14 @@ public final class SQLiteLedger: Ledger {
                              r.digests[.md5], r.digests[.sm3], now])
     }
 
+    /// Runs one statement through the connection's statement cache: the import and the normalization run the same
+    /// few statements once per file, and preparing each again cost more than running it.
+    private static func run(_ db: Database, sql: String, arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
     private static func log(_ db: Database, _ e: LedgerEvent) throws {
-        try db.execute(sql: "INSERT INTO event (at, batch_id, subject, action, detail, tool) VALUES (?, ?, ?, ?, ?, ?)",
+        try run(db, sql: "INSERT INTO event (at, batch_id, subject, action, detail, tool) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [e.at, e.batch, e.subject, e.action, e.detail, e.tool])
     }
 

@@ -20,6 +20,7 @@ extension QuireError {
     package static func ledger(
         _ operation: String, file: String, underlying: Underlying? = nil, fix: String? = nil
     ) -> QuireError {
-        QuireError(.couldNotRun, stage: .ledger, file: file, message: "ledger: \(operation) failed", underlying: underlying, fix: fix)
+        QuireError(
+            .couldNotRun, stage: .ledger, file: file, message: "ledger: \(operation) failed", underlying: underlying, fix: fix)
     }
 }

@@ -54,7 +54,8 @@ extension LedgerEvent {
 
     /// A page registered.
     package static func pageRegistered(_ page: PageRecord, batch: String, tool: String) -> LedgerEvent {
-        LedgerEvent(batch, page.path, "page.\(page.state.rawValue)", "sha256=\(page.sha256) code=\(page.code) page=\(page.page)", tool)
+        LedgerEvent(
+            batch, page.path, "page.\(page.state.rawValue)", "sha256=\(page.sha256) code=\(page.code) page=\(page.page)", tool)
     }
 
     /// A file quarantined.
@@ -64,19 +65,22 @@ extension LedgerEvent {
 
     /// A registered file found changed.
     package static func fileChanged(_ change: ChangedFile, batch: String, tool: String) -> LedgerEvent {
-        LedgerEvent(batch, change.path, "file.changed",
-                    "registered sha256=\(change.registeredSHA256) found sha256=\(change.foundSHA256)", tool)
+        LedgerEvent(
+            batch, change.path, "file.changed",
+            "registered sha256=\(change.registeredSHA256) found sha256=\(change.foundSHA256)", tool)
     }
 
     /// A failed page forgotten for a rescan.
     package static func pageReleased(path: String, sha256: String?, batch: String, tool: String) -> LedgerEvent {
-        LedgerEvent(batch, path, "page.release",
-                    "normalization had failed and the file was replaced (was sha256=\(sha256 ?? "?")); examined again", tool)
+        LedgerEvent(
+            batch, path, "page.release",
+            "normalization had failed and the file was replaced (was sha256=\(sha256 ?? "?")); examined again", tool)
     }
 
     /// A page's normalization recorded.
     package static func pageNormalized(_ result: NormalizedPage, batch: String, tool: String) -> LedgerEvent {
-        LedgerEvent(batch, result.path, result.outputs.isEmpty ? "page.normalize-failed" : "page.normalized", result.processJSON, tool)
+        LedgerEvent(
+            batch, result.path, result.outputs.isEmpty ? "page.normalize-failed" : "page.normalized", result.processJSON, tool)
     }
 
     /// A file's digests recorded.
@@ -91,9 +95,12 @@ extension LedgerEvent {
     }
 
     /// A packaged record demoted because one of its files drifted or went missing.
-    package static func recordInvalidated(code: String, by record: FixityRecord, status: FixityStatus, tool: String) -> LedgerEvent {
-        LedgerEvent(record.batch, code, "record.invalid",
-                    "fixity \(status.rawValue): \(record.root == .delivery ? "source " : "")\(record.path)", tool)
+    package static func recordInvalidated(code: String, by record: FixityRecord, status: FixityStatus, tool: String)
+        -> LedgerEvent
+    {
+        LedgerEvent(
+            record.batch, code, "record.invalid",
+            "fixity \(status.rawValue): \(record.root == .delivery ? "source " : "")\(record.path)", tool)
     }
 
     /// A record's binding stored.

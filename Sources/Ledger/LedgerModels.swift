@@ -25,22 +25,39 @@ public struct BatchInfo: Sendable, Equatable, Codable {
 
 /// A page accepted at import, with what its decode found.
 public struct PageRecord: Sendable, Equatable, Codable {
+    /// Path relative to the delivery.
     public var path: String
+    /// Size in bytes.
     public var size: Int64
+    /// Modification time, nanoseconds since 1970.
     public var mtimeNanoseconds: Int64
+    /// SHA-256 of the bytes decoded at import (lowercase hex).
     public var sha256: String
+    /// `tiff`, `png` or `jpeg` (by signature).
     public var format: String
+    /// Displayed width in pixels.
     public var width: Int
+    /// Displayed height in pixels.
     public var height: Int
+    /// Bits per sample.
     public var bitsPerSample: Int
+    /// Samples per pixel.
     public var samplesPerPixel: Int
+    /// The source colour type (`bilevel`, `gray`, `rgb`…).
     public var colorType: String
+    /// The source compression (`lzw`, `ccitt-g4`, `baseline`…).
     public var compression: String
+    /// Horizontal resolution, when the file states one.
     public var dpiX: Double?
+    /// Vertical resolution, when the file states one.
     public var dpiY: Double?
+    /// Images in the file.
     public var frames: Int
+    /// The record's canonical 档号.
     public var code: String
+    /// The page number.
     public var page: Int
+    /// Where the page is in its state machine.
     public var state: PageState
 
     /// Makes a page record.
@@ -69,15 +86,21 @@ public struct PageRecord: Sendable, Equatable, Codable {
 
 /// A file held back at import, with a stable reason code and a sentence.
 public struct QuarantineRecord: Sendable, Equatable, Codable {
+    /// Path relative to the delivery.
     public var path: String
+    /// Size in bytes.
     public var size: Int64
+    /// Modification time, nanoseconds since 1970.
     public var mtimeNanoseconds: Int64
+    /// SHA-256 of its bytes, when they were read.
     public var sha256: String?
     /// Why it is held back.
     public var reason: QuarantineReason
     /// What exactly is wrong, in words.
     public var detail: String
+    /// The 档号 its name maps to, when it maps to one.
     public var code: String?
+    /// The page number its name maps to, when it maps to one.
     public var page: Int?
 
     /// Makes a quarantine record.
@@ -96,9 +119,11 @@ public struct QuarantineRecord: Sendable, Equatable, Codable {
 
 /// A problem found with a whole record (a gap in its page numbers, say).
 public struct RecordFlag: Sendable, Equatable, Codable, Hashable {
+    /// The record's canonical 档号.
     public var code: String
     /// The rule it breaks.
     public var rule: RecordFlagRule
+    /// What exactly is wrong.
     public var detail: String
 
     /// Makes a flag.
@@ -111,9 +136,13 @@ public struct RecordFlag: Sendable, Equatable, Codable, Hashable {
 
 /// A registered file whose bytes changed after registration: reported, never silently replaced.
 public struct ChangedFile: Sendable, Equatable, Codable {
+    /// Path relative to the delivery.
     public var path: String
+    /// SHA-256 registered at import.
     public var registeredSHA256: String
+    /// SHA-256 found now (or why the file could not be read).
     public var foundSHA256: String
+    /// Size found now.
     public var foundSize: Int64
 
     /// Makes a change record.
@@ -127,10 +156,15 @@ public struct ChangedFile: Sendable, Equatable, Codable {
 
 /// What the ledger knows of a delivered file, for the fast "unchanged since last run" check.
 public struct KnownFile: Sendable, Equatable {
+    /// Whether the file is a page or quarantined.
     public enum Kind: Sendable, Equatable { case page, quarantined }
+    /// Page or quarantined.
     public var kind: Kind
+    /// Size in bytes when registered.
     public var size: Int64
+    /// Modification time when registered.
     public var mtimeNanoseconds: Int64
+    /// SHA-256 when known.
     public var sha256: String?
 
     /// Makes a known-file value.
@@ -144,10 +178,15 @@ public struct KnownFile: Sendable, Equatable {
 
 /// Counts for one batch.
 public struct BatchCounts: Sendable, Equatable, Codable {
+    /// Accepted pages.
     public var pages: Int
+    /// Quarantined files.
     public var quarantined: Int
+    /// Records (档号) seen.
     public var records: Int
+    /// Records with a flag.
     public var flaggedRecords: Int
+    /// Files found changed after registration.
     public var changed: Int
     /// Pages by state (states no page is in are absent).
     public var pagesByState: [PageState: Int]
@@ -169,10 +208,13 @@ public struct BatchCounts: Sendable, Equatable, Codable {
 
 /// One change to the ledger committed together: what an import step learned about a set of files.
 public struct ImportCommit: Sendable {
+    /// Pages to register.
     public var pages: [PageRecord] = []
+    /// Files to quarantine (replacing an entry of the same path).
     public var quarantined: [QuarantineRecord] = []
     /// Quarantined paths to forget because the file changed and is examined again.
     public var released: [String] = []
+    /// Changes to report.
     public var changed: [ChangedFile] = []
     /// Registered files whose mtime moved but whose bytes did not.
     public var touched: [(path: String, mtimeNanoseconds: Int64)] = []
@@ -196,16 +238,21 @@ public struct FixityRecord: Sendable, Equatable, Codable {
         case workspace
     }
 
+    /// The batch the file belongs to.
     public var batch: String
+    /// Which folder `path` is relative to.
     public var root: Root
     /// Path relative to the root.
     public var path: String
     /// What the file is.
     public var role: FileRole
+    /// Size in bytes.
     public var size: Int64
     /// Lowercase hex by algorithm.
     public var digests: [DigestAlgorithm: String]
+    /// When the digests were recorded.
     public var recordedAt: String?
+    /// When they were last checked.
     public var checkedAt: String?
     /// The outcome of the last check (`recorded` until one is made).
     public var status: FixityStatus
@@ -227,7 +274,9 @@ public struct FixityRecord: Sendable, Equatable, Codable {
 
 /// A record's row in the ledger.
 public struct RecordRow: Sendable, Equatable, Codable {
+    /// The record's canonical 档号.
     public var code: String
+    /// The record's state.
     public var state: RecordState
     /// Why the record is held (empty when it is not).
     public var problems: [BindingProblem]
@@ -250,9 +299,13 @@ public struct RecordRow: Sendable, Equatable, Codable {
 public struct StoredBinding: Sendable {
     /// One catalog row.
     public struct CatalogRow: Sendable {
+        /// The canonical 档号.
         public var code: String
+        /// The row's line in the catalog file.
         public var line: Int
+        /// The row's fields as the catalog document stores them (JSON, written only).
         public var fieldsJSON: String
+        /// 页数, when given.
         public var pageCount: Int?
 
         /// Makes a row.
@@ -266,6 +319,7 @@ public struct StoredBinding: Sendable {
 
     /// The whole catalog, or nil to leave the stored catalog as it is (binding some records only).
     public var catalog: [CatalogRow]?
+    /// Each bound record's outcome.
     public var records: [RecordRow]
 
     /// Makes a binding.
@@ -277,12 +331,15 @@ public struct StoredBinding: Sendable {
 
 /// A finding about one page from a stage after import.
 public struct PageCheck: Sendable, Equatable, Codable {
+    /// The page's path, relative to the delivery.
     public var path: String
     /// The stage that made the check.
     public var stage: Stage
+    /// What was found.
     public var rule: PageCheckRule
     /// `error`: the page fails (no master); `warning`: flagged for a person to look at.
     public var severity: Severity
+    /// The particulars, in words.
     public var detail: String
 
     /// Makes a check.
@@ -301,6 +358,7 @@ public struct NormalizedPage: Sendable {
     public var path: String
     /// The files written (workspace-relative), with digests.
     public var outputs: [FixityRecord]
+    /// The page's checks (an `error` means no master was written).
     public var checks: [PageCheck]
     /// The processing steps applied, with their parameters, as JSON (for the event log and metadata).
     public var processJSON: String
@@ -316,12 +374,15 @@ public struct NormalizedPage: Sendable {
 
 /// A record that counts as digitized: its bag is packaged and verified.
 public struct DigitizedRecord: Sendable, Equatable, Codable {
+    /// The batch.
     public var batch: String
     /// Holdings register id of the batch.
     public var archive: String?
+    /// The record's canonical 档号.
     public var code: String
     /// When the bag last verified (ISO 8601).
     public var verifiedAt: String
+    /// The record's accepted pages.
     public var pages: Int
     /// Bytes of the record's masters.
     public var bytes: Int64

@@ -217,16 +217,19 @@ public final class SQLiteLedger: Ledger {
 
     // MARK: - Batches
 
+    /// The batch with this id, or nil. (``BatchStore``)
     public func batch(id: String) throws(QuireError) -> BatchInfo? {
         try read("read batch") { db in
             try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE id = ?", arguments: [id]).map(Self.batchInfo)
         }
     }
 
+    /// Every batch, oldest first (by creation time, then id). (``BatchStore``)
     public func batches() throws(QuireError) -> [BatchInfo] {
         try fetch("list batches", "SELECT * FROM batch ORDER BY created_at, id", [], Self.batchInfo)
     }
 
+    /// Creates the batch, with a `batch.open` event, or returns the existing one with that id unchanged. (``BatchStore``)
     public func openBatch(_ batch: BatchInfo) throws(QuireError) -> BatchInfo {
         try write("open batch") { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE id = ?", arguments: [batch.id]) {
@@ -244,6 +247,7 @@ public final class SQLiteLedger: Ledger {
                   createdAt: row["created_at"])
     }
 
+    /// Counts for the batch: pages (by state), quarantined files, records (by state), flagged records, changed files. (``BatchStore``)
     public func counts(batch: String) throws(QuireError) -> BatchCounts {
         try read("count batch") { db in
             var pages: [PageState: Int] = [:]
@@ -267,6 +271,7 @@ public final class SQLiteLedger: Ledger {
 
     // MARK: - Intake
 
+    /// Files of the batch already registered or quarantined, by relative path (a quarantined entry wins over a. (``IntakeStore``)
     public func knownFiles(batch: String) throws(QuireError) -> [String: KnownFile] {
         try read("read known files") { db in
             var known: [String: KnownFile] = [:]
@@ -280,6 +285,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// For each digest given, the first page registered anywhere in the workspace with those bytes. (``IntakeStore``)
     public func pagesWithDigests(_ digests: Set<String>) throws(QuireError) -> [String: PageLocation] {
         guard !digests.isEmpty else { return [:] }
         return try read("find digests") { db in
@@ -293,6 +299,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// The batch's pages by their (档号, page number) slot, for duplicate-page checks. (``IntakeStore``)
     public func pageSlots(batch: String) throws(QuireError) -> [PageSlot: String] {
         try read("read page slots") { db in
             var slots: [PageSlot: String] = [:]
@@ -303,6 +310,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// Writes one import step in one transaction, with an event per file: released quarantine entries go, pages. (``IntakeStore``)
     public func commit(_ commit: ImportCommit, batch: String, tool: String) throws(QuireError) {
         guard !commit.isEmpty else { return }
         let now = LedgerEvent.now()
@@ -356,6 +364,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// Replaces the batch's record flags of the given rules by `flags`. (``IntakeStore``)
     public func replaceFlags(_ flags: [RecordFlag], rules: Set<RecordFlagRule>, batch: String) throws(QuireError) {
         let now = LedgerEvent.now()
         try write("replace record flags") { db in
@@ -371,6 +380,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// Page numbers present (accepted, or quarantined with a known page) per record code. (``IntakeStore``)
     public func pageNumbers(batch: String) throws(QuireError) -> [String: [Int]] {
         try read("read page numbers") { db in
             var numbers: [String: [Int]] = [:]
@@ -386,10 +396,12 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// The batch's quarantined files, by path. (``IntakeStore``)
     public func quarantined(batch: String) throws(QuireError) -> [QuarantineRecord] {
         try fetch("read quarantine", "SELECT * FROM quarantine WHERE batch_id = ? ORDER BY path", [batch], Self.quarantined)
     }
 
+    /// One record's quarantined files, by path. (``IntakeStore``)
     public func quarantined(batch: String, code: String) throws(QuireError) -> [QuarantineRecord] {
         try fetch("read a record's quarantine", "SELECT * FROM quarantine WHERE batch_id = ? AND code = ? ORDER BY path",
                   [batch, code], Self.quarantined)
@@ -401,18 +413,21 @@ public final class SQLiteLedger: Ledger {
                          code: row["code"], page: row["page_no"])
     }
 
+    /// The batch's record flags, by code and rule. (``IntakeStore``)
     public func flags(batch: String) throws(QuireError) -> [RecordFlag] {
         try fetch("read record flags", "SELECT code, rule, detail FROM record_flag WHERE batch_id = ? ORDER BY code, rule", [batch]) {
             RecordFlag(code: $0["code"], rule: try Self.stored($0["rule"], as: RecordFlagRule.self, "record flag rule"), detail: $0["detail"])
         }
     }
 
+    /// Files found changed after registration, by path. (``IntakeStore``)
     public func changedFiles(batch: String) throws(QuireError) -> [ChangedFile] {
         try fetch("read changed files", "SELECT * FROM changed_file WHERE batch_id = ? ORDER BY path, detected_at", [batch]) {
             ChangedFile(path: $0["path"], registeredSHA256: $0["registered_sha256"], foundSHA256: $0["found_sha256"], foundSize: $0["found_size"])
         }
     }
 
+    /// Forgets pages whose last normalization failed and whose file has since been replaced (a rescan): their page. (``IntakeStore``)
     public func releaseFailedPages(batch: String, paths: [String], tool: String) throws(QuireError) {
         guard !paths.isEmpty else { return }
         try write("release pages for a rescan") { db in
@@ -434,10 +449,12 @@ public final class SQLiteLedger: Ledger {
 
     // MARK: - Pages
 
+    /// The batch's accepted pages, by code, page number and path. (``PageStore``)
     public func pages(batch: String) throws(QuireError) -> [PageRecord] {
         try fetch("read pages", "SELECT * FROM page WHERE batch_id = ? ORDER BY code, page_no, path", [batch], Self.page)
     }
 
+    /// One record's accepted pages, by page number and path. (``PageStore``)
     public func pages(batch: String, code: String) throws(QuireError) -> [PageRecord] {
         try fetch("read a record's pages", "SELECT * FROM page WHERE batch_id = ? AND code = ? ORDER BY page_no, path",
                   [batch, code], Self.page)
@@ -451,6 +468,7 @@ public final class SQLiteLedger: Ledger {
                    state: try stored(row["state"], as: PageState.self, "page state"))
     }
 
+    /// Records one page's normalization in one transaction. (``PageStore``)
     public func completeNormalization(_ result: NormalizedPage, sourceFixity: FixityRecord?, batch: String,
                                       tool: String) throws(QuireError) {
         let now = LedgerEvent.now()
@@ -472,6 +490,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// The batch's page checks, by path, stage and rule. (``PageStore``)
     public func pageChecks(batch: String) throws(QuireError) -> [PageCheck] {
         try fetch("read page checks", "SELECT * FROM page_check WHERE batch_id = ? ORDER BY path, stage, rule", [batch], Self.pageCheck)
     }
@@ -482,6 +501,7 @@ public final class SQLiteLedger: Ledger {
                   severity: try stored(row["severity"], as: Severity.self, "page check severity"), detail: row["detail"])
     }
 
+    /// Why normalization failed, by page path, for the batch's pages whose last normalization failed (of one. (``PageStore``)
     public func normalizationFailures(batch: String, code: String?) throws(QuireError) -> [String: [PageCheck]] {
         let sql = """
             SELECT c.* FROM page_check c
@@ -494,6 +514,7 @@ public final class SQLiteLedger: Ledger {
 
     // MARK: - Fixity
 
+    /// Records (or replaces) the digests of files of `batch`, with an event each; a replaced record goes back to. (``FixityStore``)
     public func recordFixity(_ records: [FixityRecord], batch: String, tool: String) throws(QuireError) {
         guard !records.isEmpty else { return }
         let now = LedgerEvent.now()
@@ -514,6 +535,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// Fixity records of one batch (by root and path), or of every batch (by batch, root and path). (``FixityStore``)
     public func fixityRecords(batch: String?) throws(QuireError) -> [FixityRecord] {
         if let batch {
             return try fetch("read fixity", "SELECT * FROM fixity WHERE batch_id = ? ORDER BY root, path", [batch], Self.fixity)
@@ -521,6 +543,7 @@ public final class SQLiteLedger: Ledger {
         return try fetch("read fixity", "SELECT * FROM fixity ORDER BY batch_id, root, path", [], Self.fixity)
     }
 
+    /// Fixity records of the given relative paths (sources and outputs) in one batch, by root and path. (``FixityStore``)
     public func fixityRecords(batch: String, paths: [String]) throws(QuireError) -> [FixityRecord] {
         guard !paths.isEmpty else { return [] }
         let found = try read("read fixity") { db in
@@ -550,6 +573,7 @@ public final class SQLiteLedger: Ledger {
                             status: try stored(row["status"], as: FixityStatus.self, "fixity status"))
     }
 
+    /// Stores the outcome of a fixity check, with an event each. (``FixityStore``)
     public func markFixityChecked(_ results: [(record: FixityRecord, status: FixityStatus)], tool: String) throws(QuireError) {
         guard !results.isEmpty else { return }
         let now = LedgerEvent.now()
@@ -574,6 +598,7 @@ public final class SQLiteLedger: Ledger {
 
     // MARK: - Records
 
+    /// Stores each record's binding outcome and, when the binding carries one, replaces the batch's catalog, in one. (``RecordStore``)
     public func storeBinding(_ binding: StoredBinding, batch: String, tool: String) throws(QuireError) {
         let now = LedgerEvent.now()
         try write("store binding") { db in
@@ -600,6 +625,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// The batch's records, by code. (``RecordStore``)
     public func records(batch: String) throws(QuireError) -> [RecordRow] {
         try fetch("read records", "SELECT code, state, problems, metadata, bag FROM record WHERE batch_id = ? ORDER BY code", [batch]) {
             let text: String? = $0["problems"]
@@ -611,6 +637,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// Moves a record to `state`, remembering its bag when one is given, with an event. (``RecordStore``)
     public func markRecord(batch: String, code: String, state: RecordState, bag: String?, detail: String?,
                            tool: String) throws(QuireError) {
         let now = LedgerEvent.now()
@@ -621,6 +648,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// Records whose bags are packaged and verified, with the verification time, for quota reports; by that. (``RecordStore``)
     public func digitizedRecords() throws(QuireError) -> [DigitizedRecord] {
         try fetch("read digitized records", """
             SELECT r.batch_id, b.archive, r.code,
@@ -638,6 +666,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// The record a bag path belongs to. (``RecordStore``)
     public func recordForBag(_ bag: String) throws(QuireError) -> (batch: String, code: String)? {
         try read("find bag") { db in
             try Row.fetchOne(db, sql: "SELECT batch_id, code FROM record WHERE bag = ? LIMIT 1", arguments: [bag]).map { ($0["batch_id"], $0["code"]) }
@@ -646,6 +675,7 @@ public final class SQLiteLedger: Ledger {
 
     // MARK: - Events
 
+    /// The events of one batch, or of every batch (and none) when `batch` is nil, oldest first. (``EventStore``)
     public func events(batch: String?) throws(QuireError) -> [LedgerEvent] {
         let sql = "SELECT * FROM event" + (batch == nil ? "" : " WHERE batch_id = ?") + " ORDER BY id"
         return try fetch("read events", sql, batch.map { [$0] } ?? []) {

@@ -157,10 +157,12 @@ public final class InMemoryLedger: Ledger {
 
     // MARK: - Batches
 
+    /// The batch with this id, or nil. (``BatchStore``)
     public func batch(id: String) throws(QuireError) -> BatchInfo? {
         read { $0.batches[id] }
     }
 
+    /// Every batch, oldest first (by creation time, then id). (``BatchStore``)
     public func batches() throws(QuireError) -> [BatchInfo] {
         read { state in
             state.batches.values.sorted { a, b in
@@ -169,6 +171,7 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// Creates the batch, with a `batch.open` event, or returns the existing one with that id unchanged. (``BatchStore``)
     public func openBatch(_ batch: BatchInfo) throws(QuireError) -> BatchInfo {
         try write("open batch") { state in
             if let existing = state.batches[batch.id] { return existing }
@@ -178,6 +181,7 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// Counts for the batch: pages (by state), quarantined files, records (by state), flagged records, changed files. (``BatchStore``)
     public func counts(batch: String) throws(QuireError) -> BatchCounts {
         read { state in
             var pages: [PageState: Int] = [:]
@@ -196,6 +200,7 @@ public final class InMemoryLedger: Ledger {
 
     // MARK: - Intake
 
+    /// Files of the batch already registered or quarantined, by relative path (a quarantined entry wins over a. (``IntakeStore``)
     public func knownFiles(batch: String) throws(QuireError) -> [String: KnownFile] {
         read { state in
             var known: [String: KnownFile] = [:]
@@ -204,12 +209,14 @@ public final class InMemoryLedger: Ledger {
                 known[p.path] = KnownFile(kind: .page, size: p.size, mtimeNanoseconds: p.mtimeNanoseconds, sha256: p.sha256)
             }
             for (key, q) in state.quarantine where key.batch == batch {
-                known[q.path] = KnownFile(kind: .quarantined, size: q.size, mtimeNanoseconds: q.mtimeNanoseconds, sha256: q.sha256)
+                known[q.path] = KnownFile(
+                    kind: .quarantined, size: q.size, mtimeNanoseconds: q.mtimeNanoseconds, sha256: q.sha256)
             }
             return known
         }
     }
 
+    /// For each digest given, the first page registered anywhere in the workspace with those bytes. (``IntakeStore``)
     public func pagesWithDigests(_ digests: Set<String>) throws(QuireError) -> [String: PageLocation] {
         read { state in
             var found: [String: (id: Int, location: PageLocation)] = [:]
@@ -221,6 +228,7 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// The batch's pages by their (档号, page number) slot, for duplicate-page checks. (``IntakeStore``)
     public func pageSlots(batch: String) throws(QuireError) -> [PageSlot: String] {
         read { state in
             var slots: [PageSlot: String] = [:]
@@ -231,6 +239,7 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// Writes one import step in one transaction, with an event per file: released quarantine entries go, pages. (``IntakeStore``)
     public func commit(_ commit: ImportCommit, batch: String, tool: String) throws(QuireError) {
         guard !commit.isEmpty else { return }
         let now = LedgerEvent.now()
@@ -255,7 +264,9 @@ public final class InMemoryLedger: Ledger {
                 state.quarantine[BatchPath(batch: batch, path: q.path)] = q
                 if let code = q.code {
                     let record = BatchCode(batch: batch, code: code)
-                    if state.records[record] == nil { state.records[record] = StoredRecord(sequence: state.next(), state: .waiting) }
+                    if state.records[record] == nil {
+                        state.records[record] = StoredRecord(sequence: state.next(), state: .waiting)
+                    }
                 }
                 state.events.append(.fileQuarantined(q, batch: batch, tool: tool))
             }
@@ -271,6 +282,7 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// Replaces the batch's record flags of the given rules by `flags`. (``IntakeStore``)
     public func replaceFlags(_ flags: [RecordFlag], rules: Set<RecordFlagRule>, batch: String) throws(QuireError) {
         try write("replace record flags") { state throws(Violation) in
             state.flags = state.flags.filter { !($0.key.batch == batch && rules.contains($0.key.rule)) }
@@ -281,6 +293,7 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// Page numbers present (accepted, or quarantined with a known page) per record code. (``IntakeStore``)
     public func pageNumbers(batch: String) throws(QuireError) -> [String: [Int]] {
         read { state in
             var numbers: [String: [Int]] = [:]
@@ -294,16 +307,19 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// The batch's quarantined files, by path. (``IntakeStore``)
     public func quarantined(batch: String) throws(QuireError) -> [QuarantineRecord] {
         read { state in
             state.quarantine.filter { $0.key.batch == batch }.values.sorted { $0.path.ledgerPrecedes($1.path) }
         }
     }
 
+    /// One record's quarantined files, by path. (``IntakeStore``)
     public func quarantined(batch: String, code: String) throws(QuireError) -> [QuarantineRecord] {
         try quarantined(batch: batch).filter { $0.code == code }
     }
 
+    /// The batch's record flags, by code and rule. (``IntakeStore``)
     public func flags(batch: String) throws(QuireError) -> [RecordFlag] {
         read { state in
             state.flags.filter { $0.key.batch == batch }.values.sorted { a, b in
@@ -312,14 +328,17 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// Files found changed after registration, by path. (``IntakeStore``)
     public func changedFiles(batch: String) throws(QuireError) -> [ChangedFile] {
         read { state in
             state.changes.filter { $0.key.batch == batch }.values.sorted { a, b in
-                a.change.path != b.change.path ? a.change.path.ledgerPrecedes(b.change.path) : a.detectedAt.ledgerPrecedes(b.detectedAt)
+                a.change.path != b.change.path
+                    ? a.change.path.ledgerPrecedes(b.change.path) : a.detectedAt.ledgerPrecedes(b.detectedAt)
             }.map(\.change)
         }
     }
 
+    /// Forgets pages whose last normalization failed and whose file has since been replaced (a rescan): their page. (``IntakeStore``)
     public func releaseFailedPages(batch: String, paths: [String], tool: String) throws(QuireError) {
         guard !paths.isEmpty else { return }
         try write("release pages for a rescan") { state in
@@ -341,6 +360,7 @@ public final class InMemoryLedger: Ledger {
 
     // MARK: - Pages
 
+    /// The batch's accepted pages, by code, page number and path. (``PageStore``)
     public func pages(batch: String) throws(QuireError) -> [PageRecord] {
         read { state in
             state.pages.filter { $0.key.batch == batch }.values.map(\.page).sorted { a, b in
@@ -351,23 +371,28 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// One record's accepted pages, by page number and path. (``PageStore``)
     public func pages(batch: String, code: String) throws(QuireError) -> [PageRecord] {
         try pages(batch: batch).filter { $0.code == code }
     }
 
+    /// Records one page's normalization in one transaction. (``PageStore``)
     public func completeNormalization(
         _ result: NormalizedPage, sourceFixity: FixityRecord?, batch: String, tool: String
     ) throws(QuireError) {
         let now = LedgerEvent.now()
         try write("record normalization") { state throws(Violation) in
-            state.checks = state.checks.filter { !($0.key.batch == batch && $0.key.path == result.path && $0.key.stage == .normalize) }
+            state.checks = state.checks.filter {
+                !($0.key.batch == batch && $0.key.path == result.path && $0.key.stage == .normalize)
+            }
             for c in result.checks {
                 try state.requireBatch(batch)
                 let key = CheckKey(batch: batch, path: result.path, stage: .normalize, rule: c.rule)
                 guard state.checks[key] == nil else {
                     throw Violation("UNIQUE constraint failed: page_check (\(result.path), normalize, \(c.rule.rawValue))")
                 }
-                state.checks[key] = PageCheck(path: result.path, stage: .normalize, rule: c.rule, severity: c.severity, detail: c.detail)
+                state.checks[key] = PageCheck(
+                    path: result.path, stage: .normalize, rule: c.rule, severity: c.severity, detail: c.detail)
             }
             for r in result.outputs {
                 try state.upsertFixity(r, root: .workspace, batch: batch, now: now)
@@ -381,6 +406,7 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// The batch's page checks, by path, stage and rule. (``PageStore``)
     public func pageChecks(batch: String) throws(QuireError) -> [PageCheck] {
         read { state in
             state.checks.filter { $0.key.batch == batch }.values.sorted(by: Self.checkOrder)
@@ -393,6 +419,7 @@ public final class InMemoryLedger: Ledger {
         return a.rule.rawValue.ledgerPrecedes(b.rule.rawValue)
     }
 
+    /// Why normalization failed, by page path, for the batch's pages whose last normalization failed (of one. (``PageStore``)
     public func normalizationFailures(batch: String, code: String?) throws(QuireError) -> [String: [PageCheck]] {
         read { state in
             let failing = state.checks.filter { key, check in
@@ -407,10 +434,13 @@ public final class InMemoryLedger: Ledger {
 
     // MARK: - Fixity
 
+    /// Records (or replaces) the digests of files of `batch`, with an event each; a replaced record goes back to. (``FixityStore``)
     public func recordFixity(_ records: [FixityRecord], batch: String, tool: String) throws(QuireError) {
         guard !records.isEmpty else { return }
         let now = LedgerEvent.now()
-        try write("record fixity") { state throws(Violation) in try state.recordFixity(records, batch: batch, now: now, tool: tool) }
+        try write("record fixity") { state throws(Violation) in
+            try state.recordFixity(records, batch: batch, now: now, tool: tool)
+        }
     }
 
     private static func fixityOrder(_ a: FixityRecord, _ b: FixityRecord) -> Bool {
@@ -418,20 +448,25 @@ public final class InMemoryLedger: Ledger {
         return a.path.ledgerPrecedes(b.path)
     }
 
+    /// Fixity records of one batch (by root and path), or of every batch (by batch, root and path). (``FixityStore``)
     public func fixityRecords(batch: String?) throws(QuireError) -> [FixityRecord] {
         read { state in
             guard let batch else {
-                return state.fixity.values.sorted { a, b in a.batch != b.batch ? a.batch.ledgerPrecedes(b.batch) : Self.fixityOrder(a, b) }
+                return state.fixity.values.sorted { a, b in
+                    a.batch != b.batch ? a.batch.ledgerPrecedes(b.batch) : Self.fixityOrder(a, b)
+                }
             }
             return state.fixity.filter { $0.key.batch == batch }.values.sorted(by: Self.fixityOrder)
         }
     }
 
+    /// Fixity records of the given relative paths (sources and outputs) in one batch, by root and path. (``FixityStore``)
     public func fixityRecords(batch: String, paths: [String]) throws(QuireError) -> [FixityRecord] {
         let wanted = Set(paths)
         return try fixityRecords(batch: batch).filter { wanted.contains($0.path) }
     }
 
+    /// Stores the outcome of a fixity check, with an event each. (``FixityStore``)
     public func markFixityChecked(_ results: [(record: FixityRecord, status: FixityStatus)], tool: String) throws(QuireError) {
         guard !results.isEmpty else { return }
         let now = LedgerEvent.now()
@@ -456,6 +491,7 @@ public final class InMemoryLedger: Ledger {
 
     // MARK: - Records
 
+    /// Stores each record's binding outcome and, when the binding carries one, replaces the batch's catalog, in one. (``RecordStore``)
     public func storeBinding(_ binding: StoredBinding, batch: String, tool: String) throws(QuireError) {
         try write("store binding") { state throws(Violation) in
             if let catalog = binding.catalog {
@@ -478,8 +514,9 @@ public final class InMemoryLedger: Ledger {
                     existing.metadataPath = r.metadataPath
                     state.records[key] = existing
                 } else {
-                    state.records[key] = StoredRecord(sequence: state.next(), state: r.state, problems: r.problems,
-                                                      metadataPath: r.metadataPath)
+                    state.records[key] = StoredRecord(
+                        sequence: state.next(), state: r.state, problems: r.problems,
+                        metadataPath: r.metadataPath)
                 }
                 if state.records[key]?.state == r.state {
                     state.events.append(.recordBound(r, batch: batch, tool: tool))
@@ -488,15 +525,20 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// The batch's records, by code. (``RecordStore``)
     public func records(batch: String) throws(QuireError) -> [RecordRow] {
         read { state in
             state.records.filter { $0.key.batch == batch }
-                .map { RecordRow(code: $0.key.code, state: $0.value.state, problems: $0.value.problems,
-                                 metadataPath: $0.value.metadataPath, bag: $0.value.bag) }
+                .map {
+                    RecordRow(
+                        code: $0.key.code, state: $0.value.state, problems: $0.value.problems,
+                        metadataPath: $0.value.metadataPath, bag: $0.value.bag)
+                }
                 .sorted { $0.code.ledgerPrecedes($1.code) }
         }
     }
 
+    /// Moves a record to `state`, remembering its bag when one is given, with an event. (``RecordStore``)
     public func markRecord(
         batch: String, code: String, state newState: RecordState, bag: String?, detail: String?, tool: String
     ) throws(QuireError) {
@@ -511,6 +553,7 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// Records whose bags are packaged and verified, with the verification time, for quota reports; by that. (``RecordStore``)
     public func digitizedRecords() throws(QuireError) -> [DigitizedRecord] {
         read { state in
             var found: [(verifiedAt: String?, record: DigitizedRecord)] = []
@@ -523,10 +566,16 @@ public final class InMemoryLedger: Ledger {
                 // SQLite's LIKE 'masters/<code>/%': ASCII letters match either case.
                 let prefix = "masters/\(key.code)/".lowercasedASCII
                 let bytes = state.fixity.values.filter {
-                    $0.batch == key.batch && $0.root == .workspace && $0.role == .master && $0.path.lowercasedASCII.hasPrefix(prefix)
+                    $0.batch == key.batch && $0.root == .workspace && $0.role == .master
+                        && $0.path.lowercasedASCII.hasPrefix(prefix)
                 }.reduce(Int64(0)) { $0 + $1.size }
-                found.append((verifiedAt, DigitizedRecord(batch: key.batch, archive: batch.archive, code: key.code,
-                                                          verifiedAt: verifiedAt ?? "", pages: pages, bytes: bytes)))
+                found.append(
+                    (
+                        verifiedAt,
+                        DigitizedRecord(
+                            batch: key.batch, archive: batch.archive, code: key.code,
+                            verifiedAt: verifiedAt ?? "", pages: pages, bytes: bytes)
+                    ))
             }
             // ORDER BY verified_at, code: a record with no verification event (NULL) first.
             return found.sorted { a, b in
@@ -540,6 +589,7 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
+    /// The record a bag path belongs to. (``RecordStore``)
     public func recordForBag(_ bag: String) throws(QuireError) -> (batch: String, code: String)? {
         read { state in
             state.records.filter { $0.value.bag == bag }.min { $0.value.sequence < $1.value.sequence }
@@ -549,6 +599,7 @@ public final class InMemoryLedger: Ledger {
 
     // MARK: - Events
 
+    /// The events of one batch, or of every batch (and none) when `batch` is nil, oldest first. (``EventStore``)
     public func events(batch: String?) throws(QuireError) -> [LedgerEvent] {
         read { state in
             guard let batch else { return state.events }

@@ -77,7 +77,8 @@ public struct LedgerConformance: Sendable {
     func ledger(batches: String...) throws -> any Ledger {
         let ledger = try make()
         for id in batches {
-            _ = try ledger.openBatch(BatchInfo(id: id, delivery: "/d/\(id)", archive: "city", pipeline: "dat31", createdAt: Self.t0))
+            _ = try ledger.openBatch(
+                BatchInfo(id: id, delivery: "/d/\(id)", archive: "city", pipeline: "dat31", createdAt: Self.t0))
         }
         return ledger
     }
@@ -85,20 +86,24 @@ public struct LedgerConformance: Sendable {
     static func page(
         _ path: String, code: String, page: Int, sha: String? = nil, state: PageState = .decoded, dpi: Double? = 300
     ) -> PageRecord {
-        PageRecord(path: path, size: 1000 + Int64(page), mtimeNanoseconds: 1_700_000_000_000_000_000 + Int64(page),
-                   sha256: sha ?? "sha256-of-" + path,
-                   format: "tiff", width: 2480, height: 3508, bitsPerSample: 8, samplesPerPixel: 1, colorType: "gray",
-                   compression: "lzw", dpiX: dpi, dpiY: dpi, frames: 1, code: code, page: page, state: state)
+        PageRecord(
+            path: path, size: 1000 + Int64(page), mtimeNanoseconds: 1_700_000_000_000_000_000 + Int64(page),
+            sha256: sha ?? "sha256-of-" + path,
+            format: "tiff", width: 2480, height: 3508, bitsPerSample: 8, samplesPerPixel: 1, colorType: "gray",
+            compression: "lzw", dpiX: dpi, dpiY: dpi, frames: 1, code: code, page: page, state: state)
     }
 
     static func quarantine(
         _ path: String, _ reason: QuarantineReason = .corrupt, code: String? = nil, page: Int? = nil, detail: String = "truncated"
     ) -> QuarantineRecord {
-        QuarantineRecord(path: path, size: 10, mtimeNanoseconds: 5, sha256: reason == .emptyFile ? nil : "ab", reason: reason,
-                         detail: detail, code: code, page: page)
+        QuarantineRecord(
+            path: path, size: 10, mtimeNanoseconds: 5, sha256: reason == .emptyFile ? nil : "ab", reason: reason,
+            detail: detail, code: code, page: page)
     }
 
-    static func commit(pages: [PageRecord] = [], quarantined: [QuarantineRecord] = [], changed: [ChangedFile] = []) -> ImportCommit {
+    static func commit(pages: [PageRecord] = [], quarantined: [QuarantineRecord] = [], changed: [ChangedFile] = [])
+        -> ImportCommit
+    {
         var commit = ImportCommit()
         commit.pages = pages
         commit.quarantined = quarantined
@@ -118,8 +123,11 @@ public struct LedgerConformance: Sendable {
         let number = String(format: "%04ld", page.page)
         return NormalizedPage(
             path: page.path,
-            outputs: outputs ? [output(.master, "masters/\(page.code)/\(number).tif"), output(.access, "access/\(page.code)/\(number).jpg"),
-                                output(.thumbnail, "thumbs/\(page.code)/\(number).jpg")] : [],
+            outputs: outputs
+                ? [
+                    output(.master, "masters/\(page.code)/\(number).tif"), output(.access, "access/\(page.code)/\(number).jpg"),
+                    output(.thumbnail, "thumbs/\(page.code)/\(number).jpg"),
+                ] : [],
             checks: checks, processJSON: #"[{"step":"master"}]"#)
     }
 
@@ -142,7 +150,8 @@ public struct LedgerConformance: Sendable {
         #expect(try ledger.openBatch(a) == a)
         #expect(try ledger.openBatch(c) == c)
         // Opening again returns the batch as first registered, whatever is given.
-        let again = try ledger.openBatch(BatchInfo(id: "b", delivery: "/elsewhere", archive: "x", pipeline: "p", createdAt: Self.t1))
+        let again = try ledger.openBatch(
+            BatchInfo(id: "b", delivery: "/elsewhere", archive: "x", pipeline: "p", createdAt: Self.t1))
         #expect(again == b)
         #expect(try ledger.batch(id: "a") == a)
         #expect(try ledger.batches().map(\.id) == ["b", "c", "a"])
@@ -189,14 +198,20 @@ public struct LedgerConformance: Sendable {
 
         let known = try ledger.knownFiles(batch: "b")
         #expect(known.count == 7)
-        #expect(known["a/10.tif"] == KnownFile(kind: .page, size: pages[1].size, mtimeNanoseconds: pages[1].mtimeNanoseconds,
-                                               sha256: pages[1].sha256))
+        #expect(
+            known["a/10.tif"]
+                == KnownFile(
+                    kind: .page, size: pages[1].size, mtimeNanoseconds: pages[1].mtimeNanoseconds,
+                    sha256: pages[1].sha256))
         #expect(known["c/1.tif"] == KnownFile(kind: .quarantined, size: 10, mtimeNanoseconds: 5, sha256: nil))
         #expect(try ledger.knownFiles(batch: "other").isEmpty)
 
         let counts = try ledger.counts(batch: "b")
-        #expect(counts == BatchCounts(pages: 4, quarantined: 3, records: 4, flaggedRecords: 0, changed: 1,
-                                      pagesByState: [.decoded: 3, .registered: 1], recordsByState: [.waiting: 4]))
+        #expect(
+            counts
+                == BatchCounts(
+                    pages: 4, quarantined: 3, records: 4, flaggedRecords: 0, changed: 1,
+                    pagesByState: [.decoded: 3, .registered: 1], recordsByState: [.waiting: 4]))
 
         // One event per file, naming what was learnt.
         let events = try ledger.events(batch: "b").dropFirst()
@@ -218,8 +233,9 @@ public struct LedgerConformance: Sendable {
     func commitReleasesReplacesAndTouches() throws {
         let ledger = try ledger(batches: "b")
         let page = Self.page("a/1.tif", code: "0001-001-0001", page: 1)
-        try ledger.commit(Self.commit(pages: [page], quarantined: [Self.quarantine("a/2.tif", code: "0001-001-0001", page: 2)]),
-                          batch: "b", tool: "t")
+        try ledger.commit(
+            Self.commit(pages: [page], quarantined: [Self.quarantine("a/2.tif", code: "0001-001-0001", page: 2)]),
+            batch: "b", tool: "t")
         // The same path quarantined again replaces the entry.
         let replacement = Self.quarantine("a/2.tif", .tooLarge, code: "0001-001-0001", page: 2, detail: "too big")
         try ledger.commit(Self.commit(quarantined: [replacement]), batch: "b", tool: "t")
@@ -279,10 +295,13 @@ public struct LedgerConformance: Sendable {
         let ledger = try ledger(batches: "b")
         let page = Self.page("a/1.tif", code: "0001-001-0001", page: 1)
         #expect(throws: QuireError.self) { try ledger.commit(Self.commit(pages: [page]), batch: "nope", tool: "t") }
-        #expect(throws: QuireError.self) { try ledger.recordFixity([Self.source("a/1.tif", batch: "nope")], batch: "nope", tool: "t") }
         #expect(throws: QuireError.self) {
-            try ledger.storeBinding(StoredBinding(catalog: nil, records: [RecordRow(code: "c", state: .bound, metadataPath: nil)]),
-                                    batch: "nope", tool: "t")
+            try ledger.recordFixity([Self.source("a/1.tif", batch: "nope")], batch: "nope", tool: "t")
+        }
+        #expect(throws: QuireError.self) {
+            try ledger.storeBinding(
+                StoredBinding(catalog: nil, records: [RecordRow(code: "c", state: .bound, metadataPath: nil)]),
+                batch: "nope", tool: "t")
         }
         #expect(throws: QuireError.self) {
             try ledger.replaceFlags([RecordFlag(code: "c", rule: .pageGap, detail: "d")], rules: [.pageGap], batch: "nope")
@@ -294,26 +313,40 @@ public struct LedgerConformance: Sendable {
 
     func digestsAndSlotsFindEarlierPages() throws {
         let ledger = try ledger(batches: "b1", "b2")
-        try ledger.commit(Self.commit(pages: [Self.page("x/1.tif", code: "0001-001-0001", page: 1, sha: "s1"),
-                                              Self.page("x/2.tif", code: "0001-001-0001", page: 2, sha: "s2")]),
-                          batch: "b1", tool: "t")
-        try ledger.commit(Self.commit(pages: [Self.page("y/1.tif", code: "0001-001-0001", page: 1, sha: "s1"),
-                                              Self.page("y/3.tif", code: "0002-001-0001", page: 3, sha: "s3")]),
-                          batch: "b2", tool: "t")
+        try ledger.commit(
+            Self.commit(pages: [
+                Self.page("x/1.tif", code: "0001-001-0001", page: 1, sha: "s1"),
+                Self.page("x/2.tif", code: "0001-001-0001", page: 2, sha: "s2"),
+            ]),
+            batch: "b1", tool: "t")
+        try ledger.commit(
+            Self.commit(pages: [
+                Self.page("y/1.tif", code: "0001-001-0001", page: 1, sha: "s1"),
+                Self.page("y/3.tif", code: "0002-001-0001", page: 3, sha: "s3"),
+            ]),
+            batch: "b2", tool: "t")
         #expect(try ledger.pagesWithDigests([]).isEmpty)
         let found = try ledger.pagesWithDigests(["s1", "s3", "unknown"])
         #expect(found == ["s1": PageLocation(batch: "b1", path: "x/1.tif"), "s3": PageLocation(batch: "b2", path: "y/3.tif")])
-        #expect(try ledger.pageSlots(batch: "b1") == [PageSlot(code: "0001-001-0001", page: 1): "x/1.tif",
-                                                      PageSlot(code: "0001-001-0001", page: 2): "x/2.tif"])
-        #expect(try ledger.pageSlots(batch: "b2") == [PageSlot(code: "0001-001-0001", page: 1): "y/1.tif",
-                                                      PageSlot(code: "0002-001-0001", page: 3): "y/3.tif"])
+        #expect(
+            try ledger.pageSlots(batch: "b1") == [
+                PageSlot(code: "0001-001-0001", page: 1): "x/1.tif",
+                PageSlot(code: "0001-001-0001", page: 2): "x/2.tif",
+            ])
+        #expect(
+            try ledger.pageSlots(batch: "b2") == [
+                PageSlot(code: "0001-001-0001", page: 1): "y/1.tif",
+                PageSlot(code: "0002-001-0001", page: 3): "y/3.tif",
+            ])
         #expect(try ledger.pageSlots(batch: "none").isEmpty)
     }
 
     func flagsAreReplacedByRule() throws {
         let ledger = try ledger(batches: "b", "c")
-        let flags = [RecordFlag(code: "0001-001-0002", rule: .pageGap, detail: "page 2 missing from 1–3"),
-                     RecordFlag(code: "0001-001-0001", rule: .pageGap, detail: "pages 4–5 missing from 1–6")]
+        let flags = [
+            RecordFlag(code: "0001-001-0002", rule: .pageGap, detail: "page 2 missing from 1–3"),
+            RecordFlag(code: "0001-001-0001", rule: .pageGap, detail: "pages 4–5 missing from 1–6"),
+        ]
         try ledger.replaceFlags(flags, rules: [.pageGap], batch: "b")
         try ledger.replaceFlags([RecordFlag(code: "0009-001-0001", rule: .pageGap, detail: "x")], rules: [.pageGap], batch: "c")
         #expect(try ledger.flags(batch: "b") == [flags[1], flags[0]])
@@ -333,10 +366,15 @@ public struct LedgerConformance: Sendable {
     func pageNumbersIncludeQuarantinedPages() throws {
         let ledger = try ledger(batches: "b")
         try ledger.commit(
-            Self.commit(pages: [Self.page("a/1.tif", code: "A", page: 1), Self.page("a/4.tif", code: "A", page: 4),
-                                Self.page("b/2.tif", code: "B", page: 2)],
-                        quarantined: [Self.quarantine("a/3.tif", code: "A", page: 3), Self.quarantine("a/x.tif", code: "A"),
-                                      Self.quarantine("junk")]),
+            Self.commit(
+                pages: [
+                    Self.page("a/1.tif", code: "A", page: 1), Self.page("a/4.tif", code: "A", page: 4),
+                    Self.page("b/2.tif", code: "B", page: 2),
+                ],
+                quarantined: [
+                    Self.quarantine("a/3.tif", code: "A", page: 3), Self.quarantine("a/x.tif", code: "A"),
+                    Self.quarantine("junk"),
+                ]),
             batch: "b", tool: "t")
         let numbers = try ledger.pageNumbers(batch: "b").mapValues { $0.sorted() }
         #expect(numbers == ["A": [1, 3, 4], "B": [2]])
@@ -355,8 +393,12 @@ public struct LedgerConformance: Sendable {
         let blank = Self.check(good.path, .blankPage, .warning, "page looks blank")
         try ledger.completeNormalization(Self.normalized(good, checks: [blank]), batch: "b", tool: "n")
         try ledger.completeNormalization(
-            Self.normalized(bad, outputs: false, checks: [Self.check(bad.path, .lowResolution, .error, "150 dpi"),
-                                                          Self.check(bad.path, .decodeWarning, .warning, "extraneous bytes")]),
+            Self.normalized(
+                bad, outputs: false,
+                checks: [
+                    Self.check(bad.path, .lowResolution, .error, "150 dpi"),
+                    Self.check(bad.path, .decodeWarning, .warning, "extraneous bytes"),
+                ]),
             batch: "b", tool: "n")
         try ledger.completeNormalization(
             Self.normalized(other, outputs: false, checks: [Self.check(other.path, .decodeFailed, .error, "truncated")]),
@@ -368,13 +410,17 @@ public struct LedgerConformance: Sendable {
         #expect(outputs.allSatisfy { $0.root == .workspace && $0.batch == "b" && $0.status == .recorded && $0.recordedAt != nil })
         #expect(outputs.map(\.role) == [.access, .master, .thumbnail])
         #expect(outputs[1].digests == [.sha256: "11", .md5: "22"])
-        #expect(try ledger.pageChecks(batch: "b") == [blank, Self.check(bad.path, .decodeWarning, .warning, "extraneous bytes"),
-                                                      Self.check(bad.path, .lowResolution, .error, "150 dpi"),
-                                                      Self.check(other.path, .decodeFailed, .error, "truncated")])
-        #expect(try ledger.normalizationFailures(batch: "b", code: nil) == [
-            bad.path: [Self.check(bad.path, .lowResolution, .error, "150 dpi")],
-            other.path: [Self.check(other.path, .decodeFailed, .error, "truncated")],
-        ])
+        #expect(
+            try ledger.pageChecks(batch: "b") == [
+                blank, Self.check(bad.path, .decodeWarning, .warning, "extraneous bytes"),
+                Self.check(bad.path, .lowResolution, .error, "150 dpi"),
+                Self.check(other.path, .decodeFailed, .error, "truncated"),
+            ])
+        #expect(
+            try ledger.normalizationFailures(batch: "b", code: nil) == [
+                bad.path: [Self.check(bad.path, .lowResolution, .error, "150 dpi")],
+                other.path: [Self.check(other.path, .decodeFailed, .error, "truncated")],
+            ])
         #expect(try ledger.normalizationFailures(batch: "b", code: "B").keys.sorted() == [other.path])
         #expect(try ledger.normalizationFailures(batch: "b", code: "C").isEmpty)
 
@@ -402,15 +448,17 @@ public struct LedgerConformance: Sendable {
         let digested = Self.page("a/4.tif", code: "A", page: 4)
         try ledger.commit(Self.commit(pages: [registered, decoded, normalized, digested]), batch: "b", tool: "t")
         try ledger.completeNormalization(Self.normalized(normalized), batch: "b", tool: "t")
-        try ledger.completeNormalization(Self.normalized(digested), sourceFixity: Self.source(digested.path), batch: "b", tool: "t")
+        try ledger.completeNormalization(
+            Self.normalized(digested), sourceFixity: Self.source(digested.path), batch: "b", tool: "t")
         #expect(try ledger.pages(batch: "b").map(\.state) == [.registered, .decoded, .normalized, .digested])
         // Normalizing a digested page again leaves it digested; a registered page (never decoded) is not moved.
         try ledger.completeNormalization(Self.normalized(digested), batch: "b", tool: "t")
         try ledger.completeNormalization(Self.normalized(registered), batch: "b", tool: "t")
         #expect(try ledger.pages(batch: "b").map(\.state) == [.registered, .decoded, .normalized, .digested])
         // Source digests move decoded and normalized pages to digested, never a registered one.
-        try ledger.recordFixity([Self.source(registered.path), Self.source(decoded.path), Self.source(normalized.path)],
-                                batch: "b", tool: "t")
+        try ledger.recordFixity(
+            [Self.source(registered.path), Self.source(decoded.path), Self.source(normalized.path)],
+            batch: "b", tool: "t")
         #expect(try ledger.pages(batch: "b").map(\.state) == [.registered, .digested, .digested, .digested])
         #expect(try ledger.counts(batch: "b").pagesByState == [.registered: 1, .digested: 3])
     }
@@ -420,8 +468,12 @@ public struct LedgerConformance: Sendable {
         let page = Self.page("a/1.tif", code: "A", page: 1)
         try ledger.commit(Self.commit(pages: [page]), batch: "b", tool: "t")
         let before = try ledger.events(batch: "b")
-        let twice = Self.normalized(page, checks: [Self.check(page.path, .decodeWarning, .warning, "one"),
-                                                   Self.check(page.path, .decodeWarning, .warning, "two")])
+        let twice = Self.normalized(
+            page,
+            checks: [
+                Self.check(page.path, .decodeWarning, .warning, "one"),
+                Self.check(page.path, .decodeWarning, .warning, "two"),
+            ])
         let error = try #require(throws: QuireError.self) { try ledger.completeNormalization(twice, batch: "b", tool: "t") }
         #expect(error.stage == .ledger)
         #expect(try ledger.fixityRecords(batch: "b").isEmpty)
@@ -436,17 +488,22 @@ public struct LedgerConformance: Sendable {
         let fine = Self.page("a/2.tif", code: "A", page: 2)
         let untried = Self.page("a/3.tif", code: "A", page: 3)
         let warned = Self.page("a/4.tif", code: "A", page: 4)
-        try ledger.commit(Self.commit(pages: [failed, fine, untried, warned],
-                                      changed: [ChangedFile(path: failed.path, registeredSHA256: "f1", foundSHA256: "f2", foundSize: 9)]),
-                          batch: "b", tool: "t")
+        try ledger.commit(
+            Self.commit(
+                pages: [failed, fine, untried, warned],
+                changed: [ChangedFile(path: failed.path, registeredSHA256: "f1", foundSHA256: "f2", foundSize: 9)]),
+            batch: "b", tool: "t")
         try ledger.recordFixity([Self.source(failed.path), Self.source(fine.path)], batch: "b", tool: "t")
-        try ledger.completeNormalization(Self.normalized(failed, outputs: false, checks: [Self.check(failed.path, .decodeFailed, .error)]),
-                                         batch: "b", tool: "t")
+        try ledger.completeNormalization(
+            Self.normalized(failed, outputs: false, checks: [Self.check(failed.path, .decodeFailed, .error)]),
+            batch: "b", tool: "t")
         try ledger.completeNormalization(Self.normalized(fine), batch: "b", tool: "t")
-        try ledger.completeNormalization(Self.normalized(warned, checks: [Self.check(warned.path, .skew, .warning)]), batch: "b", tool: "t")
+        try ledger.completeNormalization(
+            Self.normalized(warned, checks: [Self.check(warned.path, .skew, .warning)]), batch: "b", tool: "t")
 
         try ledger.releaseFailedPages(batch: "b", paths: [], tool: "r")
-        try ledger.releaseFailedPages(batch: "b", paths: [failed.path, fine.path, untried.path, warned.path, "gone.tif"], tool: "r")
+        try ledger.releaseFailedPages(
+            batch: "b", paths: [failed.path, fine.path, untried.path, warned.path, "gone.tif"], tool: "r")
         #expect(try ledger.pages(batch: "b").map(\.path) == [fine.path, untried.path, warned.path])
         #expect(try ledger.knownFiles(batch: "b")[failed.path] == nil)
         #expect(try ledger.pageChecks(batch: "b").map(\.path) == [warned.path])
@@ -469,10 +526,12 @@ public struct LedgerConformance: Sendable {
         #expect(try ledger.fixityRecords(batch: "b", paths: []).isEmpty)
         try ledger.recordFixity([], batch: "b", tool: "t")
         #expect(try ledger.events(batch: "b").count == 1)
-        let master = FixityRecord(batch: "b", root: .workspace, path: "masters/A/0001.tif", role: .master, size: 500,
-                                  digests: [.sha256: "aa", .sha512: "bb", .md5: "cc", .sm3: "dd"])
-        let metadata = FixityRecord(batch: "b", root: .workspace, path: "metadata/A/record.xml", role: .metadata, size: 7,
-                                    digests: [.sha256: "ee"])
+        let master = FixityRecord(
+            batch: "b", root: .workspace, path: "masters/A/0001.tif", role: .master, size: 500,
+            digests: [.sha256: "aa", .sha512: "bb", .md5: "cc", .sm3: "dd"])
+        let metadata = FixityRecord(
+            batch: "b", root: .workspace, path: "metadata/A/record.xml", role: .metadata, size: 7,
+            digests: [.sha256: "ee"])
         let source = Self.source("A/0001.tif")
         try ledger.recordFixity([metadata, master, source], batch: "b", tool: "t")
         try ledger.recordFixity([Self.source("A/0001.tif", batch: "a")], batch: "a", tool: "t")
@@ -482,10 +541,12 @@ public struct LedgerConformance: Sendable {
         #expect(stored.map(\.root) == [.delivery, .workspace, .workspace])
         #expect(stored[1].digests == master.digests)
         #expect(stored[1].role == .master && stored[1].size == 500 && stored[1].status == .recorded && stored[1].checkedAt == nil)
-        #expect(try ledger.fixityRecords(batch: nil).map { "\($0.batch) \($0.path)" }
-                    == ["a A/0001.tif", "b A/0001.tif", "b masters/A/0001.tif", "b metadata/A/record.xml"])
-        #expect(try ledger.fixityRecords(batch: "b", paths: ["metadata/A/record.xml", "A/0001.tif", "none"]).map(\.path)
-                    == ["A/0001.tif", "metadata/A/record.xml"])
+        #expect(
+            try ledger.fixityRecords(batch: nil).map { "\($0.batch) \($0.path)" }
+                == ["a A/0001.tif", "b A/0001.tif", "b masters/A/0001.tif", "b metadata/A/record.xml"])
+        #expect(
+            try ledger.fixityRecords(batch: "b", paths: ["metadata/A/record.xml", "A/0001.tif", "none"]).map(\.path)
+                == ["A/0001.tif", "metadata/A/record.xml"])
         let logged = try #require(try ledger.events(batch: "b").first { $0.subject == master.path })
         #expect(logged.action == "fixity.recorded")
         #expect(logged.detail == "md5=cc sha256=aa sha512=bb sm3=dd")
@@ -506,15 +567,20 @@ public struct LedgerConformance: Sendable {
     /// only bound.
     func packagedLedger() throws -> any Ledger {
         let ledger = try ledger(batches: "b")
-        let pages = [Self.page("A/0001.tif", code: "A", page: 1), Self.page("B/0001.tif", code: "B", page: 1),
-                     Self.page("C/0001.tif", code: "C", page: 1)]
+        let pages = [
+            Self.page("A/0001.tif", code: "A", page: 1), Self.page("B/0001.tif", code: "B", page: 1),
+            Self.page("C/0001.tif", code: "C", page: 1),
+        ]
         try ledger.commit(Self.commit(pages: pages), batch: "b", tool: "t")
         for page in pages {
             try ledger.completeNormalization(Self.normalized(page), sourceFixity: Self.source(page.path), batch: "b", tool: "t")
         }
-        try ledger.storeBinding(StoredBinding(catalog: nil, records: ["A", "B", "C"].map {
-            RecordRow(code: $0, state: .bound, metadataPath: "metadata/\($0)/record.xml")
-        }), batch: "b", tool: "t")
+        try ledger.storeBinding(
+            StoredBinding(
+                catalog: nil,
+                records: ["A", "B", "C"].map {
+                    RecordRow(code: $0, state: .bound, metadataPath: "metadata/\($0)/record.xml")
+                }), batch: "b", tool: "t")
         try ledger.markRecord(batch: "b", code: "A", state: .packaged, bag: "/bags/A", detail: nil, tool: "t")
         try ledger.markRecord(batch: "b", code: "B", state: .verified, bag: "/bags/B", detail: nil, tool: "t")
         return ledger
@@ -536,15 +602,21 @@ public struct LedgerConformance: Sendable {
         #expect(try record("masters/A/0001.tif").status == .ok)
         // An output that drifted demotes its packaged record; one missing demotes a verified one; a record only
         // bound is not demoted.
-        try ledger.markFixityChecked([(try record("access/A/0001.jpg"), .drift), (try record("thumbs/B/0001.jpg"), .missing),
-                                      (try record("masters/C/0001.tif"), .drift)], tool: "f")
+        try ledger.markFixityChecked(
+            [
+                (try record("access/A/0001.jpg"), .drift), (try record("thumbs/B/0001.jpg"), .missing),
+                (try record("masters/C/0001.tif"), .drift),
+            ], tool: "f")
         #expect(try states() == ["A": .invalid, "B": .invalid, "C": .bound])
         let demotions = try ledger.events(batch: "b").filter { $0.action == "record.invalid" }
         #expect(demotions.map(\.subject) == ["A", "B"])
         #expect(demotions.map(\.detail) == ["fixity drift: access/A/0001.jpg", "fixity missing: thumbs/B/0001.jpg"])
-        #expect(try ledger.events(batch: "b").filter { $0.tool == "f" }.map(\.action)
-                    == ["fixity.ok", "fixity.missing", "fixity.drift", "record.invalid", "fixity.missing", "record.invalid",
-                        "fixity.drift"])
+        #expect(
+            try ledger.events(batch: "b").filter { $0.tool == "f" }.map(\.action)
+                == [
+                    "fixity.ok", "fixity.missing", "fixity.drift", "record.invalid", "fixity.missing", "record.invalid",
+                    "fixity.drift",
+                ])
         // A source whose bytes drifted demotes its page's record.
         try ledger.markRecord(batch: "b", code: "C", state: .verified, bag: "/bags/C", detail: nil, tool: "t")
         try ledger.markFixityChecked([(try record("C/0001.tif"), .drift)], tool: "f")
@@ -557,30 +629,41 @@ public struct LedgerConformance: Sendable {
 
     func bindingStoresRecordsAndCatalog() throws {
         let ledger = try ledger(batches: "b")
-        let problems = [BindingProblem(rule: .pageCountMismatch, detail: "2 accepted images against 页数 3; 1 quarantined"),
-                        BindingProblem(rule: .quarantinedPages, detail: "1 file quarantined: a/3.tif (page 3): corrupt")]
-        let catalog = [StoredBinding.CatalogRow(code: "A", line: 2, fieldsJSON: #"[{"name":"题名"}]"#, pageCount: 3),
-                       StoredBinding.CatalogRow(code: "B", line: 3, fieldsJSON: "[]", pageCount: nil)]
-        try ledger.storeBinding(StoredBinding(catalog: catalog, records: [
-            RecordRow(code: "B", state: .bound, metadataPath: "metadata/B/record.xml"),
-            RecordRow(code: "A", state: .held, problems: problems, metadataPath: "metadata/A/record.xml"),
-        ]), batch: "b", tool: "bind")
-        #expect(try ledger.records(batch: "b") == [
-            RecordRow(code: "A", state: .held, problems: problems, metadataPath: "metadata/A/record.xml"),
-            RecordRow(code: "B", state: .bound, metadataPath: "metadata/B/record.xml"),
-        ])
+        let problems = [
+            BindingProblem(rule: .pageCountMismatch, detail: "2 accepted images against 页数 3; 1 quarantined"),
+            BindingProblem(rule: .quarantinedPages, detail: "1 file quarantined: a/3.tif (page 3): corrupt"),
+        ]
+        let catalog = [
+            StoredBinding.CatalogRow(code: "A", line: 2, fieldsJSON: #"[{"name":"题名"}]"#, pageCount: 3),
+            StoredBinding.CatalogRow(code: "B", line: 3, fieldsJSON: "[]", pageCount: nil),
+        ]
+        try ledger.storeBinding(
+            StoredBinding(
+                catalog: catalog,
+                records: [
+                    RecordRow(code: "B", state: .bound, metadataPath: "metadata/B/record.xml"),
+                    RecordRow(code: "A", state: .held, problems: problems, metadataPath: "metadata/A/record.xml"),
+                ]), batch: "b", tool: "bind")
+        #expect(
+            try ledger.records(batch: "b") == [
+                RecordRow(code: "A", state: .held, problems: problems, metadataPath: "metadata/A/record.xml"),
+                RecordRow(code: "B", state: .bound, metadataPath: "metadata/B/record.xml"),
+            ])
         let events = try ledger.events(batch: "b").filter { $0.tool == "bind" }
         #expect(events.map(\.action) == ["record.bound", "record.held"])
         #expect(events[0].detail == nil)
-        #expect(events[1].detail == #"[{"detail":"2 accepted images against 页数 3; 1 quarantined","rule":"page_count_mismatch"},"#
-                    + #"{"detail":"1 file quarantined: a/3.tif (page 3): corrupt","rule":"quarantined_pages"}]"#)
+        #expect(
+            events[1].detail == #"[{"detail":"2 accepted images against 页数 3; 1 quarantined","rule":"page_count_mismatch"},"#
+                + #"{"detail":"1 file quarantined: a/3.tif (page 3): corrupt","rule":"quarantined_pages"}]"#)
         // A catalog with one code twice is refused, and nothing of that binding is written.
-        let twice = StoredBinding(catalog: [catalog[0], catalog[0]], records: [RecordRow(code: "A", state: .bound, metadataPath: nil)])
+        let twice = StoredBinding(
+            catalog: [catalog[0], catalog[0]], records: [RecordRow(code: "A", state: .bound, metadataPath: nil)])
         #expect(throws: QuireError.self) { try ledger.storeBinding(twice, batch: "b", tool: "bind") }
         #expect(try ledger.records(batch: "b").first?.state == .held)
         // Binding some records only (no catalog) keeps the catalog and the other records.
-        try ledger.storeBinding(StoredBinding(catalog: nil, records: [RecordRow(code: "A", state: .bound, metadataPath: "m")]),
-                                batch: "b", tool: "bind")
+        try ledger.storeBinding(
+            StoredBinding(catalog: nil, records: [RecordRow(code: "A", state: .bound, metadataPath: "m")]),
+            batch: "b", tool: "bind")
         #expect(try ledger.records(batch: "b").map(\.state) == [.bound, .bound])
         #expect(try ledger.records(batch: "b").first?.problems == [])
         #expect(try ledger.counts(batch: "b").recordsByState == [.bound: 2])
@@ -590,11 +673,14 @@ public struct LedgerConformance: Sendable {
         let ledger = try packagedLedger()
         try ledger.markRecord(batch: "b", code: "C", state: .held, bag: nil, detail: nil, tool: "t")
         let gap = [BindingProblem(rule: .pageGap, detail: "missing page 2")]
-        try ledger.storeBinding(StoredBinding(catalog: nil, records: [
-            RecordRow(code: "A", state: .bound, metadataPath: "metadata/A/record.xml"),
-            RecordRow(code: "B", state: .held, problems: gap, metadataPath: "metadata/B/record.xml"),
-            RecordRow(code: "C", state: .bound, metadataPath: "metadata/C/record.xml"),
-        ]), batch: "b", tool: "again")
+        try ledger.storeBinding(
+            StoredBinding(
+                catalog: nil,
+                records: [
+                    RecordRow(code: "A", state: .bound, metadataPath: "metadata/A/record.xml"),
+                    RecordRow(code: "B", state: .held, problems: gap, metadataPath: "metadata/B/record.xml"),
+                    RecordRow(code: "C", state: .bound, metadataPath: "metadata/C/record.xml"),
+                ]), batch: "b", tool: "again")
         let records = try ledger.records(batch: "b")
         #expect(records.map(\.state) == [.packaged, .held, .bound])
         #expect(records[1].problems == gap)
@@ -631,8 +717,9 @@ public struct LedgerConformance: Sendable {
         let page = Self.page("A/0001.tif", code: "A", page: 1)
         try ledger.commit(Self.commit(pages: [page, Self.page("A/0002.tif", code: "A", page: 2)]), batch: "c", tool: "t")
         try ledger.completeNormalization(Self.normalized(page), batch: "c", tool: "t")
-        try ledger.storeBinding(StoredBinding(catalog: nil, records: [RecordRow(code: "A", state: .bound, metadataPath: "m")]),
-                                batch: "c", tool: "t")
+        try ledger.storeBinding(
+            StoredBinding(catalog: nil, records: [RecordRow(code: "A", state: .bound, metadataPath: "m")]),
+            batch: "c", tool: "t")
         // Verified in this order: c/A, then b/A (b/B was verified first, when the fixture packaged it).
         usleep(5_000)
         try ledger.markRecord(batch: "c", code: "A", state: .verified, bag: "/bags/c-A", detail: nil, tool: "t")

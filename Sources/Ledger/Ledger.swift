@@ -1,4 +1,4 @@
-public import QuireCore
+package import QuireCore
 
 /// Durable job state for a workspace: every store the stages use, together.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-public import QuireCore
+package import QuireCore
 
 /// One entry of the ledger's append-only history.
 public struct LedgerEvent: Sendable, Equatable, Codable {

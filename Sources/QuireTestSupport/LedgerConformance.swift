@@ -1,5 +1,5 @@
 public import Ledger
-public import QuireCore
+import QuireCore
 public import Testing
 
 import Foundation

@@ -91,7 +91,8 @@ struct PageNormalizer: Sendable {
 
         // Faults the decode worked around without losing a pixel (a JPEG's extraneous bytes before a marker, an
         // ICC profile dropped because its chunks did not fit together): the page is kept and flagged for review.
-        for warning in decoded.info.warnings { check(.decodeWarning, .warning, warning) }
+        // One check per rule and page (the ledger keys checks so): several warnings are one check, joined.
+        if !decoded.info.warnings.isEmpty { check(.decodeWarning, .warning, decoded.info.warnings.joined(separator: "; ")) }
 
         // Resolution (§9.4).
         let stated = decoded.info.resolution

@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "ArchivalCodeTests", dependencies: ["ArchivalCode"]),
         .testTarget(name: "FixityTests", dependencies: ["Fixity", "QuireCore", "QuireTestSupport"]),
         .testTarget(name: "ImageOpsTests", dependencies: ["ImageOps", "Raster", "SyntheticPages", "ImageCodecs", "QuireCore"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ArchivalCode", "QuireTestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["QuireCore", "Catalog", "ArchivalCode", "QuireTestSupport"]),
         .testTarget(name: "QuotaTests", dependencies: ["Quota", "QuotaSettings", "Catalog", "TextTable", "QuireTestSupport"]),
         .testTarget(name: "QuotaSettingsTests", dependencies: ["QuotaSettings"]),
         .testTarget(name: "TextTableTests", dependencies: ["TextTable"]),
@@ -95,7 +95,6 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "QuotaSettings"]),
         .testTarget(name: "DurableIOTests", dependencies: ["DurableIO", "QuireTestSupport"]),
         .testTarget(name: "SyntheticPagesTests", dependencies: ["SyntheticPages", "ImageCodecs", "ImageOps", "Raster", "QuireCore"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "QuireTestSupport"]),
         .testTarget(name: "ImporterTests", dependencies: ["Importer", "ImageCodecs", "Raster", "Ledger", "Policy", "SyntheticPages", "QuireTestSupport"]),
         .testTarget(name: "NormalizeStageTests",
                     dependencies: ["NormalizeStage", "Importer", "ImageCodecs", "ImageOps", "Raster", "Ledger", "Policy", "SyntheticPages",
@@ -111,6 +110,8 @@ let package = Package(
         .testTarget(name: "AuditTests", dependencies: ["Audit", "BatchRun", "Policy", "QuireTestSupport"]),
         .testTarget(name: "QuireCLITests", dependencies: ["QuireTestSupport"]),
         .testTarget(name: "BlockingWorkTests", dependencies: ["BlockingWork"]),
+        // The ledger conformance suite (QuireTestSupport) on every backend, and SQLite's own behaviour.
+        .testTarget(name: "LedgerTests", dependencies: ["QuireCore", "Ledger", "QuireTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

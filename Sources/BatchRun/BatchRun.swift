@@ -155,10 +155,10 @@ public struct BatchRun: Sendable {
                 let fixity = Set(try ledger.fixityRecords(batch: batchID).map { "\($0.root.rawValue):\($0.path)" })
                 var unfinished = Set<String>()
                 for page in try ledger.pages(batch: batchID) {
-                    let master = "workspace:" + NormalizeStage.outputPath(role: "master", page: page, digits: policy.intake.pageDigits)
+                    let master = "workspace:" + NormalizeStage.outputPath(role: .master, page: page, digits: policy.intake.pageDigits)
                     if !fixity.contains(master) || !fixity.contains("delivery:" + page.path) { unfinished.insert(page.code) }
                 }
-                let finished = Set(try ledger.records(batch: batchID).filter { $0.state == "packaged" || $0.state == "verified" }.map(\.code))
+                let finished = Set(try ledger.records(batch: batchID).filter(\.state.isPackaged).map(\.code))
                 tracker.state.withLock {
                     $0.unfinished = unfinished
                     $0.finished = finished
@@ -264,7 +264,7 @@ public struct BatchRun: Sendable {
         let reopened = streamed.finished.intersection(streamed.touched)
         do {
             for code in reopened.sorted() {
-                try ledger.markRecord(batch: batch, code: code, state: "bound", bag: nil,
+                try ledger.markRecord(batch: batch, code: code, state: .bound, bag: nil,
                                       detail: "files delivered after the record was packaged; its bag must be rebuilt", tool: tool)
             }
         } catch { throw .couldNotRun(error.description) }
@@ -381,8 +381,8 @@ final class RecordTracker: Sendable {
                     let target = workspace + "/" + output.path
                     try DurableFile.publish(staged: DurableFile.stagedPath(for: target), to: target)
                 }
-                let source = FixityRecord(batch: batch, root: .delivery, path: page.path, role: "source", size: page.size,
-                                          digests: Dictionary(uniqueKeysWithValues: work.sourceDigests.map { ($0.key.rawValue, $0.value) }))
+                let source = FixityRecord(batch: batch, root: .delivery, path: page.path, role: .source, size: page.size,
+                                          digests: work.sourceDigests)
                 try ledger.completeNormalization(work.normalized, sourceFixity: source, batch: batch, tool: tool)
             } catch let error as DurableFileError {
                 stop(error.diskFull.map { .diskFull($0) } ?? .couldNotRun(error.description))

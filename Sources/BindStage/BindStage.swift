@@ -4,6 +4,7 @@ public import DurableIO
 import Foundation
 public import Ledger
 public import Policy
+public import QuireCore
 
 /// Metadata binding (数据挂接): joins a batch's pages to the catalog (目录), checks them, and writes each
 /// record's metadata document.
@@ -113,8 +114,8 @@ public struct BindStage: Sendable {
         let path = prepared.catalogPath
         let pages: [PageRecord]
         let quarantined: [QuarantineRecord]
-        let fixity: [String: [String: String]]
-        var failures: [String: String] = [:]
+        let fixity: [String: [DigestAlgorithm: String]]
+        var failures: [String: [PageCheck]] = [:]
         do {
             if case .records(let codes) = scope {
                 var found: (pages: [PageRecord], quarantined: [QuarantineRecord]) = ([], [])
@@ -139,8 +140,11 @@ public struct BindStage: Sendable {
 
         let result = Binder.bind(
             catalog: catalog,
-            pages: pages.map { BoundPage(code: $0.code, page: $0.page, path: $0.path, failure: failures[$0.path]) },
-            quarantined: quarantined.map { QuarantinedPage(path: $0.path, code: $0.code, page: $0.page, reason: $0.reason) })
+            pages: pages.map { page in
+                BoundPage(code: page.code, page: page.page, path: page.path,
+                          failure: failures[page.path].map { $0.map { "\($0.rule.rawValue): \($0.detail)" }.joined(separator: "; ") })
+            },
+            quarantined: quarantined.map { QuarantinedPage(path: $0.path, code: $0.code, page: $0.page, reason: $0.reason.rawValue) })
 
         // Metadata per record with pages.
         let pagesByCode = Dictionary(grouping: pages, by: \.code)
@@ -168,7 +172,9 @@ public struct BindStage: Sendable {
                                      width: page.width, height: page.height, bitsPerSample: page.bitsPerSample,
                                      colourMode: Self.colourMode(page.colorType),
                                      resolution: page.dpiX.map { PageResolution(x: $0, y: page.dpiY ?? $0) },
-                                     sizeBytes: page.size, digests: fixity[page.path] ?? ["sha256": page.sha256])
+                                     sizeBytes: page.size,
+                                     digests: Dictionary(uniqueKeysWithValues: (fixity[page.path] ?? [.sha256: page.sha256])
+                                        .map { ($0.key.rawValue, $0.value) }))
                     },
                     process: recordProcess,
                     generator: GeneratorInfo(version: version))
@@ -181,9 +187,11 @@ public struct BindStage: Sendable {
                 written.append(relative + ".json")
                 metadataPath = relative + ".xml"
             }
-            let problems = binding.problems.isEmpty ? nil
-                : String(decoding: (try? encoder.encode(binding.problems)) ?? Data("[]".utf8), as: UTF8.self)
-            rows.append(RecordRow(code: code, state: binding.status.rawValue, problemsJSON: problems, metadataPath: metadataPath))
+            let state: RecordState = switch binding.status {
+            case .bound: .bound
+            case .held: .held
+            }
+            rows.append(RecordRow(code: code, state: state, problems: binding.problems, metadataPath: metadataPath))
         }
         var catalogRows: [StoredBinding.CatalogRow]?
         if case .records = scope {} else {
@@ -217,7 +225,7 @@ public enum BindError: Error, Sendable, CustomStringConvertible {
     case noBatch(String)
     case catalog(CSVFileError)
     case process(file: String, reason: String)
-    case ledger(LedgerError)
+    case ledger(QuireError)
     case write(DurableFileError)
 
     public var description: String {

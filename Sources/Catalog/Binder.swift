@@ -1,3 +1,4 @@
+import QuireCore
 import ArchivalCode
 
 /// Links catalog records to their page images (数据挂接, DA/T 31-2017) and decides, per record, bound or held.

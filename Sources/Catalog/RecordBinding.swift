@@ -1,3 +1,4 @@
+public import QuireCore
 public import ArchivalCode
 
 /// The binding outcome of one catalog record.

@@ -17,7 +17,7 @@ public import Policy
 /// let audit = try await stage.check(batch: nil, paths: nil)
 /// ```
 public struct ChecksumStage: Sendable {
-    let ledger: any Ledger
+    let ledger: any BatchStore & PageStore & FixityStore
     let algorithms: [DigestAlgorithm]
     let workers: Int
     let tool: String
@@ -28,7 +28,7 @@ public struct ChecksumStage: Sendable {
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
 
     /// Makes the stage; `workers` 0 means one per core.
-    public init(ledger: any Ledger, policy: PipelinePolicy, workspace: String, workers: Int = 0, tool: String = "quire") {
+    public init(ledger: any BatchStore & PageStore & FixityStore, policy: PipelinePolicy, workspace: String, workers: Int = 0, tool: String = "quire") {
         self.ledger = ledger
         self.algorithms = policy.fixity.algorithms.compactMap(DigestAlgorithm.init(rawValue:))
         self.workers = WorkerCount.resolve(workers)
@@ -58,10 +58,10 @@ public struct ChecksumStage: Sendable {
     }
 
     /// Digests the batch's accepted source pages that have no fixity record yet.
-    public func record(batch: String, progress: Progress? = nil) async throws(LedgerError) -> RecordReport {
+    public func record(batch: String, progress: Progress? = nil) async throws(QuireError) -> RecordReport {
         let started = Date()
         guard let info = try ledger.batch(id: batch) else {
-            throw LedgerError(path: "", operation: "checksum", message: "no batch '\(batch)' in this workspace; run 'quire import' first")
+            throw QuireError(.couldNotRun, stage: .checksum, message: "no batch '\(batch)' in this workspace; run 'quire import' first")
         }
         let done = Set(try ledger.fixityRecords(batch: batch).filter { $0.root == .delivery }.map(\.path))
         let pages = try ledger.pages(batch: batch)
@@ -86,8 +86,8 @@ public struct ChecksumStage: Sendable {
                     failures.append(Failure(path: page.path, reason: "SHA-256 \(sha) differs from the \(page.sha256) registered at import: the file changed after import"))
                     continue
                 }
-                records.append(FixityRecord(batch: batch, root: .delivery, path: page.path, role: "source", size: page.size,
-                                            digests: Dictionary(uniqueKeysWithValues: digests.map { ($0.key.rawValue, $0.value) })))
+                records.append(FixityRecord(batch: batch, root: .delivery, path: page.path, role: .source, size: page.size,
+                                            digests: digests))
                 bytes += page.size
             case .failure(let error):
                 failures.append(Failure(path: page.path, reason: error.reason))
@@ -110,7 +110,7 @@ public struct ChecksumStage: Sendable {
             public var batch: String
             public var path: String
             /// `ok`, `drift` or `missing`.
-            public var status: String
+            public var status: FixityStatus
             public var detail: String?
         }
 
@@ -129,7 +129,7 @@ public struct ChecksumStage: Sendable {
 
     /// Re-hashes recorded files: those of `batch` (or all batches), restricted to `paths` when given
     /// (relative paths as recorded, or absolute paths inside a delivery or the workspace).
-    public func check(batch: String?, paths: [String]?, progress: Progress? = nil) async throws(LedgerError) -> AuditReport {
+    public func check(batch: String?, paths: [String]?, progress: Progress? = nil) async throws(QuireError) -> AuditReport {
         let started = Date()
         var roots: [String: String] = [:]
         for b in try ledger.batches() { roots[b.id] = b.delivery }
@@ -139,33 +139,33 @@ public struct ChecksumStage: Sendable {
             let wanted = Set(paths.map { ($0 as NSString).standardizingPath })
             records = records.filter { wanted.contains($0.path) || wanted.contains((absolute($0) as NSString).standardizingPath) }
         }
-        let outcomes = await map(records.map { (absolute($0), $0) }, progress: progress) { full, record -> (String, String?) in
-            let algorithms = record.digests.keys.compactMap(DigestAlgorithm.init(rawValue:))
+        let outcomes = await map(records.map { (absolute($0), $0) }, progress: progress) { full, record -> (FixityStatus, String?) in
+            let algorithms = Array(record.digests.keys)
             var info = stat()
-            guard stat(full, &info) == 0 else { return ("missing", "file not found: \(full)") }
+            guard stat(full, &info) == 0 else { return (.missing, "file not found: \(full)") }
             do throws(FixityError) {
                 let found = try FileDigester.digest(path: full, algorithms: algorithms)
                 for algorithm in algorithms.sorted() {
-                    let expected = record.digests[algorithm.rawValue]!
+                    let expected = record.digests[algorithm]!
                     if found[algorithm] != expected {
-                        return ("drift", "\(algorithm.rawValue) is \(found[algorithm]!), recorded \(expected); size \(info.st_size) bytes, recorded \(record.size)")
+                        return (.drift, "\(algorithm.rawValue) is \(found[algorithm]!), recorded \(expected); size \(info.st_size) bytes, recorded \(record.size)")
                     }
                 }
-                return ("ok", nil)
+                return (.ok, nil)
             } catch {
-                return ("missing", "cannot read: \(error.reason)")
+                return (.missing, "cannot read: \(error.reason)")
             }
         }
         var report = AuditReport(checked: records.count, ok: 0, drift: 0, missing: 0, bytes: 0, seconds: 0, problems: [])
-        var results: [(record: FixityRecord, status: String)] = []
+        var results: [(record: FixityRecord, status: FixityStatus)] = []
         for (record, (status, detail)) in zip(records, outcomes) {
             results.append((record, status))
             switch status {
-            case "ok": report.ok += 1; report.bytes += record.size
-            case "drift": report.drift += 1
-            default: report.missing += 1
+            case .ok: report.ok += 1; report.bytes += record.size
+            case .drift: report.drift += 1
+            case .missing, .recorded: report.missing += 1
             }
-            if status != "ok" { report.problems.append(.init(batch: record.batch, path: record.path, status: status, detail: detail)) }
+            if status != .ok { report.problems.append(.init(batch: record.batch, path: record.path, status: status, detail: detail)) }
         }
         try ledger.markFixityChecked(results, tool: tool)
         report.seconds = Date().timeIntervalSince(started)

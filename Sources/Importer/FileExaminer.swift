@@ -43,7 +43,7 @@ struct FileExaminer: Sendable {
                                  then followUp: (AcceptedPage) -> Output) -> (Outcome, Output?) {
         func quarantine(_ reason: QuarantineReason, _ detail: String, sha256: String? = nil, name: PageName? = nil) -> (Outcome, Output?) {
             (.quarantined(QuarantineRecord(path: entry.path, size: entry.size, mtimeNanoseconds: entry.mtimeNanoseconds,
-                                           sha256: sha256, reason: reason.rawValue, detail: detail,
+                                           sha256: sha256, reason: reason, detail: detail,
                                            code: name?.code.canonical, page: name?.page)), nil)
         }
         var name: PageName?

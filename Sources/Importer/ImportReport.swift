@@ -1,11 +1,12 @@
 public import Ledger
+public import QuireCore
 
 /// The outcome of an import, cumulative for the batch (a re-run reports the same findings).
 public struct ImportReport: Sendable, Codable {
     /// One quarantined file, path relative to the delivery.
     public struct Quarantined: Sendable, Codable, Equatable {
         public var path: String
-        public var reason: String
+        public var reason: QuarantineReason
         public var detail: String
     }
 

@@ -1,3 +1,4 @@
+public import QuireCore
 import ArchivalCode
 import BlockingWork
 import Fixity
@@ -35,9 +36,9 @@ public struct Importer: Sendable {
     }
 
     /// Rules that `flaggedRecords` carries for this stage.
-    public static let recordRules: Set<String> = ["page_gap"]
+    public static let recordRules: Set<RecordFlagRule> = [.pageGap]
 
-    let ledger: any Ledger
+    let ledger: any BatchStore & IntakeStore & PageStore
     let policy: PipelinePolicy
     let workers: Int
     let tool: String
@@ -45,7 +46,7 @@ public struct Importer: Sendable {
     let commitEvery = 64
 
     /// Makes an importer; `workers` 0 takes the policy's value, and 0 there means one per core.
-    public init(ledger: any Ledger, policy: PipelinePolicy, workers: Int = 0, tool: String = "quire") {
+    public init(ledger: any BatchStore & IntakeStore & PageStore, policy: PipelinePolicy, workers: Int = 0, tool: String = "quire") {
         self.ledger = ledger
         self.policy = policy
         let requested = workers > 0 ? workers : policy.intake.workers
@@ -90,7 +91,7 @@ public struct Importer: Sendable {
         let intake = policy.intake
         let entries = try DeliveryWalker.walk(root: root, ignore: { intake.ignores(fileName: $0) })
         var known: [String: KnownFile]
-        var slots: [String: String]
+        var slots: [PageSlot: String]
         do {
             known = try ledger.knownFiles(batch: batchID)
             // A page no master could be made of, whose file has since changed (the vendor rescanned it, as the
@@ -134,7 +135,7 @@ public struct Importer: Sendable {
             for (index, work) in plan.enumerated() {
                 guard case .examine(let entry) = work, let name = try? naming.map(entry.path) else { continue }
                 perCode[name.code.canonical, default: 0] += 1
-                if claimed.insert(SQLiteLedger.slot(code: name.code.canonical, page: name.page)).inserted { followed.insert(index) }
+                if claimed.insert(PageSlot(code: name.code.canonical, page: name.page)).inserted { followed.insert(index) }
             }
             followUp.planned(perCode)
         }
@@ -146,7 +147,7 @@ public struct Importer: Sendable {
         var chunkCount = 0
         var runDigests: [String: String] = [:]
         var stats = (registered: 0, decoded: 0, bytes: Int64(0), quarantined: 0)
-        var failure: LedgerError?
+        var failure: QuireError?
 
         func flush() {
             guard failure == nil, !chunk.isEmpty else { return }
@@ -161,8 +162,8 @@ public struct Importer: Sendable {
         }
 
         /// Turns an accepted page into a quarantine when its bytes or its slot are taken.
-        func settle(_ page: PageRecord, earlier: [String: (batch: String, path: String)]) -> QuarantineRecord? {
-            let slot = SQLiteLedger.slot(code: page.code, page: page.page)
+        func settle(_ page: PageRecord, earlier: [String: PageLocation]) -> QuarantineRecord? {
+            let slot = PageSlot(code: page.code, page: page.page)
             var reason: QuarantineReason?
             var detail = ""
             if let other = runDigests[page.sha256] {
@@ -178,7 +179,7 @@ public struct Importer: Sendable {
             }
             if let reason {
                 let record = QuarantineRecord(path: page.path, size: page.size, mtimeNanoseconds: page.mtimeNanoseconds,
-                                              sha256: page.sha256, reason: reason.rawValue, detail: detail,
+                                              sha256: page.sha256, reason: reason, detail: detail,
                                               code: page.code, page: page.page)
                 chunk.quarantined.append(record)
                 stats.quarantined += 1
@@ -196,7 +197,7 @@ public struct Importer: Sendable {
         func settleRun(_ ready: [(FileExaminer.Outcome, Output?)]) {
             guard !ready.isEmpty else { return }
             let digests = Set(ready.compactMap { if case .page(let p) = $0.0 { p.sha256 } else { nil } })
-            let earlier: [String: (batch: String, path: String)]
+            let earlier: [String: PageLocation]
             do { earlier = try ledger.pagesWithDigests(digests) } catch { failure = error; return }
             for (outcome, output) in ready {
                 switch outcome {
@@ -210,7 +211,7 @@ public struct Importer: Sendable {
                     }
                 case .quarantined(let record):
                     settledFiles.append(.quarantined(record, output: nil))
-                    if record.reason == QuarantineReason.corrupt.rawValue || record.reason == QuarantineReason.unsupported.rawValue {
+                    if record.reason == .corrupt || record.reason == .unsupported {
                         stats.decoded += 1
                         stats.bytes += record.size
                     }
@@ -259,7 +260,7 @@ public struct Importer: Sendable {
                 guard let last = present.max() else { continue }
                 let missing = (1...last).filter { !present.contains($0) }
                 if !missing.isEmpty {
-                    flags.append(RecordFlag(code: code, rule: "page_gap",
+                    flags.append(RecordFlag(code: code, rule: .pageGap,
                                             detail: "page\(missing.count == 1 ? "" : "s") \(PageRanges.describe(missing)) missing from 1–\(last)"))
                 }
             }

@@ -23,29 +23,41 @@ public struct BatchInfo: Sendable, Equatable, Codable {
     }
 }
 
-/// A page's place in the ledger's state machine: states only move forward.
-public enum PageState: String, Sendable, Codable, CaseIterable {
-    case registered, decoded, normalized, digested
-}
-
 /// A page accepted at import, with what its decode found.
 public struct PageRecord: Sendable, Equatable, Codable {
+    /// Path relative to the delivery.
     public var path: String
+    /// Size in bytes.
     public var size: Int64
+    /// Modification time, nanoseconds since 1970.
     public var mtimeNanoseconds: Int64
+    /// SHA-256 of the bytes decoded at import (lowercase hex).
     public var sha256: String
+    /// `tiff`, `png` or `jpeg` (by signature).
     public var format: String
+    /// Displayed width in pixels.
     public var width: Int
+    /// Displayed height in pixels.
     public var height: Int
+    /// Bits per sample.
     public var bitsPerSample: Int
+    /// Samples per pixel.
     public var samplesPerPixel: Int
+    /// The source colour type (`bilevel`, `gray`, `rgb`…).
     public var colorType: String
+    /// The source compression (`lzw`, `ccitt-g4`, `baseline`…).
     public var compression: String
+    /// Horizontal resolution, when the file states one.
     public var dpiX: Double?
+    /// Vertical resolution, when the file states one.
     public var dpiY: Double?
+    /// Images in the file.
     public var frames: Int
+    /// The record's canonical 档号.
     public var code: String
+    /// The page number.
     public var page: Int
+    /// Where the page is in its state machine.
     public var state: PageState
 
     /// Makes a page record.
@@ -74,19 +86,25 @@ public struct PageRecord: Sendable, Equatable, Codable {
 
 /// A file held back at import, with a stable reason code and a sentence.
 public struct QuarantineRecord: Sendable, Equatable, Codable {
+    /// Path relative to the delivery.
     public var path: String
+    /// Size in bytes.
     public var size: Int64
+    /// Modification time, nanoseconds since 1970.
     public var mtimeNanoseconds: Int64
+    /// SHA-256 of its bytes, when they were read.
     public var sha256: String?
-    /// Stable reason code (`corrupt`, `empty_file`, `extension_mismatch`…).
-    public var reason: String
+    /// Why it is held back.
+    public var reason: QuarantineReason
     /// What exactly is wrong, in words.
     public var detail: String
+    /// The 档号 its name maps to, when it maps to one.
     public var code: String?
+    /// The page number its name maps to, when it maps to one.
     public var page: Int?
 
     /// Makes a quarantine record.
-    public init(path: String, size: Int64, mtimeNanoseconds: Int64, sha256: String?, reason: String, detail: String,
+    public init(path: String, size: Int64, mtimeNanoseconds: Int64, sha256: String?, reason: QuarantineReason, detail: String,
                 code: String?, page: Int?) {
         self.path = path
         self.size = size
@@ -101,13 +119,15 @@ public struct QuarantineRecord: Sendable, Equatable, Codable {
 
 /// A problem found with a whole record (a gap in its page numbers, say).
 public struct RecordFlag: Sendable, Equatable, Codable, Hashable {
+    /// The record's canonical 档号.
     public var code: String
-    /// Stable rule id (`page_gap`).
-    public var rule: String
+    /// The rule it breaks.
+    public var rule: RecordFlagRule
+    /// What exactly is wrong.
     public var detail: String
 
     /// Makes a flag.
-    public init(code: String, rule: String, detail: String) {
+    public init(code: String, rule: RecordFlagRule, detail: String) {
         self.code = code
         self.rule = rule
         self.detail = detail
@@ -116,9 +136,13 @@ public struct RecordFlag: Sendable, Equatable, Codable, Hashable {
 
 /// A registered file whose bytes changed after registration: reported, never silently replaced.
 public struct ChangedFile: Sendable, Equatable, Codable {
+    /// Path relative to the delivery.
     public var path: String
+    /// SHA-256 registered at import.
     public var registeredSHA256: String
+    /// SHA-256 found now (or why the file could not be read).
     public var foundSHA256: String
+    /// Size found now.
     public var foundSize: Int64
 
     /// Makes a change record.
@@ -132,10 +156,15 @@ public struct ChangedFile: Sendable, Equatable, Codable {
 
 /// What the ledger knows of a delivered file, for the fast "unchanged since last run" check.
 public struct KnownFile: Sendable, Equatable {
+    /// Whether the file is a page or quarantined.
     public enum Kind: Sendable, Equatable { case page, quarantined }
+    /// Page or quarantined.
     public var kind: Kind
+    /// Size in bytes when registered.
     public var size: Int64
+    /// Modification time when registered.
     public var mtimeNanoseconds: Int64
+    /// SHA-256 when known.
     public var sha256: String?
 
     /// Makes a known-file value.
@@ -149,32 +178,43 @@ public struct KnownFile: Sendable, Equatable {
 
 /// Counts for one batch.
 public struct BatchCounts: Sendable, Equatable, Codable {
+    /// Accepted pages.
     public var pages: Int
+    /// Quarantined files.
     public var quarantined: Int
+    /// Records (档号) seen.
     public var records: Int
+    /// Records with a flag.
     public var flaggedRecords: Int
+    /// Files found changed after registration.
     public var changed: Int
-    public var pagesByState: [String: Int]
-    /// Records by state (`waiting`, `bound`, `held`, `packaged`, `verified`, `invalid`).
-    public var recordsByState: [String: Int] = [:]
+    /// Pages by state (states no page is in are absent).
+    public var pagesByState: [PageState: Int]
+    /// Records by state (states no record is in are absent).
+    public var recordsByState: [RecordState: Int] = [:]
 
     /// Makes counts.
-    public init(pages: Int, quarantined: Int, records: Int, flaggedRecords: Int, changed: Int, pagesByState: [String: Int]) {
+    public init(pages: Int, quarantined: Int, records: Int, flaggedRecords: Int, changed: Int,
+                pagesByState: [PageState: Int], recordsByState: [RecordState: Int] = [:]) {
         self.pages = pages
         self.quarantined = quarantined
         self.records = records
         self.flaggedRecords = flaggedRecords
         self.changed = changed
         self.pagesByState = pagesByState
+        self.recordsByState = recordsByState
     }
 }
 
 /// One change to the ledger committed together: what an import step learned about a set of files.
 public struct ImportCommit: Sendable {
+    /// Pages to register.
     public var pages: [PageRecord] = []
+    /// Files to quarantine (replacing an entry of the same path).
     public var quarantined: [QuarantineRecord] = []
     /// Quarantined paths to forget because the file changed and is examined again.
     public var released: [String] = []
+    /// Changes to report.
     public var changed: [ChangedFile] = []
     /// Registered files whose mtime moved but whose bytes did not.
     public var touched: [(path: String, mtimeNanoseconds: Int64)] = []
@@ -198,23 +238,28 @@ public struct FixityRecord: Sendable, Equatable, Codable {
         case workspace
     }
 
+    /// The batch the file belongs to.
     public var batch: String
+    /// Which folder `path` is relative to.
     public var root: Root
     /// Path relative to the root.
     public var path: String
-    /// `source`, `master`, `access`, `thumbnail`, `metadata`.
-    public var role: String
+    /// What the file is.
+    public var role: FileRole
+    /// Size in bytes.
     public var size: Int64
-    /// Lowercase hex by algorithm name (`sha256`, `sha512`, `md5`, `sm3`).
-    public var digests: [String: String]
+    /// Lowercase hex by algorithm.
+    public var digests: [DigestAlgorithm: String]
+    /// When the digests were recorded.
     public var recordedAt: String?
+    /// When they were last checked.
     public var checkedAt: String?
-    /// `recorded`, `ok`, `drift` or `missing`.
-    public var status: String
+    /// The outcome of the last check (`recorded` until one is made).
+    public var status: FixityStatus
 
     /// Makes a record.
-    public init(batch: String, root: Root, path: String, role: String, size: Int64, digests: [String: String],
-                recordedAt: String? = nil, checkedAt: String? = nil, status: String = "recorded") {
+    public init(batch: String, root: Root, path: String, role: FileRole, size: Int64, digests: [DigestAlgorithm: String],
+                recordedAt: String? = nil, checkedAt: String? = nil, status: FixityStatus = .recorded) {
         self.batch = batch
         self.root = root
         self.path = path
@@ -229,21 +274,22 @@ public struct FixityRecord: Sendable, Equatable, Codable {
 
 /// A record's row in the ledger.
 public struct RecordRow: Sendable, Equatable, Codable {
+    /// The record's canonical 档号.
     public var code: String
-    /// `waiting`, `bound`, `held`, `packaged`, `verified`.
-    public var state: String
-    /// The binding problems as JSON (`[{"rule", "detail"}]`), when held.
-    public var problemsJSON: String?
+    /// The record's state.
+    public var state: RecordState
+    /// Why the record is held (empty when it is not).
+    public var problems: [BindingProblem]
     /// Workspace-relative path of the record's metadata document.
     public var metadataPath: String?
     /// Path of the record's bag, once packaged.
     public var bag: String?
 
     /// Makes a row.
-    public init(code: String, state: String, problemsJSON: String?, metadataPath: String?, bag: String? = nil) {
+    public init(code: String, state: RecordState, problems: [BindingProblem] = [], metadataPath: String?, bag: String? = nil) {
         self.code = code
         self.state = state
-        self.problemsJSON = problemsJSON
+        self.problems = problems
         self.metadataPath = metadataPath
         self.bag = bag
     }
@@ -253,9 +299,13 @@ public struct RecordRow: Sendable, Equatable, Codable {
 public struct StoredBinding: Sendable {
     /// One catalog row.
     public struct CatalogRow: Sendable {
+        /// The canonical 档号.
         public var code: String
+        /// The row's line in the catalog file.
         public var line: Int
+        /// The row's fields as the catalog document stores them (JSON, written only).
         public var fieldsJSON: String
+        /// 页数, when given.
         public var pageCount: Int?
 
         /// Makes a row.
@@ -269,6 +319,7 @@ public struct StoredBinding: Sendable {
 
     /// The whole catalog, or nil to leave the stored catalog as it is (binding some records only).
     public var catalog: [CatalogRow]?
+    /// Each bound record's outcome.
     public var records: [RecordRow]
 
     /// Makes a binding.
@@ -280,16 +331,19 @@ public struct StoredBinding: Sendable {
 
 /// A finding about one page from a stage after import.
 public struct PageCheck: Sendable, Equatable, Codable {
+    /// The page's path, relative to the delivery.
     public var path: String
-    public var stage: String
-    /// Stable rule id (`low_resolution`, `skew`, `blank_page`, `decode_failed`, `write_failed`).
-    public var rule: String
-    /// `error` (the page fails) or `warning` (flagged for a person to look at).
-    public var severity: String
+    /// The stage that made the check.
+    public var stage: Stage
+    /// What was found.
+    public var rule: PageCheckRule
+    /// `error`: the page fails (no master); `warning`: flagged for a person to look at.
+    public var severity: Severity
+    /// The particulars, in words.
     public var detail: String
 
     /// Makes a check.
-    public init(path: String, stage: String, rule: String, severity: String, detail: String) {
+    public init(path: String, stage: Stage, rule: PageCheckRule, severity: Severity, detail: String) {
         self.path = path
         self.stage = stage
         self.rule = rule
@@ -304,6 +358,7 @@ public struct NormalizedPage: Sendable {
     public var path: String
     /// The files written (workspace-relative), with digests.
     public var outputs: [FixityRecord]
+    /// The page's checks (an `error` means no master was written).
     public var checks: [PageCheck]
     /// The processing steps applied, with their parameters, as JSON (for the event log and metadata).
     public var processJSON: String
@@ -323,12 +378,15 @@ public struct NormalizedPage: Sendable {
 
 /// A record that counts as digitized: its bag is packaged and verified.
 public struct DigitizedRecord: Sendable, Equatable, Codable {
+    /// The batch.
     public var batch: String
     /// Holdings register id of the batch.
     public var archive: String?
+    /// The record's canonical 档号.
     public var code: String
     /// When the bag last verified (ISO 8601).
     public var verifiedAt: String
+    /// The record's accepted pages.
     public var pages: Int
     /// Bytes of the record's masters.
     public var bytes: Int64
@@ -341,5 +399,33 @@ public struct DigitizedRecord: Sendable, Equatable, Codable {
         self.verifiedAt = verifiedAt
         self.pages = pages
         self.bytes = bytes
+    }
+}
+
+/// A page's slot in its record: its 档号 and page number. Two files of one batch may not share one.
+public struct PageSlot: Sendable, Hashable {
+    /// The record's canonical 档号.
+    public var code: String
+    /// The page number.
+    public var page: Int
+
+    /// Makes a slot.
+    public init(code: String, page: Int) {
+        self.code = code
+        self.page = page
+    }
+}
+
+/// Where a page is registered: its batch and its path in that batch's delivery.
+public struct PageLocation: Sendable, Hashable {
+    /// The batch.
+    public var batch: String
+    /// The page's path, relative to the delivery.
+    public var path: String
+
+    /// Makes a location.
+    public init(batch: String, path: String) {
+        self.batch = batch
+        self.path = path
     }
 }

@@ -54,7 +54,7 @@ public struct NormalizeStage: Sendable {
         public var checks: [PageCheck]
     }
 
-    let ledger: any Ledger
+    let ledger: any BatchStore & PageStore & FixityStore
     let policy: PipelinePolicy
     let workspace: String
     let workers: Int
@@ -62,7 +62,7 @@ public struct NormalizeStage: Sendable {
     let tags: ScannerTags
 
     /// Makes the stage; `workers` 0 means one per core.
-    public init(ledger: any Ledger, policy: PipelinePolicy, workspace: String, workers: Int = 0, version: String,
+    public init(ledger: any BatchStore & PageStore & FixityStore, policy: PipelinePolicy, workspace: String, workers: Int = 0, version: String,
                 tags: ScannerTags = ScannerTags()) {
         self.ledger = ledger
         self.policy = policy
@@ -74,7 +74,7 @@ public struct NormalizeStage: Sendable {
 
     /// Why the stage stopped.
     public enum StopError: Error, Sendable, CustomStringConvertible {
-        case ledger(LedgerError)
+        case ledger(QuireError)
         /// The disk filled up: the run stops; pages already finished are kept, and a new run resumes.
         case diskFull(DiskFull)
 
@@ -87,7 +87,7 @@ public struct NormalizeStage: Sendable {
     }
 
     /// Workspace-relative path of a page's `master`, `access` copy or `thumbnail`.
-    public static func outputPath(role: String, page: PageRecord, digits: Int) -> String {
+    public static func outputPath(role: FileRole, page: PageRecord, digits: Int) -> String {
         PageNormalizer.outputPath(role: role, page: page, digits: digits)
     }
 
@@ -109,20 +109,20 @@ public struct NormalizeStage: Sendable {
     /// streaming run has just tried and failed).
     public func run(batch: String, skipping: Set<String> = [], progress: (@Sendable (Int, Int) -> Void)? = nil) async throws(StopError) -> Report {
         do { return try await runPages(batch: batch, skipping: skipping, progress: progress) } catch let error as StopError { throw error } catch {
-            throw .ledger(error as? LedgerError ?? LedgerError(path: "", operation: "normalize", message: "\(error)"))
+            throw .ledger(error as? QuireError ?? QuireError(.couldNotRun, stage: .normalize, message: "\(error)"))
         }
     }
 
     private func runPages(batch: String, skipping: Set<String>, progress: (@Sendable (Int, Int) -> Void)?) async throws -> Report {
         let started = Date()
         guard let info = try ledger.batch(id: batch) else {
-            throw LedgerError(path: "", operation: "normalize", message: "no batch '\(batch)' in this workspace; run 'quire import' first")
+            throw QuireError(.couldNotRun, stage: .normalize, message: "no batch '\(batch)' in this workspace; run 'quire import' first")
         }
         removeStrayTemporaries()
-        let mastered = Set(try ledger.fixityRecords(batch: batch).filter { $0.role == "master" }.map { $0.path })
+        let mastered = Set(try ledger.fixityRecords(batch: batch).filter { $0.role == .master }.map { $0.path })
         let pages = try ledger.pages(batch: batch)
         let todo = pages.filter {
-            !skipping.contains($0.path) && !mastered.contains(PageNormalizer.outputPath(role: "master", page: $0, digits: policy.intake.pageDigits))
+            !skipping.contains($0.path) && !mastered.contains(PageNormalizer.outputPath(role: .master, page: $0, digits: policy.intake.pageDigits))
         }
         let normalizer = PageNormalizer(policy: policy, workspace: workspace, delivery: info.delivery,
                                         software: "Quire \(version)", tags: tags)
@@ -139,7 +139,7 @@ public struct NormalizeStage: Sendable {
                 return false
             }
             if failure != nil { return false } // let the pages in flight finish; submit no more
-            do throws(LedgerError) { try ledger.completeNormalization(result, batch: batch, tool: tool) } catch {
+            do throws(QuireError) { try ledger.completeNormalization(result, batch: batch, tool: tool) } catch {
                 failure = error
                 return false
             }
@@ -153,7 +153,7 @@ public struct NormalizeStage: Sendable {
             return true
         }
         if let failure { throw failure }
-        report.checks.sort { ($0.path, $0.rule) < ($1.path, $1.rule) }
+        report.checks.sort { ($0.path, $0.rule.rawValue) < ($1.path, $1.rule.rawValue) }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }

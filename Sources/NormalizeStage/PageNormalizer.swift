@@ -21,48 +21,48 @@ struct PageNormalizer: Sendable {
     enum Mode: String { case bitonal, gray, colour }
 
     /// Workspace-relative output path of a page's master, access copy or thumbnail.
-    static func outputPath(role: String, page: PageRecord, digits: Int) -> String {
+    static func outputPath(role: FileRole, page: PageRecord, digits: Int) -> String {
         let number = String(repeating: "0", count: max(0, digits - String(page.page).count)) + String(page.page)
         switch role {
-        case "master": return "masters/\(page.code)/\(number).tif"
-        case "access": return "access/\(page.code)/\(number).jpg"
+        case .master: return "masters/\(page.code)/\(number).tif"
+        case .access: return "access/\(page.code)/\(number).jpg"
         default: return "thumbs/\(page.code)/\(number).jpg"
         }
     }
 
     /// Reads the page's source, checks its bytes are those registered at import, decodes and normalizes it.
     func normalize(_ page: PageRecord) -> NormalizedPage {
-        func failed(_ rule: String, _ detail: String) -> NormalizedPage {
+        func failed(_ rule: PageCheckRule, _ detail: String) -> NormalizedPage {
             NormalizedPage(path: page.path, outputs: [],
-                           checks: [PageCheck(path: page.path, stage: "normalize", rule: rule, severity: "error", detail: detail)],
+                           checks: [PageCheck(path: page.path, stage: .normalize, rule: rule, severity: .error, detail: detail)],
                            processJSON: "[]")
         }
         let source = delivery + "/" + page.path
         // The page was measured against the memory budget at import; its source is re-read under the same rule.
         var info = stat()
-        guard stat(source, &info) == 0 else { return failed("source_unreadable", "cannot read \(source): \(String(cString: strerror(errno)))") }
+        guard stat(source, &info) == 0 else { return failed(.sourceUnreadable, "cannot read \(source): \(String(cString: strerror(errno)))") }
         let claim = ImageHeader(format: ImageFormat(rawValue: page.format) ?? .tiff, width: page.width, height: page.height,
                                 channels: page.samplesPerPixel, bitsPerSample: page.bitsPerSample)
         let need = MemoryReservations.pageCost(fileBytes: Int(clamping: info.st_size), bitmapBytes: claim.decodedBytes)
         guard need <= MemoryReservations.shared.limit else {
-            return failed("too_large", "normalizing needs about \(need >> 20) MB, more than the memory budget of \(MemoryReservations.shared.limit >> 20) MB (QUIRE_MEMORY_BUDGET)")
+            return failed(.tooLarge, "normalizing needs about \(need >> 20) MB, more than the memory budget of \(MemoryReservations.shared.limit >> 20) MB (QUIRE_MEMORY_BUDGET)")
         }
         return MemoryReservations.shared.withReservation(need) { normalize(page, source: source, failed: failed) }
     }
 
-    private func normalize(_ page: PageRecord, source: String, failed: (String, String) -> NormalizedPage) -> NormalizedPage {
+    private func normalize(_ page: PageRecord, source: String, failed: (PageCheckRule, String) -> NormalizedPage) -> NormalizedPage {
         guard let (data, digests) = try? FileDigester.readWhole(path: source, algorithms: [.sha256]) else {
-            return failed("source_unreadable", "cannot read \(source)")
+            return failed(.sourceUnreadable, "cannot read \(source)")
         }
         guard digests[.sha256] == page.sha256 else {
-            return failed("source_changed", "the file's SHA-256 differs from the one registered at import; run 'quire run' (or 'quire import') again to take the new file")
+            return failed(.sourceChanged, "the file's SHA-256 differs from the one registered at import; run 'quire run' (or 'quire import') again to take the new file")
         }
         let decoded: DecodedImage
         do {
             decoded = try ImageDecoder.decode(data, options: DecodeOptions(maxPixels: policy.intake.maxMegapixels * 1_000_000,
                                                                            acceptMultiPage: true))
         } catch {
-            return failed("decode_failed", error.message)
+            return failed(.decodeFailed, error.message)
         }
         return normalize(page, decoded: decoded)
     }
@@ -73,11 +73,11 @@ struct PageNormalizer: Sendable {
     func normalize(_ page: PageRecord, decoded: DecodedImage, staged: Bool = false) -> NormalizedPage {
         var checks: [PageCheck] = []
         var steps: [[String: String]] = []
-        func check(_ rule: String, _ severity: String, _ detail: String) {
-            checks.append(PageCheck(path: page.path, stage: "normalize", rule: rule, severity: severity, detail: detail))
+        func check(_ rule: PageCheckRule, _ severity: Severity, _ detail: String) {
+            checks.append(PageCheck(path: page.path, stage: .normalize, rule: rule, severity: severity, detail: detail))
         }
-        func failed(_ rule: String, _ detail: String) -> NormalizedPage {
-            check(rule, "error", detail)
+        func failed(_ rule: PageCheckRule, _ detail: String) -> NormalizedPage {
+            check(rule, .error, detail)
             return NormalizedPage(path: page.path, outputs: [], checks: checks, processJSON: Self.json(steps))
         }
 
@@ -89,16 +89,17 @@ struct PageNormalizer: Sendable {
 
         // Faults the decode worked around without losing a pixel (a JPEG's extraneous bytes before a marker, an
         // ICC profile dropped because its chunks did not fit together): the page is kept and flagged for review.
-        for warning in decoded.info.warnings { check("decode_warning", "warning", warning) }
+        // One check per rule and page (the ledger keys checks so): several warnings are one check, joined.
+        if !decoded.info.warnings.isEmpty { check(.decodeWarning, .warning, decoded.info.warnings.joined(separator: "; ")) }
 
         // Resolution (§9.4).
         let stated = decoded.info.resolution
         let dpi = stated?.effectiveDPI ?? policy.resolution.assumeDPI
         guard let dpi else {
-            return failed("low_resolution", "the file states no resolution; the policy needs at least \(policy.resolution.minimumDPI) dpi (set resolution.assume_dpi if the scanner is known)")
+            return failed(.lowResolution, "the file states no resolution; the policy needs at least \(policy.resolution.minimumDPI) dpi (set resolution.assume_dpi if the scanner is known)")
         }
         guard dpi >= policy.resolution.minimumDPI else {
-            return failed("low_resolution", "\(dpi) dpi is below the policy's minimum of \(policy.resolution.minimumDPI) dpi; rescan the page into the delivery and run 'quire run' again")
+            return failed(.lowResolution, "\(dpi) dpi is below the policy's minimum of \(policy.resolution.minimumDPI) dpi; rescan the page into the delivery and run 'quire run' again")
         }
         var bitmap = decoded.bitmap
         if stated == nil { bitmap.resolution = Resolution(x: Double(dpi), y: Double(dpi)) }
@@ -153,7 +154,7 @@ struct PageNormalizer: Sendable {
                                   "confidence": String(format: "%.2f", skew.confidence),
                                   "threshold_degrees": String(format: "%.2f", processing.deskewThreshold)])
                     if abs(angle) > processing.skewTolerance {
-                        check("skew", "warning", String(format: "skew of %.1f° remains (tolerance %.1f°); measurement confidence %.2f — check the page",
+                        check(.skew, .warning, String(format: "skew of %.1f° remains (tolerance %.1f°); measurement confidence %.2f — check the page",
                                                         angle, processing.skewTolerance, skew.confidence))
                     }
                 }
@@ -163,7 +164,7 @@ struct PageNormalizer: Sendable {
                 steps.append(["step": "blank_detection", "ink_fraction": String(format: "%.5f", blank.inkFraction),
                               "threshold": String(format: "%.5f", processing.blankInkFraction), "blank": "\(blank.isBlank)"])
                 if blank.isBlank {
-                    check("blank_page", "warning", String(format: "page looks blank (ink coverage %.4f%%); kept, flagged for review", blank.inkFraction * 100))
+                    check(.blankPage, .warning, String(format: "page looks blank (ink coverage %.4f%%); kept, flagged for review", blank.inkFraction * 100))
                 }
             }
         }
@@ -182,9 +183,9 @@ struct PageNormalizer: Sendable {
             master = bitmap.layout == .rgb8 || bitmap.layout == .rgb16 ? bitmap : ColorConversion.toRGB8(bitmap)
             compression = TIFFEncoder.Compression(rawValue: policy.master.colour) ?? .deflate
         }
-        let masterPath = Self.outputPath(role: "master", page: page, digits: policy.intake.pageDigits)
-        let accessPath = Self.outputPath(role: "access", page: page, digits: policy.intake.pageDigits)
-        let thumbPath = Self.outputPath(role: "thumbnail", page: page, digits: policy.intake.pageDigits)
+        let masterPath = Self.outputPath(role: .master, page: page, digits: policy.intake.pageDigits)
+        let accessPath = Self.outputPath(role: .access, page: page, digits: policy.intake.pageDigits)
+        let thumbPath = Self.outputPath(role: .thumbnail, page: page, digits: policy.intake.pageDigits)
         let options = TIFFEncoder.Options(compression: compression, predictor: policy.master.predictor,
                                           imageDescription: "\(page.code) page \(page.page)", software: software,
                                           make: tags.make, model: tags.model, dateTime: tags.dateTime,
@@ -207,10 +208,10 @@ struct PageNormalizer: Sendable {
         let algorithms = policy.fixity.algorithms.compactMap(DigestAlgorithm.init(rawValue:))
         var outputs: [FixityRecord] = []
         do {
-            let encoded: [(String, String, [UInt8])] = [
-                ("master", masterPath, try TIFFEncoder.encode(master, options: options, name: masterPath)),
-                ("access", accessPath, try JPEGEncoder.encode(access, options: .init(quality: policy.access.quality), name: accessPath)),
-                ("thumbnail", thumbPath, try JPEGEncoder.encode(thumbnail, options: .init(quality: policy.thumbnail.quality), name: thumbPath)),
+            let encoded: [(FileRole, String, [UInt8])] = [
+                (.master, masterPath, try TIFFEncoder.encode(master, options: options, name: masterPath)),
+                (.access, accessPath, try JPEGEncoder.encode(access, options: .init(quality: policy.access.quality), name: accessPath)),
+                (.thumbnail, thumbPath, try JPEGEncoder.encode(thumbnail, options: .init(quality: policy.thumbnail.quality), name: thumbPath)),
             ]
             for (role, path, bytes) in encoded {
                 var digest = MultiDigest(algorithms)
@@ -218,15 +219,15 @@ struct PageNormalizer: Sendable {
                 let target = workspace + "/" + path
                 try DurableFile.write(bytes: bytes, to: staged ? DurableFile.stagedPath(for: target) : target)
                 outputs.append(FixityRecord(batch: "", root: .workspace, path: path, role: role, size: Int64(bytes.count),
-                                            digests: Dictionary(uniqueKeysWithValues: digest.finalize().map { ($0.key.rawValue, $0.value) })))
+                                            digests: digest.finalize()))
             }
         } catch let error as DurableFileError {
             if let full = error.diskFull {
                 return NormalizedPage(path: page.path, outputs: [], checks: checks, processJSON: Self.json(steps), diskFull: full)
             }
-            return failed("write_failed", error.description)
+            return failed(.writeFailed, error.description)
         } catch {
-            return failed("write_failed", "\(error)")
+            return failed(.writeFailed, "\(error)")
         }
         return NormalizedPage(path: page.path, outputs: outputs, checks: checks, processJSON: Self.json(steps))
     }

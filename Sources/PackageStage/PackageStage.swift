@@ -22,14 +22,14 @@ public import Policy
 /// `packaged`. A bag left complete by a crash between the rename and the ledger commit is recognised on
 /// the next run: it is verified and accepted when valid.
 public struct PackageStage: Sendable {
-    let ledger: any Ledger
+    let ledger: any PageStore & FixityStore & RecordStore
     let policy: PipelinePolicy
     let workspace: String
     let version: String
     let workers: Int
 
     /// Makes the stage.
-    public init(ledger: any Ledger, policy: PipelinePolicy, workspace: String, version: String, workers: Int = 0) {
+    public init(ledger: any PageStore & FixityStore & RecordStore, policy: PipelinePolicy, workspace: String, version: String, workers: Int = 0) {
         self.ledger = ledger
         self.policy = policy
         self.workspace = workspace
@@ -63,7 +63,7 @@ public struct PackageStage: Sendable {
 
     /// Packages every bound record of `batch` into `out` (default `<workspace>/bags`); with `codes`, only
     /// those records (a streaming run packages each record as soon as it is bound).
-    public func run(batch: String, out: String?, codes: Set<String>? = nil) async throws(LedgerError) -> Report {
+    public func run(batch: String, out: String?, codes: Set<String>? = nil) async throws(QuireError) -> Report {
         let started = Date()
         let destination = out ?? workspace + "/bags"
         try? FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
@@ -80,9 +80,10 @@ public struct PackageStage: Sendable {
         var ready: [RecordRow] = []
         for record in records {
             switch record.state {
-            case "bound": ready.append(record)
-            case "packaged", "verified": continue
-            default: report.skipped[record.code] = record.state == "held" ? "held: " + Self.describe(record.problemsJSON) : "state \(record.state): run 'quire bind' first"
+            case .bound: ready.append(record)
+            case .packaged, .verified: continue
+            case .held: report.skipped[record.code] = "held: " + Self.describe(record.problems)
+            case .waiting, .invalid: report.skipped[record.code] = "state \(record.state.rawValue): run 'quire bind' first"
             }
         }
         let groups: [(name: String, records: [RecordRow])] = policy.package.bagPer == "batch"
@@ -92,10 +93,10 @@ public struct PackageStage: Sendable {
             let outcome = await makeBag(name: group.name, records: group.records, pages: pages, batch: batch, in: destination)
             if outcome.status != "failed" {
                 for record in group.records {
-                    try ledger.markRecord(batch: batch, code: record.code, state: "packaged", bag: outcome.path,
+                    try ledger.markRecord(batch: batch, code: record.code, state: .packaged, bag: outcome.path,
                                           detail: outcome.payloadOxum.map { "Payload-Oxum \($0)" }, tool: "quire \(version)")
                     // The writer verified the finished bag in full (or, for a bag found complete, the verifier did).
-                    try ledger.markRecord(batch: batch, code: record.code, state: "verified", bag: outcome.path,
+                    try ledger.markRecord(batch: batch, code: record.code, state: .verified, bag: outcome.path,
                                           detail: "full BagIt verification at packaging", tool: "quire \(version)")
                 }
             }
@@ -105,11 +106,9 @@ public struct PackageStage: Sendable {
         return report
     }
 
-    /// "rule: detail; …" from the binding problems' JSON.
-    public static func describe(_ problemsJSON: String?) -> String {
-        guard let data = problemsJSON?.data(using: .utf8),
-              let problems = try? JSONSerialization.jsonObject(with: data) as? [[String: String]] else { return problemsJSON ?? "" }
-        return problems.map { "\($0["rule"] ?? ""): \($0["detail"] ?? "")" }.joined(separator: "; ")
+    /// "rule: detail; …" of a held record's binding problems.
+    public static func describe(_ problems: [BindingProblem]) -> String {
+        problems.map(\.description).joined(separator: "; ")
     }
 
     private func makeBag(name: String, records: [RecordRow], pages: [String: [PageRecord]], batch: String,
@@ -145,7 +144,7 @@ public struct PackageStage: Sendable {
                 var digests: [DigestAlgorithm: String] = [:]
                 var size: UInt64 = 0
                 if let known = outputs[relative] {
-                    for (name, hex) in known.digests { if let a = DigestAlgorithm(rawValue: name) { digests[a] = hex } }
+                    digests = known.digests
                     size = UInt64(known.size)
                 }
                 let missing = algorithms.filter { digests[$0] == nil }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import QuireCore
 
 /// `quire bench status`: `quire status` on a very large ledger.
 struct StatusBench: ParsableCommand, BenchSupport {
@@ -23,7 +24,7 @@ struct StatusBench: ParsableCommand, BenchSupport {
             let ledger = try SQLiteLedger(path: workspace + "/ledger.sqlite")
             _ = try ledger.openBatch(BatchInfo(id: "bench", delivery: "/nonexistent", archive: nil, pipeline: "dat31",
                                                createdAt: Date().formatted(.iso8601)))
-            try ledger.insertSyntheticPages(batch: "bench", count: pages)
+            try Self.fill(ledger, batch: "bench", pages: pages)
         } catch { throw CommandFailure.couldNotRun(error.description) }
         let generated = Date().timeIntervalSince(started)
         let me = try quireExecutable()
@@ -35,5 +36,26 @@ struct StatusBench: ParsableCommand, BenchSupport {
         }
         print(String(format: "Ledger: %d pages (generated in %.1f s)\nquire status --json: best %.3f s, worst %.3f s over %d runs (process start included)",
                      pages, generated, times.min()!, times.max()!, repeats))
+    }
+
+    /// Fills `batch` with `count` synthetic pages through the ledger's own import API, 20,000 per transaction: 100
+    /// pages per record (`0001-001-000000/0001.tif`…), A4 gray at 300 dpi, states in turn registered, decoded,
+    /// normalized, digested — so every state and every record count is there for `status` to count.
+    static func fill(_ ledger: some IntakeStore, batch: String, pages count: Int) throws(QuireError) {
+        let states: [PageState] = [.registered, .decoded, .normalized, .digested]
+        var start = 1
+        while start <= count {
+            var commit = ImportCommit()
+            for i in start...min(count, start + 19_999) {
+                let code = String(format: "0001-001-%06ld", i / 100)
+                commit.pages.append(PageRecord(
+                    path: code + String(format: "/%04ld.tif", i % 100 + 1), size: 8_700_000, mtimeNanoseconds: 0,
+                    sha256: String(format: "%064ld", i), format: "tiff", width: 2480, height: 3508, bitsPerSample: 8,
+                    samplesPerPixel: 1, colorType: "gray", compression: "lzw", dpiX: 300, dpiY: 300, frames: 1, code: code,
+                    page: i % 100 + 1, state: states[i % 4]))
+            }
+            try ledger.commit(commit, batch: batch, tool: "quire bench")
+            start += 20_000
+        }
     }
 }

@@ -116,7 +116,7 @@ struct FixityCheck: AsyncParsableCommand {
                          report.checked, Double(report.bytes) / 1e6, report.seconds, report.ok, report.drift, report.missing))
             if !report.problems.isEmpty {
                 var table = TextTable(["BATCH", "FILE", "STATUS", "DETAIL"])
-                for p in report.problems { table.add([p.batch, p.path, p.status, p.detail ?? ""]) }
+                for p in report.problems { table.add([p.batch, p.path, p.status.rawValue, p.detail ?? ""]) }
                 print("\n" + table.render())
             }
         }

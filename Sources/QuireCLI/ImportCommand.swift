@@ -96,14 +96,14 @@ struct ImportCommand: AsyncParsableCommand {
         } else {
             out.append("Quarantined (\(r.quarantined.count)):")
             var table = TextTable(["FILE", "REASON", "DETAIL"])
-            for q in r.quarantined { table.add([q.path, q.reason, q.detail]) }
+            for q in r.quarantined { table.add([q.path, q.reason.rawValue, q.detail]) }
             out.append(table.render())
         }
         if !r.flaggedRecords.isEmpty {
             out.append("")
             out.append("Records flagged (\(r.flaggedRecords.count)):")
             var table = TextTable(["档号", "RULE", "DETAIL"])
-            for f in r.flaggedRecords { table.add([f.code, f.rule, f.detail]) }
+            for f in r.flaggedRecords { table.add([f.code, f.rule.rawValue, f.detail]) }
             out.append(table.render())
         }
         if !r.changed.isEmpty {

@@ -67,7 +67,7 @@ struct NormalizeCommand: AsyncParsableCommand {
                          Double(report.bytesRead) / 1e6, Double(report.bytesWritten) / 1e6, report.seconds, rate))
             if !report.checks.isEmpty {
                 var table = TextTable(["FILE", "RULE", "SEVERITY", "DETAIL"])
-                for c in report.checks { table.add([c.path, c.rule, c.severity, c.detail]) }
+                for c in report.checks { table.add([c.path, c.rule.rawValue, c.severity.rawValue, c.detail]) }
                 print("\n" + table.render())
             }
         }

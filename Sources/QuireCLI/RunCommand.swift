@@ -121,21 +121,21 @@ struct RunCommand: AsyncParsableCommand {
         let checks: [PageCheck]
         do {
             records = try ledger.records(batch: batchID)
-            checks = try ledger.pageChecks(batch: batchID).filter { $0.severity == "error" }
+            checks = try ledger.pageChecks(batch: batchID).filter { $0.severity == .error }
         } catch { throw fail(error) }
         var held: [String: String] = [:]
         let catalogued = Set(report.binding.records.map(\.code.canonical))
-        for r in records where r.state != "packaged" && r.state != "verified" {
+        for r in records where !r.state.isPackaged {
             // A 档号 the catalog has no valid row for is not held: its images are listed as unmatched below.
-            if r.state == "waiting" && !catalogued.contains(r.code) { continue }
-            held[r.code] = r.state == "held" ? PackageStage.describe(r.problemsJSON) : r.state
+            if r.state == .waiting && !catalogued.contains(r.code) { continue }
+            held[r.code] = r.state == .held ? PackageStage.describe(r.problems) : r.state.rawValue
         }
         for b in report.bags where b.status == "failed" { for code in b.records where held[code] != nil { held[code] = b.detail ?? "bag failed" } }
         let clean = imported.quarantined.isEmpty && checks.isEmpty && held.isEmpty && report.binding.unmatchedImages.isEmpty
             && report.binding.catalogErrors.isEmpty
         let summary = Summary(batch: batchID, stages: stages, quarantined: imported.quarantined, failedPages: checks, held: held,
                               unmatchedImages: report.binding.unmatchedImages, catalogErrors: report.binding.catalogErrors,
-                              packaged: records.filter { $0.state == "packaged" || $0.state == "verified" }.map(\.code),
+                              packaged: records.filter(\.state.isPackaged).map(\.code),
                               streamedRecords: report.streamedRecords,
                               peakRSSMB: ["pages": pagesPeak.withLock { $0 } ?? peakRSSMegabytes(), "run": peakRSSMegabytes()], bags: out ?? workspace + "/bags", seconds: report.seconds,
                               exitCode: clean ? Exit.success : Exit.itemsFailed)
@@ -149,13 +149,13 @@ struct RunCommand: AsyncParsableCommand {
             if !imported.quarantined.isEmpty {
                 print("\nQuarantined files:")
                 var t = TextTable(["FILE", "REASON", "DETAIL"])
-                for q in imported.quarantined { t.add([q.path, q.reason, q.detail]) }
+                for q in imported.quarantined { t.add([q.path, q.reason.rawValue, q.detail]) }
                 print(t.render())
             }
             if !checks.isEmpty {
                 print("\nPages that failed normalization:")
                 var t = TextTable(["FILE", "RULE", "DETAIL"])
-                for c in checks { t.add([c.path, c.rule, c.detail]) }
+                for c in checks { t.add([c.path, c.rule.rawValue, c.detail]) }
                 print(t.render())
             }
             if !held.isEmpty {

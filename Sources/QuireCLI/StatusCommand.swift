@@ -54,8 +54,9 @@ struct StatusCommand: ParsableCommand {
             return
         }
         var table = TextTable(["BATCH", "RECORDS", "RECORD STATES", "PAGES", "PAGE STATES", "QUARANTINED", "FLAGGED", "CHANGED"])
-        func states(_ counts: [String: Int]) -> String {
-            counts.isEmpty ? "-" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        func states(_ counts: [some RawRepresentable<String>: Int]) -> String {
+            counts.isEmpty ? "-" : counts.map { ($0.key.rawValue, $0.value) }.sorted { $0.0 < $1.0 }.map { "\($0.0) \($0.1)" }
+                .joined(separator: ", ")
         }
         for s in statuses {
             table.add([s.batch, "\(s.counts.records)", states(s.counts.recordsByState), "\(s.counts.pages)", states(s.counts.pagesByState),

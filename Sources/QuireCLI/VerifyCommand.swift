@@ -105,7 +105,7 @@ struct VerifyCommand: AsyncParsableCommand {
             do {
                 guard let owner = try ledger.recordForBag(path) else { continue }
                 let failed = r.problems.filter { $0.severity == "error" }.map(\.rule)
-                try ledger.markRecord(batch: owner.batch, code: owner.code, state: r.valid ? "verified" : "invalid", bag: nil,
+                try ledger.markRecord(batch: owner.batch, code: owner.code, state: r.valid ? .verified : .invalid, bag: nil,
                                       detail: r.valid ? "quire verify" : "quire verify failed: \(Set(failed).sorted().joined(separator: ", "))",
                                       tool: "quire \(Quire.version)")
             } catch { throw CommandFailure.couldNotRun(error.description) }

@@ -20,7 +20,7 @@ struct WorkspaceOptions: ParsableArguments {
 
     /// Creates the folder if needed and opens the ledger.
     /// Opens the workspace's existing ledger for reading only (`status`, `quota`): works on a read-only workspace.
-    func openLedgerForReading() throws -> SQLiteLedger {
+    func openLedgerForReading() throws -> any Ledger {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CommandFailure.couldNotRun("no workspace at \(path); run 'quire import' first or give --workspace")
@@ -30,7 +30,7 @@ struct WorkspaceOptions: ParsableArguments {
         }
     }
 
-    func openLedger(create: Bool) throws -> SQLiteLedger {
+    func openLedger(create: Bool) throws -> any Ledger {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDirectory) {

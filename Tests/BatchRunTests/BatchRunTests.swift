@@ -30,7 +30,7 @@ import Testing
     }
 
     func masterDigests(_ ledger: any Ledger, batch: String) throws -> [String: String] {
-        Dictionary(uniqueKeysWithValues: try ledger.fixityRecords(batch: batch).filter { $0.role == "master" }.map { ($0.path, $0.digests["sha256"]!) })
+        Dictionary(uniqueKeysWithValues: try ledger.fixityRecords(batch: batch).filter { $0.role == .master }.map { ($0.path, $0.digests[.sha256]!) })
     }
 
     @Test func recordsAreBoundAndPackagedByTheRecordStage() async throws {
@@ -45,7 +45,7 @@ import Testing
             }
         #expect(report.bags.count == 6)
         #expect(report.bags.allSatisfy { $0.status == "packaged" })
-        #expect(try ledger.records(batch: "b1").allSatisfy { $0.state == "verified" })
+        #expect(try ledger.records(batch: "b1").allSatisfy { $0.state == .verified })
         // Records were bound and packaged by the record stage as their files settled, not by the pass after
         // the page stream; the page phase's reports count them. How much of that overlaps the page stream
         // depends on the machine's load, so it is measured by `quire bench run` (records_packaged_by_stream,
@@ -54,9 +54,9 @@ import Testing
         #expect(seen.withLock { $0.map(\.2).max() } == 6)
         // Every page: one master, access copy and thumbnail, and its source digested with every policy algorithm.
         let fixity = try ledger.fixityRecords(batch: "b1")
-        #expect(fixity.filter { $0.role == "source" }.count == 18)
-        #expect(fixity.filter { $0.role == "source" }.allSatisfy { Set($0.digests.keys) == ["sha256", "sha512"] })
-        #expect(fixity.filter { ["master", "access", "thumbnail"].contains($0.role) }.count == 54)
+        #expect(fixity.filter { $0.role == .source }.count == 18)
+        #expect(fixity.filter { $0.role == .source }.allSatisfy { Set($0.digests.keys) == [.sha256, .sha512] })
+        #expect(fixity.filter { [.master, .access, .thumbnail].contains($0.role) }.count == 54)
     }
 
     @Test func theStreamMakesTheSameMastersAsTheStagesOneAfterAnother() async throws {
@@ -93,7 +93,7 @@ import Testing
         let ledger = try s.ledger()
         let report = try await BatchRun(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
             .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
-        let quarantined = Dictionary(uniqueKeysWithValues: report.imported.quarantined.map { ($0.path, $0.reason) })
+        let quarantined = Dictionary(uniqueKeysWithValues: report.imported.quarantined.map { ($0.path, $0.reason.rawValue) })
         #expect(quarantined["0001-001-0002-0001.tif"] == "corrupt")
         #expect(quarantined["0001-001-0002/0001.tif"] == nil)
         #expect(quarantined["0001-001-0001/0003.tif"] == "duplicate")
@@ -102,7 +102,7 @@ import Testing
         #expect(try masterDigests(ledger, batch: "b1")["masters/0001-001-0002/0001.tif"] != nil)
         // Both records have a quarantined file, so both are held; nothing was packaged.
         let states = Dictionary(uniqueKeysWithValues: try ledger.records(batch: "b1").map { ($0.code, $0.state) })
-        #expect(states == ["0001-001-0001": "held", "0001-001-0002": "held"])
+        #expect(states == ["0001-001-0001": .held, "0001-001-0002": .held])
     }
 
     @Test func aPageNoMasterCanBeMadeOfHoldsItsRecordWithTheReason() async throws {
@@ -116,9 +116,9 @@ import Testing
         let report = try await BatchRun(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
             .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
         let records = Dictionary(uniqueKeysWithValues: try ledger.records(batch: "b1").map { ($0.code, $0) })
-        #expect(records.mapValues(\.state) == ["0001-001-0001": "verified", "0001-001-0002": "held", "0001-001-0003": "verified"])
-        let problems = try #require(records["0001-001-0002"]?.problemsJSON)
-        #expect(problems.contains("failed_pages") && problems.contains("0001-001-0002/0002.tif") && problems.contains("150 dpi"))
+        #expect(records.mapValues(\.state) == ["0001-001-0001": .verified, "0001-001-0002": .held, "0001-001-0003": .verified])
+        let problems = try #require(records["0001-001-0002"]?.problems.first { $0.rule == .failedPages })
+        #expect(problems.detail.contains("0001-001-0002/0002.tif") && problems.detail.contains("150 dpi"))
         #expect(report.bags.map(\.name).sorted() == ["0001-001-0001", "0001-001-0003"])
         #expect(!FileManager.default.fileExists(atPath: s.workspace + "/bags/0001-001-0002"))
 
@@ -128,7 +128,7 @@ import Testing
         try TIFFEncoder.write(rescan, to: s.delivery + "/0001-001-0002/0002.tif", options: .init(compression: .lzw))
         let again = try await BatchRun(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
             .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
-        #expect(try ledger.records(batch: "b1").map(\.state) == ["verified", "verified", "verified"])
+        #expect(try ledger.records(batch: "b1").map(\.state) == [.verified, .verified, .verified])
         #expect(again.bags.map(\.name) == ["0001-001-0002"])
         #expect(try ledger.changedFiles(batch: "b1").isEmpty)
         let page = try #require(try ledger.pages(batch: "b1", code: "0001-001-0002").first { $0.page == 2 })
@@ -141,15 +141,15 @@ import Testing
         let ledger = try s.ledger()
         let run = BatchRun(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
         _ = try await run.run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
-        #expect(try ledger.records(batch: "b1").map(\.state) == ["verified"])
+        #expect(try ledger.records(batch: "b1").map(\.state) == [.verified])
 
         // A third page turns up; the catalog still says 2.
         let page = SyntheticPage.make(.gray, width: 1000, height: 1400, dpi: 300, seed: 99)
         try TIFFEncoder.write(page, to: s.delivery + "/0001-001-0001/0003.tif", options: .init(compression: .lzw))
         let again = try await run.run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
         let record = try #require(try ledger.records(batch: "b1").first)
-        #expect(record.state == "held")
-        #expect(record.problemsJSON?.contains("page_count_mismatch") == true)
+        #expect(record.state == .held)
+        #expect(record.problems.contains { $0.rule == .pageCountMismatch })
         #expect(again.bags.isEmpty)
     }
 
@@ -167,7 +167,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: resent, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: s.delivery + "/0001-001-0001", toPath: resent + "/0001-001-0001")
         let second = try await run.run(.init(delivery: resent, catalog: catalog, batch: "b2"))
-        #expect(second.imported.quarantined.map(\.reason) == ["duplicate", "duplicate"])
+        #expect(second.imported.quarantined.map(\.reason) == [.duplicate, .duplicate])
         // Batch b1's outputs are still there, byte for byte, and no staged file is left behind.
         let audit = try await ChecksumStage(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace).check(batch: "b1", paths: nil)
         #expect(audit.isClean, "\(audit.problems)")

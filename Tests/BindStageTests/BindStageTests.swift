@@ -38,8 +38,8 @@ import Testing
 
         // The ledger keeps each record's state; four records have pages and so a metadata document.
         let rows = try s.ledger().records(batch: "samples")
-        #expect(rows.filter { $0.state == "bound" }.count == 3)
-        #expect(rows.filter { $0.state == "held" }.count == 2)
+        #expect(rows.filter { $0.state == .bound }.count == 3)
+        #expect(rows.filter { $0.state == .held }.count == 2)
         #expect(rows.compactMap(\.metadataPath).count == 4)
         #expect(report.metadataDocuments.count == 8)
     }

@@ -1,3 +1,4 @@
+import QuireCore
 import ArchivalCode
 import Catalog
 import Foundation

@@ -29,7 +29,7 @@ import Testing
         let file = s.delivery + "/0026-003-0045/0001.tif"
         let expected = try FileDigester.digest(path: file, algorithms: DigestAlgorithm.allCases)
         let first = records.first { $0.path == "0026-003-0045/0001.tif" }!
-        for algorithm in DigestAlgorithm.allCases { #expect(first.digests[algorithm.rawValue] == expected[algorithm]) }
+        for algorithm in DigestAlgorithm.allCases { #expect(first.digests[algorithm] == expected[algorithm]) }
         #expect(try s.ledger().pages(batch: "b1").allSatisfy { $0.state == .digested })
 
         let again = try await stage(s).record(batch: "b1")
@@ -54,7 +54,7 @@ import Testing
         #expect(audit.problems.map(\.path) == ["0026-003-0045/0002.tif", "0026-003-0045/0003.tif"])
         #expect(audit.problems[0].detail?.hasPrefix("sha256 is") == true)
         let stored = try s.ledger().fixityRecords(batch: "b1").map(\.status)
-        #expect(stored == ["ok", "drift", "missing"])
+        #expect(stored == [.ok, .drift, .missing])
 
         let one = try await stage(s).check(batch: nil, paths: ["0026-003-0045/0001.tif"])
         #expect(one.checked == 1 && one.isClean)

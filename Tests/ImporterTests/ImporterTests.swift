@@ -1,4 +1,5 @@
 import Foundation
+import QuireCore
 import ImageCodecs
 import Importer
 import Ledger
@@ -16,7 +17,7 @@ extension Scratch {
 }
 
 extension ImportReport {
-    func reason(of path: String) -> String? { quarantined.first { $0.path == path }?.reason }
+    func reason(of path: String) -> String? { quarantined.first { $0.path == path }?.reason.rawValue }
 }
 
 @Suite struct ImporterTests {
@@ -83,7 +84,7 @@ extension ImportReport {
         for page in [1, 2, 4, 7] { try s.tiff(String(format: "0026-003-0045/%04d.tif", page), seed: UInt64(page)) }
         try s.tiff("0026-003-0046/0001.tif", seed: 9)
         let report = try await s.importOnce()
-        #expect(report.flaggedRecords == [RecordFlag(code: "0026-003-0045", rule: "page_gap", detail: "pages 3, 5–6 missing from 1–7")])
+        #expect(report.flaggedRecords == [RecordFlag(code: "0026-003-0045", rule: .pageGap, detail: "pages 3, 5–6 missing from 1–7")])
         // Filling the gap clears the flag on the next run.
         for page in [3, 5, 6] { try s.tiff(String(format: "0026-003-0045/%04d.tif", page), seed: UInt64(20 + page)) }
         let again = try await s.importOnce()
@@ -220,7 +221,7 @@ extension ImportReport {
         #expect(report.accepted == 11)
         #expect(report.records == 4)
         #expect(report.quarantined.map(\.path) == ["0026-003-0046/0003.tif"])
-        #expect(report.quarantined.first?.reason == "corrupt")
+        #expect(report.quarantined.first?.reason == .corrupt)
         #expect(report.flaggedRecords.isEmpty)
         let pages = try s.ledger().pages(batch: "samples")
         let colours = Dictionary(grouping: pages, by: \.colorType).mapValues(\.count)

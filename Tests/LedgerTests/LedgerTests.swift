@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import QuireCore
 import QuireTestSupport
 import Testing
 
@@ -25,19 +26,19 @@ import Testing
         let catalog = [StoredBinding.CatalogRow(code: "0001-001-0001", line: 2, fieldsJSON: "[]", pageCount: 3),
                        StoredBinding.CatalogRow(code: "0001-001-0002", line: 3, fieldsJSON: "[]", pageCount: 2)]
         try ledger.storeBinding(StoredBinding(catalog: catalog, records: [
-            RecordRow(code: "0001-001-0001", state: "bound", problemsJSON: nil, metadataPath: "m1"),
-            RecordRow(code: "0001-001-0002", state: "bound", problemsJSON: nil, metadataPath: "m2"),
+            RecordRow(code: "0001-001-0001", state: .bound, metadataPath: "m1"),
+            RecordRow(code: "0001-001-0002", state: .bound, metadataPath: "m2"),
         ]), batch: "b", tool: "test")
-        try ledger.markRecord(batch: "b", code: "0001-001-0001", state: "packaged", bag: "/bags/1", detail: nil, tool: "test")
-        try ledger.markRecord(batch: "b", code: "0001-001-0002", state: "verified", bag: "/bags/2", detail: nil, tool: "test")
-        func states() throws -> [String: String] { Dictionary(uniqueKeysWithValues: try ledger.records(batch: "b").map { ($0.code, $0.state) }) }
+        try ledger.markRecord(batch: "b", code: "0001-001-0001", state: .packaged, bag: "/bags/1", detail: nil, tool: "test")
+        try ledger.markRecord(batch: "b", code: "0001-001-0002", state: .verified, bag: "/bags/2", detail: nil, tool: "test")
+        func states() throws -> [String: RecordState] { Dictionary(uniqueKeysWithValues: try ledger.records(batch: "b").map { ($0.code, $0.state) }) }
 
         // Bound again: still packaged and verified. A record that now fails binding is demoted to held.
         try ledger.storeBinding(StoredBinding(catalog: nil, records: [
-            RecordRow(code: "0001-001-0001", state: "bound", problemsJSON: nil, metadataPath: "m1"),
-            RecordRow(code: "0001-001-0002", state: "held", problemsJSON: "[]", metadataPath: "m2"),
+            RecordRow(code: "0001-001-0001", state: .bound, metadataPath: "m1"),
+            RecordRow(code: "0001-001-0002", state: .held, metadataPath: "m2"),
         ]), batch: "b", tool: "test")
-        #expect(try states() == ["0001-001-0001": "packaged", "0001-001-0002": "held"])
+        #expect(try states() == ["0001-001-0001": .packaged, "0001-001-0002": .held])
         // Only records in state verified count toward quotas: the demoted one no longer does.
         #expect(try ledger.digitizedRecords().isEmpty)
     }

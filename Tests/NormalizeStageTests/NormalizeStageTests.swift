@@ -81,7 +81,7 @@ import Testing
         // The ledger knows every output with its digests, and the pages moved to `normalized`.
         let outputs = try s.ledger().fixityRecords(batch: "b1").filter { $0.root == .workspace }
         #expect(outputs.count == 9)
-        #expect(outputs.allSatisfy { $0.digests["sha256"]?.count == 64 && $0.digests["sha512"]?.count == 128 })
+        #expect(outputs.allSatisfy { $0.digests[.sha256]?.count == 64 && $0.digests[.sha512]?.count == 128 })
         #expect(try s.ledger().pages(batch: "b1").allSatisfy { $0.state == .normalized })
     }
 
@@ -92,7 +92,7 @@ import Testing
             try put(s, "0026-003-0045/0001.tif", SyntheticPage.make(.gray, width: 500, height: 700, dpi: 300, seed: 5))
             try put(s, "0026-003-0045/0002.jpg", SyntheticPage.make(.colour, width: 500, height: 700, dpi: 300, seed: 6))
             _ = try await normalize(s, policy: PipelinePolicy())
-            digests.append(try s.ledger().fixityRecords(batch: "b1").filter { $0.root == .workspace }.map { "\($0.path) \($0.digests["sha256"]!)" })
+            digests.append(try s.ledger().fixityRecords(batch: "b1").filter { $0.root == .workspace }.map { "\($0.path) \($0.digests[.sha256]!)" })
             let again = try await NormalizeStage(ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace, version: "test").run(batch: "b1")
             #expect(again.normalized == 0 && again.alreadyDone == 2)
         }
@@ -136,10 +136,10 @@ import Testing
         let report = try await normalize(s, policy: PipelinePolicy())
         #expect(report.failed == 1 && report.normalized == 1)
         let rules = Dictionary(uniqueKeysWithValues: report.checks.map { ($0.path, ($0.rule, $0.severity)) })
-        #expect(rules["0026-003-0045/0001.tif"]?.0 == "low_resolution")
-        #expect(rules["0026-003-0045/0001.tif"]?.1 == "error")
-        #expect(rules["0026-003-0045/0002.tif"]?.0 == "blank_page")
-        #expect(rules["0026-003-0045/0002.tif"]?.1 == "warning")
+        #expect(rules["0026-003-0045/0001.tif"]?.0 == .lowResolution)
+        #expect(rules["0026-003-0045/0001.tif"]?.1 == .error)
+        #expect(rules["0026-003-0045/0002.tif"]?.0 == .blankPage)
+        #expect(rules["0026-003-0045/0002.tif"]?.1 == .warning)
         #expect(FileManager.default.fileExists(atPath: s.workspace + "/masters/0026-003-0045/0002.tif"))
         #expect(!FileManager.default.fileExists(atPath: s.workspace + "/masters/0026-003-0045/0001.tif"))
         #expect(try s.ledger().pageChecks(batch: "b1").count == 2)

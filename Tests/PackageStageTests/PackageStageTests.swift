@@ -41,7 +41,7 @@ import Testing
         #expect(report.bags.allSatisfy { $0.status == "packaged" })
         #expect(Set(report.skipped.keys) == ["0026-003-0046", "0026-003-0047"])
         let rows = try s.ledger().records(batch: "samples")
-        #expect(rows.filter { $0.state == "verified" }.count == 3)
+        #expect(rows.filter { $0.state == .verified }.count == 3)
 
         let bag = s.workspace + "/bags/Z109-WS·2011-Y-BGS-0001"
         let info = try String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8)
@@ -53,7 +53,7 @@ import Testing
         #expect(manifest.split(separator: "\n").count == 11)
         // The payload digests are the ones the ledger recorded when normalization wrote the files.
         let recorded = try s.ledger().fixityRecords(batch: "samples").first { $0.path == "masters/Z109-WS·2011-Y-BGS-0001/0001.tif" }
-        #expect(manifest.contains("\(recorded!.digests["sha256"]!) data/masters/Z109-WS·2011-Y-BGS-0001/0001.tif"))
+        #expect(manifest.contains("\(recorded!.digests[.sha256]!) data/masters/Z109-WS·2011-Y-BGS-0001/0001.tif"))
 
         let result = await Auditor(policy: PipelinePolicy()).audit(bag: bag, depth: .full)
         #expect(result.valid, "\(result.problems)")

@@ -1,6 +1,6 @@
 /// The checks binding applies to each catalog record (DA/T 31-2017: image count equals 页数, no missing,
 /// duplicated or extra pages).
-public enum BindingRule: String, Sendable, Codable, CaseIterable {
+public enum BindingRule: String, Sendable, Codable, CaseIterable, CodingKeyRepresentable, CustomStringConvertible {
     /// The number of accepted images differs from 页数 (quarantined files do not count).
     case pageCountMismatch = "page_count_mismatch"
     /// Page numbers are missing among the accepted images (from 1 to the larger of 页数 and the highest page).
@@ -13,4 +13,7 @@ public enum BindingRule: String, Sendable, Codable, CaseIterable {
     case quarantinedPages = "quarantined_pages"
     /// Some of the record's pages were accepted but no preservation master could be made of them.
     case failedPages = "failed_pages"
+
+    /// The stored spelling.
+    public var description: String { rawValue }
 }

@@ -11,5 +11,6 @@ public struct BindingProblem: Sendable, Hashable, Codable, CustomStringConvertib
         self.detail = detail
     }
 
+    /// `rule: detail`.
     public var description: String { "\(rule.rawValue): \(detail)" }
 }

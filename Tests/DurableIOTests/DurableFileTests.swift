@@ -38,7 +38,7 @@ import Testing
         }
         #expect(error?.path == target)
         #expect(error?.operation == "produce")
-        #expect(error?.isDiskFull == false)
+        #expect(error?.diskFull == nil)
         #expect(temporary.hasPrefix(scratch.path("masters/.0001.tif.tmp-")), "\(temporary)")
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "old")
         #expect(listing(scratch.path) == ["masters", "masters/0001.tif"])
@@ -78,12 +78,12 @@ import Testing
 
     @Test func aFullDiskIsToldApartAndSaysWhatToDo() {
         let full = DurableFileError(path: "/ws/masters/0001.tif", operation: "write", errno: ENOSPC)
-        #expect(full.isDiskFull)
+        #expect(full.diskFull != nil)
         #expect(full.code == ENOSPC)
         #expect(full.description.hasPrefix("write /ws/masters/0001.tif failed: "))
         #expect(full.description.contains("free some space"))
         let denied = DurableFileError(path: "/ws/masters/0001.tif", operation: "create", errno: EACCES)
-        #expect(!denied.isDiskFull)
+        #expect(denied.diskFull == nil)
         #expect(!denied.description.contains("free some space"))
     }
 }

@@ -29,7 +29,7 @@ public struct ChecksumStage: Sendable {
     /// Makes the stage; `workers` 0 means one per core.
     public init(ledger: any Ledger, policy: PipelinePolicy, workspace: String, workers: Int = 0, tool: String = "quire") {
         self.ledger = ledger
-        self.algorithms = policy.fixity.algorithms.compactMap(DigestAlgorithm.init(rawValue:))
+        self.algorithms = policy.fixity.algorithms
         self.workers = workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount
         self.tool = tool
         self.workspace = workspace

@@ -1,3 +1,4 @@
+public import QuireCore
 public import Foundation
 import Raster
 

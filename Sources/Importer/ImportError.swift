@@ -1,5 +1,6 @@
 public import Ledger
 public import Policy
+public import QuireCore
 
 /// Why an import could not run at all (as opposed to files it quarantined, which are findings).
 public enum ImportError: Error, Sendable, CustomStringConvertible {
@@ -22,6 +23,16 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
             error.description
         case .batchConflict(let batch, let registered, let given):
             "batch '\(batch)' in this workspace is the delivery \(registered), not \(given); give another --batch name or use another --workspace"
+        }
+    }
+}
+
+extension ImportError: QuireErrorConvertible {
+    /// A pipeline the import cannot use exits 2 (its file, line and key named); anything else exits 3.
+    public var quireError: QuireError {
+        switch self {
+        case .policy(let error): error.quireError
+        default: QuireError(.couldNotRun, stage: .import, message: description)
         }
     }
 }

@@ -1,3 +1,4 @@
+import ArchivalCode
 public import QuotaSettings
 public import Foundation
 
@@ -44,6 +45,19 @@ public struct DigitizationEvent: Sendable, Hashable, Codable {
                 items: Int = 0, pages: Int = 0, bytes: Int64 = 0, verified: Bool = true) {
         self.init(archive: archive, day: QuotaDay(date, timeZone: timeZone), volumes: volumes, items: items,
                   pages: pages, bytes: bytes, verified: verified)
+    }
+
+    /// The event of a record the ledger lists as packaged and verified: a volume-style 档号 counts as one 卷, an
+    /// item-style one as one 件 (a code that parses as neither counts as neither, but its pages and bytes count);
+    /// dated by `verifiedAt` (ISO 8601 with fractional seconds, as the ledger writes it). Nil without an archive
+    /// or a readable time: such a record counts toward no archive.
+    public init?(code: String, archive: String?, verifiedAt: String, pages: Int, bytes: Int64) {
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let archive, let date = parser.date(from: verifiedAt) else { return nil }
+        let style = (try? ArchivalCode.parse(code))?.style
+        self.init(archive: archive, date: date, volumes: style == .volume ? 1 : 0, items: style == .item ? 1 : 0,
+                  pages: pages, bytes: bytes)
     }
 
     /// The event's 卷 + 件.

@@ -1,3 +1,4 @@
+import QuireCore
 import Foundation
 public import ImageCodecs
 public import Raster

@@ -1,3 +1,4 @@
+import QuireCore
 public import Raster
 
 /// Deterministic scanner-like test pages: paper tone, sensor noise, lines of word-shaped strokes.
@@ -113,20 +114,5 @@ public enum SyntheticPage {
         for y in max(0, y0)...min(height - 1, max(y0, y1)) {
             for x in max(0, x0)...min(width - 1, max(x0, x1)) { ink[y * width + x] = 255 }
         }
-    }
-}
-
-/// SplitMix64: a small, fast, seeded generator; the same seed gives the same numbers on every machine.
-public struct SplitMix: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    /// Starts the sequence for `seed`.
-    public init(seed: UInt64) { state = seed }
-    /// The next number.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,0 +1,15 @@
+/// SplitMix64: a small, fast, seeded generator; the same seed gives the same numbers on every machine (acceptance
+/// samples another person can draw again, synthetic pages, replayable tests).
+public struct SplitMix: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    /// Starts the sequence for `seed`.
+    public init(seed: UInt64) { state = seed }
+    /// The next number.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

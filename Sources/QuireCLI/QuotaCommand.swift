@@ -4,7 +4,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import Policy
-import Quota
+public import Quota
 
 /// `quire quota`: progress of every archive against the digitization targets, from verified packages.
 struct QuotaCommand: ParsableCommand {
@@ -64,9 +64,7 @@ struct QuotaCommand: ParsableCommand {
         let day = asOf.flatMap(QuotaDay.init) ?? QuotaDay(Date(), timeZone: QuotaReport.chinaTimeZone)
         var events: [DigitizationEvent] = []
         if workspaceOptions.folder.hasLedger {
-            events = try workspaceOptions.openLedgerForReading().digitizedRecords().compactMap {
-                DigitizationEvent(code: $0.code, archive: $0.archive, verifiedAt: $0.verifiedAt, pages: $0.pages, bytes: $0.bytes)
-            }
+            events = DigitizationEvent.events(verified: try workspaceOptions.openLedgerForReading().digitizedRecords())
         }
         let report = QuotaReport.compute(register: holdings, rules: quotaRules, events: events, asOf: day)
         if let html {
@@ -90,3 +88,6 @@ struct QuotaCommand: ParsableCommand {
         if !holdings.errors.isEmpty { throw ExitStatus(code: Exit.itemsFailed) }
     }
 }
+
+/// The ledger's digitized records are what the quota reports count.
+extension DigitizedRecord: VerifiedRecord {}

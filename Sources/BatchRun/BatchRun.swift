@@ -153,9 +153,10 @@ public struct BatchRun: Sendable {
         if (try? ledger.batch(id: batchID)) != nil {
             do {
                 let fixity = Set(try ledger.fixityRecords(batch: batchID).map { "\($0.root.rawValue):\($0.path)" })
+                let layout = WorkspaceLayout(root: workspace, pageDigits: policy.intake.pageDigits)
                 var unfinished = Set<String>()
                 for page in try ledger.pages(batch: batchID) {
-                    let master = "workspace:" + NormalizeStage.outputPath(role: .master, page: page, digits: policy.intake.pageDigits)
+                    let master = "workspace:" + layout.relativePath(of: .master, code: page.code, page: page.page)
                     if !fixity.contains(master) || !fixity.contains("delivery:" + page.path) { unfinished.insert(page.code) }
                 }
                 let finished = Set(try ledger.records(batch: batchID).filter(\.state.isPackaged).map(\.code))
@@ -176,7 +177,7 @@ public struct BatchRun: Sendable {
 
         // Record stages: bind and package each record as soon as all its files have settled.
         let (records, recordQueue) = AsyncStream<String>.makeStream()
-        let perRecordBags = policy.package.bagPer != "batch"
+        let perRecordBags = policy.package.bagPer == .record
         let recordStage = Task {
             for await code in records {
                 guard tracker.state.withLock({ $0.stop == nil }) else { continue }
@@ -217,7 +218,7 @@ public struct BatchRun: Sendable {
 
         // The page stream.
         let followUp = ImportFollowUp<PageWork>(
-            algorithms: policy.fixity.algorithms.compactMap(DigestAlgorithm.init(rawValue:)),
+            algorithms: policy.fixity.algorithms,
             planned: { counts in tracker.state.withLock { $0.remaining = counts } },
             process: { accepted in
                 PageWork(normalized: normalizer.normalizeStaged(accepted.page, decoded: accepted.image), sourceDigests: accepted.digests)
@@ -299,6 +300,57 @@ public struct BatchRun: Sendable {
     }
 }
 
+extension BatchRun {
+    /// How a run left its batch, read back from the ledger: what the run's summary lists and its exit code.
+    public struct Outcome: Sendable {
+        /// Pages whose normalization failed (error-severity page checks).
+        public var failedPages: [PageCheck]
+        /// Catalog records not packaged, with why: the binding's problems for a held record, the bag's failure
+        /// for a record whose bag failed, else the record's state. A 档号 the catalog has no valid row for is not
+        /// listed: its images are the binding's unmatched images.
+        public var held: [String: String]
+        /// Records packaged (or verified since), in the ledger's order.
+        public var packaged: [String]
+        /// Catalog records with a valid row.
+        public var catalogued: Int
+        /// Nothing quarantined, failed, held, unmatched or rejected: the run exits 0.
+        public var isClean: Bool
+    }
+
+    /// How `report`'s run left its batch.
+    public func outcome(of report: Report) throws(QuireError) -> Outcome {
+        let records: [RecordRow]
+        let checks: [PageCheck]
+        do {
+            records = try ledger.records(batch: report.batch)
+            checks = try ledger.pageChecks(batch: report.batch).filter { $0.severity == "error" }
+        } catch { throw QuireError(.couldNotRun, stage: .ledger, message: "\(error)") }
+        var held: [String: String] = [:]
+        let catalogued = Set(report.binding.records.map(\.code.canonical))
+        for r in records where r.state != "packaged" && r.state != "verified" {
+            // A 档号 the catalog has no valid row for is not held: its images are listed as unmatched.
+            if r.state == "waiting" && !catalogued.contains(r.code) { continue }
+            held[r.code] = r.state == "held" ? PackageStage.describe(r.problemsJSON) : r.state
+        }
+        for b in report.bags where b.status == "failed" { for code in b.records where held[code] != nil { held[code] = b.detail ?? "bag failed" } }
+        let clean = report.imported.quarantined.isEmpty && checks.isEmpty && held.isEmpty && report.binding.unmatchedImages.isEmpty
+            && report.binding.catalogErrors.isEmpty
+        return Outcome(failedPages: checks, held: held,
+                       packaged: records.filter { $0.state == "packaged" || $0.state == "verified" }.map(\.code),
+                       catalogued: catalogued.count, isClean: clean)
+    }
+}
+
+extension BatchRun.RunError: QuireErrorConvertible {
+    /// A usage error exits 2; a full disk or anything else that stops the run exits 3.
+    public var quireError: QuireError {
+        switch self {
+        case .usage(let text): QuireError(.usage, stage: .workspace, message: text)
+        case .diskFull(let text), .couldNotRun(let text): QuireError(.couldNotRun, stage: .workspace, message: text)
+        }
+    }
+}
+
 /// A page's follow-up work, done in the worker that decoded it.
 struct PageWork: Sendable {
     var normalized: NormalizedPage
@@ -342,11 +394,11 @@ final class RecordTracker: Sendable {
 
     let state = Mutex(State())
     let batch: String
-    let workspace: String
+    let layout: WorkspaceLayout
 
     init(batch: String, workspace: String) {
         self.batch = batch
-        self.workspace = workspace
+        self.layout = WorkspaceLayout(root: workspace)
     }
 
     func mark(_ stage: String) {
@@ -378,7 +430,7 @@ final class RecordTracker: Sendable {
             do {
                 // The page is registered: its staged outputs take their places, then the ledger learns of them.
                 for output in work.normalized.outputs {
-                    let target = workspace + "/" + output.path
+                    let target = layout.absolute(output.path)
                     try DurableFile.publish(staged: DurableFile.stagedPath(for: target), to: target)
                 }
                 let source = FixityRecord(batch: batch, root: .delivery, path: page.path, role: .source, size: page.size,
@@ -404,7 +456,7 @@ final class RecordTracker: Sendable {
             code = record.code
             // A page that decoded and was normalized, then found a duplicate: its staged outputs go (the paths
             // they would have taken may belong to the page it duplicates, in this batch or another).
-            for output in work?.normalized.outputs ?? [] { unlink(DurableFile.stagedPath(for: workspace + "/" + output.path)) }
+            for output in work?.normalized.outputs ?? [] { unlink(DurableFile.stagedPath(for: layout.absolute(output.path))) }
         }
         guard let code else { return state.withLock { $0.stop == nil } }
         let ready: Bool = state.withLock {

@@ -1,3 +1,4 @@
+public import QuireCore
 import ArchivalCode
 public import Catalog
 public import DurableIO
@@ -178,14 +179,15 @@ public struct BindStage: Sendable {
                     },
                     process: recordProcess,
                     generator: GeneratorInfo(version: version))
-                let relative = "metadata/\(code)/record"
+                let layout = WorkspaceLayout(root: workspace)
+                let xml = WorkspaceLayout.metadataPath(code: code, .xml), json = WorkspaceLayout.metadataPath(code: code, .json)
                 do {
-                    try DurableFile.write(Data(metadata.xml().utf8), to: "\(workspace)/\(relative).xml")
-                    try DurableFile.write(metadata.json(), to: "\(workspace)/\(relative).json")
+                    try DurableFile.write(Data(metadata.xml().utf8), to: layout.absolute(xml))
+                    try DurableFile.write(metadata.json(), to: layout.absolute(json))
                 } catch { throw .write(error) }
-                written.append(relative + ".xml")
-                written.append(relative + ".json")
-                metadataPath = relative + ".xml"
+                written.append(xml)
+                written.append(json)
+                metadataPath = xml
             }
             let state: RecordState = switch binding.status {
             case .bound: .bound
@@ -221,7 +223,7 @@ extension BindStage {
 }
 
 /// Why binding could not run.
-public enum BindError: Error, Sendable, CustomStringConvertible {
+public enum BindError: Error, Sendable, CustomStringConvertible, QuireErrorConvertible {
     case noBatch(String)
     case catalog(CSVFileError)
     case process(file: String, reason: String)
@@ -235,6 +237,14 @@ public enum BindError: Error, Sendable, CustomStringConvertible {
         case .process(let file, let reason): "\(file): \(reason)"
         case .ledger(let error): error.description
         case .write(let error): error.description
+        }
+    }
+
+    /// Binding could not run: exit 3, naming the process metadata file when it is at fault.
+    public var quireError: QuireError {
+        switch self {
+        case .process(let file, let reason): QuireError(.couldNotRun, stage: .bind, file: file, message: reason)
+        default: QuireError(.couldNotRun, stage: .bind, message: description)
         }
     }
 }

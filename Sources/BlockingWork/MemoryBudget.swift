@@ -1,4 +1,5 @@
 public import Foundation
+public import QuireCore
 
 /// How many bytes of file content a command may hold in memory at once, shared by its workers: set with
 /// `QUIRE_MEMORY_BUDGET` (or a command's `--memory-budget`); by default 1 GiB, or half the machine's memory when
@@ -61,7 +62,7 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A memory budget that does not parse, with where it came from.
-public struct MemoryBudgetError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct MemoryBudgetError: Error, Sendable, Equatable, CustomStringConvertible, QuireErrorConvertible {
     /// The text given.
     public var text: String
     /// Where it came from (an environment variable), when not an option.
@@ -76,4 +77,7 @@ public struct MemoryBudgetError: Error, Sendable, Equatable, CustomStringConvert
         (source.map { "\($0): " } ?? "")
             + "\"\(text)\" is not a memory budget: give MiB (512) or a size with K, M, G or T (512M, 2G), at least 1 MiB"
     }
+
+    /// A setting that does not parse is a usage error (exit 2).
+    public var quireError: QuireError { QuireError(.usage, stage: .policy, message: description) }
 }

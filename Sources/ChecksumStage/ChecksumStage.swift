@@ -30,7 +30,7 @@ public struct ChecksumStage: Sendable {
     /// Makes the stage; `workers` 0 means one per core.
     public init(ledger: any BatchStore & PageStore & FixityStore, policy: PipelinePolicy, workspace: String, workers: Int = 0, tool: String = "quire") {
         self.ledger = ledger
-        self.algorithms = policy.fixity.algorithms.compactMap(DigestAlgorithm.init(rawValue:))
+        self.algorithms = policy.fixity.algorithms
         self.workers = WorkerCount.resolve(workers)
         self.tool = tool
         self.workspace = workspace

@@ -1,4 +1,4 @@
-import QuireCore
+public import QuireCore
 public import Foundation
 import Raster
 

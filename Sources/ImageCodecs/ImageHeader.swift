@@ -1,4 +1,4 @@
-import QuireCore
+public import QuireCore
 import Foundation
 
 /// What an image file's header says about its size, read with a few small reads before the file is loaded or

@@ -1,3 +1,4 @@
+public import QuireCore
 public import Raster
 
 /// What a decode found out about a source file: its own layout, not the in-memory one.

@@ -1,5 +1,6 @@
 import CCodecShim
 import CTIFF
+public import QuireCore
 public import Raster
 
 /// Writes a `Bitmap` as a baseline TIFF 6.0 file through libtiff.
@@ -7,22 +8,8 @@ public import Raster
 /// The caller owns durability: write to a temporary name, then fsync and rename (see `DurableFile`).
 /// No wall-clock time is written unless `dateTime` is given, so the same input gives the same bytes.
 public enum TIFFEncoder {
-    /// TIFF compression schemes Quire writes.
-    public enum Compression: String, Sendable, Codable, CaseIterable {
-        case none, lzw, deflate, packbits
-        /// CCITT Group 4 fax; bilevel images only.
-        case g4
-
-        var tag: UInt16 {
-            switch self {
-            case .none: UInt16(COMPRESSION_NONE)
-            case .lzw: UInt16(COMPRESSION_LZW)
-            case .deflate: UInt16(COMPRESSION_ADOBE_DEFLATE)
-            case .packbits: UInt16(COMPRESSION_PACKBITS)
-            case .g4: UInt16(COMPRESSION_CCITTFAX4)
-            }
-        }
-    }
+    /// TIFF compression schemes Quire writes: the masters' vocabulary, `QuireCore.MasterCompression`.
+    public typealias Compression = MasterCompression
 
     /// What to write besides the pixels.
     public struct Options: Sendable, Equatable {
@@ -205,5 +192,18 @@ public enum TIFFEncoder {
             return true
         }
         guard written else { throw fail("strip write failed") }
+    }
+}
+
+extension MasterCompression {
+    /// libtiff's `TIFFTAG_COMPRESSION` value.
+    var tag: UInt16 {
+        switch self {
+        case .none: UInt16(COMPRESSION_NONE)
+        case .lzw: UInt16(COMPRESSION_LZW)
+        case .deflate: UInt16(COMPRESSION_ADOBE_DEFLATE)
+        case .packbits: UInt16(COMPRESSION_PACKBITS)
+        case .g4: UInt16(COMPRESSION_CCITTFAX4)
+        }
     }
 }

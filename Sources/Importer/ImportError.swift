@@ -25,3 +25,13 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension ImportError: QuireErrorConvertible {
+    /// A pipeline the import cannot use exits 2 (its file, line and key named); anything else exits 3.
+    public var quireError: QuireError {
+        switch self {
+        case .policy(let error): error.quireError
+        default: QuireError(.couldNotRun, stage: .import, message: description)
+        }
+    }
+}

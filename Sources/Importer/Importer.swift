@@ -124,7 +124,7 @@ public struct Importer: Sendable {
         }
 
         let examiner = FileExaminer(root: root, naming: naming,
-                                    formats: Set(intake.formats.compactMap(ImageFormat.init(rawValue:))),
+                                    formats: Set(intake.formats),
                                     decodeOptions: DecodeOptions(maxPixels: intake.maxMegapixels * 1_000_000,
                                                                  acceptMultiPage: intake.multiPage == .accept))
         // Follow-up planning: files per record, and the files whose page slot another file also claims.

@@ -1,4 +1,5 @@
 import Foundation
+import QuireCore
 
 /// An exclusive lock on a workspace, so two runs never write the same batch.
 ///
@@ -12,7 +13,7 @@ public final class WorkspaceLock: Sendable {
 
     /// Takes the lock, or throws naming the process that holds it.
     public init(workspace: String) throws(WorkspaceError) {
-        path = (workspace as NSString).appendingPathComponent("lock")
+        path = WorkspaceLayout(root: workspace).lockFile
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw WorkspaceError(path: path, message: "cannot open lock file: \(String(cString: strerror(errno)))") }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {

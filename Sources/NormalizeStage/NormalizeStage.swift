@@ -1,4 +1,6 @@
 import BlockingWork
+public import QuireCore
+public import Catalog
 import DurableIO
 import Fixity
 import Foundation
@@ -6,7 +8,6 @@ public import ImageCodecs
 import ImageOps
 public import Ledger
 public import Policy
-public import QuireCore
 import Raster
 
 /// The normalize stage: from every imported page, the preservation master, the access copy and the
@@ -22,7 +23,7 @@ import Raster
 /// access copy. Every file is written to a temporary name, fsynced and renamed; the ledger learns of it
 /// only afterwards.
 ///
-/// Layout in the workspace: `masters/<档号>/<page>.tif`, `access/<档号>/<page>.jpg`,
+/// Layout in the workspace (`WorkspaceLayout`): `masters/<档号>/<page>.tif`, `access/<档号>/<page>.jpg`,
 /// `thumbs/<档号>/<page>.jpg`, page numbers zero-padded to the naming rule's width.
 public struct NormalizeStage: Sendable {
     /// TIFF tags taken from the delivery's process metadata.
@@ -37,6 +38,13 @@ public struct NormalizeStage: Sendable {
             self.make = make
             self.model = model
             self.dateTime = dateTime
+        }
+
+        /// The tags a delivery's process metadata gives: the scanner's make and model, and the scan date as the
+        /// TIFF DateTime at midnight (`2026-11-02` → `2026:11:02 00:00:00`); none where the metadata is silent.
+        public init(_ process: ProcessMetadata) {
+            self.init(make: process.scanner?.make, model: process.scanner?.model,
+                      dateTime: process.scanDate.map { $0.replacingOccurrences(of: "-", with: ":") + " 00:00:00" })
         }
     }
 
@@ -73,7 +81,7 @@ public struct NormalizeStage: Sendable {
     }
 
     /// Why the stage stopped.
-    public enum StopError: Error, Sendable, CustomStringConvertible {
+    public enum StopError: Error, Sendable, CustomStringConvertible, QuireErrorConvertible {
         case ledger(QuireError)
         /// The disk filled up: the run stops; pages already finished are kept, and a new run resumes.
         case diskFull(DiskFull)
@@ -84,17 +92,15 @@ public struct NormalizeStage: Sendable {
             case .diskFull(let full): full.description
             }
         }
-    }
 
-    /// Workspace-relative path of a page's `master`, `access` copy or `thumbnail`.
-    public static func outputPath(role: FileRole, page: PageRecord, digits: Int) -> String {
-        PageNormalizer.outputPath(role: role, page: page, digits: digits)
+        /// The stage stopped: exit 3.
+        public var quireError: QuireError { QuireError(.couldNotRun, stage: .normalize, message: description) }
     }
 
     /// Removes temporary files left in the output folders by a process that died while writing. Call it only
     /// while no normalization is running on this workspace.
     public func removeStrayTemporaries() {
-        for folder in ["masters", "access", "thumbs"] { DurableFile.removeStrayTemporaries(in: workspace + "/" + folder) }
+        for folder in WorkspaceLayout(root: workspace).outputFolders { DurableFile.removeStrayTemporaries(in: folder) }
     }
 
     /// Normalizes one page from its decoded image, writing its outputs durably under staged names
@@ -120,9 +126,10 @@ public struct NormalizeStage: Sendable {
         }
         removeStrayTemporaries()
         let mastered = Set(try ledger.fixityRecords(batch: batch).filter { $0.role == .master }.map { $0.path })
+        let layout = WorkspaceLayout(root: workspace, pageDigits: policy.intake.pageDigits)
         let pages = try ledger.pages(batch: batch)
         let todo = pages.filter {
-            !skipping.contains($0.path) && !mastered.contains(PageNormalizer.outputPath(role: .master, page: $0, digits: policy.intake.pageDigits))
+            !skipping.contains($0.path) && !mastered.contains(layout.relativePath(of: .master, code: $0.code, page: $0.page))
         }
         let normalizer = PageNormalizer(policy: policy, workspace: workspace, delivery: info.delivery,
                                         software: "Quire \(version)", tags: tags)

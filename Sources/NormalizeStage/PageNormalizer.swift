@@ -20,15 +20,8 @@ struct PageNormalizer: Sendable {
     /// The colour mode of a master (DA/T 31-2017 §9.3).
     enum Mode: String { case bitonal, gray, colour }
 
-    /// Workspace-relative output path of a page's master, access copy or thumbnail.
-    static func outputPath(role: FileRole, page: PageRecord, digits: Int) -> String {
-        let number = String(repeating: "0", count: max(0, digits - String(page.page).count)) + String(page.page)
-        switch role {
-        case .master: return "masters/\(page.code)/\(number).tif"
-        case .access: return "access/\(page.code)/\(number).jpg"
-        default: return "thumbs/\(page.code)/\(number).jpg"
-        }
-    }
+    /// Where the page's outputs go.
+    var layout: WorkspaceLayout { WorkspaceLayout(root: workspace, pageDigits: policy.intake.pageDigits) }
 
     /// Reads the page's source, checks its bytes are those registered at import, decodes and normalizes it.
     func normalize(_ page: PageRecord) -> NormalizedPage {
@@ -171,21 +164,22 @@ struct PageNormalizer: Sendable {
 
         // Master layout per mode.
         let master: Bitmap
-        let compression: TIFFEncoder.Compression
+        let compression: MasterCompression
         switch mode {
         case .bitonal:
             master = bitmap.layout == .bilevel ? bitmap : ColorConversion.toBilevel(ColorConversion.toGray8(bitmap))
-            compression = TIFFEncoder.Compression(rawValue: policy.master.bitonal) ?? .g4
+            compression = policy.master.bitonal
         case .gray:
             master = bitmap.layout == .gray8 || bitmap.layout == .gray16 ? bitmap : ColorConversion.toGray8(bitmap)
-            compression = TIFFEncoder.Compression(rawValue: policy.master.gray) ?? .deflate
+            compression = policy.master.gray
         case .colour:
             master = bitmap.layout == .rgb8 || bitmap.layout == .rgb16 ? bitmap : ColorConversion.toRGB8(bitmap)
-            compression = TIFFEncoder.Compression(rawValue: policy.master.colour) ?? .deflate
+            compression = policy.master.colour
         }
-        let masterPath = Self.outputPath(role: .master, page: page, digits: policy.intake.pageDigits)
-        let accessPath = Self.outputPath(role: .access, page: page, digits: policy.intake.pageDigits)
-        let thumbPath = Self.outputPath(role: .thumbnail, page: page, digits: policy.intake.pageDigits)
+        let layout = self.layout
+        let masterPath = layout.relativePath(of: .master, code: page.code, page: page.page)
+        let accessPath = layout.relativePath(of: .access, code: page.code, page: page.page)
+        let thumbPath = layout.relativePath(of: .thumbnail, code: page.code, page: page.page)
         let options = TIFFEncoder.Options(compression: compression, predictor: policy.master.predictor,
                                           imageDescription: "\(page.code) page \(page.page)", software: software,
                                           make: tags.make, model: tags.model, dateTime: tags.dateTime,
@@ -205,18 +199,20 @@ struct PageNormalizer: Sendable {
         steps.append(["step": "thumbnail", "longest_side": "\(max(thumbnail.width, thumbnail.height))", "quality": "\(policy.thumbnail.quality)", "source": "access copy"])
 
         // Encode in memory, digest those bytes, write them once: no second read of any output.
-        let algorithms = policy.fixity.algorithms.compactMap(DigestAlgorithm.init(rawValue:))
+        let algorithms = policy.fixity.algorithms
         var outputs: [FixityRecord] = []
         do {
             let encoded: [(FileRole, String, [UInt8])] = [
                 (.master, masterPath, try TIFFEncoder.encode(master, options: options, name: masterPath)),
-                (.access, accessPath, try JPEGEncoder.encode(access, options: .init(quality: policy.access.quality), name: accessPath)),
-                (.thumbnail, thumbPath, try JPEGEncoder.encode(thumbnail, options: .init(quality: policy.thumbnail.quality), name: thumbPath)),
+                (.access, accessPath,
+                 try JPEGEncoder.encode(access, options: .init(quality: policy.access.quality), name: accessPath)),
+                (.thumbnail, thumbPath,
+                 try JPEGEncoder.encode(thumbnail, options: .init(quality: policy.thumbnail.quality), name: thumbPath)),
             ]
             for (role, path, bytes) in encoded {
                 var digest = MultiDigest(algorithms)
                 bytes.withUnsafeBytes { digest.update($0) }
-                let target = workspace + "/" + path
+                let target = layout.absolute(path)
                 try DurableFile.write(bytes: bytes, to: staged ? DurableFile.stagedPath(for: target) : target)
                 outputs.append(FixityRecord(batch: "", root: .workspace, path: path, role: role, size: Int64(bytes.count),
                                             digests: digest.finalize()))

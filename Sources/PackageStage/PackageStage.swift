@@ -61,11 +61,14 @@ public struct PackageStage: Sendable {
         public var failed: Int { bags.filter { $0.status == "failed" }.count }
     }
 
+    /// Where the record's files are in the workspace.
+    var layout: WorkspaceLayout { WorkspaceLayout(root: workspace, pageDigits: policy.intake.pageDigits) }
+
     /// Packages every bound record of `batch` into `out` (default `<workspace>/bags`); with `codes`, only
     /// those records (a streaming run packages each record as soon as it is bound).
     public func run(batch: String, out: String?, codes: Set<String>? = nil) async throws(QuireError) -> Report {
         let started = Date()
-        let destination = out ?? workspace + "/bags"
+        let destination = out ?? layout.bagsFolder
         try? FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
         if codes == nil { _ = BagWriter.removeStrayPartials(in: destination) }
         var records = try ledger.records(batch: batch)
@@ -86,9 +89,10 @@ public struct PackageStage: Sendable {
             case .waiting, .invalid: report.skipped[record.code] = "state \(record.state.rawValue): run 'quire bind' first"
             }
         }
-        let groups: [(name: String, records: [RecordRow])] = policy.package.bagPer == "batch"
-            ? (ready.isEmpty ? [] : [(batch, ready)])
-            : ready.map { ($0.code, [$0]) }
+        let groups: [(name: String, records: [RecordRow])] = switch policy.package.bagPer {
+        case .batch: ready.isEmpty ? [] : [(batch, ready)]
+        case .record: ready.map { ($0.code, [$0]) }
+        }
         for group in groups {
             let outcome = await makeBag(name: group.name, records: group.records, pages: pages, batch: batch, in: destination)
             if outcome.status != "failed" {
@@ -117,30 +121,33 @@ public struct PackageStage: Sendable {
         func failed(_ detail: String) -> BagOutcome {
             BagOutcome(name: name, records: codes, path: nil, status: "failed", detail: detail, payloadOxum: nil)
         }
-        let algorithms = policy.package.manifests.compactMap(DigestAlgorithm.init(rawValue:))
+        let algorithms = policy.package.manifests
+        let layout = self.layout
         var payload: [PayloadFile] = []
         var firstMetadata: RecordMetadata?
         for record in records {
             let recordPages = (pages[record.code] ?? []).sorted { $0.page < $1.page }
             guard !recordPages.isEmpty else { return failed("\(record.code) has no pages") }
+            // (workspace-relative path, path in the bag)
             var files: [(String, String)] = []
             for page in recordPages {
-                let number = String(format: "%0\(policy.intake.pageDigits)d", page.page)
-                for (folder, ext) in [("masters", "tif"), ("access", "jpg"), ("thumbs", "jpg")] {
-                    files.append(("\(folder)/\(record.code)/\(number).\(ext)", "data/\(folder)/\(record.code)/\(number).\(ext)"))
+                for output in WorkspaceLayout.PageOutput.allCases {
+                    let relative = layout.relativePath(of: output, code: record.code, page: page.page)
+                    files.append((relative, WorkspaceLayout.bagPath(of: relative)))
                 }
             }
-            guard let metadataPath = record.metadataPath else { return failed("\(record.code) has no metadata document; run 'quire bind'") }
-            let stem = (metadataPath as NSString).deletingPathExtension
-            files.append((stem + ".xml", "data/metadata/\(record.code)/record.xml"))
-            files.append((stem + ".json", "data/metadata/\(record.code)/record.json"))
+            guard record.metadataPath != nil else { return failed("\(record.code) has no metadata document; run 'quire bind'") }
+            for document in WorkspaceLayout.MetadataDocument.allCases {
+                let relative = WorkspaceLayout.metadataPath(code: record.code, document)
+                files.append((relative, WorkspaceLayout.bagPath(of: relative)))
+            }
             let outputs: [String: FixityRecord]
             do {
                 outputs = Dictionary(try ledger.fixityRecords(batch: batch, paths: files.map(\.0)).filter { $0.root == .workspace }
                     .map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
             } catch { return failed(error.description) }
             for (relative, bagPath) in files {
-                let full = workspace + "/" + relative
+                let full = layout.absolute(relative)
                 var digests: [DigestAlgorithm: String] = [:]
                 var size: UInt64 = 0
                 if let known = outputs[relative] {
@@ -149,7 +156,7 @@ public struct PackageStage: Sendable {
                 }
                 let missing = algorithms.filter { digests[$0] == nil }
                 if !missing.isEmpty {
-                    guard outputs[relative] != nil || relative.hasPrefix("metadata/") else {
+                    guard outputs[relative] != nil || WorkspaceLayout.isMetadata(relative) else {
                         return failed("\(relative) is not normalized yet; run 'quire normalize'")
                     }
                     do {
@@ -162,8 +169,8 @@ public struct PackageStage: Sendable {
                 payload.append(PayloadFile(source: full, bagPath: bagPath, size: size, digests: digests))
             }
             if firstMetadata == nil {
-                firstMetadata = try? JSONDecoder().decode(RecordMetadata.self,
-                                                         from: Data(contentsOf: URL(fileURLWithPath: workspace + "/" + stem + ".json")))
+                let json = layout.absolute(WorkspaceLayout.metadataPath(code: record.code, .json))
+                firstMetadata = try? JSONDecoder().decode(RecordMetadata.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
             }
         }
 
@@ -192,10 +199,13 @@ public struct PackageStage: Sendable {
         info.append(BagInfoField("Quire-Pipeline", policy.name))
 
         var writer = BagWriter(manifestAlgorithms: algorithms,
-                               tagManifestAlgorithms: policy.package.tagManifests.compactMap(DigestAlgorithm.init(rawValue:)))
+                               tagManifestAlgorithms: policy.package.tagManifests)
         writer.workers = workers
-        writer.serializeToTar = policy.package.serialization == "tar"
-        writer.placement = policy.package.payload == "copy" ? .copy : .hardLinkWhenPossible
+        writer.serializeToTar = policy.package.serialization == .tar
+        writer.placement = switch policy.package.payload {
+        case .copy: .copy
+        case .link: .hardLinkWhenPossible
+        }
         do {
             let result = try await writer.write(name: name, in: destination, payload: payload, bagInfo: info)
             return BagOutcome(name: name, records: codes, path: result.path, status: "packaged", detail: nil, payloadOxum: result.payloadOxum)

@@ -1,4 +1,5 @@
 import Foundation
+public import QuireCore
 import Yams
 
 extension PipelinePolicy {
@@ -50,7 +51,7 @@ extension PipelinePolicy {
         if let n = top["fixity"] {
             let m = try r.mapping(n, path: "fixity", allowed: ["algorithms"])
             if let a = m["algorithms"] {
-                policy.fixity.algorithms = try r.choices(a, "fixity.algorithms", from: digestAlgorithms, nonEmpty: true)
+                policy.fixity.algorithms = try r.choices(a, "fixity.algorithms", nonEmpty: true)
             }
         }
         if let n = top["package"] { try readPackage(n, r, into: &policy.package) }
@@ -63,8 +64,8 @@ extension PipelinePolicy {
         return policy
     }
 
-    /// Digest algorithm names a pipeline may list.
-    public static let digestAlgorithms = ["sha256", "sha512", "md5", "sm3"]
+    /// Digest algorithms a pipeline may list.
+    public static let digestAlgorithms = DigestAlgorithm.allCases
 
     // MARK: - Sections
 
@@ -89,11 +90,8 @@ extension PipelinePolicy {
                 s.itemDigits = r.isNull(v) ? nil : try r.integer(v, "import.code.item_digits", in: 1...8)
             }
         }
-        if let v = m["formats"] { s.formats = try r.choices(v, "import.formats", from: ["tiff", "png", "jpeg"], nonEmpty: true) }
-        if let v = m["multi_page"] {
-            let text = try r.choice(v, "import.multi_page", from: MultiPage.allCases.map(\.rawValue))
-            s.multiPage = MultiPage(rawValue: text)!
-        }
+        if let v = m["formats"] { s.formats = try r.choices(v, "import.formats", nonEmpty: true) }
+        if let v = m["multi_page"] { s.multiPage = try r.choice(v, "import.multi_page") }
         if let v = m["max_megapixels"] { s.maxMegapixels = try r.integer(v, "import.max_megapixels", in: 1...10_000) }
         if let v = m["ignore"] { s.ignore = try r.stringList(v, "import.ignore", nonEmpty: false) }
         if let v = m["workers"] { s.workers = try r.integer(v, "import.workers", in: 0...256) }
@@ -125,9 +123,9 @@ extension PipelinePolicy {
         if let v = m["format"] { _ = try r.choice(v, "master.format", from: ["tiff"]) }
         if let n = m["compression"] {
             let c = try r.mapping(n, path: "master.compression", allowed: ["bitonal", "gray", "colour"])
-            if let v = c["bitonal"] { s.bitonal = try r.choice(v, "master.compression.bitonal", from: ["g4", "lzw", "deflate", "packbits", "none"]) }
-            if let v = c["gray"] { s.gray = try r.choice(v, "master.compression.gray", from: ["lzw", "deflate", "packbits", "none"]) }
-            if let v = c["colour"] { s.colour = try r.choice(v, "master.compression.colour", from: ["lzw", "deflate", "packbits", "none"]) }
+            if let v = c["bitonal"] { s.bitonal = try r.choice(v, "master.compression.bitonal", from: MasterCompression.bitonal) }
+            if let v = c["gray"] { s.gray = try r.choice(v, "master.compression.gray", from: MasterCompression.continuousTone) }
+            if let v = c["colour"] { s.colour = try r.choice(v, "master.compression.colour", from: MasterCompression.continuousTone) }
         }
         if let v = m["predictor"] { s.predictor = try r.bool(v, "master.predictor") }
         if let v = m["deflate_level"] { s.deflateLevel = try r.integer(v, "master.deflate_level", in: 1...12) }
@@ -162,11 +160,11 @@ extension PipelinePolicy {
 
     private static func readPackage(_ node: Node, _ r: NodeReader, into s: inout Package) throws(PolicyError) {
         let m = try r.mapping(node, path: "package", allowed: ["bag_per", "manifests", "tag_manifests", "serialization", "source_organization", "payload"])
-        if let v = m["bag_per"] { s.bagPer = try r.choice(v, "package.bag_per", from: ["record", "batch"]) }
-        if let v = m["manifests"] { s.manifests = try r.choices(v, "package.manifests", from: digestAlgorithms, nonEmpty: true) }
-        if let v = m["tag_manifests"] { s.tagManifests = try r.choices(v, "package.tag_manifests", from: digestAlgorithms, nonEmpty: true) }
-        if let v = m["serialization"] { s.serialization = try r.choice(v, "package.serialization", from: ["none", "tar"]) }
-        if let v = m["payload"] { s.payload = try r.choice(v, "package.payload", from: ["link", "copy"]) }
+        if let v = m["bag_per"] { s.bagPer = try r.choice(v, "package.bag_per") }
+        if let v = m["manifests"] { s.manifests = try r.choices(v, "package.manifests", nonEmpty: true) }
+        if let v = m["tag_manifests"] { s.tagManifests = try r.choices(v, "package.tag_manifests", nonEmpty: true) }
+        if let v = m["serialization"] { s.serialization = try r.choice(v, "package.serialization") }
+        if let v = m["payload"] { s.payload = try r.choice(v, "package.payload") }
         if let v = m["source_organization"] { s.sourceOrganization = try r.string(v, "package.source_organization") }
     }
 
@@ -267,6 +265,15 @@ struct NodeReader {
         return value
     }
 
+    /// One of `options` (by default every case of `T`), parsed into its type; anything else is an error naming the
+    /// line and key and listing the allowed values.
+    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ key: String, from options: [T] = Array(T.allCases))
+        throws(PolicyError) -> T where T.RawValue == String
+    {
+        let text = try choice(node, key, from: options.map(\.rawValue))
+        return options.first { $0.rawValue == text }!
+    }
+
     func stringList(_ node: Node, _ key: String, nonEmpty: Bool) throws(PolicyError) -> [String] {
         guard case .sequence(let sequence) = node else { throw error(node, key, "must be a list") }
         var out: [String] = []
@@ -275,12 +282,15 @@ struct NodeReader {
         return out
     }
 
-    func choices(_ node: Node, _ key: String, from options: [String], nonEmpty: Bool) throws(PolicyError) -> [String] {
+    /// A list of distinct values of `T`, each parsed into its type.
+    func choices<T: RawRepresentable & CaseIterable & Equatable>(_ node: Node, _ key: String, nonEmpty: Bool)
+        throws(PolicyError) -> [T] where T.RawValue == String
+    {
         guard case .sequence(let sequence) = node else { throw error(node, key, "must be a list") }
-        var out: [String] = []
+        var out: [T] = []
         for item in sequence {
-            let value = try choice(item, key, from: options)
-            if out.contains(value) { throw error(item, key, "'\(value)' is listed twice") }
+            let value: T = try choice(item, key)
+            if out.contains(value) { throw error(item, key, "'\(value.rawValue)' is listed twice") }
             out.append(value)
         }
         if nonEmpty && out.isEmpty { throw error(node, key, "must list at least one value") }

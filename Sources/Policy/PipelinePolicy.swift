@@ -1,9 +1,12 @@
+public import QuireCore
 public import QuotaSettings
 
 /// A pipeline definition: the stages' settings and the archive's rules, loaded from `pipelines/*.yaml`.
 ///
 /// Every value has a default taken from DA/T 31-2017 (see `pipelines/dat31.yaml`, which spells them all
-/// out), so a pipeline file only needs the keys it changes. Unknown keys are errors, not silently ignored.
+/// out), so a pipeline file only needs the keys it changes. Unknown keys are errors, not silently ignored, and
+/// every value is parsed into its type when the file is loaded (algorithms, compressions, bag scope, formats), so
+/// a stage never parses a policy string again and a typo is an error naming file, line and key.
 ///
 /// ```swift
 /// let policy = try PipelinePolicy.load(path: "pipelines/dat31.yaml")
@@ -59,7 +62,7 @@ public struct PipelinePolicy: Sendable, Equatable {
         /// Width of an item-style 件号, or nil for any.
         public var itemDigits: Int? = 4
         /// Formats accepted as pages.
-        public var formats: [String] = ["tiff", "png", "jpeg"]
+        public var formats: [ImageFormat] = [.tiff, .png, .jpeg]
         /// `reject` a TIFF holding several images, or `accept` it (every image decode-checked).
         public var multiPage: MultiPage = .reject
         /// Largest page accepted, in megapixels.
@@ -72,7 +75,10 @@ public struct PipelinePolicy: Sendable, Equatable {
 
     /// What to do with multi-image TIFFs.
     public enum MultiPage: String, Sendable, Equatable, CaseIterable {
-        case reject, accept
+        /// A TIFF holding several images is quarantined.
+        case reject
+        /// Every image of a multi-page TIFF is decode-checked; the file is one page.
+        case accept
     }
 
     /// Resolution rules.
@@ -104,12 +110,12 @@ public struct PipelinePolicy: Sendable, Equatable {
 
     /// Preservation master.
     public struct Master: Sendable, Equatable {
-        /// TIFF compression for bitonal pages.
-        public var bitonal: String = "g4"
-        /// TIFF compression for gray pages.
-        public var gray: String = "deflate"
-        /// TIFF compression for colour pages.
-        public var colour: String = "deflate"
+        /// TIFF compression for bitonal pages (any of ``MasterCompression/bitonal``).
+        public var bitonal: MasterCompression = .g4
+        /// TIFF compression for gray pages (any of ``MasterCompression/continuousTone``).
+        public var gray: MasterCompression = .deflate
+        /// TIFF compression for colour pages (any of ``MasterCompression/continuousTone``).
+        public var colour: MasterCompression = .deflate
         /// Horizontal predictor for LZW/Deflate.
         public var predictor: Bool = true
         /// Deflate effort 1…12 (libtiff with libdeflate); higher is smaller and slower.
@@ -142,23 +148,23 @@ public struct PipelinePolicy: Sendable, Equatable {
     /// Fixity.
     public struct Fixity: Sendable, Equatable {
         /// Digest algorithms computed for every file.
-        public var algorithms: [String] = ["sha256", "sha512"]
+        public var algorithms: [DigestAlgorithm] = [.sha256, .sha512]
     }
 
     /// BagIt packaging.
     public struct Package: Sendable, Equatable {
-        /// `record` (one bag per 档号) or `batch`.
-        public var bagPer: String = "record"
+        /// One bag per record (档号) or one per batch.
+        public var bagPer: BagScope = .record
         /// Payload manifest algorithms.
-        public var manifests: [String] = ["sha256", "sha512"]
+        public var manifests: [DigestAlgorithm] = [.sha256, .sha512]
         /// Tag manifest algorithms.
-        public var tagManifests: [String] = ["sha256", "sha512"]
-        /// `none` or `tar`.
-        /// How payload files enter the bag: `link` (hard link to the workspace's outputs where the file system
-        /// allows, else a copy — fast and no extra space, but one file with two names: an in-place edit of a
-        /// master changes the bag too) or `copy` (independent bytes, fsynced).
-        public var payload: String = "link"
-        public var serialization: String = "none"
+        public var tagManifests: [DigestAlgorithm] = [.sha256, .sha512]
+        /// How payload files enter the bag: hard links to the workspace's outputs where the file system allows,
+        /// else a copy — fast and no extra space, but one file with two names: an in-place edit of a master
+        /// changes the bag too — or independent, fsynced copies.
+        public var payload: BagPayload = .link
+        /// A folder, or a folder and a tar file of it.
+        public var serialization: BagSerialization = .none
         /// Source-Organization in bag-info.txt.
         public var sourceOrganization: String = ""
     }

@@ -1,3 +1,5 @@
+public import QuireCore
+
 /// A pipeline file that cannot be used: where, which key, and what is wrong.
 public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The pipeline file.
@@ -25,5 +27,13 @@ public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
         if let line { place += ":\(line)" }
         if let column { place += ":\(column)" }
         return key.isEmpty ? "\(place): \(message)" : "\(place): \(key): \(message)"
+    }
+}
+
+extension PolicyError: QuireErrorConvertible {
+    /// A usage error of the policy stage, naming the file, line, column and key: it ends `quire` with exit code 2.
+    public var quireError: QuireError {
+        QuireError(.usage, stage: .policy, file: file, line: line, column: column,
+                   message: key.isEmpty ? message : "\(key): \(message)")
     }
 }

@@ -53,7 +53,7 @@ struct StepsBench: ParsableCommand, BenchSupport {
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: base) }
         let policy = PipelinePolicy()
-        print("Default pipeline (dat31): masters Deflate level \(policy.master.deflateLevel) with predictor (G4 for bitonal), access \(policy.access.longestSide) px q\(policy.access.quality), thumbnail \(policy.thumbnail.longestSide) px q\(policy.thumbnail.quality), fixity \(policy.fixity.algorithms.joined(separator: "+")); CPU-seconds per page on this thread, best of \(repeats); \(pagesKind.rawValue) pages.")
+        print("Default pipeline (dat31): masters Deflate level \(policy.master.deflateLevel) with predictor (G4 for bitonal), access \(policy.access.longestSide) px q\(policy.access.quality), thumbnail \(policy.thumbnail.longestSide) px q\(policy.thumbnail.quality), fixity \(policy.fixity.algorithms.map(\.rawValue).joined(separator: "+")); CPU-seconds per page on this thread, best of \(repeats); \(pagesKind.rawValue) pages.")
         if !libraries.missing.isEmpty { print("Not loaded (floors shown as -): \(libraries.missing.joined(separator: ", "))") }
         for kind in try parsedKinds(types) {
             let (bitmap, file) = try sourcePage(kind)
@@ -175,8 +175,8 @@ struct StepsBench: ParsableCommand, BenchSupport {
 
         // Master.
         let master = bitmap
-        let compression = TIFFEncoder.Compression(rawValue: kind == .bitonal ? policy.master.bitonal
-                                                  : master.layout == .gray8 ? policy.master.gray : policy.master.colour) ?? .deflate
+        let compression = kind == .bitonal ? policy.master.bitonal
+            : master.layout == .gray8 ? policy.master.gray : policy.master.colour
         let tiffOptions = TIFFEncoder.Options(compression: compression, predictor: policy.master.predictor,
                                               imageDescription: "0001-001-0001 page 1", software: "Quire bench",
                                               iccProfile: decoded.info.iccProfile, deflateLevel: policy.master.deflateLevel)

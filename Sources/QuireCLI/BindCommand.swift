@@ -42,15 +42,10 @@ struct BindCommand: ParsableCommand {
         let ledger = try workspaceOptions.openLedger(create: false)
         let lock = try workspaceOptions.lock()
         defer { withExtendedLifetime(lock) {} }
-        let batchID = try resolveBatch(batch, in: ledger)
+        let batchID = try Workspace.resolveBatch(batch, in: ledger)
         let stage = BindStage(ledger: ledger, policy: policy, workspace: workspaceOptions.absolutePath, version: Quire.version)
-        let report: BindStage.Report
-        do {
-            report = try stage.run(batch: batchID, catalog: catalog, encoding: encoding.flatMap(CatalogEncoding.init(rawValue:)),
+        let report = try stage.run(batch: batchID, catalog: catalog, encoding: encoding.flatMap(CatalogEncoding.init(rawValue:)),
                                    processFile: process)
-        } catch {
-            throw CommandFailure.couldNotRun(error.description)
-        }
         if json {
             try printJSON(report)
         } else {
@@ -77,16 +72,4 @@ struct BindCommand: ParsableCommand {
         }
         if !report.isClean { throw ExitStatus(code: Exit.itemsFailed) }
     }
-}
-
-/// The batch named, or the workspace's only batch.
-func resolveBatch(_ name: String?, in ledger: any Ledger) throws -> String {
-    if let name { return name }
-    let batches: [BatchInfo]
-    do { batches = try ledger.batches() } catch { throw CommandFailure.couldNotRun(error.description) }
-    guard batches.count == 1 else {
-        throw CommandFailure.usage(batches.isEmpty ? "the workspace has no batch; run 'quire import' first"
-                                   : "the workspace has \(batches.count) batches (\(batches.map(\.id).joined(separator: ", "))); name one with --batch")
-    }
-    return batches[0].id
 }

@@ -34,14 +34,11 @@ struct ChecksumCommand: AsyncParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         let stage = ChecksumStage(ledger: ledger, policy: policy, workspace: workspaceOptions.absolutePath, workers: workers,
                                   tool: "quire \(Quire.version)")
-        let batches: [String]
-        do { batches = try batch.map { [$0] } ?? ledger.batches().map(\.id) } catch { throw CommandFailure.couldNotRun("\(error)") }
+        let batches = try batch.map { [$0] } ?? ledger.batches().map(\.id)
         var reports: [ChecksumStage.RecordReport] = []
         for id in batches {
             let progress = ProgressLine(label: "checksum \(id)", enabled: !quiet)
-            do {
-                reports.append(try await stage.record(batch: id) { progress.update(done: $0, total: $1) })
-            } catch { throw CommandFailure.couldNotRun("\(error)") }
+            reports.append(try await stage.record(batch: id) { progress.update(done: $0, total: $1) })
             progress.finish()
         }
         if json {
@@ -104,10 +101,7 @@ struct FixityCheck: AsyncParsableCommand {
                                   tool: "quire \(Quire.version)")
         let progress = ProgressLine(label: "fixity check", enabled: !quiet)
         let absolute = paths.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
-        let report: ChecksumStage.AuditReport
-        do {
-            report = try await stage.check(batch: batch, paths: all ? nil : paths + absolute) { progress.update(done: $0, total: $1) }
-        } catch { throw CommandFailure.couldNotRun("\(error)") }
+        let report = try await stage.check(batch: batch, paths: all ? nil : paths + absolute) { progress.update(done: $0, total: $1) }
         progress.finish()
         if json {
             try printJSON(report)
@@ -121,7 +115,8 @@ struct FixityCheck: AsyncParsableCommand {
             }
         }
         if !paths.isEmpty && report.checked == 0 {
-            throw CommandFailure(message: "none of the named files has a fixity record; run 'quire checksum' first", code: Exit.itemsFailed)
+            printError("quire: error: none of the named files has a fixity record; run 'quire checksum' first")
+            throw ExitStatus(code: Exit.itemsFailed)
         }
         if !report.isClean { throw ExitStatus(code: Exit.itemsFailed) }
     }

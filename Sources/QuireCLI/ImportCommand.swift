@@ -64,10 +64,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
         } catch {
             reporter.finish()
-            switch error {
-            case .policy: throw CommandFailure.usage(error.description)
-            default: throw CommandFailure.couldNotRun(error.description)
-            }
+            throw error
         }
         reporter.finish()
         if json {

@@ -3,16 +3,18 @@ import BindStage
 import Foundation
 import Ledger
 import NormalizeStage
+import QuireCore
 import TextTable
 
-/// The masters' Make, Model and DateTime tags from a process metadata file, or none without one.
-func scannerTags(processFile: String?) throws -> NormalizeStage.ScannerTags {
+/// The masters' Make, Model and DateTime tags from the process metadata file given with `--process`, or none without
+/// one; a file that cannot be used is a usage error here (exit 2).
+func scannerTags(processFile: String?) throws(QuireError) -> NormalizeStage.ScannerTags {
     guard let processFile else { return NormalizeStage.ScannerTags() }
-    do {
-        let metadata = try ProcessFile.load(processFile)
-        return NormalizeStage.ScannerTags(make: metadata.scanner?.make, model: metadata.scanner?.model,
-                                          dateTime: metadata.scanDate.map { $0.replacingOccurrences(of: "-", with: ":") + " 00:00:00" })
-    } catch { throw CommandFailure.usage(error.description) }
+    do { return NormalizeStage.ScannerTags(try ProcessFile.load(processFile)) } catch {
+        var usage = error.quireError
+        usage.kind = .usage
+        throw usage
+    }
 }
 
 /// `quire normalize`: preservation masters, access copies and thumbnails.
@@ -48,15 +50,12 @@ struct NormalizeCommand: AsyncParsableCommand {
         let ledger = try workspaceOptions.openLedger(create: false)
         let lock = try workspaceOptions.lock()
         defer { withExtendedLifetime(lock) {} }
-        let batchID = try resolveBatch(batch, in: ledger)
+        let batchID = try Workspace.resolveBatch(batch, in: ledger)
         let tags = try scannerTags(processFile: process)
         let stage = NormalizeStage(ledger: ledger, policy: policy, workspace: workspaceOptions.absolutePath, workers: workers,
                                    version: Quire.version, tags: tags)
         let progress = ProgressLine(label: "normalize", enabled: !quiet)
-        let report: NormalizeStage.Report
-        do { report = try await stage.run(batch: batchID) { progress.update(done: $0, total: $1) } } catch {
-            throw CommandFailure.couldNotRun(error.description)
-        }
+        let report = try await stage.run(batch: batchID) { progress.update(done: $0, total: $1) }
         progress.finish()
         if json {
             try printJSON(report)

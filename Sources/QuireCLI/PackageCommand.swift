@@ -35,11 +35,10 @@ struct PackageCommand: AsyncParsableCommand {
         let ledger = try workspaceOptions.openLedger(create: false)
         let lock = try workspaceOptions.lock()
         defer { withExtendedLifetime(lock) {} }
-        let batchID = try resolveBatch(batch, in: ledger)
+        let batchID = try Workspace.resolveBatch(batch, in: ledger)
         let stage = PackageStage(ledger: ledger, policy: policy, workspace: workspaceOptions.absolutePath, version: Quire.version,
                                  workers: workers)
-        let report: PackageStage.Report
-        do { report = try await stage.run(batch: batchID, out: out) } catch { throw CommandFailure.couldNotRun(error.description) }
+        let report = try await stage.run(batch: batchID, out: out)
         if json {
             try printJSON(report)
         } else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImageCodecs
+import QuireCore
 
 /// The `quire` command: scanned paper archives in, verified packages out.
 struct Quire: AsyncParsableCommand {
@@ -29,14 +30,11 @@ enum Exit {
     static let couldNotRun: Int32 = 3
 }
 
-/// A failure that ends the command with a message and a documented code.
-struct CommandFailure: Error, CustomStringConvertible {
-    var message: String
-    var code: Int32
-    var description: String { message }
-
-    static func couldNotRun(_ message: String) -> CommandFailure { CommandFailure(message: message, code: Exit.couldNotRun) }
-    static func usage(_ message: String) -> CommandFailure { CommandFailure(message: message, code: Exit.usage) }
+/// What the benchmark commands throw when they cannot run (exit 3). Every other command throws the libraries'
+/// errors (`QuireError`, or an error that converts to it), which ``QuireMain`` maps to exit codes.
+enum CommandFailure {
+    /// The benchmark cannot go on.
+    static func couldNotRun(_ message: String) -> QuireError { QuireError(.couldNotRun, stage: .bench, message: message) }
 }
 
 /// Ends the process with `code` after the command has printed its output.
@@ -48,12 +46,19 @@ struct ExitStatus: Error {
 enum QuireMain {
     static func main() async {
         ImageMemory.returnLargeBuffers()
-        do {
-            // `quire bench …` is `quire-bench …`: replaced before parsing, so its help, errors and exit codes are its own.
-            if let arguments = BenchFrontDoor.benchArguments(Array(CommandLine.arguments.dropFirst())) {
-                try BenchFrontDoor.run(arguments)
+        // `quire bench …` is `quire-bench …`: replaced before parsing, so its help, errors and exit codes are its own.
+        if let arguments = BenchFrontDoor.benchArguments(Array(CommandLine.arguments.dropFirst())) {
+            do { try BenchFrontDoor.run(arguments) } catch let error as any QuireErrorConvertible { fail(error.quireError) } catch {
+                fail(QuireError(.couldNotRun, stage: .bench, message: "\(error)"))
             }
-            var command = try Quire.parseAsRoot()
+        }
+        var command: any ParsableCommand
+        do {
+            command = try Quire.parseAsRoot()
+        } catch {
+            exitForArgumentParser(error)
+        }
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -61,17 +66,37 @@ enum QuireMain {
             }
         } catch let status as ExitStatus {
             exit(status.code)
-        } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("quire: error: \(failure.message)\n".utf8))
-            exit(failure.code)
+        } catch let error as any QuireErrorConvertible {
+            fail(error.quireError)
+        } catch let error where error is ValidationError || error is CleanExit || error is ExitCode {
+            exitForArgumentParser(error)
         } catch {
-            let code = Quire.exitCode(for: error)
-            if code == .success {
-                Quire.exit(withError: error) // --help, --version
-            }
-            FileHandle.standardError.write(Data((Quire.fullMessage(for: error) + "\n").utf8))
-            exit(code == .validationFailure || code.rawValue == 64 ? Exit.usage : Exit.couldNotRun)
+            fail(QuireError(.couldNotRun, stage: .workspace, message: "\(error)"))
         }
     }
-}
 
+    /// The one place an error becomes an exit code: `quire: error: <description>` on standard error, then exit 2
+    /// for a usage or configuration error, 3 when Quire could not run.
+    static func fail(_ error: QuireError) -> Never {
+        FileHandle.standardError.write(Data("quire: error: \(error.description)\n".utf8))
+        exit(exitCode(for: error.kind))
+    }
+
+    /// The documented exit code of an error kind.
+    static func exitCode(for kind: QuireError.Kind) -> Int32 {
+        switch kind {
+        case .usage: Exit.usage
+        case .couldNotRun: Exit.couldNotRun
+        }
+    }
+
+    /// Bad arguments (exit 2), `--help` and `--version` (exit 0), as ArgumentParser words them.
+    static func exitForArgumentParser(_ error: any Error) -> Never {
+        let code = Quire.exitCode(for: error)
+        if code == .success {
+            Quire.exit(withError: error) // --help, --version
+        }
+        FileHandle.standardError.write(Data((Quire.fullMessage(for: error) + "\n").utf8))
+        exit(code == .validationFailure || code.rawValue == 64 ? Exit.usage : Exit.couldNotRun)
+    }
+}

@@ -1,10 +1,10 @@
 import QuotaSettings
-import ArchivalCode
+import QuireCore
 import ArgumentParser
 import Foundation
 import Ledger
 import Policy
-import Quota
+public import Quota
 
 /// `quire quota`: progress of every archive against the digitization targets, from verified packages.
 struct QuotaCommand: ParsableCommand {
@@ -52,11 +52,7 @@ struct QuotaCommand: ParsableCommand {
 
     /// The rules and where they came from: `--rules`, else the pipeline's `quota:` section, else the defaults.
     func quotaRules() throws -> (QuotaRules, String) {
-        if let rules {
-            do { return (try PipelinePolicy.loadQuotaRules(path: rules), rules) } catch {
-                throw CommandFailure.usage(error.description)
-            }
-        }
+        if let rules { return (try PipelinePolicy.loadQuotaRules(path: rules), rules) }
         let (policy, pipelinePath) = try pipelineOptions.load()
         if let quota = policy.quota { return (quota, "the 'quota:' section of \(pipelinePath)") }
         return (.default, "the built-in policy values")
@@ -64,30 +60,16 @@ struct QuotaCommand: ParsableCommand {
 
     func run() throws {
         let (quotaRules, rulesSource) = try quotaRules()
-        let holdings: HoldingsRegister
-        do { holdings = try HoldingsRegister.read(contentsOf: URL(fileURLWithPath: register)) } catch {
-            throw CommandFailure.couldNotRun("\(error)")
-        }
+        let holdings = try HoldingsRegister.read(contentsOf: URL(fileURLWithPath: register))
         let day = asOf.flatMap(QuotaDay.init) ?? QuotaDay(Date(), timeZone: QuotaReport.chinaTimeZone)
         var events: [DigitizationEvent] = []
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: workspaceOptions.path + "/ledger.sqlite", isDirectory: &isDirectory) {
-            let ledger = try workspaceOptions.openLedgerForReading()
-            let parser = ISO8601DateFormatter()
-            parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            do {
-                for record in try ledger.digitizedRecords() {
-                    guard let archive = record.archive, let date = parser.date(from: record.verifiedAt) else { continue }
-                    let style = (try? ArchivalCode.parse(record.code))?.style
-                    events.append(DigitizationEvent(archive: archive, date: date, volumes: style == .volume ? 1 : 0,
-                                                    items: style == .item ? 1 : 0, pages: record.pages, bytes: record.bytes))
-                }
-            } catch { throw CommandFailure.couldNotRun(error.description) }
+        if workspaceOptions.folder.hasLedger {
+            events = DigitizationEvent.events(verified: try workspaceOptions.openLedgerForReading().digitizedRecords())
         }
         let report = QuotaReport.compute(register: holdings, rules: quotaRules, events: events, asOf: day)
         if let html {
             do { try report.htmlData().write(to: URL(fileURLWithPath: html), options: .atomic) } catch {
-                throw CommandFailure.couldNotRun("cannot write \(html): \(error.localizedDescription)")
+                throw QuireError(.couldNotRun, stage: .quota, message: "cannot write \(html): \(error.localizedDescription)")
             }
         }
         if json {
@@ -106,3 +88,6 @@ struct QuotaCommand: ParsableCommand {
         if !holdings.errors.isEmpty { throw ExitStatus(code: Exit.itemsFailed) }
     }
 }
+
+/// The ledger's digitized records are what the quota reports count.
+extension DigitizedRecord: VerifiedRecord {}

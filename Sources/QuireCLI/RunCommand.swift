@@ -87,10 +87,10 @@ struct RunCommand: AsyncParsableCommand {
         let tags = try scannerTags(processFile: process)
         let line = ProgressLine(labels: ["pages", "records"], enabled: !quiet)
         let pagesPeak = Mutex<Double?>(nil)
+        let run = BatchRun(ledger: ledger, policy: policy, workspace: workspace, workers: workers, version: Quire.version, tags: tags)
         let report: BatchRun.Report
         do {
-            report = try await BatchRun(ledger: ledger, policy: policy, workspace: workspace, workers: workers, version: Quire.version, tags: tags)
-                .run(.init(delivery: delivery, catalog: catalog, encoding: encoding.flatMap(CatalogEncoding.init(rawValue:)),
+            report = try await run.run(.init(delivery: delivery, catalog: catalog, encoding: encoding.flatMap(CatalogEncoding.init(rawValue:)),
                            processFile: process, batch: batch, archive: archive, out: out)) { p in
                     if p.phase == "pages" {
                         if p.filesTotal > 0 { line.update(row: 0, done: p.files, total: p.filesTotal, extra: "read, decoded, digested, normalized") }
@@ -105,39 +105,19 @@ struct RunCommand: AsyncParsableCommand {
                 }
         } catch {
             line.finish()
-            switch error {
-            case .usage(let text): throw CommandFailure.usage(text)
-            case .diskFull(let full): throw CommandFailure.couldNotRun(full.description)
-            case .couldNotRun(let text): throw CommandFailure.couldNotRun(text)
-            }
+            throw error
         }
         line.finish()
         let batchID = report.batch
         let imported = report.imported
         let stages = report.stages
-        func fail(_ error: any Error) -> CommandFailure { CommandFailure.couldNotRun("\(error)") }
-
-        let records: [RecordRow]
-        let checks: [PageCheck]
-        do {
-            records = try ledger.records(batch: batchID)
-            checks = try ledger.pageChecks(batch: batchID).filter { $0.severity == .error }
-        } catch { throw fail(error) }
-        var held: [String: String] = [:]
-        let catalogued = Set(report.binding.records.map(\.code.canonical))
-        for r in records where !r.state.isPackaged {
-            // A 档号 the catalog has no valid row for is not held: its images are listed as unmatched below.
-            if r.state == .waiting && !catalogued.contains(r.code) { continue }
-            held[r.code] = r.state == .held ? PackageStage.describe(r.problems) : r.state.rawValue
-        }
-        for b in report.bags where b.status == "failed" { for code in b.records where held[code] != nil { held[code] = b.detail ?? "bag failed" } }
-        let clean = imported.quarantined.isEmpty && checks.isEmpty && held.isEmpty && report.binding.unmatchedImages.isEmpty
-            && report.binding.catalogErrors.isEmpty
+        let outcome = try run.outcome(of: report)
+        let (checks, held, clean) = (outcome.failedPages, outcome.held, outcome.isClean)
         let summary = Summary(batch: batchID, stages: stages, quarantined: imported.quarantined, failedPages: checks, held: held,
                               unmatchedImages: report.binding.unmatchedImages, catalogErrors: report.binding.catalogErrors,
-                              packaged: records.filter(\.state.isPackaged).map(\.code),
+                              packaged: outcome.packaged,
                               streamedRecords: report.streamedRecords,
-                              peakRSSMB: ["pages": pagesPeak.withLock { $0 } ?? peakRSSMegabytes(), "run": peakRSSMegabytes()], bags: out ?? workspace + "/bags", seconds: report.seconds,
+                              peakRSSMB: ["pages": pagesPeak.withLock { $0 } ?? peakRSSMegabytes(), "run": peakRSSMegabytes()], bags: out ?? workspaceOptions.folder.layout().bagsFolder, seconds: report.seconds,
                               exitCode: clean ? Exit.success : Exit.itemsFailed)
         if json {
             try printJSON(summary)
@@ -174,7 +154,7 @@ struct RunCommand: AsyncParsableCommand {
                 print("\nImages with no catalog record (\(report.binding.unmatchedImages.count)):")
                 for path in report.binding.unmatchedImages { print("  \(path)") }
             }
-            print("\n\(summary.packaged.count) of \(catalogued.count) catalog records packaged in \(summary.bags)" + (clean ? "." : " (exit code 1).")
+            print("\n\(summary.packaged.count) of \(outcome.catalogued) catalog records packaged in \(summary.bags)" + (clean ? "." : " (exit code 1).")
                   + String(format: " %.1f s; %d packaged as soon as their pages were through.", report.seconds, report.streamedRecords))
         }
         if !clean { throw ExitStatus(code: Exit.itemsFailed) }

@@ -39,12 +39,10 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let ledger = try workspaceOptions.openLedgerForReading()
         var statuses: [BatchStatus] = []
-        do {
-            for b in try ledger.batches() {
-                statuses.append(BatchStatus(batch: b.id, delivery: b.delivery, archive: b.archive, pipeline: b.pipeline,
-                                            createdAt: b.createdAt, counts: try ledger.counts(batch: b.id)))
-            }
-        } catch { throw CommandFailure.couldNotRun(error.description) }
+        for b in try ledger.batches() {
+            statuses.append(BatchStatus(batch: b.id, delivery: b.delivery, archive: b.archive, pipeline: b.pipeline,
+                                        createdAt: b.createdAt, counts: try ledger.counts(batch: b.id)))
+        }
         if json {
             try printJSON(["workspace": AnyEncodable(workspaceOptions.path), "batches": AnyEncodable(statuses)])
             return

@@ -1,9 +1,10 @@
 import QuireCore
+import Acceptance
 import ArgumentParser
 import Audit
 import BlockingWork
 import Foundation
-import QuireCore
+import Ledger
 import TextTable
 
 /// `quire verify`: the auditor's check of delivered bags, with no ledger.
@@ -71,86 +72,23 @@ struct VerifyCommand: AsyncParsableCommand {
         var checked: Int
         var valid: Int
         var invalid: Int
-        var sample: Sample?
+        var sample: AcceptanceSample?
         var bags: [Auditor.Result]
-    }
-
-    struct Sample: Encodable {
-        var percent: Double
-        var seed: UInt64
-        var population: Int
-        var drawn: [String]
-        var passPercent: Double
-        var passedPercent: Double
-        var accepted: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case percent, seed, population, drawn, accepted
-            case passPercent = "pass_percent"
-            case passedPercent = "passed_percent"
-        }
-    }
-
-    /// Writes each bag's outcome to the ledger of the workspace it came from.
-    private func store(_ results: [Auditor.Result], in workspace: String) throws {
-        var options = WorkspaceOptions()
-        options.workspace = workspace
-        let ledger = try options.openLedger(create: false)
-        let lock = try options.lock()
-        defer { withExtendedLifetime(lock) {} }
-        // A failure is recorded whatever the depth; only a full pass (archival rules included) makes a record verified.
-        for r in results where r.mode == "full" || !r.valid {
-            let absolute = r.bag.hasPrefix("/") ? r.bag : FileManager.default.currentDirectoryPath + "/" + r.bag
-            let path = (absolute as NSString).standardizingPath
-            do {
-                guard let owner = try ledger.recordForBag(path) else { continue }
-                let failed = r.problems.filter { $0.severity == "error" }.map(\.rule)
-                try ledger.markRecord(batch: owner.batch, code: owner.code, state: r.valid ? .verified : .invalid, bag: nil,
-                                      detail: r.valid ? "quire verify" : "quire verify failed: \(Set(failed).sorted().joined(separator: ", "))",
-                                      tool: "quire \(Quire.version)")
-            } catch { throw CommandFailure.couldNotRun(error.description) }
-        }
     }
 
     func run() async throws {
         let (policy, _) = try pipelineOptions.load()
-        var bags: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CommandFailure.couldNotRun("\(path): no such folder")
-            }
-            // Whether a folder holds bagit.txt or data/ is asked of the entry itself (lstat): a link there is
-            // never followed here, and the verifier reports where it leads.
-            if Self.hasEntry(path + "/bagit.txt") || Self.hasEntry(path + "/data") {
-                bags.append(path)
-            } else {
-                let children = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-                bags += children.filter { !$0.hasPrefix(".") }.sorted().map { path + "/" + $0 }
-                    .filter { Self.hasEntry($0 + "/bagit.txt") }
-            }
+        let bags = try BagFolders.bags(under: paths)
+        var sampleInfo = sample.map {
+            AcceptanceSample(bags: bags, percent: $0, seed: seed, passPercent: policy.acceptance.passPercent)
         }
-        guard !bags.isEmpty else { throw CommandFailure.couldNotRun("no bag (a folder with bagit.txt) under \(paths.joined(separator: ", "))") }
-
-        var sampleInfo: Sample?
-        var chosen = bags
-        if let sample {
-            let count = max(1, Int((Double(bags.count) * sample / 100).rounded(.up)))
-            var rng = SplitMix(seed: seed)
-            chosen = Array(bags.shuffled(using: &rng).prefix(count)).sorted()
-            sampleInfo = Sample(percent: sample, seed: seed, population: bags.count, drawn: chosen,
-                                passPercent: policy.acceptance.passPercent, passedPercent: 0, accepted: false)
-        }
+        let chosen = sampleInfo?.drawn ?? bags
         let auditor = Auditor(policy: policy, workers: WorkerCount.resolve(workers),
                               memoryBudget: try budget())
         let results = await auditor.audit(bags: chosen, depth: fast ? .fast : bagitOnly ? .bagit : .full)
         let valid = results.filter(\.valid).count
-        if let record { try store(results, in: record) }
-        if var s = sampleInfo {
-            s.passedPercent = 100 * Double(valid) / Double(results.count)
-            s.accepted = s.passedPercent >= s.passPercent
-            sampleInfo = s
-        }
+        if let record { try VerificationRecord.store(results, in: Workspace(path: record), tool: "quire \(Quire.version)") }
+        sampleInfo?.judge(passed: valid, checked: results.count)
         let output = Output(checked: results.count, valid: valid, invalid: results.count - valid, sample: sampleInfo, bags: results)
         if json {
             try printJSON(output)
@@ -178,11 +116,5 @@ struct VerifyCommand: AsyncParsableCommand {
             }
         }
         if valid < results.count || sampleInfo?.accepted == false { throw ExitStatus(code: Exit.itemsFailed) }
-    }
-
-    /// Whether something (of any kind, a link included, not followed) is at `path`.
-    static func hasEntry(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0
     }
 }

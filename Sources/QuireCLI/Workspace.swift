@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import Policy
+import QuireCore
 
 /// Options shared by commands that work in a workspace.
 struct WorkspaceOptions: ParsableArguments {
@@ -13,44 +14,20 @@ struct WorkspaceOptions: ParsableArguments {
         workspace ?? ProcessInfo.processInfo.environment["QUIRE_WORKSPACE"] ?? "quire-workspace"
     }
 
+    /// The workspace folder.
+    var folder: Workspace { Workspace(path: path) }
+
     /// The workspace as an absolute path.
-    var absolutePath: String {
-        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    }
+    var absolutePath: String { folder.absolutePath }
 
-    /// Creates the folder if needed and opens the ledger.
     /// Opens the workspace's existing ledger for reading only (`status`, `quota`): works on a read-only workspace.
-    func openLedgerForReading() throws -> any Ledger {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CommandFailure.couldNotRun("no workspace at \(path); run 'quire import' first or give --workspace")
-        }
-        do { return try SQLiteLedger(readingOnly: (path as NSString).appendingPathComponent("ledger.sqlite")) } catch {
-            throw CommandFailure.couldNotRun(error.description)
-        }
-    }
+    func openLedgerForReading() throws(QuireError) -> any Ledger { try folder.openLedgerForReading() }
 
-    func openLedger(create: Bool) throws -> any Ledger {
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw CommandFailure.couldNotRun("workspace \(path) is a file, not a folder") }
-        } else if create {
-            do { try fm.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-                throw CommandFailure.couldNotRun("cannot create workspace \(path): \(error.localizedDescription)")
-            }
-        } else {
-            throw CommandFailure.couldNotRun("no workspace at \(path); run 'quire import' first or give --workspace")
-        }
-        do { return try SQLiteLedger(path: (path as NSString).appendingPathComponent("ledger.sqlite")) } catch {
-            throw CommandFailure.couldNotRun(error.description)
-        }
-    }
+    /// Opens the ledger, creating the workspace first when `create` says so.
+    func openLedger(create: Bool) throws(QuireError) -> any Ledger { try folder.openLedger(create: create) }
 
     /// Takes the workspace's writer lock.
-    func lock() throws -> WorkspaceLock {
-        do { return try WorkspaceLock(workspace: path) } catch { throw CommandFailure.couldNotRun(error.description) }
-    }
+    func lock() throws(QuireError) -> WorkspaceLock { try folder.lock() }
 }
 
 /// Options for choosing the pipeline definition.
@@ -60,10 +37,10 @@ struct PipelineOptions: ParsableArguments {
 
     func load() throws -> (PipelinePolicy, String) {
         // The memory budget the page workers share: a value that does not parse is a usage error, not a default.
-        do { _ = try MemoryBudget.fromEnvironment() } catch { throw CommandFailure.usage(error.description) }
+        _ = try MemoryBudget.fromEnvironment()
         let path = pipeline ?? (FileManager.default.fileExists(atPath: "pipelines/dat31.yaml") ? "pipelines/dat31.yaml" : nil)
         guard let path else { return (PipelinePolicy(), "built-in DA/T 31-2017 defaults") }
-        do { return (try PipelinePolicy.load(path: path), path) } catch { throw CommandFailure.usage(error.description) }
+        return (try PipelinePolicy.load(path: path), path)
     }
 }
 

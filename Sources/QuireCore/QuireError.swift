@@ -38,6 +38,10 @@ public struct QuireError: Error, Sendable, Equatable, CustomStringConvertible {
     public var stage: Stage
     /// The file (or database, or folder) concerned, when there is one.
     public var file: String?
+    /// The 1-based line in ``file`` (a pipeline file's key, a catalog row), when known.
+    public var line: Int?
+    /// The 1-based column on ``line``, when known.
+    public var column: Int?
     /// The stable rule id, when a rule was broken.
     public var rule: String?
     /// What went wrong, in words.
@@ -49,23 +53,40 @@ public struct QuireError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Makes an error.
     public init(
-        _ kind: Kind, stage: Stage, file: String? = nil, rule: String? = nil, message: String,
-        underlying: Underlying? = nil, fix: String? = nil
+        _ kind: Kind, stage: Stage, file: String? = nil, line: Int? = nil, column: Int? = nil, rule: String? = nil,
+        message: String, underlying: Underlying? = nil, fix: String? = nil
     ) {
         self.kind = kind
         self.stage = stage
         self.file = file
+        self.line = line
+        self.column = column
         self.rule = rule
         self.message = message
         self.underlying = underlying
         self.fix = fix
     }
 
-    /// One line (two with a fix): `file: message (library code: text)` and `fix: …`.
+    /// One line (two with a fix): `file:line:column: message (library code: text)` and `fix: …`.
     public var description: String {
-        var text = file.map { "\($0): \(message)" } ?? message
+        var place = file
+        if let line { place = (place ?? "") + ":\(line)" }
+        if let column, line != nil { place = (place ?? "") + ":\(column)" }
+        var text = place.map { "\($0): \(message)" } ?? message
         if let underlying { text += " (\(underlying))" }
         if let fix { text += "\n  fix: \(fix)" }
         return text
     }
+}
+
+/// An error that has a ``QuireError`` to show for it: a module's own detailed error type (a `PolicyError` with its
+/// key, a stage's error) converts at the boundary, so the CLI needs one mapping to exit codes.
+public protocol QuireErrorConvertible: Error {
+    /// The error as Quire reports it.
+    var quireError: QuireError { get }
+}
+
+extension QuireError: QuireErrorConvertible {
+    /// Itself.
+    public var quireError: QuireError { self }
 }

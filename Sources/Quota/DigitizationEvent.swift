@@ -1,3 +1,4 @@
+import ArchivalCode
 public import QuotaSettings
 public import Foundation
 
@@ -46,6 +47,36 @@ public struct DigitizationEvent: Sendable, Hashable, Codable {
                   pages: pages, bytes: bytes, verified: verified)
     }
 
+    /// The events of records the ledger lists as packaged and verified: a volume-style 档号 counts as one 卷, an
+    /// item-style one as one 件 (a code that parses as neither counts as neither, but its pages and bytes count);
+    /// each dated by its `verifiedAt` (ISO 8601 with fractional seconds, as the ledger writes it). A record without
+    /// an archive or a readable time counts toward no archive and gives no event.
+    public static func events(verified records: some Sequence<some VerifiedRecord>) -> [DigitizationEvent] {
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return records.compactMap { record in
+            guard let archive = record.archive, let date = parser.date(from: record.verifiedAt) else { return nil }
+            let style = (try? ArchivalCode.parse(record.code))?.style
+            return DigitizationEvent(archive: archive, date: date, volumes: style == .volume ? 1 : 0,
+                                     items: style == .item ? 1 : 0, pages: record.pages, bytes: record.bytes)
+        }
+    }
+
     /// The event's 卷 + 件.
     public var count: Int { volumes + items }
+}
+
+/// A record whose bag was packaged and verified, as the ledger lists it: what ``DigitizationEvent/events(verified:)``
+/// counts (the ledger's `DigitizedRecord` is one).
+public protocol VerifiedRecord {
+    /// The record's 档号.
+    var code: String { get }
+    /// Holdings register id of its batch, when set.
+    var archive: String? { get }
+    /// When its bag last verified (ISO 8601 with fractional seconds).
+    var verifiedAt: String { get }
+    /// Pages in the record.
+    var pages: Int { get }
+    /// Bytes of the record's masters.
+    var bytes: Int64 { get }
 }

@@ -9,7 +9,7 @@ import QuireTestSupport
 import Testing
 
 @Suite struct ChecksumStageTests {
-    func stage(_ s: Scratch, algorithms: [String] = ["sha256", "sha512", "md5", "sm3"]) throws -> ChecksumStage {
+    func stage(_ s: Scratch, algorithms: [DigestAlgorithm] = [.sha256, .sha512, .md5, .sm3]) throws -> ChecksumStage {
         var policy = PipelinePolicy()
         policy.fixity.algorithms = algorithms
         return ChecksumStage(ledger: try s.ledger(), policy: policy, workspace: s.workspace, workers: 2)

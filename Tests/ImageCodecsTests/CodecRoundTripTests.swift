@@ -1,6 +1,7 @@
 // Round trips through Quire's own encoders and decoder, on bitmaps generated here: every layout and TIFF
 // compression, tags checked with tiffinfo, JPEG checked with djpeg, PNG written by a tiny independent writer,
 // and the damaged-input contract (truncated, mislabelled and empty data throw, never crash).
+import QuireCore
 import Foundation
 import ImageCodecs
 import Raster

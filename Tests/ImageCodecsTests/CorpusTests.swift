@@ -1,6 +1,7 @@
 // Decodes every image of the shared corpus (../shared/corpus/MANIFEST.tsv) and checks it against an
 // independent reader: tiffinfo/tiff2rgba (libtiff-tools) for TIFF, IHDR bytes and PngSuite's JSON pixels
 // for PNG, SOF bytes and djpeg for JPEG. The whole suite is skipped, not failed, when the corpus is absent.
+import QuireCore
 import Foundation
 import ImageCodecs
 import Raster

@@ -1,5 +1,6 @@
 // ImageHeader (what a file claims, read before it is loaded) against the full decode of every image of the shared
 // corpus: the claim the memory budget is computed from must be the size the decoder then produces.
+import QuireCore
 import Foundation
 import ImageCodecs
 import QuireTestSupport

@@ -1,3 +1,4 @@
+import QuireCore
 import Foundation
 import ImageCodecs
 import Raster

@@ -1,5 +1,6 @@
 // Helpers shared by the ImageCodecs tests: the shared corpus, external reference tools (libtiff-tools,
 // libjpeg-turbo's djpeg), independent header parsers, a hang guard and a tiny PNG writer.
+import QuireCore
 import Foundation
 import ImageCodecs
 import QuireTestSupport

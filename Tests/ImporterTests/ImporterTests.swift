@@ -196,7 +196,7 @@ extension ImportReport {
         try s.tiff("0026-003-0045/0001.tif", seed: 1)
         try s.jpeg("0026-003-0045/0002.jpg", seed: 2)
         var policy = PipelinePolicy()
-        policy.intake.formats = ["tiff"]
+        policy.intake.formats = [.tiff]
         let report = try await s.importOnce(policy: policy)
         #expect(report.reason(of: "0026-003-0045/0002.jpg") == "format_not_allowed")
     }

@@ -1,6 +1,7 @@
 import QuotaSettings
 import Foundation
 import Policy
+import QuireCore
 import Testing
 
 @Suite struct PipelinePolicyTests {
@@ -12,7 +13,7 @@ import Testing
         var loaded = try PipelinePolicy.load(path: path)
         #expect(loaded.resolution.minimumDPI == 200)
         #expect(loaded.resolution.ocrMinimumDPI == 300)
-        #expect(loaded.master.bitonal == "g4")
+        #expect(loaded.master.bitonal == .g4)
         #expect(loaded.access.quality == 85 && loaded.access.longestSide == 2000)
         #expect(loaded.thumbnail.longestSide == 256)
         #expect(loaded.intake.namingForms == ["{code}/{page}", "{code}-{page}"])
@@ -36,7 +37,7 @@ import Testing
         #expect(policy.name == "county")
         #expect(policy.resolution.minimumDPI == 300)
         #expect(policy.resolution.ocrMinimumDPI == 300)
-        #expect(policy.fixity.algorithms == ["sha256", "sm3", "md5"])
+        #expect(policy.fixity.algorithms == [.sha256, .sm3, .md5])
         #expect(policy.master == PipelinePolicy().master)
     }
 
@@ -66,6 +67,65 @@ import Testing
             let error = #expect(throws: PolicyError.self, "\(key)") { try PipelinePolicy.parse(yaml: yaml) }
             #expect(error?.key == key, "\(yaml)")
             #expect(error?.line == line, "\(yaml)")
+        }
+    }
+
+    /// Every choice is parsed into its type at load time: the stages get `MasterCompression`, `DigestAlgorithm`,
+    /// `BagScope`… and never parse a string again.
+    @Test func choicesAreParsedIntoTheirTypes() throws {
+        let policy = try PipelinePolicy.parse(yaml: """
+            import:
+              formats: [tiff, jpeg]
+              multi_page: accept
+            master:
+              compression: {bitonal: lzw, gray: packbits, colour: none}
+            fixity:
+              algorithms: [sm3, md5]
+            package:
+              bag_per: batch
+              manifests: [sha512]
+              tag_manifests: [md5, sha256]
+              serialization: tar
+              payload: copy
+            """)
+        #expect(policy.intake.formats == [.tiff, .jpeg])
+        #expect(policy.intake.multiPage == .accept)
+        #expect(policy.master.bitonal == .lzw && policy.master.gray == .packbits && policy.master.colour == MasterCompression.none)
+        #expect(policy.fixity.algorithms == [.sm3, .md5])
+        #expect(policy.package.bagPer == .batch)
+        #expect(policy.package.manifests == [.sha512])
+        #expect(policy.package.tagManifests == [.md5, .sha256])
+        #expect(policy.package.serialization == .tar)
+        #expect(policy.package.payload == .copy)
+    }
+
+    /// An unknown algorithm, compression, scope or other choice is a load error naming the file, the line and the
+    /// key, and listing what is allowed there — never silently dropped or replaced by a default.
+    @Test func unknownChoicesAreErrorsWithFileLineKeyAndTheAllowedValues() {
+        let cases: [(yaml: String, key: String, line: Int, allowed: String)] = [
+            ("fixity:\n  algorithms:\n    - sha256\n    - sha1\n", "fixity.algorithms", 4, "sha256, sha512, md5, sm3"),
+            ("package:\n  manifests: [sha265]\n", "package.manifests", 2, "sha256, sha512, md5, sm3"),
+            ("package:\n  tag_manifests: [sha256, SM3]\n", "package.tag_manifests", 2, "sha256, sha512, md5, sm3"),
+            ("master:\n  compression:\n    bitonal: g3\n", "master.compression.bitonal", 3, "g4, lzw, deflate, packbits, none"),
+            ("master:\n  compression:\n    colour: jpeg\n", "master.compression.colour", 3, "lzw, deflate, packbits, none"),
+            // G4 is for bilevel pages only.
+            ("master:\n  compression:\n    gray: g4\n", "master.compression.gray", 3, "lzw, deflate, packbits, none"),
+            ("name: x\npackage:\n  bag_per: volume\n", "package.bag_per", 3, "record, batch"),
+            ("package:\n  payload: symlink\n", "package.payload", 2, "link, copy"),
+            ("package:\n  serialization: zip\n", "package.serialization", 2, "none, tar"),
+            ("import:\n  formats: [tiff, gif]\n", "import.formats", 2, "tiff, png, jpeg"),
+        ]
+        for c in cases {
+            let error = #expect(throws: PolicyError.self, "\(c.key)") { try PipelinePolicy.parse(yaml: c.yaml, file: "typo.yaml") }
+            #expect(error?.key == c.key, "\(c.yaml)")
+            #expect(error?.line == c.line, "\(c.yaml)")
+            #expect(error?.message.contains("is not one of \(c.allowed)") == true, "\(error?.message ?? "")")
+            #expect(error?.description.hasPrefix("typo.yaml:\(c.line):") == true, "\(error?.description ?? "")")
+            // As the CLI reports it: a usage error (exit 2) of the policy stage, same text.
+            let reported = error?.quireError
+            #expect(reported?.kind == .usage && reported?.stage == .policy && reported?.file == "typo.yaml")
+            #expect(reported?.line == c.line)
+            #expect(reported?.description == error?.description)
         }
     }
 

@@ -17,14 +17,12 @@ public enum VerificationRecord {
         for r in results where r.mode == "full" || !r.valid {
             let absolute = r.bag.hasPrefix("/") ? r.bag : FileManager.default.currentDirectoryPath + "/" + r.bag
             let path = (absolute as NSString).standardizingPath
-            do {
-                guard let owner = try ledger.recordForBag(path) else { continue }
-                let failed = r.problems.filter { $0.severity == "error" }.map(\.rule)
-                try ledger.markRecord(
-                    batch: owner.batch, code: owner.code, state: r.valid ? "verified" : "invalid", bag: nil,
-                    detail: r.valid ? "quire verify" : "quire verify failed: \(Set(failed).sorted().joined(separator: ", "))",
-                    tool: tool)
-            } catch { throw QuireError(.couldNotRun, stage: .ledger, message: error.description) }
+            guard let owner = try ledger.recordForBag(path) else { continue }
+            let failed = r.problems.filter { $0.severity == "error" }.map(\.rule)
+            try ledger.markRecord(
+                batch: owner.batch, code: owner.code, state: r.valid ? .verified : .invalid, bag: nil,
+                detail: r.valid ? "quire verify" : "quire verify failed: \(Set(failed).sorted().joined(separator: ", "))",
+                tool: tool)
         }
     }
 }

@@ -321,22 +321,20 @@ extension BatchRun {
     public func outcome(of report: Report) throws(QuireError) -> Outcome {
         let records: [RecordRow]
         let checks: [PageCheck]
-        do {
-            records = try ledger.records(batch: report.batch)
-            checks = try ledger.pageChecks(batch: report.batch).filter { $0.severity == "error" }
-        } catch { throw QuireError(.couldNotRun, stage: .ledger, message: "\(error)") }
+        records = try ledger.records(batch: report.batch)
+        checks = try ledger.pageChecks(batch: report.batch).filter { $0.severity == .error }
         var held: [String: String] = [:]
         let catalogued = Set(report.binding.records.map(\.code.canonical))
-        for r in records where r.state != "packaged" && r.state != "verified" {
+        for r in records where !r.state.isPackaged {
             // A 档号 the catalog has no valid row for is not held: its images are listed as unmatched.
-            if r.state == "waiting" && !catalogued.contains(r.code) { continue }
-            held[r.code] = r.state == "held" ? PackageStage.describe(r.problemsJSON) : r.state
+            if r.state == .waiting && !catalogued.contains(r.code) { continue }
+            held[r.code] = r.state == .held ? PackageStage.describe(r.problems) : r.state.rawValue
         }
         for b in report.bags where b.status == "failed" { for code in b.records where held[code] != nil { held[code] = b.detail ?? "bag failed" } }
         let clean = report.imported.quarantined.isEmpty && checks.isEmpty && held.isEmpty && report.binding.unmatchedImages.isEmpty
             && report.binding.catalogErrors.isEmpty
         return Outcome(failedPages: checks, held: held,
-                       packaged: records.filter { $0.state == "packaged" || $0.state == "verified" }.map(\.code),
+                       packaged: records.filter(\.state.isPackaged).map(\.code),
                        catalogued: catalogued.count, isClean: clean)
     }
 }
@@ -346,7 +344,8 @@ extension BatchRun.RunError: QuireErrorConvertible {
     public var quireError: QuireError {
         switch self {
         case .usage(let text): QuireError(.usage, stage: .workspace, message: text)
-        case .diskFull(let text), .couldNotRun(let text): QuireError(.couldNotRun, stage: .workspace, message: text)
+        case .diskFull(let full): QuireError(.couldNotRun, stage: .workspace, message: full.description)
+        case .couldNotRun(let text): QuireError(.couldNotRun, stage: .workspace, message: text)
         }
     }
 }

@@ -68,10 +68,9 @@ enum QuireMain {
             exit(status.code)
         } catch let error as any QuireErrorConvertible {
             fail(error.quireError)
-        } catch let error where error is ValidationError || error is CleanExit || error is ExitCode {
-            exitForArgumentParser(error)
         } catch {
-            fail(QuireError(.couldNotRun, stage: .workspace, message: "\(error)"))
+            // ArgumentParser's own: `--help` (its help command throws to print), `--version`, validation errors.
+            exitForArgumentParser(error)
         }
     }
 

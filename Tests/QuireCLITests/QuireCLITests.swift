@@ -423,6 +423,9 @@ import Testing
         let helpBench = try Self.quire(["help", "bench", "run"])
         #expect(helpBench.status == 0 && helpBench.stdout.contains("USAGE: quire bench run"), "\(helpBench.stdout)")
         #expect(try Self.quire(["--help"]).stdout.contains("bench"))
+        // Help goes through ArgumentParser's help command, which throws to print: exit 0 with the usage, not an error.
+        let statusHelp = try Self.quire(["status", "--help"])
+        #expect(statusHelp.status == 0 && statusHelp.stdout.contains("USAGE: quire status"), "\(statusHelp.stderr)")
         let unknown = try Self.quire(["bench", "sepia"])
         #expect(unknown.status == 2, "\(unknown.stderr)")
 

@@ -319,10 +319,8 @@ extension BatchRun {
 
     /// How `report`'s run left its batch.
     public func outcome(of report: Report) throws(QuireError) -> Outcome {
-        let records: [RecordRow]
-        let checks: [PageCheck]
-        records = try ledger.records(batch: report.batch)
-        checks = try ledger.pageChecks(batch: report.batch).filter { $0.severity == .error }
+        let records = try ledger.records(batch: report.batch)
+        let checks = try ledger.pageChecks(batch: report.batch).filter { $0.severity == .error }
         var held: [String: String] = [:]
         let catalogued = Set(report.binding.records.map(\.code.canonical))
         for r in records where !r.state.isPackaged {

@@ -53,6 +53,7 @@ public struct ArchivalCode: Sendable, Hashable, Comparable, CustomStringConverti
     /// The code in canonical spelling (`·` between codes of one level).
     public let canonical: String
 
+    /// The canonical spelling.
     public var description: String { canonical }
 
     /// The longest canonical code accepted, in UTF-8 bytes: a code becomes a file and folder name (with a page
@@ -68,26 +69,35 @@ public struct ArchivalCode: Sendable, Hashable, Comparable, CustomStringConverti
     public static func parse(_ text: String, rules: CodeRules = CodeRules()) throws(ArchivalCodeError) -> ArchivalCode {
         if text.isEmpty { throw ArchivalCodeError(code: text, reason: "the code is empty") }
         for (offset, scalar) in text.unicodeScalars.enumerated() where scalar.isForbiddenInCode {
-            throw ArchivalCodeError(code: text, reason: "character \(offset + 1) is \(scalar.shown), which cannot be part of a 档号 (a code must be one file name)")
+            throw ArchivalCodeError(
+                code: text,
+                reason: "character \(offset + 1) is \(scalar.shown), which cannot be part of a 档号 (a code must be one file name)")
         }
         let nfc = text.precomposedStringWithCanonicalMapping
         if nfc != nfc.trimmingSpaces() {
             throw ArchivalCodeError(code: text, reason: "the code has leading or trailing spaces")
         }
-        let code = nfc.unicodeScalars.contains("·") || nfc.unicodeScalars.contains(".")
+        let code =
+            nfc.unicodeScalars.contains("·") || nfc.unicodeScalars.contains(".")
             ? try parseItem(nfc, original: text, rules: rules) : try parseVolume(nfc, original: text, rules: rules)
         guard code.canonical.utf8.count <= maxUTF8Length else {
-            throw ArchivalCodeError(code: text, reason: "the code is \(code.canonical.utf8.count) bytes long in UTF-8; at most \(maxUTF8Length) fit in a file name")
+            throw ArchivalCodeError(
+                code: text,
+                reason:
+                    "the code is \(code.canonical.utf8.count) bytes long in UTF-8; at most \(maxUTF8Length) fit in a file name")
         }
         return code
     }
 
     // MARK: - Styles
 
-    private static func parseVolume(_ nfc: String, original text: String, rules: CodeRules) throws(ArchivalCodeError) -> ArchivalCode {
+    private static func parseVolume(_ nfc: String, original text: String, rules: CodeRules) throws(ArchivalCodeError)
+        -> ArchivalCode
+    {
         let parts = nfc.unicodeScalars.split(separator: "-", omittingEmptySubsequences: false).map { String($0) }
         guard parts.count == 3 || parts.count == 4 else {
-            throw ArchivalCodeError(code: text, reason: "a volume code has 3 or 4 levels joined by '-' (全宗号-目录号-案卷号[-件号]), found \(parts.count)")
+            throw ArchivalCodeError(
+                code: text, reason: "a volume code has 3 or 4 levels joined by '-' (全宗号-目录号-案卷号[-件号]), found \(parts.count)")
         }
         try checkFonds(parts[0], in: text, rules: rules)
         try checkToken(parts[1], name: "目录号 (catalogue number)", in: text, allowLetters: true)
@@ -100,11 +110,15 @@ public struct ArchivalCode: Sendable, Hashable, Comparable, CustomStringConverti
         return ArchivalCode(style: .volume, components: components, canonical: nfc)
     }
 
-    private static func parseItem(_ nfc: String, original text: String, rules: CodeRules) throws(ArchivalCodeError) -> ArchivalCode {
+    private static func parseItem(_ nfc: String, original text: String, rules: CodeRules) throws(ArchivalCodeError)
+        -> ArchivalCode
+    {
         let normalised = nfc.replacingDots()
         let parts = normalised.unicodeScalars.split(separator: "-", omittingEmptySubsequences: false).map { String($0) }
         guard parts.count == 4 || parts.count == 5 else {
-            throw ArchivalCodeError(code: text, reason: "an item code has 4 or 5 levels joined by '-' (全宗号-门类代码·年度-保管期限[-机构代码]-件号), found \(parts.count)")
+            throw ArchivalCodeError(
+                code: text,
+                reason: "an item code has 4 or 5 levels joined by '-' (全宗号-门类代码·年度-保管期限[-机构代码]-件号), found \(parts.count)")
         }
         try checkFonds(parts[0], in: text, rules: rules)
         let classYear = parts[1].unicodeScalars.split(separator: "·", omittingEmptySubsequences: false).map { String($0) }
@@ -112,16 +126,28 @@ public struct ArchivalCode: Sendable, Hashable, Comparable, CustomStringConverti
             throw ArchivalCodeError(code: text, reason: "the second level must be 门类代码·年度 (e.g. WS·2011), found '\(parts[1])'")
         }
         let recordClass = classYear[0]
-        guard !recordClass.isEmpty, recordClass.unicodeScalars.count <= 4, recordClass.unicodeScalars.allSatisfy({ $0.isASCIILetter }) else {
+        guard !recordClass.isEmpty, recordClass.unicodeScalars.count <= 4,
+            recordClass.unicodeScalars.allSatisfy({ $0.isASCIILetter })
+        else {
             throw ArchivalCodeError(code: text, reason: "门类代码 (record class) must be 1–4 Latin letters, found '\(recordClass)'")
         }
-        guard classYear[1].unicodeScalars.count == 4, classYear[1].unicodeScalars.allSatisfy(\.isASCIIDigit), let year = Int(classYear[1]),
-              rules.years.contains(year) else {
-            throw ArchivalCodeError(code: text, reason: "年度 (year) must be four digits in \(rules.years.lowerBound)–\(rules.years.upperBound), found '\(classYear[1])'")
+        guard classYear[1].unicodeScalars.count == 4, classYear[1].unicodeScalars.allSatisfy(\.isASCIIDigit),
+            let year = Int(classYear[1]),
+            rules.years.contains(year)
+        else {
+            throw ArchivalCodeError(
+                code: text,
+                reason:
+                    "年度 (year) must be four digits in \(rules.years.lowerBound)–\(rules.years.upperBound), found '\(classYear[1])'"
+            )
         }
         let retention = parts[2]
         guard rules.retentionCodes.contains(retention) else {
-            throw ArchivalCodeError(code: text, reason: "保管期限 (retention) must be one of \(rules.retentionCodes.sorted().joined(separator: ", ")), found '\(retention)'")
+            throw ArchivalCodeError(
+                code: text,
+                reason:
+                    "保管期限 (retention) must be one of \(rules.retentionCodes.sorted().joined(separator: ", ")), found '\(retention)'"
+            )
         }
         var unit: String?
         if parts.count == 5 {
@@ -133,16 +159,19 @@ public struct ArchivalCode: Sendable, Hashable, Comparable, CustomStringConverti
         if let width = rules.itemDigits, item.unicodeScalars.count != width {
             throw ArchivalCodeError(code: text, reason: "件号 (item number) must be \(width) digits, zero-padded, found '\(item)'")
         }
-        let components = Components(fonds: parts[0], recordClass: recordClass, year: year, retention: retention,
-                                    unit: unit, item: item)
+        let components = Components(
+            fonds: parts[0], recordClass: recordClass, year: year, retention: retention,
+            unit: unit, item: item)
         return ArchivalCode(style: .item, components: components, canonical: normalised)
     }
 
     // MARK: - Level checks
 
     private static func checkFonds(_ value: String, in text: String, rules: CodeRules) throws(ArchivalCodeError) {
-        guard !value.isEmpty, value.unicodeScalars.count <= rules.maxFondsLength, value.isLettersOrDigits(allowLetters: true) else {
-            throw ArchivalCodeError(code: text, reason: "全宗号 (fonds number) must be 1–\(rules.maxFondsLength) letters or digits, found '\(value)'")
+        guard !value.isEmpty, value.unicodeScalars.count <= rules.maxFondsLength, value.isLettersOrDigits(allowLetters: true)
+        else {
+            throw ArchivalCodeError(
+                code: text, reason: "全宗号 (fonds number) must be 1–\(rules.maxFondsLength) letters or digits, found '\(value)'")
         }
     }
 
@@ -168,11 +197,13 @@ public struct ArchivalCode: Sendable, Hashable, Comparable, CustomStringConverti
     /// Equality is by canonical spelling (so `.` and `·` spellings are the same code).
     public static func == (lhs: ArchivalCode, rhs: ArchivalCode) -> Bool { lhs.canonical == rhs.canonical }
 
+    /// Hashes the canonical spelling, as `==` compares it.
     public func hash(into hasher: inout Hasher) { hasher.combine(canonical) }
 
     private var sortKey: [SortToken] {
         let c = components
-        let levels: [String?] = style == .volume
+        let levels: [String?] =
+            style == .volume
             ? [c.fonds, c.catalogue, c.volume, c.item]
             : [c.fonds, c.recordClass, c.year.map(String.init), c.retention, c.unit, c.item]
         return [.text(style.rawValue)] + levels.map { SortToken($0) }
@@ -191,8 +222,10 @@ public struct CodeRules: Sendable, Equatable, Codable {
     public var years: ClosedRange<Int>
 
     /// Makes rules.
-    public init(maxFondsLength: Int = 8, retentionCodes: Set<String> = ["Y", "D30", "D10", "C", "D"],
-                itemDigits: Int? = 4, years: ClosedRange<Int> = 1900...2100) {
+    public init(
+        maxFondsLength: Int = 8, retentionCodes: Set<String> = ["Y", "D30", "D10", "C", "D"],
+        itemDigits: Int? = 4, years: ClosedRange<Int> = 1900...2100
+    ) {
         self.maxFondsLength = maxFondsLength
         self.retentionCodes = retentionCodes
         self.itemDigits = itemDigits
@@ -213,6 +246,7 @@ public struct ArchivalCodeError: Error, Sendable, Equatable, CustomStringConvert
         self.reason = reason
     }
 
+    /// `'<code>' is not a valid 档号: <reason>`.
     public var description: String { "'\(code)' is not a valid 档号: \(reason)" }
 }
 
@@ -225,7 +259,11 @@ private enum SortToken: Comparable {
 
     init(_ value: String?) {
         guard let value else { self = .missing; return }
-        if value.unicodeScalars.allSatisfy(\.isASCIIDigit), let n = Int(value) { self = .number(n, value) } else { self = .text(value) }
+        if value.unicodeScalars.allSatisfy(\.isASCIIDigit), let n = Int(value) {
+            self = .number(n, value)
+        } else {
+            self = .text(value)
+        }
     }
 }
 

@@ -22,8 +22,10 @@ public struct NamingRule: Sendable {
     private let compiled: [CompiledForm]
 
     /// Builds a rule; throws when a template is malformed.
-    public init(forms: [String] = ["{code}/{page}", "{code}-{page}"], pageDigits: Int = 4,
-                codeRules: CodeRules = CodeRules()) throws(NamingRuleError) {
+    public init(
+        forms: [String] = ["{code}/{page}", "{code}-{page}"], pageDigits: Int = 4,
+        codeRules: CodeRules = CodeRules()
+    ) throws(NamingRuleError) {
         guard !forms.isEmpty else { throw NamingRuleError(form: "", reason: "the naming rule lists no forms") }
         guard (1...8).contains(pageDigits) else {
             throw NamingRuleError(form: "", reason: "page_digits must be 1–8, found \(pageDigits)")
@@ -56,8 +58,9 @@ public struct NamingRule: Sendable {
         if let codeProblem {
             throw NameMappingError(path: relativePath, reason: codeProblem.description)
         }
-        throw NameMappingError(path: relativePath,
-                               reason: "matches none of the naming forms \(forms.joined(separator: ", ")) with a \(pageDigits)-digit page number")
+        throw NameMappingError(
+            path: relativePath,
+            reason: "matches none of the naming forms \(forms.joined(separator: ", ")) with a \(pageDigits)-digit page number")
     }
 
     /// Drops a trailing `.ext` (1–5 letters or digits) from the last path component.
@@ -66,7 +69,8 @@ public struct NamingRule: Sendable {
         let ext = path[path.index(after: dot)...]
         let componentStart = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
         guard dot > componentStart, (1...5).contains(ext.count),
-              ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return path }
+            ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        else { return path }
         return String(path[..<dot])
     }
 }
@@ -94,6 +98,7 @@ public struct NamingRuleError: Error, Sendable, Equatable, CustomStringConvertib
     public var form: String
     /// What is wrong with it.
     public var reason: String
+    /// The reason, after the template when there is one.
     public var description: String { form.isEmpty ? reason : "naming form '\(form)': \(reason)" }
 }
 
@@ -103,6 +108,7 @@ public struct NameMappingError: Error, Sendable, Equatable, CustomStringConverti
     public var path: String
     /// Why it does not map.
     public var reason: String
+    /// `<path>: <reason>`.
     public var description: String { "\(path): \(reason)" }
 }
 
@@ -131,7 +137,9 @@ private struct CompiledForm: Sendable {
             }
         }
         if !literal.isEmpty { pieces.append(.literal(literal)) }
-        pieces = pieces.map { if case .literal(let text) = $0 { .literal(text.precomposedStringWithCanonicalMapping) } else { $0 } }
+        pieces = pieces.map {
+            if case .literal(let text) = $0 { .literal(text.precomposedStringWithCanonicalMapping) } else { $0 }
+        }
         guard pieces.contains(where: { if case .code = $0 { true } else { false } }) else {
             throw NamingRuleError(form: form, reason: "the form has no {code}")
         }

@@ -45,25 +45,36 @@ public struct Auditor: Sendable {
 
     /// One problem: a stable rule id, `error` or `warning`, the file, and a sentence.
     public struct Problem: Sendable, Codable, Equatable {
+        /// The stable rule id: a BagIt rule (`payload.digest`, …) or an archival one (`archival.*`).
         public var rule: String
+        /// `error` (the bag is not valid) or `warning`.
         public var severity: String
+        /// The bag-relative path concerned; nil when the problem is about the bag as a whole.
         public var file: String?
+        /// One sentence for a person.
         public var message: String
     }
 
     /// One bag's result.
     public struct Result: Sendable, Codable {
+        /// The bag's path, as given.
         public var bag: String
+        /// Whether no problem is an error.
         public var valid: Bool
+        /// The depth checked: `fast`, `bagit` or `full`.
         public var mode: String
+        /// The 档号 folders under `data/metadata` the archival checks covered, sorted; empty below `full` depth.
         public var records: [String]
         /// Every problem found (BagIt and archival), in one list.
         public var problems: [Problem]
+        /// Regular files found under `data/`.
         public var payloadFiles: Int
+        /// Bytes read to compute digests; 0 at `fast` depth.
         public var bytesHashed: UInt64
         /// The same problems read as DA/T 70's four properties (四性).
         public var fourProperties: FourPropertiesSummary
 
+        /// How many of the problems are errors.
         public var errorCount: Int { problems.filter { $0.severity == "error" }.count }
     }
 
@@ -94,17 +105,22 @@ public struct Auditor: Sendable {
         }
         switch depth {
         case .fast:
-            report = await BagVerifier.verify(folder, mode: .fast, workers: workers, memory: memory,
-                                              inspecting: PayloadInspection<Never>?.none).report
+            report = await BagVerifier.verify(
+                folder, mode: .fast, workers: workers, memory: memory,
+                inspecting: PayloadInspection<Never>?.none
+            ).report
         case .bagit:
-            report = await BagVerifier.verify(folder, mode: .full, workers: workers, memory: memory,
-                                              inspecting: PayloadInspection<Never>?.none).report
+            report = await BagVerifier.verify(
+                folder, mode: .full, workers: workers, memory: memory,
+                inspecting: PayloadInspection<Never>?.none
+            ).report
         case .full:
             let limit = memory.limit
             let inspection = PayloadInspection<MasterCheck>(
                 wants: Self.isMaster, inspect: { _, bytes in MasterCheck(bytes) },
                 inspectFile: { _, descriptor, size in MasterCheck(descriptor: descriptor, size: size, memoryLimit: limit) })
-            (report, decoded) = await BagVerifier.verify(folder, mode: .full, workers: workers, memory: memory, inspecting: inspection)
+            (report, decoded) = await BagVerifier.verify(
+                folder, mode: .full, workers: workers, memory: memory, inspecting: inspection)
         }
         var problems = Self.problems(report)
         var records: [String] = []
@@ -116,15 +132,17 @@ public struct Auditor: Sendable {
 
     private static func problems(_ report: BagReport) -> [Problem] {
         report.problems.map {
-            Problem(rule: $0.rule.rawValue, severity: $0.severity == .error ? "error" : "warning", file: $0.file, message: $0.message)
+            Problem(
+                rule: $0.rule.rawValue, severity: $0.severity == .error ? "error" : "warning", file: $0.file, message: $0.message)
         }
     }
 
     private func result(bag: String, depth: Depth, report: BagReport, problems: [Problem], records: [String]) -> Result {
         let valid = !problems.contains { $0.severity == "error" }
-        return Result(bag: bag, valid: valid, mode: depth.rawValue, records: records, problems: problems,
-                      payloadFiles: report.payloadFileCount, bytesHashed: report.bytesHashed,
-                      fourProperties: FourPropertiesSummary(problems))
+        return Result(
+            bag: bag, valid: valid, mode: depth.rawValue, records: records, problems: problems,
+            payloadFiles: report.payloadFileCount, bytesHashed: report.bytesHashed,
+            fourProperties: FourPropertiesSummary(problems))
     }
 
     /// Checks several bags, overlapping them: up to `max(2, workers)` bags are in progress at once, so one bag's
@@ -165,9 +183,12 @@ public struct Auditor: Sendable {
             case .decoded(let info): self.init(info)
             case .failed(let error): self = .failed(error.message)
             case .needsMoreMemory(let bytes):
-                let (file, held, limit) = (Auditor.megabytes(Int(clamping: size)), Auditor.megabytes(bytes), Auditor.megabytes(memoryLimit))
-                self = .skipped("master is \(file); its decode check would hold \(held) at once, more than the \(limit) verify may hold "
-                    + "(--memory-budget, QUIRE_MEMORY_BUDGET); decode check skipped, digests checked")
+                let (file, held, limit) = (
+                    Auditor.megabytes(Int(clamping: size)), Auditor.megabytes(bytes), Auditor.megabytes(memoryLimit)
+                )
+                self = .skipped(
+                    "master is \(file); its decode check would hold \(held) at once, more than the \(limit) verify may hold "
+                        + "(--memory-budget, QUIRE_MEMORY_BUDGET); decode check skipped, digests checked")
             }
         }
 
@@ -179,8 +200,10 @@ public struct Auditor: Sendable {
     /// Bytes as MB with one decimal (`31.4 MB`).
     static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
 
-    private func archivalChecks(_ bag: ConfinedFolder, bagInfo: [BagInfoField], decoded: [String: MasterCheck],
-                                into problems: inout [Problem]) async -> [String] {
+    private func archivalChecks(
+        _ bag: ConfinedFolder, bagInfo: [BagInfoField], decoded: [String: MasterCheck],
+        into problems: inout [Problem]
+    ) async -> [String] {
         /// The first value of `label` in `bag-info.txt` (labels compared without case), as verification read it.
         func bagInfoValue(_ label: String) -> String? {
             bagInfo.first { $0.label.lowercased() == label.lowercased() }?.value
@@ -195,14 +218,18 @@ public struct Auditor: Sendable {
         let codes = (names(in: "data/metadata") ?? []).sorted()
         let masterCodes = names(in: "data/masters") ?? []
         for code in Set(masterCodes).subtracting(codes).sorted() {
-            add("archival.metadata.missing", "data/metadata/\(code)/record.xml", "record \(code) has masters but no metadata document")
+            add(
+                "archival.metadata.missing", "data/metadata/\(code)/record.xml",
+                "record \(code) has masters but no metadata document")
         }
         if codes.isEmpty && masterCodes.isEmpty {
             let agent = bagInfoValue("Bag-Software-Agent") ?? ""
             if agent.hasPrefix("Quire") {
                 add("archival.metadata.missing", "data/metadata", "a Quire bag with no record metadata and no masters")
             } else {
-                add("archival.not-applicable", nil, "not a Quire record bag (no data/metadata, no data/masters): BagIt rules only", warning: true)
+                add(
+                    "archival.not-applicable", nil,
+                    "not a Quire record bag (no data/metadata, no data/masters): BagIt rules only", warning: true)
             }
             return []
         }
@@ -215,7 +242,10 @@ public struct Auditor: Sendable {
         let xmllint = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].first { fm.isExecutableFile(atPath: $0) }
         let schema = Self.schemaPath
         if xmllint == nil || schema == nil {
-            add("archival.schema.unchecked", nil, "record.xml not checked against its schema: \(xmllint == nil ? "xmllint is not installed (apt-get install libxml2-utils)" : "the schema file is not beside this quire binary")", warning: true)
+            add(
+                "archival.schema.unchecked", nil,
+                "record.xml not checked against its schema: \(xmllint == nil ? "xmllint is not installed (apt-get install libxml2-utils)" : "the schema file is not beside this quire binary")",
+                warning: true)
         }
         for code in codes {
             let folder = "data/metadata/\(code)"
@@ -235,21 +265,28 @@ public struct Auditor: Sendable {
                 add("archival.metadata.invalid", "\(folder)/record.json", "does not parse as a Quire record document: \(error)")
                 continue
             }
-            if let xmllint, let schema, case .read(let document) = xml, !Self.validates(xmllint: xmllint, schema: schema, document: document) {
+            if let xmllint, let schema, case .read(let document) = xml,
+                !Self.validates(xmllint: xmllint, schema: schema, document: document)
+            {
                 add("archival.metadata.invalid", "\(folder)/record.xml", "does not validate against quire-record.xsd")
             }
             guard let listed = names(in: "data/masters/\(code)") ?? (masterCodes.contains(code) ? nil : []) else { continue }
             let masters = listed.filter { $0.hasSuffix(".tif") }.sorted()
             if masters.count != metadata.pages.count {
-                add("archival.page-count", "data/masters/\(code)", "\(masters.count) masters but the metadata lists \(metadata.pages.count) pages")
+                add(
+                    "archival.page-count", "data/masters/\(code)",
+                    "\(masters.count) masters but the metadata lists \(metadata.pages.count) pages")
             }
-            if let declared = metadata.catalog.first(where: { $0.name == "页数" })?.value, let pages = Int(declared), pages != masters.count {
+            if let declared = metadata.catalog.first(where: { $0.name == "页数" })?.value, let pages = Int(declared),
+                pages != masters.count
+            {
                 add("archival.page-count", "data/masters/\(code)", "\(masters.count) masters against the catalog's 页数 \(pages)")
             }
             let recorded = metadata.pages.map(\.colourMode)
             let minimum = policy.resolution.minimumDPI
-            let found = await Self.checkMasters(masters.map { "data/masters/\(code)/\($0)" }, bag: bag, decoded: decoded,
-                                                recordedModes: recorded, minimumDPI: minimum, workers: workers, memory: memory)
+            let found = await Self.checkMasters(
+                masters.map { "data/masters/\(code)/\($0)" }, bag: bag, decoded: decoded,
+                recordedModes: recorded, minimumDPI: minimum, workers: workers, memory: memory)
             problems += found
         }
         return codes
@@ -272,8 +309,10 @@ public struct Auditor: Sendable {
     /// Checks resolution and colour mode of every master, and that it decodes in full: from `decoded` when the
     /// BagIt verifier already decoded it, otherwise by reading and decoding it here, beneath the bag (at most
     /// `workers` at a time, whole within `memory`, else from its descriptor).
-    static func checkMasters(_ paths: [String], bag: ConfinedFolder, decoded: [String: MasterCheck], recordedModes: [String],
-                             minimumDPI: Int, workers: Int, memory: ByteBudget) async -> [Problem] {
+    static func checkMasters(
+        _ paths: [String], bag: ConfinedFolder, decoded: [String: MasterCheck], recordedModes: [String],
+        minimumDPI: Int, workers: Int, memory: ByteBudget
+    ) async -> [Problem] {
         let undecoded = paths.filter { decoded[$0] == nil }
         var checks = decoded
         let results = await WorkerPool(workers: max(1, workers)).mapTasks(undecoded) { path -> MasterCheck? in
@@ -303,12 +342,16 @@ public struct Auditor: Sendable {
             case .decoded(let dpi, let mode):
                 if dpi < minimumDPI {
                     let stated = dpi == 0 ? "no" : "\(dpi) dpi"
-                    found.append(Problem(rule: "archival.resolution", severity: "error", file: path,
-                                         message: "\(stated) resolution, below the policy's \(minimumDPI) dpi"))
+                    found.append(
+                        Problem(
+                            rule: "archival.resolution", severity: "error", file: path,
+                            message: "\(stated) resolution, below the policy's \(minimumDPI) dpi"))
                 }
                 if index < recordedModes.count, mode != recordedModes[index] {
-                    found.append(Problem(rule: "archival.colour", severity: "warning", file: path,
-                                         message: "master is \(mode) but the metadata records \(recordedModes[index])"))
+                    found.append(
+                        Problem(
+                            rule: "archival.colour", severity: "warning", file: path,
+                            message: "master is \(mode) but the metadata records \(recordedModes[index])"))
                 }
             }
         }
@@ -333,7 +376,9 @@ public struct Auditor: Sendable {
     /// the temporary folder, never a path into the bag, which a link could lead out of.
     private static func validates(xmllint: String, schema: String, document: Data) -> Bool {
         let copy = NSTemporaryDirectory() + "quire-record-\(UUID().uuidString).xml"
-        guard FileManager.default.createFile(atPath: copy, contents: document, attributes: [.posixPermissions: 0o600]) else { return false }
+        guard FileManager.default.createFile(atPath: copy, contents: document, attributes: [.posixPermissions: 0o600]) else {
+            return false
+        }
         defer { try? FileManager.default.removeItem(atPath: copy) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: xmllint)

@@ -27,13 +27,14 @@ public enum FourProperty: String, Sendable, Codable, CaseIterable {
     public init(rule: String) {
         switch rule {
         case "payload.digest", "tagmanifest.digest", "manifest.format", "manifest.path.duplicate", "taginfo.format",
-             "fetch.format", "archival.code", "archival.resolution", "archival.colour":
+            "fetch.format", "archival.code", "archival.resolution", "archival.colour":
             self = .authenticity
         case "manifest.path.escape", "manifest.path.outside-data", "payload.symlink", "payload.special":
             self = .security
         case "encoding", "file.unreadable", "manifest.unverifiable", "manifest.algorithm.unsupported", "manifest.weak-algorithm",
-             "manifest.legacy", "archival.metadata.invalid", "archival.decode", "archival.decode.skipped", "archival.schema.unchecked",
-             "archival.not-applicable":
+            "manifest.legacy", "archival.metadata.invalid", "archival.decode", "archival.decode.skipped",
+            "archival.schema.unchecked",
+            "archival.not-applicable":
             self = .usability
         default:
             self = rule.hasPrefix("bagit.") ? .usability : .integrity
@@ -46,6 +47,7 @@ public enum FourProperty: String, Sendable, Codable, CaseIterable {
 public struct FourPropertiesSummary: Sendable, Codable, Equatable {
     /// One property's outcome: it passed when no error rule of its fired.
     public struct Outcome: Sendable, Codable, Equatable {
+        /// Whether no error rule of this property fired.
         public var passed: Bool { errors.isEmpty }
         /// Rule ids of its errors, sorted, each once.
         public var errors: [String]
@@ -59,12 +61,14 @@ public struct FourPropertiesSummary: Sendable, Codable, Equatable {
             self.warnings = warnings
         }
 
+        /// Decodes `errors` and `warnings`; `passed` is derived from them, not read.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             errors = try c.decode([String].self, forKey: .errors)
             warnings = try c.decode([String].self, forKey: .warnings)
         }
 
+        /// Encodes `passed` beside `errors` and `warnings`.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(passed, forKey: .passed)
@@ -73,9 +77,13 @@ public struct FourPropertiesSummary: Sendable, Codable, Equatable {
         }
     }
 
+    /// 真实性: digests match, manifests and tag files well-formed, 档号 valid, masters match their metadata.
     public var authenticity: Outcome
+    /// 完整性: payload and tag files complete and as counted (Payload-Oxum), metadata present, page counts as declared.
     public var integrity: Outcome
+    /// 可用性: files readable, tag files and metadata parse, masters decode.
     public var usability: Outcome
+    /// 安全性: nothing in the bag leads outside it (virus scan and process controls are not checked).
     public var security: Outcome
     /// What the property checks leave to other tools.
     public var notChecked: String
@@ -84,7 +92,9 @@ public struct FourPropertiesSummary: Sendable, Codable, Equatable {
     public init(_ problems: [Auditor.Problem]) {
         func outcome(_ property: FourProperty) -> Outcome {
             let mine = problems.filter { FourProperty(rule: $0.rule) == property }
-            func rules(_ severity: String) -> [String] { Array(Set(mine.filter { $0.severity == severity }.map(\.rule))).sorted() }
+            func rules(_ severity: String) -> [String] {
+                Array(Set(mine.filter { $0.severity == severity }.map(\.rule))).sorted()
+            }
             return Outcome(errors: rules("error"), warnings: rules("warning"))
         }
         authenticity = outcome(.authenticity)

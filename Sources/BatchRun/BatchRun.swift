@@ -32,18 +32,26 @@ import Synchronization
 public struct BatchRun: Sendable {
     /// What to run on.
     public struct Request: Sendable {
+        /// The vendor's delivery folder to import.
         public var delivery: String
+        /// The catalog CSV (目录) the batch's records are bound to.
         public var catalog: String
+        /// The catalog's encoding; nil detects UTF-8 or GB18030 from its bytes.
         public var encoding: CatalogEncoding?
+        /// The process metadata file (`process.yaml`); nil binds without process metadata.
         public var processFile: String?
+        /// The batch id; nil names the batch after the delivery folder.
         public var batch: String?
+        /// The archive (holdings register id) the batch belongs to; nil takes the policy's `archive`.
         public var archive: String?
         /// Where the bags go (default `<workspace>/bags`).
         public var out: String?
 
         /// Makes a request.
-        public init(delivery: String, catalog: String, encoding: CatalogEncoding? = nil, processFile: String? = nil,
-                    batch: String? = nil, archive: String? = nil, out: String? = nil) {
+        public init(
+            delivery: String, catalog: String, encoding: CatalogEncoding? = nil, processFile: String? = nil,
+            batch: String? = nil, archive: String? = nil, out: String? = nil
+        ) {
             self.delivery = delivery
             self.catalog = catalog
             self.encoding = encoding
@@ -60,6 +68,7 @@ public struct BatchRun: Sendable {
         public var phase: String
         /// Files examined (and normalized) this run, of those to examine.
         public var files: Int
+        /// Files to examine this run, the total `files` counts towards.
         public var filesTotal: Int
         /// Records bound (or held) by the stream so far.
         public var recordsBound: Int
@@ -73,9 +82,11 @@ public struct BatchRun: Sendable {
 
     /// One stage's share of the run.
     public struct StageSummary: Sendable, Encodable {
+        /// The stage's name: `import`, `normalize`, `checksum`, `bind` or `package`.
         public var stage: String
         /// Items done by this run (files, pages or records).
         public var done: Int
+        /// Items the stage could not do: files quarantined, pages not normalized, files not digested, records held, bags failed.
         public var failed: Int
         /// From the stage's first to its last piece of work; stages overlap in a streaming run.
         public var seconds: Double
@@ -83,8 +94,11 @@ public struct BatchRun: Sendable {
 
     /// What the run did.
     public struct Report: Sendable {
+        /// The batch id the run worked on (the delivery folder's name unless the request named one).
         public var batch: String
+        /// Each stage's share, in pipeline order: import, normalize, checksum, bind, package.
         public var stages: [StageSummary]
+        /// The import's report, cumulative for the batch.
         public var imported: ImportReport
         /// The whole batch's binding (from the final pass).
         public var binding: BindingResult
@@ -92,6 +106,7 @@ public struct BatchRun: Sendable {
         public var bags: [PackageStage.BagOutcome]
         /// Records bound and packaged while other pages were still being worked on.
         public var streamedRecords: Int
+        /// Wall-clock seconds of the whole run, catch-up included.
         public var seconds: Double
     }
 
@@ -104,6 +119,7 @@ public struct BatchRun: Sendable {
         /// Anything else that stops the run (exit 3).
         case couldNotRun(String)
 
+        /// The usage or failure text, or the full disk's message.
         public var description: String {
             switch self {
             case .usage(let text), .couldNotRun(let text): text
@@ -120,8 +136,10 @@ public struct BatchRun: Sendable {
     let tags: NormalizeStage.ScannerTags
 
     /// Makes a run; `workers` 0 takes the policy's value, and 0 there means one per core.
-    public init(ledger: any Ledger, policy: PipelinePolicy, workspace: String, workers: Int = 0, version: String,
-                tags: NormalizeStage.ScannerTags = .init()) {
+    public init(
+        ledger: any Ledger, policy: PipelinePolicy, workspace: String, workers: Int = 0, version: String,
+        tags: NormalizeStage.ScannerTags = .init()
+    ) {
         self.ledger = ledger
         self.policy = policy
         self.workspace = workspace
@@ -137,10 +155,13 @@ public struct BatchRun: Sendable {
         let tool = "quire \(version)"
         let binder = BindStage(ledger: ledger, policy: policy, workspace: workspace, version: version)
         let prepared: BindStage.Prepared
-        do { prepared = try binder.prepare(catalog: request.catalog, encoding: request.encoding, processFile: request.processFile) } catch {
+        do {
+            prepared = try binder.prepare(catalog: request.catalog, encoding: request.encoding, processFile: request.processFile)
+        } catch {
             throw .couldNotRun(error.description)
         }
-        let normalizer = NormalizeStage(ledger: ledger, policy: policy, workspace: workspace, workers: workers, version: version, tags: tags)
+        let normalizer = NormalizeStage(
+            ledger: ledger, policy: policy, workspace: workspace, workers: workers, version: version, tags: tags)
         let packager = PackageStage(ledger: ledger, policy: policy, workspace: workspace, version: version, workers: workers)
         normalizer.removeStrayTemporaries()
 
@@ -171,8 +192,10 @@ public struct BatchRun: Sendable {
         @Sendable func report(_ phase: String) {
             guard let progress else { return }
             let s = tracker.state.withLock { ($0.files, $0.bound.count, $0.held, $0.packaged) }
-            progress(Progress(phase: phase, files: s.0.done, filesTotal: s.0.total, recordsBound: s.1, recordsHeld: s.2,
-                              recordsPackaged: s.3, recordsTotal: recordsTotal))
+            progress(
+                Progress(
+                    phase: phase, files: s.0.done, filesTotal: s.0.total, recordsBound: s.1, recordsHeld: s.2,
+                    recordsPackaged: s.3, recordsTotal: recordsTotal))
         }
 
         // Record stages: bind and package each record as soon as all its files have settled.
@@ -207,7 +230,9 @@ public struct BatchRun: Sendable {
                     }
                     report("pages")
                 } catch let error as BindError {
-                    if case .write(let failure) = error, let full = failure.diskFull { tracker.stop(.diskFull(full)) } else {
+                    if case .write(let failure) = error, let full = failure.diskFull {
+                        tracker.stop(.diskFull(full))
+                    } else {
                         tracker.stop(.couldNotRun(error.description))
                     }
                 } catch {
@@ -221,7 +246,9 @@ public struct BatchRun: Sendable {
             algorithms: policy.fixity.algorithms,
             planned: { counts in tracker.state.withLock { $0.remaining = counts } },
             process: { accepted in
-                PageWork(normalized: normalizer.normalizeStaged(accepted.page, decoded: accepted.image), sourceDigests: accepted.digests)
+                PageWork(
+                    normalized: normalizer.normalizeStaged(accepted.page, decoded: accepted.image),
+                    sourceDigests: accepted.digests)
             },
             settled: { file in
                 tracker.settle(file, ledger: ledger, tool: tool, queue: recordQueue)
@@ -265,13 +292,18 @@ public struct BatchRun: Sendable {
         let reopened = streamed.finished.intersection(streamed.touched)
         do {
             for code in reopened.sorted() {
-                try ledger.markRecord(batch: batch, code: code, state: .bound, bag: nil,
-                                      detail: "files delivered after the record was packaged; its bag must be rebuilt", tool: tool)
+                try ledger.markRecord(
+                    batch: batch, code: code, state: .bound, bag: nil,
+                    detail: "files delivered after the record was packaged; its bag must be rebuilt", tool: tool)
             }
         } catch { throw .couldNotRun(error.description) }
         // The whole batch once more for the batch-level findings; records bound by the stream stay as they are.
         let bound: BindStage.Report
-        do { bound = try binder.bind(batch: batch, prepared: prepared, scope: .allExcept(streamed.bound.union(streamed.finished.subtracting(reopened)))) } catch {
+        do {
+            bound = try binder.bind(
+                batch: batch, prepared: prepared, scope: .allExcept(streamed.bound.union(streamed.finished.subtracting(reopened)))
+            )
+        } catch {
             if case .write(let failure) = error, let full = failure.diskFull { throw .diskFull(full) }
             throw .couldNotRun(error.description)
         }
@@ -285,18 +317,25 @@ public struct BatchRun: Sendable {
         let bags = streamed.bags.filter { !retried.contains($0.name) } + packaged.bags
         let normalizedCount = streamed.normalized + caughtUp.normalized
         let stages = [
-            StageSummary(stage: "import", done: imported.registeredThisRun, failed: imported.quarantined.count, seconds: pagesSeconds),
-            StageSummary(stage: "normalize", done: normalizedCount, failed: streamed.normalizeFailed + caughtUp.failed,
-                         seconds: pagesSeconds + caughtUp.seconds),
-            StageSummary(stage: "checksum", done: streamed.sourcesDigested + checksum.recorded, failed: checksum.failures.count,
-                         seconds: pagesSeconds + checksum.seconds),
-            StageSummary(stage: "bind", done: streamed.bound.count + bound.recordsStored.count, failed: bound.binding.held.count,
-                         seconds: streamed.span("bind", until: finishStarted) + finishSeconds),
-            StageSummary(stage: "package", done: bags.filter { $0.status != "failed" }.count, failed: bags.filter { $0.status == "failed" }.count,
-                         seconds: streamed.span("package", until: finishStarted) + packaged.seconds),
+            StageSummary(
+                stage: "import", done: imported.registeredThisRun, failed: imported.quarantined.count, seconds: pagesSeconds),
+            StageSummary(
+                stage: "normalize", done: normalizedCount, failed: streamed.normalizeFailed + caughtUp.failed,
+                seconds: pagesSeconds + caughtUp.seconds),
+            StageSummary(
+                stage: "checksum", done: streamed.sourcesDigested + checksum.recorded, failed: checksum.failures.count,
+                seconds: pagesSeconds + checksum.seconds),
+            StageSummary(
+                stage: "bind", done: streamed.bound.count + bound.recordsStored.count, failed: bound.binding.held.count,
+                seconds: streamed.span("bind", until: finishStarted) + finishSeconds),
+            StageSummary(
+                stage: "package", done: bags.filter { $0.status != "failed" }.count,
+                failed: bags.filter { $0.status == "failed" }.count,
+                seconds: streamed.span("package", until: finishStarted) + packaged.seconds),
         ]
-        return Report(batch: batch, stages: stages, imported: imported, binding: bound.binding, bags: bags,
-                      streamedRecords: streamed.packaged, seconds: Date().timeIntervalSince(started))
+        return Report(
+            batch: batch, stages: stages, imported: imported, binding: bound.binding, bags: bags,
+            streamedRecords: streamed.packaged, seconds: Date().timeIntervalSince(started))
     }
 }
 
@@ -328,12 +367,16 @@ extension BatchRun {
             if r.state == .waiting && !catalogued.contains(r.code) { continue }
             held[r.code] = r.state == .held ? PackageStage.describe(r.problems) : r.state.rawValue
         }
-        for b in report.bags where b.status == "failed" { for code in b.records where held[code] != nil { held[code] = b.detail ?? "bag failed" } }
-        let clean = report.imported.quarantined.isEmpty && checks.isEmpty && held.isEmpty && report.binding.unmatchedImages.isEmpty
+        for b in report.bags where b.status == "failed" {
+            for code in b.records where held[code] != nil { held[code] = b.detail ?? "bag failed" }
+        }
+        let clean =
+            report.imported.quarantined.isEmpty && checks.isEmpty && held.isEmpty && report.binding.unmatchedImages.isEmpty
             && report.binding.catalogErrors.isEmpty
-        return Outcome(failedPages: checks, held: held,
-                       packaged: records.filter(\.state.isPackaged).map(\.code),
-                       catalogued: catalogued.count, isClean: clean)
+        return Outcome(
+            failedPages: checks, held: held,
+            packaged: records.filter(\.state.isPackaged).map(\.code),
+            catalogued: catalogued.count, isClean: clean)
     }
 }
 
@@ -408,8 +451,10 @@ final class RecordTracker: Sendable {
     }
 
     /// Records a settled file in the ledger and hands its record to the record stage when it was the last one.
-    func settle(_ file: SettledFile<PageWork>, ledger: any Ledger, tool: String,
-                queue: AsyncStream<String>.Continuation) -> Bool {
+    func settle(
+        _ file: SettledFile<PageWork>, ledger: any Ledger, tool: String,
+        queue: AsyncStream<String>.Continuation
+    ) -> Bool {
         var code: String?
         switch file {
         case .page(let page, let work):
@@ -430,8 +475,9 @@ final class RecordTracker: Sendable {
                     let target = layout.absolute(output.path)
                     try DurableFile.publish(staged: DurableFile.stagedPath(for: target), to: target)
                 }
-                let source = FixityRecord(batch: batch, root: .delivery, path: page.path, role: .source, size: page.size,
-                                          digests: work.sourceDigests)
+                let source = FixityRecord(
+                    batch: batch, root: .delivery, path: page.path, role: .source, size: page.size,
+                    digests: work.sourceDigests)
                 try ledger.completeNormalization(work.normalized, sourceFixity: source, batch: batch, tool: tool)
             } catch let error as DurableFileError {
                 stop(error.diskFull.map { .diskFull($0) } ?? .couldNotRun(error.description))

@@ -37,9 +37,13 @@ public struct BindStage: Sendable {
 
     /// What binding found; its JSON carries the `records`, `unmatched_images` and `catalog_errors` contract.
     public struct Report: Sendable, Encodable {
+        /// The batch bound.
         public var batch: String
+        /// The catalog file's path, as given.
         public var catalog: String
+        /// The catalog's encoding as read: `utf-8` or `gb18030`.
         public var encoding: String
+        /// The binding of the records in scope: the whole batch unless the scope named records.
         public var binding: BindingResult
         /// Workspace-relative paths of the metadata documents written.
         public var metadataDocuments: [String]
@@ -53,6 +57,7 @@ public struct BindStage: Sendable {
             case metadataDocuments = "metadata_documents"
         }
 
+        /// Writes the JSON contract: batch, catalog, encoding, records, unmatched_images, catalog_errors, metadata_documents.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(batch, forKey: .batch)
@@ -96,12 +101,16 @@ public struct BindStage: Sendable {
         } catch {
             throw .catalog(error)
         }
-        let process = try processFile.map { (file: String) throws(BindError) -> ProcessMetadata in try ProcessFile.load(file) } ?? ProcessMetadata()
+        let process =
+            try processFile.map { (file: String) throws(BindError) -> ProcessMetadata in try ProcessFile.load(file) }
+            ?? ProcessMetadata()
         return Prepared(catalog: catalog, catalogPath: path, process: process)
     }
 
     /// Binds `batch` to the catalog file.
-    public func run(batch: String, catalog path: String, encoding: CatalogEncoding?, processFile: String?) throws(BindError) -> Report {
+    public func run(batch: String, catalog path: String, encoding: CatalogEncoding?, processFile: String?) throws(BindError)
+        -> Report
+    {
         guard (try? ledger.batch(id: batch)) != nil else {
             throw .noBatch(batch)
         }
@@ -126,26 +135,31 @@ public struct BindStage: Sendable {
                     failures.merge(try ledger.normalizationFailures(batch: batch, code: code)) { a, _ in a }
                 }
                 (pages, quarantined) = found
-                fixity = Dictionary(try ledger.fixityRecords(batch: batch, paths: pages.map(\.path)).filter { $0.root == .delivery }
-                    .map { ($0.path, $0.digests) }, uniquingKeysWith: { a, _ in a })
+                fixity = Dictionary(
+                    try ledger.fixityRecords(batch: batch, paths: pages.map(\.path)).filter { $0.root == .delivery }
+                        .map { ($0.path, $0.digests) }, uniquingKeysWith: { a, _ in a })
                 catalog.records = catalog.records.filter { codes.contains($0.code.canonical) }
                 catalog.errors = []
             } else {
                 pages = try ledger.pages(batch: batch)
                 quarantined = try ledger.quarantined(batch: batch)
                 failures = try ledger.normalizationFailures(batch: batch, code: nil)
-                fixity = Dictionary(try ledger.fixityRecords(batch: batch).filter { $0.root == .delivery }.map { ($0.path, $0.digests) },
-                                    uniquingKeysWith: { a, _ in a })
+                fixity = Dictionary(
+                    try ledger.fixityRecords(batch: batch).filter { $0.root == .delivery }.map { ($0.path, $0.digests) },
+                    uniquingKeysWith: { a, _ in a })
             }
         } catch { throw .ledger(error) }
 
         let result = Binder.bind(
             catalog: catalog,
             pages: pages.map { page in
-                BoundPage(code: page.code, page: page.page, path: page.path,
-                          failure: failures[page.path].map { $0.map { "\($0.rule.rawValue): \($0.detail)" }.joined(separator: "; ") })
+                BoundPage(
+                    code: page.code, page: page.page, path: page.path,
+                    failure: failures[page.path].map { $0.map { "\($0.rule.rawValue): \($0.detail)" }.joined(separator: "; ") })
             },
-            quarantined: quarantined.map { QuarantinedPage(path: $0.path, code: $0.code, page: $0.page, reason: $0.reason.rawValue) })
+            quarantined: quarantined.map {
+                QuarantinedPage(path: $0.path, code: $0.code, page: $0.page, reason: $0.reason.rawValue)
+            })
 
         // Metadata per record with pages.
         let pagesByCode = Dictionary(grouping: pages, by: \.code)
@@ -160,22 +174,28 @@ public struct BindStage: Sendable {
             if let recordPages = pagesByCode[code], let record = catalog.record(for: binding.code) {
                 var recordProcess = process
                 recordProcess.qcResults += recordPages.sorted { $0.page < $1.page }.map {
-                    QCResult(check: "decode", outcome: .pass, page: $0.page, detail: "\($0.format) \($0.width)×\($0.height) decoded in full")
+                    QCResult(
+                        check: "decode", outcome: .pass, page: $0.page,
+                        detail: "\($0.format) \($0.width)×\($0.height) decoded in full")
                 }
-                recordProcess.qcResults.append(QCResult(
-                    check: "binding", outcome: binding.status == .bound ? .pass : .fail,
-                    detail: binding.problems.isEmpty ? "page count and numbering match the catalog"
-                        : binding.problems.map { "\($0.rule.rawValue): \($0.detail)" }.joined(separator: "; ")))
+                recordProcess.qcResults.append(
+                    QCResult(
+                        check: "binding", outcome: binding.status == .bound ? .pass : .fail,
+                        detail: binding.problems.isEmpty
+                            ? "page count and numbering match the catalog"
+                            : binding.problems.map { "\($0.rule.rawValue): \($0.detail)" }.joined(separator: "; ")))
                 let metadata = RecordMetadata(
                     record: record,
                     pages: recordPages.sorted { $0.page < $1.page }.map { page in
-                        PageMetadata(page: page.page, path: page.path, format: page.format, compression: page.compression,
-                                     width: page.width, height: page.height, bitsPerSample: page.bitsPerSample,
-                                     colourMode: Self.colourMode(page.colorType),
-                                     resolution: page.dpiX.map { PageResolution(x: $0, y: page.dpiY ?? $0) },
-                                     sizeBytes: page.size,
-                                     digests: Dictionary(uniqueKeysWithValues: (fixity[page.path] ?? [.sha256: page.sha256])
-                                        .map { ($0.key.rawValue, $0.value) }))
+                        PageMetadata(
+                            page: page.page, path: page.path, format: page.format, compression: page.compression,
+                            width: page.width, height: page.height, bitsPerSample: page.bitsPerSample,
+                            colourMode: Self.colourMode(page.colorType),
+                            resolution: page.dpiX.map { PageResolution(x: $0, y: page.dpiY ?? $0) },
+                            sizeBytes: page.size,
+                            digests: Dictionary(
+                                uniqueKeysWithValues: (fixity[page.path] ?? [.sha256: page.sha256])
+                                    .map { ($0.key.rawValue, $0.value) }))
                     },
                     process: recordProcess,
                     generator: GeneratorInfo(version: version))
@@ -189,25 +209,31 @@ public struct BindStage: Sendable {
                 written.append(json)
                 metadataPath = xml
             }
-            let state: RecordState = switch binding.status {
-            case .bound: .bound
-            case .held: .held
-            }
+            let state: RecordState =
+                switch binding.status {
+                case .bound: .bound
+                case .held: .held
+                }
             rows.append(RecordRow(code: code, state: state, problems: binding.problems, metadataPath: metadataPath))
         }
         var catalogRows: [StoredBinding.CatalogRow]?
-        if case .records = scope {} else {
+        if case .records = scope {
+        } else {
             catalogRows = catalog.records.map { r in
-                StoredBinding.CatalogRow(code: r.code.canonical, line: r.line,
-                                         fieldsJSON: String(decoding: (try? encoder.encode(r.fields)) ?? Data("[]".utf8), as: UTF8.self),
-                                         pageCount: r.pageCount)
+                StoredBinding.CatalogRow(
+                    code: r.code.canonical, line: r.line,
+                    fieldsJSON: String(decoding: (try? encoder.encode(r.fields)) ?? Data("[]".utf8), as: UTF8.self),
+                    pageCount: r.pageCount)
             }
         }
-        do { try ledger.storeBinding(StoredBinding(catalog: catalogRows, records: rows), batch: batch, tool: "quire \(version)") } catch {
+        do {
+            try ledger.storeBinding(StoredBinding(catalog: catalogRows, records: rows), batch: batch, tool: "quire \(version)")
+        } catch {
             throw .ledger(error)
         }
-        return Report(batch: batch, catalog: path, encoding: catalog.encoding.rawValue, binding: result, metadataDocuments: written,
-                      recordsStored: rows.map(\.code))
+        return Report(
+            batch: batch, catalog: path, encoding: catalog.encoding.rawValue, binding: result, metadataDocuments: written,
+            recordsStored: rows.map(\.code))
     }
 }
 
@@ -230,6 +256,7 @@ public enum BindError: Error, Sendable, CustomStringConvertible, QuireErrorConve
     case ledger(QuireError)
     case write(DurableFileError)
 
+    /// One line for a person: the missing batch, the catalog or process file at fault, or the ledger or write error.
     public var description: String {
         switch self {
         case .noBatch(let batch): "no batch '\(batch)' in this workspace; run 'quire import' first or name it with --batch"

@@ -30,7 +30,8 @@ public enum ProcessFile {
             let key = keyNode.string ?? ""
             let line = keyNode.mark?.line ?? 0
             guard keys.contains(key) else {
-                throw .process(file: path, reason: "line \(line): unknown key '\(key)'; allowed: \(keys.sorted().joined(separator: ", "))")
+                throw .process(
+                    file: path, reason: "line \(line): unknown key '\(key)'; allowed: \(keys.sorted().joined(separator: ", "))")
             }
             switch key {
             case "vendor": process.vendor = value.string
@@ -42,7 +43,9 @@ public enum ProcessFile {
                 }
                 process.scanner = ScannerInfo(make: make, model: model)
             case "software":
-                guard let name = value["name"]?.string else { throw .process(file: path, reason: "line \(line): software needs a name") }
+                guard let name = value["name"]?.string else {
+                    throw .process(file: path, reason: "line \(line): software needs a name")
+                }
                 process.software = SoftwareInfo(name: name, version: value["version"]?.string)
             default: break
             }

@@ -32,15 +32,16 @@ public struct MemoryBudget: Sendable, Equatable, CustomStringConvertible {
         let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
         var unit = trimmed.dropFirst(digits.count).uppercased()
         if unit.hasSuffix("IB") { unit.removeLast(2) } else if unit.count == 2 && unit.hasSuffix("B") { unit.removeLast() }
-        let shift: Int? = switch unit {
-        case "": 20
-        case "B": 0
-        case "K": 10
-        case "M": 20
-        case "G": 30
-        case "T": 40
-        default: nil
-        }
+        let shift: Int? =
+            switch unit {
+            case "": 20
+            case "B": 0
+            case "K": 10
+            case "M": 20
+            case "G": 30
+            case "T": 40
+            default: nil
+            }
         guard !digits.isEmpty, let shift, let value = Int(digits) else { throw MemoryBudgetError(text: text) }
         let (bytes, overflow) = value.multipliedReportingOverflow(by: 1 << shift)
         guard !overflow, bytes >= Self.minimumBytes else { throw MemoryBudgetError(text: text) }
@@ -68,11 +69,13 @@ public struct MemoryBudgetError: Error, Sendable, Equatable, CustomStringConvert
     /// Where it came from (an environment variable), when not an option.
     public var source: String?
 
+    /// Makes an error for `text`, read from `source` (nil when it came from an option).
     public init(text: String, source: String? = nil) {
         self.text = text
         self.source = source
     }
 
+    /// Quotes the text (after its source, when known) and says how a budget is written.
     public var description: String {
         (source.map { "\($0): " } ?? "")
             + "\"\(text)\" is not a memory budget: give MiB (512) or a size with K, M, G or T (512M, 2G), at least 1 MiB"

@@ -20,8 +20,10 @@ import ArchivalCode
 /// ``ArchivalCode`` order, unmatched images by 档号, page and path.
 public enum Binder {
     /// Binds a catalog to the accepted pages, taking quarantined files into account.
-    public static func bind(catalog: Catalog, pages: [BoundPage],
-                            quarantined: [QuarantinedPage] = []) -> BindingResult {
+    public static func bind(
+        catalog: Catalog, pages: [BoundPage],
+        quarantined: [QuarantinedPage] = []
+    ) -> BindingResult {
         var accepted: [String: [BoundPage]] = [:]
         for page in pages { accepted[key(page.code), default: []].append(page) }
         var setAside: [String: [QuarantinedPage]] = [:]
@@ -38,13 +40,16 @@ public enum Binder {
             claimed.insert(code)
             let images = (accepted[code] ?? []).sorted { ($0.page, $0.path) < ($1.page, $1.path) }
             let held = (setAside[code] ?? []).sorted { ($0.page ?? .max, $0.path) < ($1.page ?? .max, $1.path) }
-            outcomes.append(RecordBinding(code: record.code,
-                                          problems: problems(expected: record.pageCount, images: images, held: held)))
+            outcomes.append(
+                RecordBinding(
+                    code: record.code,
+                    problems: problems(expected: record.pageCount, images: images, held: held)))
         }
 
         let unmatched = pages.filter { !claimed.contains(key($0.code)) }.sorted(by: unmatchedOrder)
-        return BindingResult(records: outcomes, unmatchedImages: unmatched.map(\.path),
-                             catalogErrors: catalog.errors)
+        return BindingResult(
+            records: outcomes, unmatchedImages: unmatched.map(\.path),
+            catalogErrors: catalog.errors)
     }
 
     // MARK: - Rules
@@ -56,9 +61,10 @@ public enum Binder {
         }
         var problems: [BindingProblem] = []
         if let expected, images.count != expected {
-            problems.append(BindingProblem(
-                rule: .pageCountMismatch,
-                detail: "\(count(images.count, "accepted image")) against 页数 \(expected); \(held.count) quarantined"))
+            problems.append(
+                BindingProblem(
+                    rule: .pageCountMismatch,
+                    detail: "\(count(images.count, "accepted image")) against 页数 \(expected); \(held.count) quarantined"))
         }
         let present = Set(images.map(\.page))
         let top = max(expected ?? 0, present.max() ?? 0)
@@ -84,14 +90,18 @@ public enum Binder {
                 let page = file.page.map { " (page \($0))" } ?? ""
                 return "\(file.path)\(page): \(file.reason)"
             }.joined(separator: "; ")
-            problems.append(BindingProblem(rule: .quarantinedPages,
-                                           detail: "\(count(held.count, "file")) quarantined: \(list)"))
+            problems.append(
+                BindingProblem(
+                    rule: .quarantinedPages,
+                    detail: "\(count(held.count, "file")) quarantined: \(list)"))
         }
         let failed = images.filter { $0.failure != nil }
         if !failed.isEmpty {
             let list = failed.map { "\($0.path) (page \($0.page)): \($0.failure ?? "")" }.joined(separator: "; ")
-            problems.append(BindingProblem(rule: .failedPages,
-                                           detail: "no preservation master for \(count(failed.count, "page")): \(list)"))
+            problems.append(
+                BindingProblem(
+                    rule: .failedPages,
+                    detail: "no preservation master for \(count(failed.count, "page")): \(list)"))
         }
         return problems
     }

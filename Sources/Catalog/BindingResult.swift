@@ -53,7 +53,8 @@ public struct BindingResult: Sendable, Hashable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(records, forKey: .records)
         try container.encode(unmatchedImages, forKey: .unmatchedImages)
-        try container.encode(catalogErrors.map { RowErrorEntry(line: $0.line, reason: $0.reason) },
-                             forKey: .catalogErrors)
+        try container.encode(
+            catalogErrors.map { RowErrorEntry(line: $0.line, reason: $0.reason) },
+            forKey: .catalogErrors)
     }
 }

@@ -47,8 +47,11 @@ extension CSVFileError {
         var info = stat()
         guard stat(url.path, &info) == 0 else { return }
         if Int64(info.st_size) > maxFileBytes {
-            throw CSVFileError(kind: kind, file: url.path, line: nil,
-                               reason: "the file is \(Int64(info.st_size) >> 20) MiB; a \(kind) may be at most \(maxFileBytes >> 20) MiB — split it by fonds or batch")
+            throw CSVFileError(
+                kind: kind, file: url.path, line: nil,
+                reason:
+                    "the file is \(Int64(info.st_size) >> 20) MiB; a \(kind) may be at most \(maxFileBytes >> 20) MiB — split it by fonds or batch"
+            )
         }
     }
 }

@@ -25,9 +25,11 @@ public struct Catalog: Sendable, Equatable {
     public var errors: [CSVRowError]
 
     /// Makes a catalog.
-    public init(source: String, encoding: CatalogEncoding = .utf8, hadByteOrderMark: Bool = false,
-                columns: [CatalogColumn] = [], kind: CatalogKind? = nil, records: [CatalogRecord],
-                errors: [CSVRowError] = []) {
+    public init(
+        source: String, encoding: CatalogEncoding = .utf8, hadByteOrderMark: Bool = false,
+        columns: [CatalogColumn] = [], kind: CatalogKind? = nil, records: [CatalogRecord],
+        errors: [CSVRowError] = []
+    ) {
         self.source = source
         self.encoding = encoding
         self.hadByteOrderMark = hadByteOrderMark

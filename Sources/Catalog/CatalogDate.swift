@@ -14,7 +14,8 @@ public struct CatalogDate: Sendable, Hashable, Comparable, Codable, CustomString
     /// Makes a date; nil when it does not exist.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...Self.daysIn(month: month, year: year)).contains(day) else { return nil }
+            (1...Self.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -34,8 +35,10 @@ public struct CatalogDate: Sendable, Hashable, Comparable, Codable, CustomString
     /// ISO 8601, `YYYY-MM-DD`.
     public var iso8601: String { pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) }
 
+    /// The standard form, `YYYYMMDD` (``compact``).
     public var description: String { compact }
 
+    /// Chronological order.
     public static func < (lhs: CatalogDate, rhs: CatalogDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
@@ -73,8 +76,9 @@ public struct CatalogDate: Sendable, Hashable, Comparable, Codable, CustomString
             }
             parts = text.split(separator: Character(separator), omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count),
-                  (1...2).contains(parts[2].count),
-                  parts.allSatisfy({ $0.unicodeScalars.allSatisfy(\.isASCIIDigit) }) else {
+                (1...2).contains(parts[2].count),
+                parts.allSatisfy({ $0.unicodeScalars.allSatisfy(\.isASCIIDigit) })
+            else {
                 return .failure(Problem(reason: "'\(raw)' is not a date (\(formats))"))
             }
         }

@@ -29,8 +29,10 @@ public struct CatalogReader: Sendable {
     public var delimiter: Unicode.Scalar
 
     /// Makes a reader.
-    public init(encoding: CatalogEncoding? = nil, columns: CatalogColumns = .standard,
-                codeRules: CodeRules = CodeRules(), delimiter: Unicode.Scalar = ",") {
+    public init(
+        encoding: CatalogEncoding? = nil, columns: CatalogColumns = .standard,
+        codeRules: CodeRules = CodeRules(), delimiter: Unicode.Scalar = ","
+    ) {
         self.encoding = encoding
         self.columns = columns
         self.codeRules = codeRules
@@ -44,7 +46,8 @@ public struct CatalogReader: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw CSVFileError(kind: .catalog, file: url.path, line: nil, reason: "cannot read the file: \(error.localizedDescription)")
+            throw CSVFileError(
+                kind: .catalog, file: url.path, line: nil, reason: "cannot read the file: \(error.localizedDescription)")
         }
         return try read(data, source: url.path)
     }
@@ -52,8 +55,9 @@ public struct CatalogReader: Sendable {
     /// Reads catalog bytes; `source` names the file in errors.
     public func read(_ data: Data, source: String) throws(CSVFileError) -> Catalog {
         let decoded = try CatalogTextDecoder.decode(data, as: encoding, file: source)
-        return try parse(decoded.text, source: source, encoding: decoded.encoding,
-                         hadByteOrderMark: decoded.hadByteOrderMark)
+        return try parse(
+            decoded.text, source: source, encoding: decoded.encoding,
+            hadByteOrderMark: decoded.hadByteOrderMark)
     }
 
     /// Reads catalog text that is already decoded (reported as UTF-8).
@@ -66,21 +70,25 @@ public struct CatalogReader: Sendable {
 
     // MARK: - Rows
 
-    private func parse(_ text: String, source: String, encoding: CatalogEncoding,
-                       hadByteOrderMark: Bool) throws(CSVFileError) -> Catalog {
+    private func parse(
+        _ text: String, source: String, encoding: CatalogEncoding,
+        hadByteOrderMark: Bool
+    ) throws(CSVFileError) -> Catalog {
         let rows = CSVParser(delimiter: delimiter).parse(text)
         guard let headerIndex = rows.firstIndex(where: { !$0.isBlank || $0.problem != nil }) else {
             throw CSVFileError(kind: .catalog, file: source, line: nil, reason: "the file has no header row")
         }
         let headerRow = rows[headerIndex]
         if let problem = headerRow.problem {
-            throw CSVFileError(kind: .catalog, file: source, line: headerRow.line, reason: "the header row is malformed: \(problem)")
+            throw CSVFileError(
+                kind: .catalog, file: source, line: headerRow.line, reason: "the header row is malformed: \(problem)")
         }
         let columns = try mapHeader(headerRow, source: source)
         guard let codeIndex = columns.firstIndex(where: { $0.field == .code }) else {
             let headings = columns.map { "'\($0.heading)'" }.joined(separator: ", ")
-            throw CSVFileError(kind: .catalog, file: source, line: headerRow.line,
-                                   reason: "the header has no 档号 column (headings: \(headings))")
+            throw CSVFileError(
+                kind: .catalog, file: source, line: headerRow.line,
+                reason: "the header has no 档号 column (headings: \(headings))")
         }
         func index(of field: CatalogField) -> Int? { columns.firstIndex { $0.field == field } }
         let dateIndex = index(of: .date), rangeIndex = index(of: .dateRange)
@@ -156,11 +164,14 @@ public struct CatalogReader: Sendable {
                 if column.heading.isEmpty && column.field == nil && value.isEmpty { return nil }
                 return CatalogFieldValue(name: column.heading, field: column.field, value: value)
             }
-            records.append(CatalogRecord(line: row.line, code: code, fields: fields, pageCount: pageCount,
-                                         itemCount: itemCount, date: date, dateRange: dateRange))
+            records.append(
+                CatalogRecord(
+                    line: row.line, code: code, fields: fields, pageCount: pageCount,
+                    itemCount: itemCount, date: date, dateRange: dateRange))
         }
-        return Catalog(source: source, encoding: encoding, hadByteOrderMark: hadByteOrderMark, columns: columns,
-                       records: records, errors: errors)
+        return Catalog(
+            source: source, encoding: encoding, hadByteOrderMark: hadByteOrderMark, columns: columns,
+            records: records, errors: errors)
     }
 
     private func mapHeader(_ row: CSVRow, source: String) throws(CSVFileError) -> [CatalogColumn] {
@@ -171,8 +182,11 @@ public struct CatalogReader: Sendable {
             let field = self.columns.field(forHeading: heading)
             if let field {
                 if let first = seen[field] {
-                    throw CSVFileError(kind: .catalog, file: source, line: row.line,
-                                           reason: "columns \(first + 1) ('\(columns[first].heading)') and \(offset + 1) ('\(heading)') both stand for \(field.header)")
+                    throw CSVFileError(
+                        kind: .catalog, file: source, line: row.line,
+                        reason:
+                            "columns \(first + 1) ('\(columns[first].heading)') and \(offset + 1) ('\(heading)') both stand for \(field.header)"
+                    )
                 }
                 seen[field] = offset
             }

@@ -18,8 +18,10 @@ public struct CatalogRecord: Sendable, Equatable {
     public var dateRange: CatalogDateRange?
 
     /// Makes a record.
-    public init(line: Int, code: ArchivalCode, fields: [CatalogFieldValue], pageCount: Int? = nil,
-                itemCount: Int? = nil, date: CatalogDate? = nil, dateRange: CatalogDateRange? = nil) {
+    public init(
+        line: Int, code: ArchivalCode, fields: [CatalogFieldValue], pageCount: Int? = nil,
+        itemCount: Int? = nil, date: CatalogDate? = nil, dateRange: CatalogDateRange? = nil
+    ) {
         self.line = line
         self.code = code
         self.fields = fields

@@ -24,9 +24,11 @@ public struct PageMetadata: Sendable, Hashable, Codable {
     public var digests: [String: String]
 
     /// Makes page metadata.
-    public init(page: Int, path: String, format: String, compression: String? = nil, width: Int, height: Int,
-                bitsPerSample: Int, colourMode: String, resolution: PageResolution? = nil, sizeBytes: Int64,
-                digests: [String: String] = [:]) {
+    public init(
+        page: Int, path: String, format: String, compression: String? = nil, width: Int, height: Int,
+        bitsPerSample: Int, colourMode: String, resolution: PageResolution? = nil, sizeBytes: Int64,
+        digests: [String: String] = [:]
+    ) {
         self.page = page
         self.path = path
         self.format = format

@@ -16,9 +16,11 @@ public struct ProcessMetadata: Sendable, Hashable, Codable {
     public var qcResults: [QCResult]
 
     /// Makes process metadata.
-    public init(vendor: String? = nil, scanner: ScannerInfo? = nil, software: SoftwareInfo? = nil,
-                operatorName: String? = nil, scanDate: String? = nil, steps: [ProcessingStep] = [],
-                qcResults: [QCResult] = []) {
+    public init(
+        vendor: String? = nil, scanner: ScannerInfo? = nil, software: SoftwareInfo? = nil,
+        operatorName: String? = nil, scanDate: String? = nil, steps: [ProcessingStep] = [],
+        qcResults: [QCResult] = []
+    ) {
         self.vendor = vendor
         self.scanner = scanner
         self.software = software

@@ -27,8 +27,10 @@ public struct RecordMetadata: Sendable, Hashable, Codable {
     public var generator: GeneratorInfo
 
     /// Makes a document.
-    public init(code: String, catalog: [CatalogFieldValue], pages: [PageMetadata], process: ProcessMetadata,
-                generator: GeneratorInfo) {
+    public init(
+        code: String, catalog: [CatalogFieldValue], pages: [PageMetadata], process: ProcessMetadata,
+        generator: GeneratorInfo
+    ) {
         self.code = code
         self.catalog = catalog
         self.pages = pages
@@ -38,8 +40,9 @@ public struct RecordMetadata: Sendable, Hashable, Codable {
 
     /// Makes the document of a catalog record.
     public init(record: CatalogRecord, pages: [PageMetadata], process: ProcessMetadata, generator: GeneratorInfo) {
-        self.init(code: record.code.canonical, catalog: record.fields, pages: pages, process: process,
-                  generator: generator)
+        self.init(
+            code: record.code.canonical, catalog: record.fields, pages: pages, process: process,
+            generator: generator)
     }
 
     /// The document as UTF-8 XML text (Chinese text verbatim, special characters escaped).
@@ -86,8 +89,12 @@ public struct RecordMetadata: Sendable, Hashable, Codable {
             }
         }
         w.list("qc", process.qcResults) { w, result in
-            w.element("result", [("check", result.check), ("outcome", result.outcome.rawValue),
-                                 ("page", result.page.map(String.init))], text: result.detail)
+            w.element(
+                "result",
+                [
+                    ("check", result.check), ("outcome", result.outcome.rawValue),
+                    ("page", result.page.map(String.init)),
+                ], text: result.detail)
         }
         w.close("process")
         w.element("generator", [("name", generator.name), ("version", generator.version)])
@@ -99,8 +106,9 @@ public struct RecordMetadata: Sendable, Hashable, Codable {
     public func json() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "INF",
-                                                                      negativeInfinity: "-INF", nan: "NaN")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "INF",
+            negativeInfinity: "-INF", nan: "NaN")
         do {
             return try encoder.encode(self)
         } catch {

@@ -28,7 +28,10 @@ public struct ChecksumStage: Sendable {
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
 
     /// Makes the stage; `workers` 0 means one per core.
-    public init(ledger: any BatchStore & PageStore & FixityStore, policy: PipelinePolicy, workspace: String, workers: Int = 0, tool: String = "quire") {
+    public init(
+        ledger: any BatchStore & PageStore & FixityStore, policy: PipelinePolicy, workspace: String, workers: Int = 0,
+        tool: String = "quire"
+    ) {
         self.ledger = ledger
         self.algorithms = policy.fixity.algorithms
         self.workers = WorkerCount.resolve(workers)
@@ -38,7 +41,9 @@ public struct ChecksumStage: Sendable {
 
     /// What `record` did.
     public struct RecordReport: Sendable, Codable {
+        /// The batch whose source pages were digested.
         public var batch: String
+        /// The algorithms computed, by raw name (`sha256`, `sha512`, …), as the policy's fixity section lists them.
         public var algorithms: [String]
         /// Files digested by this run.
         public var recorded: Int
@@ -48,12 +53,15 @@ public struct ChecksumStage: Sendable {
         public var bytes: Int64
         /// Files that could not be read, with the reason.
         public var failures: [Failure]
+        /// Wall-clock seconds of the pass.
         public var seconds: Double
     }
 
     /// A file that could not be read or hashed.
     public struct Failure: Sendable, Codable, Equatable {
+        /// The page's path, relative to the delivery folder.
         public var path: String
+        /// Why: the read error, or a SHA-256 that differs from the one registered at import.
         public var reason: String
     }
 
@@ -61,7 +69,8 @@ public struct ChecksumStage: Sendable {
     public func record(batch: String, progress: Progress? = nil) async throws(QuireError) -> RecordReport {
         let started = Date()
         guard let info = try ledger.batch(id: batch) else {
-            throw QuireError(.couldNotRun, stage: .checksum, message: "no batch '\(batch)' in this workspace; run 'quire import' first")
+            throw QuireError(
+                .couldNotRun, stage: .checksum, message: "no batch '\(batch)' in this workspace; run 'quire import' first")
         }
         let done = Set(try ledger.fixityRecords(batch: batch).filter { $0.root == .delivery }.map(\.path))
         let pages = try ledger.pages(batch: batch)
@@ -83,11 +92,18 @@ public struct ChecksumStage: Sendable {
                 // The import recorded the SHA-256 of the bytes it decoded; a different value now means the
                 // file changed between import and checksum: that is drift, not a new baseline.
                 if let sha = digests[.sha256], sha != page.sha256 {
-                    failures.append(Failure(path: page.path, reason: "SHA-256 \(sha) differs from the \(page.sha256) registered at import: the file changed after import"))
+                    failures.append(
+                        Failure(
+                            path: page.path,
+                            reason:
+                                "SHA-256 \(sha) differs from the \(page.sha256) registered at import: the file changed after import"
+                        ))
                     continue
                 }
-                records.append(FixityRecord(batch: batch, root: .delivery, path: page.path, role: .source, size: page.size,
-                                            digests: digests))
+                records.append(
+                    FixityRecord(
+                        batch: batch, root: .delivery, path: page.path, role: .source, size: page.size,
+                        digests: digests))
                 bytes += page.size
             case .failure(let error):
                 failures.append(Failure(path: page.path, reason: error.reason))
@@ -98,27 +114,37 @@ public struct ChecksumStage: Sendable {
             }
         }
         try ledger.recordFixity(records, batch: batch, tool: tool)
-        return RecordReport(batch: batch, algorithms: algorithms.map(\.rawValue), recorded: todo.count - failures.count,
-                            alreadyRecorded: done.count, bytes: bytes, failures: failures,
-                            seconds: Date().timeIntervalSince(started))
+        return RecordReport(
+            batch: batch, algorithms: algorithms.map(\.rawValue), recorded: todo.count - failures.count,
+            alreadyRecorded: done.count, bytes: bytes, failures: failures,
+            seconds: Date().timeIntervalSince(started))
     }
 
     /// What `check` found.
     public struct AuditReport: Sendable, Codable {
         /// One file's outcome.
         public struct Item: Sendable, Codable, Equatable {
+            /// The batch the file belongs to.
             public var batch: String
+            /// The file's path as recorded, relative to its delivery folder or to the workspace.
             public var path: String
             /// `ok`, `drift` or `missing`.
             public var status: FixityStatus
+            /// What differed (digest and size) or why the file could not be read; nil when `ok`.
             public var detail: String?
         }
 
+        /// Recorded files re-hashed.
         public var checked: Int
+        /// Files whose every recorded digest still matches.
         public var ok: Int
+        /// Files read whose bytes no longer match a recorded digest.
         public var drift: Int
+        /// Files not found or not readable.
         public var missing: Int
+        /// Bytes of the files found intact (`ok` only).
         public var bytes: Int64
+        /// Wall-clock seconds of the check.
         public var seconds: Double
         /// Every file that is not `ok`.
         public var problems: [Item]
@@ -139,7 +165,8 @@ public struct ChecksumStage: Sendable {
             let wanted = Set(paths.map { ($0 as NSString).standardizingPath })
             records = records.filter { wanted.contains($0.path) || wanted.contains((absolute($0) as NSString).standardizingPath) }
         }
-        let outcomes = await map(records.map { (absolute($0), $0) }, progress: progress) { full, record -> (FixityStatus, String?) in
+        let outcomes = await map(records.map { (absolute($0), $0) }, progress: progress) {
+            full, record -> (FixityStatus, String?) in
             let algorithms = Array(record.digests.keys)
             var info = stat()
             guard stat(full, &info) == 0 else { return (.missing, "file not found: \(full)") }
@@ -148,7 +175,10 @@ public struct ChecksumStage: Sendable {
                 for algorithm in algorithms.sorted() {
                     let expected = record.digests[algorithm]!
                     if found[algorithm] != expected {
-                        return (.drift, "\(algorithm.rawValue) is \(found[algorithm]!), recorded \(expected); size \(info.st_size) bytes, recorded \(record.size)")
+                        return (
+                            .drift,
+                            "\(algorithm.rawValue) is \(found[algorithm]!), recorded \(expected); size \(info.st_size) bytes, recorded \(record.size)"
+                        )
                     }
                 }
                 return (.ok, nil)
@@ -165,7 +195,9 @@ public struct ChecksumStage: Sendable {
             case .drift: report.drift += 1
             case .missing, .recorded: report.missing += 1
             }
-            if status != .ok { report.problems.append(.init(batch: record.batch, path: record.path, status: status, detail: detail)) }
+            if status != .ok {
+                report.problems.append(.init(batch: record.batch, path: record.path, status: status, detail: detail))
+            }
         }
         try ledger.markFixityChecked(results, tool: tool)
         report.seconds = Date().timeIntervalSince(started)

@@ -38,7 +38,8 @@ public enum DurableFile {
     public static func produce<E: Error>(at path: String, _ body: (String) throws(E) -> Void) throws(DurableFileError) {
         let folder = (path as NSString).deletingLastPathComponent
         try makeFolder(folder)
-        let temporary = (folder as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).tmp-\(getpid())-\(counter.next())")
+        let temporary = (folder as NSString).appendingPathComponent(
+            ".\((path as NSString).lastPathComponent).tmp-\(getpid())-\(counter.next())")
         do {
             try body(temporary)
         } catch let error as DurableFileError {
@@ -140,8 +141,11 @@ private final class Counter: Sendable {
 
 /// A durable write that failed: the path, the step, and the system's reason.
 public struct DurableFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file or folder the failed step worked on.
     public var path: String
+    /// The step that failed (`create`, `write`, `fsync`, `rename`, …).
     public var operation: String
+    /// The system's reason (`strerror` of the errno), or the message given.
     public var message: String
     /// The errno, when the failure came from the system (ENOSPC for a full disk).
     public var code: Int32?
@@ -168,7 +172,9 @@ public struct DurableFileError: Error, Sendable, Equatable, CustomStringConverti
     /// The failure as ``DiskFull`` when the disk is full, else `nil`.
     public var diskFull: DiskFull? { isDiskFull ? DiskFull(description) : nil }
 
+    /// `<operation> <path> failed: <message>`, with advice to free space when the disk is full.
     public var description: String {
-        "\(operation) \(path) failed: \(message)" + (isDiskFull ? " — free some space and run the command again; finished work is kept" : "")
+        "\(operation) \(path) failed: \(message)"
+            + (isDiskFull ? " — free some space and run the command again; finished work is kept" : "")
     }
 }

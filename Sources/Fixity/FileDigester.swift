@@ -13,7 +13,9 @@ public enum FileDigester {
     }
 
     /// Digests of the file open at `fd` from its current offset to its end, in 1 MiB reads; `path` names it in errors.
-    public static func digest(fd: Int32, path: String, algorithms: [DigestAlgorithm]) throws(FixityError) -> [DigestAlgorithm: String] {
+    public static func digest(fd: Int32, path: String, algorithms: [DigestAlgorithm]) throws(FixityError) -> [DigestAlgorithm:
+        String]
+    {
         var digest = MultiDigest(algorithms)
         let size = 1 << 20
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
@@ -50,17 +52,22 @@ public enum FileDigester {
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(clamping: max(0, size)) + 1, alignment: 64)
         let used: Int
         do throws(StreamFailure) {
-            used = try stream(fd, into: &buffer, chunk: .max, keeping: true, grow: { old, used in
-                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: old.count + max(1 << 16, old.count / 2), alignment: 64)
-                grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: old[0..<used]))
-                old.deallocate()
-                return grown
-            }) { digest.update($0) }
+            used = try stream(
+                fd, into: &buffer, chunk: .max, keeping: true,
+                grow: { old, used in
+                    let grown = UnsafeMutableRawBufferPointer.allocate(
+                        byteCount: old.count + max(1 << 16, old.count / 2), alignment: 64)
+                    grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: old[0..<used]))
+                    old.deallocate()
+                    return grown
+                }
+            ) { digest.update($0) }
         } catch {
             buffer.deallocate()
             throw FixityError(path: path, reason: error.cause.message)
         }
-        let bytes = Data(bytesNoCopy: buffer.baseAddress!, count: used, deallocator: .custom { pointer, _ in pointer.deallocate() })
+        let bytes = Data(
+            bytesNoCopy: buffer.baseAddress!, count: used, deallocator: .custom { pointer, _ in pointer.deallocate() })
         return (bytes, digest.finalize())
     }
 
@@ -123,5 +130,6 @@ public struct FixityError: Error, Sendable, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// `cannot digest <path>: <reason>`.
     public var description: String { "cannot digest \(path): \(reason)" }
 }

@@ -103,9 +103,12 @@ public struct SM3: Sendable {
         var state = self.state
         // Padding: 0x80, zeros, then the message length in bits as a 64-bit
         // big-endian integer, filling one or two blocks.
-        var tail: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                   UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var tail:
+            (
+                UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let buffered = bufferedByteCount
         let blockCount = buffered < Self.blockByteCount - 8 ? 1 : 2
         let bitCount = totalByteCount &<< 3
@@ -212,7 +215,8 @@ extension SM3 {
     private static func expand(_ w: UnsafeMutablePointer<UInt32>, _ start: Int) {
         var j = start
         while j < start &+ 4 {
-            w[j] = p1(w[j &- 16] ^ w[j &- 9] ^ rotl(w[j &- 3], 15))
+            w[j] =
+                p1(w[j &- 16] ^ w[j &- 9] ^ rotl(w[j &- 3], 15))
                 ^ rotl(w[j &- 13], 7) ^ w[j &- 6]
             j &+= 1
         }
@@ -278,8 +282,8 @@ extension SM3 {
         let a12 = rotl(a, 12)
         let ss1 = rotl(a12 &+ e &+ t, 7)
         let ss2 = ss1 ^ a12
-        let ff = (a & b) | ((a | b) & c)   // majority
-        let gg = ((f ^ g) & e) ^ g          // choice
+        let ff = (a & b) | ((a | b) & c)  // majority
+        let gg = ((f ^ g) & e) ^ g  // choice
         let tt1 = ff &+ d &+ ss2 &+ (wj ^ wj4)
         let tt2 = gg &+ h &+ ss1 &+ wj
         b = rotl(b, 9)

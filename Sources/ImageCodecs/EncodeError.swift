@@ -11,5 +11,6 @@ public struct EncodeError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `cannot write <path>: <message>`.
     public var description: String { "cannot write \(path): \(message)" }
 }

@@ -23,8 +23,10 @@ public enum ImageDecoder {
     }
 
     /// Decodes `data` as the given format.
-    public static func decode(_ data: Data, as format: ImageFormat,
-                              options: DecodeOptions = DecodeOptions()) throws(DecodeError) -> DecodedImage {
+    public static func decode(
+        _ data: Data, as format: ImageFormat,
+        options: DecodeOptions = DecodeOptions()
+    ) throws(DecodeError) -> DecodedImage {
         let result: Result<DecodedImage, DecodeError> = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count > 0 else {
                 return .failure(.corrupt("file is empty"))
@@ -71,14 +73,18 @@ public enum ImageDecoder {
     /// large to read whole. TIFFs are read one strip or tile at a time; a TIFF whose largest strip or tile (or,
     /// for layouts only libtiff's RGBA reader takes, whose page) is over the limit, and a PNG or JPEG larger than
     /// the limit, is not decoded: the result says how much it would need.
-    public static func check(descriptor: Int32, size: UInt64, memoryLimit: Int,
-                             options: DecodeOptions = DecodeOptions()) -> StreamedCheck {
+    public static func check(
+        descriptor: Int32, size: UInt64, memoryLimit: Int,
+        options: DecodeOptions = DecodeOptions()
+    ) -> StreamedCheck {
         var signature = [UInt8](repeating: 0, count: 8)
         let read = signature.withUnsafeMutableBytes { (try? Syscall.pread(descriptor, into: $0, at: 0)) ?? -1 }
         guard read > 0, let format = ImageFormat.sniff(Data(signature.prefix(read))) else {
             return read == 0 ? .failed(.corrupt("file is empty")) : .failed(.unrecognizedFormat)
         }
-        if format == .tiff { return TIFFDecoder.check(descriptor: descriptor, size: size, memoryLimit: memoryLimit, options: options) }
+        if format == .tiff {
+            return TIFFDecoder.check(descriptor: descriptor, size: size, memoryLimit: memoryLimit, options: options)
+        }
         guard size <= UInt64(memoryLimit) else { return .needsMoreMemory(bytes: Int(clamping: size)) }
         var data = Data(count: Int(size))
         let complete = data.withUnsafeMutableBytes { raw in (try? Syscall.pread(descriptor, into: raw, at: 0)) == raw.count }

@@ -72,7 +72,8 @@ public struct ImageHeader: Sendable, Equatable {
         case 6: channels = 4
         default: return nil
         }
-        return ImageHeader(format: .png, width: width, height: height, channels: channels, bitsPerSample: ihdr[17] == 3 ? 8 : depth)
+        return ImageHeader(
+            format: .png, width: width, height: height, channels: channels, bitsPerSample: ihdr[17] == 3 ? 8 : depth)
     }
 
     private static func jpeg(_ r: HeaderReader) -> ImageHeader? {
@@ -88,8 +89,9 @@ public struct ImageHeader: Sendable, Equatable {
             guard length >= 2 else { return nil }
             if (0xC0...0xCF).contains(code), code != 0xC4, code != 0xC8, code != 0xCC {
                 guard let frame = r.bytes(at: offset + 4, count: 6) else { return nil }
-                return ImageHeader(format: .jpeg, width: Int(frame[3]) << 8 | Int(frame[4]), height: Int(frame[1]) << 8 | Int(frame[2]),
-                                   channels: Int(frame[5]), bitsPerSample: Int(frame[0]))
+                return ImageHeader(
+                    format: .jpeg, width: Int(frame[3]) << 8 | Int(frame[4]), height: Int(frame[1]) << 8 | Int(frame[2]),
+                    channels: Int(frame[5]), bitsPerSample: Int(frame[0]))
             }
             offset += 2 + length
         }
@@ -119,13 +121,16 @@ public struct ImageHeader: Sendable, Equatable {
                 default: return nil
                 }
             }
-            let count = isBigTIFF ? Int(clamping: r.u64(table, base + 4, bigEndian: big)) : Int(r.u32(table, base + 4, bigEndian: big))
+            let count =
+                isBigTIFF ? Int(clamping: r.u64(table, base + 4, bigEndian: big)) : Int(r.u32(table, base + 4, bigEndian: big))
             switch tag {
             case 256: width = first()
             case 257: height = first()
             case 258:
                 if type == 3 && count * 2 > (isBigTIFF ? 8 : 4) {
-                    let at = isBigTIFF ? Int64(bitPattern: r.u64(table, valueAt, bigEndian: big)) : Int64(r.u32(table, valueAt, bigEndian: big))
+                    let at =
+                        isBigTIFF
+                        ? Int64(bitPattern: r.u64(table, valueAt, bigEndian: big)) : Int64(r.u32(table, valueAt, bigEndian: big))
                     if let value = r.bytes(at: at, count: 2) { bits = Int(r.u16(value, 0, bigEndian: big)) }
                 } else if let value = first() {
                     bits = value
@@ -137,8 +142,9 @@ public struct ImageHeader: Sendable, Equatable {
         }
         guard let width, let height else { return nil }
         let channels = photometric == 3 ? max(3, samples) : samples  // a palette decodes to RGB
-        return ImageHeader(format: .tiff, width: width, height: height, channels: channels,
-                           bitsPerSample: photometric == 3 ? (bits > 8 ? 16 : 8) : bits)  // a 16-bit palette decodes to 16-bit RGB
+        return ImageHeader(
+            format: .tiff, width: width, height: height, channels: channels,
+            bitsPerSample: photometric == 3 ? (bits > 8 ? 16 : 8) : bits)  // a 16-bit palette decodes to 16-bit RGB
     }
 }
 

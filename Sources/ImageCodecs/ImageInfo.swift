@@ -39,9 +39,11 @@ public struct ImageInfo: Sendable, Equatable, Codable {
     public var warnings: [String]
 
     /// Makes an info value.
-    public init(format: ImageFormat, width: Int, height: Int, bitsPerSample: Int, samplesPerPixel: Int,
-                colorType: ColorType, compression: String, resolution: Resolution?, frames: Int = 1,
-                iccProfile: [UInt8]? = nil, orientation: Orientation = .topLeft, warnings: [String] = []) {
+    public init(
+        format: ImageFormat, width: Int, height: Int, bitsPerSample: Int, samplesPerPixel: Int,
+        colorType: ColorType, compression: String, resolution: Resolution?, frames: Int = 1,
+        iccProfile: [UInt8]? = nil, orientation: Orientation = .topLeft, warnings: [String] = []
+    ) {
         self.format = format
         self.width = width
         self.height = height
@@ -60,16 +62,17 @@ public struct ImageInfo: Sendable, Equatable, Codable {
     /// `warnings` existed as having none.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(format: try c.decode(ImageFormat.self, forKey: .format), width: try c.decode(Int.self, forKey: .width),
-                  height: try c.decode(Int.self, forKey: .height), bitsPerSample: try c.decode(Int.self, forKey: .bitsPerSample),
-                  samplesPerPixel: try c.decode(Int.self, forKey: .samplesPerPixel),
-                  colorType: try c.decode(ColorType.self, forKey: .colorType),
-                  compression: try c.decode(String.self, forKey: .compression),
-                  resolution: try c.decodeIfPresent(Resolution.self, forKey: .resolution),
-                  frames: try c.decode(Int.self, forKey: .frames),
-                  iccProfile: try c.decodeIfPresent([UInt8].self, forKey: .iccProfile),
-                  orientation: try c.decodeIfPresent(Orientation.self, forKey: .orientation) ?? .topLeft,
-                  warnings: try c.decodeIfPresent([String].self, forKey: .warnings) ?? [])
+        self.init(
+            format: try c.decode(ImageFormat.self, forKey: .format), width: try c.decode(Int.self, forKey: .width),
+            height: try c.decode(Int.self, forKey: .height), bitsPerSample: try c.decode(Int.self, forKey: .bitsPerSample),
+            samplesPerPixel: try c.decode(Int.self, forKey: .samplesPerPixel),
+            colorType: try c.decode(ColorType.self, forKey: .colorType),
+            compression: try c.decode(String.self, forKey: .compression),
+            resolution: try c.decodeIfPresent(Resolution.self, forKey: .resolution),
+            frames: try c.decode(Int.self, forKey: .frames),
+            iccProfile: try c.decodeIfPresent([UInt8].self, forKey: .iccProfile),
+            orientation: try c.decodeIfPresent(Orientation.self, forKey: .orientation) ?? .topLeft,
+            warnings: try c.decodeIfPresent([String].self, forKey: .warnings) ?? [])
     }
 }
 

@@ -49,25 +49,29 @@ enum JPEGDecoder {
         let exif = exifBytes.flatMap { ExifIFD0.parse($0) }
         var bitmap = Bitmap(width: width, height: height, layout: layout, resolution: resolution(of: header, exif: exif))
         let stride = bitmap.bytesPerRow
-        let status = bitmap.bytes.withUnsafeMutableBufferPointer { qs_jpeg_read(reader, $0.baseAddress, stride, &error, error.count) }
+        let status = bitmap.bytes.withUnsafeMutableBufferPointer {
+            qs_jpeg_read(reader, $0.baseAddress, stride, &error, error.count)
+        }
         if status != 0 { throw classify(message(from: error)) }
         let orientation = exif?.orientation ?? .topLeft
         bitmap = bitmap.applyingOrientation(orientation)
 
-        let colorType: ColorType = switch header.jpeg_color_space {
-        case jcsGrayscale: .gray
-        case jcsRGB: .rgb
-        case jcsCMYK, jcsYCCK: .cmyk
-        default: .ycbcr
-        }
+        let colorType: ColorType =
+            switch header.jpeg_color_space {
+            case jcsGrayscale: .gray
+            case jcsRGB: .rgb
+            case jcsCMYK, jcsYCCK: .cmyk
+            default: .ycbcr
+            }
         var compression = header.progressive != 0 ? "progressive" : "baseline"
         if header.arithmetic != 0 { compression += "-arithmetic" }
         let warnings = (0..<qs_jpeg_note_count(reader)).compactMap { qs_jpeg_note(reader, $0).map { String(cString: $0) } }
-        let info = ImageInfo(format: .jpeg, width: bitmap.width, height: bitmap.height,
-                             bitsPerSample: Int(header.data_precision),
-                             samplesPerPixel: Int(header.source_components), colorType: colorType,
-                             compression: compression, resolution: bitmap.resolution, iccProfile: icc,
-                             orientation: orientation, warnings: warnings)
+        let info = ImageInfo(
+            format: .jpeg, width: bitmap.width, height: bitmap.height,
+            bitsPerSample: Int(header.data_precision),
+            samplesPerPixel: Int(header.source_components), colorType: colorType,
+            compression: compression, resolution: bitmap.resolution, iccProfile: icc,
+            orientation: orientation, warnings: warnings)
         return DecodedImage(bitmap: bitmap, info: info, converted: false)
     }
 

@@ -41,7 +41,8 @@ public enum JPEGEncoder {
         if status != 0 { throw EncodeError(path: path, message: message(from: error)) }
     }
 
-    private static func settings(for bitmap: Bitmap, options: Options, path: String) throws(EncodeError) -> qs_jpeg_write_options {
+    private static func settings(for bitmap: Bitmap, options: Options, path: String) throws(EncodeError) -> qs_jpeg_write_options
+    {
         guard bitmap.layout == .gray8 || bitmap.layout == .rgb8 else {
             throw EncodeError(path: path, message: "JPEG takes gray8 or rgb8 pixels, not \(bitmap.layout.rawValue)")
         }

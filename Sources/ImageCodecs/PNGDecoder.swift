@@ -36,9 +36,11 @@ enum PNGDecoder {
             throw .unsupported("libpng row of \(header.row_bytes) bytes for a \(layout) row of \(bitmap.bytesPerRow)")
         }
         let stride = bitmap.bytesPerRow
-        let status = bitmap.bytes.withUnsafeMutableBufferPointer { qs_png_read(reader, $0.baseAddress, stride, &error, error.count) }
+        let status = bitmap.bytes.withUnsafeMutableBufferPointer {
+            qs_png_read(reader, $0.baseAddress, stride, &error, error.count)
+        }
         if status != 0 { throw .corrupt(message(from: error)) }
-        bitmap.zeroRowPadding() // a 1-bit row's unused last bits are whatever the file's filter left
+        bitmap.zeroRowPadding()  // a 1-bit row's unused last bits are whatever the file's filter left
 
         let colorType: ColorType
         let samples: Int
@@ -51,13 +53,15 @@ enum PNGDecoder {
         }
         let icc = header.icc.map { Array(UnsafeBufferPointer(start: $0, count: header.icc_length)) }
         // An eXIf chunk's Orientation turns the page upright, as JPEG's EXIF does; size and resolution follow.
-        let orientation = header.exif.flatMap { ExifIFD0.parse(Array(UnsafeBufferPointer(start: $0, count: header.exif_length)))?.orientation }
+        let orientation =
+            header.exif.flatMap { ExifIFD0.parse(Array(UnsafeBufferPointer(start: $0, count: header.exif_length)))?.orientation }
             ?? .topLeft
         bitmap = bitmap.applyingOrientation(orientation)
-        let info = ImageInfo(format: .png, width: bitmap.width, height: bitmap.height, bitsPerSample: Int(header.bit_depth),
-                             samplesPerPixel: samples, colorType: colorType,
-                             compression: header.interlaced != 0 ? "deflate-adam7" : "deflate",
-                             resolution: bitmap.resolution, iccProfile: icc, orientation: orientation)
+        let info = ImageInfo(
+            format: .png, width: bitmap.width, height: bitmap.height, bitsPerSample: Int(header.bit_depth),
+            samplesPerPixel: samples, colorType: colorType,
+            compression: header.interlaced != 0 ? "deflate-adam7" : "deflate",
+            resolution: bitmap.resolution, iccProfile: icc, orientation: orientation)
         return DecodedImage(bitmap: bitmap, info: info, converted: false)
     }
 }

@@ -37,7 +37,8 @@ enum TIFFDecoder {
     /// `memoryLimit` nothing is decoded.
     static func check(descriptor: Int32, size: UInt64, memoryLimit: Int, options: DecodeOptions) -> StreamedCheck {
         var error = [CChar](repeating: 0, count: 512)
-        guard let file = qs_tiff_open_descriptor(descriptor, size, "image", UInt64(max(1, memoryLimit)), &error, error.count) else {
+        guard let file = qs_tiff_open_descriptor(descriptor, size, "image", UInt64(max(1, memoryLimit)), &error, error.count)
+        else {
             return .failed(.corrupt(message(from: error)))
         }
         defer { _ = qs_tiff_close(file) }
@@ -68,16 +69,23 @@ enum TIFFDecoder {
         if f.compression != Int(COMPRESSION_NONE) {
             for index in 0..<pieces { compressed = max(compressed, Int(clamping: TIFFGetStrileByteCount(tif, UInt32(index)))) }
         }
-        guard exactLayout(f) != nil else { return f.width.multipliedReportingOverflow(by: f.height * 4).partialValue + compressed }
+        guard exactLayout(f) != nil else {
+            return f.width.multipliedReportingOverflow(by: f.height * 4).partialValue + compressed
+        }
         return Int(clamping: tiled ? TIFFTileSize64(tif) : TIFFStripSize64(tif)) + compressed
     }
 
     /// Decodes every directory; the first one's pixels are returned when `keepPixels` is set.
-    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions,
-                               keepPixels: Bool) throws(DecodeError) -> (info: ImageInfo, bitmap: Bitmap?, converted: Bool) {
+    private static func decode(
+        _ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions,
+        keepPixels: Bool
+    ) throws(DecodeError) -> (info: ImageInfo, bitmap: Bitmap?, converted: Bool) {
         var error = [CChar](repeating: 0, count: 512)
-        guard let file = qs_tiff_open_memory(bytes.baseAddress, bytes.count, "image", maxSingleAllocation,
-                                             &error, error.count) else {
+        guard
+            let file = qs_tiff_open_memory(
+                bytes.baseAddress, bytes.count, "image", maxSingleAllocation,
+                &error, error.count)
+        else {
             throw .corrupt(message(from: error))
         }
         defer { _ = qs_tiff_close(file) }
@@ -88,8 +96,10 @@ enum TIFFDecoder {
 
     /// Decodes every directory of an open file; `directoryProblem` checks that the directory at an offset lies
     /// inside the file.
-    private static func decode(_ file: OpaquePointer, options: DecodeOptions, keepPixels: Bool,
-                               directoryProblem: (UInt64) -> String?) throws(DecodeError) -> (info: ImageInfo, bitmap: Bitmap?, converted: Bool) {
+    private static func decode(
+        _ file: OpaquePointer, options: DecodeOptions, keepPixels: Bool,
+        directoryProblem: (UInt64) -> String?
+    ) throws(DecodeError) -> (info: ImageInfo, bitmap: Bitmap?, converted: Bool) {
         let tif = qs_tiff_handle(file)!
         // libtiff reports some directory problems it recovers from as errors (a custom tag of undefined
         // type, say) and opens the file anyway; the strip and tile reads below stay the integrity check.
@@ -105,7 +115,7 @@ enum TIFFDecoder {
                 guard TIFFSetDirectory(tif, tdir_t(index)) != 0 else {
                     throw .corrupt(qs_tiff_error(file).map { String(cString: $0) } ?? "cannot read image \(index + 1)")
                 }
-                qs_tiff_clear_messages(file) // as after opening: the directory was read
+                qs_tiff_clear_messages(file)  // as after opening: the directory was read
             }
             if let problem = directoryProblem(TIFFCurrentDirOffset(tif)) {
                 throw .corrupt(problem)
@@ -178,36 +188,41 @@ enum TIFFDecoder {
         // The info describes the page as displayed, as the bitmap will: size and resolution follow the orientation.
         let displayed = f.orientation.displaySize(width: f.width, height: f.height)
         let displayedResolution = f.orientation.swapsAxes ? resolution.map { Resolution(x: $0.y, y: $0.x) } : resolution
-        let info = ImageInfo(format: .tiff, width: displayed.width, height: displayed.height,
-                             bitsPerSample: f.bitsPerSample, samplesPerPixel: f.samplesPerPixel, colorType: colorType(f),
-                             compression: compressionName(f.compression), resolution: displayedResolution,
-                             iccProfile: icc, orientation: f.orientation)
+        let info = ImageInfo(
+            format: .tiff, width: displayed.width, height: displayed.height,
+            bitsPerSample: f.bitsPerSample, samplesPerPixel: f.samplesPerPixel, colorType: colorType(f),
+            compression: compressionName(f.compression), resolution: displayedResolution,
+            iccProfile: icc, orientation: f.orientation)
 
         if let layout = exactLayout(f) {
             if !keepPixels {
                 // Inverting MinIsWhite samples and clearing row padding cannot fail; the reads are the check.
-                try readExact(tif, file: file, width: f.width, height: f.height, layout: layout,
-                              compression: f.compression, into: nil)
+                try readExact(
+                    tif, file: file, width: f.width, height: f.height, layout: layout,
+                    compression: f.compression, into: nil)
                 return (info, nil, false)
             }
             var bitmap = Bitmap(width: f.width, height: f.height, layout: layout, resolution: resolution)
             let (width, height, compression) = (bitmap.width, bitmap.height, f.compression)
             let read: Result<Void, DecodeError> = bitmap.bytes.withUnsafeMutableBytes { raw in
                 do throws(DecodeError) {
-                    return .success(try readExact(tif, file: file, width: width, height: height, layout: layout,
-                                                   compression: compression, into: raw.baseAddress!))
+                    return .success(
+                        try readExact(
+                            tif, file: file, width: width, height: height, layout: layout,
+                            compression: compression, into: raw.baseAddress!))
                 } catch {
                     return .failure(error)
                 }
             }
             try read.get()
             if f.photometric == Int(PHOTOMETRIC_MINISWHITE) { invert(&bitmap) }
-            bitmap.zeroRowPadding() // whatever the codec left in a bilevel row's last bits
+            bitmap.zeroRowPadding()  // whatever the codec left in a bilevel row's last bits
             return (info, bitmap.applyingOrientation(f.orientation), false)
         }
         if let unpacking = unpacking(f, tif: tif) {
-            let bitmap = try readUnpacked(tif, file: file, f: f, unpacking: unpacking, resolution: resolution,
-                                          keepPixels: keepPixels)
+            let bitmap = try readUnpacked(
+                tif, file: file, f: f, unpacking: unpacking, resolution: resolution,
+                keepPixels: keepPixels)
             let converted = if case .cmyk16 = unpacking { true } else { false }
             return (info, bitmap?.applyingOrientation(f.orientation), converted)
         }
@@ -226,9 +241,10 @@ enum TIFFDecoder {
             // Asked for the file's own orientation it flips nothing and yields the rows as stored, so this path
             // and the exact one apply the orientation the same way, below. (Asked for top-left it would only
             // flip: it never transposes, so orientations 5–8 would come out mirrored instead of turned.)
-            TIFFReadRGBAImageOriented(tif, UInt32(f.width), UInt32(f.height),
-                                      raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
-                                      Int32(f.orientation.rawValue), 1)
+            TIFFReadRGBAImageOriented(
+                tif, UInt32(f.width), UInt32(f.height),
+                raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                Int32(f.orientation.rawValue), 1)
         }
         if ok == 0 || qs_tiff_error(file) != nil {
             throw .corrupt(failureMessage(file, "libtiff could not read the image"))
@@ -256,7 +272,8 @@ enum TIFFDecoder {
     /// everything else, which the exact path or the RGBA reader handles (or refuses as unsupported).
     private static func unpacking(_ f: Fields, tif: OpaquePointer) -> Unpacking? {
         guard f.sampleFormat == Int(SAMPLEFORMAT_UINT), f.compression != Int(COMPRESSION_OJPEG),
-              [1, 2, 4, 8, 16].contains(f.bitsPerSample) else { return nil }
+            [1, 2, 4, 8, 16].contains(f.bitsPerSample)
+        else { return nil }
         let separate = f.planar == Int(PLANARCONFIG_SEPARATE) && f.samplesPerPixel > 1
         let alpha = f.extraSamples == 1 && f.alphaType == Int(EXTRASAMPLE_UNASSALPHA)
         guard f.extraSamples == 0 || alpha else { return nil }
@@ -275,7 +292,8 @@ enum TIFFDecoder {
             var inkSet: UInt16 = UInt16(INKSET_CMYK)
             _ = qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_INKSET), &inkSet)
             guard inkSet == UInt16(INKSET_CMYK), f.samplesPerPixel == 4, f.extraSamples == 0,
-                  separate || f.bitsPerSample != 8 else { return nil }
+                separate || f.bitsPerSample != 8
+            else { return nil }
             return wide ? .cmyk16 : .samples(.cmyk8)
         default:
             return nil
@@ -286,15 +304,18 @@ enum TIFFDecoder {
     /// `TIFFReadEncodedStrip`/`Tile` (libtiff decompresses, undoes the predictor and puts 16-bit samples in host
     /// order), each sample unpacked from its bits and stored in the bitmap. With `keepPixels` false the reads
     /// and checks are the same, and no page-sized bitmap is made.
-    private static func readUnpacked(_ tif: OpaquePointer, file: OpaquePointer, f: Fields, unpacking: Unpacking,
-                                     resolution: Resolution?, keepPixels: Bool) throws(DecodeError) -> Bitmap? {
+    private static func readUnpacked(
+        _ tif: OpaquePointer, file: OpaquePointer, f: Fields, unpacking: Unpacking,
+        resolution: Resolution?, keepPixels: Bool
+    ) throws(DecodeError) -> Bitmap? {
         let bits = f.bitsPerSample, spp = f.samplesPerPixel
         let separate = f.planar == Int(PLANARCONFIG_SEPARATE) && spp > 1
-        let staged: PixelLayout = switch unpacking {
-        case .samples(let layout): layout
-        case .palette16: .rgb16
-        case .cmyk16: .rgba16 // four 16-bit samples a pixel, turned into RGB below
-        }
+        let staged: PixelLayout =
+            switch unpacking {
+            case .samples(let layout): layout
+            case .palette16: .rgb16
+            case .cmyk16: .rgba16  // four 16-bit samples a pixel, turned into RGB below
+            }
         var bitmap = keepPixels ? Bitmap(width: f.width, height: f.height, layout: staged, resolution: resolution) : nil
         let invertGray = f.photometric == Int(PHOTOMETRIC_MINISWHITE)
         let maximum = (1 << bits) - 1
@@ -304,7 +325,7 @@ enum TIFFDecoder {
             guard qs_tiff_get_colormap(tif, &r, &g, &b) != 0, let r, let g, let b else {
                 throw .corrupt("palette image without a colour map")
             }
-            colormap = (r, g, b) // libtiff holds 2^16 entries for 16-bit indices
+            colormap = (r, g, b)  // libtiff holds 2^16 entries for 16-bit indices
         }
         let (width, height) = (f.width, f.height)
         let rowSamples = separate ? 1 : spp
@@ -358,8 +379,9 @@ enum TIFFDecoder {
             if TIFFIsTiled(tif) != 0 {
                 var tileWidth: UInt32 = 0, tileHeight: UInt32 = 0
                 guard qs_tiff_get_u32(tif, UInt32(TIFFTAG_TILEWIDTH), &tileWidth) != 0,
-                      qs_tiff_get_u32(tif, UInt32(TIFFTAG_TILELENGTH), &tileHeight) != 0,
-                      tileWidth > 0, tileHeight > 0 else { return "tiled image without tile size" }
+                    qs_tiff_get_u32(tif, UInt32(TIFFTAG_TILELENGTH), &tileHeight) != 0,
+                    tileWidth > 0, tileHeight > 0
+                else { return "tiled image without tile size" }
                 let tileSize = Int(TIFFTileSize64(tif)), tileRow = Int(TIFFTileRowSize64(tif))
                 guard tileSize > 0, tileRow > 0, tileRow * Int(tileHeight) <= tileSize else { return "bad tile size" }
                 let tile = UnsafeMutableRawPointer.allocate(byteCount: tileSize, alignment: 16)
@@ -371,8 +393,9 @@ enum TIFFDecoder {
                             if TIFFReadEncodedTile(tif, index, tile, tmsize_t(tileSize)) < 0 {
                                 return failureMessage(file, "cannot read tile \(index)")
                             }
-                            store(tile, rowBytes: tileRow, x0: tx, y0: ty, count: min(Int(tileWidth), width - tx),
-                                  rows: min(Int(tileHeight), height - ty), plane: separate ? plane : nil)
+                            store(
+                                tile, rowBytes: tileRow, x0: tx, y0: ty, count: min(Int(tileWidth), width - tx),
+                                rows: min(Int(tileHeight), height - ty), plane: separate ? plane : nil)
                         }
                     }
                 }
@@ -393,8 +416,9 @@ enum TIFFDecoder {
                         if TIFFReadEncodedStrip(tif, strip, buffer, tmsize_t(rows * expectedRow)) < 0 {
                             return failureMessage(file, "cannot read strip \(strip)")
                         }
-                        store(buffer, rowBytes: expectedRow, x0: 0, y0: row, count: width, rows: rows,
-                              plane: separate ? plane : nil)
+                        store(
+                            buffer, rowBytes: expectedRow, x0: 0, y0: row, count: width, rows: rows,
+                            plane: separate ? plane : nil)
                     }
                 }
             }
@@ -431,32 +455,36 @@ enum TIFFDecoder {
 
     /// The layout in words, for a reason: "16-bit CMYK, planar separate".
     private static func describe(_ f: Fields) -> String {
-        let kind: String = switch Int32(f.photometric) {
-        case PHOTOMETRIC_MINISBLACK: "gray (min-is-black)"
-        case PHOTOMETRIC_MINISWHITE: "gray (min-is-white)"
-        case PHOTOMETRIC_RGB: "RGB"
-        case PHOTOMETRIC_PALETTE: "palette"
-        case PHOTOMETRIC_SEPARATED: "CMYK (separated)"
-        case PHOTOMETRIC_YCBCR: "YCbCr"
-        case PHOTOMETRIC_CIELAB: "CIE L*a*b*"
-        case PHOTOMETRIC_LOGL, PHOTOMETRIC_LOGLUV: "LogLuv"
-        default: "photometric \(f.photometric)"
-        }
-        let format: String = switch Int32(f.sampleFormat) {
-        case SAMPLEFORMAT_INT: " signed"
-        case SAMPLEFORMAT_IEEEFP: " floating-point"
-        default: ""
-        }
+        let kind: String =
+            switch Int32(f.photometric) {
+            case PHOTOMETRIC_MINISBLACK: "gray (min-is-black)"
+            case PHOTOMETRIC_MINISWHITE: "gray (min-is-white)"
+            case PHOTOMETRIC_RGB: "RGB"
+            case PHOTOMETRIC_PALETTE: "palette"
+            case PHOTOMETRIC_SEPARATED: "CMYK (separated)"
+            case PHOTOMETRIC_YCBCR: "YCbCr"
+            case PHOTOMETRIC_CIELAB: "CIE L*a*b*"
+            case PHOTOMETRIC_LOGL, PHOTOMETRIC_LOGLUV: "LogLuv"
+            default: "photometric \(f.photometric)"
+            }
+        let format: String =
+            switch Int32(f.sampleFormat) {
+            case SAMPLEFORMAT_INT: " signed"
+            case SAMPLEFORMAT_IEEEFP: " floating-point"
+            default: ""
+            }
         let extras = f.extraSamples > 0 ? " with \(f.extraSamples) extra sample\(f.extraSamples == 1 ? "" : "s")" : ""
         let planes = f.planar == Int(PLANARCONFIG_SEPARATE) && f.samplesPerPixel > 1 ? "planar separate" : "contiguous"
-        let compression = f.compression == Int(COMPRESSION_NONE)
+        let compression =
+            f.compression == Int(COMPRESSION_NONE)
             ? "uncompressed" : "\(compressionName(f.compression)) compression"
         return "\(f.bitsPerSample)-bit\(format) \(kind)\(extras), \(f.samplesPerPixel) samples a pixel, \(planes), \(compression)"
     }
 
     private static func exactLayout(_ f: Fields) -> PixelLayout? {
         guard f.sampleFormat == Int(SAMPLEFORMAT_UINT), f.planar == Int(PLANARCONFIG_CONTIG),
-              f.compression != Int(COMPRESSION_OJPEG) else { return nil }
+            f.compression != Int(COMPRESSION_OJPEG)
+        else { return nil }
         // A Bitmap's alpha is straight (unassociated). Associated (premultiplied) or unspecified extra
         // samples go through the RGBA reader, whose output is then un-premultiplied.
         let straightAlpha = f.alphaType == Int(EXTRASAMPLE_UNASSALPHA)
@@ -481,8 +509,10 @@ enum TIFFDecoder {
     /// 8-bit horizontal differencing (Predictor 2) is undone here rather than by libtiff, whose byte-at-a-time
     /// loop through memory for one-sample rows took about 16% of `quire verify`'s CPU time in `quire bench
     /// verify`: the same sums, per row of each strip or tile, with the running values in registers.
-    private static func readExact(_ tif: OpaquePointer, file: OpaquePointer, width: Int, height: Int, layout: PixelLayout,
-                                  compression: Int, into destination: UnsafeMutableRawPointer?) throws(DecodeError) {
+    private static func readExact(
+        _ tif: OpaquePointer, file: OpaquePointer, width: Int, height: Int, layout: PixelLayout,
+        compression: Int, into destination: UnsafeMutableRawPointer?
+    ) throws(DecodeError) {
         let rowBytes = layout.bytesPerRow(width: width)
         guard Int(TIFFScanlineSize64(tif)) == rowBytes else {
             throw .unsupported("scanline of \(TIFFScanlineSize64(tif)) bytes for a \(layout) row of \(rowBytes)")
@@ -490,8 +520,9 @@ enum TIFFDecoder {
         let bitsPerPixel = layout.bitsPerSample * layout.channels
         var predictor: UInt16 = 1
         if [Int(COMPRESSION_LZW), Int(COMPRESSION_ADOBE_DEFLATE), Int(COMPRESSION_DEFLATE)].contains(compression),
-           layout.bitsPerSample == 8, qs_tiff_get_u16(tif, UInt32(TIFFTAG_PREDICTOR), &predictor) != 0,
-           predictor == UInt16(PREDICTOR_HORIZONTAL) {
+            layout.bitsPerSample == 8, qs_tiff_get_u16(tif, UInt32(TIFFTAG_PREDICTOR), &predictor) != 0,
+            predictor == UInt16(PREDICTOR_HORIZONTAL)
+        {
             guard qs_tiff_set_u16(tif, UInt32(TIFFTAG_PREDICTOR), UInt16(PREDICTOR_NONE)) != 0 else {
                 throw .corrupt(failureMessage(file, "cannot take over the horizontal predictor"))
             }
@@ -504,8 +535,9 @@ enum TIFFDecoder {
             if TIFFIsTiled(tif) != 0 {
                 var tileWidth: UInt32 = 0, tileHeight: UInt32 = 0
                 guard qs_tiff_get_u32(tif, UInt32(TIFFTAG_TILEWIDTH), &tileWidth) != 0,
-                      qs_tiff_get_u32(tif, UInt32(TIFFTAG_TILELENGTH), &tileHeight) != 0,
-                      tileWidth > 0, tileHeight > 0 else { return "tiled image without tile size" }
+                    qs_tiff_get_u32(tif, UInt32(TIFFTAG_TILELENGTH), &tileHeight) != 0,
+                    tileWidth > 0, tileHeight > 0
+                else { return "tiled image without tile size" }
                 let tileSize = Int(TIFFTileSize64(tif)), tileRow = Int(TIFFTileRowSize64(tif))
                 guard tileSize > 0, tileRow > 0 else { return "bad tile size" }
                 let tile = UnsafeMutableRawPointer.allocate(byteCount: tileSize, alignment: 16)
@@ -530,7 +562,8 @@ enum TIFFDecoder {
                 _ = qs_tiff_get_u32_defaulted(tif, UInt32(TIFFTAG_ROWSPERSTRIP), &rowsPerStrip)
                 let rps = max(1, min(Int(rowsPerStrip), height))
                 let strips = Int(TIFFNumberOfStrips(tif))
-                let scratch = destination == nil
+                let scratch =
+                    destination == nil
                     ? UnsafeMutableRawPointer.allocate(byteCount: rps * rowBytes, alignment: 16) : nil
                 defer { scratch?.deallocate() }
                 for strip in 0..<strips {
@@ -615,8 +648,9 @@ enum TIFFDecoder {
     private static func readResolution(_ tif: OpaquePointer) -> Resolution? {
         var x: Float = 0, y: Float = 0, unit: UInt16 = UInt16(RESUNIT_INCH)
         guard qs_tiff_get_float(tif, UInt32(TIFFTAG_XRESOLUTION), &x) != 0,
-              qs_tiff_get_float(tif, UInt32(TIFFTAG_YRESOLUTION), &y) != 0,
-              x.isFinite, y.isFinite, x > 0, y > 0 else { return nil }
+            qs_tiff_get_float(tif, UInt32(TIFFTAG_YRESOLUTION), &y) != 0,
+            x.isFinite, y.isFinite, x > 0, y > 0
+        else { return nil }
         _ = qs_tiff_get_u16_defaulted(tif, UInt32(TIFFTAG_RESOLUTIONUNIT), &unit)
         switch Int32(unit) {
         case RESUNIT_INCH: return Resolution(x: Double(x), y: Double(y))

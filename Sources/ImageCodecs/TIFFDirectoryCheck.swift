@@ -11,7 +11,8 @@ enum TIFFDirectoryCheck {
     static func problem(in b: UnsafeBufferPointer<UInt8>, directoryOffset: UInt64) -> String? {
         problem(length: UInt64(b.count), directoryOffset: directoryOffset) { offset, into in
             guard offset <= UInt64(b.count), UInt64(into.count) <= UInt64(b.count) - offset else { return false }
-            into.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[Int(offset)..<Int(offset) + into.count]))
+            into.copyMemory(
+                from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[Int(offset)..<Int(offset) + into.count]))
             return true
         }
     }
@@ -24,8 +25,10 @@ enum TIFFDirectoryCheck {
     }
 
     /// The check itself, on a file of `length` bytes that `fill(offset, buffer)` reads (false past the end).
-    private static func problem(length: UInt64, directoryOffset: UInt64,
-                                fill: (UInt64, UnsafeMutableRawBufferPointer) -> Bool) -> String? {
+    private static func problem(
+        length: UInt64, directoryOffset: UInt64,
+        fill: (UInt64, UnsafeMutableRawBufferPointer) -> Bool
+    ) -> String? {
         var header = [UInt8](repeating: 0, count: 8)
         guard length >= 8, header.withUnsafeMutableBytes({ fill(0, $0) }) else { return "file too short for a TIFF header" }
         let little = header[0] == 0x49
@@ -50,26 +53,30 @@ enum TIFFDirectoryCheck {
         let entriesStart = directoryOffset + (big ? 8 : 2)
         let (entriesBytes, overflow) = count.multipliedReportingOverflow(by: entrySize)
         guard !overflow, entriesStart <= length, entriesBytes <= length - entriesStart,
-              entriesBytes + (big ? 8 : 4) <= length - entriesStart else {
-            return "image directory at offset \(directoryOffset) with \(count) entries runs past the end of the file (\(length) bytes)"
+            entriesBytes + (big ? 8 : 4) <= length - entriesStart
+        else {
+            return
+                "image directory at offset \(directoryOffset) with \(count) entries runs past the end of the file (\(length) bytes)"
         }
         for i in 0..<count {
             let entry = entriesStart + i * entrySize
             guard let tag = read(entry, 2), let type = read(entry + 2, 2),
-                  let valueCount = read(entry + 4, big ? 8 : 4) else { return "truncated directory entry" }
+                let valueCount = read(entry + 4, big ? 8 : 4)
+            else { return "truncated directory entry" }
             let typeSize: UInt64
             switch type {
             case 1, 2, 6, 7: typeSize = 1
             case 3, 8: typeSize = 2
             case 4, 9, 11, 13: typeSize = 4
             case 5, 10, 12, 16, 17, 18: typeSize = 8
-            default: continue // unknown types are skipped by libtiff too
+            default: continue  // unknown types are skipped by libtiff too
             }
             let (size, sizeOverflow) = valueCount.multipliedReportingOverflow(by: typeSize)
             if !sizeOverflow && size <= inlineSize { continue }
             guard let offset = read(entry + (big ? 12 : 8), big ? 8 : 4) else { return "truncated directory entry" }
             if sizeOverflow || offset > length || size > length - offset {
-                return "tag \(tag) stores \(valueCount) values at offset \(offset), past the end of the file (\(length) bytes): the file is truncated or damaged"
+                return
+                    "tag \(tag) stores \(valueCount) values at offset \(offset), past the end of the file (\(length) bytes): the file is truncated or damaged"
             }
         }
         return nil

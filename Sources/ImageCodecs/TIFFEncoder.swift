@@ -13,16 +13,23 @@ public enum TIFFEncoder {
 
     /// What to write besides the pixels.
     public struct Options: Sendable, Equatable {
+        /// How the pixels are compressed (default LZW); G4 only for bilevel bitmaps.
         public var compression: Compression
         /// Horizontal differencing before LZW/Deflate (8 and 16-bit layouts only).
         public var predictor: Bool
+        /// The ImageDescription tag (Quire writes the 档号 and page); nil writes none.
         public var imageDescription: String?
+        /// The Software tag, naming the program that wrote the file; nil writes none.
         public var software: String?
+        /// The scanner's maker, as the Make tag; nil writes none.
         public var make: String?
+        /// The scanner's model, as the Model tag; nil writes none.
         public var model: String?
         /// `YYYY:MM:DD HH:MM:SS`, from process metadata; never the current time.
         public var dateTime: String?
+        /// The Artist tag (who created the image); nil writes none.
         public var artist: String?
+        /// An ICC colour profile to embed (the ICCProfile tag); nil or empty embeds none.
         public var iccProfile: [UInt8]?
         /// Rows per strip; nil lets Quire pick about 64 KiB of uncompressed data per strip.
         public var rowsPerStrip: Int?
@@ -30,9 +37,11 @@ public enum TIFFEncoder {
         public var deflateLevel: Int = 6
 
         /// Makes options.
-        public init(compression: Compression = .lzw, predictor: Bool = true, imageDescription: String? = nil,
-                    software: String? = nil, make: String? = nil, model: String? = nil, dateTime: String? = nil,
-                    artist: String? = nil, iccProfile: [UInt8]? = nil, rowsPerStrip: Int? = nil, deflateLevel: Int = 6) {
+        public init(
+            compression: Compression = .lzw, predictor: Bool = true, imageDescription: String? = nil,
+            software: String? = nil, make: String? = nil, model: String? = nil, dateTime: String? = nil,
+            artist: String? = nil, iccProfile: [UInt8]? = nil, rowsPerStrip: Int? = nil, deflateLevel: Int = 6
+        ) {
             self.compression = compression
             self.predictor = predictor
             self.imageDescription = imageDescription
@@ -135,7 +144,8 @@ public enum TIFFEncoder {
             var unassociated = UInt16(EXTRASAMPLE_UNASSALPHA)
             ok = ok && qs_tiff_set_extrasamples(tif, 1, &unassociated) != 0
         }
-        let usesPredictor = options.predictor && layout.bitsPerSample >= 8
+        let usesPredictor =
+            options.predictor && layout.bitsPerSample >= 8
             && (options.compression == .lzw || options.compression == .deflate)
         if usesPredictor {
             ok = ok && qs_tiff_set_u16(tif, UInt32(TIFFTAG_PREDICTOR), UInt16(PREDICTOR_HORIZONTAL)) != 0
@@ -157,12 +167,15 @@ public enum TIFFEncoder {
             ok = ok && qs_tiff_set_string(tif, UInt32(tag), value) != 0
         }
         if let icc = options.iccProfile, !icc.isEmpty {
-            ok = ok && icc.withUnsafeBytes { qs_tiff_set_bytes(tif, UInt32(TIFFTAG_ICCPROFILE), UInt32(icc.count), $0.baseAddress) } != 0
+            ok =
+                ok
+                && icc.withUnsafeBytes { qs_tiff_set_bytes(tif, UInt32(TIFFTAG_ICCPROFILE), UInt32(icc.count), $0.baseAddress) }
+                    != 0
         }
         let rowBytes = bitmap.bytesPerRow
         let rowsPerStrip: Int
         if options.compression == .g4 {
-            rowsPerStrip = bitmap.height // one strip: G4 codes each row against the previous one
+            rowsPerStrip = bitmap.height  // one strip: G4 codes each row against the previous one
         } else {
             rowsPerStrip = max(1, min(bitmap.height, options.rowsPerStrip ?? (65_536 / max(1, rowBytes))))
         }

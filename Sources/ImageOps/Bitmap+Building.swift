@@ -4,8 +4,10 @@ extension Bitmap {
     /// Makes a bitmap whose bytes are written by `fill`, without first zeroing them.
     ///
     /// `fill` must write every byte of the buffer it is given (`layout.bytesPerRow(width:) * height` bytes).
-    static func build(width: Int, height: Int, layout: PixelLayout, resolution: Resolution?,
-                      fill: (UnsafeMutablePointer<UInt8>) -> Void) -> Bitmap {
+    static func build(
+        width: Int, height: Int, layout: PixelLayout, resolution: Resolution?,
+        fill: (UnsafeMutablePointer<UInt8>) -> Void
+    ) -> Bitmap {
         let count = layout.bytesPerRow(width: width) * height
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             if count > 0, let base = buffer.baseAddress { fill(base) }

@@ -14,8 +14,10 @@ public struct BlankPageCriteria: Sendable, Equatable, Codable {
     public var cellSize: Double
 
     /// Makes criteria; the defaults are those of `BlankPageDetector`.
-    public init(inkFraction: Double = 0.001, margin: Double = 0.05, inkContrast: Int = 64,
-                minimumMarkSize: Double = 1.0, cellSize: Double = 2.0) {
+    public init(
+        inkFraction: Double = 0.001, margin: Double = 0.05, inkContrast: Int = 64,
+        minimumMarkSize: Double = 1.0, cellSize: Double = 2.0
+    ) {
         self.inkFraction = inkFraction
         self.margin = margin
         self.inkContrast = inkContrast

@@ -84,8 +84,9 @@ public enum BlankPageDetector {
             }
         }
         let fraction = Double(touched) / Double(cellsX * cellsY)
-        return BlankAnalysis(isBlank: fraction < criteria.inkFraction, inkFraction: fraction,
-                             inkPixelFraction: Double(inkPixels) / Double(iw * ih),
-                             markCount: marks, speckCount: components.count - marks)
+        return BlankAnalysis(
+            isBlank: fraction < criteria.inkFraction, inkFraction: fraction,
+            inkPixelFraction: Double(inkPixels) / Double(iw * ih),
+            markCount: marks, speckCount: components.count - marks)
     }
 }

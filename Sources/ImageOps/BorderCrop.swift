@@ -51,8 +51,9 @@ public enum BorderCrop {
 
     /// The part of `bitmap` (any layout) inside `rect`, which must lie within the bitmap. Resolution is kept.
     public static func crop(_ bitmap: Bitmap, to rect: CropRect) -> Bitmap {
-        precondition(rect.x >= 0 && rect.y >= 0 && rect.width >= 0 && rect.height >= 0
-                     && rect.maxX <= bitmap.width && rect.maxY <= bitmap.height, "crop rectangle outside the bitmap")
+        precondition(
+            rect.x >= 0 && rect.y >= 0 && rect.width >= 0 && rect.height >= 0
+                && rect.maxX <= bitmap.width && rect.maxY <= bitmap.height, "crop rectangle outside the bitmap")
         let layout = bitmap.layout, stride = bitmap.bytesPerRow
         let outStride = layout.bytesPerRow(width: rect.width)
         return bitmap.withBase { src in
@@ -80,8 +81,9 @@ public enum BorderCrop {
                 } else {
                     let bytesPerPixel = layout.channels * layout.bitsPerSample / 8
                     for y in 0..<rect.height {
-                        (dst + y * outStride).update(from: src + (rect.y + y) * stride + rect.x * bytesPerPixel,
-                                                     count: outStride)
+                        (dst + y * outStride).update(
+                            from: src + (rect.y + y) * stride + rect.x * bytesPerPixel,
+                            count: outStride)
                     }
                 }
             }
@@ -89,8 +91,10 @@ public enum BorderCrop {
     }
 
     /// Sums of `gray` over `columns` for each row in `rows`, and over `rows` for each column in `columns`.
-    static func sums(_ gray: Bitmap, rows: Range<Int>, columns: Range<Int>,
-                     rowSums: inout [Int], columnSums: inout [Int]) {
+    static func sums(
+        _ gray: Bitmap, rows: Range<Int>, columns: Range<Int>,
+        rowSums: inout [Int], columnSums: inout [Int]
+    ) {
         let w = gray.width, h = gray.height
         var columnAccumulator = [UInt32](repeating: 0, count: w)
         for i in 0..<h { rowSums[i] = 0 }

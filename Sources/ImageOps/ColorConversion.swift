@@ -86,8 +86,10 @@ public enum ColorConversion {
 
     /// The image as bilevel (`.bilevel`, 0 = black): gray values at or below the threshold become black.
     /// A bilevel input is returned unchanged.
-    public static func toBilevel(_ bitmap: Bitmap, threshold: ThresholdMethod = .otsu,
-                                 cmykInverted: Bool = false) -> Bitmap {
+    public static func toBilevel(
+        _ bitmap: Bitmap, threshold: ThresholdMethod = .otsu,
+        cmykInverted: Bool = false
+    ) -> Bitmap {
         if bitmap.layout == .bilevel { return bitmap }
         let gray = toGray8(bitmap, cmykInverted: cmykInverted)
         let level: UInt8
@@ -195,8 +197,10 @@ public enum ColorConversion {
         return (((255 - c) * kk + 127) / 255, ((255 - m) * kk + 127) / 255, ((255 - y) * kk + 127) / 255)
     }
 
-    static func grayRow(_ layout: PixelLayout, _ s: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>,
-                        _ w: Int, _ cmykInverted: Bool) {
+    static func grayRow(
+        _ layout: PixelLayout, _ s: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>,
+        _ w: Int, _ cmykInverted: Bool
+    ) {
         switch layout {
         case .gray8:
             d.update(from: s, count: w)
@@ -228,8 +232,9 @@ public enum ColorConversion {
         case .rgba16:
             for x in 0..<w {
                 let a = read16(s, 4 * x + 3)
-                let v = luma(over16(read16(s, 4 * x), a), over16(read16(s, 4 * x + 1), a),
-                             over16(read16(s, 4 * x + 2), a))
+                let v = luma(
+                    over16(read16(s, 4 * x), a), over16(read16(s, 4 * x + 1), a),
+                    over16(read16(s, 4 * x + 2), a))
                 d[x] = UInt8(truncatingIfNeeded: reduce16(v))
             }
         case .cmyk8:
@@ -240,8 +245,10 @@ public enum ColorConversion {
         }
     }
 
-    static func rgbRow(_ layout: PixelLayout, _ s: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>,
-                       _ w: Int, _ cmykInverted: Bool) {
+    static func rgbRow(
+        _ layout: PixelLayout, _ s: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>,
+        _ w: Int, _ cmykInverted: Bool
+    ) {
         switch layout {
         case .rgb8:
             d.update(from: s, count: 3 * w)

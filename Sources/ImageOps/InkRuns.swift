@@ -15,8 +15,10 @@ struct InkRuns {
     var count: Int { y.count }
 
     /// Collects the runs of pixels `<= limit` in the area and unions runs touching across rows.
-    mutating func collect(_ src: UnsafePointer<UInt8>, stride: Int, x0 ax: Int, y0 ay: Int,
-                          width: Int, height: Int, limit: UInt8) {
+    mutating func collect(
+        _ src: UnsafePointer<UInt8>, stride: Int, x0 ax: Int, y0 ay: Int,
+        width: Int, height: Int, limit: UInt8
+    ) {
         var previousStart = 0, previousEnd = 0
         for row in 0..<height {
             let p = src + (ay + row) * stride + ax

@@ -48,7 +48,8 @@ public enum RedMarkDetector {
             }
         }
         let fraction = w * h > 0 ? Double(count) / Double(w * h) : 0
-        return RedAnalysis(redFraction: fraction, redPixels: count,
-                           hasSignificantRed: fraction >= rule.significantFraction && count > 0)
+        return RedAnalysis(
+            redFraction: fraction, redPixels: count,
+            hasSignificantRed: fraction >= rule.significantFraction && count > 0)
     }
 }

@@ -18,8 +18,10 @@ public struct RedPixelRule: Sendable, Equatable, Codable {
     public var significantFraction: Double
 
     /// Makes a rule; the defaults are the documented ones.
-    public init(minimumRed: Int = 120, minimumRedOverGreen: Int = 60, minimumRedOverBlue: Int = 50,
-                significantFraction: Double = 0.0005) {
+    public init(
+        minimumRed: Int = 120, minimumRedOverGreen: Int = 60, minimumRedOverBlue: Int = 50,
+        significantFraction: Double = 0.0005
+    ) {
         self.minimumRed = minimumRed
         self.minimumRedOverGreen = minimumRedOverGreen
         self.minimumRedOverBlue = minimumRedOverBlue

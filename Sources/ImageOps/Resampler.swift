@@ -84,58 +84,59 @@ public enum Resampler {
                 accumulator.withUnsafeMutableBufferPointer { accBuffer in
                     let acc = accBuffer.baseAddress!
                     vertical.weights.withUnsafeBufferPointer { vw in
-                    horizontal.weights.withUnsafeBufferPointer { hw in
-                    horizontal.offsets.withUnsafeBufferPointer { ho in
-                    horizontal.first.withUnsafeBufferPointer { hf in
-                        for oy in 0..<height {
-                            // Vertical: weighted sum of the source rows under this output row.
-                            let t0 = vertical.offsets[oy], t1 = vertical.offsets[oy + 1]
-                            var row = vertical.first[oy]
-                            do {
-                                let w = vw[t0], s = src + row * rowSamples
-                                for i in 0..<rowSamples { acc[i] = w &* UInt32(s[i]) }
-                                row += 1
-                            }
-                            if t1 - t0 > 1 {
-                                for t in (t0 + 1)..<t1 {
-                                    let w = vw[t], s = src + row * rowSamples
-                                    for i in 0..<rowSamples { acc[i] = acc[i] &+ w &* UInt32(s[i]) }
-                                    row += 1
-                                }
-                            }
-                            // Horizontal: weighted sum of the column sums under each output pixel.
-                            let d = dst + oy * width * channels
-                            if channels == 3 {
-                                for ox in 0..<width {
-                                    var k = hf[ox] &* 3
-                                    var r: UInt64 = 0, g: UInt64 = 0, b: UInt64 = 0
-                                    for t in ho[ox]..<ho[ox + 1] {
-                                        let w = UInt64(hw[t])
-                                        r &+= w &* UInt64(acc[k]); g &+= w &* UInt64(acc[k &+ 1]); b &+= w &* UInt64(acc[k &+ 2])
-                                        k &+= 3
-                                    }
-                                    let out = d + ox &* 3
-                                    out[0] = divide(r); out[1] = divide(g); out[2] = divide(b)
-                                }
-                            } else {
-                                for ox in 0..<width {
-                                    let a0 = ho[ox], a1 = ho[ox + 1]
-                                    let base = hf[ox] * channels
-                                    for c in 0..<channels {
-                                        var sum: UInt64 = 0
-                                        var k = base + c
-                                        for t in a0..<a1 {
-                                            sum &+= UInt64(hw[t]) &* UInt64(acc[k])
-                                            k += channels
+                        horizontal.weights.withUnsafeBufferPointer { hw in
+                            horizontal.offsets.withUnsafeBufferPointer { ho in
+                                horizontal.first.withUnsafeBufferPointer { hf in
+                                    for oy in 0..<height {
+                                        // Vertical: weighted sum of the source rows under this output row.
+                                        let t0 = vertical.offsets[oy], t1 = vertical.offsets[oy + 1]
+                                        var row = vertical.first[oy]
+                                        do {
+                                            let w = vw[t0], s = src + row * rowSamples
+                                            for i in 0..<rowSamples { acc[i] = w &* UInt32(s[i]) }
+                                            row += 1
                                         }
-                                        d[ox * channels + c] = divide(sum)
+                                        if t1 - t0 > 1 {
+                                            for t in (t0 + 1)..<t1 {
+                                                let w = vw[t], s = src + row * rowSamples
+                                                for i in 0..<rowSamples { acc[i] = acc[i] &+ w &* UInt32(s[i]) }
+                                                row += 1
+                                            }
+                                        }
+                                        // Horizontal: weighted sum of the column sums under each output pixel.
+                                        let d = dst + oy * width * channels
+                                        if channels == 3 {
+                                            for ox in 0..<width {
+                                                var k = hf[ox] &* 3
+                                                var r: UInt64 = 0, g: UInt64 = 0, b: UInt64 = 0
+                                                for t in ho[ox]..<ho[ox + 1] {
+                                                    let w = UInt64(hw[t])
+                                                    r &+= w &* UInt64(acc[k]); g &+= w &* UInt64(acc[k &+ 1]);
+                                                    b &+= w &* UInt64(acc[k &+ 2])
+                                                    k &+= 3
+                                                }
+                                                let out = d + ox &* 3
+                                                out[0] = divide(r); out[1] = divide(g); out[2] = divide(b)
+                                            }
+                                        } else {
+                                            for ox in 0..<width {
+                                                let a0 = ho[ox], a1 = ho[ox + 1]
+                                                let base = hf[ox] * channels
+                                                for c in 0..<channels {
+                                                    var sum: UInt64 = 0
+                                                    var k = base + c
+                                                    for t in a0..<a1 {
+                                                        sum &+= UInt64(hw[t]) &* UInt64(acc[k])
+                                                        k += channels
+                                                    }
+                                                    d[ox * channels + c] = divide(sum)
+                                                }
+                                            }
+                                        }
                                     }
                                 }
                             }
                         }
-                    }
-                    }
-                    }
                     }
                 }
             }

@@ -157,11 +157,11 @@ public enum Rotator {
             guard start >= 0 && start < limit else { return 0..<0 }
             (lo, hi) = (0, count)
         } else if step > 0 {
-            lo = ceilDiv(-start, step)                  // start + i·step >= 0
-            hi = ceilDiv(limit - start, step)           // start + i·step < limit
+            lo = ceilDiv(-start, step)  // start + i·step >= 0
+            hi = ceilDiv(limit - start, step)  // start + i·step < limit
         } else {
-            lo = ceilDiv(limit - 1 - start, step)       // start + i·step <= limit − 1
-            hi = floorDiv(-start, step) + 1             // start + i·step >= 0
+            lo = ceilDiv(limit - 1 - start, step)  // start + i·step <= limit − 1
+            hi = floorDiv(-start, step) + 1  // start + i·step >= 0
         }
         lo = max(lo, 0)
         hi = min(hi, count)
@@ -171,8 +171,10 @@ public enum Rotator {
     /// Bilinear samples of a gray8 image for outputs `from..<to` of one row, all of whose neighbourhoods are
     /// inside the image.
     @inline(__always)
-    static func interiorGray(_ src: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>, _ rowSamples: Int,
-                             _ fx0: Int, _ fy0: Int, _ stepX: Int, _ stepY: Int, _ from: Int, _ to: Int) {
+    static func interiorGray(
+        _ src: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>, _ rowSamples: Int,
+        _ fx0: Int, _ fy0: Int, _ stepX: Int, _ stepY: Int, _ from: Int, _ to: Int
+    ) {
         var fx = fx0 &+ from &* stepX, fy = fy0 &+ from &* stepY
         for ox in from..<to {
             let wx = (fx &>> 8) & 0xFF, wy = (fy &>> 8) & 0xFF
@@ -188,8 +190,10 @@ public enum Rotator {
 
     /// `interiorGray` for rgb8.
     @inline(__always)
-    static func interiorRGB(_ src: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>, _ rowSamples: Int,
-                            _ fx0: Int, _ fy0: Int, _ stepX: Int, _ stepY: Int, _ from: Int, _ to: Int) {
+    static func interiorRGB(
+        _ src: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>, _ rowSamples: Int,
+        _ fx0: Int, _ fy0: Int, _ stepX: Int, _ stepY: Int, _ from: Int, _ to: Int
+    ) {
         var fx = fx0 &+ from &* stepX, fy = fy0 &+ from &* stepY
         for ox in from..<to {
             let wx = (fx &>> 8) & 0xFF, wy = (fy &>> 8) & 0xFF

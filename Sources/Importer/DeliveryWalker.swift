@@ -41,8 +41,10 @@ enum DeliveryWalker {
         return entries
     }
 
-    private static func walk(directory: String, relative: String, root: String, ignore: (String) -> Bool,
-                             into entries: inout [DeliveryEntry]) {
+    private static func walk(
+        directory: String, relative: String, root: String, ignore: (String) -> Bool,
+        into entries: inout [DeliveryEntry]
+    ) {
         // A subfolder was listed as a folder, not a link: O_NOFOLLOW keeps it so if it is swapped since.
         let flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (relative.isEmpty ? 0 : O_NOFOLLOW)
         let listed: [DirectoryListing.Entry]
@@ -51,8 +53,10 @@ enum DeliveryWalker {
             guard fd >= 0 else { throw SystemCallError(call: "open", code: errno) }
             listed = try DirectoryListing.entries(ofFolderAt: fd)
         } catch {
-            entries.append(DeliveryEntry(path: relative.isEmpty ? "." : relative,
-                                         kind: .unreadable(reason: error.message), size: 0, mtimeNanoseconds: 0))
+            entries.append(
+                DeliveryEntry(
+                    path: relative.isEmpty ? "." : relative,
+                    kind: .unreadable(reason: error.message), size: 0, mtimeNanoseconds: 0))
             return
         }
         var named: [(name: String, entry: DirectoryListing.Entry)] = []
@@ -66,23 +70,28 @@ enum DeliveryWalker {
         }
         named.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         for (shown, isFolder) in undecodable.sorted(by: { $0.shown.utf8.lexicographicallyPrecedes($1.shown.utf8) }) {
-            entries.append(DeliveryEntry(path: relative.isEmpty ? shown : relative + "/" + shown,
-                                         kind: .undecodableName(isFolder: isFolder), size: 0, mtimeNanoseconds: 0))
+            entries.append(
+                DeliveryEntry(
+                    path: relative.isEmpty ? shown : relative + "/" + shown,
+                    kind: .undecodableName(isFolder: isFolder), size: 0, mtimeNanoseconds: 0))
         }
 
         for (name, entry) in named where !ignore(name) {
             let full = directory + "/" + name
             let rel = relative.isEmpty ? name : relative + "/" + name
             guard let kind = entry.kind else {
-                entries.append(DeliveryEntry(path: rel, kind: .unreadable(reason: entry.failure?.message ?? "cannot be examined"),
-                                             size: 0, mtimeNanoseconds: 0))
+                entries.append(
+                    DeliveryEntry(
+                        path: rel, kind: .unreadable(reason: entry.failure?.message ?? "cannot be examined"),
+                        size: 0, mtimeNanoseconds: 0))
                 continue
             }
             switch kind {
             case .folder:
                 walk(directory: full, relative: rel, root: root, ignore: ignore, into: &entries)
             case .file:
-                entries.append(DeliveryEntry(path: rel, kind: .file, size: Int64(entry.size), mtimeNanoseconds: entry.mtimeNanoseconds))
+                entries.append(
+                    DeliveryEntry(path: rel, kind: .file, size: Int64(entry.size), mtimeNanoseconds: entry.mtimeNanoseconds))
             case .symbolicLink:
                 guard let target = realPath(full), target == root || target.hasPrefix(root + "/") else {
                     let shown = (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? "?"
@@ -95,11 +104,15 @@ enum DeliveryWalker {
                     continue
                 }
                 if (targetInfo.st_mode & S_IFMT) == S_IFDIR {
-                    entries.append(DeliveryEntry(path: rel, kind: .directoryLink(target: String(target.dropFirst(root.count + 1))),
-                                                 size: 0, mtimeNanoseconds: 0))
+                    entries.append(
+                        DeliveryEntry(
+                            path: rel, kind: .directoryLink(target: String(target.dropFirst(root.count + 1))),
+                            size: 0, mtimeNanoseconds: 0))
                 } else if (targetInfo.st_mode & S_IFMT) == S_IFREG {
-                    entries.append(DeliveryEntry(path: rel, kind: .file, size: Int64(targetInfo.st_size),
-                                                 mtimeNanoseconds: nanoseconds(targetInfo)))
+                    entries.append(
+                        DeliveryEntry(
+                            path: rel, kind: .file, size: Int64(targetInfo.st_size),
+                            mtimeNanoseconds: nanoseconds(targetInfo)))
                 } else {
                     entries.append(DeliveryEntry(path: rel, kind: .special, size: 0, mtimeNanoseconds: 0))
                 }
@@ -130,7 +143,8 @@ enum DirectoryEntryName {
         while index < bytes.count {
             var decoded = false
             for length in (1...4).reversed() where index + length <= bytes.count {
-                if let piece = String(validating: bytes[index..<(index + length)], as: UTF8.self), piece.unicodeScalars.count == 1 {
+                if let piece = String(validating: bytes[index..<(index + length)], as: UTF8.self), piece.unicodeScalars.count == 1
+                {
                     out += piece
                     index += length
                     decoded = true

@@ -34,17 +34,27 @@ struct FileExaminer: Sendable {
     /// bytes (a file that is no image is hashed in a stream, never loaded), the image header gives the decoded
     /// size, and the page reserves its file size plus ``MemoryReservations/pageCopies`` bitmaps before it is loaded or decoded —
     /// or is quarantined `too_large` with the figures when that alone exceeds the budget.
-    func examine<Output>(_ entry: DeliveryEntry, keeping algorithms: [DigestAlgorithm]?,
-                         then followUp: (AcceptedPage) -> Output) -> (outcome: Outcome, output: Output?) {
+    func examine<Output>(
+        _ entry: DeliveryEntry, keeping algorithms: [DigestAlgorithm]?,
+        then followUp: (AcceptedPage) -> Output
+    ) -> (outcome: Outcome, output: Output?) {
         examine(entry, algorithms: algorithms ?? [.sha256], following: algorithms != nil, then: followUp)
     }
 
-    private func examine<Output>(_ entry: DeliveryEntry, algorithms: [DigestAlgorithm], following: Bool,
-                                 then followUp: (AcceptedPage) -> Output) -> (Outcome, Output?) {
-        func quarantine(_ reason: QuarantineReason, _ detail: String, sha256: String? = nil, name: PageName? = nil) -> (Outcome, Output?) {
-            (.quarantined(QuarantineRecord(path: entry.path, size: entry.size, mtimeNanoseconds: entry.mtimeNanoseconds,
-                                           sha256: sha256, reason: reason, detail: detail,
-                                           code: name?.code.canonical, page: name?.page)), nil)
+    private func examine<Output>(
+        _ entry: DeliveryEntry, algorithms: [DigestAlgorithm], following: Bool,
+        then followUp: (AcceptedPage) -> Output
+    ) -> (Outcome, Output?) {
+        func quarantine(_ reason: QuarantineReason, _ detail: String, sha256: String? = nil, name: PageName? = nil) -> (
+            Outcome, Output?
+        ) {
+            (
+                .quarantined(
+                    QuarantineRecord(
+                        path: entry.path, size: entry.size, mtimeNanoseconds: entry.mtimeNanoseconds,
+                        sha256: sha256, reason: reason, detail: detail,
+                        code: name?.code.canonical, page: name?.page)), nil
+            )
         }
         var name: PageName?
         var nameProblem: NameMappingError?
@@ -53,16 +63,23 @@ struct FileExaminer: Sendable {
         switch entry.kind {
         case .file: break
         case .linkOutside(let target):
-            return quarantine(.linkOutside, "symbolic link to \(target), outside the delivery: links are not followed out of a delivery; copy the file in instead", name: name)
+            return quarantine(
+                .linkOutside,
+                "symbolic link to \(target), outside the delivery: links are not followed out of a delivery; copy the file in instead",
+                name: name)
         case .directoryLink(let target):
-            return quarantine(.directoryLink, "symbolic link to the folder \(target): folder links are not followed, so no page is registered twice", name: name)
+            return quarantine(
+                .directoryLink,
+                "symbolic link to the folder \(target): folder links are not followed, so no page is registered twice", name: name
+            )
         case .special:
             return quarantine(.notAFile, "not a regular file (device, FIFO or socket)", name: name)
         case .unreadable(let reason):
             return quarantine(.unreadable, "cannot be read: \(reason)", name: name)
         case .undecodableName(let isFolder):
             let what = isFolder ? "folder name is not valid UTF-8, so its files were not read" : "file name is not valid UTF-8"
-            return quarantine(.unparseableName, "\(what) (each \\xHH above is a byte of no UTF-8 character); rename it in UTF-8 and redeliver")
+            return quarantine(
+                .unparseableName, "\(what) (each \\xHH above is a byte of no UTF-8 character); rename it in UTF-8 and redeliver")
         }
 
         if entry.size == 0 {
@@ -85,7 +102,9 @@ struct FileExaminer: Sendable {
 
         // The signature, from the first bytes: a file that is no image is never loaded whole.
         var head = [UInt8](repeating: 0, count: 8)
-        let headRead = head.withUnsafeMutableBytes { raw in Result { () throws(SystemCallError) in try Syscall.pread(fd, into: raw, at: 0) } }
+        let headRead = head.withUnsafeMutableBytes { raw in
+            Result { () throws(SystemCallError) in try Syscall.pread(fd, into: raw, at: 0) }
+        }
         let headCount: Int
         switch headRead {
         case .success(let count): headCount = count
@@ -100,7 +119,9 @@ struct FileExaminer: Sendable {
             guard name != nil else { return quarantine(.unparseableName, "no 档号 and page", sha256: sha256) }
             let shown = head.map { String(format: "%02x", $0) }.joined(separator: " ")
             let claim = claimed.map { "named .\(ext) (\($0.displayName)) but " } ?? ""
-            return quarantine(.unknownFormat, "\(claim)content starts with \(shown), which is no TIFF, PNG or JPEG signature", sha256: sha256, name: name)
+            return quarantine(
+                .unknownFormat, "\(claim)content starts with \(shown), which is no TIFF, PNG or JPEG signature", sha256: sha256,
+                name: name)
         }
 
         // What the page will hold: the file, and the decoded bitmap a few times over.
@@ -110,8 +131,10 @@ struct FileExaminer: Sendable {
         if let header = ImageHeader.read(fd: fd, size: size) {
             need = MemoryReservations.pageCost(fileBytes: Int(clamping: size), bitmapBytes: header.decodedBytes)
             if need > budget.limit {
-                return quarantine(.tooLarge, "the file claims \(header.summary): decoding it needs about \(Self.megabytes(need)) MB, more than the memory budget of \(Self.megabytes(budget.limit)) MB (QUIRE_MEMORY_BUDGET); raise the budget on a machine with the memory, or rescan the page smaller",
-                                  sha256: streamedSHA256(), name: name)
+                return quarantine(
+                    .tooLarge,
+                    "the file claims \(header.summary): decoding it needs about \(Self.megabytes(need)) MB, more than the memory budget of \(Self.megabytes(budget.limit)) MB (QUIRE_MEMORY_BUDGET); raise the budget on a machine with the memory, or rescan the page smaller",
+                    sha256: streamedSHA256(), name: name)
             }
         } else {
             // A header this cannot read: the decoder will most likely reject the file; bound what it may allocate.
@@ -122,8 +145,9 @@ struct FileExaminer: Sendable {
             let data: Data
             let digests: [DigestAlgorithm: String]
             do throws(FixityError) {
-                (data, digests) = try FileDigester.readWhole(fd: fd, path: path, size: size,
-                                                             algorithms: algorithms.contains(.sha256) ? algorithms : [.sha256] + algorithms)
+                (data, digests) = try FileDigester.readWhole(
+                    fd: fd, path: path, size: size,
+                    algorithms: algorithms.contains(.sha256) ? algorithms : [.sha256] + algorithms)
             } catch {
                 return quarantine(.unreadable, "cannot be read: \(error.reason)", name: name)
             }
@@ -131,33 +155,38 @@ struct FileExaminer: Sendable {
             guard let name else { return quarantine(.unparseableName, "no 档号 and page", sha256: sha256) }
             if claimed != format {
                 let claim = claimed.map { "\($0.displayName)" } ?? "no image format"
-                return quarantine(.extensionMismatch, "named .\(ext) (\(claim)) but the content is \(format.displayName); rename it .\(preferredExtension(format)) or redeliver",
-                                  sha256: sha256, name: name)
+                return quarantine(
+                    .extensionMismatch,
+                    "named .\(ext) (\(claim)) but the content is \(format.displayName); rename it .\(preferredExtension(format)) or redeliver",
+                    sha256: sha256, name: name)
             }
             guard formats.contains(format) else {
-                return quarantine(.formatNotAllowed, "\(format.displayName) is not among the formats this pipeline accepts (import.formats)",
-                                  sha256: sha256, name: name)
+                return quarantine(
+                    .formatNotAllowed, "\(format.displayName) is not among the formats this pipeline accepts (import.formats)",
+                    sha256: sha256, name: name)
             }
             let decoded: DecodedImage
             do throws(DecodeError) {
                 decoded = try ImageDecoder.decode(data, as: format, options: options)
             } catch {
-                let reason: QuarantineReason = switch error {
-                case .unrecognizedFormat: .unknownFormat
-                case .corrupt: .corrupt
-                case .unsupported: .unsupported
-                case .tooLarge: .tooLarge
-                case .multiPage: .multiPage
-                }
+                let reason: QuarantineReason =
+                    switch error {
+                    case .unrecognizedFormat: .unknownFormat
+                    case .corrupt: .corrupt
+                    case .unsupported: .unsupported
+                    case .tooLarge: .tooLarge
+                    case .multiPage: .multiPage
+                    }
                 return quarantine(reason, error.message, sha256: sha256, name: name)
             }
             let info = decoded.info
-            let page = PageRecord(path: entry.path, size: entry.size, mtimeNanoseconds: entry.mtimeNanoseconds,
-                                  sha256: sha256, format: format.rawValue, width: info.width, height: info.height,
-                                  bitsPerSample: info.bitsPerSample, samplesPerPixel: info.samplesPerPixel,
-                                  colorType: info.colorType.rawValue, compression: info.compression,
-                                  dpiX: info.resolution?.x, dpiY: info.resolution?.y, frames: info.frames,
-                                  code: name.code.canonical, page: name.page, state: .decoded)
+            let page = PageRecord(
+                path: entry.path, size: entry.size, mtimeNanoseconds: entry.mtimeNanoseconds,
+                sha256: sha256, format: format.rawValue, width: info.width, height: info.height,
+                bitsPerSample: info.bitsPerSample, samplesPerPixel: info.samplesPerPixel,
+                colorType: info.colorType.rawValue, compression: info.compression,
+                dpiX: info.resolution?.x, dpiY: info.resolution?.y, frames: info.frames,
+                code: name.code.canonical, page: name.page, state: .decoded)
             guard following else { return (.page(page), nil) }
             return (.page(page), followUp(AcceptedPage(page: page, image: decoded, digests: digests)))
         }
@@ -173,10 +202,14 @@ struct FileExaminer: Sendable {
         do {
             sha256 = try FileDigester.digest(path: root + "/" + entry.path, algorithms: [.sha256])[.sha256]!
         } catch {
-            return .changed(ChangedFile(path: entry.path, registeredSHA256: registeredSHA256, foundSHA256: "unreadable: \(error.reason)", foundSize: entry.size))
+            return .changed(
+                ChangedFile(
+                    path: entry.path, registeredSHA256: registeredSHA256, foundSHA256: "unreadable: \(error.reason)",
+                    foundSize: entry.size))
         }
         if sha256 == registeredSHA256 { return .sameBytes(path: entry.path, mtimeNanoseconds: entry.mtimeNanoseconds) }
-        return .changed(ChangedFile(path: entry.path, registeredSHA256: registeredSHA256, foundSHA256: sha256, foundSize: entry.size))
+        return .changed(
+            ChangedFile(path: entry.path, registeredSHA256: registeredSHA256, foundSHA256: sha256, foundSize: entry.size))
     }
 
     private func preferredExtension(_ format: ImageFormat) -> String {

@@ -12,6 +12,7 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
     /// The batch id is taken by another delivery.
     case batchConflict(batch: String, registeredDelivery: String, givenDelivery: String)
 
+    /// One line for a person; a policy or ledger failure gives its own message.
     public var description: String {
         switch self {
         case .deliveryUnreadable(let path, let reason):

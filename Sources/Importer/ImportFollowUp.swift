@@ -40,9 +40,11 @@ public struct ImportFollowUp<Output: Sendable>: Sendable {
     public var settled: @Sendable (SettledFile<Output>) -> Bool
 
     /// Makes a follow-up.
-    public init(algorithms: [DigestAlgorithm], planned: @escaping @Sendable ([String: Int]) -> Void,
-                process: @escaping @Sendable (AcceptedPage) -> Output,
-                settled: @escaping @Sendable (SettledFile<Output>) -> Bool) {
+    public init(
+        algorithms: [DigestAlgorithm], planned: @escaping @Sendable ([String: Int]) -> Void,
+        process: @escaping @Sendable (AcceptedPage) -> Output,
+        settled: @escaping @Sendable (SettledFile<Output>) -> Bool
+    ) {
         self.algorithms = algorithms
         self.planned = planned
         self.process = process

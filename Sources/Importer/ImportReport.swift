@@ -5,8 +5,11 @@ public import QuireCore
 public struct ImportReport: Sendable, Codable {
     /// One quarantined file, path relative to the delivery.
     public struct Quarantined: Sendable, Codable, Equatable {
+        /// The file's path, relative to the delivery folder.
         public var path: String
+        /// The stable reason code it was held back for.
         public var reason: QuarantineReason
+        /// What exactly is wrong, in words.
         public var detail: String
     }
 

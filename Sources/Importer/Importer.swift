@@ -46,7 +46,9 @@ public struct Importer: Sendable {
     let commitEvery = 64
 
     /// Makes an importer; `workers` 0 takes the policy's value, and 0 there means one per core.
-    public init(ledger: any BatchStore & IntakeStore & PageStore, policy: PipelinePolicy, workers: Int = 0, tool: String = "quire") {
+    public init(
+        ledger: any BatchStore & IntakeStore & PageStore, policy: PipelinePolicy, workers: Int = 0, tool: String = "quire"
+    ) {
         self.ledger = ledger
         self.policy = policy
         let requested = workers > 0 ? workers : policy.intake.workers
@@ -62,14 +64,19 @@ public struct Importer: Sendable {
     }
 
     /// Imports `delivery` into the batch `batch` (default: the delivery folder's name).
-    public func run(delivery: String, batch batchName: String?, archive: String?,
-                    progress: (@Sendable (Progress) -> Void)? = nil) async throws(ImportError) -> ImportReport {
-        try await run(delivery: delivery, batch: batchName, archive: archive, followUp: ImportFollowUp<Never>?.none, progress: progress)
+    public func run(
+        delivery: String, batch batchName: String?, archive: String?,
+        progress: (@Sendable (Progress) -> Void)? = nil
+    ) async throws(ImportError) -> ImportReport {
+        try await run(
+            delivery: delivery, batch: batchName, archive: archive, followUp: ImportFollowUp<Never>?.none, progress: progress)
     }
 
     /// Imports `delivery`, running `followUp` on each page that decodes, in the worker that decoded it.
-    public func run<Output: Sendable>(delivery: String, batch batchName: String?, archive: String?, followUp: ImportFollowUp<Output>?,
-                                      progress: (@Sendable (Progress) -> Void)? = nil) async throws(ImportError) -> ImportReport {
+    public func run<Output: Sendable>(
+        delivery: String, batch batchName: String?, archive: String?, followUp: ImportFollowUp<Output>?,
+        progress: (@Sendable (Progress) -> Void)? = nil
+    ) async throws(ImportError) -> ImportReport {
         let started = Date()
         let naming: NamingRule
         do { naming = try policy.intake.namingRule() } catch {
@@ -81,8 +88,10 @@ public struct Importer: Sendable {
         let batchID = batchName ?? (root as NSString).lastPathComponent
         let batch: BatchInfo
         do {
-            batch = try ledger.openBatch(BatchInfo(id: batchID, delivery: root, archive: archive ?? policy.archive,
-                                                   pipeline: policy.name, createdAt: Date().formatted(.iso8601)))
+            batch = try ledger.openBatch(
+                BatchInfo(
+                    id: batchID, delivery: root, archive: archive ?? policy.archive,
+                    pipeline: policy.name, createdAt: Date().formatted(.iso8601)))
         } catch { throw .ledger(error) }
         guard batch.delivery == root else {
             throw .batchConflict(batch: batchID, registeredDelivery: batch.delivery, givenDelivery: root)
@@ -123,10 +132,12 @@ public struct Importer: Sendable {
             }
         }
 
-        let examiner = FileExaminer(root: root, naming: naming,
-                                    formats: Set(intake.formats),
-                                    decodeOptions: DecodeOptions(maxPixels: intake.maxMegapixels * 1_000_000,
-                                                                 acceptMultiPage: intake.multiPage == .accept))
+        let examiner = FileExaminer(
+            root: root, naming: naming,
+            formats: Set(intake.formats),
+            decodeOptions: DecodeOptions(
+                maxPixels: intake.maxMegapixels * 1_000_000,
+                acceptMultiPage: intake.multiPage == .accept))
         // Follow-up planning: files per record, and the files whose page slot another file also claims.
         var followed = Set<Int>()
         if let followUp {
@@ -171,16 +182,19 @@ public struct Importer: Sendable {
                 detail = "same bytes as \(other), delivered twice"
             } else if let other = earlier[page.sha256] {
                 reason = .duplicate
-                detail = other.batch == batchID ? "same bytes as \(other.path), delivered twice"
+                detail =
+                    other.batch == batchID
+                    ? "same bytes as \(other.path), delivered twice"
                     : "same bytes as \(other.path) in batch \(other.batch)"
             } else if let other = slots[slot] {
                 reason = .duplicatePage
                 detail = "page \(page.page) of \(page.code) is already \(other); remove one of the two files"
             }
             if let reason {
-                let record = QuarantineRecord(path: page.path, size: page.size, mtimeNanoseconds: page.mtimeNanoseconds,
-                                              sha256: page.sha256, reason: reason, detail: detail,
-                                              code: page.code, page: page.page)
+                let record = QuarantineRecord(
+                    path: page.path, size: page.size, mtimeNanoseconds: page.mtimeNanoseconds,
+                    sha256: page.sha256, reason: reason, detail: detail,
+                    code: page.code, page: page.page)
                 chunk.quarantined.append(record)
                 stats.quarantined += 1
                 return record
@@ -234,13 +248,16 @@ public struct Importer: Sendable {
         var done = 0
         // At most `workers` files in flight, never more than a few beyond the oldest unsettled one, so that
         // nothing piles up behind a slow file; outcomes are settled in delivery order.
-        await WorkerPool(workers: workers).forEachInOrder(items, window: 4 * workers, { work, follow in
-            switch work {
-            case .examine(let entry):
-                return examiner.examine(entry, keeping: follow == nil ? nil : keeping) { follow!.process($0) }
-            case .recheck(let entry, let sha): return (examiner.recheck(entry, registeredSHA256: sha), nil)
+        await WorkerPool(workers: workers).forEachInOrder(
+            items, window: 4 * workers,
+            { work, follow in
+                switch work {
+                case .examine(let entry):
+                    return examiner.examine(entry, keeping: follow == nil ? nil : keeping) { follow!.process($0) }
+                case .recheck(let entry, let sha): return (examiner.recheck(entry, registeredSHA256: sha), nil)
+                }
             }
-        }) { _, ready in
+        ) { _, ready in
             guard failure == nil else { return false }
             settleRun(ready)
             done += ready.count
@@ -260,8 +277,11 @@ public struct Importer: Sendable {
                 guard let last = present.max() else { continue }
                 let missing = (1...last).filter { !present.contains($0) }
                 if !missing.isEmpty {
-                    flags.append(RecordFlag(code: code, rule: .pageGap,
-                                            detail: "page\(missing.count == 1 ? "" : "s") \(PageRanges.describe(missing)) missing from 1–\(last)"))
+                    flags.append(
+                        RecordFlag(
+                            code: code, rule: .pageGap,
+                            detail: "page\(missing.count == 1 ? "" : "s") \(PageRanges.describe(missing)) missing from 1–\(last)")
+                    )
                 }
             }
             try ledger.replaceFlags(flags, rules: Self.recordRules, batch: batchID)
@@ -269,7 +289,9 @@ public struct Importer: Sendable {
             report = ImportReport(
                 batch: batchID, delivery: root, accepted: counts.pages, registeredThisRun: stats.registered,
                 unchanged: unchanged, records: counts.records,
-                quarantined: try ledger.quarantined(batch: batchID).map { .init(path: $0.path, reason: $0.reason, detail: $0.detail) },
+                quarantined: try ledger.quarantined(batch: batchID).map {
+                    .init(path: $0.path, reason: $0.reason, detail: $0.detail)
+                },
                 flaggedRecords: try ledger.flags(batch: batchID), changed: try ledger.changedFiles(batch: batchID),
                 decoded: stats.decoded, decodedBytes: stats.bytes, seconds: Date().timeIntervalSince(started))
         } catch { throw .ledger(error) }
@@ -284,4 +306,3 @@ private enum Work: Sendable {
     /// Re-hash a registered page whose size or mtime moved (its registered SHA-256).
     case recheck(DeliveryEntry, String)
 }
-

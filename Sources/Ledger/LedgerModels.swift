@@ -61,9 +61,11 @@ public struct PageRecord: Sendable, Equatable, Codable {
     public var state: PageState
 
     /// Makes a page record.
-    public init(path: String, size: Int64, mtimeNanoseconds: Int64, sha256: String, format: String, width: Int,
-                height: Int, bitsPerSample: Int, samplesPerPixel: Int, colorType: String, compression: String,
-                dpiX: Double?, dpiY: Double?, frames: Int, code: String, page: Int, state: PageState) {
+    public init(
+        path: String, size: Int64, mtimeNanoseconds: Int64, sha256: String, format: String, width: Int,
+        height: Int, bitsPerSample: Int, samplesPerPixel: Int, colorType: String, compression: String,
+        dpiX: Double?, dpiY: Double?, frames: Int, code: String, page: Int, state: PageState
+    ) {
         self.path = path
         self.size = size
         self.mtimeNanoseconds = mtimeNanoseconds
@@ -104,8 +106,10 @@ public struct QuarantineRecord: Sendable, Equatable, Codable {
     public var page: Int?
 
     /// Makes a quarantine record.
-    public init(path: String, size: Int64, mtimeNanoseconds: Int64, sha256: String?, reason: QuarantineReason, detail: String,
-                code: String?, page: Int?) {
+    public init(
+        path: String, size: Int64, mtimeNanoseconds: Int64, sha256: String?, reason: QuarantineReason, detail: String,
+        code: String?, page: Int?
+    ) {
         self.path = path
         self.size = size
         self.mtimeNanoseconds = mtimeNanoseconds
@@ -194,8 +198,10 @@ public struct BatchCounts: Sendable, Equatable, Codable {
     public var recordsByState: [RecordState: Int] = [:]
 
     /// Makes counts.
-    public init(pages: Int, quarantined: Int, records: Int, flaggedRecords: Int, changed: Int,
-                pagesByState: [PageState: Int], recordsByState: [RecordState: Int] = [:]) {
+    public init(
+        pages: Int, quarantined: Int, records: Int, flaggedRecords: Int, changed: Int,
+        pagesByState: [PageState: Int], recordsByState: [RecordState: Int] = [:]
+    ) {
         self.pages = pages
         self.quarantined = quarantined
         self.records = records
@@ -258,8 +264,10 @@ public struct FixityRecord: Sendable, Equatable, Codable {
     public var status: FixityStatus
 
     /// Makes a record.
-    public init(batch: String, root: Root, path: String, role: FileRole, size: Int64, digests: [DigestAlgorithm: String],
-                recordedAt: String? = nil, checkedAt: String? = nil, status: FixityStatus = .recorded) {
+    public init(
+        batch: String, root: Root, path: String, role: FileRole, size: Int64, digests: [DigestAlgorithm: String],
+        recordedAt: String? = nil, checkedAt: String? = nil, status: FixityStatus = .recorded
+    ) {
         self.batch = batch
         self.root = root
         self.path = path

@@ -71,138 +71,142 @@ public final class SQLiteLedger: Ledger {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: batches, pages, quarantine, records, flags, changes, events") { db in
-            try db.execute(sql: """
-                CREATE TABLE batch (
-                    id TEXT PRIMARY KEY,
-                    delivery TEXT NOT NULL,
-                    archive TEXT,
-                    pipeline TEXT NOT NULL,
-                    created_at TEXT NOT NULL
-                );
-                CREATE TABLE page (
-                    id INTEGER PRIMARY KEY,
-                    batch_id TEXT NOT NULL REFERENCES batch(id),
-                    path TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    mtime_ns INTEGER NOT NULL,
-                    sha256 TEXT NOT NULL,
-                    format TEXT NOT NULL,
-                    width INTEGER NOT NULL,
-                    height INTEGER NOT NULL,
-                    bits INTEGER NOT NULL,
-                    samples INTEGER NOT NULL,
-                    color_type TEXT NOT NULL,
-                    compression TEXT NOT NULL,
-                    dpi_x REAL,
-                    dpi_y REAL,
-                    frames INTEGER NOT NULL,
-                    code TEXT NOT NULL,
-                    page_no INTEGER NOT NULL,
-                    state TEXT NOT NULL,
-                    claimed_by TEXT,
-                    lease_until TEXT,
-                    registered_at TEXT NOT NULL,
-                    updated_at TEXT NOT NULL,
-                    UNIQUE (batch_id, path)
-                );
-                CREATE INDEX page_by_code ON page(batch_id, code, page_no);
-                CREATE INDEX page_by_digest ON page(sha256);
-                CREATE INDEX page_by_state ON page(batch_id, state);
-                CREATE TABLE quarantine (
-                    id INTEGER PRIMARY KEY,
-                    batch_id TEXT NOT NULL REFERENCES batch(id),
-                    path TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    mtime_ns INTEGER NOT NULL,
-                    sha256 TEXT,
-                    reason TEXT NOT NULL,
-                    detail TEXT NOT NULL,
-                    code TEXT,
-                    page_no INTEGER,
-                    at TEXT NOT NULL,
-                    UNIQUE (batch_id, path)
-                );
-                CREATE TABLE record (
-                    batch_id TEXT NOT NULL REFERENCES batch(id),
-                    code TEXT NOT NULL,
-                    state TEXT NOT NULL DEFAULT 'waiting',
-                    updated_at TEXT NOT NULL,
-                    PRIMARY KEY (batch_id, code)
-                );
-                CREATE TABLE record_flag (
-                    batch_id TEXT NOT NULL REFERENCES batch(id),
-                    code TEXT NOT NULL,
-                    rule TEXT NOT NULL,
-                    detail TEXT NOT NULL,
-                    at TEXT NOT NULL,
-                    PRIMARY KEY (batch_id, code, rule)
-                );
-                CREATE TABLE changed_file (
-                    batch_id TEXT NOT NULL REFERENCES batch(id),
-                    path TEXT NOT NULL,
-                    registered_sha256 TEXT NOT NULL,
-                    found_sha256 TEXT NOT NULL,
-                    found_size INTEGER NOT NULL,
-                    detected_at TEXT NOT NULL,
-                    PRIMARY KEY (batch_id, path, found_sha256)
-                );
-                CREATE TABLE event (
-                    id INTEGER PRIMARY KEY,
-                    at TEXT NOT NULL,
-                    batch_id TEXT,
-                    subject TEXT NOT NULL,
-                    action TEXT NOT NULL,
-                    detail TEXT,
-                    tool TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE batch (
+                        id TEXT PRIMARY KEY,
+                        delivery TEXT NOT NULL,
+                        archive TEXT,
+                        pipeline TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE page (
+                        id INTEGER PRIMARY KEY,
+                        batch_id TEXT NOT NULL REFERENCES batch(id),
+                        path TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        mtime_ns INTEGER NOT NULL,
+                        sha256 TEXT NOT NULL,
+                        format TEXT NOT NULL,
+                        width INTEGER NOT NULL,
+                        height INTEGER NOT NULL,
+                        bits INTEGER NOT NULL,
+                        samples INTEGER NOT NULL,
+                        color_type TEXT NOT NULL,
+                        compression TEXT NOT NULL,
+                        dpi_x REAL,
+                        dpi_y REAL,
+                        frames INTEGER NOT NULL,
+                        code TEXT NOT NULL,
+                        page_no INTEGER NOT NULL,
+                        state TEXT NOT NULL,
+                        claimed_by TEXT,
+                        lease_until TEXT,
+                        registered_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        UNIQUE (batch_id, path)
+                    );
+                    CREATE INDEX page_by_code ON page(batch_id, code, page_no);
+                    CREATE INDEX page_by_digest ON page(sha256);
+                    CREATE INDEX page_by_state ON page(batch_id, state);
+                    CREATE TABLE quarantine (
+                        id INTEGER PRIMARY KEY,
+                        batch_id TEXT NOT NULL REFERENCES batch(id),
+                        path TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        mtime_ns INTEGER NOT NULL,
+                        sha256 TEXT,
+                        reason TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        code TEXT,
+                        page_no INTEGER,
+                        at TEXT NOT NULL,
+                        UNIQUE (batch_id, path)
+                    );
+                    CREATE TABLE record (
+                        batch_id TEXT NOT NULL REFERENCES batch(id),
+                        code TEXT NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'waiting',
+                        updated_at TEXT NOT NULL,
+                        PRIMARY KEY (batch_id, code)
+                    );
+                    CREATE TABLE record_flag (
+                        batch_id TEXT NOT NULL REFERENCES batch(id),
+                        code TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        PRIMARY KEY (batch_id, code, rule)
+                    );
+                    CREATE TABLE changed_file (
+                        batch_id TEXT NOT NULL REFERENCES batch(id),
+                        path TEXT NOT NULL,
+                        registered_sha256 TEXT NOT NULL,
+                        found_sha256 TEXT NOT NULL,
+                        found_size INTEGER NOT NULL,
+                        detected_at TEXT NOT NULL,
+                        PRIMARY KEY (batch_id, path, found_sha256)
+                    );
+                    CREATE TABLE event (
+                        id INTEGER PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        batch_id TEXT,
+                        subject TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        detail TEXT,
+                        tool TEXT NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("v2: fixity of every file") { db in
-            try db.execute(sql: """
-                CREATE TABLE fixity (
-                    batch_id TEXT NOT NULL REFERENCES batch(id),
-                    root TEXT NOT NULL,
-                    path TEXT NOT NULL,
-                    role TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    sha256 TEXT,
-                    sha512 TEXT,
-                    md5 TEXT,
-                    sm3 TEXT,
-                    recorded_at TEXT NOT NULL,
-                    checked_at TEXT,
-                    status TEXT NOT NULL DEFAULT 'recorded',
-                    PRIMARY KEY (batch_id, root, path)
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE fixity (
+                        batch_id TEXT NOT NULL REFERENCES batch(id),
+                        root TEXT NOT NULL,
+                        path TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        sha256 TEXT,
+                        sha512 TEXT,
+                        md5 TEXT,
+                        sm3 TEXT,
+                        recorded_at TEXT NOT NULL,
+                        checked_at TEXT,
+                        status TEXT NOT NULL DEFAULT 'recorded',
+                        PRIMARY KEY (batch_id, root, path)
+                    );
+                    """)
         }
         migrator.registerMigration("v3: catalog records and binding outcomes") { db in
-            try db.execute(sql: """
-                CREATE TABLE catalog_record (
-                    batch_id TEXT NOT NULL REFERENCES batch(id),
-                    code TEXT NOT NULL,
-                    line INTEGER NOT NULL,
-                    fields TEXT NOT NULL,
-                    page_count INTEGER,
-                    PRIMARY KEY (batch_id, code)
-                );
-                ALTER TABLE record ADD COLUMN problems TEXT;
-                ALTER TABLE record ADD COLUMN metadata TEXT;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE catalog_record (
+                        batch_id TEXT NOT NULL REFERENCES batch(id),
+                        code TEXT NOT NULL,
+                        line INTEGER NOT NULL,
+                        fields TEXT NOT NULL,
+                        page_count INTEGER,
+                        PRIMARY KEY (batch_id, code)
+                    );
+                    ALTER TABLE record ADD COLUMN problems TEXT;
+                    ALTER TABLE record ADD COLUMN metadata TEXT;
+                    """)
         }
         migrator.registerMigration("v4: per-page checks of later stages") { db in
-            try db.execute(sql: """
-                CREATE TABLE page_check (
-                    batch_id TEXT NOT NULL REFERENCES batch(id),
-                    path TEXT NOT NULL,
-                    stage TEXT NOT NULL,
-                    rule TEXT NOT NULL,
-                    severity TEXT NOT NULL,
-                    detail TEXT NOT NULL,
-                    at TEXT NOT NULL,
-                    PRIMARY KEY (batch_id, path, stage, rule)
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE page_check (
+                        batch_id TEXT NOT NULL REFERENCES batch(id),
+                        path TEXT NOT NULL,
+                        stage TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        severity TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        PRIMARY KEY (batch_id, path, stage, rule)
+                    );
+                    """)
         }
         migrator.registerMigration("v5: bags") { db in
             try db.execute(sql: "ALTER TABLE record ADD COLUMN bag TEXT")
@@ -235,28 +239,34 @@ public final class SQLiteLedger: Ledger {
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE id = ?", arguments: [batch.id]) {
                 return Self.batchInfo(row)
             }
-            try db.execute(sql: "INSERT INTO batch (id, delivery, archive, pipeline, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [batch.id, batch.delivery, batch.archive, batch.pipeline, batch.createdAt])
+            try db.execute(
+                sql: "INSERT INTO batch (id, delivery, archive, pipeline, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [batch.id, batch.delivery, batch.archive, batch.pipeline, batch.createdAt])
             try Self.log(db, .batchOpened(batch))
             return batch
         }
     }
 
     private static func batchInfo(_ row: Row) -> BatchInfo {
-        BatchInfo(id: row["id"], delivery: row["delivery"], archive: row["archive"], pipeline: row["pipeline"],
-                  createdAt: row["created_at"])
+        BatchInfo(
+            id: row["id"], delivery: row["delivery"], archive: row["archive"], pipeline: row["pipeline"],
+            createdAt: row["created_at"])
     }
 
     /// Counts for the batch: pages (by state), quarantined files, records (by state), flagged records, changed files. (``BatchStore``)
     public func counts(batch: String) throws(QuireError) -> BatchCounts {
         try read("count batch") { db in
             var pages: [PageState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM page WHERE batch_id = ? GROUP BY state", arguments: [batch]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT state, COUNT(*) AS n FROM page WHERE batch_id = ? GROUP BY state", arguments: [batch])
+            {
                 pages[try Self.stored(row["state"], as: PageState.self, "page state")] = row["n"]
             }
             let count = { (sql: String) throws -> Int in try Int.fetchOne(db, sql: sql, arguments: [batch]) ?? 0 }
             var records: [RecordState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM record WHERE batch_id = ? GROUP BY state", arguments: [batch]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT state, COUNT(*) AS n FROM record WHERE batch_id = ? GROUP BY state", arguments: [batch])
+            {
                 records[try Self.stored(row["state"], as: RecordState.self, "record state")] = row["n"]
             }
             return BatchCounts(
@@ -275,11 +285,17 @@ public final class SQLiteLedger: Ledger {
     public func knownFiles(batch: String) throws(QuireError) -> [String: KnownFile] {
         try read("read known files") { db in
             var known: [String: KnownFile] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT path, size, mtime_ns, sha256 FROM page WHERE batch_id = ?", arguments: [batch]) {
-                known[row["path"]] = KnownFile(kind: .page, size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"])
+            for row in try Row.fetchAll(
+                db, sql: "SELECT path, size, mtime_ns, sha256 FROM page WHERE batch_id = ?", arguments: [batch])
+            {
+                known[row["path"]] = KnownFile(
+                    kind: .page, size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"])
             }
-            for row in try Row.fetchAll(db, sql: "SELECT path, size, mtime_ns, sha256 FROM quarantine WHERE batch_id = ?", arguments: [batch]) {
-                known[row["path"]] = KnownFile(kind: .quarantined, size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"])
+            for row in try Row.fetchAll(
+                db, sql: "SELECT path, size, mtime_ns, sha256 FROM quarantine WHERE batch_id = ?", arguments: [batch])
+            {
+                known[row["path"]] = KnownFile(
+                    kind: .quarantined, size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"])
             }
             return known
         }
@@ -291,7 +307,9 @@ public final class SQLiteLedger: Ledger {
         return try read("find digests") { db in
             var found: [String: PageLocation] = [:]
             for digest in digests {
-                if let row = try Row.fetchOne(db, sql: "SELECT batch_id, path FROM page WHERE sha256 = ? ORDER BY id LIMIT 1", arguments: [digest]) {
+                if let row = try Row.fetchOne(
+                    db, sql: "SELECT batch_id, path FROM page WHERE sha256 = ? ORDER BY id LIMIT 1", arguments: [digest])
+                {
                     found[digest] = PageLocation(batch: row["batch_id"], path: row["path"])
                 }
             }
@@ -303,7 +321,9 @@ public final class SQLiteLedger: Ledger {
     public func pageSlots(batch: String) throws(QuireError) -> [PageSlot: String] {
         try read("read page slots") { db in
             var slots: [PageSlot: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT code, page_no, path FROM page WHERE batch_id = ? ORDER BY id", arguments: [batch]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT code, page_no, path FROM page WHERE batch_id = ? ORDER BY id", arguments: [batch])
+            {
                 slots[PageSlot(code: row["code"], page: row["page_no"])] = row["path"]
             }
             return slots
@@ -320,46 +340,63 @@ public final class SQLiteLedger: Ledger {
                 try Self.log(db, .quarantineReleased(batch: batch, path: path, tool: tool))
             }
             for p in commit.pages {
-                try Self.run(db, sql: """
-                    INSERT INTO page (batch_id, path, size, mtime_ns, sha256, format, width, height, bits, samples,
-                                      color_type, compression, dpi_x, dpi_y, frames, code, page_no, state,
-                                      registered_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [batch, p.path, p.size, p.mtimeNanoseconds, p.sha256, p.format, p.width, p.height,
-                                     p.bitsPerSample, p.samplesPerPixel, p.colorType, p.compression, p.dpiX, p.dpiY,
-                                     p.frames, p.code, p.page, p.state.rawValue, now, now])
-                try Self.run(db, sql: """
-                    INSERT INTO record (batch_id, code, state, updated_at) VALUES (?, ?, 'waiting', ?)
-                    ON CONFLICT (batch_id, code) DO NOTHING
-                    """, arguments: [batch, p.code, now])
+                try Self.run(
+                    db,
+                    sql: """
+                        INSERT INTO page (batch_id, path, size, mtime_ns, sha256, format, width, height, bits, samples,
+                                          color_type, compression, dpi_x, dpi_y, frames, code, page_no, state,
+                                          registered_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        batch, p.path, p.size, p.mtimeNanoseconds, p.sha256, p.format, p.width, p.height,
+                        p.bitsPerSample, p.samplesPerPixel, p.colorType, p.compression, p.dpiX, p.dpiY,
+                        p.frames, p.code, p.page, p.state.rawValue, now, now,
+                    ])
+                try Self.run(
+                    db,
+                    sql: """
+                        INSERT INTO record (batch_id, code, state, updated_at) VALUES (?, ?, 'waiting', ?)
+                        ON CONFLICT (batch_id, code) DO NOTHING
+                        """, arguments: [batch, p.code, now])
                 try Self.log(db, .pageRegistered(p, batch: batch, tool: tool))
             }
             for q in commit.quarantined {
-                try Self.run(db, sql: """
-                    INSERT INTO quarantine (batch_id, path, size, mtime_ns, sha256, reason, detail, code, page_no, at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (batch_id, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
-                        sha256 = excluded.sha256, reason = excluded.reason, detail = excluded.detail,
-                        code = excluded.code, page_no = excluded.page_no, at = excluded.at
-                    """, arguments: [batch, q.path, q.size, q.mtimeNanoseconds, q.sha256, q.reason.rawValue, q.detail, q.code, q.page, now])
+                try Self.run(
+                    db,
+                    sql: """
+                        INSERT INTO quarantine (batch_id, path, size, mtime_ns, sha256, reason, detail, code, page_no, at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (batch_id, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
+                            sha256 = excluded.sha256, reason = excluded.reason, detail = excluded.detail,
+                            code = excluded.code, page_no = excluded.page_no, at = excluded.at
+                        """,
+                    arguments: [
+                        batch, q.path, q.size, q.mtimeNanoseconds, q.sha256, q.reason.rawValue, q.detail, q.code, q.page, now,
+                    ])
                 if let code = q.code {
-                    try Self.run(db, sql: """
-                        INSERT INTO record (batch_id, code, state, updated_at) VALUES (?, ?, 'waiting', ?)
-                        ON CONFLICT (batch_id, code) DO NOTHING
-                        """, arguments: [batch, code, now])
+                    try Self.run(
+                        db,
+                        sql: """
+                            INSERT INTO record (batch_id, code, state, updated_at) VALUES (?, ?, 'waiting', ?)
+                            ON CONFLICT (batch_id, code) DO NOTHING
+                            """, arguments: [batch, code, now])
                 }
                 try Self.log(db, .fileQuarantined(q, batch: batch, tool: tool))
             }
             for c in commit.changed {
-                try Self.run(db, sql: """
-                    INSERT INTO changed_file (batch_id, path, registered_sha256, found_sha256, found_size, detected_at)
-                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """, arguments: [batch, c.path, c.registeredSHA256, c.foundSHA256, c.foundSize, now])
+                try Self.run(
+                    db,
+                    sql: """
+                        INSERT INTO changed_file (batch_id, path, registered_sha256, found_sha256, found_size, detected_at)
+                        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                        """, arguments: [batch, c.path, c.registeredSHA256, c.foundSHA256, c.foundSize, now])
                 try Self.log(db, .fileChanged(c, batch: batch, tool: tool))
             }
             for t in commit.touched {
-                try Self.run(db, sql: "UPDATE page SET mtime_ns = ?, updated_at = ? WHERE batch_id = ? AND path = ?",
-                               arguments: [t.mtimeNanoseconds, now, batch, t.path])
+                try Self.run(
+                    db, sql: "UPDATE page SET mtime_ns = ?, updated_at = ? WHERE batch_id = ? AND path = ?",
+                    arguments: [t.mtimeNanoseconds, now, batch, t.path])
             }
         }
     }
@@ -372,10 +409,11 @@ public final class SQLiteLedger: Ledger {
                 try db.execute(sql: "DELETE FROM record_flag WHERE batch_id = ? AND rule = ?", arguments: [batch, rule.rawValue])
             }
             for f in flags {
-                try db.execute(sql: """
-                    INSERT INTO record_flag (batch_id, code, rule, detail, at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (batch_id, code, rule) DO UPDATE SET detail = excluded.detail, at = excluded.at
-                    """, arguments: [batch, f.code, f.rule.rawValue, f.detail, now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO record_flag (batch_id, code, rule, detail, at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (batch_id, code, rule) DO UPDATE SET detail = excluded.detail, at = excluded.at
+                        """, arguments: [batch, f.code, f.rule.rawValue, f.detail, now])
             }
         }
     }
@@ -403,27 +441,35 @@ public final class SQLiteLedger: Ledger {
 
     /// One record's quarantined files, by path. (``IntakeStore``)
     public func quarantined(batch: String, code: String) throws(QuireError) -> [QuarantineRecord] {
-        try fetch("read a record's quarantine", "SELECT * FROM quarantine WHERE batch_id = ? AND code = ? ORDER BY path",
-                  [batch, code], Self.quarantined)
+        try fetch(
+            "read a record's quarantine", "SELECT * FROM quarantine WHERE batch_id = ? AND code = ? ORDER BY path",
+            [batch, code], Self.quarantined)
     }
 
     private static func quarantined(_ row: Row) throws -> QuarantineRecord {
-        QuarantineRecord(path: row["path"], size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"],
-                         reason: try stored(row["reason"], as: QuarantineReason.self, "quarantine reason"), detail: row["detail"],
-                         code: row["code"], page: row["page_no"])
+        QuarantineRecord(
+            path: row["path"], size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"],
+            reason: try stored(row["reason"], as: QuarantineReason.self, "quarantine reason"), detail: row["detail"],
+            code: row["code"], page: row["page_no"])
     }
 
     /// The batch's record flags, by code and rule. (``IntakeStore``)
     public func flags(batch: String) throws(QuireError) -> [RecordFlag] {
-        try fetch("read record flags", "SELECT code, rule, detail FROM record_flag WHERE batch_id = ? ORDER BY code, rule", [batch]) {
-            RecordFlag(code: $0["code"], rule: try Self.stored($0["rule"], as: RecordFlagRule.self, "record flag rule"), detail: $0["detail"])
+        try fetch(
+            "read record flags", "SELECT code, rule, detail FROM record_flag WHERE batch_id = ? ORDER BY code, rule", [batch]
+        ) {
+            RecordFlag(
+                code: $0["code"], rule: try Self.stored($0["rule"], as: RecordFlagRule.self, "record flag rule"),
+                detail: $0["detail"])
         }
     }
 
     /// Files found changed after registration, by path. (``IntakeStore``)
     public func changedFiles(batch: String) throws(QuireError) -> [ChangedFile] {
         try fetch("read changed files", "SELECT * FROM changed_file WHERE batch_id = ? ORDER BY path, detected_at", [batch]) {
-            ChangedFile(path: $0["path"], registeredSHA256: $0["registered_sha256"], foundSHA256: $0["found_sha256"], foundSize: $0["found_size"])
+            ChangedFile(
+                path: $0["path"], registeredSHA256: $0["registered_sha256"], foundSHA256: $0["found_sha256"],
+                foundSize: $0["found_size"])
         }
     }
 
@@ -433,14 +479,19 @@ public final class SQLiteLedger: Ledger {
         try write("release pages for a rescan") { db in
             for path in paths {
                 // The last normalization failed (a success replaces the page's checks), so no master exists.
-                let failed = try Bool.fetchOne(db, sql: """
-                    SELECT EXISTS (SELECT 1 FROM page_check WHERE batch_id = ? AND path = ? AND stage = 'normalize' AND severity = 'error')
-                    """, arguments: [batch, path]) ?? false
+                let failed =
+                    try Bool.fetchOne(
+                        db,
+                        sql: """
+                            SELECT EXISTS (SELECT 1 FROM page_check WHERE batch_id = ? AND path = ? AND stage = 'normalize' AND severity = 'error')
+                            """, arguments: [batch, path]) ?? false
                 guard failed else { continue }
-                let sha = try String.fetchOne(db, sql: "SELECT sha256 FROM page WHERE batch_id = ? AND path = ?", arguments: [batch, path])
+                let sha = try String.fetchOne(
+                    db, sql: "SELECT sha256 FROM page WHERE batch_id = ? AND path = ?", arguments: [batch, path])
                 try db.execute(sql: "DELETE FROM page WHERE batch_id = ? AND path = ?", arguments: [batch, path])
                 try db.execute(sql: "DELETE FROM page_check WHERE batch_id = ? AND path = ?", arguments: [batch, path])
-                try db.execute(sql: "DELETE FROM fixity WHERE batch_id = ? AND root = 'delivery' AND path = ?", arguments: [batch, path])
+                try db.execute(
+                    sql: "DELETE FROM fixity WHERE batch_id = ? AND root = 'delivery' AND path = ?", arguments: [batch, path])
                 try db.execute(sql: "DELETE FROM changed_file WHERE batch_id = ? AND path = ?", arguments: [batch, path])
                 try Self.log(db, .pageReleased(path: path, sha256: sha, batch: batch, tool: tool))
             }
@@ -456,34 +507,44 @@ public final class SQLiteLedger: Ledger {
 
     /// One record's accepted pages, by page number and path. (``PageStore``)
     public func pages(batch: String, code: String) throws(QuireError) -> [PageRecord] {
-        try fetch("read a record's pages", "SELECT * FROM page WHERE batch_id = ? AND code = ? ORDER BY page_no, path",
-                  [batch, code], Self.page)
+        try fetch(
+            "read a record's pages", "SELECT * FROM page WHERE batch_id = ? AND code = ? ORDER BY page_no, path",
+            [batch, code], Self.page)
     }
 
     private static func page(_ row: Row) throws -> PageRecord {
-        PageRecord(path: row["path"], size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"],
-                   format: row["format"], width: row["width"], height: row["height"], bitsPerSample: row["bits"],
-                   samplesPerPixel: row["samples"], colorType: row["color_type"], compression: row["compression"],
-                   dpiX: row["dpi_x"], dpiY: row["dpi_y"], frames: row["frames"], code: row["code"], page: row["page_no"],
-                   state: try stored(row["state"], as: PageState.self, "page state"))
+        PageRecord(
+            path: row["path"], size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"],
+            format: row["format"], width: row["width"], height: row["height"], bitsPerSample: row["bits"],
+            samplesPerPixel: row["samples"], colorType: row["color_type"], compression: row["compression"],
+            dpiX: row["dpi_x"], dpiY: row["dpi_y"], frames: row["frames"], code: row["code"], page: row["page_no"],
+            state: try stored(row["state"], as: PageState.self, "page state"))
     }
 
     /// Records one page's normalization in one transaction. (``PageStore``)
-    public func completeNormalization(_ result: NormalizedPage, sourceFixity: FixityRecord?, batch: String,
-                                      tool: String) throws(QuireError) {
+    public func completeNormalization(
+        _ result: NormalizedPage, sourceFixity: FixityRecord?, batch: String,
+        tool: String
+    ) throws(QuireError) {
         let now = LedgerEvent.now()
         try write("record normalization") { db in
-            try db.execute(sql: "DELETE FROM page_check WHERE batch_id = ? AND path = ? AND stage = 'normalize'", arguments: [batch, result.path])
+            try db.execute(
+                sql: "DELETE FROM page_check WHERE batch_id = ? AND path = ? AND stage = 'normalize'",
+                arguments: [batch, result.path])
             for c in result.checks {
-                try db.execute(sql: "INSERT INTO page_check (batch_id, path, stage, rule, severity, detail, at) VALUES (?, ?, 'normalize', ?, ?, ?, ?)",
-                               arguments: [batch, result.path, c.rule.rawValue, c.severity.rawValue, c.detail, now])
+                try db.execute(
+                    sql:
+                        "INSERT INTO page_check (batch_id, path, stage, rule, severity, detail, at) VALUES (?, ?, 'normalize', ?, ?, ?, ?)",
+                    arguments: [batch, result.path, c.rule.rawValue, c.severity.rawValue, c.detail, now])
             }
             for r in result.outputs {
                 try Self.upsertFixity(db, r, root: .workspace, batch: batch, now: now)
             }
             if !result.outputs.isEmpty {
-                try db.execute(sql: "UPDATE page SET state = 'normalized', updated_at = ? WHERE batch_id = ? AND path = ? AND state = 'decoded'",
-                               arguments: [now, batch, result.path])
+                try db.execute(
+                    sql:
+                        "UPDATE page SET state = 'normalized', updated_at = ? WHERE batch_id = ? AND path = ? AND state = 'decoded'",
+                    arguments: [now, batch, result.path])
             }
             try Self.log(db, .pageNormalized(result, batch: batch, tool: tool))
             if let sourceFixity { try Self.recordFixity([sourceFixity], db: db, batch: batch, now: now, tool: tool) }
@@ -492,13 +553,15 @@ public final class SQLiteLedger: Ledger {
 
     /// The batch's page checks, by path, stage and rule. (``PageStore``)
     public func pageChecks(batch: String) throws(QuireError) -> [PageCheck] {
-        try fetch("read page checks", "SELECT * FROM page_check WHERE batch_id = ? ORDER BY path, stage, rule", [batch], Self.pageCheck)
+        try fetch(
+            "read page checks", "SELECT * FROM page_check WHERE batch_id = ? ORDER BY path, stage, rule", [batch], Self.pageCheck)
     }
 
     private static func pageCheck(_ row: Row) throws -> PageCheck {
-        PageCheck(path: row["path"], stage: try stored(row["stage"], as: Stage.self, "page check stage"),
-                  rule: try stored(row["rule"], as: PageCheckRule.self, "page check rule"),
-                  severity: try stored(row["severity"], as: Severity.self, "page check severity"), detail: row["detail"])
+        PageCheck(
+            path: row["path"], stage: try stored(row["stage"], as: Stage.self, "page check stage"),
+            rule: try stored(row["rule"], as: PageCheckRule.self, "page check rule"),
+            severity: try stored(row["severity"], as: Severity.self, "page check severity"), detail: row["detail"])
     }
 
     /// Why normalization failed, by page path, for the batch's pages whose last normalization failed (of one. (``PageStore``)
@@ -508,8 +571,9 @@ public final class SQLiteLedger: Ledger {
             JOIN page p ON p.batch_id = c.batch_id AND p.path = c.path
             WHERE c.batch_id = ? AND c.stage = 'normalize' AND c.severity = 'error'
             """ + (code == nil ? "" : " AND p.code = ?") + " ORDER BY c.path, c.rule"
-        return Dictionary(grouping: try fetch("read normalization failures", sql, code.map { [batch, $0] } ?? [batch], Self.pageCheck),
-                          by: \.path)
+        return Dictionary(
+            grouping: try fetch("read normalization failures", sql, code.map { [batch, $0] } ?? [batch], Self.pageCheck),
+            by: \.path)
     }
 
     // MARK: - Fixity
@@ -529,8 +593,11 @@ public final class SQLiteLedger: Ledger {
         }
         if Set(records.map(\.role)) == [.source] {
             for r in records {
-                try run(db, sql: "UPDATE page SET state = 'digested', updated_at = ? WHERE batch_id = ? AND path = ? AND state IN ('decoded', 'normalized')",
-                               arguments: [now, batch, r.path])
+                try run(
+                    db,
+                    sql:
+                        "UPDATE page SET state = 'digested', updated_at = ? WHERE batch_id = ? AND path = ? AND state IN ('decoded', 'normalized')",
+                    arguments: [now, batch, r.path])
             }
         }
     }
@@ -551,8 +618,10 @@ public final class SQLiteLedger: Ledger {
             // SQLite binds at most 32,766 parameters per statement; a record never has that many files.
             for chunk in stride(from: 0, to: paths.count, by: 500).map({ Array(paths[$0..<min($0 + 500, paths.count)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-                found += try Row.fetchAll(db, sql: "SELECT * FROM fixity WHERE batch_id = ? AND path IN (\(marks))",
-                                          arguments: StatementArguments([batch] + chunk)).map(Self.fixity)
+                found += try Row.fetchAll(
+                    db, sql: "SELECT * FROM fixity WHERE batch_id = ? AND path IN (\(marks))",
+                    arguments: StatementArguments([batch] + chunk)
+                ).map(Self.fixity)
             }
             return found
         }
@@ -567,10 +636,11 @@ public final class SQLiteLedger: Ledger {
         for algorithm in DigestAlgorithm.allCases {
             if let value: String = row[algorithm.rawValue] { digests[algorithm] = value }
         }
-        return FixityRecord(batch: row["batch_id"], root: try stored(row["root"], as: FixityRecord.Root.self, "fixity root"),
-                            path: row["path"], role: try stored(row["role"], as: FileRole.self, "file role"), size: row["size"],
-                            digests: digests, recordedAt: row["recorded_at"], checkedAt: row["checked_at"],
-                            status: try stored(row["status"], as: FixityStatus.self, "fixity status"))
+        return FixityRecord(
+            batch: row["batch_id"], root: try stored(row["root"], as: FixityRecord.Root.self, "fixity root"),
+            path: row["path"], role: try stored(row["role"], as: FileRole.self, "file role"), size: row["size"],
+            digests: digests, recordedAt: row["recorded_at"], checkedAt: row["checked_at"],
+            status: try stored(row["status"], as: FixityStatus.self, "fixity status"))
     }
 
     /// Stores the outcome of a fixity check, with an event each. (``FixityStore``)
@@ -579,16 +649,19 @@ public final class SQLiteLedger: Ledger {
         let now = LedgerEvent.now()
         try write("record fixity check") { db in
             for (r, status) in results {
-                try db.execute(sql: "UPDATE fixity SET checked_at = ?, status = ? WHERE batch_id = ? AND root = ? AND path = ?",
-                               arguments: [now, status.rawValue, r.batch, r.root.rawValue, r.path])
+                try db.execute(
+                    sql: "UPDATE fixity SET checked_at = ?, status = ? WHERE batch_id = ? AND root = ? AND path = ?",
+                    arguments: [now, status.rawValue, r.batch, r.root.rawValue, r.path])
                 try Self.log(db, .fixityChecked(r, status: status, tool: tool))
                 let code = try r.demotedCode(status: status) {
-                    try String.fetchOne(db, sql: "SELECT code FROM page WHERE batch_id = ? AND path = ?", arguments: [r.batch, r.path])
+                    try String.fetchOne(
+                        db, sql: "SELECT code FROM page WHERE batch_id = ? AND path = ?", arguments: [r.batch, r.path])
                 }
                 guard let code else { continue }
-                try db.execute(sql: """
-                    UPDATE record SET state = 'invalid', updated_at = ? WHERE batch_id = ? AND code = ? AND state IN ('packaged', 'verified')
-                    """, arguments: [now, r.batch, code])
+                try db.execute(
+                    sql: """
+                        UPDATE record SET state = 'invalid', updated_at = ? WHERE batch_id = ? AND code = ? AND state IN ('packaged', 'verified')
+                        """, arguments: [now, r.batch, code])
                 if db.changesCount > 0 {
                     try Self.log(db, .recordInvalidated(code: code, by: r, status: status, tool: tool))
                 }
@@ -606,18 +679,22 @@ public final class SQLiteLedger: Ledger {
                 try db.execute(sql: "DELETE FROM catalog_record WHERE batch_id = ?", arguments: [batch])
             }
             for c in binding.catalog ?? [] {
-                try db.execute(sql: "INSERT INTO catalog_record (batch_id, code, line, fields, page_count) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [batch, c.code, c.line, c.fieldsJSON, c.pageCount])
+                try db.execute(
+                    sql: "INSERT INTO catalog_record (batch_id, code, line, fields, page_count) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [batch, c.code, c.line, c.fieldsJSON, c.pageCount])
             }
             for r in binding.records {
-                try db.execute(sql: """
-                    INSERT INTO record (batch_id, code, state, updated_at, problems, metadata) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (batch_id, code) DO UPDATE SET
-                        state = CASE WHEN excluded.state = 'bound' AND record.state IN ('packaged', 'verified') THEN record.state
-                                     ELSE excluded.state END,
-                        updated_at = excluded.updated_at, problems = excluded.problems, metadata = excluded.metadata
-                    """, arguments: [batch, r.code, r.state.rawValue, now, BindingProblem.storedText(r.problems), r.metadataPath])
-                let state = try String.fetchOne(db, sql: "SELECT state FROM record WHERE batch_id = ? AND code = ?", arguments: [batch, r.code])
+                try db.execute(
+                    sql: """
+                        INSERT INTO record (batch_id, code, state, updated_at, problems, metadata) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (batch_id, code) DO UPDATE SET
+                            state = CASE WHEN excluded.state = 'bound' AND record.state IN ('packaged', 'verified') THEN record.state
+                                         ELSE excluded.state END,
+                            updated_at = excluded.updated_at, problems = excluded.problems, metadata = excluded.metadata
+                        """,
+                    arguments: [batch, r.code, r.state.rawValue, now, BindingProblem.storedText(r.problems), r.metadataPath])
+                let state = try String.fetchOne(
+                    db, sql: "SELECT state FROM record WHERE batch_id = ? AND code = ?", arguments: [batch, r.code])
                 if state == r.state.rawValue {
                     try Self.log(db, .recordBound(r, batch: batch, tool: tool))
                 }
@@ -627,30 +704,38 @@ public final class SQLiteLedger: Ledger {
 
     /// The batch's records, by code. (``RecordStore``)
     public func records(batch: String) throws(QuireError) -> [RecordRow] {
-        try fetch("read records", "SELECT code, state, problems, metadata, bag FROM record WHERE batch_id = ? ORDER BY code", [batch]) {
+        try fetch(
+            "read records", "SELECT code, state, problems, metadata, bag FROM record WHERE batch_id = ? ORDER BY code", [batch]
+        ) {
             let text: String? = $0["problems"]
             guard let problems = BindingProblem.fromStoredText(text) else {
                 throw InvalidStoredValue(what: "binding problems", value: text ?? "")
             }
-            return RecordRow(code: $0["code"], state: try Self.stored($0["state"], as: RecordState.self, "record state"),
-                             problems: problems, metadataPath: $0["metadata"], bag: $0["bag"])
+            return RecordRow(
+                code: $0["code"], state: try Self.stored($0["state"], as: RecordState.self, "record state"),
+                problems: problems, metadataPath: $0["metadata"], bag: $0["bag"])
         }
     }
 
     /// Moves a record to `state`, remembering its bag when one is given, with an event. (``RecordStore``)
-    public func markRecord(batch: String, code: String, state: RecordState, bag: String?, detail: String?,
-                           tool: String) throws(QuireError) {
+    public func markRecord(
+        batch: String, code: String, state: RecordState, bag: String?, detail: String?,
+        tool: String
+    ) throws(QuireError) {
         let now = LedgerEvent.now()
         try write("mark record") { db in
-            try db.execute(sql: "UPDATE record SET state = ?, bag = COALESCE(?, bag), updated_at = ? WHERE batch_id = ? AND code = ?",
-                           arguments: [state.rawValue, bag, now, batch, code])
+            try db.execute(
+                sql: "UPDATE record SET state = ?, bag = COALESCE(?, bag), updated_at = ? WHERE batch_id = ? AND code = ?",
+                arguments: [state.rawValue, bag, now, batch, code])
             try Self.log(db, .recordMarked(code: code, state: state, bag: bag, detail: detail, batch: batch, tool: tool))
         }
     }
 
     /// Records whose bags are packaged and verified, with the verification time, for quota reports; by that. (``RecordStore``)
     public func digitizedRecords() throws(QuireError) -> [DigitizedRecord] {
-        try fetch("read digitized records", """
+        try fetch(
+            "read digitized records",
+            """
             SELECT r.batch_id, b.archive, r.code,
                    (SELECT MAX(e.at) FROM event e WHERE e.batch_id = r.batch_id AND e.subject = r.code
                                                     AND e.action = 'record.verified') AS verified_at,
@@ -660,16 +745,20 @@ public final class SQLiteLedger: Ledger {
             FROM record r JOIN batch b ON b.id = r.batch_id
             WHERE r.state = 'verified'
             ORDER BY verified_at, r.code
-            """, []) {
-            DigitizedRecord(batch: $0["batch_id"], archive: $0["archive"], code: $0["code"], verifiedAt: $0["verified_at"] ?? "",
-                            pages: $0["pages"], bytes: $0["bytes"])
+            """, []
+        ) {
+            DigitizedRecord(
+                batch: $0["batch_id"], archive: $0["archive"], code: $0["code"], verifiedAt: $0["verified_at"] ?? "",
+                pages: $0["pages"], bytes: $0["bytes"])
         }
     }
 
     /// The record a bag path belongs to. (``RecordStore``)
     public func recordForBag(_ bag: String) throws(QuireError) -> (batch: String, code: String)? {
         try read("find bag") { db in
-            try Row.fetchOne(db, sql: "SELECT batch_id, code FROM record WHERE bag = ? LIMIT 1", arguments: [bag]).map { ($0["batch_id"], $0["code"]) }
+            try Row.fetchOne(db, sql: "SELECT batch_id, code FROM record WHERE bag = ? LIMIT 1", arguments: [bag]).map {
+                ($0["batch_id"], $0["code"])
+            }
         }
     }
 
@@ -679,23 +768,31 @@ public final class SQLiteLedger: Ledger {
     public func events(batch: String?) throws(QuireError) -> [LedgerEvent] {
         let sql = "SELECT * FROM event" + (batch == nil ? "" : " WHERE batch_id = ?") + " ORDER BY id"
         return try fetch("read events", sql, batch.map { [$0] } ?? []) {
-            LedgerEvent(at: $0["at"], batch: $0["batch_id"], subject: $0["subject"], action: $0["action"], detail: $0["detail"],
-                        tool: $0["tool"])
+            LedgerEvent(
+                at: $0["at"], batch: $0["batch_id"], subject: $0["subject"], action: $0["action"], detail: $0["detail"],
+                tool: $0["tool"])
         }
     }
 
     // MARK: - Plumbing
 
     /// Records (or replaces) one file's digests; a replaced record goes back to `recorded`.
-    private static func upsertFixity(_ db: Database, _ r: FixityRecord, root: FixityRecord.Root, batch: String, now: String) throws {
-        try run(db, sql: """
-            INSERT INTO fixity (batch_id, root, path, role, size, sha256, sha512, md5, sm3, recorded_at, status)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recorded')
-            ON CONFLICT (batch_id, root, path) DO UPDATE SET role = excluded.role, size = excluded.size,
-                sha256 = excluded.sha256, sha512 = excluded.sha512, md5 = excluded.md5, sm3 = excluded.sm3,
-                recorded_at = excluded.recorded_at, status = 'recorded', checked_at = NULL
-            """, arguments: [batch, root.rawValue, r.path, r.role.rawValue, r.size, r.digests[.sha256], r.digests[.sha512],
-                             r.digests[.md5], r.digests[.sm3], now])
+    private static func upsertFixity(_ db: Database, _ r: FixityRecord, root: FixityRecord.Root, batch: String, now: String)
+        throws
+    {
+        try run(
+            db,
+            sql: """
+                INSERT INTO fixity (batch_id, root, path, role, size, sha256, sha512, md5, sm3, recorded_at, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recorded')
+                ON CONFLICT (batch_id, root, path) DO UPDATE SET role = excluded.role, size = excluded.size,
+                    sha256 = excluded.sha256, sha512 = excluded.sha512, md5 = excluded.md5, sm3 = excluded.sm3,
+                    recorded_at = excluded.recorded_at, status = 'recorded', checked_at = NULL
+                """,
+            arguments: [
+                batch, root.rawValue, r.path, r.role.rawValue, r.size, r.digests[.sha256], r.digests[.sha512],
+                r.digests[.md5], r.digests[.sm3], now,
+            ])
     }
 
     /// Runs one statement through the connection's statement cache: the import and the normalization run the same
@@ -705,8 +802,9 @@ public final class SQLiteLedger: Ledger {
     }
 
     private static func log(_ db: Database, _ e: LedgerEvent) throws {
-        try run(db, sql: "INSERT INTO event (at, batch_id, subject, action, detail, tool) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [e.at, e.batch, e.subject, e.action, e.detail, e.tool])
+        try run(
+            db, sql: "INSERT INTO event (at, batch_id, subject, action, detail, tool) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [e.at, e.batch, e.subject, e.action, e.detail, e.tool])
     }
 
     /// A value read from a column that holds one of the core's vocabularies.
@@ -722,8 +820,10 @@ public final class SQLiteLedger: Ledger {
     }
 
     /// The rows `sql` selects, each mapped by `row`.
-    private func fetch<T>(_ operation: String, _ sql: String, _ arguments: StatementArguments,
-                          _ row: (Row) throws -> T) throws(QuireError) -> [T] {
+    private func fetch<T>(
+        _ operation: String, _ sql: String, _ arguments: StatementArguments,
+        _ row: (Row) throws -> T
+    ) throws(QuireError) -> [T] {
         try read(operation) { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(row) }
     }
 
@@ -752,13 +852,15 @@ public final class SQLiteLedger: Ledger {
         case let error as DatabaseError:
             var message = error.message ?? "\(error.resultCode)"
             if let sql = error.sql { message += " - while executing `\(sql.trimmingCharacters(in: .whitespacesAndNewlines))`" }
-            return .ledger(operation, file: path,
-                           underlying: .init(source: "sqlite", code: error.extendedResultCode.rawValue, message: message),
-                           fix: fix(for: error.resultCode))
+            return .ledger(
+                operation, file: path,
+                underlying: .init(source: "sqlite", code: error.extendedResultCode.rawValue, message: message),
+                fix: fix(for: error.resultCode))
         case let error as InvalidStoredValue:
-            return .ledger(operation, file: path,
-                           underlying: .init(source: "ledger", message: "unknown \(error.what) '\(error.value)' in the database"),
-                           fix: "use the Quire that wrote this ledger, or a newer one")
+            return .ledger(
+                operation, file: path,
+                underlying: .init(source: "ledger", message: "unknown \(error.what) '\(error.value)' in the database"),
+                fix: "use the Quire that wrote this ledger, or a newer one")
         default:
             return .ledger(operation, file: path, underlying: .init(source: "sqlite", message: "\(error)"))
         }

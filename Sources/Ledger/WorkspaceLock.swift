@@ -15,11 +15,18 @@ public final class WorkspaceLock: Sendable {
     public init(workspace: String) throws(WorkspaceError) {
         path = WorkspaceLayout(root: workspace).lockFile
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw WorkspaceError(path: path, message: "cannot open lock file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw WorkspaceError(path: path, message: "cannot open lock file: \(String(cString: strerror(errno)))")
+        }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let holder =
+                (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(fd)
-            throw WorkspaceError(path: path, message: "another quire process is working in this workspace (\(holder.isEmpty ? "holder unknown" : holder)); wait for it to finish or use another --workspace")
+            throw WorkspaceError(
+                path: path,
+                message:
+                    "another quire process is working in this workspace (\(holder.isEmpty ? "holder unknown" : holder)); wait for it to finish or use another --workspace"
+            )
         }
         let note = "pid \(getpid()) since \(Date().formatted(.iso8601))\n"
         _ = ftruncate(fd, 0)
@@ -47,5 +54,6 @@ public struct WorkspaceError: Error, Sendable, Equatable, CustomStringConvertibl
         self.message = message
     }
 
+    /// `<path>: <message>`.
     public var description: String { "\(path): \(message)" }
 }

@@ -28,7 +28,9 @@ import Raster
 public struct NormalizeStage: Sendable {
     /// TIFF tags taken from the delivery's process metadata.
     public struct ScannerTags: Sendable, Equatable {
+        /// The scanner's maker, written as the TIFF Make tag; nil writes none.
         public var make: String?
+        /// The scanner's model, written as the TIFF Model tag; nil writes none.
         public var model: String?
         /// `YYYY:MM:DD HH:MM:SS`.
         public var dateTime: String?
@@ -43,22 +45,31 @@ public struct NormalizeStage: Sendable {
         /// The tags a delivery's process metadata gives: the scanner's make and model, and the scan date as the
         /// TIFF DateTime at midnight (`2026-11-02` → `2026:11:02 00:00:00`); none where the metadata is silent.
         public init(_ process: ProcessMetadata) {
-            self.init(make: process.scanner?.make, model: process.scanner?.model,
-                      dateTime: process.scanDate.map { $0.replacingOccurrences(of: "-", with: ":") + " 00:00:00" })
+            self.init(
+                make: process.scanner?.make, model: process.scanner?.model,
+                dateTime: process.scanDate.map { $0.replacingOccurrences(of: "-", with: ":") + " 00:00:00" })
         }
     }
 
     /// What a run did.
     public struct Report: Sendable, Codable {
+        /// The batch normalized.
         public var batch: String
+        /// Pages this run made a master, access copy and thumbnail of (flagged ones included).
         public var normalized: Int
+        /// Pages this run could make no master of.
         public var failed: Int
+        /// Pages not worked on: they had a master already, or the caller skipped them.
         public var alreadyDone: Int
         /// Pages flagged (blank, residual skew) but normalized.
         public var flagged: Int
+        /// Bytes of the source files of the pages this run processed.
         public var bytesRead: Int64
+        /// Bytes of the outputs written: masters, access copies and thumbnails.
         public var bytesWritten: Int64
+        /// Wall-clock seconds of the run.
         public var seconds: Double
+        /// Every page check this run raised (warnings and errors), sorted by path, then rule.
         public var checks: [PageCheck]
     }
 
@@ -70,8 +81,11 @@ public struct NormalizeStage: Sendable {
     let tags: ScannerTags
 
     /// Makes the stage; `workers` 0 means one per core.
-    public init(ledger: any BatchStore & PageStore & FixityStore, policy: PipelinePolicy, workspace: String, workers: Int = 0, version: String,
-                tags: ScannerTags = ScannerTags()) {
+    public init(
+        ledger: any BatchStore & PageStore & FixityStore, policy: PipelinePolicy, workspace: String, workers: Int = 0,
+        version: String,
+        tags: ScannerTags = ScannerTags()
+    ) {
         self.ledger = ledger
         self.policy = policy
         self.workspace = workspace
@@ -86,6 +100,7 @@ public struct NormalizeStage: Sendable {
         /// The disk filled up: the run stops; pages already finished are kept, and a new run resumes.
         case diskFull(DiskFull)
 
+        /// The ledger error's message, or the full disk's.
         public var description: String {
             switch self {
             case .ledger(let error): error.description
@@ -113,16 +128,22 @@ public struct NormalizeStage: Sendable {
 
     /// Normalizes every page of `batch` that has no master yet, except those in `skipping` (paths: pages a
     /// streaming run has just tried and failed).
-    public func run(batch: String, skipping: Set<String> = [], progress: (@Sendable (Int, Int) -> Void)? = nil) async throws(StopError) -> Report {
-        do { return try await runPages(batch: batch, skipping: skipping, progress: progress) } catch let error as StopError { throw error } catch {
+    public func run(batch: String, skipping: Set<String> = [], progress: (@Sendable (Int, Int) -> Void)? = nil)
+        async throws(StopError) -> Report
+    {
+        do { return try await runPages(batch: batch, skipping: skipping, progress: progress) } catch let error as StopError {
+            throw error
+        } catch {
             throw .ledger(error as? QuireError ?? QuireError(.couldNotRun, stage: .normalize, message: "\(error)"))
         }
     }
 
-    private func runPages(batch: String, skipping: Set<String>, progress: (@Sendable (Int, Int) -> Void)?) async throws -> Report {
+    private func runPages(batch: String, skipping: Set<String>, progress: (@Sendable (Int, Int) -> Void)?) async throws -> Report
+    {
         let started = Date()
         guard let info = try ledger.batch(id: batch) else {
-            throw QuireError(.couldNotRun, stage: .normalize, message: "no batch '\(batch)' in this workspace; run 'quire import' first")
+            throw QuireError(
+                .couldNotRun, stage: .normalize, message: "no batch '\(batch)' in this workspace; run 'quire import' first")
         }
         removeStrayTemporaries()
         let mastered = Set(try ledger.fixityRecords(batch: batch).filter { $0.role == .master }.map { $0.path })
@@ -131,10 +152,12 @@ public struct NormalizeStage: Sendable {
         let todo = pages.filter {
             !skipping.contains($0.path) && !mastered.contains(layout.relativePath(of: .master, code: $0.code, page: $0.page))
         }
-        let normalizer = PageNormalizer(policy: policy, workspace: workspace, delivery: info.delivery,
-                                        software: "Quire \(version)", tags: tags)
-        var report = Report(batch: batch, normalized: 0, failed: 0, alreadyDone: pages.count - todo.count, flagged: 0,
-                            bytesRead: 0, bytesWritten: 0, seconds: 0, checks: [])
+        let normalizer = PageNormalizer(
+            policy: policy, workspace: workspace, delivery: info.delivery,
+            software: "Quire \(version)", tags: tags)
+        var report = Report(
+            batch: batch, normalized: 0, failed: 0, alreadyDone: pages.count - todo.count, flagged: 0,
+            bytesRead: 0, bytesWritten: 0, seconds: 0, checks: [])
         var failure: (any Error)?
         let tool = "quire \(version)"
         let sizes = Dictionary(todo.map { ($0.path, $0.size) }, uniquingKeysWith: { a, _ in a })
@@ -145,7 +168,7 @@ public struct NormalizeStage: Sendable {
                 failure = failure ?? StopError.diskFull(full)
                 return false
             }
-            if failure != nil { return false } // let the pages in flight finish; submit no more
+            if failure != nil { return false }  // let the pages in flight finish; submit no more
             do throws(QuireError) { try ledger.completeNormalization(result, batch: batch, tool: tool) } catch {
                 failure = error
                 return false

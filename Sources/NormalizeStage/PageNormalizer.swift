@@ -26,34 +26,49 @@ struct PageNormalizer: Sendable {
     /// Reads the page's source, checks its bytes are those registered at import, decodes and normalizes it.
     func normalize(_ page: PageRecord) -> NormalizedPage {
         func failed(_ rule: PageCheckRule, _ detail: String) -> NormalizedPage {
-            NormalizedPage(path: page.path, outputs: [],
-                           checks: [PageCheck(path: page.path, stage: .normalize, rule: rule, severity: .error, detail: detail)],
-                           processJSON: "[]")
+            NormalizedPage(
+                path: page.path, outputs: [],
+                checks: [PageCheck(path: page.path, stage: .normalize, rule: rule, severity: .error, detail: detail)],
+                processJSON: "[]")
         }
         let source = delivery + "/" + page.path
         // The page was measured against the memory budget at import; its source is re-read under the same rule.
         var info = stat()
-        guard stat(source, &info) == 0 else { return failed(.sourceUnreadable, "cannot read \(source): \(String(cString: strerror(errno)))") }
-        let claim = ImageHeader(format: ImageFormat(rawValue: page.format) ?? .tiff, width: page.width, height: page.height,
-                                channels: page.samplesPerPixel, bitsPerSample: page.bitsPerSample)
+        guard stat(source, &info) == 0 else {
+            return failed(.sourceUnreadable, "cannot read \(source): \(String(cString: strerror(errno)))")
+        }
+        let claim = ImageHeader(
+            format: ImageFormat(rawValue: page.format) ?? .tiff, width: page.width, height: page.height,
+            channels: page.samplesPerPixel, bitsPerSample: page.bitsPerSample)
         let need = MemoryReservations.pageCost(fileBytes: Int(clamping: info.st_size), bitmapBytes: claim.decodedBytes)
         guard need <= MemoryReservations.shared.limit else {
-            return failed(.tooLarge, "normalizing needs about \(need >> 20) MB, more than the memory budget of \(MemoryReservations.shared.limit >> 20) MB (QUIRE_MEMORY_BUDGET)")
+            return failed(
+                .tooLarge,
+                "normalizing needs about \(need >> 20) MB, more than the memory budget of \(MemoryReservations.shared.limit >> 20) MB (QUIRE_MEMORY_BUDGET)"
+            )
         }
         return MemoryReservations.shared.withReservation(need) { normalize(page, source: source, failed: failed) }
     }
 
-    private func normalize(_ page: PageRecord, source: String, failed: (PageCheckRule, String) -> NormalizedPage) -> NormalizedPage {
+    private func normalize(_ page: PageRecord, source: String, failed: (PageCheckRule, String) -> NormalizedPage)
+        -> NormalizedPage
+    {
         guard let (data, digests) = try? FileDigester.readWhole(path: source, algorithms: [.sha256]) else {
             return failed(.sourceUnreadable, "cannot read \(source)")
         }
         guard digests[.sha256] == page.sha256 else {
-            return failed(.sourceChanged, "the file's SHA-256 differs from the one registered at import; run 'quire run' (or 'quire import') again to take the new file")
+            return failed(
+                .sourceChanged,
+                "the file's SHA-256 differs from the one registered at import; run 'quire run' (or 'quire import') again to take the new file"
+            )
         }
         let decoded: DecodedImage
         do {
-            decoded = try ImageDecoder.decode(data, options: DecodeOptions(maxPixels: policy.intake.maxMegapixels * 1_000_000,
-                                                                           acceptMultiPage: true))
+            decoded = try ImageDecoder.decode(
+                data,
+                options: DecodeOptions(
+                    maxPixels: policy.intake.maxMegapixels * 1_000_000,
+                    acceptMultiPage: true))
         } catch {
             return failed(.decodeFailed, error.message)
         }
@@ -76,8 +91,10 @@ struct PageNormalizer: Sendable {
 
         // Orientation: the decode has already turned the pixels upright; record what it did.
         if decoded.info.orientation != .topLeft {
-            steps.append(["step": "orientation", "source_orientation": "\(decoded.info.orientation.rawValue)",
-                          "transform": decoded.info.orientation.displayTransform])
+            steps.append([
+                "step": "orientation", "source_orientation": "\(decoded.info.orientation.rawValue)",
+                "transform": decoded.info.orientation.displayTransform,
+            ])
         }
 
         // Faults the decode worked around without losing a pixel (a JPEG's extraneous bytes before a marker, an
@@ -89,10 +106,16 @@ struct PageNormalizer: Sendable {
         let stated = decoded.info.resolution
         let dpi = stated?.effectiveDPI ?? policy.resolution.assumeDPI
         guard let dpi else {
-            return failed(.lowResolution, "the file states no resolution; the policy needs at least \(policy.resolution.minimumDPI) dpi (set resolution.assume_dpi if the scanner is known)")
+            return failed(
+                .lowResolution,
+                "the file states no resolution; the policy needs at least \(policy.resolution.minimumDPI) dpi (set resolution.assume_dpi if the scanner is known)"
+            )
         }
         guard dpi >= policy.resolution.minimumDPI else {
-            return failed(.lowResolution, "\(dpi) dpi is below the policy's minimum of \(policy.resolution.minimumDPI) dpi; rescan the page into the delivery and run 'quire run' again")
+            return failed(
+                .lowResolution,
+                "\(dpi) dpi is below the policy's minimum of \(policy.resolution.minimumDPI) dpi; rescan the page into the delivery and run 'quire run' again"
+            )
         }
         var bitmap = decoded.bitmap
         if stated == nil { bitmap.resolution = Resolution(x: Double(dpi), y: Double(dpi)) }
@@ -106,20 +129,26 @@ struct PageNormalizer: Sendable {
         }
         if bitmap.layout.hasAlpha || bitmap.layout == .cmyk8 || bitmap.layout == .rgba8 {
             let inverted = decoded.info.format == .jpeg && bitmap.layout == .cmyk8
-            bitmap = mode == .gray ? ColorConversion.toGray8(bitmap, cmykInverted: inverted)
+            bitmap =
+                mode == .gray
+                ? ColorConversion.toGray8(bitmap, cmykInverted: inverted)
                 : ColorConversion.toRGB8(bitmap, cmykInverted: inverted)
         }
         if mode == .colour && policy.colour.reducePlainColour && policy.colour.allowGray {
             let rgb = bitmap.layout == .rgb8 ? bitmap : ColorConversion.toRGB8(bitmap)
             let red = RedMarkDetector.analyse(rgb, rule: RedPixelRule(significantFraction: policy.colour.redFraction))
             if red.hasSignificantRed && policy.colour.keepColourForRed {
-                steps.append(["step": "colour_mode", "mode": "colour", "reason": "significant red (seal or letterhead)",
-                              "red_fraction": String(format: "%.5f", red.redFraction)])
+                steps.append([
+                    "step": "colour_mode", "mode": "colour", "reason": "significant red (seal or letterhead)",
+                    "red_fraction": String(format: "%.5f", red.redFraction),
+                ])
             } else {
                 mode = .gray
                 bitmap = ColorConversion.toGray8(bitmap)
-                steps.append(["step": "colour_mode", "mode": "gray", "reason": "plain colour reduced by policy",
-                              "red_fraction": String(format: "%.5f", red.redFraction)])
+                steps.append([
+                    "step": "colour_mode", "mode": "gray", "reason": "plain colour reduced by policy",
+                    "red_fraction": String(format: "%.5f", red.redFraction),
+                ])
             }
         }
 
@@ -128,36 +157,55 @@ struct PageNormalizer: Sendable {
         if processing.borderCrop || processing.deskew || processing.blankDetection {
             var gray = bitmap.layout == .gray8 ? bitmap : ColorConversion.toGray8(bitmap)
             if processing.borderCrop, let rect = BorderCrop.detect(gray) {
-                bitmap = BorderCrop.crop(bitmap.layout.bitsPerSample == 16 ? ColorConversion.toEightBit(bitmap) : bitmap, to: rect)
+                bitmap = BorderCrop.crop(
+                    bitmap.layout.bitsPerSample == 16 ? ColorConversion.toEightBit(bitmap) : bitmap, to: rect)
                 gray = BorderCrop.crop(gray, to: rect)
-                steps.append(["step": "border_crop", "x": "\(rect.x)", "y": "\(rect.y)", "width": "\(rect.width)", "height": "\(rect.height)"])
+                steps.append([
+                    "step": "border_crop", "x": "\(rect.x)", "y": "\(rect.y)", "width": "\(rect.width)",
+                    "height": "\(rect.height)",
+                ])
             }
             if processing.deskew {
                 let skew = SkewDetector.measure(gray, maxAngle: processing.deskewMaxAngle)
                 let angle = skew.angle
-                if abs(angle) > processing.deskewThreshold && skew.confidence > 0.3 && abs(angle) < processing.deskewMaxAngle - 0.25 {
-                    bitmap = Rotator.rotate(bitmap.layout.bitsPerSample == 16 ? ColorConversion.toEightBit(bitmap) : bitmap,
-                                            degrees: -angle)
+                if abs(angle) > processing.deskewThreshold && skew.confidence > 0.3
+                    && abs(angle) < processing.deskewMaxAngle - 0.25
+                {
+                    bitmap = Rotator.rotate(
+                        bitmap.layout.bitsPerSample == 16 ? ColorConversion.toEightBit(bitmap) : bitmap,
+                        degrees: -angle)
                     gray = Rotator.rotate(gray, degrees: -angle)
-                    steps.append(["step": "deskew", "measured_degrees": String(format: "%.2f", angle),
-                                  "rotated_degrees": String(format: "%.2f", -angle), "interpolation": "bilinear",
-                                  "confidence": String(format: "%.2f", skew.confidence)])
+                    steps.append([
+                        "step": "deskew", "measured_degrees": String(format: "%.2f", angle),
+                        "rotated_degrees": String(format: "%.2f", -angle), "interpolation": "bilinear",
+                        "confidence": String(format: "%.2f", skew.confidence),
+                    ])
                 } else {
-                    steps.append(["step": "deskew", "measured_degrees": String(format: "%.2f", angle), "rotated_degrees": "0",
-                                  "confidence": String(format: "%.2f", skew.confidence),
-                                  "threshold_degrees": String(format: "%.2f", processing.deskewThreshold)])
+                    steps.append([
+                        "step": "deskew", "measured_degrees": String(format: "%.2f", angle), "rotated_degrees": "0",
+                        "confidence": String(format: "%.2f", skew.confidence),
+                        "threshold_degrees": String(format: "%.2f", processing.deskewThreshold),
+                    ])
                     if abs(angle) > processing.skewTolerance {
-                        check(.skew, .warning, String(format: "skew of %.1f° remains (tolerance %.1f°); measurement confidence %.2f — check the page",
-                                                        angle, processing.skewTolerance, skew.confidence))
+                        check(
+                            .skew, .warning,
+                            String(
+                                format: "skew of %.1f° remains (tolerance %.1f°); measurement confidence %.2f — check the page",
+                                angle, processing.skewTolerance, skew.confidence))
                     }
                 }
             }
             if processing.blankDetection {
                 let blank = BlankPageDetector.analyse(gray, inkFraction: processing.blankInkFraction)
-                steps.append(["step": "blank_detection", "ink_fraction": String(format: "%.5f", blank.inkFraction),
-                              "threshold": String(format: "%.5f", processing.blankInkFraction), "blank": "\(blank.isBlank)"])
+                steps.append([
+                    "step": "blank_detection", "ink_fraction": String(format: "%.5f", blank.inkFraction),
+                    "threshold": String(format: "%.5f", processing.blankInkFraction), "blank": "\(blank.isBlank)",
+                ])
                 if blank.isBlank {
-                    check(.blankPage, .warning, String(format: "page looks blank (ink coverage %.4f%%); kept, flagged for review", blank.inkFraction * 100))
+                    check(
+                        .blankPage, .warning,
+                        String(
+                            format: "page looks blank (ink coverage %.4f%%); kept, flagged for review", blank.inkFraction * 100))
                 }
             }
         }
@@ -180,23 +228,33 @@ struct PageNormalizer: Sendable {
         let masterPath = layout.relativePath(of: .master, code: page.code, page: page.page)
         let accessPath = layout.relativePath(of: .access, code: page.code, page: page.page)
         let thumbPath = layout.relativePath(of: .thumbnail, code: page.code, page: page.page)
-        let options = TIFFEncoder.Options(compression: compression, predictor: policy.master.predictor,
-                                          imageDescription: "\(page.code) page \(page.page)", software: software,
-                                          make: tags.make, model: tags.model, dateTime: tags.dateTime,
-                                          iccProfile: decoded.info.iccProfile, deflateLevel: policy.master.deflateLevel)
-        steps.append(["step": "master", "mode": mode.rawValue, "compression": compression.rawValue,
-                      "predictor": "\(policy.master.predictor && compression != .g4)", "dpi": "\(dpi)"])
+        let options = TIFFEncoder.Options(
+            compression: compression, predictor: policy.master.predictor,
+            imageDescription: "\(page.code) page \(page.page)", software: software,
+            make: tags.make, model: tags.model, dateTime: tags.dateTime,
+            iccProfile: decoded.info.iccProfile, deflateLevel: policy.master.deflateLevel)
+        steps.append([
+            "step": "master", "mode": mode.rawValue, "compression": compression.rawValue,
+            "predictor": "\(policy.master.predictor && compression != .g4)", "dpi": "\(dpi)",
+        ])
 
         // Access copy and thumbnail (the thumbnail from the access copy).
-        let eightBit: Bitmap = switch master.layout {
-        case .gray8, .rgb8: master
-        case .rgb16: ColorConversion.toRGB8(master)
-        default: ColorConversion.toGray8(master)
-        }
+        let eightBit: Bitmap =
+            switch master.layout {
+            case .gray8, .rgb8: master
+            case .rgb16: ColorConversion.toRGB8(master)
+            default: ColorConversion.toGray8(master)
+            }
         let access = Resampler.resize(eightBit, longestSide: policy.access.longestSide)
         let thumbnail = Resampler.resize(access, longestSide: policy.thumbnail.longestSide)
-        steps.append(["step": "access", "longest_side": "\(max(access.width, access.height))", "quality": "\(policy.access.quality)", "resampler": "area-average"])
-        steps.append(["step": "thumbnail", "longest_side": "\(max(thumbnail.width, thumbnail.height))", "quality": "\(policy.thumbnail.quality)", "source": "access copy"])
+        steps.append([
+            "step": "access", "longest_side": "\(max(access.width, access.height))", "quality": "\(policy.access.quality)",
+            "resampler": "area-average",
+        ])
+        steps.append([
+            "step": "thumbnail", "longest_side": "\(max(thumbnail.width, thumbnail.height))",
+            "quality": "\(policy.thumbnail.quality)", "source": "access copy",
+        ])
 
         // Encode in memory, digest those bytes, write them once: no second read of any output.
         let algorithms = policy.fixity.algorithms
@@ -204,18 +262,24 @@ struct PageNormalizer: Sendable {
         do {
             let encoded: [(FileRole, String, [UInt8])] = [
                 (.master, masterPath, try TIFFEncoder.encode(master, options: options, name: masterPath)),
-                (.access, accessPath,
-                 try JPEGEncoder.encode(access, options: .init(quality: policy.access.quality), name: accessPath)),
-                (.thumbnail, thumbPath,
-                 try JPEGEncoder.encode(thumbnail, options: .init(quality: policy.thumbnail.quality), name: thumbPath)),
+                (
+                    .access, accessPath,
+                    try JPEGEncoder.encode(access, options: .init(quality: policy.access.quality), name: accessPath)
+                ),
+                (
+                    .thumbnail, thumbPath,
+                    try JPEGEncoder.encode(thumbnail, options: .init(quality: policy.thumbnail.quality), name: thumbPath)
+                ),
             ]
             for (role, path, bytes) in encoded {
                 var digest = MultiDigest(algorithms)
                 bytes.withUnsafeBytes { digest.update($0) }
                 let target = layout.absolute(path)
                 try DurableFile.write(bytes: bytes, to: staged ? DurableFile.stagedPath(for: target) : target)
-                outputs.append(FixityRecord(batch: "", root: .workspace, path: path, role: role, size: Int64(bytes.count),
-                                            digests: digest.finalize()))
+                outputs.append(
+                    FixityRecord(
+                        batch: "", root: .workspace, path: path, role: role, size: Int64(bytes.count),
+                        digests: digest.finalize()))
             }
         } catch let error as DurableFileError {
             if let full = error.diskFull {

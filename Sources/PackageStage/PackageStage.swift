@@ -29,7 +29,10 @@ public struct PackageStage: Sendable {
     let workers: Int
 
     /// Makes the stage.
-    public init(ledger: any PageStore & FixityStore & RecordStore, policy: PipelinePolicy, workspace: String, version: String, workers: Int = 0) {
+    public init(
+        ledger: any PageStore & FixityStore & RecordStore, policy: PipelinePolicy, workspace: String, version: String,
+        workers: Int = 0
+    ) {
         self.ledger = ledger
         self.policy = policy
         self.workspace = workspace
@@ -39,12 +42,17 @@ public struct PackageStage: Sendable {
 
     /// One bag's outcome.
     public struct BagOutcome: Sendable, Codable {
+        /// The bag's name: the record's 档号, or the batch id for a bag per batch.
         public var name: String
+        /// The 档号 of the records in the bag.
         public var records: [String]
+        /// The bag's folder; nil when the bag failed.
         public var path: String?
         /// `packaged`, `already_packaged`, or `failed`.
         public var status: String
+        /// Why the bag failed, or a note on a complete bag found from an earlier run; nil for a bag written now.
         public var detail: String?
+        /// The bag's Payload-Oxum (`bytes.files`) when this run wrote it; nil otherwise.
         public var payloadOxum: String?
         /// The bag could not be written because the disk is full (the run should stop, not go on failing).
         public var diskFull: DiskFull? = nil
@@ -52,12 +60,16 @@ public struct PackageStage: Sendable {
 
     /// What a run did.
     public struct Report: Sendable, Codable {
+        /// The batch packaged.
         public var batch: String
+        /// One outcome per bag this run wrote, found complete, or failed on.
         public var bags: [BagOutcome]
         /// Records not packaged because they are held (with the binding's reasons) or not yet bound.
         public var skipped: [String: String]
+        /// Wall-clock seconds of the run.
         public var seconds: Double
 
+        /// How many bags failed.
         public var failed: Int { bags.filter { $0.status == "failed" }.count }
     }
 
@@ -89,19 +101,22 @@ public struct PackageStage: Sendable {
             case .waiting, .invalid: report.skipped[record.code] = "state \(record.state.rawValue): run 'quire bind' first"
             }
         }
-        let groups: [(name: String, records: [RecordRow])] = switch policy.package.bagPer {
-        case .batch: ready.isEmpty ? [] : [(batch, ready)]
-        case .record: ready.map { ($0.code, [$0]) }
-        }
+        let groups: [(name: String, records: [RecordRow])] =
+            switch policy.package.bagPer {
+            case .batch: ready.isEmpty ? [] : [(batch, ready)]
+            case .record: ready.map { ($0.code, [$0]) }
+            }
         for group in groups {
             let outcome = await makeBag(name: group.name, records: group.records, pages: pages, batch: batch, in: destination)
             if outcome.status != "failed" {
                 for record in group.records {
-                    try ledger.markRecord(batch: batch, code: record.code, state: .packaged, bag: outcome.path,
-                                          detail: outcome.payloadOxum.map { "Payload-Oxum \($0)" }, tool: "quire \(version)")
+                    try ledger.markRecord(
+                        batch: batch, code: record.code, state: .packaged, bag: outcome.path,
+                        detail: outcome.payloadOxum.map { "Payload-Oxum \($0)" }, tool: "quire \(version)")
                     // The writer verified the finished bag in full (or, for a bag found complete, the verifier did).
-                    try ledger.markRecord(batch: batch, code: record.code, state: .verified, bag: outcome.path,
-                                          detail: "full BagIt verification at packaging", tool: "quire \(version)")
+                    try ledger.markRecord(
+                        batch: batch, code: record.code, state: .verified, bag: outcome.path,
+                        detail: "full BagIt verification at packaging", tool: "quire \(version)")
                 }
             }
             report.bags.append(outcome)
@@ -115,8 +130,10 @@ public struct PackageStage: Sendable {
         problems.map(\.description).joined(separator: "; ")
     }
 
-    private func makeBag(name: String, records: [RecordRow], pages: [String: [PageRecord]], batch: String,
-                         in destination: String) async -> BagOutcome {
+    private func makeBag(
+        name: String, records: [RecordRow], pages: [String: [PageRecord]], batch: String,
+        in destination: String
+    ) async -> BagOutcome {
         let codes = records.map(\.code)
         func failed(_ detail: String) -> BagOutcome {
             BagOutcome(name: name, records: codes, path: nil, status: "failed", detail: detail, payloadOxum: nil)
@@ -143,8 +160,9 @@ public struct PackageStage: Sendable {
             }
             let outputs: [String: FixityRecord]
             do {
-                outputs = Dictionary(try ledger.fixityRecords(batch: batch, paths: files.map(\.0)).filter { $0.root == .workspace }
-                    .map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+                outputs = Dictionary(
+                    try ledger.fixityRecords(batch: batch, paths: files.map(\.0)).filter { $0.root == .workspace }
+                        .map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
             } catch { return failed(error.description) }
             for (relative, bagPath) in files {
                 let full = layout.absolute(relative)
@@ -175,19 +193,23 @@ public struct PackageStage: Sendable {
         }
 
         var info: [BagInfoField] = [
-            BagInfoField("Source-Organization", policy.package.sourceOrganization.isEmpty ? "unknown" : policy.package.sourceOrganization),
+            BagInfoField(
+                "Source-Organization", policy.package.sourceOrganization.isEmpty ? "unknown" : policy.package.sourceOrganization),
             BagInfoField("Bagging-Date", Date().formatted(.iso8601.year().month().day())),
             BagInfoField("Bag-Software-Agent", "Quire \(version)"),
         ]
         if records.count == 1 {
             info.append(BagInfoField("External-Identifier", codes[0]))
             if let metadata = firstMetadata {
-                let labels: [(String, String)] = [("题名", "Title"), ("案卷题名", "Title"), ("责任者", "Responsible-Party"),
-                                                  ("文号", "Document-Number"), ("日期", "Date"), ("起止日期", "Date-Range"),
-                                                  ("密级", "Classification"), ("保管期限", "Retention"), ("页数", "Page-Count")]
+                let labels: [(String, String)] = [
+                    ("题名", "Title"), ("案卷题名", "Title"), ("责任者", "Responsible-Party"),
+                    ("文号", "Document-Number"), ("日期", "Date"), ("起止日期", "Date-Range"),
+                    ("密级", "Classification"), ("保管期限", "Retention"), ("页数", "Page-Count"),
+                ]
                 for (heading, label) in labels {
                     if let value = metadata.catalog.first(where: { $0.name == heading })?.value, !value.isEmpty,
-                       !info.contains(where: { $0.label == label }) {
+                        !info.contains(where: { $0.label == label })
+                    {
                         info.append(BagInfoField(label, value))
                     }
                 }
@@ -198,24 +220,28 @@ public struct PackageStage: Sendable {
         }
         info.append(BagInfoField("Quire-Pipeline", policy.name))
 
-        var writer = BagWriter(manifestAlgorithms: algorithms,
-                               tagManifestAlgorithms: policy.package.tagManifests)
+        var writer = BagWriter(
+            manifestAlgorithms: algorithms,
+            tagManifestAlgorithms: policy.package.tagManifests)
         writer.workers = workers
         writer.serializeToTar = policy.package.serialization == .tar
-        writer.placement = switch policy.package.payload {
-        case .copy: .copy
-        case .link: .hardLinkWhenPossible
-        }
+        writer.placement =
+            switch policy.package.payload {
+            case .copy: .copy
+            case .link: .hardLinkWhenPossible
+            }
         do {
             let result = try await writer.write(name: name, in: destination, payload: payload, bagInfo: info)
-            return BagOutcome(name: name, records: codes, path: result.path, status: "packaged", detail: nil, payloadOxum: result.payloadOxum)
+            return BagOutcome(
+                name: name, records: codes, path: result.path, status: "packaged", detail: nil, payloadOxum: result.payloadOxum)
         } catch {
             if case .destinationExists(let path) = error {
                 // Finished by an earlier run that stopped before the ledger learned of it: accept it if it verifies.
                 let report = await BagVerifier.verify(path, mode: .full, workers: workers)
                 if report.valid && report.payloadFileCount == payload.count {
-                    return BagOutcome(name: name, records: codes, path: path, status: "already_packaged",
-                                      detail: "a complete bag from an earlier run was found and verified", payloadOxum: nil)
+                    return BagOutcome(
+                        name: name, records: codes, path: path, status: "already_packaged",
+                        detail: "a complete bag from an earlier run was found and verified", payloadOxum: nil)
                 }
                 return failed("\(path) exists and does not verify (\(report.errorCount) errors); move it away and run again")
             }

@@ -28,9 +28,13 @@ enum BagAlgorithm: Hashable, Sendable, Comparable {
     init(name: String) {
         let lowered = name.lowercased()
         let key = Self.key(lowered)
-        if let known = DigestAlgorithm(rawValue: key) { self = .fixity(known) }
-        else if let entry = Self.libcryptoNames[key], EVPDigest(name: entry.evp) != nil { self = .libcrypto(name: lowered, evpName: entry.evp) }
-        else { self = .unsupported(lowered) }
+        if let known = DigestAlgorithm(rawValue: key) {
+            self = .fixity(known)
+        } else if let entry = Self.libcryptoNames[key], EVPDigest(name: entry.evp) != nil {
+            self = .libcrypto(name: lowered, evpName: entry.evp)
+        } else {
+            self = .unsupported(lowered)
+        }
     }
 
     /// The name as the manifest spells it (lowercased).

@@ -12,7 +12,8 @@ enum BagInfoParser {
             if content.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             if content.first == " " || content.first == "\t" {
                 guard !fields.isEmpty else {
-                    problems.error(.taginfoFormat, file, "Line \(line.number) is indented as a continuation but no element precedes it.")
+                    problems.error(
+                        .taginfoFormat, file, "Line \(line.number) is indented as a continuation but no element precedes it.")
                     continue
                 }
                 let piece = content.drop { $0 == " " || $0 == "\t" }
@@ -32,10 +33,14 @@ enum BagInfoParser {
             }
             if strict {
                 if label.count != rawLabel.count {
-                    problems.error(.taginfoFormat, file, "The label on line \(line.number) starts or ends with whitespace, which BagIt 1.0 forbids.")
+                    problems.error(
+                        .taginfoFormat, file,
+                        "The label on line \(line.number) starts or ends with whitespace, which BagIt 1.0 forbids.")
                 }
                 if let first = rawValue.first, first != " " && first != "\t" {
-                    problems.error(.taginfoFormat, file, "Line \(line.number) lacks the single space or tab BagIt 1.0 requires after the colon.")
+                    problems.error(
+                        .taginfoFormat, file,
+                        "Line \(line.number) lacks the single space or tab BagIt 1.0 requires after the colon.")
                 }
             }
             fields.append(BagInfoField(label, rawValue.trimmingWhitespace()))

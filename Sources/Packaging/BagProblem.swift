@@ -17,6 +17,7 @@ public struct BagProblem: Sendable, Codable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `<severity> [<rule>] <file>: <message>` on one line; the file is left out when there is none.
     public var description: String {
         "\(severity.rawValue) [\(rule.rawValue)]" + (file.map { " \($0):" } ?? "") + " \(message)"
     }

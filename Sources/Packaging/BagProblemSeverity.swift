@@ -5,6 +5,7 @@ public enum BagProblemSeverity: String, Sendable, Codable, Comparable {
     /// Worth a look, but the bag is still valid.
     case warning
 
+    /// Errors sort before warnings.
     public static func < (lhs: BagProblemSeverity, rhs: BagProblemSeverity) -> Bool {
         lhs == .error && rhs == .warning
     }

@@ -31,14 +31,18 @@ public struct BagReport: Sendable, Codable, Equatable {
     public var bagInfo: [BagInfoField]
 
     /// Makes a report; `valid` and the counts follow from `problems`, which are sorted.
-    public init(bagPath: String, mode: BagVerificationMode, bagItVersion: String?, problems: [BagProblem],
-                payloadFileCount: Int, payloadByteCount: UInt64, manifestNames: [String], tagManifestNames: [String],
-                filesHashed: Int, bytesHashed: UInt64, bagInfo: [BagInfoField] = []) {
+    public init(
+        bagPath: String, mode: BagVerificationMode, bagItVersion: String?, problems: [BagProblem],
+        payloadFileCount: Int, payloadByteCount: UInt64, manifestNames: [String], tagManifestNames: [String],
+        filesHashed: Int, bytesHashed: UInt64, bagInfo: [BagInfoField] = []
+    ) {
         self.bagPath = bagPath
         self.mode = mode
         self.bagItVersion = bagItVersion
         self.problems = problems.sorted { a, b in
-            if (a.file ?? "") != (b.file ?? "") { return Array((a.file ?? "").utf8).lexicographicallyPrecedes(Array((b.file ?? "").utf8)) }
+            if (a.file ?? "") != (b.file ?? "") {
+                return Array((a.file ?? "").utf8).lexicographicallyPrecedes(Array((b.file ?? "").utf8))
+            }
             if a.rule != b.rule { return a.rule < b.rule }
             if a.severity != b.severity { return a.severity < b.severity }
             return a.message < b.message

@@ -68,5 +68,6 @@ public enum BagRule: String, Sendable, Codable, CaseIterable, Comparable {
     case fetchPresent = "fetch.present"
     case fetchFormat = "fetch.format"
 
+    /// Orders rules by their id text.
     public static func < (lhs: BagRule, rhs: BagRule) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -18,7 +18,10 @@ public enum BagTarWriter {
         var entries = [(relative: String, absolute: String, isFolder: Bool, size: UInt64)]()
         entries.append((top, root, true, 0))
         try collect(absolute: root, relative: top, into: &entries)
-        entries.sort { Array(($0.relative + ($0.isFolder ? "/" : "")).utf8).lexicographicallyPrecedes(Array(($1.relative + ($1.isFolder ? "/" : "")).utf8)) }
+        entries.sort {
+            Array(($0.relative + ($0.isFolder ? "/" : "")).utf8).lexicographicallyPrecedes(
+                Array(($1.relative + ($1.isFolder ? "/" : "")).utf8))
+        }
 
         do throws(DurableFileError) {
             try DurableFile.produce(at: tarPath) { (temporary: String) throws(DurableFileError) in
@@ -28,8 +31,9 @@ public enum BagTarWriter {
                 var output = TarOutput(fd: fd, path: temporary)
                 for entry in entries {
                     let name = entry.relative + (entry.isFolder ? "/" : "")
-                    let header = TarHeader(name: name, size: entry.isFolder ? 0 : entry.size, isFolder: entry.isFolder,
-                                           modificationTime: modificationTime)
+                    let header = TarHeader(
+                        name: name, size: entry.isFolder ? 0 : entry.size, isFolder: entry.isFolder,
+                        modificationTime: modificationTime)
                     try output.write(header.blocks())
                     if !entry.isFolder { try output.copy(from: entry.absolute, size: entry.size) }
                 }
@@ -45,7 +49,8 @@ public enum BagTarWriter {
         guard let text = baggingDate?.trimmingWhitespace(), text.count >= 10 else { return 0 }
         let parts = text.prefix(10).split(separator: "-")
         guard parts.count == 3, let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return 0 }
+            (1...12).contains(m), (1...31).contains(d)
+        else { return 0 }
         // Days from civil (proleptic Gregorian), Howard Hinnant's algorithm.
         let yy = m <= 2 ? y - 1 : y
         let era = (yy >= 0 ? yy : yy - 399) / 400
@@ -56,8 +61,10 @@ public enum BagTarWriter {
         return (era * 146_097 + doe - 719_468) * 86_400
     }
 
-    private static func collect(absolute: String, relative: String,
-                                into entries: inout [(relative: String, absolute: String, isFolder: Bool, size: UInt64)]) throws(BagWriteError) {
+    private static func collect(
+        absolute: String, relative: String,
+        into entries: inout [(relative: String, absolute: String, isFolder: Bool, size: UInt64)]
+    ) throws(BagWriteError) {
         let listed: [DirectoryListing.Entry]
         do throws(SystemCallError) {
             let fd = Syscall.retrying { open(absolute, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
@@ -70,13 +77,17 @@ public enum BagTarWriter {
             let name = String(decoding: entry.bytes, as: UTF8.self)
             let childAbsolute = absolute + "/" + name
             let childRelative = relative + "/" + name
-            if let failure = entry.failure { throw .io(DurableFileError(path: childAbsolute, operation: "stat", errno: failure.code)) }
+            if let failure = entry.failure {
+                throw .io(DurableFileError(path: childAbsolute, operation: "stat", errno: failure.code))
+            }
             var kind = entry.kind
             var size = entry.size
             if kind == .symbolicLink {
                 // Quire writes no links into a bag; one put there is archived as what it names, as before.
                 var info = stat()
-                guard stat(childAbsolute, &info) == 0 else { throw .io(DurableFileError(path: childAbsolute, operation: "stat", errno: errno)) }
+                guard stat(childAbsolute, &info) == 0 else {
+                    throw .io(DurableFileError(path: childAbsolute, operation: "stat", errno: errno))
+                }
                 kind = DirectoryListing.kind(mode: UInt32(info.st_mode))
                 size = UInt64(info.st_size)
             }

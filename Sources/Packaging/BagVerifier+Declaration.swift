@@ -35,10 +35,13 @@ extension BagVerifier {
             declaration.versionText = versionText
             let parts = versionText.split(separator: ".", omittingEmptySubsequences: false)
             if parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }),
-               let major = Int(parts[0]), let minor = Int(parts[1]) {
+                let major = Int(parts[0]), let minor = Int(parts[1])
+            {
                 declaration.version = (major, minor)
                 if !BagDeclaration.isSupported((major, minor)) {
-                    problems.error(.bagitVersionUnsupported, file, "BagIt-Version \(versionText) is not one Quire verifies (0.93–0.97, 1.0); the 1.0 rules were applied.")
+                    problems.error(
+                        .bagitVersionUnsupported, file,
+                        "BagIt-Version \(versionText) is not one Quire verifies (0.93–0.97, 1.0); the 1.0 rules were applied.")
                 }
             } else {
                 problems.error(.bagitFormat, file, "BagIt-Version \"\(versionText)\" is not of the form M.N.")
@@ -50,10 +53,14 @@ extension BagVerifier {
             if let encoding = TagEncoding(declared: encodingName) {
                 declaration.encoding = encoding
                 if encoding != .utf8, declaration.version.map({ $0.major >= 1 }) == true {
-                    problems.warning(.encoding, file, "Tag-File-Character-Encoding is \(encodingName); BagIt 1.0 recommends UTF-8.")
+                    problems.warning(
+                        .encoding, file, "Tag-File-Character-Encoding is \(encodingName); BagIt 1.0 recommends UTF-8.")
                 }
             } else {
-                problems.error(.encoding, file, "Tag-File-Character-Encoding \"\(encodingName)\" is not an encoding Quire reads; tag files were read as UTF-8.")
+                problems.error(
+                    .encoding, file,
+                    "Tag-File-Character-Encoding \"\(encodingName)\" is not an encoding Quire reads; tag files were read as UTF-8."
+                )
             }
         } else {
             problems.error(.bagitFormat, file, "bagit.txt has no Tag-File-Character-Encoding line.")
@@ -69,7 +76,9 @@ extension BagVerifier {
             for (index, label) in expected.enumerated() where index < all.count {
                 let line = all[index].text
                 if let value = values[label], line == "\(label): \(value)" { continue }
-                problems.error(.bagitFormat, file, "Line \(index + 1) must read \"\(label): …\" with one space after the colon and nothing around it.")
+                problems.error(
+                    .bagitFormat, file,
+                    "Line \(index + 1) must read \"\(label): …\" with one space after the colon and nothing around it.")
             }
             if let last = all.last, !last.terminated {
                 problems.warning(.bagitFormat, file, "The last line of bagit.txt has no line ending.")
@@ -79,13 +88,16 @@ extension BagVerifier {
     }
 
     /// Reads a tag file in the declared encoding, reporting encoding problems; `nil` when absent.
-    static func readTagText(_ bag: ConfinedFolder, name: String, declaration: BagDeclaration, problems: inout ProblemCollector) -> String? {
+    static func readTagText(_ bag: ConfinedFolder, name: String, declaration: BagDeclaration, problems: inout ProblemCollector)
+        -> String?
+    {
         guard let data = readTagFile(bag, name, problems: &problems) else { return nil }
         let decoded = declaration.encoding.decode(data)
         if decoded.hadBOM && declaration.encoding == .utf8 {
             // RFC 8493 forbids the BOM in bagit.txt (checked there); elsewhere it is discouraged, and common
             // (Windows editors add one), so it is a warning and the text is read without it.
-            problems.warning(.encoding, name, "This UTF-8 tag file begins with a byte-order mark; BagIt tools may misread its first line.")
+            problems.warning(
+                .encoding, name, "This UTF-8 tag file begins with a byte-order mark; BagIt tools may misread its first line.")
         }
         if !decoded.valid {
             problems.error(.encoding, name, "This tag file is not valid in its declared encoding.")
@@ -96,7 +108,7 @@ extension BagVerifier {
     /// The content of the tag file `name`, read beneath the bag; nil when it is absent or unreadable, and when it
     /// leads out of the bag (reported here, once, as `payload.symlink`).
     static func readTagFile(_ bag: ConfinedFolder, _ name: String, problems: inout ProblemCollector) -> Data? {
-        do { return try bag.contents(of: name) } catch where error.leavesFolder {
+        do { return try bag.contents(of: name) } catch  where error.leavesFolder {
             problems.leavesBag(name, error)
             return nil
         } catch {

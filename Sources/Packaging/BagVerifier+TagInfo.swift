@@ -3,8 +3,10 @@ import Foundation
 extension BagVerifier {
     /// Checks `bag-info.txt` (or `package-info.txt` before 0.96) and its `Payload-Oxum` against the payload;
     /// returns its elements (none when the file is absent).
-    static func checkBagInfo(_ bag: ConfinedFolder, declaration: BagDeclaration, mode: BagVerificationMode,
-                             payloadFiles: Int, payloadBytes: UInt64, problems: inout ProblemCollector) -> [BagInfoField] {
+    static func checkBagInfo(
+        _ bag: ConfinedFolder, declaration: BagDeclaration, mode: BagVerificationMode,
+        payloadFiles: Int, payloadBytes: UInt64, problems: inout ProblemCollector
+    ) -> [BagInfoField] {
         let file = declaration.usesPackageInfo ? "package-info.txt" : "bag-info.txt"
         guard let text = readTagText(bag, name: file, declaration: declaration, problems: &problems) else {
             if mode == .fast && !problems.leftBag.contains(file) {
@@ -27,12 +29,16 @@ extension BagVerifier {
         }
         let parts = oxum.value.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }),
-              let octets = UInt64(parts[0]), let streams = Int(parts[1]) else {
+            let octets = UInt64(parts[0]), let streams = Int(parts[1])
+        else {
             problems.error(.taginfoOxum, file, "Payload-Oxum \"\(oxum.value)\" is not of the form OctetCount.StreamCount.")
             return fields
         }
         if octets != payloadBytes || streams != payloadFiles {
-            problems.error(.taginfoOxum, file, "Payload-Oxum says \(octets) bytes in \(streams) files but data/ holds \(payloadBytes) bytes in \(payloadFiles) files.")
+            problems.error(
+                .taginfoOxum, file,
+                "Payload-Oxum says \(octets) bytes in \(streams) files but data/ holds \(payloadBytes) bytes in \(payloadFiles) files."
+            )
         }
         return fields
     }
@@ -42,7 +48,8 @@ extension BagVerifier {
         for label in ["Bagging-Date", "Bag-Size", "Bag-Group-Identifier", "Bag-Count"] {
             let count = fields.filter { $0.label.lowercased() == label.lowercased() }.count
             if count > 1 {
-                problems.warning(.taginfoFormat, file, "\(label) appears \(count) times; RFC 8493 says it should appear at most once.")
+                problems.warning(
+                    .taginfoFormat, file, "\(label) appears \(count) times; RFC 8493 says it should appear at most once.")
             }
         }
         for field in fields where field.label.lowercased() == "bagging-date" {
@@ -54,10 +61,13 @@ extension BagVerifier {
         }
         for field in fields where field.label.lowercased() == "bag-count" {
             let words = field.value.split(separator: " ")
-            let ok = words.count == 3 && words[1] == "of" && !words[0].isEmpty && words[0].allSatisfy(\.isASCIIDigit)
+            let ok =
+                words.count == 3 && words[1] == "of" && !words[0].isEmpty && words[0].allSatisfy(\.isASCIIDigit)
                 && (words[2] == "?" || (words[2].allSatisfy(\.isASCIIDigit) && (Int(words[0]) ?? 0) <= (Int(words[2]) ?? 0)))
             if !ok {
-                problems.warning(.taginfoFormat, file, "Bag-Count \"\(field.value)\" is not of the form \"N of T\" (or \"N of ?\") with N ≤ T.")
+                problems.warning(
+                    .taginfoFormat, file, "Bag-Count \"\(field.value)\" is not of the form \"N of T\" (or \"N of ?\") with N ≤ T."
+                )
             }
         }
     }

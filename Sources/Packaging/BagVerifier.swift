@@ -28,7 +28,9 @@ import Foundation
 /// content.
 public enum BagVerifier {
     /// Verifies the bag at `bagPath` and returns every problem found; never throws.
-    public static func verify(_ bagPath: String, mode: BagVerificationMode = .full, workers: Int = WorkerCount.standard) async -> BagReport {
+    public static func verify(_ bagPath: String, mode: BagVerificationMode = .full, workers: Int = WorkerCount.standard) async
+        -> BagReport
+    {
         await verify(bagPath, mode: mode, workers: workers, memory: .standard, inspection: PayloadInspection<Never>?.none).report
     }
 
@@ -45,7 +47,8 @@ public enum BagVerifier {
     /// Verifies the bag `bag`, already opened (a caller that reads more of the bag afterwards opens it once and
     /// reads everything through the same folder), as ``verify(_:mode:workers:memory:inspecting:)`` does.
     public static func verify<Finding: Sendable>(
-        _ bag: ConfinedFolder, mode: BagVerificationMode = .full, workers: Int = WorkerCount.standard, memory: ByteBudget = .standard,
+        _ bag: ConfinedFolder, mode: BagVerificationMode = .full, workers: Int = WorkerCount.standard,
+        memory: ByteBudget = .standard,
         inspecting inspection: PayloadInspection<Finding>?
     ) async -> (report: BagReport, findings: [String: Finding]) {
         await verify(bag, base: Self.trimmed(bag.path), mode: mode, workers: workers, memory: memory, inspection: inspection)
@@ -65,8 +68,11 @@ public enum BagVerifier {
         do { bag = try ConfinedFolder(path: base) } catch {
             var problems = ProblemCollector()
             problems.error(.bagitMissing, nil, "There is no bag folder at \(base).")
-            return (BagReport(bagPath: base, mode: mode, bagItVersion: nil, problems: problems.problems, payloadFileCount: 0,
-                              payloadByteCount: 0, manifestNames: [], tagManifestNames: [], filesHashed: 0, bytesHashed: 0), [:])
+            return (
+                BagReport(
+                    bagPath: base, mode: mode, bagItVersion: nil, problems: problems.problems, payloadFileCount: 0,
+                    payloadByteCount: 0, manifestNames: [], tagManifestNames: [], filesHashed: 0, bytesHashed: 0), [:]
+            )
         }
         return await verify(bag, base: base, mode: mode, workers: workers, memory: memory, inspection: inspection)
     }
@@ -81,7 +87,7 @@ public enum BagVerifier {
 
         // Payload on disk.
         var hasData = false
-        do { hasData = try bag.status(of: "data").kind == .folder } catch where error.leavesFolder {
+        do { hasData = try bag.status(of: "data").kind == .folder } catch  where error.leavesFolder {
             problems.leavesBag("data", error)
         } catch {}
         if !hasData && !problems.leftBag.contains("data") {
@@ -95,7 +101,10 @@ public enum BagVerifier {
             problems.error(.fileUnreadable, path, "This could not be listed: \(reason).")
         }
         for (kept, twin) in scan.normalizationTwins {
-            problems.error(.payloadExtra, twin, "This name differs from \(kept) only in Unicode normalization (NFC/NFD), so no manifest line can tell the two files apart.")
+            problems.error(
+                .payloadExtra, twin,
+                "This name differs from \(kept) only in Unicode normalization (NFC/NFD), so no manifest line can tell the two files apart."
+            )
         }
         for (path, cause) in scan.escaping { problems.leavesBag(path, cause) }
         let payloadBytes = scan.files.values.reduce(UInt64(0)) { $0 + $1.size }
@@ -114,22 +123,27 @@ public enum BagVerifier {
             readManifest(bag, name: $0, isTag: true, declaration: declaration, scan: scan, problems: &problems)
         }
         for manifest in manifests + tagManifests where !manifest.algorithm.isSupported {
-            problems.warning(.manifestAlgorithmUnsupported, manifest.name,
-                             "Quire cannot compute \(manifest.algorithm.name) digests, so this manifest's digests were not checked.")
+            problems.warning(
+                .manifestAlgorithmUnsupported, manifest.name,
+                "Quire cannot compute \(manifest.algorithm.name) digests, so this manifest's digests were not checked.")
         }
         if mode == .full, !manifests.isEmpty, !manifests.contains(where: { $0.algorithm.isSupported }) {
-            problems.error(.manifestUnverifiable, nil,
-                           "No payload manifest uses an algorithm Quire computes (\(manifests.map(\.algorithm.name).joined(separator: ", "))), so no payload digest was checked.")
+            problems.error(
+                .manifestUnverifiable, nil,
+                "No payload manifest uses an algorithm Quire computes (\(manifests.map(\.algorithm.name).joined(separator: ", "))), so no payload digest was checked."
+            )
         }
         if !manifests.isEmpty, manifests.allSatisfy({ $0.algorithm.isWeak }) {
-            problems.warning(.manifestWeakAlgorithm, nil,
-                             "Every payload manifest uses MD5 or SHA-1; add a SHA-256 or SHA-512 manifest.")
+            problems.warning(
+                .manifestWeakAlgorithm, nil,
+                "Every payload manifest uses MD5 or SHA-1; add a SHA-256 or SHA-512 manifest.")
         }
 
         // fetch.txt and bag-info.txt.
         let unfetched = readFetch(bag, declaration: declaration, manifests: manifests, scan: scan, problems: &problems)
-        let bagInfo = checkBagInfo(bag, declaration: declaration, mode: mode, payloadFiles: scan.files.count,
-                                   payloadBytes: payloadBytes, problems: &problems)
+        let bagInfo = checkBagInfo(
+            bag, declaration: declaration, mode: mode, payloadFiles: scan.files.count,
+            payloadBytes: payloadBytes, problems: &problems)
 
         // Completeness.
         var listedBy = [String: [String]]()
@@ -137,7 +151,9 @@ public enum BagVerifier {
             for path in manifest.entries.keys { listedBy[path, default: []].append(manifest.name) }
         }
         for (path, names) in listedBy where scan.files[path] == nil && !unfetched.contains(path) {
-            problems.error(.payloadMissing, path, "\(names.joined(separator: ", ")) \(names.count == 1 ? "lists" : "list") this file but it is absent.")
+            problems.error(
+                .payloadMissing, path,
+                "\(names.joined(separator: ", ")) \(names.count == 1 ? "lists" : "list") this file but it is absent.")
         }
         for path in scan.files.keys where listedBy[path] == nil {
             problems.error(.payloadExtra, path, "This payload file is listed in no payload manifest.")
@@ -145,24 +161,33 @@ public enum BagVerifier {
         if declaration.isStrict {
             for manifest in manifests {
                 for (path, names) in listedBy where manifest.entries[path] == nil {
-                    problems.error(.manifestIncomplete, manifest.name, "This manifest lacks \(path), which \(names.joined(separator: ", ")) \(names.count == 1 ? "lists" : "list").")
+                    problems.error(
+                        .manifestIncomplete, manifest.name,
+                        "This manifest lacks \(path), which \(names.joined(separator: ", ")) \(names.count == 1 ? "lists" : "list")."
+                    )
                 }
             }
         }
 
         // Tag manifests: coverage and presence.
         var presentTagFiles = Set<String>()  // bag-relative
-        let otherTagFiles = tagManifests.isEmpty ? [] : Self.tagFiles(bag).filter {
-            !manifestNames.contains($0) && !tagManifestNames.contains($0)
-        }
+        let otherTagFiles =
+            tagManifests.isEmpty
+            ? []
+            : Self.tagFiles(bag).filter {
+                !manifestNames.contains($0) && !tagManifestNames.contains($0)
+            }
         var checkedTagFiles = Set<String>()
         for tagManifest in tagManifests {
             for name in manifestNames where tagManifest.entries[name] == nil {
-                problems.add(.tagmanifestIncomplete, declaration.isStrict ? .error : .warning, tagManifest.name,
-                             "This tag manifest does not list the payload manifest \(name).")
+                problems.add(
+                    .tagmanifestIncomplete, declaration.isStrict ? .error : .warning, tagManifest.name,
+                    "This tag manifest does not list the payload manifest \(name).")
             }
             for name in otherTagFiles where tagManifest.entries[name] == nil {
-                problems.warning(.tagmanifestIncomplete, tagManifest.name, "This tag manifest does not list the tag file \(name) (RFC 8493 §2.2.1: it should).")
+                problems.warning(
+                    .tagmanifestIncomplete, tagManifest.name,
+                    "This tag manifest does not list the tag file \(name) (RFC 8493 §2.2.1: it should).")
             }
             for path in tagManifest.entries.keys where !checkedTagFiles.contains(path) {
                 checkedTagFiles.insert(path)
@@ -171,7 +196,7 @@ public enum BagVerifier {
                         presentTagFiles.insert(path)
                         continue
                     }
-                } catch where error.leavesFolder {
+                } catch  where error.leavesFolder {
                     problems.leavesBag(path, error)
                     continue
                 } catch {}
@@ -190,9 +215,13 @@ public enum BagVerifier {
             for manifest in manifests where manifest.algorithm.isSupported {
                 for path in manifest.entries.keys {
                     guard let entry = scan.files[path] else { continue }
-                    jobs[path, default: HashJob(relativePath: path, diskPath: entry.relativePath, algorithms: [], size: entry.size,
-                                                inspect: inspection?.wants(path) ?? false)]
-                        .algorithms.append(manifest.algorithm)
+                    jobs[
+                        path,
+                        default: HashJob(
+                            relativePath: path, diskPath: entry.relativePath, algorithms: [], size: entry.size,
+                            inspect: inspection?.wants(path) ?? false)
+                    ]
+                    .algorithms.append(manifest.algorithm)
                 }
             }
             for manifest in tagManifests where manifest.algorithm.isSupported {
@@ -202,8 +231,9 @@ public enum BagVerifier {
                         .algorithms.append(manifest.algorithm)
                 }
             }
-            let outcomes = await ContentHasher.hashAll(Array(jobs.values), in: bag, workers: workers, memory: memory,
-                                                       inspection: inspection)
+            let outcomes = await ContentHasher.hashAll(
+                Array(jobs.values), in: bag, workers: workers, memory: memory,
+                inspection: inspection)
             var byPath = [String: HashOutcome]()
             for (outcome, finding) in outcomes {
                 if let finding { findings[outcome.relativePath] = finding }
@@ -211,8 +241,11 @@ public enum BagVerifier {
                 bytesHashed += outcome.bytes
                 if outcome.leftBag {
                     // Replaced by a link out since it was listed: refused by the kernel all the same.
-                    problems.leavesBag(outcome.relativePath, ConfinedFolderError(path: outcome.relativePath,
-                                                                                  cause: .leavesFolder(link: nil, target: nil)))
+                    problems.leavesBag(
+                        outcome.relativePath,
+                        ConfinedFolderError(
+                            path: outcome.relativePath,
+                            cause: .leavesFolder(link: nil, target: nil)))
                 } else if let failure = outcome.failure {
                     problems.error(.fileUnreadable, outcome.relativePath, "This file could not be read: \(failure).")
                 } else {
@@ -221,19 +254,22 @@ public enum BagVerifier {
             }
             for manifest in manifests + tagManifests where manifest.algorithm.isSupported {
                 for (path, expected) in manifest.entries {
-                    guard let outcome = byPath[path], outcome.failure == nil, let actual = outcome.digests[manifest.algorithm] else { continue }
+                    guard let outcome = byPath[path], outcome.failure == nil, let actual = outcome.digests[manifest.algorithm]
+                    else { continue }
                     if actual != expected {
-                        problems.error(manifest.isTag ? .tagmanifestDigest : .payloadDigest, path,
-                                       "The \(manifest.algorithm.name) digest is \(actual) but \(manifest.name) records \(expected).")
+                        problems.error(
+                            manifest.isTag ? .tagmanifestDigest : .payloadDigest, path,
+                            "The \(manifest.algorithm.name) digest is \(actual) but \(manifest.name) records \(expected).")
                     }
                 }
             }
         }
 
-        let report = BagReport(bagPath: base, mode: mode, bagItVersion: declaration.versionText, problems: problems.problems,
-                               payloadFileCount: scan.files.count, payloadByteCount: payloadBytes, manifestNames: manifestNames,
-                               tagManifestNames: tagManifestNames, filesHashed: filesHashed, bytesHashed: bytesHashed,
-                               bagInfo: bagInfo)
+        let report = BagReport(
+            bagPath: base, mode: mode, bagItVersion: declaration.versionText, problems: problems.problems,
+            payloadFileCount: scan.files.count, payloadByteCount: payloadBytes, manifestNames: manifestNames,
+            tagManifestNames: tagManifestNames, filesHashed: filesHashed, bytesHashed: bytesHashed,
+            bagInfo: bagInfo)
         return (report, findings)
     }
 }

@@ -27,6 +27,7 @@ public enum BagWriteError: Error, Sendable, CustomStringConvertible {
     /// The finished temporary bag did not verify; it was removed.
     case verificationFailed(BagReport)
 
+    /// One line for a person, naming the bag, payload path or field at fault when there is one.
     public var description: String {
         switch self {
         case .invalidName(let name): "invalid bag name \"\(name)\""
@@ -40,7 +41,8 @@ public enum BagWriteError: Error, Sendable, CustomStringConvertible {
         case .noManifestAlgorithm: "at least one manifest algorithm is required"
         case .io(let error): error.description
         case .verificationFailed(let report):
-            "the new bag failed verification: " + report.problems.filter { $0.severity == .error }.prefix(5).map(\.description).joined(separator: "; ")
+            "the new bag failed verification: "
+                + report.problems.filter { $0.severity == .error }.prefix(5).map(\.description).joined(separator: "; ")
         }
     }
 }

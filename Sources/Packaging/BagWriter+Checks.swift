@@ -26,9 +26,12 @@ extension BagWriter {
             // Swift compares strings by canonical equivalence: this also catches names differing only in
             // Unicode normalization, which RFC 8493 §7.2.3 says to prevent.
             if !seen.insert(path).inserted { throw .invalidPayload(bagPath: path, reason: "the path appears twice") }
-            if !file.source.hasPrefix("/") { throw .invalidPayload(bagPath: path, reason: "the source \(file.source) is not absolute") }
+            if !file.source.hasPrefix("/") {
+                throw .invalidPayload(bagPath: path, reason: "the source \(file.source) is not absolute")
+            }
             for algorithm in algorithms {
-                guard let digest = file.digests[algorithm], digest.count == algorithm.hexLength, digest.allSatisfy(\.isHexDigit) else {
+                guard let digest = file.digests[algorithm], digest.count == algorithm.hexLength, digest.allSatisfy(\.isHexDigit)
+                else {
                     throw .missingDigest(bagPath: path, algorithm: algorithm)
                 }
                 file.digests[algorithm] = digest.lowercased()
@@ -48,8 +51,12 @@ extension BagWriter {
             if label.contains(where: \.isNewline) || field.value.contains(where: \.isNewline) {
                 throw .invalidBagInfo(label: label, reason: "line breaks are not allowed")
             }
-            if label.trimmingWhitespace() != label { throw .invalidBagInfo(label: label, reason: "the label starts or ends with whitespace") }
-            if computedLabels.contains(label.lowercased()) { throw .invalidBagInfo(label: label, reason: "the writer computes this element") }
+            if label.trimmingWhitespace() != label {
+                throw .invalidBagInfo(label: label, reason: "the label starts or ends with whitespace")
+            }
+            if computedLabels.contains(label.lowercased()) {
+                throw .invalidBagInfo(label: label, reason: "the writer computes this element")
+            }
         }
     }
 
@@ -59,12 +66,19 @@ extension BagWriter {
         for file in files {
             let path = ManifestPath.normalized(file.path)
             if path.isEmpty { throw .invalidTagFile(path: file.path, reason: "the path is empty") }
-            if let reason = ManifestPath.escapeReason(path) { throw .invalidTagFile(path: file.path, reason: "the path \(reason)") }
-            if path == "data" || path.hasPrefix("data/") { throw .invalidTagFile(path: file.path, reason: "tag files cannot be under data/") }
-            let reserved = ["bagit.txt", "bag-info.txt", "fetch.txt", "package-info.txt"].contains(path)
+            if let reason = ManifestPath.escapeReason(path) {
+                throw .invalidTagFile(path: file.path, reason: "the path \(reason)")
+            }
+            if path == "data" || path.hasPrefix("data/") {
+                throw .invalidTagFile(path: file.path, reason: "tag files cannot be under data/")
+            }
+            let reserved =
+                ["bagit.txt", "bag-info.txt", "fetch.txt", "package-info.txt"].contains(path)
                 || (!path.contains("/") && (path.hasPrefix("manifest-") || path.hasPrefix("tagmanifest-")))
             if reserved { throw .invalidTagFile(path: file.path, reason: "BagIt reserves that name") }
-            if path.contains("\0") || path.contains(where: \.isNewline) { throw .invalidTagFile(path: file.path, reason: "the path contains a control character") }
+            if path.contains("\0") || path.contains(where: \.isNewline) {
+                throw .invalidTagFile(path: file.path, reason: "the path contains a control character")
+            }
             if !seen.insert(path).inserted { throw .invalidTagFile(path: file.path, reason: "the path appears twice") }
         }
     }

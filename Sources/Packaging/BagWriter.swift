@@ -42,7 +42,9 @@ public struct BagWriter: Sendable {
     public var serializeToTar = false
 
     /// Makes a writer.
-    public init(manifestAlgorithms: [DigestAlgorithm] = [.sha256, .sha512], tagManifestAlgorithms: [DigestAlgorithm] = [.sha256, .sha512]) {
+    public init(
+        manifestAlgorithms: [DigestAlgorithm] = [.sha256, .sha512], tagManifestAlgorithms: [DigestAlgorithm] = [.sha256, .sha512]
+    ) {
         self.manifestAlgorithms = manifestAlgorithms
         self.tagManifestAlgorithms = tagManifestAlgorithms
     }
@@ -51,8 +53,10 @@ public struct BagWriter: Sendable {
     static let computedLabels: Set<String> = ["payload-oxum", "bag-size"]
 
     /// Builds the bag `<destination>/<name>` from `payload`, `bagInfo` and `extraTagFiles`.
-    public func write(name: String, in destination: String, payload: [PayloadFile], bagInfo: [BagInfoField],
-                      extraTagFiles: [TagFile] = []) async throws(BagWriteError) -> BagWriteResult {
+    public func write(
+        name: String, in destination: String, payload: [PayloadFile], bagInfo: [BagInfoField],
+        extraTagFiles: [TagFile] = []
+    ) async throws(BagWriteError) -> BagWriteResult {
         var folder = destination
         while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
         try Self.checkName(name)
@@ -80,7 +84,11 @@ public struct BagWriter: Sendable {
             var linked = 0, copied = 0
             for entry in entries {
                 try folders.make((entry.bagPath as NSString).deletingLastPathComponent)
-                if try PayloadPlacer.place(entry, at: partial + "/" + entry.bagPath, placement: placement) { linked += 1 } else { copied += 1 }
+                if try PayloadPlacer.place(entry, at: partial + "/" + entry.bagPath, placement: placement) {
+                    linked += 1
+                } else {
+                    copied += 1
+                }
             }
 
             // Tag files.
@@ -94,7 +102,9 @@ public struct BagWriter: Sendable {
             tagFiles.append(("bag-info.txt", Data(infoText.utf8)))
             for algorithm in manifestAlgorithms {
                 var text = ""
-                for entry in entries { text += "\(entry.digests[algorithm]!) \(ManifestPath.encode(entry.bagPath, pathEncoding))\n" }
+                for entry in entries {
+                    text += "\(entry.digests[algorithm]!) \(ManifestPath.encode(entry.bagPath, pathEncoding))\n"
+                }
                 tagFiles.append(("manifest-\(algorithm.rawValue).txt", Data(text.utf8)))
             }
             for file in extraTagFiles { tagFiles.append((ManifestPath.normalized(file.path), file.contents)) }
@@ -102,7 +112,9 @@ public struct BagWriter: Sendable {
             var tagDigests = [(path: String, digests: [DigestAlgorithm: String])]()
             for file in tagFiles {
                 try folders.make((file.path as NSString).deletingLastPathComponent)
-                do throws(DurableFileError) { try DurableFile.write(file.data, to: partial + "/" + file.path) } catch { throw .io(error) }
+                do throws(DurableFileError) { try DurableFile.write(file.data, to: partial + "/" + file.path) } catch {
+                    throw .io(error)
+                }
                 var digest = MultiDigest(tagManifestAlgorithms)
                 digest.update(file.data)
                 tagDigests.append((file.path, digest.finalize()))
@@ -133,8 +145,9 @@ public struct BagWriter: Sendable {
                 try BagTarWriter.write(bag: finalPath, to: path, modificationTime: BagTarWriter.timestamp(baggingDate: date))
                 tarPath = path
             }
-            return BagWriteResult(path: finalPath, payloadOxum: oxum, bagSize: bagSize, linkedFileCount: linked,
-                                  copiedFileCount: copied, verification: report, tarPath: tarPath)
+            return BagWriteResult(
+                path: finalPath, payloadOxum: oxum, bagSize: bagSize, linkedFileCount: linked,
+                copiedFileCount: copied, verification: report, tarPath: tarPath)
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
             throw error
@@ -149,8 +162,9 @@ public struct BagWriter: Sendable {
         var removed = [String]()
         for name in names.sorted() {
             guard name.hasPrefix("."), let marker = name.range(of: ".partial-", options: .backwards),
-                  marker.lowerBound > name.index(after: name.startIndex),
-                  let pid = Int32(name[marker.upperBound...]), pid > 0 else { continue }
+                marker.lowerBound > name.index(after: name.startIndex),
+                let pid = Int32(name[marker.upperBound...]), pid > 0
+            else { continue }
             let path = folder + "/" + name
             if pid == getpid() {
                 if PartialRegistry.shared.isClaimed(path) { continue }

@@ -2,7 +2,7 @@ public import QuireCore
 import CConfinedOpen
 public import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A folder opened once, whose files and subfolders are opened, listed and examined only relative to that
@@ -48,6 +48,7 @@ public final class ConfinedFolder: Sendable {
     public struct Entry: Sendable, Equatable {
         /// The name within its folder.
         public var name: String
+        /// What the entry is: file, folder, symbolic link or other (a link is not followed).
         public var kind: Kind
         /// Size in bytes (of the link itself for a link).
         public var size: UInt64
@@ -110,7 +111,9 @@ public final class ConfinedFolder: Sendable {
     /// `tooLarge`.
     public func contents(of relative: String, limit: UInt64 = 256 << 20) throws(ConfinedFolderError) -> Data {
         let file = try openFile(relative)
-        guard file.size <= limit else { throw ConfinedFolderError(path: relative, cause: .tooLarge(size: file.size, limit: limit)) }
+        guard file.size <= limit else {
+            throw ConfinedFolderError(path: relative, cause: .tooLarge(size: file.size, limit: limit))
+        }
         var data = Data(count: Int(file.size))
         var used = 0
         while true {
@@ -119,12 +122,15 @@ public final class ConfinedFolder: Sendable {
                 data.count += 64 << 10  // the file grew since fstat
             }
             let read = data.withUnsafeMutableBytes { (raw) -> Result<Int, SystemCallError> in
-                Result { () throws(SystemCallError) in try Syscall.read(file.descriptor, into: UnsafeMutableRawBufferPointer(rebasing: raw[used...])) }
+                Result { () throws(SystemCallError) in
+                    try Syscall.read(file.descriptor, into: UnsafeMutableRawBufferPointer(rebasing: raw[used...]))
+                }
             }
             let n: Int
             switch read {
             case .success(let count): n = count
-            case .failure(let error): throw ConfinedFolderError(path: relative, cause: .system(operation: "read", code: error.code))
+            case .failure(let error):
+                throw ConfinedFolderError(path: relative, cause: .system(operation: "read", code: error.code))
             }
             if n == 0 { break }
             used += n
@@ -149,7 +155,8 @@ public final class ConfinedFolder: Sendable {
                 if failure.code == ENOENT { continue }  // removed since it was listed
                 throw ConfinedFolderError(path: relative, cause: .system(operation: failure.call, code: failure.code))
             }
-            entries.append(Entry(name: String(decoding: entry.bytes, as: UTF8.self), kind: entry.kind ?? .other, size: entry.size))
+            entries.append(
+                Entry(name: String(decoding: entry.bytes, as: UTF8.self), kind: entry.kind ?? .other, size: entry.size))
         }
         return entries
     }
@@ -161,7 +168,9 @@ public final class ConfinedFolder: Sendable {
         let fd = try descriptor(for: relative, flags: qc_o_path | O_CLOEXEC)
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ConfinedFolderError(path: relative, cause: .system(operation: "fstat", code: errno)) }
+        guard fstat(fd, &info) == 0 else {
+            throw ConfinedFolderError(path: relative, cause: .system(operation: "fstat", code: errno))
+        }
         return (DirectoryListing.kind(mode: UInt32(info.st_mode)), UInt64(info.st_size))
     }
 
@@ -195,7 +204,9 @@ public final class ConfinedFolder: Sendable {
             let next = Syscall.retrying { openat(current, String(part), stepFlags) }
             let code = errno
             var info = stat()
-            let isLink = next < 0 ? fstatat(current, String(part), &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFLNK
+            let isLink =
+                next < 0
+                ? fstatat(current, String(part), &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFLNK
                 : fstat(next, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
             close(current)
             if isLink {
@@ -211,7 +222,9 @@ public final class ConfinedFolder: Sendable {
             let reopened = Syscall.retrying { openat(current, ".", flags) }
             let code = errno
             close(current)
-            guard reopened >= 0 else { throw ConfinedFolderError(path: relative, cause: .system(operation: "openat", code: code)) }
+            guard reopened >= 0 else {
+                throw ConfinedFolderError(path: relative, cause: .system(operation: "openat", code: code))
+            }
             return reopened
         }
         return current
@@ -246,8 +259,10 @@ public final class ConfinedFolder: Sendable {
 public struct ConfinedFolderError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The path asked for, relative to the folder (`""` for the folder itself).
     public var path: String
+    /// Why the path was refused or could not be reached.
     public var cause: Cause
 
+    /// Why a path could not be opened, listed or examined.
     public enum Cause: Sendable, Equatable {
         /// Resolving the path would leave the folder; `link` is the bag-relative link that leads out and
         /// `target` its text, when they could be told.
@@ -276,6 +291,7 @@ public struct ConfinedFolderError: Error, Sendable, Equatable, CustomStringConve
         return false
     }
 
+    /// A sentence naming the path, and for a link that leads out of the bag, the link and its target.
     public var description: String {
         switch cause {
         case .leavesFolder(let link?, let target?) where link == path:

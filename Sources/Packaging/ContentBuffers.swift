@@ -22,7 +22,10 @@ final class ContentBuffers: Sendable {
     /// A buffer of at least `bytes`, reused when one is free.
     func take(atLeast bytes: Int) -> UnsafeMutableRawPointer {
         let reused: Int? = state.withLock { s in
-            guard let index = s.free.indices.filter({ s.free[$0].capacity >= bytes }).min(by: { s.free[$0].capacity < s.free[$1].capacity })
+            guard
+                let index = s.free.indices.filter({ s.free[$0].capacity >= bytes }).min(by: {
+                    s.free[$0].capacity < s.free[$1].capacity
+                })
             else { return nil }
             return s.free.remove(at: index).address
         }
@@ -59,7 +62,8 @@ final class ContentBuffers: Sendable {
                 drop(smallest)
             }
             while s.free.reduce(0, { $0 + $1.capacity }) > keptBytes,
-                  let largest = s.free.indices.max(by: { s.free[$0].capacity < s.free[$1].capacity }) {
+                let largest = s.free.indices.max(by: { s.free[$0].capacity < s.free[$1].capacity })
+            {
                 drop(largest)
             }
             return gone

@@ -26,12 +26,13 @@ enum ManifestPath {
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count {
                 let low = bytes[i + 2] | 0x20  // lowercases a letter; leaves digits alone
-                let decoded: UInt8? = switch (bytes[i + 1], low) {
-                case (UInt8(ascii: "2"), UInt8(ascii: "5")): UInt8(ascii: "%")
-                case (UInt8(ascii: "0"), UInt8(ascii: "d")): 0x0D
-                case (UInt8(ascii: "0"), UInt8(ascii: "a")): 0x0A
-                default: nil
-                }
+                let decoded: UInt8? =
+                    switch (bytes[i + 1], low) {
+                    case (UInt8(ascii: "2"), UInt8(ascii: "5")): UInt8(ascii: "%")
+                    case (UInt8(ascii: "0"), UInt8(ascii: "d")): 0x0D
+                    case (UInt8(ascii: "0"), UInt8(ascii: "a")): 0x0A
+                    default: nil
+                    }
                 if let decoded {
                     out.append(decoded)
                     i += 3
@@ -49,7 +50,9 @@ enum ManifestPath {
         if path.hasPrefix("/") || path.hasPrefix("\\") { return "is absolute" }
         if path.hasPrefix("~") { return "starts with ~" }
         let head = Array(path.utf8.prefix(2))
-        if head.count == 2, head[1] == UInt8(ascii: ":"), (head[0] | 0x20) >= UInt8(ascii: "a"), (head[0] | 0x20) <= UInt8(ascii: "z") {
+        if head.count == 2, head[1] == UInt8(ascii: ":"), (head[0] | 0x20) >= UInt8(ascii: "a"),
+            (head[0] | 0x20) <= UInt8(ascii: "z")
+        {
             return "names a drive"
         }
         for component in path.split(separator: "/", omittingEmptySubsequences: false) {

@@ -29,8 +29,10 @@ public struct PayloadInspection<Finding: Sendable>: Sendable {
     public var inspectFile: (@Sendable (String, Int32, UInt64) -> Finding)?
 
     /// Makes an inspection.
-    public init(wants: @escaping @Sendable (String) -> Bool, inspect: @escaping @Sendable (String, Data) -> Finding,
-                inspectFile: (@Sendable (String, Int32, UInt64) -> Finding)? = nil) {
+    public init(
+        wants: @escaping @Sendable (String) -> Bool, inspect: @escaping @Sendable (String, Data) -> Finding,
+        inspectFile: (@Sendable (String, Int32, UInt64) -> Finding)? = nil
+    ) {
         self.wants = wants
         self.inspect = inspect
         self.inspectFile = inspectFile

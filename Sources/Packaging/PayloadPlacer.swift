@@ -8,7 +8,8 @@ enum PayloadPlacer {
     static func place(_ file: PayloadFile, at target: String, placement: PayloadPlacement) throws(BagWriteError) -> Bool {
         var info = stat()
         guard stat(file.source, &info) == 0 else {
-            throw .invalidPayload(bagPath: file.bagPath, reason: "cannot read source \(file.source): \(String(cString: strerror(errno)))")
+            throw .invalidPayload(
+                bagPath: file.bagPath, reason: "cannot read source \(file.source): \(String(cString: strerror(errno)))")
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw .invalidPayload(bagPath: file.bagPath, reason: "source \(file.source) is not a regular file")

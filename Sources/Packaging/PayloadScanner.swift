@@ -36,7 +36,11 @@ enum PayloadScanner {
     private static func walk(_ bag: ConfinedFolder, _ relative: String, into result: inout Result) {
         let entries: [ConfinedFolder.Entry]
         do { entries = try bag.entries(in: relative) } catch {
-            if error.leavesFolder { result.escaping.append((relative, error)) } else { result.unreadable.append((relative, error.description)) }
+            if error.leavesFolder {
+                result.escaping.append((relative, error))
+            } else {
+                result.unreadable.append((relative, error.description))
+            }
             return
         }
         var children: [String] = []
@@ -61,7 +65,11 @@ enum PayloadScanner {
                         result.special.append(childRelative)
                     }
                 } catch {
-                    if error.leavesFolder { result.escaping.append((childRelative, error)) } else { result.special.append(childRelative) }
+                    if error.leavesFolder {
+                        result.escaping.append((childRelative, error))
+                    } else {
+                        result.special.append(childRelative)
+                    }
                 }
             case .other:
                 result.special.append(childRelative)

@@ -24,12 +24,16 @@ struct ProblemCollector {
         guard leftBag.insert(path).inserted else { return }
         let how: String
         switch cause.cause {
-        case .leavesFolder(let link?, let target?) where link == path: how = "This is a symbolic link to \(target), which leads outside the bag"
-        case .leavesFolder(let link?, let target?): how = "This is reached through \(link), a symbolic link to \(target), which leads outside the bag"
+        case .leavesFolder(let link?, let target?) where link == path:
+            how = "This is a symbolic link to \(target), which leads outside the bag"
+        case .leavesFolder(let link?, let target?):
+            how = "This is reached through \(link), a symbolic link to \(target), which leads outside the bag"
         case .linkRefused(let link) where link == path:
-            how = "This is a symbolic link, and this system cannot prove where it leads (no openat2), so it is treated as leaving the bag"
+            how =
+                "This is a symbolic link, and this system cannot prove where it leads (no openat2), so it is treated as leaving the bag"
         case .linkRefused(let link):
-            how = "This is reached through the symbolic link \(link), and this system cannot prove where it leads (no openat2), so it is treated as leaving the bag"
+            how =
+                "This is reached through the symbolic link \(link), and this system cannot prove where it leads (no openat2), so it is treated as leaving the bag"
         default: how = "This leads outside the bag through a symbolic link"
         }
         error(.payloadSymlink, path, how + "; it was not read.")

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(CoreFoundation)
-import CoreFoundation
+    import CoreFoundation
 #endif
 
 /// A `Tag-File-Character-Encoding` Quire can read: UTF-8 (BagIt 1.0), and for older bags ISO-8859-1,
@@ -77,8 +77,11 @@ enum TagEncoding: Equatable, Sendable {
             var body = bytes[...]
             var bom = false
             if body.count >= 2 {
-                if body.starts(with: [0xFE, 0xFF]) { bom = true; bigEndian = true }
-                else if body.starts(with: [0xFF, 0xFE]) { bom = true; bigEndian = false }
+                if body.starts(with: [0xFE, 0xFF]) {
+                    bom = true; bigEndian = true
+                } else if body.starts(with: [0xFF, 0xFE]) {
+                    bom = true; bigEndian = false
+                }
             }
             if bom { body = body.dropFirst(2) }
             var units = [UInt16]()

@@ -19,14 +19,17 @@ struct TarHeader {
             var records = [UInt8]()
             if !fitsName { records += Self.paxRecord("path", nameBytes) }
             if !fitsSize { records += Self.paxRecord("size", Array(String(size).utf8)) }
-            out += Self.ustar(name: Array("PaxHeaders/entry".utf8), size: UInt64(records.count), type: UInt8(ascii: "x"),
-                              mode: 0o644, mtime: modificationTime)
+            out += Self.ustar(
+                name: Array("PaxHeaders/entry".utf8), size: UInt64(records.count), type: UInt8(ascii: "x"),
+                mode: 0o644, mtime: modificationTime)
             out += records
             out += [UInt8](repeating: 0, count: (512 - records.count % 512) % 512)
         }
-        let fallbackName = fitsName ? nameBytes : Array(nameBytes.map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: "_") }.suffix(100))
-        out += Self.ustar(name: fallbackName, size: fitsSize ? size : 0, type: isFolder ? UInt8(ascii: "5") : UInt8(ascii: "0"),
-                          mode: isFolder ? 0o755 : 0o644, mtime: modificationTime)
+        let fallbackName =
+            fitsName ? nameBytes : Array(nameBytes.map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: "_") }.suffix(100))
+        out += Self.ustar(
+            name: fallbackName, size: fitsSize ? size : 0, type: isFolder ? UInt8(ascii: "5") : UInt8(ascii: "0"),
+            mode: isFolder ? 0o755 : 0o644, mtime: modificationTime)
         return out
     }
 
@@ -63,7 +66,9 @@ struct TarHeader {
         octal(0, at: 337, width: 8)  // devminor
         let sum = block.reduce(0) { $0 + Int($1) }
         let digits = String(sum, radix: 8)
-        put(Array((String(repeating: "0", count: max(0, 6 - digits.count)) + digits).utf8) + [0, UInt8(ascii: " ")], at: 148, width: 8)
+        put(
+            Array((String(repeating: "0", count: max(0, 6 - digits.count)) + digits).utf8) + [0, UInt8(ascii: " ")], at: 148,
+            width: 8)
         return block
     }
 }

@@ -41,7 +41,8 @@ struct TarOutput {
         while remaining > 0 {
             let n: Int
             do throws(SystemCallError) {
-                n = try Syscall.read(input, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Int(min(UInt64(chunk), remaining))]))
+                n = try Syscall.read(
+                    input, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Int(min(UInt64(chunk), remaining))]))
             } catch { throw DurableFileError(path: source, operation: "read", errno: error.code) }
             if n == 0 { throw DurableFileError(path: source, operation: "read", message: "the file shrank while being archived") }
             try writeRaw(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))

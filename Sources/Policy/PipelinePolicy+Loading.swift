@@ -13,7 +13,8 @@ extension PipelinePolicy {
         do {
             return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw PolicyError(file: path, key: "", message: "cannot read \(what) (\(Self.reason(error))); check the path given with \(option)")
+            throw PolicyError(
+                file: path, key: "", message: "cannot read \(what) (\(Self.reason(error))); check the path given with \(option)")
         }
     }
 
@@ -34,9 +35,13 @@ extension PipelinePolicy {
         var policy = PipelinePolicy()
         guard let root else { return policy }
         let r = NodeReader(file: file)
-        let top = try r.mapping(root, path: "", allowed: ["name", "standard", "description", "archive", "import",
-                                                          "resolution", "colour", "master", "access", "thumbnail",
-                                                          "processing", "fixity", "package", "acceptance", "quota"])
+        let top = try r.mapping(
+            root, path: "",
+            allowed: [
+                "name", "standard", "description", "archive", "import",
+                "resolution", "colour", "master", "access", "thumbnail",
+                "processing", "fixity", "package", "acceptance", "quota",
+            ])
         if let n = top["name"] { policy.name = try r.string(n, "name") }
         if let n = top["standard"] { policy.standard = try r.string(n, "standard") }
         if let n = top["description"] { policy.description = try r.string(n, "description") }
@@ -57,8 +62,12 @@ extension PipelinePolicy {
         if let n = top["package"] { try readPackage(n, r, into: &policy.package) }
         if let n = top["acceptance"] {
             let m = try r.mapping(n, path: "acceptance", allowed: ["sample_percent", "pass_percent"])
-            if let v = m["sample_percent"] { policy.acceptance.samplePercent = try r.number(v, "acceptance.sample_percent", in: 0.01...100) }
-            if let v = m["pass_percent"] { policy.acceptance.passPercent = try r.number(v, "acceptance.pass_percent", in: 0...100) }
+            if let v = m["sample_percent"] {
+                policy.acceptance.samplePercent = try r.number(v, "acceptance.sample_percent", in: 0.01...100)
+            }
+            if let v = m["pass_percent"] {
+                policy.acceptance.passPercent = try r.number(v, "acceptance.pass_percent", in: 0...100)
+            }
         }
         if let n = top["quota"], !r.isNull(n) { policy.quota = try readQuota(n, r, path: "quota") }
         return policy
@@ -70,8 +79,12 @@ extension PipelinePolicy {
     // MARK: - Sections
 
     private static func readImport(_ node: Node, _ r: NodeReader, into s: inout Intake) throws(PolicyError) {
-        let m = try r.mapping(node, path: "import", allowed: ["naming", "code", "formats", "multi_page",
-                                                              "max_megapixels", "ignore", "workers"])
+        let m = try r.mapping(
+            node, path: "import",
+            allowed: [
+                "naming", "code", "formats", "multi_page",
+                "max_megapixels", "ignore", "workers",
+            ])
         if let n = m["naming"] {
             let naming = try r.mapping(n, path: "import.naming", allowed: ["forms", "page_digits"])
             if let v = naming["forms"] {
@@ -84,8 +97,12 @@ extension PipelinePolicy {
         }
         if let n = m["code"] {
             let code = try r.mapping(n, path: "import.code", allowed: ["max_fonds_length", "retention_codes", "item_digits"])
-            if let v = code["max_fonds_length"] { s.maxFondsLength = try r.integer(v, "import.code.max_fonds_length", in: 1...32) }
-            if let v = code["retention_codes"] { s.retentionCodes = try r.stringList(v, "import.code.retention_codes", nonEmpty: true) }
+            if let v = code["max_fonds_length"] {
+                s.maxFondsLength = try r.integer(v, "import.code.max_fonds_length", in: 1...32)
+            }
+            if let v = code["retention_codes"] {
+                s.retentionCodes = try r.stringList(v, "import.code.retention_codes", nonEmpty: true)
+            }
             if let v = code["item_digits"] {
                 s.itemDigits = r.isNull(v) ? nil : try r.integer(v, "import.code.item_digits", in: 1...8)
             }
@@ -98,19 +115,23 @@ extension PipelinePolicy {
     }
 
     private static func readResolution(_ node: Node, _ r: NodeReader, into s: inout ResolutionRules) throws(PolicyError) {
-        let m = try r.mapping(node, path: "resolution", allowed: ["minimum_dpi", "ocr_minimum_dpi", "facsimile_dpi", "assume_dpi"])
+        let m = try r.mapping(
+            node, path: "resolution", allowed: ["minimum_dpi", "ocr_minimum_dpi", "facsimile_dpi", "assume_dpi"])
         if let v = m["minimum_dpi"] { s.minimumDPI = try r.integer(v, "resolution.minimum_dpi", in: 1...10_000) }
         if let v = m["ocr_minimum_dpi"] { s.ocrMinimumDPI = try r.integer(v, "resolution.ocr_minimum_dpi", in: 1...10_000) }
         if let v = m["facsimile_dpi"] { s.facsimileDPI = try r.integer(v, "resolution.facsimile_dpi", in: 1...10_000) }
         if let v = m["assume_dpi"] { s.assumeDPI = r.isNull(v) ? nil : try r.integer(v, "resolution.assume_dpi", in: 1...10_000) }
         if s.ocrMinimumDPI < s.minimumDPI {
-            throw r.error(m["ocr_minimum_dpi"] ?? node, "resolution.ocr_minimum_dpi",
-                          "is \(s.ocrMinimumDPI), below minimum_dpi \(s.minimumDPI)")
+            throw r.error(
+                m["ocr_minimum_dpi"] ?? node, "resolution.ocr_minimum_dpi",
+                "is \(s.ocrMinimumDPI), below minimum_dpi \(s.minimumDPI)")
         }
     }
 
     private static func readColour(_ node: Node, _ r: NodeReader, into s: inout ColourRules) throws(PolicyError) {
-        let m = try r.mapping(node, path: "colour", allowed: ["allow_bitonal", "allow_gray", "keep_colour_for_red", "red_fraction", "reduce_plain_colour"])
+        let m = try r.mapping(
+            node, path: "colour",
+            allowed: ["allow_bitonal", "allow_gray", "keep_colour_for_red", "red_fraction", "reduce_plain_colour"])
         if let v = m["allow_bitonal"] { s.allowBitonal = try r.bool(v, "colour.allow_bitonal") }
         if let v = m["allow_gray"] { s.allowGray = try r.bool(v, "colour.allow_gray") }
         if let v = m["keep_colour_for_red"] { s.keepColourForRed = try r.bool(v, "colour.keep_colour_for_red") }
@@ -125,13 +146,16 @@ extension PipelinePolicy {
             let c = try r.mapping(n, path: "master.compression", allowed: ["bitonal", "gray", "colour"])
             if let v = c["bitonal"] { s.bitonal = try r.choice(v, "master.compression.bitonal", from: MasterCompression.bitonal) }
             if let v = c["gray"] { s.gray = try r.choice(v, "master.compression.gray", from: MasterCompression.continuousTone) }
-            if let v = c["colour"] { s.colour = try r.choice(v, "master.compression.colour", from: MasterCompression.continuousTone) }
+            if let v = c["colour"] {
+                s.colour = try r.choice(v, "master.compression.colour", from: MasterCompression.continuousTone)
+            }
         }
         if let v = m["predictor"] { s.predictor = try r.bool(v, "master.predictor") }
         if let v = m["deflate_level"] { s.deflateLevel = try r.integer(v, "master.deflate_level", in: 1...12) }
     }
 
-    private static func readDerivative(_ node: Node, _ r: NodeReader, _ key: String, into s: inout Derivative) throws(PolicyError) {
+    private static func readDerivative(_ node: Node, _ r: NodeReader, _ key: String, into s: inout Derivative) throws(PolicyError)
+    {
         let m = try r.mapping(node, path: key, allowed: ["format", "quality", "longest_side"])
         if let v = m["format"] { _ = try r.choice(v, "\(key).format", from: ["jpeg"]) }
         if let v = m["quality"] { s.quality = try r.integer(v, "\(key).quality", in: 1...100) }
@@ -141,11 +165,16 @@ extension PipelinePolicy {
     private static func readProcessing(_ node: Node, _ r: NodeReader, into s: inout Processing) throws(PolicyError) {
         let m = try r.mapping(node, path: "processing", allowed: ["deskew", "border_crop", "blank_detection"])
         if let n = m["deskew"] {
-            let d = try r.mapping(n, path: "processing.deskew", allowed: ["enabled", "threshold_degrees", "max_degrees", "tolerance_degrees"])
+            let d = try r.mapping(
+                n, path: "processing.deskew", allowed: ["enabled", "threshold_degrees", "max_degrees", "tolerance_degrees"])
             if let v = d["enabled"] { s.deskew = try r.bool(v, "processing.deskew.enabled") }
-            if let v = d["threshold_degrees"] { s.deskewThreshold = try r.number(v, "processing.deskew.threshold_degrees", in: 0...45) }
+            if let v = d["threshold_degrees"] {
+                s.deskewThreshold = try r.number(v, "processing.deskew.threshold_degrees", in: 0...45)
+            }
             if let v = d["max_degrees"] { s.deskewMaxAngle = try r.number(v, "processing.deskew.max_degrees", in: 0.5...45) }
-            if let v = d["tolerance_degrees"] { s.skewTolerance = try r.number(v, "processing.deskew.tolerance_degrees", in: 0...45) }
+            if let v = d["tolerance_degrees"] {
+                s.skewTolerance = try r.number(v, "processing.deskew.tolerance_degrees", in: 0...45)
+            }
         }
         if let n = m["border_crop"] {
             let d = try r.mapping(n, path: "processing.border_crop", allowed: ["enabled"])
@@ -154,12 +183,16 @@ extension PipelinePolicy {
         if let n = m["blank_detection"] {
             let d = try r.mapping(n, path: "processing.blank_detection", allowed: ["enabled", "ink_fraction"])
             if let v = d["enabled"] { s.blankDetection = try r.bool(v, "processing.blank_detection.enabled") }
-            if let v = d["ink_fraction"] { s.blankInkFraction = try r.number(v, "processing.blank_detection.ink_fraction", in: 0...1) }
+            if let v = d["ink_fraction"] {
+                s.blankInkFraction = try r.number(v, "processing.blank_detection.ink_fraction", in: 0...1)
+            }
         }
     }
 
     private static func readPackage(_ node: Node, _ r: NodeReader, into s: inout Package) throws(PolicyError) {
-        let m = try r.mapping(node, path: "package", allowed: ["bag_per", "manifests", "tag_manifests", "serialization", "source_organization", "payload"])
+        let m = try r.mapping(
+            node, path: "package",
+            allowed: ["bag_per", "manifests", "tag_manifests", "serialization", "source_organization", "payload"])
         if let v = m["bag_per"] { s.bagPer = try r.choice(v, "package.bag_per") }
         if let v = m["manifests"] { s.manifests = try r.choices(v, "package.manifests", nonEmpty: true) }
         if let v = m["tag_manifests"] { s.tagManifests = try r.choices(v, "package.tag_manifests", nonEmpty: true) }
@@ -182,7 +215,8 @@ extension PipelinePolicy {
     static func reason(_ error: any Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let text = strerror(Int32(underlying.code)) {
+            let text = strerror(Int32(underlying.code))
+        {
             return String(cString: text)
         }
         return ns.localizedDescription
@@ -238,7 +272,9 @@ struct NodeReader {
         guard case .scalar = node, let value = node.int else {
             throw error(node, key, "must be a whole number, found '\(node.string ?? "a collection")'")
         }
-        guard range.contains(value) else { throw error(node, key, "must be in \(range.lowerBound)…\(range.upperBound), found \(value)") }
+        guard range.contains(value) else {
+            throw error(node, key, "must be in \(range.lowerBound)…\(range.upperBound), found \(value)")
+        }
         return value
     }
 
@@ -246,7 +282,9 @@ struct NodeReader {
         guard case .scalar = node, let value = node.float ?? node.int.map(Double.init) else {
             throw error(node, key, "must be a number, found '\(node.string ?? "a collection")'")
         }
-        guard range.contains(value) else { throw error(node, key, "must be in \(range.lowerBound)…\(range.upperBound), found \(value)") }
+        guard range.contains(value) else {
+            throw error(node, key, "must be in \(range.lowerBound)…\(range.upperBound), found \(value)")
+        }
         return value
     }
 

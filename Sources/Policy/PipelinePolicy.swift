@@ -132,6 +132,7 @@ public struct PipelinePolicy: Sendable, Equatable {
 
     /// Image processing steps.
     public struct Processing: Sendable, Equatable {
+        /// Whether to measure each page's skew and rotate it straight when it exceeds `deskewThreshold`.
         public var deskew: Bool = true
         /// Rotate only above this angle (degrees).
         public var deskewThreshold: Double = 0.3
@@ -139,7 +140,9 @@ public struct PipelinePolicy: Sendable, Equatable {
         public var deskewMaxAngle: Double = 10
         /// Skew still above this after processing is flagged (degrees).
         public var skewTolerance: Double = 3
+        /// Whether to crop the dark bands a scanner leaves around a page.
         public var borderCrop: Bool = true
+        /// Whether to flag pages with less ink than `blankInkFraction` as blank (flagged, never dropped).
         public var blankDetection: Bool = true
         /// Share of ink pixels under which a page is flagged blank.
         public var blankInkFraction: Double = 0.001

@@ -22,6 +22,7 @@ public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `file:line:column: key: message`, leaving out the parts not known.
     public var description: String {
         var place = file
         if let line { place += ":\(line)" }
@@ -33,7 +34,8 @@ public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
 extension PolicyError: QuireErrorConvertible {
     /// A usage error of the policy stage, naming the file, line, column and key: it ends `quire` with exit code 2.
     public var quireError: QuireError {
-        QuireError(.usage, stage: .policy, file: file, line: line, column: column,
-                   message: key.isEmpty ? message : "\(key): \(message)")
+        QuireError(
+            .usage, stage: .policy, file: file, line: line, column: column,
+            message: key.isEmpty ? message : "\(key): \(message)")
     }
 }

@@ -5,18 +5,28 @@ import Foundation
 /// not. Each call is the floor of one step: the same library work on the same bytes, with nothing around it.
 struct BareLibraries {
     private typealias DeflateAlloc = @convention(c) (Int32) -> OpaquePointer?
-    private typealias DeflateCompress = @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int, UnsafeMutableRawPointer?, Int) -> Int
+    private typealias DeflateCompress =
+        @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int, UnsafeMutableRawPointer?, Int) -> Int
     private typealias DeflateBound = @convention(c) (OpaquePointer?, Int) -> Int
     private typealias DeflateFree = @convention(c) (OpaquePointer?) -> Void
     private typealias DigestType = @convention(c) () -> OpaquePointer?
-    private typealias Digest = @convention(c) (UnsafeRawPointer?, Int, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt32>?,
-                                               OpaquePointer?, OpaquePointer?) -> Int32
+    private typealias Digest =
+        @convention(c) (
+            UnsafeRawPointer?, Int, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt32>?,
+            OpaquePointer?, OpaquePointer?
+        ) -> Int32
     private typealias TJInit = @convention(c) () -> UnsafeMutableRawPointer?
-    private typealias TJCompress2 = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, Int32, Int32, Int32, Int32,
-                                                    UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, UnsafeMutablePointer<UInt>?,
-                                                    Int32, Int32, Int32) -> Int32
-    private typealias TJDecompress2 = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, UInt, UnsafeMutablePointer<UInt8>?,
-                                                      Int32, Int32, Int32, Int32, Int32) -> Int32
+    private typealias TJCompress2 =
+        @convention(c) (
+            UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, Int32, Int32, Int32, Int32,
+            UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, UnsafeMutablePointer<UInt>?,
+            Int32, Int32, Int32
+        ) -> Int32
+    private typealias TJDecompress2 =
+        @convention(c) (
+            UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, UInt, UnsafeMutablePointer<UInt8>?,
+            Int32, Int32, Int32, Int32, Int32
+        ) -> Int32
     private typealias TJFree = @convention(c) (UnsafeMutablePointer<UInt8>?) -> Void
     private typealias TJDestroy = @convention(c) (UnsafeMutableRawPointer?) -> Int32
 
@@ -73,7 +83,8 @@ struct BareLibraries {
     /// `level`; the compressed size, or nil without libdeflate.
     func deflate(_ bytes: [UInt8], chunk: Int, level: Int) -> Int? {
         guard let deflateAlloc, let deflateCompress, let deflateBound, let deflateFree,
-              let compressor = deflateAlloc(Int32(level)) else { return nil }
+            let compressor = deflateAlloc(Int32(level))
+        else { return nil }
         defer { deflateFree(compressor) }
         let capacity = deflateBound(compressor, chunk)
         let out = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
@@ -107,8 +118,9 @@ struct BareLibraries {
         var size: UInt = 0
         let rc = pixels.withUnsafeBufferPointer {
             // TJPF_RGB 0, TJPF_GRAY 6; TJSAMP_420 2, TJSAMP_GRAY 3.
-            tjCompress2(handle, $0.baseAddress, Int32(width), Int32(width * channels), Int32(height), channels == 3 ? 0 : 6,
-                        &buffer, &size, channels == 3 ? 2 : 3, Int32(quality), 0)
+            tjCompress2(
+                handle, $0.baseAddress, Int32(width), Int32(width * channels), Int32(height), channels == 3 ? 0 : 6,
+                &buffer, &size, channels == 3 ? 2 : 3, Int32(quality), 0)
         }
         defer { tjFree(buffer) }
         return rc == 0 ? Int(size) : nil
@@ -119,8 +131,9 @@ struct BareLibraries {
         guard let tjInitDecompress, let tjDecompress2, let tjDestroy, let handle = tjInitDecompress() else { return false }
         defer { _ = tjDestroy(handle) }
         return jpeg.withUnsafeBufferPointer {
-            tjDecompress2(handle, $0.baseAddress, UInt($0.count), output.bindMemory(to: UInt8.self).baseAddress,
-                          Int32(width), Int32(width * channels), Int32(height), channels == 3 ? 0 : 6, 0)
+            tjDecompress2(
+                handle, $0.baseAddress, UInt($0.count), output.bindMemory(to: UInt8.self).baseAddress,
+                Int32(width), Int32(width * channels), Int32(height), channels == 3 ? 0 : 6, 0)
         } == 0
     }
 }

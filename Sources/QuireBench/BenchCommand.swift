@@ -12,7 +12,10 @@ struct BenchCommand: ParsableCommand {
         // Run as `quire bench …` (the front door in `quire`), so help and errors name it so.
         commandName: "quire bench",
         abstract: "Measure Quire against reference tools on generated pages, in the same run.",
-        subcommands: [ImportBench.self, NormalizeBench.self, DigestBench.self, VerifyBench.self, StatusBench.self, RunBench.self, StepsBench.self]
+        subcommands: [
+            ImportBench.self, NormalizeBench.self, DigestBench.self, VerifyBench.self, StatusBench.self, RunBench.self,
+            StepsBench.self,
+        ]
     )
 }
 
@@ -20,7 +23,8 @@ struct BenchCommand: ParsableCommand {
 struct ImportBench: ParsableCommand, BenchSupport {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import (signature, SHA-256, full decode, ledger) of generated A4 gray TIFFs, against libtiff's tiffinfo -D and Pillow.",
+        abstract:
+            "Import (signature, SHA-256, full decode, ledger) of generated A4 gray TIFFs, against libtiff's tiffinfo -D and Pillow.",
         discussion: """
             Generates N scanner-like A4 pages (paper tone, noise, text strokes) as 8-bit gray TIFFs, runs \
             'quire import' on them as a child process, then the reference decoders on the same files with the \
@@ -58,15 +62,18 @@ struct ImportBench: ParsableCommand, BenchSupport {
         printError("generating \(pages) A4 gray pages at \(dpi) dpi (\(compression))…")
         var files: [String] = []
         var bytes: Int64 = 0
-        let options = TIFFEncoder.Options(compression: TIFFEncoder.Compression(rawValue: compression)!, predictor: false,
-                                          make: "Fujitsu", model: "fi-7160")
+        let options = TIFFEncoder.Options(
+            compression: TIFFEncoder.Compression(rawValue: compression)!, predictor: false,
+            make: "Fujitsu", model: "fi-7160")
         for i in 0..<pages {
             let code = String(format: "0001-001-%04d", i / 20 + 1)
             let folder = (delivery as NSString).appendingPathComponent(code)
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let path = (folder as NSString).appendingPathComponent(String(format: "%04d.tif", i % 20 + 1))
             let page = SyntheticPage.make(.gray, dpi: dpi, seed: UInt64(i + 1))
-            do { try TIFFEncoder.write(page, to: path, options: options) } catch { throw CommandFailure.couldNotRun(error.description) }
+            do { try TIFFEncoder.write(page, to: path, options: options) } catch {
+                throw CommandFailure.couldNotRun(error.description)
+            }
             files.append(path)
             bytes += Int64((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
         }
@@ -78,38 +85,51 @@ struct ImportBench: ParsableCommand, BenchSupport {
         let quire = try best(of: repeats) {
             let workspace = (base as NSString).appendingPathComponent("ws-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(atPath: workspace) }
-            return try measure(me, ["import", delivery, "--workspace", workspace, "--workers", "\(workerCount)", "--quiet", "--json"])
+            return try measure(
+                me, ["import", delivery, "--workspace", workspace, "--workers", "\(workerCount)", "--quiet", "--json"])
         }
         results.append(("quire import (decode + SHA-256 + ledger)", quire))
         if which("tiffinfo") != nil {
-            results.append(("libtiff tiffinfo -D (decode only)", try best(of: repeats) {
-                try measure("/bin/sh", ["-c", "xargs -P \(workerCount) -n 4 tiffinfo -D < '\(listFile)' > /dev/null"])
-            }))
+            results.append(
+                (
+                    "libtiff tiffinfo -D (decode only)",
+                    try best(of: repeats) {
+                        try measure("/bin/sh", ["-c", "xargs -P \(workerCount) -n 4 tiffinfo -D < '\(listFile)' > /dev/null"])
+                    }
+                ))
         } else {
             results.append(("libtiff tiffinfo -D", nil))
         }
-        let pillow = "import sys\nfrom multiprocessing import Pool\nfrom PIL import Image\n" +
-            "def load(p):\n    im = Image.open(p); im.load(); return im.size\n" +
-            "files = open(sys.argv[1]).read().split()\n" +
-            "with Pool(int(sys.argv[2])) as pool: pool.map(load, files, chunksize=1)\n"
+        let pillow =
+            "import sys\nfrom multiprocessing import Pool\nfrom PIL import Image\n"
+            + "def load(p):\n    im = Image.open(p); im.load(); return im.size\n" + "files = open(sys.argv[1]).read().split()\n"
+            + "with Pool(int(sys.argv[2])) as pool: pool.map(load, files, chunksize=1)\n"
         if let python = which("python3"), (try? measure(python, ["-c", "import PIL"]))?.status == 0 {
-            results.append(("Pillow Image.load (decode only)", try best(of: repeats) {
-                try measure(python, ["-c", pillow, listFile, "\(workerCount)"])
-            }))
+            results.append(
+                (
+                    "Pillow Image.load (decode only)",
+                    try best(of: repeats) {
+                        try measure(python, ["-c", pillow, listFile, "\(workerCount)"])
+                    }
+                ))
         } else {
             results.append(("Pillow (pip install Pillow)", nil))
         }
 
-        print(String(format: "Pages: %d A4 gray %d dpi TIFF (%@), %.1f MB; workers: %d; best of %d runs\n",
-                     pages, dpi, compression, Double(bytes) / 1e6, workerCount, repeats))
+        print(
+            String(
+                format: "Pages: %d A4 gray %d dpi TIFF (%@), %.1f MB; workers: %d; best of %d runs\n",
+                pages, dpi, compression, Double(bytes) / 1e6, workerCount, repeats))
         var table = TextTable(["TOOL", "SECONDS", "PAGES/S", "MB/S", "PEAK RSS MB", "QUIRE ×"])
         let quireRate = quire.map { Double(pages) / $0.seconds }
         for (name, m) in results {
             guard let m else { table.add([name, "-", "-", "-", "-", "not installed"]); continue }
             let rate = Double(pages) / m.seconds
-            table.add([name, String(format: "%.2f", m.seconds), String(format: "%.1f", rate),
-                       String(format: "%.1f", Double(bytes) / 1e6 / m.seconds), String(format: "%.0f", Double(m.peakRSS) / 1024),
-                       quireRate.map { String(format: "%.2f", $0 / rate) } ?? "-"])
+            table.add([
+                name, String(format: "%.2f", m.seconds), String(format: "%.1f", rate),
+                String(format: "%.1f", Double(bytes) / 1e6 / m.seconds), String(format: "%.0f", Double(m.peakRSS) / 1024),
+                quireRate.map { String(format: "%.2f", $0 / rate) } ?? "-",
+            ])
         }
         print(table.render(indent: ""))
         if quire?.status != 0 && quire?.status != 1 { throw CommandFailure.couldNotRun("quire import failed in the benchmark") }

@@ -123,8 +123,10 @@ extension BenchSupport {
 
     /// Writes one file per entry of `plan` into `delivery`, 20 to a record folder, each a pool page of its kind
     /// with its serial stamped in the margin (every file unique), encoded as that kind's file. Returns the files and bytes.
-    func writePages(_ plan: [ScannerPage.Kind], pools: [ScannerPage.Kind: [Bitmap]], pagesKind: PagesKind,
-                    into delivery: String) throws -> ([String], Int64) {
+    func writePages(
+        _ plan: [ScannerPage.Kind], pools: [ScannerPage.Kind: [Bitmap]], pagesKind: PagesKind,
+        into delivery: String
+    ) throws -> ([String], Int64) {
         let paths: [String] = plan.indices.map { i in
             delivery + String(format: "/0001-001-%04d/%04d.", i / 20 + 1, i % 20 + 1) + plan[i].fileExtension
         }
@@ -139,7 +141,9 @@ extension BenchSupport {
                 let pool = pools[plan[i]]!
                 let page = stamped(pool[i % pool.count], serial: i)
                 do {
-                    let bytes = pagesKind == .realistic ? try ScannerPage.encode(page, as: plan[i], name: paths[i])
+                    let bytes =
+                        pagesKind == .realistic
+                        ? try ScannerPage.encode(page, as: plan[i], name: paths[i])
                         : try encodeSimple(page, as: plan[i])
                     try Data(bytes).write(to: URL(fileURLWithPath: paths[i]))
                     sizes.withLock { $0[i] = Int64(bytes.count) }
@@ -185,7 +189,8 @@ extension BenchSupport {
         _ = Syscall.retrying { wait4(pid, &status, 0, &usage) }
         let seconds = Date().timeIntervalSince(start)
         let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        let cpu =
+            Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         return ChildRun(seconds: seconds, peakRSS: usage.ru_maxrss, status: exitCode, cpuSeconds: cpu)
     }
 

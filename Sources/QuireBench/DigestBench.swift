@@ -28,16 +28,21 @@ struct DigestBench: ParsableCommand, BenchSupport {
         let bytes = Int64(sizeMb) * 1_000_000
         if !FileManager.default.fileExists(atPath: path) {
             printError("writing \(sizeMb) MB of random bytes to \(path)…")
-            guard let out = FileHandle(forWritingAtPath: path) ?? {
-                _ = FileManager.default.createFile(atPath: path, contents: nil)
-                return FileHandle(forWritingAtPath: path)
-            }() else { throw CommandFailure.couldNotRun("cannot write \(path)") }
+            guard
+                let out = FileHandle(forWritingAtPath: path)
+                    ?? {
+                        _ = FileManager.default.createFile(atPath: path, contents: nil)
+                        return FileHandle(forWritingAtPath: path)
+                    }()
+            else { throw CommandFailure.couldNotRun("cannot write \(path)") }
             var rng = SystemRandomNumberGenerator()
             var remaining = bytes
             var chunk = [UInt8](repeating: 0, count: 1 << 20)
             while remaining > 0 {
                 chunk.withUnsafeMutableBytes { raw in
-                    for i in stride(from: 0, to: raw.count, by: 8) { raw.storeBytes(of: rng.next() as UInt64, toByteOffset: i, as: UInt64.self) }
+                    for i in stride(from: 0, to: raw.count, by: 8) {
+                        raw.storeBytes(of: rng.next() as UInt64, toByteOffset: i, as: UInt64.self)
+                    }
                 }
                 let n = Int(min(remaining, Int64(chunk.count)))
                 out.write(Data(chunk[0..<n]))
@@ -62,16 +67,20 @@ struct DigestBench: ParsableCommand, BenchSupport {
         var table = TextTable(["DIGEST", "QUIRE MB/S", "OPENSSL MB/S", "QUIRE ÷ OPENSSL"])
         for algorithm in ["sha256", "sm3", "md5", "sha512"] {
             let q = try ours(algorithm), o = try theirs(algorithm)
-            table.add([algorithm, q.map { String(format: "%.0f", mb / $0.seconds) } ?? "-",
-                       o.map { String(format: "%.0f", mb / $0.seconds) } ?? "not available",
-                       q.flatMap { q in o.map { String(format: "%.2f", $0.seconds / q.seconds) } } ?? "-"])
+            table.add([
+                algorithm, q.map { String(format: "%.0f", mb / $0.seconds) } ?? "-",
+                o.map { String(format: "%.0f", mb / $0.seconds) } ?? "not available",
+                q.flatMap { q in o.map { String(format: "%.2f", $0.seconds / q.seconds) } } ?? "-",
+            ])
         }
         let onePass = try ours("sha256,sha512,md5")
         let parts = try ["sha256", "sha512", "md5"].map(theirs)
         let sum = parts.allSatisfy { $0 != nil } ? parts.reduce(0) { $0 + $1!.seconds } : nil
-        table.add(["sha256+sha512+md5, one pass vs three runs", onePass.map { String(format: "%.0f", mb / $0.seconds) } ?? "-",
-                   sum.map { String(format: "%.0f", mb / $0) } ?? "-",
-                   onePass.flatMap { q in sum.map { String(format: "%.2f", $0 / q.seconds) } } ?? "-"])
+        table.add([
+            "sha256+sha512+md5, one pass vs three runs", onePass.map { String(format: "%.0f", mb / $0.seconds) } ?? "-",
+            sum.map { String(format: "%.0f", mb / $0) } ?? "-",
+            onePass.flatMap { q in sum.map { String(format: "%.2f", $0 / q.seconds) } } ?? "-",
+        ])
         print(String(format: "File: %.0f MB, page-cached; best of %d runs; one core per tool\n", mb, repeats))
         print(table.render(indent: ""))
     }

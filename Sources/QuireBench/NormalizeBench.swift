@@ -47,7 +47,8 @@ struct NormalizeBench: ParsableCommand, BenchSupport {
         let list = base + "/files.txt"
         try files.joined(separator: "\n").appending("\n").write(toFile: list, atomically: true, encoding: .utf8)
         let pipeline = base + "/bench.yaml"
-        try "master:\n  compression:\n    gray: \(compression)\n    colour: \(compression)\n  deflate_level: \(level)\n".write(toFile: pipeline, atomically: true, encoding: .utf8)
+        try "master:\n  compression:\n    gray: \(compression)\n    colour: \(compression)\n  deflate_level: \(level)\n".write(
+            toFile: pipeline, atomically: true, encoding: .utf8)
 
         let me = try quireExecutable()
         var rows: [(String, ChildRun?)] = []
@@ -55,18 +56,23 @@ struct NormalizeBench: ParsableCommand, BenchSupport {
             let ws = base + "/ws-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: ws) }
             _ = try measure(me, ["import", delivery, "--workspace", ws, "--pipeline", pipeline, "--quiet"])
-            return try measure(me, ["normalize", "--workspace", ws, "--pipeline", pipeline, "--workers", "\(workerCount)", "--quiet"])
+            return try measure(
+                me, ["normalize", "--workspace", ws, "--pipeline", pipeline, "--workers", "\(workerCount)", "--quiet"])
         }
         rows.append(("quire normalize", quire))
 
         let out = base + "/peer-out"
         let pyvips = pyvipsScript()
         if let python = which("python3"), (try? measure(python, ["-c", "import pyvips"]))?.status == 0 {
-            rows.append(("libvips in-process (pyvips)", try best(of: repeats) {
-                try? FileManager.default.removeItem(atPath: out)
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                return try measure(python, ["-c", pyvips, list, out, "\(workerCount)"])
-            }))
+            rows.append(
+                (
+                    "libvips in-process (pyvips)",
+                    try best(of: repeats) {
+                        try? FileManager.default.removeItem(atPath: out)
+                        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                        return try measure(python, ["-c", pyvips, list, out, "\(workerCount)"])
+                    }
+                ))
         } else {
             rows.append(("libvips in-process (pip install pyvips)", nil))
         }
@@ -79,11 +85,20 @@ struct NormalizeBench: ParsableCommand, BenchSupport {
             vipsthumbnail "$f" -s 2000 -o "$o-a.jpg[Q=85]" && vipsthumbnail "$o-a.jpg" -s 256 -o "$o-t.jpg[Q=80]"
             """
         if which("vips") != nil {
-            rows.append(("vips command line", try best(of: repeats) {
-                try? FileManager.default.removeItem(atPath: out)
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                return try measure("/bin/sh", ["-c", "xargs -P \(workerCount) -n 1 sh -c '\(vipsScript.replacingOccurrences(of: "'", with: "'\\''"))' _ < '\(list)'"])
-            }))
+            rows.append(
+                (
+                    "vips command line",
+                    try best(of: repeats) {
+                        try? FileManager.default.removeItem(atPath: out)
+                        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                        return try measure(
+                            "/bin/sh",
+                            [
+                                "-c",
+                                "xargs -P \(workerCount) -n 1 sh -c '\(vipsScript.replacingOccurrences(of: "'", with: "'\\''"))' _ < '\(list)'",
+                            ])
+                    }
+                ))
         } else {
             rows.append(("vips command line (apt-get install libvips-tools)", nil))
         }
@@ -94,25 +109,40 @@ struct NormalizeBench: ParsableCommand, BenchSupport {
             gm convert "$f" -compress $c "$o.tif" && gm convert "$f" -resize 2000x2000 -quality 85 "$o-a.jpg" && gm convert "$o-a.jpg" -resize 256x256 -quality 80 "$o-t.jpg"
             """
         if which("gm") != nil {
-            rows.append(("GraphicsMagick", try best(of: repeats) {
-                try? FileManager.default.removeItem(atPath: out)
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                return try measure("/bin/sh", ["-c", "xargs -P \(workerCount) -n 1 sh -c '\(gmScript.replacingOccurrences(of: "'", with: "'\\''"))' _ < '\(list)'"])
-            }))
+            rows.append(
+                (
+                    "GraphicsMagick",
+                    try best(of: repeats) {
+                        try? FileManager.default.removeItem(atPath: out)
+                        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                        return try measure(
+                            "/bin/sh",
+                            [
+                                "-c",
+                                "xargs -P \(workerCount) -n 1 sh -c '\(gmScript.replacingOccurrences(of: "'", with: "'\\''"))' _ < '\(list)'",
+                            ])
+                    }
+                ))
         } else {
             rows.append(("GraphicsMagick (apt-get install graphicsmagick)", nil))
         }
 
-        print(String(format: "Pages: %d mixed A4 300 dpi (bitonal G4, gray LZW, colour LZW, colour JPEG), %.1f MB; Quire masters %@, peers LZW; workers %d; best of %d\n",
-                     pages, Double(bytes) / 1e6, compression, workerCount, repeats))
+        print(
+            String(
+                format:
+                    "Pages: %d mixed A4 300 dpi (bitonal G4, gray LZW, colour LZW, colour JPEG), %.1f MB; Quire masters %@, peers LZW; workers %d; best of %d\n",
+                pages, Double(bytes) / 1e6, compression, workerCount, repeats))
         var table = TextTable(["TOOL", "SECONDS", "PAGES/S", "MB/S", "PEAK RSS MB", "QUIRE ×"])
         let quireRate = quire.map { Double(pages) / $0.seconds }
         for (name, m) in rows {
             guard let m else { table.add([name, "-", "-", "-", "-", "not installed"]); continue }
             let rate = Double(pages) / m.seconds
-            table.add([name + (m.status == 0 ? "" : " (exit \(m.status))"), String(format: "%.2f", m.seconds), String(format: "%.2f", rate),
-                       String(format: "%.1f", Double(bytes) / 1e6 / m.seconds), String(format: "%.0f", Double(m.peakRSS) / 1024),
-                       quireRate.map { String(format: "%.2f", $0 / rate) } ?? "-"])
+            table.add([
+                name + (m.status == 0 ? "" : " (exit \(m.status))"), String(format: "%.2f", m.seconds),
+                String(format: "%.2f", rate),
+                String(format: "%.1f", Double(bytes) / 1e6 / m.seconds), String(format: "%.0f", Double(m.peakRSS) / 1024),
+                quireRate.map { String(format: "%.2f", $0 / rate) } ?? "-",
+            ])
         }
         print(table.render(indent: ""))
         print("\nPeak RSS is the largest single process: for pyvips and the command-line peers, one worker process.")

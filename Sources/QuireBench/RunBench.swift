@@ -8,7 +8,8 @@ import TextTable
 struct RunBench: ParsableCommand, BenchSupport {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "quire run against the peer pipeline (pyvips masters/access/thumbnails, then bagit.py --sha256), per page type and mixed.",
+        abstract:
+            "quire run against the peer pipeline (pyvips masters/access/thumbnails, then bagit.py --sha256), per page type and mixed.",
         discussion: """
             Realistic pages (the default, --pages-kind realistic) model a document scanner: A4 at 300 dpi with \
             paper texture, uneven illumination, sensor noise, 0.5-2° of skew, text, faded ink and (colour) a red \
@@ -36,7 +37,8 @@ struct RunBench: ParsableCommand, BenchSupport {
     var pagesKind: PagesKind = .realistic
     @Option(help: "Pages per page type (realistic, default 6), or of the one mixed batch (simple, default 40).") var pages: Int?
     @Option(help: "Pages of the realistic mixed batch (2 gray : 1 colour : 1 bitonal : 1 JPEG); 0 leaves it out.") var mix = 20
-    @Option(help: "Page types measured one by one (realistic): gray, colour, bitonal, jpeg.") var types = "gray,colour,bitonal,jpeg"
+    @Option(help: "Page types measured one by one (realistic): gray, colour, bitonal, jpeg.") var types =
+        "gray,colour,bitonal,jpeg"
     @Option(help: "Rounds; each runs both pipelines once on every batch, alternating which goes first.") var rounds = 2
     @Option(help: "Workers for every tool (default: one per core).") var workers = 0
     @Option(help: "Folder to work in (default: a temporary folder, removed afterwards).") var dir: String?
@@ -90,7 +92,9 @@ struct RunBench: ParsableCommand, BenchSupport {
             return "\(batch.name): \(batch.kinds.count) pages, \(counts.joined(separator: ", "))"
         }
         if plan {
-            print("Pages: \(pagesKind.rawValue), A4 300 dpi; \(rounds) round(s); workers \(workerCount); peer \(peer ? "pyvips + bagit.py --sha256" : "not run")")
+            print(
+                "Pages: \(pagesKind.rawValue), A4 300 dpi; \(rounds) round(s); workers \(workerCount); peer \(peer ? "pyvips + bagit.py --sha256" : "not run")"
+            )
             for batch in batches { print("  " + describe(batch)) }
             return
         }
@@ -112,8 +116,11 @@ struct RunBench: ParsableCommand, BenchSupport {
             printError("drawing \(perKind) realistic A4 page(s) of each of \(needed.count) types…")
             let pools = drawPools(needed, count: perKind, pagesKind: .realistic)
             for batch in batches {
-                let (files, bytes) = try writePages(batch.kinds, pools: pools, pagesKind: .realistic, into: base + "/\(batch.folder)/delivery")
-                try prepare(batch, files: files, bitonal: files.indices.filter { batch.kinds[$0] == .bitonal }.map { files[$0] }, base: base)
+                let (files, bytes) = try writePages(
+                    batch.kinds, pools: pools, pagesKind: .realistic, into: base + "/\(batch.folder)/delivery")
+                try prepare(
+                    batch, files: files, bitonal: files.indices.filter { batch.kinds[$0] == .bitonal }.map { files[$0] },
+                    base: base)
                 bytesOf[batch.name] = bytes
             }
             printError(String(format: "generated in %.1f s", Date().timeIntervalSince(start)))
@@ -122,7 +129,8 @@ struct RunBench: ParsableCommand, BenchSupport {
         var peerNote = self.peer ? "not installed (pip install pyvips bagit)" : "not run (--no-peer)"
         var peerTools: (python: String, bagit: String)?
         if self.peer, let python = which("python3"), let bagit = which("bagit.py"),
-           (try? measure(python, ["-c", "import pyvips"]))?.status == 0 {
+            (try? measure(python, ["-c", "import pyvips"]))?.status == 0
+        {
             peerTools = (python, bagit)
             peerNote = ""
         }
@@ -135,8 +143,12 @@ struct RunBench: ParsableCommand, BenchSupport {
                     let workspace = folder + "/ws"
                     try? FileManager.default.removeItem(atPath: workspace)
                     defer { if round < rounds - 1 { try? FileManager.default.removeItem(atPath: workspace) } }
-                    return try measure(me, ["run", folder + "/delivery", "--catalog", folder + "/catalog.csv", "--workspace", workspace,
-                                            "--workers", "\(workerCount)", "--quiet", "--json"], stdout: folder + "/run.json")
+                    return try measure(
+                        me,
+                        [
+                            "run", folder + "/delivery", "--catalog", folder + "/catalog.csv", "--workspace", workspace,
+                            "--workers", "\(workerCount)", "--quiet", "--json",
+                        ], stdout: folder + "/run.json")
                 }
                 func runPeer() throws -> ChildRun? {
                     guard let peerTools else { return nil }
@@ -162,16 +174,23 @@ struct RunBench: ParsableCommand, BenchSupport {
             }
         }
 
-        print("Pages: \(pagesKind.rawValue), A4 300 dpi, records of 20; workers \(workerCount); \(rounds) round(s), alternating which pipeline goes first; best round shown")
-        for batch in batches { print("  " + describe(batch) + String(format: ", %.1f MB", Double(bytesOf[batch.name] ?? 0) / 1e6)) }
+        print(
+            "Pages: \(pagesKind.rawValue), A4 300 dpi, records of 20; workers \(workerCount); \(rounds) round(s), alternating which pipeline goes first; best round shown"
+        )
+        for batch in batches {
+            print("  " + describe(batch) + String(format: ", %.1f MB", Double(bytesOf[batch.name] ?? 0) / 1e6))
+        }
         print("")
-        var table = TextTable(["PAGES", "N", "QUIRE PAGES/S", "PEER PAGES/S", "QUIRE ×", "× BY ROUND", "QUIRE RSS MB", "PEER RSS MB",
-                               "QUIRE CPU-S/PAGE", "PEER CPU-S/PAGE"])
+        var table = TextTable([
+            "PAGES", "N", "QUIRE PAGES/S", "PEER PAGES/S", "QUIRE ×", "× BY ROUND", "QUIRE RSS MB", "PEER RSS MB",
+            "QUIRE CPU-S/PAGE", "PEER CPU-S/PAGE",
+        ])
         for batch in batches {
             let runs = results[batch.name] ?? []
             let n = Double(batch.kinds.count)
             let quire = runs.map(\.quire).min { $0.seconds < $1.seconds }!
-            let failed = runs.contains { $0.quire.status != 0 } ? " (exit \(runs.first { $0.quire.status != 0 }!.quire.status))" : ""
+            let failed =
+                runs.contains { $0.quire.status != 0 } ? " (exit \(runs.first { $0.quire.status != 0 }!.quire.status))" : ""
             let peers = runs.compactMap(\.peer)
             let peerBest = peers.min { $0.seconds < $1.seconds }
             let peerFailed = peers.contains { $0.status != 0 } ? " (exit \(peers.first { $0.status != 0 }!.status))" : ""
@@ -189,8 +208,11 @@ struct RunBench: ParsableCommand, BenchSupport {
             }
             let quireRSS: String = String(format: "%.0f", Double(runs.map(\.quire.peakRSS).max() ?? 0) / 1024)
             let quireCPU: String = String(format: "%.3f", quire.cpuSeconds / n)
-            table.add([batch.name, "\(batch.kinds.count)", quireRate, peerRate, ratio, byRound.isEmpty ? "-" : byRound.joined(separator: " "),
-                       quireRSS, peerRSS, quireCPU, peerCPU])
+            table.add([
+                batch.name, "\(batch.kinds.count)", quireRate, peerRate, ratio,
+                byRound.isEmpty ? "-" : byRound.joined(separator: " "),
+                quireRSS, peerRSS, quireCPU, peerCPU,
+            ])
         }
         print(table.render(indent: ""))
         print("Peak RSS: the largest of the rounds; for the peer, its largest single process (one pyvips worker or bagit.py).")
@@ -201,28 +223,41 @@ struct RunBench: ParsableCommand, BenchSupport {
         let bytes = bytesOf[last.name] ?? 0
         let lastFolder = base + "/" + last.folder
         if let data = FileManager.default.contents(atPath: lastFolder + "/run.json"),
-           let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let stages = summary["stages"] as? [[String: Any]] {
-            print("\nquire run on the \(last.name) batch (last round) by stage (they overlap; seconds from each stage's first to its last piece of work):")
+            let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let stages = summary["stages"] as? [[String: Any]]
+        {
+            print(
+                "\nquire run on the \(last.name) batch (last round) by stage (they overlap; seconds from each stage's first to its last piece of work):"
+            )
             var byStage = TextTable(["STAGE", "DONE", "FAILED", "SECONDS", "PER SECOND", "SOURCE MB/S"])
             for stage in stages {
                 let name = stage["stage"] as? String ?? "?"
                 let done = stage["done"] as? Int ?? 0
                 let seconds = stage["seconds"] as? Double ?? 0
                 let pageStage = ["import", "normalize", "checksum"].contains(name)
-                byStage.add([name, "\(done)", "\(stage["failed"] as? Int ?? 0)", String(format: "%.2f", seconds),
-                             seconds > 0 ? String(format: "%.2f %@", Double(done) / seconds, pageStage ? "pages" : "records") : "-",
-                             pageStage && seconds > 0 ? String(format: "%.1f", Double(bytes) / 1e6 / seconds) : "-"])
+                byStage.add([
+                    name, "\(done)", "\(stage["failed"] as? Int ?? 0)", String(format: "%.2f", seconds),
+                    seconds > 0 ? String(format: "%.2f %@", Double(done) / seconds, pageStage ? "pages" : "records") : "-",
+                    pageStage && seconds > 0 ? String(format: "%.1f", Double(bytes) / 1e6 / seconds) : "-",
+                ])
             }
             print(byStage.render(indent: ""))
             if let peak = summary["peak_rss_mb"] as? [String: Double], let pages = peak["pages"], let run = peak["run"] {
-                print(String(format: "Peak RSS: %.0f MB while pages streamed (import, normalize, checksum, with bind and package of finished records); %.0f MB by the end (catch-up, batch bind, remaining packaging).", pages, run))
+                print(
+                    String(
+                        format:
+                            "Peak RSS: %.0f MB while pages streamed (import, normalize, checksum, with bind and package of finished records); %.0f MB by the end (catch-up, batch bind, remaining packaging).",
+                        pages, run))
             }
             if let streamed = summary["records_packaged_by_stream"] as? Int {
-                print("\(streamed) of \(records) records were bound and packaged as soon as their pages were through, not after the last page.")
+                print(
+                    "\(streamed) of \(records) records were bound and packaged as soon as their pages were through, not after the last page."
+                )
             }
         }
-        print("\nquire run also decode-checks every source, records SHA-256 and SHA-512 of every file, writes the metadata documents and verifies each bag; the peer does none of that.")
+        print(
+            "\nquire run also decode-checks every source, records SHA-256 and SHA-512 of every file, writes the metadata documents and verifies each bag; the peer does none of that."
+        )
     }
 
     /// Writes a batch's catalog (records of 20), its file list and the list of its bitonal pages for the peer.
@@ -235,6 +270,7 @@ struct RunBench: ParsableCommand, BenchSupport {
         }
         try catalog.write(toFile: folder + "/catalog.csv", atomically: true, encoding: .utf8)
         try files.joined(separator: "\n").appending("\n").write(toFile: folder + "/files.txt", atomically: true, encoding: .utf8)
-        try bitonal.joined(separator: "\n").appending("\n").write(toFile: folder + "/bitonal.txt", atomically: true, encoding: .utf8)
+        try bitonal.joined(separator: "\n").appending("\n").write(
+            toFile: folder + "/bitonal.txt", atomically: true, encoding: .utf8)
     }
 }

@@ -22,8 +22,10 @@ struct StatusBench: ParsableCommand, BenchSupport {
         let started = Date()
         do {
             let ledger = try SQLiteLedger(path: workspace + "/ledger.sqlite")
-            _ = try ledger.openBatch(BatchInfo(id: "bench", delivery: "/nonexistent", archive: nil, pipeline: "dat31",
-                                               createdAt: Date().formatted(.iso8601)))
+            _ = try ledger.openBatch(
+                BatchInfo(
+                    id: "bench", delivery: "/nonexistent", archive: nil, pipeline: "dat31",
+                    createdAt: Date().formatted(.iso8601)))
             try Self.fill(ledger, batch: "bench", pages: pages)
         } catch { throw CommandFailure.couldNotRun(error.description) }
         let generated = Date().timeIntervalSince(started)
@@ -34,8 +36,11 @@ struct StatusBench: ParsableCommand, BenchSupport {
             guard m.status == 0 else { throw CommandFailure.couldNotRun("quire status failed (exit \(m.status))") }
             times.append(m.seconds)
         }
-        print(String(format: "Ledger: %d pages (generated in %.1f s)\nquire status --json: best %.3f s, worst %.3f s over %d runs (process start included)",
-                     pages, generated, times.min()!, times.max()!, repeats))
+        print(
+            String(
+                format:
+                    "Ledger: %d pages (generated in %.1f s)\nquire status --json: best %.3f s, worst %.3f s over %d runs (process start included)",
+                pages, generated, times.min()!, times.max()!, repeats))
     }
 
     /// Fills `batch` with `count` synthetic pages through the ledger's own import API, 20,000 per transaction: 100
@@ -48,11 +53,12 @@ struct StatusBench: ParsableCommand, BenchSupport {
             var commit = ImportCommit()
             for i in start...min(count, start + 19_999) {
                 let code = String(format: "0001-001-%06ld", i / 100)
-                commit.pages.append(PageRecord(
-                    path: code + String(format: "/%04ld.tif", i % 100 + 1), size: 8_700_000, mtimeNanoseconds: 0,
-                    sha256: String(format: "%064ld", i), format: "tiff", width: 2480, height: 3508, bitsPerSample: 8,
-                    samplesPerPixel: 1, colorType: "gray", compression: "lzw", dpiX: 300, dpiY: 300, frames: 1, code: code,
-                    page: i % 100 + 1, state: states[i % 4]))
+                commit.pages.append(
+                    PageRecord(
+                        path: code + String(format: "/%04ld.tif", i % 100 + 1), size: 8_700_000, mtimeNanoseconds: 0,
+                        sha256: String(format: "%064ld", i), format: "tiff", width: 2480, height: 3508, bitsPerSample: 8,
+                        samplesPerPixel: 1, colorType: "gray", compression: "lzw", dpiX: 300, dpiY: 300, frames: 1, code: code,
+                        page: i % 100 + 1, state: states[i % 4]))
             }
             try ledger.commit(commit, batch: batch, tool: "quire bench")
             start += 20_000

@@ -53,22 +53,29 @@ struct StepsBench: ParsableCommand, BenchSupport {
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: base) }
         let policy = PipelinePolicy()
-        print("Default pipeline (dat31): masters Deflate level \(policy.master.deflateLevel) with predictor (G4 for bitonal), access \(policy.access.longestSide) px q\(policy.access.quality), thumbnail \(policy.thumbnail.longestSide) px q\(policy.thumbnail.quality), fixity \(policy.fixity.algorithms.map(\.rawValue).joined(separator: "+")); CPU-seconds per page on this thread, best of \(repeats); \(pagesKind.rawValue) pages.")
+        print(
+            "Default pipeline (dat31): masters Deflate level \(policy.master.deflateLevel) with predictor (G4 for bitonal), access \(policy.access.longestSide) px q\(policy.access.quality), thumbnail \(policy.thumbnail.longestSide) px q\(policy.thumbnail.quality), fixity \(policy.fixity.algorithms.map(\.rawValue).joined(separator: "+")); CPU-seconds per page on this thread, best of \(repeats); \(pagesKind.rawValue) pages."
+        )
         if !libraries.missing.isEmpty { print("Not loaded (floors shown as -): \(libraries.missing.joined(separator: ", "))") }
         for kind in try parsedKinds(types) {
             let (bitmap, file) = try sourcePage(kind)
             let path = base + "/source-\(kind.rawValue).\(kind.fileExtension)"
             try Data(file).write(to: URL(fileURLWithPath: path))
-            print("\n\(kind.title): \(bitmap.width)×\(bitmap.height) \(bitmap.layout.rawValue), source \(kind.fileDescription(pagesKind)), \(String(format: "%.1f", Double(file.count) / 1e6)) MB")
+            print(
+                "\n\(kind.title): \(bitmap.width)×\(bitmap.height) \(bitmap.layout.rawValue), source \(kind.fileDescription(pagesKind)), \(String(format: "%.1f", Double(file.count) / 1e6)) MB"
+            )
             let rows = try measure(kind, path: path, base: base, policy: policy, libraries: libraries)
             var table = TextTable(["STEP", "QUIRE CPU-S", "FLOOR CPU-S", "× FLOOR", "FLOOR IS"])
             for row in rows {
-                table.add([row.step, String(format: "%.5f", row.quire), row.floor.map { String(format: "%.5f", $0) } ?? "-",
-                           row.floor.map { $0 > 0 ? String(format: "%.2f", row.quire / $0) : "-" } ?? "-", row.floorIs])
+                table.add([
+                    row.step, String(format: "%.5f", row.quire), row.floor.map { String(format: "%.5f", $0) } ?? "-",
+                    row.floor.map { $0 > 0 ? String(format: "%.2f", row.quire / $0) : "-" } ?? "-", row.floorIs,
+                ])
             }
             print(table.render(indent: ""))
         }
-        print("""
+        print(
+            """
 
             "one pass" floors are the machine's cost of reading the step's input once (a word-wise sum) or, for steps \
             that make a new image, of copying it (memcpy): no analysis, rotation or resampling can cost less. \
@@ -99,7 +106,9 @@ struct StepsBench: ParsableCommand, BenchSupport {
     }
 
     /// Times every step of the page path on the file at `path`.
-    func measure(_ kind: ScannerPage.Kind, path: String, base: String, policy: PipelinePolicy, libraries: BareLibraries) throws -> [Row] {
+    func measure(_ kind: ScannerPage.Kind, path: String, base: String, policy: PipelinePolicy, libraries: BareLibraries) throws
+        -> [Row]
+    {
         var rows: [Row] = []
         func add(_ step: String, _ quire: Double, _ floor: Double?, _ floorIs: String) {
             rows.append(Row(step: step, quire: quire, floor: floor, floorIs: floorIs))
@@ -122,18 +131,25 @@ struct StepsBench: ParsableCommand, BenchSupport {
         // Decode.
         let options = DecodeOptions(maxPixels: policy.intake.maxMegapixels * 1_000_000, acceptMultiPage: true)
         let (decodeCPU, decodedOrNil) = timed { try? ImageDecoder.decode(data, options: options) }
-        guard let decoded = decodedOrNil else { throw CommandFailure.couldNotRun("the generated \(kind.rawValue) page did not decode") }
+        guard let decoded = decodedOrNil else {
+            throw CommandFailure.couldNotRun("the generated \(kind.rawValue) page did not decode")
+        }
         var bitmap = decoded.bitmap
         // Floors write into one warm buffer: what the machine can do, without the page faults of a fresh one.
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, bitmap.width * bitmap.height * 3) + 4096, alignment: 64)
+        let scratch = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: max(size, bitmap.width * bitmap.height * 3) + 4096, alignment: 64)
         defer { scratch.deallocate() }
         scratch.initializeMemory(as: UInt8.self, repeating: 0)
         switch kind {
         case .gray, .colour:
-            add("decode (uncompressed TIFF)", decodeCPU, timed { copyPass(bitmap.bytes, into: scratch) }.0, "memcpy of the pixels")
+            add(
+                "decode (uncompressed TIFF)", decodeCPU, timed { copyPass(bitmap.bytes, into: scratch) }.0, "memcpy of the pixels"
+            )
         case .jpeg:
             let floor = timedOptional {
-                libraries.unjpeg(source, into: scratch, width: bitmap.width, height: bitmap.height, channels: bitmap.layout.channels) ? true : nil
+                libraries.unjpeg(
+                    source, into: scratch, width: bitmap.width, height: bitmap.height, channels: bitmap.layout.channels)
+                    ? true : nil
             }
             add("decode (JPEG)", decodeCPU, floor, "TurboJPEG tjDecompress2")
         case .bitonal:
@@ -146,19 +162,29 @@ struct StepsBench: ParsableCommand, BenchSupport {
         if bitmap.layout != .gray8 {
             let (cpu, g) = timed { ColorConversion.toGray8(bitmap) }
             gray = g
-            add("gray working copy (toGray8)", cpu, timed { copyPass(g.bytes, into: scratch) }.0, "one pass (memcpy of the gray copy)")
+            add(
+                "gray working copy (toGray8)", cpu, timed { copyPass(g.bytes, into: scratch) }.0,
+                "one pass (memcpy of the gray copy)")
         }
         let (borderCPU, rect) = timed { BorderCrop.detect(gray) }
-        add("border detection" + (rect == nil ? "" : " (crops)"), borderCPU, timed { readPass(gray.bytes) }.0, "one pass over the gray copy")
+        add(
+            "border detection" + (rect == nil ? "" : " (crops)"), borderCPU, timed { readPass(gray.bytes) }.0,
+            "one pass over the gray copy")
         if let rect {
             let (cpu, cropped) = timed { (BorderCrop.crop(bitmap, to: rect), BorderCrop.crop(gray, to: rect)) }
             bitmap = cropped.0
             gray = cropped.1
-            add("border crop (page + gray)", cpu, timed { copyPass(bitmap.bytes, into: scratch) + copyPass(gray.bytes, into: scratch) }.0, "memcpy of both")
+            add(
+                "border crop (page + gray)", cpu,
+                timed { copyPass(bitmap.bytes, into: scratch) + copyPass(gray.bytes, into: scratch) }.0, "memcpy of both")
         }
         let (skewCPU, skew) = timed { SkewDetector.measure(gray, maxAngle: processing.deskewMaxAngle) }
-        add(String(format: "skew measurement (%.2f°)", skew.angle), skewCPU, timed { readPass(gray.bytes) }.0, "one pass over the gray copy")
-        if abs(skew.angle) > processing.deskewThreshold && skew.confidence > 0.3 && abs(skew.angle) < processing.deskewMaxAngle - 0.25 {
+        add(
+            String(format: "skew measurement (%.2f°)", skew.angle), skewCPU, timed { readPass(gray.bytes) }.0,
+            "one pass over the gray copy")
+        if abs(skew.angle) > processing.deskewThreshold && skew.confidence > 0.3
+            && abs(skew.angle) < processing.deskewMaxAngle - 0.25
+        {
             let (pageCPU, turned) = timed { Rotator.rotate(bitmap, degrees: -skew.angle) }
             add("deskew rotation, page", pageCPU, timed { copyPass(bitmap.bytes, into: scratch) }.0, "memcpy of the page")
             let (grayCPU, turnedGray) = timed { Rotator.rotate(gray, degrees: -skew.angle) }
@@ -169,45 +195,73 @@ struct StepsBench: ParsableCommand, BenchSupport {
         let (blankCPU, _) = timed { BlankPageDetector.analyse(gray, inkFraction: processing.blankInkFraction) }
         add("blank-page analysis", blankCPU, timed { readPass(gray.bytes) }.0, "one pass over the gray copy")
         if bitmap.layout == .rgb8 {
-            let (redCPU, _) = timed { RedMarkDetector.analyse(bitmap, rule: RedPixelRule(significantFraction: policy.colour.redFraction)) }
-            add("red-mark analysis (reduce_plain_colour only)", redCPU, timed { readPass(bitmap.bytes) }.0, "one pass over the page")
+            let (redCPU, _) = timed {
+                RedMarkDetector.analyse(bitmap, rule: RedPixelRule(significantFraction: policy.colour.redFraction))
+            }
+            add(
+                "red-mark analysis (reduce_plain_colour only)", redCPU, timed { readPass(bitmap.bytes) }.0,
+                "one pass over the page")
         }
 
         // Master.
         let master = bitmap
-        let compression = kind == .bitonal ? policy.master.bitonal
+        let compression =
+            kind == .bitonal
+            ? policy.master.bitonal
             : master.layout == .gray8 ? policy.master.gray : policy.master.colour
-        let tiffOptions = TIFFEncoder.Options(compression: compression, predictor: policy.master.predictor,
-                                              imageDescription: "0001-001-0001 page 1", software: "Quire bench",
-                                              iccProfile: decoded.info.iccProfile, deflateLevel: policy.master.deflateLevel)
+        let tiffOptions = TIFFEncoder.Options(
+            compression: compression, predictor: policy.master.predictor,
+            imageDescription: "0001-001-0001 page 1", software: "Quire bench",
+            iccProfile: decoded.info.iccProfile, deflateLevel: policy.master.deflateLevel)
         let (masterCPU, masterBytesOrNil) = timed { try? TIFFEncoder.encode(master, options: tiffOptions, name: "master") }
         guard let masterBytes = masterBytesOrNil else { throw CommandFailure.couldNotRun("the master did not encode") }
         if compression == .deflate {
             let predicted = tiffOptions.predictor ? horizontallyDifferenced(master) : master.bytes
             let strip = max(1, 65_536 / max(1, master.bytesPerRow)) * master.bytesPerRow
             let floor = timedOptional { libraries.deflate(predicted, chunk: strip, level: policy.master.deflateLevel) }
-            add(String(format: "master encode (Deflate %d%@, %.1f MB)", policy.master.deflateLevel, tiffOptions.predictor ? " + predictor" : "",
-                       Double(masterBytes.count) / 1e6), masterCPU, floor,
+            add(
+                String(
+                    format: "master encode (Deflate %d%@, %.1f MB)", policy.master.deflateLevel,
+                    tiffOptions.predictor ? " + predictor" : "",
+                    Double(masterBytes.count) / 1e6), masterCPU, floor,
                 "libdeflate level \(policy.master.deflateLevel), same predicted strips")
         } else {
-            add("master encode (\(compression.rawValue), \(String(format: "%.2f", Double(masterBytes.count) / 1e6)) MB)", masterCPU, nil,
+            add(
+                "master encode (\(compression.rawValue), \(String(format: "%.2f", Double(masterBytes.count) / 1e6)) MB)",
+                masterCPU, nil,
                 "libtiff's own \(compression.rawValue) coder, which Quire calls")
         }
 
         // Access copy and thumbnail.
-        let (eightCPU, eightBit): (Double, Bitmap) = master.layout == .bilevel ? timed { ColorConversion.toGray8(master) } : (0, master)
+        let (eightCPU, eightBit): (Double, Bitmap) =
+            master.layout == .bilevel ? timed { ColorConversion.toGray8(master) } : (0, master)
         let (accessCPU, access) = timed { Resampler.resize(eightBit, longestSide: policy.access.longestSide) }
-        add(master.layout == .bilevel ? "access resample (unpack + resize)" : "access resample", eightCPU + accessCPU,
+        add(
+            master.layout == .bilevel ? "access resample (unpack + resize)" : "access resample", eightCPU + accessCPU,
             timed { readPass(eightBit.bytes) }.0, "one pass over the page")
-        let (accessJPEGCPU, accessJPEG) = timed { (try? JPEGEncoder.encode(access, options: .init(quality: policy.access.quality), name: "access")) ?? [] }
-        add("access JPEG encode (\(access.width)×\(access.height))", accessJPEGCPU,
-            timedOptional { libraries.jpeg(access.bytes, width: access.width, height: access.height, channels: access.layout.channels, quality: policy.access.quality) },
+        let (accessJPEGCPU, accessJPEG) = timed {
+            (try? JPEGEncoder.encode(access, options: .init(quality: policy.access.quality), name: "access")) ?? []
+        }
+        add(
+            "access JPEG encode (\(access.width)×\(access.height))", accessJPEGCPU,
+            timedOptional {
+                libraries.jpeg(
+                    access.bytes, width: access.width, height: access.height, channels: access.layout.channels,
+                    quality: policy.access.quality)
+            },
             "TurboJPEG tjCompress2, same quality and sampling")
         let (thumbCPU, thumb) = timed { Resampler.resize(access, longestSide: policy.thumbnail.longestSide) }
         add("thumbnail resample", thumbCPU, timed { readPass(access.bytes) }.0, "one pass over the access copy")
-        let (thumbJPEGCPU, thumbJPEG) = timed { (try? JPEGEncoder.encode(thumb, options: .init(quality: policy.thumbnail.quality), name: "thumb")) ?? [] }
-        add("thumbnail JPEG encode", thumbJPEGCPU,
-            timedOptional { libraries.jpeg(thumb.bytes, width: thumb.width, height: thumb.height, channels: thumb.layout.channels, quality: policy.thumbnail.quality) },
+        let (thumbJPEGCPU, thumbJPEG) = timed {
+            (try? JPEGEncoder.encode(thumb, options: .init(quality: policy.thumbnail.quality), name: "thumb")) ?? []
+        }
+        add(
+            "thumbnail JPEG encode", thumbJPEGCPU,
+            timedOptional {
+                libraries.jpeg(
+                    thumb.bytes, width: thumb.width, height: thumb.height, channels: thumb.layout.channels,
+                    quality: policy.thumbnail.quality)
+            },
             "TurboJPEG tjCompress2")
 
         // Output digests and durable writes.
@@ -228,7 +282,9 @@ struct StepsBench: ParsableCommand, BenchSupport {
             }
             return true
         }
-        add(String(format: "write outputs (DurableFile, %.1f MB)", Double(outputs.reduce(0) { $0 + $1.count }) / 1e6), writeCPU, writeFloor,
+        add(
+            String(format: "write outputs (DurableFile, %.1f MB)", Double(outputs.reduce(0) { $0 + $1.count }) / 1e6), writeCPU,
+            writeFloor,
             "memcpy + write(2), no fsync")
 
         let total = rows.reduce(0) { $0 + $1.quire }
@@ -237,16 +293,20 @@ struct StepsBench: ParsableCommand, BenchSupport {
 
         // The whole normalization from the decoded page, through Quire's own stage (what 'quire run' calls).
         let stage = try normalizeStage(base: base + "/ws-\(kind.rawValue)", policy: policy)
-        let record = PageRecord(path: "0001-001-0001/0001.\(kind.fileExtension)", size: Int64(size), mtimeNanoseconds: 0,
-                                sha256: "", format: kind == .jpeg ? "jpeg" : "tiff", width: decoded.info.width, height: decoded.info.height,
-                                bitsPerSample: decoded.info.bitsPerSample, samplesPerPixel: decoded.info.samplesPerPixel,
-                                colorType: decoded.info.colorType.rawValue, compression: decoded.info.compression,
-                                dpiX: decoded.info.resolution?.x, dpiY: decoded.info.resolution?.y, frames: 1,
-                                code: "0001-001-0001", page: 1, state: .decoded)
+        let record = PageRecord(
+            path: "0001-001-0001/0001.\(kind.fileExtension)", size: Int64(size), mtimeNanoseconds: 0,
+            sha256: "", format: kind == .jpeg ? "jpeg" : "tiff", width: decoded.info.width, height: decoded.info.height,
+            bitsPerSample: decoded.info.bitsPerSample, samplesPerPixel: decoded.info.samplesPerPixel,
+            colorType: decoded.info.colorType.rawValue, compression: decoded.info.compression,
+            dpiX: decoded.info.resolution?.x, dpiY: decoded.info.resolution?.y, frames: 1,
+            code: "0001-001-0001", page: 1, state: .decoded)
         let (wholeCPU, normalized) = timed { stage.normalizeStaged(record, decoded: decoded) }
-        let expected = rows.filter { !$0.step.hasPrefix("read source") && !$0.step.hasPrefix("source ") && !$0.step.hasPrefix("decode")
-            && !$0.step.hasPrefix("red-mark") && !$0.step.hasPrefix("sum of") }.reduce(0) { $0 + $1.quire }
-        add("whole normalization (normalizeStaged)\(normalized.outputs.count == 3 ? "" : " FAILED")", wholeCPU, expected,
+        let expected = rows.filter {
+            !$0.step.hasPrefix("read source") && !$0.step.hasPrefix("source ") && !$0.step.hasPrefix("decode")
+                && !$0.step.hasPrefix("red-mark") && !$0.step.hasPrefix("sum of")
+        }.reduce(0) { $0 + $1.quire }
+        add(
+            "whole normalization (normalizeStaged)\(normalized.outputs.count == 3 ? "" : " FAILED")", wholeCPU, expected,
             "its steps above, summed (not a floor)")
         return rows
     }
@@ -254,7 +314,8 @@ struct StepsBench: ParsableCommand, BenchSupport {
     /// SHA-256 and SHA-512 rows for `buffers`, Quire's `MultiDigest` beside OpenSSL's `EVP_Digest`.
     func digestRows(_ what: String, _ buffers: [[UInt8]], libraries: BareLibraries) -> [Row] {
         let bytes = buffers.reduce(0) { $0 + $1.count }
-        return [(DigestAlgorithm.sha256, false, "swift-crypto"), (.sha512, true, "OpenSSL EVP")].map { algorithm, is512, library in
+        return [(DigestAlgorithm.sha256, false, "swift-crypto"), (.sha512, true, "OpenSSL EVP")].map {
+            algorithm, is512, library in
             let (cpu, _) = timed { () -> Int in
                 var n = 0
                 for buffer in buffers {
@@ -268,9 +329,12 @@ struct StepsBench: ParsableCommand, BenchSupport {
                 for buffer in buffers { guard buffer.withUnsafeBytes({ libraries.hash($0, sha512: is512) }) else { return nil } }
                 return true
             }
-            return Row(step: String(format: "%@ %@ (%@, %.1f MB)", what, algorithm.rawValue.uppercased().replacingOccurrences(of: "SHA", with: "SHA-"),
-                                    library, Double(bytes) / 1e6),
-                       quire: cpu, floor: floor, floorIs: "OpenSSL EVP_Digest")
+            return Row(
+                step: String(
+                    format: "%@ %@ (%@, %.1f MB)", what,
+                    algorithm.rawValue.uppercased().replacingOccurrences(of: "SHA", with: "SHA-"),
+                    library, Double(bytes) / 1e6),
+                quire: cpu, floor: floor, floorIs: "OpenSSL EVP_Digest")
         }
     }
 

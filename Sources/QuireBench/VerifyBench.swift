@@ -42,22 +42,32 @@ struct VerifyBench: ParsableCommand, BenchSupport {
             for p in 0..<pagesPerRecord {
                 let page = SyntheticPage.make(p % 2 == 0 ? .gray : .colour, seed: UInt64(r * 100 + p + 1))
                 do {
-                    try TIFFEncoder.write(page, to: delivery + String(format: "/%@/%04d.tif", code, p + 1), options: .init(compression: .lzw, predictor: false))
+                    try TIFFEncoder.write(
+                        page, to: delivery + String(format: "/%@/%04d.tif", code, p + 1),
+                        options: .init(compression: .lzw, predictor: false))
                 } catch { throw CommandFailure.couldNotRun(error.description) }
             }
         }
         try catalog.write(toFile: base + "/catalog.csv", atomically: true, encoding: .utf8)
         let me = try quireExecutable()
-        let made = try measure(me, ["run", delivery, "--catalog", base + "/catalog.csv", "--workspace", base + "/ws", "--quiet",
-                                    "--workers", "\(workerCount)"])
-        guard made.status == 0 else { throw CommandFailure.couldNotRun("quire run failed (exit \(made.status)) while making the bags") }
+        let made = try measure(
+            me,
+            [
+                "run", delivery, "--catalog", base + "/catalog.csv", "--workspace", base + "/ws", "--quiet",
+                "--workers", "\(workerCount)",
+            ])
+        guard made.status == 0 else {
+            throw CommandFailure.couldNotRun("quire run failed (exit \(made.status)) while making the bags")
+        }
         let bags = base + "/ws/bags"
         let names = try FileManager.default.contentsOfDirectory(atPath: bags).filter { !$0.hasPrefix(".") }.sorted()
         var bytes: Int64 = 0
         if let walker = FileManager.default.enumerator(atPath: bags) {
             while let name = walker.nextObject() as? String {
                 if let size = try? FileManager.default.attributesOfItem(atPath: bags + "/" + name)[.size] as? Int,
-                   (try? FileManager.default.attributesOfItem(atPath: bags + "/" + name)[.type] as? FileAttributeType) == .typeRegular {
+                    (try? FileManager.default.attributesOfItem(atPath: bags + "/" + name)[.type] as? FileAttributeType)
+                        == .typeRegular
+                {
                     bytes += Int64(size)
                 }
             }
@@ -69,33 +79,53 @@ struct VerifyBench: ParsableCommand, BenchSupport {
         var rows: [(String, ChildRun?)] = []
         let full = try best(of: repeats) { try measure(me, ["verify", bags, "--workers", "\(workerCount)", "--json"]) }
         rows.append(("quire verify (BagIt + archival: masters decoded)", full))
-        let bagitOnly = try best(of: repeats) { try measure(me, ["verify", bags, "--bagit-only", "--workers", "\(workerCount)", "--json"]) }
+        let bagitOnly = try best(of: repeats) {
+            try measure(me, ["verify", bags, "--bagit-only", "--workers", "\(workerCount)", "--json"])
+        }
         rows.append(("quire verify --bagit-only (every digest, no archival)", bagitOnly))
-        rows.append(("quire verify --fast (Payload-Oxum, file list)", try best(of: repeats) {
-            try measure(me, ["verify", bags, "--fast", "--json"])
-        }))
+        rows.append(
+            (
+                "quire verify --fast (Payload-Oxum, file list)",
+                try best(of: repeats) {
+                    try measure(me, ["verify", bags, "--fast", "--json"])
+                }
+            ))
         var peer: ChildRun?
         if let bagit = which("bagit.py") {
-            peer = try best(of: repeats) { try measure(bagit, ["--validate", "--processes", "\(workerCount)", "--quiet"] + bagPaths) }
+            peer = try best(of: repeats) {
+                try measure(bagit, ["--validate", "--processes", "\(workerCount)", "--quiet"] + bagPaths)
+            }
             rows.append(("bagit.py --validate --processes \(workerCount)", peer))
-            rows.append(("bagit.py --validate --fast", try best(of: repeats) {
-                try measure(bagit, ["--validate", "--fast", "--quiet"] + bagPaths)
-            }))
+            rows.append(
+                (
+                    "bagit.py --validate --fast",
+                    try best(of: repeats) {
+                        try measure(bagit, ["--validate", "--fast", "--quiet"] + bagPaths)
+                    }
+                ))
         } else {
             rows.append(("bagit.py (pip install bagit)", nil))
         }
-        print(String(format: "Bags: %d records × %d pages, %.1f MB in all, page-cached; workers %d; best of %d; every tool gets all bags in one call\n",
-                     records, pagesPerRecord, Double(bytes) / 1e6, workerCount, repeats))
+        print(
+            String(
+                format:
+                    "Bags: %d records × %d pages, %.1f MB in all, page-cached; workers %d; best of %d; every tool gets all bags in one call\n",
+                records, pagesPerRecord, Double(bytes) / 1e6, workerCount, repeats))
         var table = TextTable(["TOOL", "SECONDS", "CPU S", "MB/S", "EXIT"])
         for (name, m) in rows {
             guard let m else { table.add([name, "-", "-", "-", "not installed"]); continue }
-            table.add([name, String(format: "%.2f", m.seconds), String(format: "%.2f", m.cpuSeconds),
-                       String(format: "%.0f", Double(bytes) / 1e6 / m.seconds), "\(m.status)"])
+            table.add([
+                name, String(format: "%.2f", m.seconds), String(format: "%.2f", m.cpuSeconds),
+                String(format: "%.0f", Double(bytes) / 1e6 / m.seconds), "\(m.status)",
+            ])
         }
         print(table.render(indent: ""))
         if let peer, let full, let bagitOnly {
-            print(String(format: "\nquire verify (also decoding every master) is %.2f× bagit.py; --bagit-only (the same checks as bagit.py) is %.2f×.",
-                         peer.seconds / full.seconds, peer.seconds / bagitOnly.seconds))
+            print(
+                String(
+                    format:
+                        "\nquire verify (also decoding every master) is %.2f× bagit.py; --bagit-only (the same checks as bagit.py) is %.2f×.",
+                    peer.seconds / full.seconds, peer.seconds / bagitOnly.seconds))
         }
     }
 }

@@ -25,7 +25,8 @@ struct BindCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The catalog CSV.", valueName: "csv")) var catalog: String
     @Option(help: "utf-8 or gb18030 (default: detected).") var encoding: String?
-    @Option(help: ArgumentHelp("Process metadata YAML (vendor, scanner, software, operator, scan_date).", valueName: "file")) var process: String?
+    @Option(help: ArgumentHelp("Process metadata YAML (vendor, scanner, software, operator, scan_date).", valueName: "file"))
+    var process: String?
     @Option(help: "Batch to bind (default: the workspace's only batch).") var batch: String?
     @OptionGroup var pipelineOptions: PipelineOptions
     @OptionGroup var workspaceOptions: WorkspaceOptions
@@ -44,8 +45,9 @@ struct BindCommand: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         let batchID = try Workspace.resolveBatch(batch, in: ledger)
         let stage = BindStage(ledger: ledger, policy: policy, workspace: workspaceOptions.absolutePath, version: Quire.version)
-        let report = try stage.run(batch: batchID, catalog: catalog, encoding: encoding.flatMap(CatalogEncoding.init(rawValue:)),
-                                   processFile: process)
+        let report = try stage.run(
+            batch: batchID, catalog: catalog, encoding: encoding.flatMap(CatalogEncoding.init(rawValue:)),
+            processFile: process)
         if json {
             try printJSON(report)
         } else {
@@ -54,8 +56,10 @@ struct BindCommand: ParsableCommand {
             print("")
             var table = TextTable(["档号", "STATUS", "PROBLEMS"])
             for r in report.binding.records {
-                table.add([r.code.canonical, r.status.rawValue,
-                           r.problems.map { "\($0.rule.rawValue): \($0.detail)" }.joined(separator: "; ")])
+                table.add([
+                    r.code.canonical, r.status.rawValue,
+                    r.problems.map { "\($0.rule.rawValue): \($0.detail)" }.joined(separator: "; "),
+                ])
             }
             print(table.render())
             if !report.binding.unmatchedImages.isEmpty {
@@ -68,7 +72,9 @@ struct BindCommand: ParsableCommand {
                 for e in report.binding.catalogErrors { errors.add(["\(e.line)", e.reason]) }
                 print(errors.render())
             }
-            print("\n\(report.binding.bound.count) bound, \(report.binding.held.count) held; \(report.metadataDocuments.count / 2) metadata documents in \(workspaceOptions.path)/metadata/")
+            print(
+                "\n\(report.binding.bound.count) bound, \(report.binding.held.count) held; \(report.metadataDocuments.count / 2) metadata documents in \(workspaceOptions.path)/metadata/"
+            )
         }
         if !report.isClean { throw ExitStatus(code: Exit.itemsFailed) }
     }

@@ -32,8 +32,9 @@ struct ChecksumCommand: AsyncParsableCommand {
         let ledger = try workspaceOptions.openLedger(create: false)
         let lock = try workspaceOptions.lock()
         defer { withExtendedLifetime(lock) {} }
-        let stage = ChecksumStage(ledger: ledger, policy: policy, workspace: workspaceOptions.absolutePath, workers: workers,
-                                  tool: "quire \(Quire.version)")
+        let stage = ChecksumStage(
+            ledger: ledger, policy: policy, workspace: workspaceOptions.absolutePath, workers: workers,
+            tool: "quire \(Quire.version)")
         let batches = try batch.map { [$0] } ?? ledger.batches().map(\.id)
         var reports: [ChecksumStage.RecordReport] = []
         for id in batches {
@@ -46,9 +47,11 @@ struct ChecksumCommand: AsyncParsableCommand {
         } else {
             var table = TextTable(["BATCH", "ALGORITHMS", "DIGESTED", "ALREADY", "MB", "MB/S", "FAILED"])
             for r in reports {
-                table.add([r.batch, r.algorithms.joined(separator: "+"), "\(r.recorded)", "\(r.alreadyRecorded)",
-                           String(format: "%.1f", Double(r.bytes) / 1e6),
-                           String(format: "%.0f", r.seconds > 0 ? Double(r.bytes) / 1e6 / r.seconds : 0), "\(r.failures.count)"])
+                table.add([
+                    r.batch, r.algorithms.joined(separator: "+"), "\(r.recorded)", "\(r.alreadyRecorded)",
+                    String(format: "%.1f", Double(r.bytes) / 1e6),
+                    String(format: "%.0f", r.seconds > 0 ? Double(r.bytes) / 1e6 / r.seconds : 0), "\(r.failures.count)",
+                ])
             }
             print(table.render(indent: ""))
             for r in reports where !r.failures.isEmpty {
@@ -97,17 +100,22 @@ struct FixityCheck: AsyncParsableCommand {
 
     func run() async throws {
         let ledger = try workspaceOptions.openLedger(create: false)
-        let stage = ChecksumStage(ledger: ledger, policy: .init(), workspace: workspaceOptions.absolutePath, workers: workers,
-                                  tool: "quire \(Quire.version)")
+        let stage = ChecksumStage(
+            ledger: ledger, policy: .init(), workspace: workspaceOptions.absolutePath, workers: workers,
+            tool: "quire \(Quire.version)")
         let progress = ProgressLine(label: "fixity check", enabled: !quiet)
         let absolute = paths.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
-        let report = try await stage.check(batch: batch, paths: all ? nil : paths + absolute) { progress.update(done: $0, total: $1) }
+        let report = try await stage.check(batch: batch, paths: all ? nil : paths + absolute) {
+            progress.update(done: $0, total: $1)
+        }
         progress.finish()
         if json {
             try printJSON(report)
         } else {
-            print(String(format: "Checked %d files (%.1f MB in %.2f s): %d ok, %d drift, %d missing",
-                         report.checked, Double(report.bytes) / 1e6, report.seconds, report.ok, report.drift, report.missing))
+            print(
+                String(
+                    format: "Checked %d files (%.1f MB in %.2f s): %d ok, %d drift, %d missing",
+                    report.checked, Double(report.bytes) / 1e6, report.seconds, report.ok, report.drift, report.missing))
             if !report.problems.isEmpty {
                 var table = TextTable(["BATCH", "FILE", "STATUS", "DETAIL"])
                 for p in report.problems { table.add([p.batch, p.path, p.status.rawValue, p.detail ?? ""]) }

@@ -15,7 +15,11 @@ struct DigestCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .shortAndLong, help: "sha256 (default), sha512, md5 or sm3; repeat it (or give a comma list) for several digests in one read, printed in the tagged form 'SHA256 (file) = hex'.")
+    @Option(
+        name: .shortAndLong,
+        help:
+            "sha256 (default), sha512, md5 or sm3; repeat it (or give a comma list) for several digests in one read, printed in the tagged form 'SHA256 (file) = hex'."
+    )
     var algorithm: [String] = ["sha256"]
 
     var algorithms: [DigestAlgorithm] {

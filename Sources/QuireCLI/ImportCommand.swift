@@ -59,8 +59,9 @@ struct ImportCommand: AsyncParsableCommand {
         var report: ImportReport
         do {
             report = try await importer.run(delivery: delivery, batch: batch, archive: archive) { progress in
-                reporter.update(done: progress.done, total: progress.total,
-                                extra: progress.quarantined > 0 ? "\(progress.quarantined) quarantined" : nil)
+                reporter.update(
+                    done: progress.done, total: progress.total,
+                    extra: progress.quarantined > 0 ? "\(progress.quarantined) quarantined" : nil)
             }
         } catch {
             reporter.finish()
@@ -84,9 +85,13 @@ struct ImportCommand: AsyncParsableCommand {
         out.append("Pipeline   \(pipeline)")
         out.append("Workspace  \(workspace)")
         out.append("Records    \(r.records)")
-        out.append("Pages      \(r.accepted) accepted (\(r.registeredThisRun) new this run, \(r.unchanged) files unchanged since the last run)")
-        out.append(String(format: "Decoded    %d files, %.1f MB in %.2f s (%.1f files/s)",
-                          r.decoded, Double(r.decodedBytes) / 1e6, r.seconds, rate))
+        out.append(
+            "Pages      \(r.accepted) accepted (\(r.registeredThisRun) new this run, \(r.unchanged) files unchanged since the last run)"
+        )
+        out.append(
+            String(
+                format: "Decoded    %d files, %.1f MB in %.2f s (%.1f files/s)",
+                r.decoded, Double(r.decodedBytes) / 1e6, r.seconds, rate))
         out.append("")
         if r.quarantined.isEmpty {
             out.append("Quarantined: none")
@@ -105,15 +110,22 @@ struct ImportCommand: AsyncParsableCommand {
         }
         if !r.changed.isEmpty {
             out.append("")
-            out.append("Changed since registration (\(r.changed.count)) — kept as registered; redeliver under a new batch if the change is intended:")
+            out.append(
+                "Changed since registration (\(r.changed.count)) — kept as registered; redeliver under a new batch if the change is intended:"
+            )
             var table = TextTable(["FILE", "REGISTERED SHA-256", "NOW"])
-            for c in r.changed { table.add([c.path, String(c.registeredSHA256.prefix(16)) + "…", String(c.foundSHA256.prefix(16)) + "…"]) }
+            for c in r.changed {
+                table.add([c.path, String(c.registeredSHA256.prefix(16)) + "…", String(c.foundSHA256.prefix(16)) + "…"])
+            }
             out.append(table.render())
         }
         out.append("")
         let problems = r.quarantined.count + r.flaggedRecords.count + r.changed.count
-        out.append(problems == 0 ? "Result: all \(r.accepted) pages accepted."
-                   : "Result: \(r.quarantined.count) quarantined, \(r.flaggedRecords.count) records flagged, \(r.changed.count) changed (exit code 1).")
+        out.append(
+            problems == 0
+                ? "Result: all \(r.accepted) pages accepted."
+                : "Result: \(r.quarantined.count) quarantined, \(r.flaggedRecords.count) records flagged, \(r.changed.count) changed (exit code 1)."
+        )
         return out.joined(separator: "\n")
     }
 }

@@ -40,7 +40,10 @@ struct NormalizeCommand: AsyncParsableCommand {
     @OptionGroup var pipelineOptions: PipelineOptions
     @OptionGroup var workspaceOptions: WorkspaceOptions
     @Option(help: "Batch to normalize (default: the workspace's only batch).") var batch: String?
-    @Option(help: ArgumentHelp("Process metadata YAML: scanner make/model and scan date go into the masters' TIFF tags.", valueName: "file")) var process: String?
+    @Option(
+        help: ArgumentHelp(
+            "Process metadata YAML: scanner make/model and scan date go into the masters' TIFF tags.", valueName: "file"))
+    var process: String?
     @Option(help: "Parallel workers (0 = one per core).") var workers = 0
     @Flag(help: "Print the report as JSON.") var json = false
     @Flag(help: "No progress output.") var quiet = false
@@ -52,8 +55,9 @@ struct NormalizeCommand: AsyncParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         let batchID = try Workspace.resolveBatch(batch, in: ledger)
         let tags = try scannerTags(processFile: process)
-        let stage = NormalizeStage(ledger: ledger, policy: policy, workspace: workspaceOptions.absolutePath, workers: workers,
-                                   version: Quire.version, tags: tags)
+        let stage = NormalizeStage(
+            ledger: ledger, policy: policy, workspace: workspaceOptions.absolutePath, workers: workers,
+            version: Quire.version, tags: tags)
         let progress = ProgressLine(label: "normalize", enabled: !quiet)
         let report = try await stage.run(batch: batchID) { progress.update(done: $0, total: $1) }
         progress.finish()
@@ -61,9 +65,12 @@ struct NormalizeCommand: AsyncParsableCommand {
             try printJSON(report)
         } else {
             let rate = report.seconds > 0 ? Double(report.normalized + report.failed) / report.seconds : 0
-            print(String(format: "Batch %@: %d normalized, %d failed, %d flagged, %d already done — %.1f MB in, %.1f MB out, %.2f s (%.1f pages/s)",
-                         report.batch, report.normalized, report.failed, report.flagged, report.alreadyDone,
-                         Double(report.bytesRead) / 1e6, Double(report.bytesWritten) / 1e6, report.seconds, rate))
+            print(
+                String(
+                    format:
+                        "Batch %@: %d normalized, %d failed, %d flagged, %d already done — %.1f MB in, %.1f MB out, %.2f s (%.1f pages/s)",
+                    report.batch, report.normalized, report.failed, report.flagged, report.alreadyDone,
+                    Double(report.bytesRead) / 1e6, Double(report.bytesWritten) / 1e6, report.seconds, rate))
             if !report.checks.isEmpty {
                 var table = TextTable(["FILE", "RULE", "SEVERITY", "DETAIL"])
                 for c in report.checks { table.add([c.path, c.rule.rawValue, c.severity.rawValue, c.detail]) }

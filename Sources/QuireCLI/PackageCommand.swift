@@ -36,8 +36,9 @@ struct PackageCommand: AsyncParsableCommand {
         let lock = try workspaceOptions.lock()
         defer { withExtendedLifetime(lock) {} }
         let batchID = try Workspace.resolveBatch(batch, in: ledger)
-        let stage = PackageStage(ledger: ledger, policy: policy, workspace: workspaceOptions.absolutePath, version: Quire.version,
-                                 workers: workers)
+        let stage = PackageStage(
+            ledger: ledger, policy: policy, workspace: workspaceOptions.absolutePath, version: Quire.version,
+            workers: workers)
         let report = try await stage.run(batch: batchID, out: out)
         if json {
             try printJSON(report)

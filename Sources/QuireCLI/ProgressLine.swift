@@ -82,7 +82,8 @@ final class ProgressLine: Sendable {
         let elapsed = now.timeIntervalSince(row.started ?? now)
         let rate = elapsed > 0 ? Double(row.done) / elapsed : 0
         let eta = rate > 0 ? Double(max(0, row.total - row.done)) / rate : 0
-        var text = row.total > 0
+        var text =
+            row.total > 0
             ? String(format: "%@: %d/%d, %.1f/s, ETA %@", row.label, row.done, row.total, rate, clock(eta))
             : String(format: "%@: %d, %.1f/s", row.label, row.done, rate)
         if let extra = row.extra { text += ", \(extra)" }
@@ -94,6 +95,7 @@ final class ProgressLine: Sendable {
 
     static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 }

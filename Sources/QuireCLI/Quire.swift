@@ -18,7 +18,11 @@ struct Quire: AsyncParsableCommand {
               3  could not run (unreadable delivery, workspace locked or unwritable, ledger error)
             """,
         version: version,
-        subcommands: [RunCommand.self, ImportCommand.self, NormalizeCommand.self, ChecksumCommand.self, BindCommand.self, PackageCommand.self, VerifyCommand.self, QuotaCommand.self, FixityCommand.self, StatusCommand.self, DigestCommand.self, BenchCommand.self]
+        subcommands: [
+            RunCommand.self, ImportCommand.self, NormalizeCommand.self, ChecksumCommand.self, BindCommand.self,
+            PackageCommand.self, VerifyCommand.self, QuotaCommand.self, FixityCommand.self, StatusCommand.self,
+            DigestCommand.self, BenchCommand.self,
+        ]
     )
 }
 
@@ -48,7 +52,8 @@ enum QuireMain {
         ImageMemory.returnLargeBuffers()
         // `quire bench …` is `quire-bench …`: replaced before parsing, so its help, errors and exit codes are its own.
         if let arguments = BenchFrontDoor.benchArguments(Array(CommandLine.arguments.dropFirst())) {
-            do { try BenchFrontDoor.run(arguments) } catch let error as any QuireErrorConvertible { fail(error.quireError) } catch {
+            do { try BenchFrontDoor.run(arguments) } catch let error as any QuireErrorConvertible { fail(error.quireError) } catch
+            {
                 fail(QuireError(.couldNotRun, stage: .bench, message: "\(error)"))
             }
         }
@@ -93,7 +98,7 @@ enum QuireMain {
     static func exitForArgumentParser(_ error: any Error) -> Never {
         let code = Quire.exitCode(for: error)
         if code == .success {
-            Quire.exit(withError: error) // --help, --version
+            Quire.exit(withError: error)  // --help, --version
         }
         FileHandle.standardError.write(Data((Quire.fullMessage(for: error) + "\n").utf8))
         exit(code == .validationFailure || code.rawValue == 64 ? Exit.usage : Exit.couldNotRun)

@@ -34,7 +34,8 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The delivery folder (scanner output).", valueName: "delivery")) var delivery: String
     @Option(help: ArgumentHelp("The catalog CSV (UTF-8 or GB18030).", valueName: "csv")) var catalog: String
     @Option(help: "utf-8 or gb18030 (default: detected).") var encoding: String?
-    @Option(help: ArgumentHelp("Process metadata YAML (vendor, scanner, software, operator, scan_date).", valueName: "file")) var process: String?
+    @Option(help: ArgumentHelp("Process metadata YAML (vendor, scanner, software, operator, scan_date).", valueName: "file"))
+    var process: String?
     @OptionGroup var pipelineOptions: PipelineOptions
     @OptionGroup var workspaceOptions: WorkspaceOptions
     @Option(help: "Batch name (default: the delivery folder's name).") var batch: String?
@@ -45,7 +46,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "No progress output.") var quiet = false
 
     func validate() throws {
-        if let encoding, CatalogEncoding(rawValue: encoding) == nil { throw ValidationError("--encoding must be utf-8 or gb18030") }
+        if let encoding, CatalogEncoding(rawValue: encoding) == nil {
+            throw ValidationError("--encoding must be utf-8 or gb18030")
+        }
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
     }
 
@@ -87,22 +90,29 @@ struct RunCommand: AsyncParsableCommand {
         let tags = try scannerTags(processFile: process)
         let line = ProgressLine(labels: ["pages", "records"], enabled: !quiet)
         let pagesPeak = Mutex<Double?>(nil)
-        let run = BatchRun(ledger: ledger, policy: policy, workspace: workspace, workers: workers, version: Quire.version, tags: tags)
+        let run = BatchRun(
+            ledger: ledger, policy: policy, workspace: workspace, workers: workers, version: Quire.version, tags: tags)
         let report: BatchRun.Report
         do {
-            report = try await run.run(.init(delivery: delivery, catalog: catalog, encoding: encoding.flatMap(CatalogEncoding.init(rawValue:)),
-                           processFile: process, batch: batch, archive: archive, out: out)) { p in
-                    if p.phase == "pages" {
-                        if p.filesTotal > 0 { line.update(row: 0, done: p.files, total: p.filesTotal, extra: "read, decoded, digested, normalized") }
-                        if p.recordsBound > 0 {
-                            line.update(row: 1, done: p.recordsBound, total: p.recordsTotal,
-                                        extra: "bound; \(p.recordsPackaged) packaged, \(p.recordsHeld) held")
-                        }
-                    } else {
-                        line.finish()
-                        pagesPeak.withLock { $0 = $0 ?? peakRSSMegabytes() }
+            report = try await run.run(
+                .init(
+                    delivery: delivery, catalog: catalog, encoding: encoding.flatMap(CatalogEncoding.init(rawValue:)),
+                    processFile: process, batch: batch, archive: archive, out: out)
+            ) { p in
+                if p.phase == "pages" {
+                    if p.filesTotal > 0 {
+                        line.update(row: 0, done: p.files, total: p.filesTotal, extra: "read, decoded, digested, normalized")
                     }
+                    if p.recordsBound > 0 {
+                        line.update(
+                            row: 1, done: p.recordsBound, total: p.recordsTotal,
+                            extra: "bound; \(p.recordsPackaged) packaged, \(p.recordsHeld) held")
+                    }
+                } else {
+                    line.finish()
+                    pagesPeak.withLock { $0 = $0 ?? peakRSSMegabytes() }
                 }
+            }
         } catch {
             line.finish()
             throw error
@@ -113,12 +123,14 @@ struct RunCommand: AsyncParsableCommand {
         let stages = report.stages
         let outcome = try run.outcome(of: report)
         let (checks, held, clean) = (outcome.failedPages, outcome.held, outcome.isClean)
-        let summary = Summary(batch: batchID, stages: stages, quarantined: imported.quarantined, failedPages: checks, held: held,
-                              unmatchedImages: report.binding.unmatchedImages, catalogErrors: report.binding.catalogErrors,
-                              packaged: outcome.packaged,
-                              streamedRecords: report.streamedRecords,
-                              peakRSSMB: ["pages": pagesPeak.withLock { $0 } ?? peakRSSMegabytes(), "run": peakRSSMegabytes()], bags: out ?? workspaceOptions.folder.layout().bagsFolder, seconds: report.seconds,
-                              exitCode: clean ? Exit.success : Exit.itemsFailed)
+        let summary = Summary(
+            batch: batchID, stages: stages, quarantined: imported.quarantined, failedPages: checks, held: held,
+            unmatchedImages: report.binding.unmatchedImages, catalogErrors: report.binding.catalogErrors,
+            packaged: outcome.packaged,
+            streamedRecords: report.streamedRecords,
+            peakRSSMB: ["pages": pagesPeak.withLock { $0 } ?? peakRSSMegabytes(), "run": peakRSSMegabytes()],
+            bags: out ?? workspaceOptions.folder.layout().bagsFolder, seconds: report.seconds,
+            exitCode: clean ? Exit.success : Exit.itemsFailed)
         if json {
             try printJSON(summary)
         } else {
@@ -154,8 +166,12 @@ struct RunCommand: AsyncParsableCommand {
                 print("\nImages with no catalog record (\(report.binding.unmatchedImages.count)):")
                 for path in report.binding.unmatchedImages { print("  \(path)") }
             }
-            print("\n\(summary.packaged.count) of \(outcome.catalogued) catalog records packaged in \(summary.bags)" + (clean ? "." : " (exit code 1).")
-                  + String(format: " %.1f s; %d packaged as soon as their pages were through.", report.seconds, report.streamedRecords))
+            print(
+                "\n\(summary.packaged.count) of \(outcome.catalogued) catalog records packaged in \(summary.bags)"
+                    + (clean ? "." : " (exit code 1).")
+                    + String(
+                        format: " %.1f s; %d packaged as soon as their pages were through.", report.seconds,
+                        report.streamedRecords))
         }
         if !clean { throw ExitStatus(code: Exit.itemsFailed) }
     }
@@ -166,8 +182,9 @@ struct RunCommand: AsyncParsableCommand {
 /// `ru_maxrss` also carries the parent's size at the time of the `posix_spawn` that started this process.)
 func peakRSSMegabytes() -> Double {
     if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-       let kB = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kB = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    {
         return kB / 1024
     }
     var usage = rusage()

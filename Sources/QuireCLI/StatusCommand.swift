@@ -40,8 +40,10 @@ struct StatusCommand: ParsableCommand {
         let ledger = try workspaceOptions.openLedgerForReading()
         var statuses: [BatchStatus] = []
         for b in try ledger.batches() {
-            statuses.append(BatchStatus(batch: b.id, delivery: b.delivery, archive: b.archive, pipeline: b.pipeline,
-                                        createdAt: b.createdAt, counts: try ledger.counts(batch: b.id)))
+            statuses.append(
+                BatchStatus(
+                    batch: b.id, delivery: b.delivery, archive: b.archive, pipeline: b.pipeline,
+                    createdAt: b.createdAt, counts: try ledger.counts(batch: b.id)))
         }
         if json {
             try printJSON(["workspace": AnyEncodable(workspaceOptions.path), "batches": AnyEncodable(statuses)])
@@ -53,12 +55,17 @@ struct StatusCommand: ParsableCommand {
         }
         var table = TextTable(["BATCH", "RECORDS", "RECORD STATES", "PAGES", "PAGE STATES", "QUARANTINED", "FLAGGED", "CHANGED"])
         func states(_ counts: [some RawRepresentable<String>: Int]) -> String {
-            counts.isEmpty ? "-" : counts.map { ($0.key.rawValue, $0.value) }.sorted { $0.0 < $1.0 }.map { "\($0.0) \($0.1)" }
-                .joined(separator: ", ")
+            counts.isEmpty
+                ? "-"
+                : counts.map { ($0.key.rawValue, $0.value) }.sorted { $0.0 < $1.0 }.map { "\($0.0) \($0.1)" }
+                    .joined(separator: ", ")
         }
         for s in statuses {
-            table.add([s.batch, "\(s.counts.records)", states(s.counts.recordsByState), "\(s.counts.pages)", states(s.counts.pagesByState),
-                       "\(s.counts.quarantined)", "\(s.counts.flaggedRecords)", "\(s.counts.changed)"])
+            table.add([
+                s.batch, "\(s.counts.records)", states(s.counts.recordsByState), "\(s.counts.pages)",
+                states(s.counts.pagesByState),
+                "\(s.counts.quarantined)", "\(s.counts.flaggedRecords)", "\(s.counts.changed)",
+            ])
         }
         print("Workspace \(workspaceOptions.path)\n")
         print(table.render())

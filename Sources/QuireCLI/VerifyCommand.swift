@@ -37,18 +37,27 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Argument(help: ArgumentHelp("Bags, or folders holding bags.", valueName: "path")) var paths: [String]
     @Flag(help: "Payload-Oxum and the file list only (no hashing, no archival checks).") var fast = false
-    @Flag(name: .customLong("bagit-only"),
-          help: "Every RFC 8493 rule and every digest, as bagit.py --validate checks, but no archival rule (for periodic fixity audits; does not mark records verified).")
+    @Flag(
+        name: .customLong("bagit-only"),
+        help:
+            "Every RFC 8493 rule and every digest, as bagit.py --validate checks, but no archival rule (for periodic fixity audits; does not mark records verified)."
+    )
     var bagitOnly = false
     @Option(help: ArgumentHelp("Check a random sample of this percentage of the bags.", valueName: "percent")) var sample: Double?
     @Option(help: "Seed for the sample (the same seed draws the same bags).") var seed: UInt64 = 1
     @OptionGroup var pipelineOptions: PipelineOptions
     @Option(help: "Parallel hashing workers (0 = one per core).") var workers = 0
-    @Option(name: .customLong("memory-budget"),
-            help: ArgumentHelp("File content held in memory at once, shared by all bags: MiB, or with K, M, G (512M, 2G). Default: $QUIRE_MEMORY_BUDGET, else 512 MiB. A master larger than this is hashed as a stream and decode-checked one strip at a time.", valueName: "size"))
+    @Option(
+        name: .customLong("memory-budget"),
+        help: ArgumentHelp(
+            "File content held in memory at once, shared by all bags: MiB, or with K, M, G (512M, 2G). Default: $QUIRE_MEMORY_BUDGET, else 512 MiB. A master larger than this is hashed as a stream and decode-checked one strip at a time.",
+            valueName: "size"))
     var memoryBudget: String?
     @Flag(help: "Print the report as JSON.") var json = false
-    @Option(help: ArgumentHelp("Also record the outcome in this workspace's ledger: bags that pass a full verify keep their records 'verified' (they count toward quotas); bags that fail at any depth move their records to 'invalid'.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Also record the outcome in this workspace's ledger: bags that pass a full verify keep their records 'verified' (they count toward quotas); bags that fail at any depth move their records to 'invalid'.",
+            valueName: "dir"))
     var record: String?
 
     func validate() throws {
@@ -83,36 +92,49 @@ struct VerifyCommand: AsyncParsableCommand {
             AcceptanceSample(bags: bags, percent: $0, seed: seed, passPercent: policy.acceptance.passPercent)
         }
         let chosen = sampleInfo?.drawn ?? bags
-        let auditor = Auditor(policy: policy, workers: WorkerCount.resolve(workers),
-                              memoryBudget: try budget())
+        let auditor = Auditor(
+            policy: policy, workers: WorkerCount.resolve(workers),
+            memoryBudget: try budget())
         let results = await auditor.audit(bags: chosen, depth: fast ? .fast : bagitOnly ? .bagit : .full)
         let valid = results.filter(\.valid).count
         if let record { try VerificationRecord.store(results, in: Workspace(path: record), tool: "quire \(Quire.version)") }
         sampleInfo?.judge(passed: valid, checked: results.count)
-        let output = Output(checked: results.count, valid: valid, invalid: results.count - valid, sample: sampleInfo, bags: results)
+        let output = Output(
+            checked: results.count, valid: valid, invalid: results.count - valid, sample: sampleInfo, bags: results)
         if json {
             try printJSON(output)
         } else {
             for r in results {
-                print("\(r.valid ? "PASS" : "FAIL")  \(r.bag)  (\(r.mode); \(r.payloadFiles) payload files, \(r.errorCount) errors, \(r.problems.count - r.errorCount) warnings)")
+                print(
+                    "\(r.valid ? "PASS" : "FAIL")  \(r.bag)  (\(r.mode); \(r.payloadFiles) payload files, \(r.errorCount) errors, \(r.problems.count - r.errorCount) warnings)"
+                )
                 let properties = FourProperty.allCases.map { property in
                     let outcome = r.fourProperties[property]
-                    return "\(property.chineseName) \(property.rawValue) " + (outcome.passed ? "pass" : "FAIL (\(outcome.errors.joined(separator: ", ")))")
+                    return "\(property.chineseName) \(property.rawValue) "
+                        + (outcome.passed ? "pass" : "FAIL (\(outcome.errors.joined(separator: ", ")))")
                 }
-                print("      DA/T 70 四性: " + properties.joined(separator: " · ") + (r.mode == "full" ? "" : " — \(r.mode) check only"))
+                print(
+                    "      DA/T 70 四性: " + properties.joined(separator: " · ")
+                        + (r.mode == "full" ? "" : " — \(r.mode) check only"))
                 if !r.problems.isEmpty {
                     var table = TextTable(["SEVERITY", "RULE", "FILE", "PROBLEM"])
                     for p in r.problems { table.add([p.severity, p.rule, p.file ?? "", p.message]) }
                     print(table.render(indent: "      "))
                 }
             }
-            print("\n\(results.count) \(results.count == 1 ? "bag" : "bags") checked: \(valid) pass, \(results.count - valid) fail.")
+            print(
+                "\n\(results.count) \(results.count == 1 ? "bag" : "bags") checked: \(valid) pass, \(results.count - valid) fail."
+            )
             print("(四性 security here covers paths and links that leave the bag; no virus scan or process audit.)")
             if let s = sampleInfo {
-                print(String(format: "Acceptance sample: %.0f%% of %d bags, seed %llu: %@", s.percent, s.population, s.seed,
-                             s.drawn.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")))
-                print(String(format: "%.1f%% of the sample passed (needs %.0f%%): batch %@.", s.passedPercent, s.passPercent,
-                             s.accepted ? "ACCEPTED" : "REJECTED, back for rework"))
+                print(
+                    String(
+                        format: "Acceptance sample: %.0f%% of %d bags, seed %llu: %@", s.percent, s.population, s.seed,
+                        s.drawn.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")))
+                print(
+                    String(
+                        format: "%.1f%% of the sample passed (needs %.0f%%): batch %@.", s.passedPercent, s.passPercent,
+                        s.accepted ? "ACCEPTED" : "REJECTED, back for rework"))
             }
         }
         if valid < results.count || sampleInfo?.accepted == false { throw ExitStatus(code: Exit.itemsFailed) }

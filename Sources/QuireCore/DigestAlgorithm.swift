@@ -18,6 +18,7 @@ public enum DigestAlgorithm: String, Sendable, Codable, CaseIterable, Comparable
         }
     }
 
+    /// Orders algorithms as `allCases` lists them: SHA-256, SHA-512, MD5, SM3.
     public static func < (lhs: DigestAlgorithm, rhs: DigestAlgorithm) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }

@@ -19,8 +19,10 @@ public struct ArchiveProgress: Sendable, Hashable, Identifiable {
     public var burnUp: [Int]
 
     /// Makes a progress value.
-    public init(archive: RegisteredArchive, digitized: DigitizedCount, recentCount: Int, recentRate: Double,
-                goal: GoalProgress?, completion: GoalProgress?, holdings: HoldingsProgress?, burnUp: [Int]) {
+    public init(
+        archive: RegisteredArchive, digitized: DigitizedCount, recentCount: Int, recentRate: Double,
+        goal: GoalProgress?, completion: GoalProgress?, holdings: HoldingsProgress?, burnUp: [Int]
+    ) {
         self.archive = archive
         self.digitized = digitized
         self.recentCount = recentCount

@@ -28,8 +28,10 @@ public struct DigitizationEvent: Sendable, Hashable, Codable {
     public var verified: Bool
 
     /// Makes an event for a day.
-    public init(archive: String, day: QuotaDay, volumes: Int = 0, items: Int = 0, pages: Int = 0, bytes: Int64 = 0,
-                verified: Bool = true) {
+    public init(
+        archive: String, day: QuotaDay, volumes: Int = 0, items: Int = 0, pages: Int = 0, bytes: Int64 = 0,
+        verified: Bool = true
+    ) {
         self.archive = archive
         self.day = day
         self.volumes = volumes
@@ -41,10 +43,13 @@ public struct DigitizationEvent: Sendable, Hashable, Codable {
 
     /// Makes an event for a moment, dated the day it falls on in `timeZone` (China Standard Time by
     /// default, where the archives are).
-    public init(archive: String, date: Date, timeZone: TimeZone = QuotaReport.chinaTimeZone, volumes: Int = 0,
-                items: Int = 0, pages: Int = 0, bytes: Int64 = 0, verified: Bool = true) {
-        self.init(archive: archive, day: QuotaDay(date, timeZone: timeZone), volumes: volumes, items: items,
-                  pages: pages, bytes: bytes, verified: verified)
+    public init(
+        archive: String, date: Date, timeZone: TimeZone = QuotaReport.chinaTimeZone, volumes: Int = 0,
+        items: Int = 0, pages: Int = 0, bytes: Int64 = 0, verified: Bool = true
+    ) {
+        self.init(
+            archive: archive, day: QuotaDay(date, timeZone: timeZone), volumes: volumes, items: items,
+            pages: pages, bytes: bytes, verified: verified)
     }
 
     /// The events of records the ledger lists as packaged and verified: a volume-style 档号 counts as one 卷, an
@@ -57,8 +62,9 @@ public struct DigitizationEvent: Sendable, Hashable, Codable {
         return records.compactMap { record in
             guard let archive = record.archive, let date = parser.date(from: record.verifiedAt) else { return nil }
             let style = (try? ArchivalCode.parse(record.code))?.style
-            return DigitizationEvent(archive: archive, date: date, volumes: style == .volume ? 1 : 0,
-                                     items: style == .item ? 1 : 0, pages: record.pages, bytes: record.bytes)
+            return DigitizationEvent(
+                archive: archive, date: date, volumes: style == .volume ? 1 : 0,
+                items: style == .item ? 1 : 0, pages: record.pages, bytes: record.bytes)
         }
     }
 

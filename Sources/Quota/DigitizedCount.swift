@@ -25,8 +25,9 @@ public struct DigitizedCount: Sendable, Hashable, Codable {
 
     /// Adds another count.
     public static func + (lhs: DigitizedCount, rhs: DigitizedCount) -> DigitizedCount {
-        DigitizedCount(volumes: lhs.volumes + rhs.volumes, items: lhs.items + rhs.items,
-                       pages: lhs.pages + rhs.pages, bytes: lhs.bytes + rhs.bytes)
+        DigitizedCount(
+            volumes: lhs.volumes + rhs.volumes, items: lhs.items + rhs.items,
+            pages: lhs.pages + rhs.pages, bytes: lhs.bytes + rhs.bytes)
     }
 
     /// Adds another count in place.

@@ -29,8 +29,10 @@ public struct GoalProgress: Sendable, Hashable {
 
     /// Evaluates a target for an archive with `baseline` 卷 + 件, `digitized` done by `asOf`, and
     /// `recentCount` 卷 + 件 done in the `recentDays` days ending on `asOf`.
-    public static func evaluate(_ target: QuotaTarget, baseline: Int, digitized: Int, recentCount: Int,
-                                recentDays: Int, asOf: QuotaDay) -> GoalProgress {
+    public static func evaluate(
+        _ target: QuotaTarget, baseline: Int, digitized: Int, recentCount: Int,
+        recentDays: Int, asOf: QuotaDay
+    ) -> GoalProgress {
         let targetCount = target.count(ofBaseline: baseline)
         let gap = max(0, targetCount - digitized)
         let projected: QuotaProjection

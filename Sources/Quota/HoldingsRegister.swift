@@ -54,8 +54,10 @@ public struct HoldingsRegister: Sendable, Hashable {
     public static let maxRows = 1_000_000
 
     /// Makes a register from rows (for rows built in code).
-    public init(archives: [RegisteredArchive], source: String = "register", encoding: CatalogEncoding = .utf8,
-                errors: [CSVRowError] = [], ignoredColumns: [String] = []) {
+    public init(
+        archives: [RegisteredArchive], source: String = "register", encoding: CatalogEncoding = .utf8,
+        errors: [CSVRowError] = [], ignoredColumns: [String] = []
+    ) {
         self.source = source
         self.encoding = encoding
         self.archives = archives
@@ -75,28 +77,33 @@ public struct HoldingsRegister: Sendable, Hashable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw CSVFileError(kind: .holdingsRegister, file: url.path, line: nil, reason: "cannot read the file: \(error.localizedDescription)")
+            throw CSVFileError(
+                kind: .holdingsRegister, file: url.path, line: nil, reason: "cannot read the file: \(error.localizedDescription)")
         }
         return try read(data: data, source: url.path, delimiter: delimiter)
     }
 
     /// Reads register bytes; `source` names the file in errors.
-    public static func read(data: Data, source: String, delimiter: Unicode.Scalar = ",") throws(CSVFileError) -> HoldingsRegister {
+    public static func read(data: Data, source: String, delimiter: Unicode.Scalar = ",") throws(CSVFileError) -> HoldingsRegister
+    {
         let decoded = try CatalogTextDecoder.decode(data, as: nil, file: source, kind: .holdingsRegister)
         return try parse(decoded.text, source: source, encoding: decoded.encoding, delimiter: delimiter)
     }
 
     // MARK: - Parsing
 
-    private static func parse(_ text: String, source: String, encoding: CatalogEncoding,
-                              delimiter: Unicode.Scalar) throws(CSVFileError) -> HoldingsRegister {
+    private static func parse(
+        _ text: String, source: String, encoding: CatalogEncoding,
+        delimiter: Unicode.Scalar
+    ) throws(CSVFileError) -> HoldingsRegister {
         let rows = CSVParser(delimiter: delimiter).parse(text)
         guard let headerIndex = rows.firstIndex(where: { !$0.isBlank || $0.problem != nil }) else {
             throw CSVFileError(kind: .holdingsRegister, file: source, line: nil, reason: "the file has no header row")
         }
         let header = rows[headerIndex]
         if let problem = header.problem {
-            throw CSVFileError(kind: .holdingsRegister, file: source, line: header.line, reason: "the header row is malformed: \(problem)")
+            throw CSVFileError(
+                kind: .holdingsRegister, file: source, line: header.line, reason: "the header row is malformed: \(problem)")
         }
         var columnIndex: [RegisterColumn: Int] = [:]
         var ignored: [String] = []
@@ -107,16 +114,18 @@ public struct HoldingsRegister: Sendable, Hashable {
                 continue
             }
             if let first = columnIndex[column] {
-                throw CSVFileError(kind: .holdingsRegister, file: source, line: header.line,
-                                                reason: "columns \(first + 1) and \(offset + 1) are both '\(column.rawValue)'")
+                throw CSVFileError(
+                    kind: .holdingsRegister, file: source, line: header.line,
+                    reason: "columns \(first + 1) and \(offset + 1) are both '\(column.rawValue)'")
             }
             columnIndex[column] = offset
         }
         let missing = RegisterColumn.required.filter { columnIndex[$0] == nil }
         if !missing.isEmpty {
             let names = missing.map(\.rawValue).joined(separator: ", ")
-            throw CSVFileError(kind: .holdingsRegister, file: source, line: header.line,
-                                            reason: "the header lacks the required column\(missing.count == 1 ? "" : "s") \(names)")
+            throw CSVFileError(
+                kind: .holdingsRegister, file: source, line: header.line,
+                reason: "the header lacks the required column\(missing.count == 1 ? "" : "s") \(names)")
         }
 
         var archives: [RegisteredArchive] = []
@@ -124,8 +133,9 @@ public struct HoldingsRegister: Sendable, Hashable {
         var firstLine: [String: Int] = [:]
         for row in rows[(headerIndex + 1)...] {
             if archives.count == Self.maxRows {
-                throw CSVFileError(kind: .holdingsRegister, file: source, line: row.line,
-                                   reason: "the register has more than \(Self.maxRows) rows, more than any programme has archives")
+                throw CSVFileError(
+                    kind: .holdingsRegister, file: source, line: row.line,
+                    reason: "the register has more than \(Self.maxRows) rows, more than any programme has archives")
             }
             if let problem = row.problem {
                 errors.append(CSVRowError(file: source, line: row.line, reason: problem))
@@ -134,12 +144,15 @@ public struct HoldingsRegister: Sendable, Hashable {
             if row.isBlank { continue }
             var fields = row.fields
             if fields.count > header.fields.count,
-               fields[header.fields.count...].allSatisfy({ $0.trimmingWhitespace().isEmpty }) {
-                fields.removeLast(fields.count - header.fields.count)   // Excel's stray trailing commas
+                fields[header.fields.count...].allSatisfy({ $0.trimmingWhitespace().isEmpty })
+            {
+                fields.removeLast(fields.count - header.fields.count)  // Excel's stray trailing commas
             }
             guard fields.count == header.fields.count else {
-                errors.append(CSVRowError(file: source, line: row.line,
-                                                       reason: "the row has \(row.fields.count) fields, the header has \(header.fields.count)"))
+                errors.append(
+                    CSVRowError(
+                        file: source, line: row.line,
+                        reason: "the row has \(row.fields.count) fields, the header has \(header.fields.count)"))
                 continue
             }
             var reader = RegisterRowReader(fields: fields, columns: columnIndex)
@@ -160,13 +173,14 @@ public struct HoldingsRegister: Sendable, Hashable {
         var kept: [RegisteredArchive] = []
         for archive in archives {
             guard let parent = archive.parent else { kept.append(archive); continue }
-            let problem: String? = if parent == archive.id {
-                "parent '\(parent)' is the row itself"
-            } else if let level = levels[parent] {
-                level == .unit ? "parent '\(parent)' is a unit, not an archive" : nil
-            } else {
-                "parent '\(parent)' is not in the register"
-            }
+            let problem: String? =
+                if parent == archive.id {
+                    "parent '\(parent)' is the row itself"
+                } else if let level = levels[parent] {
+                    level == .unit ? "parent '\(parent)' is a unit, not an archive" : nil
+                } else {
+                    "parent '\(parent)' is not in the register"
+                }
             if let problem {
                 errors.append(CSVRowError(file: source, line: archive.line, reason: problem))
             } else {

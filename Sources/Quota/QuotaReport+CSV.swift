@@ -15,7 +15,9 @@ extension QuotaReport {
     /// are as in the JSON; empty cells where the JSON has null.
     public func csvString() -> String {
         let json = jsonValue()
-        guard case .object(let root) = json, case .array(let rows)? = root["archives"], let total = root["total"] else { return "" }
+        guard case .object(let root) = json, case .array(let rows)? = root["archives"], let total = root["total"] else {
+            return ""
+        }
         var lines = [Self.csvColumns.joined(separator: ",")]
         for case .object(let fields) in rows {
             lines.append(Self.csvColumns.map { Self.csvCell(fields[$0]) }.joined(separator: ","))
@@ -30,7 +32,8 @@ extension QuotaReport {
 
     private static func csvCell(_ value: JSONValue?) -> String {
         guard let value, value != .null, let text = value.scalarText else { return "" }
-        let needsQuotes = text.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        let needsQuotes =
+            text.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
             || text.hasPrefix(" ") || text.hasSuffix(" ")
         return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }

@@ -52,12 +52,14 @@ extension QuotaReport {
                 "unassigned": .array(units.unassigned.map { .string($0) }),
             ]),
             "total": json(total),
-            "unregistered": .array(unregistered.map { stray in
-                .object(Self.digitizedFields(stray.digitized).merging([
-                    "id": .string(stray.id),
-                    "events": .int(stray.events),
-                ]) { first, _ in first })
-            }),
+            "unregistered": .array(
+                unregistered.map { stray in
+                    .object(
+                        Self.digitizedFields(stray.digitized).merging([
+                            "id": .string(stray.id),
+                            "events": .int(stray.events),
+                        ]) { first, _ in first })
+                }),
             "ignored": .object(["unverified": .int(unverifiedEvents), "after_as_of": .int(laterEvents)]),
             "rules": json(rules),
             "register_errors": .array(registerErrors.map { .object(["line": .int($0.line), "reason": .string($0.reason)]) }),
@@ -161,9 +163,10 @@ extension QuotaReport {
     }
 
     private func burnUp(_ values: [Int]) -> JSONValue {
-        .array(zip(weeks, values).map { week, value in
-            .object(["week_ending": .string(week.description), "digitized": .int(value)])
-        })
+        .array(
+            zip(weeks, values).map { week, value in
+                .object(["week_ending": .string(week.description), "digitized": .int(value)])
+            })
     }
 
     private static func goalFields(_ goal: GoalProgress) -> [String: JSONValue] {

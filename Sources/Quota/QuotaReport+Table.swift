@@ -12,17 +12,25 @@ extension QuotaReport {
     /// C01  某市档案馆   city              10,000          6,400    64.00%       70.00%       600  on track     …
     /// ```
     public func terminalTable() -> String {
-        var out: [String] = ["Digitization quotas 数字化指标 — as of \(asOf)"
-            + (registerSource.map { " (register 馆藏登记: \($0))" } ?? "")]
-        out.append("Counts in 卷+件 (volumes + items); 卷, 件, pages and GB beside. Rate: 卷+件 per week over the last \(rules.recentWeeks) weeks.")
+        var out: [String] = [
+            "Digitization quotas 数字化指标 — as of \(asOf)"
+                + (registerSource.map { " (register 馆藏登记: \($0))" } ?? "")
+        ]
+        out.append(
+            "Counts in 卷+件 (volumes + items); 卷, 件, pages and GB beside. Rate: 卷+件 per week over the last \(rules.recentWeeks) weeks."
+        )
         out.append("")
 
         var table = TextTable(
-            ["ID", "名称 Name", "级别 Level", "基数 Baseline", "已数字化 Done", "完成率 %", "目标 Target",
-                      "差额 Gap", "状态 Status", "周速率 Rate/wk", "预计 Projected", "卷 Vol.", "件 Items", "页 Pages", "GB"],
-            alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .left, .right, .left,
-                         .right, .right, .right, .right])
-        table.maxCell = nil          // names are shown whole
+            [
+                "ID", "名称 Name", "级别 Level", "基数 Baseline", "已数字化 Done", "完成率 %", "目标 Target",
+                "差额 Gap", "状态 Status", "周速率 Rate/wk", "预计 Projected", "卷 Vol.", "件 Items", "页 Pages", "GB",
+            ],
+            alignments: [
+                .left, .left, .left, .right, .right, .right, .right, .right, .left, .right, .left,
+                .right, .right, .right, .right,
+            ])
+        table.maxCell = nil  // names are shown whole
         table.ruleUnderHeader = true
         for progress in archives {
             let goal = progress.goal
@@ -57,17 +65,20 @@ extension QuotaReport {
             out.append("County digital archives 县级数字档案馆 — \(QuotaNumberFormat.percent(rule.percent)) by \(rule.deadline):")
             for progress in completions {
                 guard let goal = progress.completion else { continue }
-                out.append("  \(progress.id) \(progress.archive.name): gap \(QuotaNumberFormat.grouped(goal.gap)), "
-                    + "projected \(goal.projected), \(goal.status)")
+                out.append(
+                    "  \(progress.id) \(progress.archive.name): gap \(QuotaNumberFormat.grouped(goal.gap)), "
+                        + "projected \(goal.projected), \(goal.status)")
             }
         }
 
         out.append("")
         out.append("Unit digital archive rooms 立档单位数字档案室 (due \(rules.unitRoomDeadline)):")
         for (label, rooms) in [("City units 市直单位", units.city), ("County units 县区单位", units.county)] {
-            var line = "  \(label): \(rooms.withRoom) of \(rooms.count) have a room (\(QuotaNumberFormat.percent(rooms.percent))), "
+            var line =
+                "  \(label): \(rooms.withRoom) of \(rooms.count) have a room (\(QuotaNumberFormat.percent(rooms.percent))), "
                 + "target \(QuotaNumberFormat.percent(rooms.targetPercent))"
-            line += rooms.met ? " — met" : " — \(rooms.gap) more needed; without a room: \(rooms.withoutRoom.joined(separator: ", "))"
+            line +=
+                rooms.met ? " — met" : " — \(rooms.gap) more needed; without a room: \(rooms.withoutRoom.joined(separator: ", "))"
             out.append(line)
         }
         if !units.unassigned.isEmpty {
@@ -77,21 +88,25 @@ extension QuotaReport {
         let holdings = archives.filter { $0.holdings != nil }
         if !holdings.isEmpty {
             out.append("")
-            out.append("Holdings 馆藏 (double against 2010 ×\(QuotaNumberFormat.decimal(rules.holdingsGrowth, decimals: 2)); "
-                + "livelihood 民生 ≥ \(QuotaNumberFormat.percent(rules.livelihoodShare * 100))):")
+            out.append(
+                "Holdings 馆藏 (double against 2010 ×\(QuotaNumberFormat.decimal(rules.holdingsGrowth, decimals: 2)); "
+                    + "livelihood 民生 ≥ \(QuotaNumberFormat.percent(rules.livelihoodShare * 100))):")
             for progress in holdings {
                 guard let h = progress.holdings else { continue }
                 let growth = h.growth.map { "×" + QuotaNumberFormat.decimal($0, decimals: 2) } ?? "—"
                 let growthState = h.growthMet.map { $0 ? "met" : "not met" } ?? "unknown"
                 let livelihoodState = h.livelihoodMet.map { $0 ? "met" : "not met" } ?? "unknown"
-                out.append("  \(progress.id) \(progress.archive.name): current \(h.current.map(QuotaNumberFormat.grouped) ?? "—") "
-                    + "(\(growth), \(growthState)); livelihood \(QuotaNumberFormat.percent(h.livelihoodPercent)) (\(livelihoodState))")
+                out.append(
+                    "  \(progress.id) \(progress.archive.name): current \(h.current.map(QuotaNumberFormat.grouped) ?? "—") "
+                        + "(\(growth), \(growthState)); livelihood \(QuotaNumberFormat.percent(h.livelihoodPercent)) (\(livelihoodState))"
+                )
             }
         }
 
         var warnings: [String] = []
         for stray in unregistered {
-            warnings.append("\(stray.events) verified record(s) name archive '\(stray.id)', which is not in the register: not counted")
+            warnings.append(
+                "\(stray.events) verified record(s) name archive '\(stray.id)', which is not in the register: not counted")
         }
         if unverifiedEvents > 0 {
             warnings.append("\(unverifiedEvents) packaged record(s) failed verification: not counted")

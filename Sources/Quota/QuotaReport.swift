@@ -53,9 +53,11 @@ public struct QuotaReport: Sendable, Hashable {
     public static let maximumWeeks = 520
 
     /// Makes a report from computed parts (``compute(register:rules:events:asOf:)`` is the usual way).
-    public init(asOf: QuotaDay, rules: QuotaRules, registerSource: String?, archives: [ArchiveProgress],
-                units: UnitRoomSummary, total: TotalProgress, weeks: [QuotaDay], unregistered: [UnregisteredArchive],
-                unverifiedEvents: Int, laterEvents: Int) {
+    public init(
+        asOf: QuotaDay, rules: QuotaRules, registerSource: String?, archives: [ArchiveProgress],
+        units: UnitRoomSummary, total: TotalProgress, weeks: [QuotaDay], unregistered: [UnregisteredArchive],
+        unverifiedEvents: Int, laterEvents: Int
+    ) {
         self.asOf = asOf
         self.rules = rules
         self.registerSource = registerSource
@@ -74,8 +76,10 @@ public struct QuotaReport: Sendable, Hashable {
     }
 
     /// Computes the report.
-    public static func compute(register: HoldingsRegister, rules: QuotaRules = .default,
-                               events: [DigitizationEvent], asOf: QuotaDay) -> QuotaReport {
+    public static func compute(
+        register: HoldingsRegister, rules: QuotaRules = .default,
+        events: [DigitizationEvent], asOf: QuotaDay
+    ) -> QuotaReport {
         let ids = Set(register.archives.map(\.id))
         var unverified = 0, later = 0
         var counted: [String: [DigitizationEvent]] = [:]
@@ -86,9 +90,11 @@ public struct QuotaReport: Sendable, Hashable {
             if ids.contains(event.archive) {
                 counted[event.archive, default: []].append(event)
             } else {
-                var stray = strays[event.archive] ?? UnregisteredArchive(id: event.archive, events: 0, digitized: DigitizedCount())
+                var stray =
+                    strays[event.archive] ?? UnregisteredArchive(id: event.archive, events: 0, digitized: DigitizedCount())
                 stray.events += 1
-                stray.digitized += DigitizedCount(volumes: event.volumes, items: event.items, pages: event.pages, bytes: event.bytes)
+                stray.digitized += DigitizedCount(
+                    volumes: event.volumes, items: event.items, pages: event.pages, bytes: event.bytes)
                 strays[event.archive] = stray
             }
         }
@@ -104,8 +110,9 @@ public struct QuotaReport: Sendable, Hashable {
         var archives: [ArchiveProgress] = []
         for archive in register.archives {
             let own = (counted[archive.id] ?? []).sorted { $0.day < $1.day }
-            var digitized = DigitizedCount(volumes: archive.priorVolumes, items: archive.priorItems,
-                                           pages: archive.priorPages, bytes: archive.priorBytes)
+            var digitized = DigitizedCount(
+                volumes: archive.priorVolumes, items: archive.priorItems,
+                pages: archive.priorPages, bytes: archive.priorBytes)
             var recent = 0
             for event in own {
                 digitized += DigitizedCount(volumes: event.volumes, items: event.items, pages: event.pages, bytes: event.bytes)
@@ -122,24 +129,31 @@ public struct QuotaReport: Sendable, Hashable {
                 burnUp.append(running)
             }
             let goal = rules.target(for: archive.level).map {
-                GoalProgress.evaluate($0, baseline: archive.baseline, digitized: digitized.total, recentCount: recent,
-                                      recentDays: rules.recentDays, asOf: asOf)
+                GoalProgress.evaluate(
+                    $0, baseline: archive.baseline, digitized: digitized.total, recentCount: recent,
+                    recentDays: rules.recentDays, asOf: asOf)
             }
-            let completion = archive.level == .county ? rules.countyCompletion.map {
-                GoalProgress.evaluate($0, baseline: archive.baseline, digitized: digitized.total, recentCount: recent,
-                                      recentDays: rules.recentDays, asOf: asOf)
-            } : nil
-            archives.append(ArchiveProgress(archive: archive, digitized: digitized, recentCount: recent,
-                                            recentRate: Double(recent) / Double(rules.recentWeeks), goal: goal,
-                                            completion: completion, holdings: HoldingsProgress(archive: archive, rules: rules),
-                                            burnUp: burnUp))
+            let completion =
+                archive.level == .county
+                ? rules.countyCompletion.map {
+                    GoalProgress.evaluate(
+                        $0, baseline: archive.baseline, digitized: digitized.total, recentCount: recent,
+                        recentDays: rules.recentDays, asOf: asOf)
+                } : nil
+            archives.append(
+                ArchiveProgress(
+                    archive: archive, digitized: digitized, recentCount: recent,
+                    recentRate: Double(recent) / Double(rules.recentWeeks), goal: goal,
+                    completion: completion, holdings: HoldingsProgress(archive: archive, rules: rules),
+                    burnUp: burnUp))
         }
 
-        var report = QuotaReport(asOf: asOf, rules: rules, registerSource: register.source, archives: archives,
-                           units: unitRooms(register: register, rules: rules),
-                           total: total(of: archives, weekCount: weeks.count, asOf: asOf),
-                           weeks: weeks, unregistered: strays.values.sorted { $0.id < $1.id },
-                           unverifiedEvents: unverified, laterEvents: later)
+        var report = QuotaReport(
+            asOf: asOf, rules: rules, registerSource: register.source, archives: archives,
+            units: unitRooms(register: register, rules: rules),
+            total: total(of: archives, weekCount: weeks.count, asOf: asOf),
+            weeks: weeks, unregistered: strays.values.sorted { $0.id < $1.id },
+            unverifiedEvents: unverified, laterEvents: later)
         report.registerErrors = register.errors
         return report
     }
@@ -149,13 +163,15 @@ public struct QuotaReport: Sendable, Hashable {
         let units = register.archives.filter { $0.level == .unit }
         func progress(_ level: ArchiveLevel) -> UnitRoomProgress {
             let mine = units.filter { $0.parent.flatMap { levels[$0] } == level }
-            return UnitRoomProgress(parentLevel: level, units: mine.map(\.id),
-                                    withoutRoom: mine.filter { !$0.hasDigitalRoom }.map(\.id),
-                                    requiredShare: rules.unitRoomShare(underParent: level) ?? 0,
-                                    deadline: rules.unitRoomDeadline)
+            return UnitRoomProgress(
+                parentLevel: level, units: mine.map(\.id),
+                withoutRoom: mine.filter { !$0.hasDigitalRoom }.map(\.id),
+                requiredShare: rules.unitRoomShare(underParent: level) ?? 0,
+                deadline: rules.unitRoomDeadline)
         }
-        return UnitRoomSummary(city: progress(.city), county: progress(.county),
-                               unassigned: units.filter { $0.parent.flatMap { levels[$0] } == nil }.map(\.id))
+        return UnitRoomSummary(
+            city: progress(.city), county: progress(.county),
+            unassigned: units.filter { $0.parent.flatMap { levels[$0] } == nil }.map(\.id))
     }
 
     private static func total(of archives: [ArchiveProgress], weekCount: Int, asOf: QuotaDay) -> TotalProgress {
@@ -163,13 +179,14 @@ public struct QuotaReport: Sendable, Hashable {
         let goals = targeted.compactMap(\.goal)
         let pages = targeted.compactMap(\.archive.baselinePages)
         let gap = goals.reduce(0) { $0 + $1.gap }
-        let status: QuotaStatus = if goals.allSatisfy({ $0.status == .met }) {
-            .met
-        } else if goals.contains(where: { $0.status == .behind }) {
-            .behind
-        } else {
-            .onTrack
-        }
+        let status: QuotaStatus =
+            if goals.allSatisfy({ $0.status == .met }) {
+                .met
+            } else if goals.contains(where: { $0.status == .behind }) {
+                .behind
+            } else {
+                .onTrack
+            }
         let projected: QuotaProjection
         if gap == 0 {
             projected = .date(asOf)
@@ -182,12 +199,13 @@ public struct QuotaReport: Sendable, Hashable {
         for archive in targeted {
             for (index, value) in archive.burnUp.enumerated() { burnUp[index] += value }
         }
-        return TotalProgress(archives: targeted.count,
-                             baselineVolumes: targeted.reduce(0) { $0 + $1.archive.baselineVolumes },
-                             baselineItems: targeted.reduce(0) { $0 + $1.archive.baselineItems },
-                             baselinePages: pages.isEmpty ? nil : pages.reduce(0, +),
-                             digitized: targeted.reduce(DigitizedCount()) { $0 + $1.digitized },
-                             targetCount: goals.reduce(0) { $0 + $1.targetCount }, gap: gap, status: status,
-                             recentRate: targeted.reduce(0) { $0 + $1.recentRate }, projected: projected, burnUp: burnUp)
+        return TotalProgress(
+            archives: targeted.count,
+            baselineVolumes: targeted.reduce(0) { $0 + $1.archive.baselineVolumes },
+            baselineItems: targeted.reduce(0) { $0 + $1.archive.baselineItems },
+            baselinePages: pages.isEmpty ? nil : pages.reduce(0, +),
+            digitized: targeted.reduce(DigitizedCount()) { $0 + $1.digitized },
+            targetCount: goals.reduce(0) { $0 + $1.targetCount }, gap: gap, status: status,
+            recentRate: targeted.reduce(0) { $0 + $1.recentRate }, projected: projected, burnUp: burnUp)
     }
 }

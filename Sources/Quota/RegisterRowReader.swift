@@ -18,8 +18,10 @@ struct RegisterRowReader {
         let levelText = text(.level)
         let level = ArchiveLevel(registerText: levelText)
         if level == nil {
-            problems.append(levelText.isEmpty ? "level is empty (city, county or unit)"
-                                              : "level '\(levelText)' is not city, county or unit")
+            problems.append(
+                levelText.isEmpty
+                    ? "level is empty (city, county or unit)"
+                    : "level '\(levelText)' is not city, county or unit")
         }
         let parentText = columns[.parent] == nil ? "" : text(.parent)
         let baselineVolumes = count(.baselineVolumes) ?? 0
@@ -33,12 +35,13 @@ struct RegisterRowReader {
         let currentVolumes = count(.currentVolumes), currentItems = count(.currentItems)
         let livelihoodVolumes = count(.livelihoodVolumes), livelihoodItems = count(.livelihoodItems)
         guard !id.isEmpty, let level, problems.isEmpty else { return nil }
-        return RegisteredArchive(id: id, name: name, level: level, parent: parentText.isEmpty ? nil : parentText,
-                                 baselineVolumes: baselineVolumes, baselineItems: baselineItems, baselinePages: baselinePages,
-                                 priorVolumes: priorVolumes, priorItems: priorItems, priorPages: priorPages,
-                                 priorBytes: priorBytes, hasDigitalRoom: room,
-                                 currentVolumes: currentVolumes, currentItems: currentItems,
-                                 livelihoodVolumes: livelihoodVolumes, livelihoodItems: livelihoodItems, line: line)
+        return RegisteredArchive(
+            id: id, name: name, level: level, parent: parentText.isEmpty ? nil : parentText,
+            baselineVolumes: baselineVolumes, baselineItems: baselineItems, baselinePages: baselinePages,
+            priorVolumes: priorVolumes, priorItems: priorItems, priorPages: priorPages,
+            priorBytes: priorBytes, hasDigitalRoom: room,
+            currentVolumes: currentVolumes, currentItems: currentItems,
+            livelihoodVolumes: livelihoodVolumes, livelihoodItems: livelihoodItems, line: line)
     }
 
     private func text(_ column: RegisterColumn) -> String {
@@ -57,7 +60,8 @@ struct RegisterRowReader {
             return nil
         }
         guard let number = Int(value), number <= RegisteredArchive.maxCount else {
-            problems.append("\(column.rawValue) '\(value)' is larger than \(RegisteredArchive.maxCount), the most a register count may be")
+            problems.append(
+                "\(column.rawValue) '\(value)' is larger than \(RegisteredArchive.maxCount), the most a register count may be")
             return nil
         }
         return number
@@ -68,12 +72,15 @@ struct RegisterRowReader {
         let value = text(column)
         if value.isEmpty { return 0 }
         guard value.unicodeScalars.allSatisfy({ (0x30...0x39).contains($0.value) || $0 == "." }),
-              let number = Double(value), number.isFinite else {
+            let number = Double(value), number.isFinite
+        else {
             problems.append("\(column.rawValue) '\(value)' is not a number of GB")
             return 0
         }
         guard number <= RegisteredArchive.maxGigabytes else {
-            problems.append("\(column.rawValue) '\(value)' is larger than \(Int(RegisteredArchive.maxGigabytes)) GB, the most a register may state")
+            problems.append(
+                "\(column.rawValue) '\(value)' is larger than \(Int(RegisteredArchive.maxGigabytes)) GB, the most a register may state"
+            )
             return 0
         }
         return Int64((number * 1e9).rounded())

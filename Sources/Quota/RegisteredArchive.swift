@@ -47,11 +47,13 @@ public struct RegisteredArchive: Sendable, Hashable, Codable, Identifiable {
     public static let maxGigabytes = 1_000_000.0
 
     /// Makes a row.
-    public init(id: String, name: String, level: ArchiveLevel, parent: String? = nil,
-                baselineVolumes: Int, baselineItems: Int, baselinePages: Int? = nil,
-                priorVolumes: Int = 0, priorItems: Int = 0, priorPages: Int = 0, priorBytes: Int64 = 0,
-                hasDigitalRoom: Bool = false, currentVolumes: Int? = nil, currentItems: Int? = nil,
-                livelihoodVolumes: Int? = nil, livelihoodItems: Int? = nil, line: Int = 0) {
+    public init(
+        id: String, name: String, level: ArchiveLevel, parent: String? = nil,
+        baselineVolumes: Int, baselineItems: Int, baselinePages: Int? = nil,
+        priorVolumes: Int = 0, priorItems: Int = 0, priorPages: Int = 0, priorBytes: Int64 = 0,
+        hasDigitalRoom: Bool = false, currentVolumes: Int? = nil, currentItems: Int? = nil,
+        livelihoodVolumes: Int? = nil, livelihoodItems: Int? = nil, line: Int = 0
+    ) {
         self.id = id
         self.name = name
         self.level = level

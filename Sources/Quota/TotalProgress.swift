@@ -29,8 +29,10 @@ public struct TotalProgress: Sendable, Hashable {
     public var burnUp: [Int]
 
     /// Makes a total.
-    public init(archives: Int, baselineVolumes: Int, baselineItems: Int, baselinePages: Int?, digitized: DigitizedCount,
-                targetCount: Int, gap: Int, status: QuotaStatus, recentRate: Double, projected: QuotaProjection, burnUp: [Int]) {
+    public init(
+        archives: Int, baselineVolumes: Int, baselineItems: Int, baselinePages: Int?, digitized: DigitizedCount,
+        targetCount: Int, gap: Int, status: QuotaStatus, recentRate: Double, projected: QuotaProjection, burnUp: [Int]
+    ) {
         self.archives = archives
         self.baselineVolumes = baselineVolumes
         self.baselineItems = baselineItems

@@ -32,5 +32,6 @@ public enum ArchiveLevel: String, Sendable, Hashable, Codable, CaseIterable, Cus
         }
     }
 
+    /// The register spelling: `city`, `county` or `unit`.
     public var description: String { rawValue }
 }

@@ -80,6 +80,7 @@ public struct QuotaDay: Sendable, Hashable, Comparable, CustomStringConvertible 
         lhs.ordinal - rhs.ordinal
     }
 
+    /// Earlier days come first.
     public static func < (lhs: QuotaDay, rhs: QuotaDay) -> Bool {
         lhs.ordinal < rhs.ordinal
     }

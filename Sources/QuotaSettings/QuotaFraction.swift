@@ -9,7 +9,9 @@ enum QuotaFraction {
         case let int as Int: number = Double(int)
         case let string as String:
             let trimmed = string.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.hasSuffix("%"), let percent = Double(String(trimmed.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if trimmed.hasSuffix("%"),
+                let percent = Double(String(trimmed.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines))
+            {
                 number = percent / 100
             } else if let plain = Double(trimmed) {
                 number = plain

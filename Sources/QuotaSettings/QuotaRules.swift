@@ -59,13 +59,15 @@ public struct QuotaRules: Sendable, Hashable {
     public static let `default` = QuotaRules()
 
     /// Makes rules; every argument defaults to the policy.
-    public init(city: QuotaTarget = QuotaTarget(fraction: 0.70, deadline: QuotaDay(year: 2018, month: 12, day: 31)!),
-                county: QuotaTarget = QuotaTarget(fraction: 0.50, deadline: QuotaDay(year: 2018, month: 12, day: 31)!),
-                unit: QuotaTarget? = nil,
-                countyCompletion: QuotaTarget? = QuotaTarget(fraction: 1.0, deadline: QuotaDay(year: 2025, month: 12, day: 31)!),
-                cityUnitRooms: Double = 0.80, countyUnitRooms: Double = 0.50,
-                unitRoomDeadline: QuotaDay = QuotaDay(year: 2018, month: 12, day: 31)!,
-                holdingsGrowth: Double = 2.0, livelihoodShare: Double = 0.60, recentWeeks: Int = 4) {
+    public init(
+        city: QuotaTarget = QuotaTarget(fraction: 0.70, deadline: QuotaDay(year: 2018, month: 12, day: 31)!),
+        county: QuotaTarget = QuotaTarget(fraction: 0.50, deadline: QuotaDay(year: 2018, month: 12, day: 31)!),
+        unit: QuotaTarget? = nil,
+        countyCompletion: QuotaTarget? = QuotaTarget(fraction: 1.0, deadline: QuotaDay(year: 2025, month: 12, day: 31)!),
+        cityUnitRooms: Double = 0.80, countyUnitRooms: Double = 0.50,
+        unitRoomDeadline: QuotaDay = QuotaDay(year: 2018, month: 12, day: 31)!,
+        holdingsGrowth: Double = 2.0, livelihoodShare: Double = 0.60, recentWeeks: Int = 4
+    ) {
         self.city = city
         self.county = county
         self.unit = unit
@@ -144,7 +146,8 @@ public struct QuotaRules: Sendable, Hashable {
         guard let rawDeadline = mapping["deadline"] else {
             throw QuotaRulesError(key: "\(key).deadline", reason: "missing; write {target: 0.70, deadline: YYYY-MM-DD}")
         }
-        return QuotaTarget(fraction: try share(rawTarget, key: "\(key).target"), deadline: try day(rawDeadline, key: "\(key).deadline"))
+        return QuotaTarget(
+            fraction: try share(rawTarget, key: "\(key).target"), deadline: try day(rawDeadline, key: "\(key).deadline"))
     }
 
     private static func share(_ value: Any, key: String) throws(QuotaRulesError) -> Double {
@@ -155,12 +158,13 @@ public struct QuotaRules: Sendable, Hashable {
     }
 
     private static func positive(_ value: Any, key: String) throws(QuotaRulesError) -> Double {
-        let number: Double? = switch value {
-        case let double as Double: double
-        case let int as Int: Double(int)
-        case let string as String: Double(string.trimmingCharacters(in: .whitespacesAndNewlines))
-        default: nil
-        }
+        let number: Double? =
+            switch value {
+            case let double as Double: double
+            case let int as Int: Double(int)
+            case let string as String: Double(string.trimmingCharacters(in: .whitespacesAndNewlines))
+            default: nil
+            }
         guard let number, number.isFinite, number > 0 else {
             throw QuotaRulesError(key: key, reason: "\(value) is not a positive number")
         }
@@ -199,10 +203,14 @@ extension QuotaRules: Codable {
             countyCompletion = try container.decodeIfPresent(QuotaTarget.self, forKey: .countyCompletion)
         }
         if container.contains(.cityUnitRooms) { cityUnitRooms = try QuotaFraction.decode(container, forKey: .cityUnitRooms) }
-        if container.contains(.countyUnitRooms) { countyUnitRooms = try QuotaFraction.decode(container, forKey: .countyUnitRooms) }
+        if container.contains(.countyUnitRooms) {
+            countyUnitRooms = try QuotaFraction.decode(container, forKey: .countyUnitRooms)
+        }
         unitRoomDeadline = try container.decodeIfPresent(QuotaDay.self, forKey: .unitRoomDeadline) ?? unitRoomDeadline
         holdingsGrowth = try container.decodeIfPresent(Double.self, forKey: .holdingsGrowth) ?? holdingsGrowth
-        if container.contains(.livelihoodShare) { livelihoodShare = try QuotaFraction.decode(container, forKey: .livelihoodShare) }
+        if container.contains(.livelihoodShare) {
+            livelihoodShare = try QuotaFraction.decode(container, forKey: .livelihoodShare)
+        }
         recentWeeks = max(1, try container.decodeIfPresent(Int.self, forKey: .recentWeeks) ?? recentWeeks)
     }
 

@@ -11,6 +11,7 @@ public struct QuotaRulesError: Error, Sendable, Hashable, CustomStringConvertibl
         self.reason = reason
     }
 
+    /// `quota.<key>: <reason>`, or `quota: <reason>` when the key is not known.
     public var description: String {
         if let key { return "quota.\(key): \(reason)" }
         return "quota: \(reason)"

@@ -23,11 +23,13 @@ extension Bitmap {
                 let src = source.baseAddress!, dst = target.baseAddress!
                 let geometry = OrientationWalk(orientation: orientation, width: storedWidth, height: storedHeight)
                 if bitsPerPixel == 1 {
-                    geometry.copyBits(from: src, srcStride: srcStride, to: dst, dstStride: dstStride,
-                                      outWidth: outWidth, outHeight: outHeight)
+                    geometry.copyBits(
+                        from: src, srcStride: srcStride, to: dst, dstStride: dstStride,
+                        outWidth: outWidth, outHeight: outHeight)
                 } else {
-                    geometry.copyPixels(from: src, srcStride: srcStride, to: dst, dstStride: dstStride,
-                                        outWidth: outWidth, outHeight: outHeight, pixelBytes: bitsPerPixel / 8)
+                    geometry.copyPixels(
+                        from: src, srcStride: srcStride, to: dst, dstStride: dstStride,
+                        outWidth: outWidth, outHeight: outHeight, pixelBytes: bitsPerPixel / 8)
                 }
             }
         }
@@ -60,8 +62,10 @@ private struct OrientationWalk {
         down = (d.x - origin.x, d.y - origin.y)
     }
 
-    func copyPixels(from src: UnsafePointer<UInt8>, srcStride: Int, to dst: UnsafeMutablePointer<UInt8>,
-                    dstStride: Int, outWidth: Int, outHeight: Int, pixelBytes n: Int) {
+    func copyPixels(
+        from src: UnsafePointer<UInt8>, srcStride: Int, to dst: UnsafeMutablePointer<UInt8>,
+        dstStride: Int, outWidth: Int, outHeight: Int, pixelBytes n: Int
+    ) {
         if !orientation.swapsAxes {
             // Each display row is one stored row, read forwards or backwards.
             for y in 0..<outHeight {
@@ -86,7 +90,7 @@ private struct OrientationWalk {
         }
         // A display row is a stored column: walk display columns within a band of display rows, so the reads
         // for one display column are neighbours in one stored row.
-        let step = down.x * n // bytes, along a stored row, per display row down
+        let step = down.x * n  // bytes, along a stored row, per display row down
         for y0 in stride(from: 0, to: outHeight, by: Self.block) {
             let rows = min(Self.block, outHeight - y0)
             for x in 0..<outWidth {
@@ -107,8 +111,10 @@ private struct OrientationWalk {
     }
 
     /// The same walk for packed 1-bit rows (most significant bit first); `dst` starts zeroed.
-    func copyBits(from src: UnsafePointer<UInt8>, srcStride: Int, to dst: UnsafeMutablePointer<UInt8>,
-                  dstStride: Int, outWidth: Int, outHeight: Int) {
+    func copyBits(
+        from src: UnsafePointer<UInt8>, srcStride: Int, to dst: UnsafeMutablePointer<UInt8>,
+        dstStride: Int, outWidth: Int, outHeight: Int
+    ) {
         @inline(__always) func bit(_ x: Int, _ y: Int) -> Bool {
             src[y * srcStride + x >> 3] & (0x80 >> UInt8(x & 7)) != 0
         }

@@ -80,8 +80,9 @@ public enum ScannerPage {
         let colour = kind == .colour || kind == .jpeg
         let degrees = skew(seed: seed)
         var rng = SplitMix(seed: seed ^ 0x51CA_77E2_0000_0000)
-        let layers = drawLayers(width: width, height: height, dpi: dpi, colour: colour,
-                                seal: kind == .colour || (kind == .jpeg && seed & 1 == 1), rng: &rng)
+        let layers = drawLayers(
+            width: width, height: height, dpi: dpi, colour: colour,
+            seal: kind == .colour || (kind == .jpeg && seed & 1 == 1), rng: &rng)
         let resolution = Resolution(x: Double(dpi), y: Double(dpi))
         let gray = compose(layers, width: width, height: height, colour: colour, degrees: degrees, rng: &rng)
         var bitmap = Bitmap(width: width, height: height, layout: colour ? .rgb8 : .gray8, bytes: gray, resolution: resolution)
@@ -94,10 +95,14 @@ public enum ScannerPage {
         let scanner = (make: "Fujitsu", model: "fi-7160")
         switch kind {
         case .gray, .colour:
-            return try TIFFEncoder.encode(bitmap, options: .init(compression: .none, predictor: false, make: scanner.make,
-                                                                 model: scanner.model, rowsPerStrip: 64), name: name)
+            return try TIFFEncoder.encode(
+                bitmap,
+                options: .init(
+                    compression: .none, predictor: false, make: scanner.make,
+                    model: scanner.model, rowsPerStrip: 64), name: name)
         case .bitonal:
-            return try TIFFEncoder.encode(bitmap, options: .init(compression: .g4, make: scanner.make, model: scanner.model), name: name)
+            return try TIFFEncoder.encode(
+                bitmap, options: .init(compression: .g4, make: scanner.make, model: scanner.model), name: name)
         case .jpeg:
             return try JPEGEncoder.encode(bitmap, options: .init(quality: jpegQuality), name: name)
         }
@@ -119,8 +124,8 @@ public enum ScannerPage {
     static func drawLayers(width: Int, height: Int, dpi: Int, colour: Bool, seal: Bool, rng: inout SplitMix) -> Layers {
         var ink = [UInt8](repeating: 0, count: width * height)
         var tone = [UInt8](repeating: 0, count: height)
-        let margin = width * 3 / 25                     // ~25 mm
-        let glyph = max(5, dpi / 10)                    // ~2.5 mm body text
+        let margin = width * 3 / 25  // ~25 mm
+        let glyph = max(5, dpi / 10)  // ~2.5 mm body text
         let lineHeight = glyph * 19 / 10
         let stroke = max(1, dpi / 90)
         var redRule: (y: Int, thickness: Int)?
@@ -153,7 +158,7 @@ public enum ScannerPage {
                 while x + glyph < lineEnd {
                     drawGlyph(canvas, x: x, y: y, size: glyph, stroke: stroke, coverage: coverage, rng: &rng)
                     x += glyph + glyph / 6
-                    if rng.next() % 7 == 0 { x += glyph / 2 } // punctuation gap
+                    if rng.next() % 7 == 0 { x += glyph / 2 }  // punctuation gap
                 }
                 indent = rng.next() % 6 == 0
                 y += lineHeight
@@ -171,8 +176,9 @@ public enum ScannerPage {
                 sx += glyph + glyph / 6
             }
             for i in 0..<3 {
-                drawGlyph(canvas, x: width / 2 - glyph * 3 / 2 + i * glyph, y: height - margin / 2, size: glyph * 3 / 4,
-                          stroke: stroke, coverage: 255, rng: &rng)
+                drawGlyph(
+                    canvas, x: width / 2 - glyph * 3 / 2 + i * glyph, y: height - margin / 2, size: glyph * 3 / 4,
+                    stroke: stroke, coverage: 255, rng: &rng)
             }
         }
 
@@ -199,8 +205,14 @@ public enum ScannerPage {
             let a = Int(r & 0xFF) * size / 256, b = Int((r >> 8) & 0xFF) * size / 256
             let length = size / 3 + Int((r >> 16) & 0xFF) * (size * 2 / 3) / 256
             switch (r >> 24) % 5 {
-            case 0, 1: canvas.fill(x0: x + min(a, size - length), y0: y + b, x1: x + min(a, size - length) + length, y1: y + b + stroke, coverage)
-            case 2, 3: canvas.fill(x0: x + a, y0: y + min(b, size - length), x1: x + a + stroke, y1: y + min(b, size - length) + length, coverage)
+            case 0, 1:
+                canvas.fill(
+                    x0: x + min(a, size - length), y0: y + b, x1: x + min(a, size - length) + length, y1: y + b + stroke, coverage
+                )
+            case 2, 3:
+                canvas.fill(
+                    x0: x + a, y0: y + min(b, size - length), x1: x + a + stroke, y1: y + min(b, size - length) + length, coverage
+                )
             default:
                 let down = (r >> 32) & 1 == 0
                 let x0 = x + min(a, size - length), y0 = y + (down ? min(b, size - length) : max(b, length))
@@ -235,7 +247,8 @@ public enum ScannerPage {
                         let angle = atan2(dy, dx) + (dy < 0 ? 0 : 2 * Double.pi)
                         for (a, shape) in marks where abs(angle - a) < 0.11 {
                             let along = (angle - a) * d, across = d - (glyphRing.0 + glyphRing.1) / 2
-                            inked = abs(across) < ring * 0.6 && abs(along) < outer * 0.07
+                            inked =
+                                abs(across) < ring * 0.6 && abs(along) < outer * 0.07
                                 || abs(along) < ring * 0.6 && shape > 0.3
                                 || abs(along + across) < ring * 0.5 && shape > 0.6
                         }
@@ -256,7 +269,8 @@ public enum ScannerPage {
 
     /// The page's samples: paper tone × illumination + texture, ink and seal over it, turned by `degrees`,
     /// with sensor noise.
-    static func compose(_ layers: Layers, width: Int, height: Int, colour: Bool, degrees: Double, rng: inout SplitMix) -> [UInt8] {
+    static func compose(_ layers: Layers, width: Int, height: Int, colour: Bool, degrees: Double, rng: inout SplitMix) -> [UInt8]
+    {
         let channels = colour ? 3 : 1
         // Illumination (Q8 darkening): vignette plus a gradient falling to the right and down.
         let columnShade = (0..<width).map { x -> Int32 in
@@ -288,60 +302,60 @@ public enum ScannerPage {
         var noiseBits: UInt64 = 0, noiseLeft = 0
 
         layers.ink.withUnsafeBufferPointer { inkBuffer in
-        layers.red.withUnsafeBufferPointer { redBuffer in
-        out.withUnsafeMutableBufferPointer { outBuffer in
-            let ink = inkBuffer.baseAddress!, dst = outBuffer.baseAddress!
-            let red = redBuffer.baseAddress
-            for y in 0..<height {
-                let gy = y / cell, fy = Int32(y % cell)
-                for gx in 0..<gridW {
-                    texture[gx] = (grid[gy * gridW + gx] * (Int32(cell) - fy) + grid[(gy + 1) * gridW + gx] * fy)
-                }
-                let dy = Double(y) - cy
-                var u = Int(((c * -cx + s * dy + cx) * 65536).rounded())
-                var v = Int(((-s * -cx + c * dy + cy) * 65536).rounded())
-                let rowLight = 256 - rowShade[y]
-                for x in 0..<width {
-                    let iu = u >> 16, iv = v >> 16
-                    var coverage: Int32 = 0, sealCoverage: Int32 = 0, toneIndex = 0
-                    if iu >= 0 && iu < width - 1 && iv >= 0 && iv < height - 1 {
-                        let p = ink + iv * width + iu
-                        let a = Int32(p[0]), b = Int32(p[1]), c0 = Int32(p[width]), d = Int32(p[width + 1])
-                        if a | b | c0 | d != 0 {
-                            let fu = Int32((u >> 8) & 0xFF), fv = Int32((v >> 8) & 0xFF)
-                            let top = a * 256 + (b - a) * fu, bottom = c0 * 256 + (d - c0) * fu
-                            coverage = (top * 256 + (bottom - top) * fv) >> 16
+            layers.red.withUnsafeBufferPointer { redBuffer in
+                out.withUnsafeMutableBufferPointer { outBuffer in
+                    let ink = inkBuffer.baseAddress!, dst = outBuffer.baseAddress!
+                    let red = redBuffer.baseAddress
+                    for y in 0..<height {
+                        let gy = y / cell, fy = Int32(y % cell)
+                        for gx in 0..<gridW {
+                            texture[gx] = (grid[gy * gridW + gx] * (Int32(cell) - fy) + grid[(gy + 1) * gridW + gx] * fy)
                         }
-                        toneIndex = Int(layers.tone[iv])
-                        if let red {
-                            let ru = iu - box.x, rv = iv - box.y
-                            if ru >= 0 && rv >= 0 && ru < box.size && rv < box.size {
-                                sealCoverage = Int32(red[rv * box.size + ru])
+                        let dy = Double(y) - cy
+                        var u = Int(((c * -cx + s * dy + cx) * 65536).rounded())
+                        var v = Int(((-s * -cx + c * dy + cy) * 65536).rounded())
+                        let rowLight = 256 - rowShade[y]
+                        for x in 0..<width {
+                            let iu = u >> 16, iv = v >> 16
+                            var coverage: Int32 = 0, sealCoverage: Int32 = 0, toneIndex = 0
+                            if iu >= 0 && iu < width - 1 && iv >= 0 && iv < height - 1 {
+                                let p = ink + iv * width + iu
+                                let a = Int32(p[0]), b = Int32(p[1]), c0 = Int32(p[width]), d = Int32(p[width + 1])
+                                if a | b | c0 | d != 0 {
+                                    let fu = Int32((u >> 8) & 0xFF), fv = Int32((v >> 8) & 0xFF)
+                                    let top = a * 256 + (b - a) * fu, bottom = c0 * 256 + (d - c0) * fu
+                                    coverage = (top * 256 + (bottom - top) * fv) >> 16
+                                }
+                                toneIndex = Int(layers.tone[iv])
+                                if let red {
+                                    let ru = iu - box.x, rv = iv - box.y
+                                    if ru >= 0 && rv >= 0 && ru < box.size && rv < box.size {
+                                        sealCoverage = Int32(red[rv * box.size + ru])
+                                    }
+                                }
+                                if let rule, iv >= rule.y, iv < rule.y + rule.thickness, iu >= rule.x0, iu < rule.x1 {
+                                    sealCoverage = 235
+                                }
                             }
-                        }
-                        if let rule, iv >= rule.y, iv < rule.y + rule.thickness, iu >= rule.x0, iu < rule.x1 {
-                            sealCoverage = 235
+                            let gx = x / cell, fx = Int32(x % cell)
+                            let grain = (texture[gx] * (Int32(cell) - fx) + texture[gx + 1] * fx) / Int32(cell * cell)
+                            let light = rowLight - columnShade[x]
+                            for ch in 0..<channels {
+                                var value = (paper[ch] * light) >> 8 + grain
+                                if coverage != 0 { value -= (coverage * (value - inkTone[toneIndex][ch]) + 128) >> 8 }
+                                if sealCoverage != 0 { value -= (sealCoverage * (value - value * sealTone[ch] / 255) + 128) >> 8 }
+                                if noiseLeft == 0 { noiseBits = rng.next(); noiseLeft = 4 }
+                                let n = Int32(noiseBits & 0xFF) + Int32((noiseBits >> 8) & 0xFF) - 255
+                                noiseBits >>= 16; noiseLeft -= 1
+                                value += n >> 5
+                                dst[(y * width + x) * channels + ch] = UInt8(clamping: value)
+                            }
+                            u += du
+                            v += dv
                         }
                     }
-                    let gx = x / cell, fx = Int32(x % cell)
-                    let grain = (texture[gx] * (Int32(cell) - fx) + texture[gx + 1] * fx) / Int32(cell * cell)
-                    let light = rowLight - columnShade[x]
-                    for ch in 0..<channels {
-                        var value = (paper[ch] * light) >> 8 + grain
-                        if coverage != 0 { value -= (coverage * (value - inkTone[toneIndex][ch]) + 128) >> 8 }
-                        if sealCoverage != 0 { value -= (sealCoverage * (value - value * sealTone[ch] / 255) + 128) >> 8 }
-                        if noiseLeft == 0 { noiseBits = rng.next(); noiseLeft = 4 }
-                        let n = Int32(noiseBits & 0xFF) + Int32((noiseBits >> 8) & 0xFF) - 255
-                        noiseBits >>= 16; noiseLeft -= 1
-                        value += n >> 5
-                        dst[(y * width + x) * channels + ch] = UInt8(clamping: value)
-                    }
-                    u += du
-                    v += dv
                 }
             }
-        }
-        }
         }
         return out
     }

@@ -56,7 +56,7 @@ public enum SyntheticPage {
                 x = end + glyph / 2
             }
             y += lineHeight
-            if rng.next() % 9 == 0 { y += lineHeight } // paragraph break
+            if rng.next() % 9 == 0 { y += lineHeight }  // paragraph break
         }
 
         let resolution = Resolution(x: Double(dpi), y: Double(dpi))

@@ -71,13 +71,14 @@ import Testing
     @Test func orderingIsByComponentsNotStrings() throws {
         let a = try ArchivalCode.parse("0026-003-45")
         let b = try ArchivalCode.parse("0026-003-0100")
-        #expect(a < b)              // as strings "45" > "0100"
+        #expect(a < b)  // as strings "45" > "0100"
         #expect(!(b < a))
         let codes = try ["Z109-WS·2011-Y-BGS-0010", "Z109-WS·2011-Y-BGS-0009", "Z109-WS·2010-Y-BGS-0100"]
             .map { try ArchivalCode.parse($0) }
-        #expect(codes.sorted().map(\.canonical) == [
-            "Z109-WS·2010-Y-BGS-0100", "Z109-WS·2011-Y-BGS-0009", "Z109-WS·2011-Y-BGS-0010",
-        ])
+        #expect(
+            codes.sorted().map(\.canonical) == [
+                "Z109-WS·2010-Y-BGS-0100", "Z109-WS·2011-Y-BGS-0009", "Z109-WS·2011-Y-BGS-0010",
+            ])
     }
 
     @Test func rulesAreConfigurable() throws {
@@ -125,8 +126,10 @@ import Testing
         #expect(throws: NameMappingError.self) { try nested.map("0026-003-0045/0026-003-0046-0002.tif") }
     }
 
-    @Test(arguments: ["0026-003-0045/7.tif", "0026-003-0045/page-0001.tif", "scan0001.tif",
-                      "0026-003-0045/0000.tif", "a/b/0026-003-0045/0001.tif", "0026-003-XX45/0001.tif"])
+    @Test(arguments: [
+        "0026-003-0045/7.tif", "0026-003-0045/page-0001.tif", "scan0001.tif",
+        "0026-003-0045/0000.tif", "a/b/0026-003-0045/0001.tif", "0026-003-XX45/0001.tif",
+    ])
     func unmappablePathsSayWhy(_ path: String) {
         #expect {
             _ = try rule.map(path)
@@ -157,8 +160,10 @@ import Testing
 @Suite struct HostileCodeTests {
     /// U+0D4E (MALAYALAM LETTER DOT REPH) joins the `/` after it into one grapheme cluster; a check on Characters
     /// saw one letter and let the separator through, and the code became a nested path.
-    @Test(arguments: ["ൎ/x-003-0045", "0026/x-003-0045", "00\u{301}/6-003-0045", "0026-00\\3-0045",
-                      "0026-003-0045\u{0}", "0026-003\u{200B}-0045", "0026-003-0045\u{202E}", "0026\u{0A}-003-0045"])
+    @Test(arguments: [
+        "ൎ/x-003-0045", "0026/x-003-0045", "00\u{301}/6-003-0045", "0026-00\\3-0045",
+        "0026-003-0045\u{0}", "0026-003\u{200B}-0045", "0026-003-0045\u{202E}", "0026\u{0A}-003-0045",
+    ])
     func codeThatIsNotOnePathComponentIsRefused(_ text: String) {
         #expect(throws: ArchivalCodeError.self) { try ArchivalCode.parse(text) }
     }
@@ -194,7 +199,9 @@ import Testing
         // 8 + 10 + 10 CJK letters at 3 bytes each stay under the limit; a code over 200 bytes does not parse.
         #expect((try? ArchivalCode.parse("\(fonds)-\(unit)-0045")) != nil)
         let rules = CodeRules(maxFondsLength: 80)
-        #expect(throws: ArchivalCodeError.self) { try ArchivalCode.parse(String(repeating: "档", count: 70) + "-003-0045", rules: rules) }
+        #expect(throws: ArchivalCodeError.self) {
+            try ArchivalCode.parse(String(repeating: "档", count: 70) + "-003-0045", rules: rules)
+        }
     }
 
     @Test func namingRuleDoesNotLetACombiningCharacterHideASlash() throws {

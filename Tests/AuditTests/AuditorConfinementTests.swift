@@ -16,9 +16,13 @@ import Testing
     static func packagedSamples() async throws -> Scratch {
         let s = try Scratch()
         let samples = Repository.root.appendingPathComponent("samples").path
-        _ = try await BatchRun(ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
-            .run(.init(delivery: samples + "/delivery", catalog: samples + "/catalog.csv", processFile: samples + "/process.yaml",
-                       batch: "samples"))
+        _ = try await BatchRun(
+            ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test"
+        )
+        .run(
+            .init(
+                delivery: samples + "/delivery", catalog: samples + "/catalog.csv", processFile: samples + "/process.yaml",
+                batch: "samples"))
         return s
     }
 
@@ -51,8 +55,9 @@ import Testing
 
     func expectSecurityFailure(_ result: Auditor.Result, file: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(!result.valid, sourceLocation: sourceLocation)
-        #expect(result.problems.contains { $0.rule == "payload.symlink" && $0.severity == "error" && $0.file == file },
-                "\(result.problems)", sourceLocation: sourceLocation)
+        #expect(
+            result.problems.contains { $0.rule == "payload.symlink" && $0.severity == "error" && $0.file == file },
+            "\(result.problems)", sourceLocation: sourceLocation)
         #expect(result.fourProperties.security.errors == ["payload.symlink"], sourceLocation: sourceLocation)
     }
 
@@ -70,7 +75,9 @@ import Testing
         let result = try await audit { bag, outside in
             let truncated = try truncatedMaster(bag)
             try FileManager.default.createDirectory(atPath: outside + "/masters", withIntermediateDirectories: true)
-            for name in ["0001.tif", "0002.tif", "0003.tif"] { try truncated.write(to: URL(fileURLWithPath: outside + "/masters/" + name)) }
+            for name in ["0001.tif", "0002.tif", "0003.tif"] {
+                try truncated.write(to: URL(fileURLWithPath: outside + "/masters/" + name))
+            }
             try FileManager.default.removeItem(atPath: bag + "/" + folder)
             try FileManager.default.createSymbolicLink(atPath: bag + "/" + folder, withDestinationPath: outside + "/masters")
         }

@@ -20,8 +20,10 @@ import Testing
             catalog += "\(r),\(code),测试\(r),\(pages)\n"
             try FileManager.default.createDirectory(atPath: s.delivery + "/" + code, withIntermediateDirectories: true)
             for p in 1...pages {
-                let page = SyntheticPage.make(p % 2 == 0 ? .colour : .gray, width: 1000, height: 1400, dpi: 300, seed: UInt64(r * 10 + p))
-                try TIFFEncoder.write(page, to: s.delivery + String(format: "/%@/%04d.tif", code, p), options: .init(compression: .lzw))
+                let page = SyntheticPage.make(
+                    p % 2 == 0 ? .colour : .gray, width: 1000, height: 1400, dpi: 300, seed: UInt64(r * 10 + p))
+                try TIFFEncoder.write(
+                    page, to: s.delivery + String(format: "/%@/%04d.tif", code, p), options: .init(compression: .lzw))
             }
         }
         let path = s.root + "/catalog.csv"
@@ -30,7 +32,10 @@ import Testing
     }
 
     func masterDigests(_ ledger: any Ledger, batch: String) throws -> [String: String] {
-        Dictionary(uniqueKeysWithValues: try ledger.fixityRecords(batch: batch).filter { $0.role == .master }.map { ($0.path, $0.digests[.sha256]!) })
+        Dictionary(
+            uniqueKeysWithValues: try ledger.fixityRecords(batch: batch).filter { $0.role == .master }.map {
+                ($0.path, $0.digests[.sha256]!)
+            })
     }
 
     @Test func recordsAreBoundAndPackagedByTheRecordStage() async throws {
@@ -39,10 +44,12 @@ import Testing
         let ledger = try s.ledger()
         // Every progress report of the page phase: (files done, files to do, records packaged so far).
         let seen = Mutex<[(Int, Int, Int)]>([])
-        let report = try await BatchRun(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
-            .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1")) { p in
-                if p.phase == "pages" { seen.withLock { $0.append((p.files, p.filesTotal, p.recordsPackaged)) } }
-            }
+        let report = try await BatchRun(
+            ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test"
+        )
+        .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1")) { p in
+            if p.phase == "pages" { seen.withLock { $0.append((p.files, p.filesTotal, p.recordsPackaged)) } }
+        }
         #expect(report.bags.count == 6)
         #expect(report.bags.allSatisfy { $0.status == "packaged" })
         #expect(try ledger.records(batch: "b1").allSatisfy { $0.state == .verified })
@@ -70,8 +77,10 @@ import Testing
         let other = s.root + "/staged"
         try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
         let staged = try SQLiteLedger(path: other + "/ledger.sqlite")
-        _ = try await Importer(ledger: staged, policy: PipelinePolicy(), workers: 2).run(delivery: s.delivery, batch: "b1", archive: nil)
-        _ = try await NormalizeStage(ledger: staged, policy: PipelinePolicy(), workspace: other, workers: 2, version: "test").run(batch: "b1")
+        _ = try await Importer(ledger: staged, policy: PipelinePolicy(), workers: 2).run(
+            delivery: s.delivery, batch: "b1", archive: nil)
+        _ = try await NormalizeStage(ledger: staged, policy: PipelinePolicy(), workspace: other, workers: 2, version: "test").run(
+            batch: "b1")
 
         let a = try masterDigests(streamed, batch: "b1")
         #expect(a.count == 4)
@@ -91,8 +100,10 @@ import Testing
         try copy.write(to: URL(fileURLWithPath: s.delivery + "/0001-001-0001/0003.tif"))
 
         let ledger = try s.ledger()
-        let report = try await BatchRun(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
-            .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
+        let report = try await BatchRun(
+            ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test"
+        )
+        .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
         let quarantined = Dictionary(uniqueKeysWithValues: report.imported.quarantined.map { ($0.path, $0.reason.rawValue) })
         #expect(quarantined["0001-001-0002-0001.tif"] == "corrupt")
         #expect(quarantined["0001-001-0002/0001.tif"] == nil)
@@ -113,8 +124,10 @@ import Testing
         let low = SyntheticPage.make(.gray, width: 500, height: 700, dpi: 150, seed: 7)
         try TIFFEncoder.write(low, to: s.delivery + "/0001-001-0002/0002.tif", options: .init(compression: .lzw))
         let ledger = try s.ledger()
-        let report = try await BatchRun(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
-            .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
+        let report = try await BatchRun(
+            ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test"
+        )
+        .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
         let records = Dictionary(uniqueKeysWithValues: try ledger.records(batch: "b1").map { ($0.code, $0) })
         #expect(records.mapValues(\.state) == ["0001-001-0001": .verified, "0001-001-0002": .held, "0001-001-0003": .verified])
         let problems = try #require(records["0001-001-0002"]?.problems.first { $0.rule == .failedPages })
@@ -126,8 +139,10 @@ import Testing
         // takes the failed page's place and the record is packaged.
         let rescan = SyntheticPage.make(.gray, width: 1000, height: 1400, dpi: 300, seed: 8)
         try TIFFEncoder.write(rescan, to: s.delivery + "/0001-001-0002/0002.tif", options: .init(compression: .lzw))
-        let again = try await BatchRun(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test")
-            .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
+        let again = try await BatchRun(
+            ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace, workers: 2, version: "test"
+        )
+        .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
         #expect(try ledger.records(batch: "b1").map(\.state) == [.verified, .verified, .verified])
         #expect(again.bags.map(\.name) == ["0001-001-0002"])
         #expect(try ledger.changedFiles(batch: "b1").isEmpty)
@@ -169,7 +184,8 @@ import Testing
         let second = try await run.run(.init(delivery: resent, catalog: catalog, batch: "b2"))
         #expect(second.imported.quarantined.map(\.reason) == [.duplicate, .duplicate])
         // Batch b1's outputs are still there, byte for byte, and no staged file is left behind.
-        let audit = try await ChecksumStage(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace).check(batch: "b1", paths: nil)
+        let audit = try await ChecksumStage(ledger: ledger, policy: PipelinePolicy(), workspace: s.workspace).check(
+            batch: "b1", paths: nil)
         #expect(audit.isClean, "\(audit.problems)")
         #expect(audit.checked >= 6)
         let left = try FileManager.default.subpathsOfDirectory(atPath: s.workspace + "/masters").filter { $0.contains(".tmp-") }

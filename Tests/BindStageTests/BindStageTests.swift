@@ -16,10 +16,12 @@ import Testing
         let s = try Scratch()
         _ = try await Importer(ledger: try s.ledger(), policy: PipelinePolicy(), workers: 2)
             .run(delivery: Self.repo + "/samples/delivery", batch: "samples", archive: nil)
-        _ = try await ChecksumStage(ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace).record(batch: "samples")
+        _ = try await ChecksumStage(ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace).record(
+            batch: "samples")
         let report = try BindStage(ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace, version: "test")
-            .run(batch: "samples", catalog: Self.repo + "/samples/" + catalog, encoding: nil,
-                 processFile: Self.repo + "/samples/process.yaml")
+            .run(
+                batch: "samples", catalog: Self.repo + "/samples/" + catalog, encoding: nil,
+                processFile: Self.repo + "/samples/process.yaml")
         return (s, report)
     }
 
@@ -27,8 +29,11 @@ import Testing
     func theSamplesBindWithExactlyThePlantedMismatches(_ catalog: String) async throws {
         let (s, report) = try await bindSamples(catalog: catalog)
         let status = Dictionary(uniqueKeysWithValues: report.binding.records.map { ($0.code.canonical, $0.status) })
-        #expect(status == ["0026-003-0045": .bound, "0026-003-0046": .held, "0026-003-0047": .held,
-                           "Z109-WS·2011-Y-BGS-0001": .bound, "Z109-WS·2011-Y-BGS-0002": .bound])
+        #expect(
+            status == [
+                "0026-003-0045": .bound, "0026-003-0046": .held, "0026-003-0047": .held,
+                "Z109-WS·2011-Y-BGS-0001": .bound, "Z109-WS·2011-Y-BGS-0002": .bound,
+            ])
         let held = Dictionary(uniqueKeysWithValues: report.binding.held.map { ($0.code.canonical, Set($0.problems.map(\.rule))) })
         #expect(held["0026-003-0046"]?.contains(.pageCountMismatch) == true)
         #expect(held["0026-003-0047"] == [.noImages])
@@ -53,7 +58,10 @@ import Testing
         #expect(xml.contains("algorithm=\"sha512\""))
         #expect(xml.contains("fi-7160"))
         #expect(xml.contains("李晓梅"))
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: s.workspace + "/metadata/0026-003-0045/record.json"))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: s.workspace + "/metadata/0026-003-0045/record.json")))
+            as? [String: Any]
         #expect((json?["pages"] as? [Any])?.count == 3)
 
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint") else {
@@ -61,8 +69,12 @@ import Testing
             return
         }
         for code in ["0026-003-0045", "0026-003-0046", "Z109-WS·2011-Y-BGS-0001", "Z109-WS·2011-Y-BGS-0002"] {
-            let lint = try Program.run("/usr/bin/xmllint",
-                                       ["--noout", "--schema", Self.repo + "/docs/schema/quire-record.xsd", s.workspace + "/metadata/\(code)/record.xml"])
+            let lint = try Program.run(
+                "/usr/bin/xmllint",
+                [
+                    "--noout", "--schema", Self.repo + "/docs/schema/quire-record.xsd",
+                    s.workspace + "/metadata/\(code)/record.xml",
+                ])
             #expect(lint.status == 0, "\(code): \(lint.stderr)")
         }
     }
@@ -73,7 +85,9 @@ import Testing
         #expect(throws: BindError.self) { _ = try stage.run(batch: "nope", catalog: "/x.csv", encoding: nil, processFile: nil) }
         try s.tiff("0026-003-0045/0001.tif", seed: 1)
         _ = try await s.importOnce()
-        let error = #expect(throws: BindError.self) { _ = try stage.run(batch: "b1", catalog: s.root + "/missing.csv", encoding: nil, processFile: nil) }
+        let error = #expect(throws: BindError.self) {
+            _ = try stage.run(batch: "b1", catalog: s.root + "/missing.csv", encoding: nil, processFile: nil)
+        }
         #expect(error?.description.contains("missing.csv") == true)
     }
 }

@@ -4,8 +4,10 @@ import Synchronization
 import Testing
 
 @Suite struct MemoryReservationsTests {
-    @Test(arguments: [("1024", 1 << 30), ("512M", 512 << 20), ("512MiB", 512 << 20), ("2G", 2 << 30), ("1048576B", 1 << 20),
-                      (" 8M ", 8 << 20)])
+    @Test(arguments: [
+        ("1024", 1 << 30), ("512M", 512 << 20), ("512MiB", 512 << 20), ("2G", 2 << 30), ("1048576B", 1 << 20),
+        (" 8M ", 8 << 20),
+    ])
     func sizesParse(_ text: String, _ bytes: Int) throws {
         #expect(try MemoryBudget(parsing: text).bytes == bytes)
     }

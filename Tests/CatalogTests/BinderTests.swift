@@ -22,8 +22,9 @@ import Testing
     ]
 
     static let sampleQuarantine: [QuarantinedPage] = [
-        QuarantinedPage(path: "0026-003-0046/0003.tif", code: "0026-003-0046", page: 3,
-                        reason: "corrupt: TIFFFillStrip: Read error on strip 24"),
+        QuarantinedPage(
+            path: "0026-003-0046/0003.tif", code: "0026-003-0046", page: 3,
+            reason: "corrupt: TIFFFillStrip: Read error on strip 24")
     ]
 
     static func sampleCatalog() throws -> Catalog {
@@ -38,12 +39,14 @@ import Testing
         // The pages in a seeded random order: the result must not depend on it, and a failure names the seed.
         let seed = TestSeed()
         var rng = seed.generator()
-        let result = Binder.bind(catalog: try Self.sampleCatalog(), pages: Self.samplePages.shuffled(using: &rng),
-                                 quarantined: Self.sampleQuarantine)
+        let result = Binder.bind(
+            catalog: try Self.sampleCatalog(), pages: Self.samplePages.shuffled(using: &rng),
+            quarantined: Self.sampleQuarantine)
         // 档号 order: item style before volume style, then level by level.
-        #expect(result.records.map(\.code.canonical) == [
-            "Z109-WS·2011-Y-BGS-0001", "Z109-WS·2011-Y-BGS-0002", "0026-003-0045", "0026-003-0046", "0026-003-0047",
-        ], "\(seed)")
+        #expect(
+            result.records.map(\.code.canonical) == [
+                "Z109-WS·2011-Y-BGS-0001", "Z109-WS·2011-Y-BGS-0002", "0026-003-0045", "0026-003-0046", "0026-003-0047",
+            ], "\(seed)")
         #expect(result.records.map(\.status) == [.bound, .bound, .bound, .held, .held], "\(seed)")
         #expect(result.unmatchedImages.isEmpty, "\(seed)")
         #expect(result.catalogErrors.isEmpty, "\(seed)")
@@ -52,7 +55,10 @@ import Testing
         #expect(held.problems.map(\.rule) == [.pageCountMismatch, .pageGap, .quarantinedPages], "\(seed)")
         #expect(held.problems[0].detail == "3 accepted images against 页数 4; 1 quarantined", "\(seed)")
         #expect(held.problems[1].detail == "missing page 3 (3 quarantined)", "\(seed)")
-        #expect(held.problems[2].detail == "1 file quarantined: 0026-003-0046/0003.tif (page 3): corrupt: TIFFFillStrip: Read error on strip 24", "\(seed)")
+        #expect(
+            held.problems[2].detail
+                == "1 file quarantined: 0026-003-0046/0003.tif (page 3): corrupt: TIFFFillStrip: Read error on strip 24",
+            "\(seed)")
 
         let missing = try #require(Self.outcome(result, "0026-003-0047"))
         #expect(missing.problems.map(\.rule) == [.noImages], "\(seed)")
@@ -101,10 +107,14 @@ import Testing
         #expect(decoded.unmatchedImages == result.unmatchedImages)
         #expect(decoded.catalogErrors.map(\.line) == [3])
 
-        let held = Binder.bind(catalog: try Self.sampleCatalog(), pages: Self.samplePages,
-                               quarantined: Self.sampleQuarantine)
+        let held = Binder.bind(
+            catalog: try Self.sampleCatalog(), pages: Self.samplePages,
+            quarantined: Self.sampleQuarantine)
         let text = String(decoding: try encoder.encode(held), as: UTF8.self)
-        #expect(text.contains(#"{"code":"0026-003-0047","problems":[{"detail":"no image in the delivery for this record (页数 5)","rule":"no_images"}],"status":"held"}"#))
+        #expect(
+            text.contains(
+                #"{"code":"0026-003-0047","problems":[{"detail":"no image in the delivery for this record (页数 5)","rule":"no_images"}],"status":"held"}"#
+            ))
         #expect(text.contains(#""rule":"page_count_mismatch""#))
     }
 
@@ -120,16 +130,18 @@ import Testing
     }
 
     @Test func gapWithoutCountMismatch() throws {
-        let result = Binder.bind(catalog: try Self.catalog([("0026-003-0045", 3)]),
-                                 pages: Self.pages("0026-003-0045", [1, 2, 4]))
+        let result = Binder.bind(
+            catalog: try Self.catalog([("0026-003-0045", 3)]),
+            pages: Self.pages("0026-003-0045", [1, 2, 4]))
         let record = try #require(result.records.first)
         #expect(record.status == .held)
         #expect(record.problems == [BindingProblem(rule: .pageGap, detail: "missing page 3")])
     }
 
     @Test func extraPagesAndLongGaps() throws {
-        let result = Binder.bind(catalog: try Self.catalog([("0026-003-0045", 3)]),
-                                 pages: Self.pages("0026-003-0045", [1, 5, 6, 9]))
+        let result = Binder.bind(
+            catalog: try Self.catalog([("0026-003-0045", 3)]),
+            pages: Self.pages("0026-003-0045", [1, 5, 6, 9]))
         let record = try #require(result.records.first)
         #expect(record.problems.map(\.rule) == [.pageCountMismatch, .pageGap])
         #expect(record.problems[0].detail == "4 accepted images against 页数 3; 0 quarantined")
@@ -146,23 +158,35 @@ import Testing
     }
 
     @Test func onlyQuarantinedFiles() throws {
-        let result = Binder.bind(catalog: try Self.catalog([("0026-003-0045", 1)]), pages: [],
-                                 quarantined: [QuarantinedPage(path: "0026-003-0045/0001.tif", code: "0026-003-0045",
-                                                               page: 1, reason: "truncated")])
+        let result = Binder.bind(
+            catalog: try Self.catalog([("0026-003-0045", 1)]), pages: [],
+            quarantined: [
+                QuarantinedPage(
+                    path: "0026-003-0045/0001.tif", code: "0026-003-0045",
+                    page: 1, reason: "truncated")
+            ])
         let record = try #require(result.records.first)
         #expect(record.problems.map(\.rule) == [.pageCountMismatch, .pageGap, .quarantinedPages])
         #expect(record.problems[0].detail == "0 accepted images against 页数 1; 1 quarantined")
     }
 
     @Test func quarantinedPageHoldsEvenWhenTheCountMatches() throws {
-        let result = Binder.bind(catalog: try Self.catalog([("0026-003-0045", 2)]),
-                                 pages: Self.pages("0026-003-0045", [1, 2]),
-                                 quarantined: [QuarantinedPage(path: "0026-003-0045/Thumbs.db", reason: "not an image"),
-                                               QuarantinedPage(path: "0026-003-0045/0002 copy.tif", code: "0026-003-0045",
-                                                               reason: "unexpected name")])
+        let result = Binder.bind(
+            catalog: try Self.catalog([("0026-003-0045", 2)]),
+            pages: Self.pages("0026-003-0045", [1, 2]),
+            quarantined: [
+                QuarantinedPage(path: "0026-003-0045/Thumbs.db", reason: "not an image"),
+                QuarantinedPage(
+                    path: "0026-003-0045/0002 copy.tif", code: "0026-003-0045",
+                    reason: "unexpected name"),
+            ])
         let record = try #require(result.records.first)
-        #expect(record.problems == [BindingProblem(rule: .quarantinedPages,
-                                                   detail: "1 file quarantined: 0026-003-0045/0002 copy.tif: unexpected name")])
+        #expect(
+            record.problems == [
+                BindingProblem(
+                    rule: .quarantinedPages,
+                    detail: "1 file quarantined: 0026-003-0045/0002 copy.tif: unexpected name")
+            ])
     }
 
     @Test func aPageWithoutAMasterHoldsItsRecord() throws {
@@ -171,8 +195,14 @@ import Testing
         let result = Binder.bind(catalog: try Self.catalog([("0026-003-0045", 3)]), pages: pages)
         let record = try #require(result.records.first)
         #expect(record.status == .held)
-        #expect(record.problems == [BindingProblem(rule: .failedPages, detail: "no preservation master for 1 page: "
-            + "\(pages[1].path) (page 2): low_resolution: 150 dpi is below the policy's minimum of 300 dpi; rescan the page")])
+        #expect(
+            record.problems == [
+                BindingProblem(
+                    rule: .failedPages,
+                    detail: "no preservation master for 1 page: "
+                        + "\(pages[1].path) (page 2): low_resolution: 150 dpi is below the policy's minimum of 300 dpi; rescan the page"
+                )
+            ])
         // The page still counts toward 页数: the count and numbering rules do not fire as well.
         #expect(!record.problems.contains { $0.rule == .pageCountMismatch || $0.rule == .pageGap })
     }
@@ -189,15 +219,18 @@ import Testing
         ]
         let result = Binder.bind(catalog: catalog, pages: pages)
         #expect(result.records.map(\.status) == [.bound, .bound])
-        #expect(result.unmatchedImages == [
-            "0026-003-0046/0001.tif", "0026-003-0046/0002.tif", "0026-003-0100/0001.tif", "not-a-code/0001.tif",
-        ])
+        #expect(
+            result.unmatchedImages == [
+                "0026-003-0046/0001.tif", "0026-003-0046/0002.tif", "0026-003-0100/0001.tif", "not-a-code/0001.tif",
+            ])
     }
 
     @Test func recordWithoutPageCountChecksGapsOnly() throws {
         let catalog = try CatalogReader().read(text: "档号,题名\n0026-003-0045,x\n0026-003-0046,y\n", source: "n.csv")
-        let result = Binder.bind(catalog: catalog, pages: Self.pages("0026-003-0045", [1, 2])
-                                    + Self.pages("0026-003-0046", [2]))
+        let result = Binder.bind(
+            catalog: catalog,
+            pages: Self.pages("0026-003-0045", [1, 2])
+                + Self.pages("0026-003-0046", [2]))
         #expect(result.records.map(\.status) == [.bound, .held])
         #expect(result.records[1].problems == [BindingProblem(rule: .pageGap, detail: "missing page 1")])
     }

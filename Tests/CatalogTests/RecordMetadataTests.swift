@@ -2,7 +2,7 @@ import ArchivalCode
 import Catalog
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import QuireTestSupport
 import Testing
@@ -17,32 +17,46 @@ import Testing
         var record = try #require(catalog.records.first { $0.code.canonical == "Z109-WS·2011-Y-BGS-0001" })
         record.fields.append(CatalogFieldValue(name: "附注 \"甲\"", value: "第一行\r\n第二行\t<&>'\"\n 前后空格 "))
         let pages = [
-            PageMetadata(page: 1, path: "Z109-WS·2011-Y-BGS-0001/0001.jpg", format: "jpeg", compression: "baseline",
-                         width: 1654, height: 2339, bitsPerSample: 8, colourMode: "rgb",
-                         resolution: PageResolution(x: 200, y: 200), sizeBytes: 412_345,
-                         digests: ["sha256": String(repeating: "ab", count: 32), "sm3": String(repeating: "0f", count: 32)]),
-            PageMetadata(page: 2, path: "Z109-WS·2011-Y-BGS-0001/0002.jpg", format: "jpeg", width: 1654, height: 2339,
-                         bitsPerSample: 8, colourMode: "rgb", resolution: PageResolution(x: 199.5, y: 78.74, unit: "cm"),
-                         sizeBytes: 398_000),
-            PageMetadata(page: 3, path: "Z109-WS·2011-Y-BGS-0001/0003.tif", format: "tiff", compression: "lzw",
-                         width: 1654, height: 2339, bitsPerSample: 8, colourMode: "gray", sizeBytes: 1_200_000,
-                         digests: ["md5": "D41D8CD98F00B204E9800998ECF8427E"]),
+            PageMetadata(
+                page: 1, path: "Z109-WS·2011-Y-BGS-0001/0001.jpg", format: "jpeg", compression: "baseline",
+                width: 1654, height: 2339, bitsPerSample: 8, colourMode: "rgb",
+                resolution: PageResolution(x: 200, y: 200), sizeBytes: 412_345,
+                digests: ["sha256": String(repeating: "ab", count: 32), "sm3": String(repeating: "0f", count: 32)]),
+            PageMetadata(
+                page: 2, path: "Z109-WS·2011-Y-BGS-0001/0002.jpg", format: "jpeg", width: 1654, height: 2339,
+                bitsPerSample: 8, colourMode: "rgb", resolution: PageResolution(x: 199.5, y: 78.74, unit: "cm"),
+                sizeBytes: 398_000),
+            PageMetadata(
+                page: 3, path: "Z109-WS·2011-Y-BGS-0001/0003.tif", format: "tiff", compression: "lzw",
+                width: 1654, height: 2339, bitsPerSample: 8, colourMode: "gray", sizeBytes: 1_200_000,
+                digests: ["md5": "D41D8CD98F00B204E9800998ECF8427E"]),
         ]
         let process = ProcessMetadata(
             vendor: "华文数字档案技术有限公司", scanner: ScannerInfo(make: "Fujitsu", model: "fi-7160"),
             software: SoftwareInfo(name: "ScanSoft", version: "1.0"), operatorName: "李晓梅", scanDate: "2026-11-02",
-            steps: [ProcessingStep(name: "deskew", parameters: [StepParameter(name: "angle", value: "0.4°"),
-                                                                StepParameter(name: "tolerance", value: "≤ 3°")]),
-                    ProcessingStep(name: "crop")],
-            qcResults: [QCResult(check: "page_count", outcome: .pass, detail: "3 = 页数 3"),
-                        QCResult(check: "resolution", outcome: .warning, page: 2, detail: "低于 200 dpi"),
-                        QCResult(check: "decode", outcome: .pass)])
+            steps: [
+                ProcessingStep(
+                    name: "deskew",
+                    parameters: [
+                        StepParameter(name: "angle", value: "0.4°"),
+                        StepParameter(name: "tolerance", value: "≤ 3°"),
+                    ]),
+                ProcessingStep(name: "crop"),
+            ],
+            qcResults: [
+                QCResult(check: "page_count", outcome: .pass, detail: "3 = 页数 3"),
+                QCResult(check: "resolution", outcome: .warning, page: 2, detail: "低于 200 dpi"),
+                QCResult(check: "decode", outcome: .pass),
+            ])
         return RecordMetadata(record: record, pages: pages, process: process, generator: GeneratorInfo(version: "0.1.0"))
     }
 
     @Test func xmlIsEscapedAndCarriesChineseVerbatim() throws {
         let xml = try Self.document().xml()
-        #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<record xmlns=\"urn:quire:record:1\" code=\"Z109-WS·2011-Y-BGS-0001\">"))
+        #expect(
+            xml.hasPrefix(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<record xmlns=\"urn:quire:record:1\" code=\"Z109-WS·2011-Y-BGS-0001\">"
+            ))
         #expect(xml.contains("<field name=\"题名\" key=\"title\">关于印发《全市纸质档案数字化工作实施方案》的通知</field>"))
         #expect(xml.contains("<field name=\"附注 &quot;甲&quot;\">第一行&#13;\n第二行\t&lt;&amp;&gt;&apos;&quot;\n 前后空格 </field>"))
         #expect(xml.contains("<resolution x=\"200\" y=\"200\" unit=\"inch\"/>"))
@@ -63,8 +77,9 @@ import Testing
         #expect(valid.status == 0, "\(valid.stderr)")
 
         // A bare document (no pages, no process details, empty catalog) is valid too.
-        let bare = RecordMetadata(code: "0026-003-0047", catalog: [], pages: [], process: ProcessMetadata(),
-                                  generator: GeneratorInfo(version: "0.1.0"))
+        let bare = RecordMetadata(
+            code: "0026-003-0047", catalog: [], pages: [], process: ProcessMetadata(),
+            generator: GeneratorInfo(version: "0.1.0"))
         let bareFile = directory.appendingPathComponent("bare.xml")
         try Data(bare.xml().utf8).write(to: bareFile)
         let bareRun = try Program.run(lint, ["--noout", "--schema", Self.schema.path, bareFile.path])
@@ -126,8 +141,10 @@ private final class FieldCollector: NSObject, XMLParserDelegate {
     private var text: String?
     private var fieldName: String?
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+    ) {
         switch elementName {
         case "record":
             code = attributeDict["code"]
@@ -146,8 +163,10 @@ private final class FieldCollector: NSObject, XMLParserDelegate {
         text? += string
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?) {
+    func parser(
+        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?
+    ) {
         switch elementName {
         case "field":
             fields.append((fieldName ?? "", text ?? ""))

@@ -19,7 +19,7 @@ import Testing
         let s = try Scratch()
         try s.tiff("0026-003-0045/0001.tif", seed: 1)
         try s.tiff("0026-003-0045/0002.tif", seed: 2)
-        try s.bytes("0026-003-0045/0003.tif", Data()) // quarantined: not digested
+        try s.bytes("0026-003-0045/0003.tif", Data())  // quarantined: not digested
         _ = try await s.importOnce()
         let report = try await stage(s).record(batch: "b1")
         #expect(report.recorded == 2)

@@ -45,11 +45,13 @@ private enum Reference {
     static let available: Reference? = {
         let emptyDigest = "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b"
         if let out = try? run(["openssl", "dgst", "-sm3", "-r", "/dev/null"]),
-           out.hasPrefix(emptyDigest) {
+            out.hasPrefix(emptyDigest)
+        {
             return .openSSL
         }
         if let out = try? run(["python3", "-c", "from gmssl import sm3, func; print(sm3.sm3_hash(func.bytes_to_list(b'')))"]),
-           out.hasPrefix(emptyDigest) {
+            out.hasPrefix(emptyDigest)
+        {
             return .gmssl
         }
         return nil

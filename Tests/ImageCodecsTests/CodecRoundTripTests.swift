@@ -11,8 +11,8 @@ import Testing
 // MARK: - Test pages
 
 enum Pages {
-    static let width = 203   // odd, and not a multiple of 8: bilevel rows end in padding bits
-    static let height = 97   // not a multiple of any strip height used here
+    static let width = 203  // odd, and not a multiple of 8: bilevel rows end in padding bits
+    static let height = 97  // not a multiple of any strip height used here
 
     /// "Text-like" blocks: short dark bars on lines, with gaps, like words on a page.
     static func ink(_ x: Int, _ y: Int) -> Bool {
@@ -23,9 +23,11 @@ enum Pages {
     }
 
     /// A bitmap whose sample (x, y, c) is `value(x, y, c)`, clipped to the layout's range.
-    static func make(_ layout: PixelLayout, width: Int = width, height: Int = height,
-                     resolution: Resolution? = Resolution(x: 300, y: 300),
-                     _ value: (Int, Int, Int) -> Int) -> Bitmap {
+    static func make(
+        _ layout: PixelLayout, width: Int = width, height: Int = height,
+        resolution: Resolution? = Resolution(x: 300, y: 300),
+        _ value: (Int, Int, Int) -> Int
+    ) -> Bitmap {
         var bitmap = Bitmap(width: width, height: height, layout: layout, resolution: resolution)
         let stride = bitmap.bytesPerRow
         for y in 0..<height {
@@ -54,7 +56,7 @@ enum Pages {
     static func page(_ layout: PixelLayout, resolution: Resolution? = Resolution(x: 300, y: 300)) -> Bitmap {
         let wide = layout.bitsPerSample == 16
         return make(layout, resolution: resolution) { x, y, c in
-            if layout == .bilevel { return ink(x, y) ? 0 : 1 } // 1 is white
+            if layout == .bilevel { return ink(x, y) ? 0 : 1 }  // 1 is white
             let isAlpha = layout.hasAlpha && c == layout.channels - 1
             if isAlpha { return wide ? (x * 65_535 / (width - 1)) : (y * 255 / (height - 1)) }
             let gradient = wide ? (x * 65_535 / (width - 1)) ^ (y * 37 + c * 4099) : (x * 255 / (width - 1) + c * 60 + y) % 256
@@ -69,10 +71,14 @@ struct TIFFVariant: Sendable, CustomTestStringConvertible {
     var compression: TIFFEncoder.Compression
     var predictor: Bool
     var rowsPerStrip: Int?
-    var testDescription: String { "\(compression.rawValue)\(predictor ? "+predictor" : ""), rows/strip \(rowsPerStrip.map(String.init) ?? "auto")" }
+    var testDescription: String {
+        "\(compression.rawValue)\(predictor ? "+predictor" : ""), rows/strip \(rowsPerStrip.map(String.init) ?? "auto")"
+    }
 
     static let all: [TIFFVariant] = TIFFEncoder.Compression.allCases.flatMap { compression in
-        [false, true].flatMap { predictor in [nil, 7].map { TIFFVariant(compression: compression, predictor: predictor, rowsPerStrip: $0) } }
+        [false, true].flatMap { predictor in
+            [nil, 7].map { TIFFVariant(compression: compression, predictor: predictor, rowsPerStrip: $0) }
+        }
     }
 }
 
@@ -90,14 +96,16 @@ private func compressionName(_ c: TIFFEncoder.Compression) -> String {
 
 @Suite("Codec round trips", .timeLimit(.minutes(5)))
 struct CodecRoundTripTests {
-    @Test("TIFF round trip is exact for every layout and compression",
-          arguments: Pages.allLayouts, TIFFVariant.all)
+    @Test(
+        "TIFF round trip is exact for every layout and compression",
+        arguments: Pages.allLayouts, TIFFVariant.all)
     func tiffRoundTrip(_ layout: PixelLayout, _ variant: TIFFVariant) throws {
         let scratch = try ScratchFolder("codec")
         let source = Pages.page(layout)
         let path = scratch.path("page.tif")
-        let options = TIFFEncoder.Options(compression: variant.compression, predictor: variant.predictor,
-                                          rowsPerStrip: variant.rowsPerStrip)
+        let options = TIFFEncoder.Options(
+            compression: variant.compression, predictor: variant.predictor,
+            rowsPerStrip: variant.rowsPerStrip)
         if variant.compression == .g4 && layout != .bilevel {
             #expect(throws: EncodeError.self) { try TIFFEncoder.write(source, to: path, options: options) }
             return
@@ -123,23 +131,26 @@ struct CodecRoundTripTests {
         #expect(decoded.bitmap == source)
     }
 
-    @Test("Predictor and strip layout are what was asked for", .enabled(if: Tool.available("tiffinfo")),
-          arguments: [PixelLayout.gray8, .rgb16], [TIFFEncoder.Compression.lzw, .deflate])
+    @Test(
+        "Predictor and strip layout are what was asked for", .enabled(if: Tool.available("tiffinfo")),
+        arguments: [PixelLayout.gray8, .rgb16], [TIFFEncoder.Compression.lzw, .deflate])
     func predictorIsWritten(_ layout: PixelLayout, _ compression: TIFFEncoder.Compression) throws {
         let scratch = try ScratchFolder("codec")
         for predictor in [true, false] {
             let path = scratch.path("p\(predictor).tif")
-            try TIFFEncoder.write(Pages.page(layout), to: path,
-                                  options: .init(compression: compression, predictor: predictor, rowsPerStrip: 7))
+            try TIFFEncoder.write(
+                Pages.page(layout), to: path,
+                options: .init(compression: compression, predictor: predictor, rowsPerStrip: 7))
             let info = try Tool.run("tiffinfo", [path]).text
             #expect(info.contains("Predictor: horizontal differencing") == predictor, "\(info)")
             #expect(info.contains("Rows/Strip: 7"))
         }
     }
 
-    @Test("8-bit Predictor 2 in tiles and strips written by tiffcp decodes to the source pixels; check() agrees",
-          .enabled(if: Tool.available("tiffcp")),
-          arguments: [PixelLayout.gray8, .grayAlpha8, .rgb8, .rgba8, .cmyk8], ["zip:2", "lzw:2"])
+    @Test(
+        "8-bit Predictor 2 in tiles and strips written by tiffcp decodes to the source pixels; check() agrees",
+        .enabled(if: Tool.available("tiffcp")),
+        arguments: [PixelLayout.gray8, .grayAlpha8, .rgb8, .rgba8, .cmyk8], ["zip:2", "lzw:2"])
     func predictorFromAnotherWriter(_ layout: PixelLayout, _ scheme: String) throws {
         let scratch = try ScratchFolder("codec")
         let source = Pages.page(layout)
@@ -163,7 +174,9 @@ struct CodecRoundTripTests {
         }
     }
 
-    @Test("Resolution tags round-trip", arguments: [Resolution(x: 300, y: 300), Resolution(x: 400, y: 200), Resolution(x: 600, y: 600)])
+    @Test(
+        "Resolution tags round-trip",
+        arguments: [Resolution(x: 300, y: 300), Resolution(x: 400, y: 200), Resolution(x: 600, y: 600)])
     func tiffResolution(_ resolution: Resolution) throws {
         let scratch = try ScratchFolder("codec")
         let path = scratch.path("r.tif")
@@ -191,15 +204,18 @@ struct CodecRoundTripTests {
         let scratch = try ScratchFolder("codec")
         let path = scratch.path("tags.tif")
         let icc = (0..<588).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        let options = TIFFEncoder.Options(compression: .deflate, imageDescription: "Fonds 0012, item 0034, page 5",
-                                          software: "Quire test", make: "ScanCo", model: "Archivist 9000",
-                                          dateTime: "2024:05:17 09:30:00", artist: "Reading Room 2", iccProfile: icc)
+        let options = TIFFEncoder.Options(
+            compression: .deflate, imageDescription: "Fonds 0012, item 0034, page 5",
+            software: "Quire test", make: "ScanCo", model: "Archivist 9000",
+            dateTime: "2024:05:17 09:30:00", artist: "Reading Room 2", iccProfile: icc)
         try TIFFEncoder.write(Pages.page(.rgb8), to: path, options: options)
         let info = try Tool.run("tiffinfo", [path]).text
-        for line in ["ImageDescription: Fonds 0012, item 0034, page 5", "Software: Quire test", "Make: ScanCo",
-                     "Model: Archivist 9000", "DateTime: 2024:05:17 09:30:00", "Artist: Reading Room 2",
-                     "ICC Profile: <present>, 588 bytes", "Resolution: 300, 300 pixels/inch",
-                     "Compression Scheme: AdobeDeflate", "Photometric Interpretation: RGB color"] {
+        for line in [
+            "ImageDescription: Fonds 0012, item 0034, page 5", "Software: Quire test", "Make: ScanCo",
+            "Model: Archivist 9000", "DateTime: 2024:05:17 09:30:00", "Artist: Reading Room 2",
+            "ICC Profile: <present>, 588 bytes", "Resolution: 300, 300 pixels/inch",
+            "Compression Scheme: AdobeDeflate", "Photometric Interpretation: RGB color",
+        ] {
             #expect(info.contains(line), "tiffinfo lacks \"\(line)\":\n\(info)")
         }
         let decoded = try ImageDecoder.decode(Data(contentsOf: URL(fileURLWithPath: path)))
@@ -224,8 +240,9 @@ struct CodecRoundTripTests {
         #expect(decoded.bitmap.sample(x: inked, y: 5, channel: 0) == 0, "ink is black")
     }
 
-    @Test("Big-endian and BigTIFF copies (made by tiffcp) decode to the same pixels", .enabled(if: Tool.available("tiffcp")),
-          arguments: [["-B"], ["-8"], ["-8", "-B"]], [PixelLayout.gray16, .rgba16, .bilevel])
+    @Test(
+        "Big-endian and BigTIFF copies (made by tiffcp) decode to the same pixels", .enabled(if: Tool.available("tiffcp")),
+        arguments: [["-B"], ["-8"], ["-8", "-B"]], [PixelLayout.gray16, .rgba16, .bilevel])
     func tiffcpVariants(_ flags: [String], _ layout: PixelLayout) throws {
         let scratch = try ScratchFolder("codec")
         let source = Pages.page(layout)
@@ -274,8 +291,9 @@ struct CodecRoundTripTests {
         let png = MiniPNG.encode(width: page.width, height: page.height, bitDepth: 1, colorType: 0, rows: rows)
         let decoded = try ImageDecoder.decode(png)
         #expect(decoded.bitmap.bytes == page.bytes)
-        var copy = Bitmap(width: page.width, height: page.height, layout: .bilevel,
-                          bytes: rows.flatMap { $0 }, resolution: page.resolution)
+        var copy = Bitmap(
+            width: page.width, height: page.height, layout: .bilevel,
+            bytes: rows.flatMap { $0 }, resolution: page.resolution)
         #expect(copy != page)
         copy.zeroRowPadding()
         #expect(copy == page)
@@ -287,8 +305,9 @@ struct CodecRoundTripTests {
         let options = TIFFEncoder.Options(compression: .lzw, software: "Quire")
         try TIFFEncoder.write(Pages.page(.rgb8), to: scratch.path("a.tif"), options: options)
         try TIFFEncoder.write(Pages.page(.rgb8), to: scratch.path("b.tif"), options: options)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.path("a.tif")))
-            == Data(contentsOf: URL(fileURLWithPath: scratch.path("b.tif"))))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: scratch.path("a.tif")))
+                == Data(contentsOf: URL(fileURLWithPath: scratch.path("b.tif"))))
     }
 
     @Test("Writing where no file can be created throws")
@@ -313,8 +332,9 @@ struct CodecRoundTripTests {
 
     // MARK: JPEG
 
-    @Test("JPEG: djpeg decodes what JPEGEncoder wrote; the decoder reads the JFIF density back",
-          arguments: [PixelLayout.gray8, .rgb8], [false, true])
+    @Test(
+        "JPEG: djpeg decodes what JPEGEncoder wrote; the decoder reads the JFIF density back",
+        arguments: [PixelLayout.gray8, .rgb8], [false, true])
     func jpegRoundTrip(_ layout: PixelLayout, _ progressive: Bool) throws {
         let scratch = try ScratchFolder("codec")
         let path = scratch.path("page.jpg")
@@ -392,11 +412,31 @@ struct CodecRoundTripTests {
             }
         }
         let cases: [(String, Data, Bitmap)] = [
-            ("gray8", MiniPNG.encode(width: w, height: h, bitDepth: 8, colorType: 0, rows: rows(gray), pixelsPerMetre: 11_811), gray),
-            ("rgb8", MiniPNG.encode(width: w, height: h, bitDepth: 8, colorType: 2, rows: rows(rgb), pixelsPerMetre: 11_811), rgb),
-            ("gray16", MiniPNG.encode(width: w, height: h, bitDepth: 16, colorType: 0, rows: rows(gray16, bigEndian16: true), pixelsPerMetre: 11_811), gray16),
-            ("rgba16", MiniPNG.encode(width: w, height: h, bitDepth: 16, colorType: 6, rows: rows(rgba16, bigEndian16: true), pixelsPerMetre: 11_811), rgba16),
-            ("bilevel", MiniPNG.encode(width: w, height: h, bitDepth: 1, colorType: 0, rows: rows(bilevel), pixelsPerMetre: 11_811), bilevel),
+            (
+                "gray8", MiniPNG.encode(width: w, height: h, bitDepth: 8, colorType: 0, rows: rows(gray), pixelsPerMetre: 11_811),
+                gray
+            ),
+            (
+                "rgb8", MiniPNG.encode(width: w, height: h, bitDepth: 8, colorType: 2, rows: rows(rgb), pixelsPerMetre: 11_811),
+                rgb
+            ),
+            (
+                "gray16",
+                MiniPNG.encode(
+                    width: w, height: h, bitDepth: 16, colorType: 0, rows: rows(gray16, bigEndian16: true), pixelsPerMetre: 11_811
+                ), gray16
+            ),
+            (
+                "rgba16",
+                MiniPNG.encode(
+                    width: w, height: h, bitDepth: 16, colorType: 6, rows: rows(rgba16, bigEndian16: true), pixelsPerMetre: 11_811
+                ), rgba16
+            ),
+            (
+                "bilevel",
+                MiniPNG.encode(width: w, height: h, bitDepth: 1, colorType: 0, rows: rows(bilevel), pixelsPerMetre: 11_811),
+                bilevel
+            ),
         ]
         for (name, data, expected) in cases {
             let decoded = try ImageDecoder.decode(data)
@@ -433,11 +473,14 @@ struct CodecRoundTripTests {
         try TIFFEncoder.write(Pages.page(.gray8), to: scratch.path("t.tif"), options: .init(compression: .lzw))
         try JPEGEncoder.write(Pages.page(.rgb8), to: scratch.path("j.jpg"))
         let gray = Pages.page(.gray8)
-        let png = MiniPNG.encode(width: gray.width, height: gray.height, bitDepth: 8, colorType: 0,
-                                 rows: (0..<gray.height).map { Array(gray[row: $0]) })
-        return [(.tiff, try Data(contentsOf: URL(fileURLWithPath: scratch.path("t.tif")))),
-                (.jpeg, try Data(contentsOf: URL(fileURLWithPath: scratch.path("j.jpg")))),
-                (.png, png)]
+        let png = MiniPNG.encode(
+            width: gray.width, height: gray.height, bitDepth: 8, colorType: 0,
+            rows: (0..<gray.height).map { Array(gray[row: $0]) })
+        return [
+            (.tiff, try Data(contentsOf: URL(fileURLWithPath: scratch.path("t.tif")))),
+            (.jpeg, try Data(contentsOf: URL(fileURLWithPath: scratch.path("j.jpg")))),
+            (.png, png),
+        ]
     }
 
     /// A little-endian baseline TIFF with its directory first and its uncompressed strip after, so a cut
@@ -447,8 +490,10 @@ struct CodecRoundTripTests {
         func u16(_ v: Int) { b += [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
         func u32(_ v: Int) { u16(v & 0xFFFF); u16(v >> 16) }
         b += [0x49, 0x49, 0x2A, 0x00]; u32(8)
-        let entries: [(Int, Int, Int)] = [(256, 3, width), (257, 3, height), (258, 3, 8), (259, 3, 1), (262, 3, 1),
-                                          (273, 4, 8 + 2 + 9 * 12 + 4), (277, 3, 1), (278, 3, height), (279, 4, width * height)]
+        let entries: [(Int, Int, Int)] = [
+            (256, 3, width), (257, 3, height), (258, 3, 8), (259, 3, 1), (262, 3, 1),
+            (273, 4, 8 + 2 + 9 * 12 + 4), (277, 3, 1), (278, 3, height), (279, 4, width * height),
+        ]
         u16(entries.count)
         for (tag, type, value) in entries {
             u16(tag); u16(type); u32(1)
@@ -473,8 +518,12 @@ struct CodecRoundTripTests {
         #expect(!detail.isEmpty)
     }
 
-    @Test("Damaged compressed strip data is caught", arguments: [(PixelLayout.bilevel, TIFFEncoder.Compression.g4),
-                                                                  (.gray8, .lzw), (.gray8, .deflate)])
+    @Test(
+        "Damaged compressed strip data is caught",
+        arguments: [
+            (PixelLayout.bilevel, TIFFEncoder.Compression.g4),
+            (.gray8, .lzw), (.gray8, .deflate),
+        ])
     func damagedStrip(_ layout: PixelLayout, _ compression: TIFFEncoder.Compression) throws {
         let scratch = try ScratchFolder("codec")
         let path = scratch.path("d.tif")
@@ -511,8 +560,9 @@ struct CodecRoundTripTests {
         for (format, data) in try samples() {
             let step = max(1, data.count / 97)
             for length in stride(from: 0, to: data.count, by: step) {
-                let result = try #require(guardedDecode(Data(data.prefix(length)), as: format, seconds: 10),
-                                          "\(format) cut at \(length) hung")
+                let result = try #require(
+                    guardedDecode(Data(data.prefix(length)), as: format, seconds: 10),
+                    "\(format) cut at \(length) hung")
                 if case .failure(let error) = result { #expect(!error.message.isEmpty) }
                 if case .success = result {
                     Issue.record("\(format) cut at \(length) of \(data.count) bytes decoded as if whole")
@@ -545,8 +595,10 @@ struct CodecRoundTripTests {
         for format in ImageFormat.allCases {
             #expect(throws: DecodeError.corrupt("file is empty")) { try ImageDecoder.decode(Data(), as: format) }
         }
-        let signatures: [[UInt8]] = [[0x49, 0x49, 0x2A, 0x00], [0x4D, 0x4D, 0x00, 0x2A], [0x49, 0x49, 0x2B, 0x00],
-                                     [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], [0xFF, 0xD8, 0xFF]]
+        let signatures: [[UInt8]] = [
+            [0x49, 0x49, 0x2A, 0x00], [0x4D, 0x4D, 0x00, 0x2A], [0x49, 0x49, 0x2B, 0x00],
+            [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], [0xFF, 0xD8, 0xFF],
+        ]
         for signature in signatures {
             let result = try #require(guardedDecode(Data(signature)))
             guard case .failure(let error) = result else {

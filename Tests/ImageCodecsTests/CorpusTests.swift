@@ -26,9 +26,12 @@ let libtiffKnownIssues: [String: String] = [
     "testfax3_bug_513.tiff": "libtiff issue #513 (Group 3 1-D buffer overflow on a 32-pixel row), fixed after libtiff 4.5.0",
 ]
 
-@Suite("Shared corpus", .enabled(if: Corpus.isAvailable,
-                                 "shared corpus not found: expected <repo>/../shared/corpus/MANIFEST.tsv or $QUIRE_CORPUS; corpus tests skipped"),
-       .timeLimit(.minutes(5)))
+@Suite(
+    "Shared corpus",
+    .enabled(
+        if: Corpus.isAvailable,
+        "shared corpus not found: expected <repo>/../shared/corpus/MANIFEST.tsv or $QUIRE_CORPUS; corpus tests skipped"),
+    .timeLimit(.minutes(5)))
 struct CorpusTests {
     // MARK: Manifest
 
@@ -46,8 +49,9 @@ struct CorpusTests {
 
     // MARK: Valid TIFF
 
-    @Test("Valid TIFF decodes with tiffinfo's size and colour type", .enabled(if: Tool.available("tiffinfo")),
-          arguments: Corpus.images("valid", category: "tiff"))
+    @Test(
+        "Valid TIFF decodes with tiffinfo's size and colour type", .enabled(if: Tool.available("tiffinfo")),
+        arguments: Corpus.images("valid", category: "tiff"))
     func validTIFF(_ entry: Corpus.Entry) throws {
         let data = try entry.data()
         #expect(ImageFormat.sniff(data.prefix(8)) == .tiff)
@@ -76,12 +80,15 @@ struct CorpusTests {
 
     private func checkTIFF(_ image: DecodedImage, against reference: TiffInfo, entry: Corpus.Entry) throws {
         #expect(image.info.format == .tiff)
-        #expect(image.info.width == reference.width && image.info.height == reference.height,
-                "\(entry.path): decoded \(image.info.width)×\(image.info.height), tiffinfo says \(reference.width)×\(reference.height)")
+        #expect(
+            image.info.width == reference.width && image.info.height == reference.height,
+            "\(entry.path): decoded \(image.info.width)×\(image.info.height), tiffinfo says \(reference.width)×\(reference.height)"
+        )
         #expect(image.bitmap.width == reference.width && image.bitmap.height == reference.height)
         #expect(image.bitmap.bytes.count == image.bitmap.bytesPerRow * image.bitmap.height)
-        #expect(image.info.colorType == reference.expectedColorType,
-                "\(entry.path): colour type \(image.info.colorType), tiffinfo says \(reference.photometric)")
+        #expect(
+            image.info.colorType == reference.expectedColorType,
+            "\(entry.path): colour type \(image.info.colorType), tiffinfo says \(reference.photometric)")
         #expect(image.info.bitsPerSample == reference.bitsPerSample)
         #expect(image.info.samplesPerPixel == reference.samplesPerPixel)
         #expect(image.info.frames >= 1 && image.info.frames <= reference.directories)
@@ -90,15 +97,18 @@ struct CorpusTests {
         } else {
             // The exact path keeps the file's own depth and sample count.
             let bits = image.bitmap.layout.bitsPerSample
-            #expect(bits == reference.bitsPerSample, "\(entry.path): exact layout \(image.bitmap.layout) for \(reference.bitsPerSample)-bit samples")
+            #expect(
+                bits == reference.bitsPerSample,
+                "\(entry.path): exact layout \(image.bitmap.layout) for \(reference.bitsPerSample)-bit samples")
             #expect(image.bitmap.layout.channels == reference.samplesPerPixel)
         }
     }
 
-    @Test("Decoded TIFF pixels match tiff2rgba", .enabled(if: Tool.available("tiff2rgba")),
-          arguments: Corpus.images("valid", category: "tiff").filter {
-              unsupportedByChoice[$0.name] == nil && libtiffKnownIssues[$0.name] == nil
-          })
+    @Test(
+        "Decoded TIFF pixels match tiff2rgba", .enabled(if: Tool.available("tiff2rgba")),
+        arguments: Corpus.images("valid", category: "tiff").filter {
+            unsupportedByChoice[$0.name] == nil && libtiffKnownIssues[$0.name] == nil
+        })
     func tiffPixelsMatchTiff2rgba(_ entry: Corpus.Entry) throws {
         let image = try #require(guardedDecode(try entry.data())).get()
         let scratch = try ScratchFolder("codec")
@@ -146,7 +156,10 @@ struct CorpusTests {
         for ref in refs {
             let sourceName = String(ref.name.dropFirst(2))
             let sourceStem = (sourceName as NSString).deletingPathExtension
-            guard let source = Corpus.entries.first(where: { $0.kind == "image" && !$0.path.contains("/refs/") && $0.stem == sourceStem })
+            guard
+                let source = Corpus.entries.first(where: {
+                    $0.kind == "image" && !$0.path.contains("/refs/") && $0.stem == sourceStem
+                })
             else {
                 Issue.record("no source for \(ref.path)")
                 continue
@@ -198,12 +211,13 @@ struct CorpusTests {
         #expect(image.converted == false)
         // The in-memory layout: tRNS adds alpha; 1-bit gray stays packed; 16 bits stay 16 bits.
         let hasTRNS = chunkTypes(data).contains("tRNS")
-        let channels: Int = switch header.colorType {
-        case 0: hasTRNS ? 2 : 1
-        case 2, 3: hasTRNS ? 4 : 3
-        case 4: 2
-        default: 4
-        }
+        let channels: Int =
+            switch header.colorType {
+            case 0: hasTRNS ? 2 : 1
+            case 2, 3: hasTRNS ? 4 : 3
+            case 4: 2
+            default: 4
+            }
         #expect(image.bitmap.layout.channels == channels, "\(entry.path): layout \(image.bitmap.layout)")
         let bits = header.bitDepth == 16 ? 16 : (header.colorType == 0 && header.bitDepth == 1 && !hasTRNS ? 1 : 8)
         #expect(image.bitmap.layout.bitsPerSample == bits, "\(entry.path): layout \(image.bitmap.layout)")
@@ -212,9 +226,11 @@ struct CorpusTests {
     /// PngSuite's JSON holds what Luna Paint decoded: straight RGBA, 16-bit files at 16 bits, and no gamma,
     /// background or significant-bits processing (libpng applies none unless asked, and Quire does not ask),
     /// so every category — gamma (g*), background (b*), sBIT (cs*), transparency (t*) — compares exactly.
-    @Test("PngSuite pixels equal the reference JSON", arguments: Corpus.images("valid", category: "png").filter {
-        !$0.name.hasPrefix("x") && FileManager.default.fileExists(atPath: jsonURL(for: $0).path)
-    })
+    @Test(
+        "PngSuite pixels equal the reference JSON",
+        arguments: Corpus.images("valid", category: "png").filter {
+            !$0.name.hasPrefix("x") && FileManager.default.fileExists(atPath: jsonURL(for: $0).path)
+        })
     func pngSuitePixels(_ entry: Corpus.Entry) throws {
         let expected = try JSONDecoder().decode([Int].self, from: Data(contentsOf: jsonURL(for: entry)))
         let image = try #require(guardedDecode(try entry.data())).get()
@@ -222,7 +238,9 @@ struct CorpusTests {
         #expect(samples.count == expected.count)
         if samples != expected {
             let index = samples.indices.first { $0 < expected.count && samples[$0] != expected[$0] } ?? 0
-            Issue.record("\(entry.path) (\(image.bitmap.layout)): first difference at sample \(index): \(samples[index]) vs \(expected[index])")
+            Issue.record(
+                "\(entry.path) (\(image.bitmap.layout)): first difference at sample \(index): \(samples[index]) vs \(expected[index])"
+            )
         }
     }
 
@@ -266,8 +284,9 @@ struct CorpusTests {
         #expect(image.info.compression.hasSuffix("arithmetic") == arithmetic)
     }
 
-    @Test("Decoded JPEG pixels equal djpeg's", .enabled(if: Tool.available("djpeg")),
-          arguments: Corpus.images("valid", category: "jpeg").filter { unsupportedByChoice[$0.name] == nil })
+    @Test(
+        "Decoded JPEG pixels equal djpeg's", .enabled(if: Tool.available("djpeg")),
+        arguments: Corpus.images("valid", category: "jpeg").filter { unsupportedByChoice[$0.name] == nil })
     func jpegPixelsMatchDjpeg(_ entry: Corpus.Entry) throws {
         let image = try #require(guardedDecode(try entry.data())).get()
         let run = try Tool.run("djpeg", ["-pnm", entry.url.path])
@@ -280,16 +299,18 @@ struct CorpusTests {
 
     // MARK: Check without pixels
 
-    @Test("check() reaches decode()'s verdict and info on every TIFF, valid or damaged",
-          arguments: Corpus.images("valid") + Corpus.images("corrupt") + Corpus.images("unknown"))
+    @Test(
+        "check() reaches decode()'s verdict and info on every TIFF, valid or damaged",
+        arguments: Corpus.images("valid") + Corpus.images("corrupt") + Corpus.images("unknown"))
     func checkAgreesWithDecode(_ entry: Corpus.Entry) throws {
         let data = try entry.data()
         guard ImageFormat.sniff(data.prefix(8)) == .tiff else { return }
         let options = DecodeOptions(acceptMultiPage: true)
         let decoded = try #require(guardedDecode(data, options: options), "\(entry.path): decode did not finish")
-        let checked = try #require(withDeadline(seconds: 30) {
-            Result { () throws(DecodeError) -> ImageInfo in try ImageDecoder.check(data, options: options) }
-        }, "\(entry.path): check did not finish")
+        let checked = try #require(
+            withDeadline(seconds: 30) {
+                Result { () throws(DecodeError) -> ImageInfo in try ImageDecoder.check(data, options: options) }
+            }, "\(entry.path): check did not finish")
         switch (decoded, checked) {
         case (.success(let image), .success(let info)): #expect(image.info == info, "\(entry.path)")
         case (.failure(let a), .failure(let b)): #expect(a == b, "\(entry.path)")
@@ -330,8 +351,9 @@ struct CorpusTests {
         let data = try entry.data()
         for accept in [true, false] {
             let start = ContinuousClock.now
-            let result = try #require(guardedDecode(data, options: DecodeOptions(acceptMultiPage: accept), seconds: 20),
-                                      "\(entry.path): decoder did not finish within 20 s")
+            let result = try #require(
+                guardedDecode(data, options: DecodeOptions(acceptMultiPage: accept), seconds: 20),
+                "\(entry.path): decoder did not finish within 20 s")
             #expect(ContinuousClock.now - start < .seconds(20))
             switch result {
             case .success(let image):

@@ -6,8 +6,9 @@ import Testing
 @Suite struct ImageFuzzRegressionTests {
     /// `Tests/Fuzz/regressions/<target>/<name>`.
     static func regression(_ name: String) throws -> Data {
-        try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fuzz/regressions").appendingPathComponent(name))
+        try Data(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Fuzz/regressions").appendingPathComponent(name))
     }
 
     /// libjpeg-turbo's testorig.jpg with one APP2 `ICC_PROFILE` segment (3,144 bytes). The decoder copies the
@@ -17,14 +18,14 @@ import Testing
     /// profile while libjpeg holds it). The child exits 0 only when the profile comes out byte for byte.
     @Test func jpegICCProfileComesOutByteForByte() async {
         await #expect(processExitsWith: .success) {
-                let data = try ImageFuzzRegressionTests.regression("jpeg/icc-profile-app2.jpg")
-                // The profile as written: after "ICC_PROFILE\0", sequence 1 of 1, in the first APP2 segment.
-                let bytes = [UInt8](data)
-                let length = Int(bytes[4]) << 8 | Int(bytes[5])
-                let profile = Array(bytes[6 + 14 ..< 4 + length])
-                guard profile.count == 3144 else { exit(2) }
-                let image = try ImageDecoder.decode(data)
-                exit(image.info.iccProfile == profile ? 0 : 1)
+            let data = try ImageFuzzRegressionTests.regression("jpeg/icc-profile-app2.jpg")
+            // The profile as written: after "ICC_PROFILE\0", sequence 1 of 1, in the first APP2 segment.
+            let bytes = [UInt8](data)
+            let length = Int(bytes[4]) << 8 | Int(bytes[5])
+            let profile = Array(bytes[6 + 14..<4 + length])
+            guard profile.count == 3144 else { exit(2) }
+            let image = try ImageDecoder.decode(data)
+            exit(image.info.iccProfile == profile ? 0 : 1)
         }
     }
 }

@@ -35,9 +35,11 @@ import Testing
         let dir = NSTemporaryDirectory() + "header-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for (name, bytes) in [("png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48]),
-                              ("jpg", [0xFF, 0xD8, 0xFF, 0xE0, 0xFF, 0xFF]),
-                              ("tif", [0x49, 0x49, 0x2A, 0x00, 0xFF, 0xFF, 0xFF, 0x7F, 0, 0, 0, 0, 0, 0, 0, 0])] as [(String, [UInt8])] {
+        for (name, bytes) in [
+            ("png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48]),
+            ("jpg", [0xFF, 0xD8, 0xFF, 0xE0, 0xFF, 0xFF]),
+            ("tif", [0x49, 0x49, 0x2A, 0x00, 0xFF, 0xFF, 0xFF, 0x7F, 0, 0, 0, 0, 0, 0, 0, 0]),
+        ] as [(String, [UInt8])] {
             let path = dir + "/x." + name
             #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
             let fd = open(path, O_RDONLY)

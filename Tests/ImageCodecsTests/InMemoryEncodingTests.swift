@@ -12,10 +12,13 @@ import Testing
         return b
     }
 
-    @Test(arguments: [(PixelLayout.gray8, TIFFEncoder.Compression.deflate), (.rgb8, .deflate), (.rgb8, .lzw), (.bilevel, .g4), (.gray16, .none)])
+    @Test(arguments: [
+        (PixelLayout.gray8, TIFFEncoder.Compression.deflate), (.rgb8, .deflate), (.rgb8, .lzw), (.bilevel, .g4), (.gray16, .none),
+    ])
     func tiffInMemoryEqualsTheFileWriter(layout: PixelLayout, compression: TIFFEncoder.Compression) throws {
         let bitmap = page(layout)
-        let options = TIFFEncoder.Options(compression: compression, imageDescription: "0026-003-0045 page 1", software: "Quire test")
+        let options = TIFFEncoder.Options(
+            compression: compression, imageDescription: "0026-003-0045 page 1", software: "Quire test")
         let path = NSTemporaryDirectory() + "quire-mem-\(UUID().uuidString).tif"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try TIFFEncoder.write(bitmap, to: path, options: options)
@@ -37,7 +40,11 @@ import Testing
 
     @Test func badInputIsAnErrorNotACrash() {
         #expect(throws: EncodeError.self) { _ = try JPEGEncoder.encode(Bitmap(width: 4, height: 4, layout: .rgba8), name: "x") }
-        #expect(throws: EncodeError.self) { _ = try TIFFEncoder.encode(Bitmap(width: 4, height: 4, layout: .gray8), options: .init(compression: .g4), name: "x") }
-        #expect(throws: EncodeError.self) { _ = try TIFFEncoder.encode(Bitmap(width: 0, height: 0, layout: .gray8), options: .init(), name: "x") }
+        #expect(throws: EncodeError.self) {
+            _ = try TIFFEncoder.encode(Bitmap(width: 4, height: 4, layout: .gray8), options: .init(compression: .g4), name: "x")
+        }
+        #expect(throws: EncodeError.self) {
+            _ = try TIFFEncoder.encode(Bitmap(width: 0, height: 0, layout: .gray8), options: .init(), name: "x")
+        }
     }
 }

@@ -52,8 +52,9 @@ enum JPEGBytes {
 struct JPEGVerdictTests {
     // MARK: ICC profiles
 
-    @Test("An ICC profile split over APP2 chunks comes back whole, byte for byte",
-          arguments: [3_144, 65_519, 65_520, 150_000, 399_788])
+    @Test(
+        "An ICC profile split over APP2 chunks comes back whole, byte for byte",
+        arguments: [3_144, 65_519, 65_520, 150_000, 399_788])
     func multiChunkProfile(_ size: Int) throws {
         let profile = JPEGBytes.profile(size)
         let segments = JPEGBytes.iccSegments(profile)
@@ -81,8 +82,9 @@ struct JPEGVerdictTests {
         ("counts disagree", [(1, 2), (2, 3)]),
     ]
 
-    @Test("A profile whose chunk numbers do not fit together is dropped with a warning; the pixels decode",
-          arguments: badNumberings.map(\.0))
+    @Test(
+        "A profile whose chunk numbers do not fit together is dropped with a warning; the pixels decode",
+        arguments: badNumberings.map(\.0))
     func badChunkNumbers(_ name: String) throws {
         let numbering = try #require(Self.badNumberings.first { $0.0 == name }).1
         let chunk = JPEGBytes.profile(1_000)[...]
@@ -97,8 +99,9 @@ struct JPEGVerdictTests {
 
     // MARK: Extraneous bytes, truncation, missing scans
 
-    @Test("Extraneous bytes before EOI: accepted, pixels equal djpeg's, with libjpeg's warning carried",
-          .enabled(if: Tool.available("djpeg")))
+    @Test(
+        "Extraneous bytes before EOI: accepted, pixels equal djpeg's, with libjpeg's warning carried",
+        .enabled(if: Tool.available("djpeg")))
     func extraneousBeforeEOI() throws {
         let page = try JPEGBytes.page()
         let eoi = page.count - 2
@@ -106,8 +109,9 @@ struct JPEGVerdictTests {
         try expectAcceptedWithExtraneousWarning(damaged, marker: "0xd9")
     }
 
-    @Test("Extraneous bytes before a restart marker: accepted, pixels equal djpeg's, flagged",
-          .enabled(if: Tool.available("djpeg", "cjpeg")))
+    @Test(
+        "Extraneous bytes before a restart marker: accepted, pixels equal djpeg's, flagged",
+        .enabled(if: Tool.available("djpeg", "cjpeg")))
     func extraneousBeforeRST() throws {
         let scratch = try ScratchFolder("codec")
         let ppm = scratch.path("page.ppm"), withRestarts = scratch.path("rst.jpg")
@@ -120,8 +124,9 @@ struct JPEGVerdictTests {
         try expectAcceptedWithExtraneousWarning(damaged, marker: "0xd0")
     }
 
-    @Test("Extraneous bytes before a progressive scan's SOS: accepted and flagged",
-          .enabled(if: Tool.available("djpeg")))
+    @Test(
+        "Extraneous bytes before a progressive scan's SOS: accepted and flagged",
+        .enabled(if: Tool.available("djpeg")))
     func extraneousBeforeSOS() throws {
         let page = try JPEGBytes.page(progressive: true)
         let first = try #require(JPEGBytes.offset(of: 0xDA, in: page))
@@ -140,8 +145,9 @@ struct JPEGVerdictTests {
         let image = try ImageDecoder.decode(Data(damaged))
         #expect(image.bitmap.bytes == reference.pixels, "pixels differ from djpeg's")
         #expect(image.info.warnings.count == 1, "\(image.info.warnings)")
-        #expect(image.info.warnings.first?.contains("extraneous bytes before marker \(marker)") == true,
-                "\(image.info.warnings)")
+        #expect(
+            image.info.warnings.first?.contains("extraneous bytes before marker \(marker)") == true,
+            "\(image.info.warnings)")
     }
 
     @Test("Truncation stays corrupt, with or without extraneous bytes too", arguments: [false, true])

@@ -10,67 +10,69 @@ import Testing
 /// The Pillow peer: writes the files and the expected display pixels into a scratch directory.
 enum PillowOrientationFiles {
     /// Kinds of TIFF written for every orientation, with how their expected pixels are stored.
-    static let tiffKinds = ["gray", "gray-lzw", "gray-tiled", "rgb", "rgb-tiled", "rgba", "gray16", "bilevel",
-                            "bilevel-g4", "palette"]
+    static let tiffKinds = [
+        "gray", "gray-lzw", "gray-tiled", "rgb", "rgb-tiled", "rgba", "gray16", "bilevel",
+        "bilevel-g4", "palette",
+    ]
 
     static let script = #"""
-    import sys, random, subprocess
-    from PIL import Image, ImageOps
-    out = sys.argv[1]
-    W, H = 37, 21  # asymmetric, odd, not a multiple of 8: every flip and turn differs, bilevel rows are padded
-    METHOD = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-              8: Image.Transpose.ROTATE_90}
-    def shown(im, o):
-        return im if o == 1 else im.transpose(METHOD[o])
-    def write(name, displayed):
-        with open(f"{out}/{name}.raw", "wb") as f: f.write(displayed.tobytes())
-        with open(f"{out}/{name}.size", "w") as f: f.write(f"{displayed.size[0]} {displayed.size[1]}")
-    rnd = random.Random(7)
-    def noise(mode, sample):
-        im = Image.new(mode, (W, H)); im.putdata([sample() for _ in range(W * H)]); return im
-    gray = noise("L", lambda: rnd.randrange(256))
-    rgb = noise("RGB", lambda: tuple(rnd.randrange(256) for _ in range(3)))
-    rgba = noise("RGBA", lambda: tuple(rnd.randrange(256) for _ in range(3)) + (rnd.randrange(1, 256),))
-    gray16 = noise("I;16", lambda: rnd.randrange(65536))
-    bilevel = noise("L", lambda: rnd.choice((0, 255))).convert("1")
-    palette = noise("P", lambda: rnd.randrange(16))
-    palette.putpalette([rnd.randrange(256) for _ in range(16 * 3)])
-    for o in range(1, 9):
-        tag = {274: o}
-        gray.save(f"{out}/gray-{o}.tif", tiffinfo=tag); write(f"gray-{o}", shown(gray, o))
-        gray.save(f"{out}/gray-lzw-{o}.tif", tiffinfo=tag, compression="tiff_lzw"); write(f"gray-lzw-{o}", shown(gray, o))
-        subprocess.run(["tiffcp", "-t", "-w", "16", "-l", "16", f"{out}/gray-lzw-{o}.tif", f"{out}/gray-tiled-{o}.tif"], check=True)
-        write(f"gray-tiled-{o}", shown(gray, o))
-        rgb.save(f"{out}/rgb-{o}.tif", tiffinfo=tag); write(f"rgb-{o}", shown(rgb, o))
-        subprocess.run(["tiffcp", "-t", "-w", "16", "-l", "16", f"{out}/rgb-{o}.tif", f"{out}/rgb-tiled-{o}.tif"], check=True)
-        write(f"rgb-tiled-{o}", shown(rgb, o))
-        rgba.save(f"{out}/rgba-{o}.tif", tiffinfo=tag); write(f"rgba-{o}", shown(rgba, o))
-        gray16.save(f"{out}/gray16-{o}.tif", tiffinfo=tag); write(f"gray16-{o}", shown(gray16, o))
-        bilevel.save(f"{out}/bilevel-{o}.tif", tiffinfo=tag); write(f"bilevel-{o}", shown(bilevel, o).convert("L"))
-        bilevel.save(f"{out}/bilevel-g4-{o}.tif", tiffinfo=tag, compression="group4")
-        write(f"bilevel-g4-{o}", shown(bilevel, o).convert("L"))
-        palette.save(f"{out}/palette-{o}.tif", tiffinfo=tag); write(f"palette-{o}", shown(palette, o).convert("RGB"))
-        # PNG with an eXIf chunk (written before the image data), gray, RGB and bilevel; pHYs 300 x 150 dpi.
-        for kind, im in (("l", gray), ("rgb", rgb), ("1", bilevel)):
-            exif = Image.Exif(); exif[0x0112] = o
-            im.save(f"{out}/png-{kind}-{o}.png", exif=exif, dpi=(300, 150))
-            write(f"png-{kind}-{o}", shown(im, o).convert("L") if kind == "1" else shown(im, o))
-        # JPEG: flat 8 x 8 blocks (little coding loss), 4:4:4 chroma; the reference is Pillow's decode turned
-        # upright by exif_transpose, and its decode as stored, to show a wrong turn would be caught.
-        for mode in ("L", "RGB"):
-            blocks = Image.new(mode, (6, 4))
-            blocks.putdata([rnd.randrange(256) if mode == "L" else tuple(rnd.randrange(256) for _ in range(3)) for _ in range(24)])
-            page = blocks.resize((48, 32), Image.Resampling.NEAREST)
-            exif = Image.Exif(); exif[0x0112] = o
-            name = f"jpeg-{mode.lower()}-{o}"
-            page.save(f"{out}/{name}.jpg", exif=exif, quality=100, subsampling=0)
-            decoded = Image.open(f"{out}/{name}.jpg"); decoded.load()
-            write(name, ImageOps.exif_transpose(decoded))
-            write(f"{name}-stored", decoded)
-    # Resolution follows the turn: 300 dpi across, 150 down, stored lying on its side.
-    gray.save(f"{out}/dpi-6.tif", tiffinfo={274: 6}, dpi=(300, 150))
-    """#
+        import sys, random, subprocess
+        from PIL import Image, ImageOps
+        out = sys.argv[1]
+        W, H = 37, 21  # asymmetric, odd, not a multiple of 8: every flip and turn differs, bilevel rows are padded
+        METHOD = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+                  5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+                  8: Image.Transpose.ROTATE_90}
+        def shown(im, o):
+            return im if o == 1 else im.transpose(METHOD[o])
+        def write(name, displayed):
+            with open(f"{out}/{name}.raw", "wb") as f: f.write(displayed.tobytes())
+            with open(f"{out}/{name}.size", "w") as f: f.write(f"{displayed.size[0]} {displayed.size[1]}")
+        rnd = random.Random(7)
+        def noise(mode, sample):
+            im = Image.new(mode, (W, H)); im.putdata([sample() for _ in range(W * H)]); return im
+        gray = noise("L", lambda: rnd.randrange(256))
+        rgb = noise("RGB", lambda: tuple(rnd.randrange(256) for _ in range(3)))
+        rgba = noise("RGBA", lambda: tuple(rnd.randrange(256) for _ in range(3)) + (rnd.randrange(1, 256),))
+        gray16 = noise("I;16", lambda: rnd.randrange(65536))
+        bilevel = noise("L", lambda: rnd.choice((0, 255))).convert("1")
+        palette = noise("P", lambda: rnd.randrange(16))
+        palette.putpalette([rnd.randrange(256) for _ in range(16 * 3)])
+        for o in range(1, 9):
+            tag = {274: o}
+            gray.save(f"{out}/gray-{o}.tif", tiffinfo=tag); write(f"gray-{o}", shown(gray, o))
+            gray.save(f"{out}/gray-lzw-{o}.tif", tiffinfo=tag, compression="tiff_lzw"); write(f"gray-lzw-{o}", shown(gray, o))
+            subprocess.run(["tiffcp", "-t", "-w", "16", "-l", "16", f"{out}/gray-lzw-{o}.tif", f"{out}/gray-tiled-{o}.tif"], check=True)
+            write(f"gray-tiled-{o}", shown(gray, o))
+            rgb.save(f"{out}/rgb-{o}.tif", tiffinfo=tag); write(f"rgb-{o}", shown(rgb, o))
+            subprocess.run(["tiffcp", "-t", "-w", "16", "-l", "16", f"{out}/rgb-{o}.tif", f"{out}/rgb-tiled-{o}.tif"], check=True)
+            write(f"rgb-tiled-{o}", shown(rgb, o))
+            rgba.save(f"{out}/rgba-{o}.tif", tiffinfo=tag); write(f"rgba-{o}", shown(rgba, o))
+            gray16.save(f"{out}/gray16-{o}.tif", tiffinfo=tag); write(f"gray16-{o}", shown(gray16, o))
+            bilevel.save(f"{out}/bilevel-{o}.tif", tiffinfo=tag); write(f"bilevel-{o}", shown(bilevel, o).convert("L"))
+            bilevel.save(f"{out}/bilevel-g4-{o}.tif", tiffinfo=tag, compression="group4")
+            write(f"bilevel-g4-{o}", shown(bilevel, o).convert("L"))
+            palette.save(f"{out}/palette-{o}.tif", tiffinfo=tag); write(f"palette-{o}", shown(palette, o).convert("RGB"))
+            # PNG with an eXIf chunk (written before the image data), gray, RGB and bilevel; pHYs 300 x 150 dpi.
+            for kind, im in (("l", gray), ("rgb", rgb), ("1", bilevel)):
+                exif = Image.Exif(); exif[0x0112] = o
+                im.save(f"{out}/png-{kind}-{o}.png", exif=exif, dpi=(300, 150))
+                write(f"png-{kind}-{o}", shown(im, o).convert("L") if kind == "1" else shown(im, o))
+            # JPEG: flat 8 x 8 blocks (little coding loss), 4:4:4 chroma; the reference is Pillow's decode turned
+            # upright by exif_transpose, and its decode as stored, to show a wrong turn would be caught.
+            for mode in ("L", "RGB"):
+                blocks = Image.new(mode, (6, 4))
+                blocks.putdata([rnd.randrange(256) if mode == "L" else tuple(rnd.randrange(256) for _ in range(3)) for _ in range(24)])
+                page = blocks.resize((48, 32), Image.Resampling.NEAREST)
+                exif = Image.Exif(); exif[0x0112] = o
+                name = f"jpeg-{mode.lower()}-{o}"
+                page.save(f"{out}/{name}.jpg", exif=exif, quality=100, subsampling=0)
+                decoded = Image.open(f"{out}/{name}.jpg"); decoded.load()
+                write(name, ImageOps.exif_transpose(decoded))
+                write(f"{name}-stored", decoded)
+        # Resolution follows the turn: 300 dpi across, 150 down, stored lying on its side.
+        gray.save(f"{out}/dpi-6.tif", tiffinfo={274: 6}, dpi=(300, 150))
+        """#
 
     /// Runs the script once into a fresh directory shared by the tests; the error when python3 with Pillow or
     /// libtiff's tools are missing.
@@ -124,13 +126,14 @@ enum PillowOrientationFiles {
         #expect(image.info.orientation.rawValue == orientation)
         #expect((image.bitmap.width, image.bitmap.height) == (expected.width, expected.height))
         #expect((image.info.width, image.info.height) == (expected.width, expected.height))
-        let layout: PixelLayout = switch kind {
-        case "gray", "gray-lzw", "gray-tiled": .gray8
-        case "rgb", "rgb-tiled": .rgb8
-        case "rgba", "palette": .rgba8
-        case "gray16": .gray16
-        default: .bilevel
-        }
+        let layout: PixelLayout =
+            switch kind {
+            case "gray", "gray-lzw", "gray-tiled": .gray8
+            case "rgb", "rgb-tiled": .rgb8
+            case "rgba", "palette": .rgba8
+            case "gray16": .gray16
+            default: .bilevel
+            }
         #expect(image.bitmap.layout == layout)
         #expect(image.converted == (kind == "palette"), "only the palette file goes through libtiff's RGBA reader")
         #expect(Self.comparable(image.bitmap, dropAlpha: kind == "palette") == expected.bytes)
@@ -151,12 +154,14 @@ enum PillowOrientationFiles {
     @Test(arguments: orientations)
     func rgbaReaderAndExactPathAgree(orientation: Int) throws {
         let dir = try PillowOrientationFiles.directory.get()
-        let converted = try ImageDecoder.decode(try Data(contentsOf: URL(fileURLWithPath: dir.path("palette-\(orientation).tif"))))
+        let converted = try ImageDecoder.decode(
+            try Data(contentsOf: URL(fileURLWithPath: dir.path("palette-\(orientation).tif"))))
         #expect(converted.converted)
         // Every palette file stores the same pixels; the one tagged 1 shows them as stored.
         let stored = try ImageDecoder.decode(try Data(contentsOf: URL(fileURLWithPath: dir.path("palette-1.tif")))).bitmap
-        let storedRGB = Bitmap(width: stored.width, height: stored.height, layout: .rgb8,
-                               bytes: Self.comparable(stored, dropAlpha: true), resolution: stored.resolution)
+        let storedRGB = Bitmap(
+            width: stored.width, height: stored.height, layout: .rgb8,
+            bytes: Self.comparable(stored, dropAlpha: true), resolution: stored.resolution)
         let twinPath = dir.path("palette-as-rgb-\(orientation).tif")
         try TIFFEncoder.write(storedRGB, to: twinPath, options: .init(compression: .none))
         let set = try Tool.run("tiffset", ["-s", "274", "\(orientation)", twinPath])
@@ -234,16 +239,17 @@ enum PillowOrientationFiles {
             for y in 0..<shown.height {
                 for x in 0..<shown.width {
                     // Where display pixel (x, y) comes from, from the tag's meaning rather than Orientation's code.
-                    let (sx, sy): (Int, Int) = switch o.rawValue {
-                    case 1: (x, y)                  // row 0 top, column 0 left
-                    case 2: (w - 1 - x, y)          // row 0 top, column 0 right
-                    case 3: (w - 1 - x, h - 1 - y)  // row 0 bottom, column 0 right
-                    case 4: (x, h - 1 - y)          // row 0 bottom, column 0 left
-                    case 5: (y, x)                  // row 0 left, column 0 top
-                    case 6: (y, h - 1 - x)          // row 0 right, column 0 top
-                    case 7: (w - 1 - y, h - 1 - x)  // row 0 right, column 0 bottom
-                    default: (w - 1 - y, x)         // row 0 left, column 0 bottom
-                    }
+                    let (sx, sy): (Int, Int) =
+                        switch o.rawValue {
+                        case 1: (x, y)  // row 0 top, column 0 left
+                        case 2: (w - 1 - x, y)  // row 0 top, column 0 right
+                        case 3: (w - 1 - x, h - 1 - y)  // row 0 bottom, column 0 right
+                        case 4: (x, h - 1 - y)  // row 0 bottom, column 0 left
+                        case 5: (y, x)  // row 0 left, column 0 top
+                        case 6: (y, h - 1 - x)  // row 0 right, column 0 top
+                        case 7: (w - 1 - y, h - 1 - x)  // row 0 right, column 0 bottom
+                        default: (w - 1 - y, x)  // row 0 left, column 0 bottom
+                        }
                     for c in 0..<layout.channels {
                         if shown.sample(x: x, y: y, channel: c) != stored.sample(x: sx, y: sy, channel: c) {
                             Issue.record("\(layout) orientation \(o.rawValue): pixel (\(x), \(y)) channel \(c)")

@@ -21,10 +21,11 @@ struct PNGVerdictTests {
     static func palettePNG(bitDepth: Int, entries: Int, bad: (x: Int, y: Int, index: Int)?) -> Data {
         let (width, height) = (13, 6)
         let rows = (0..<height).map { y in
-            pack((0..<width).map { x in
-                if let bad, bad.x == x, bad.y == y { return bad.index }
-                return (x + y) % entries
-            }, bitDepth: bitDepth)
+            pack(
+                (0..<width).map { x in
+                    if let bad, bad.x == x, bad.y == y { return bad.index }
+                    return (x + y) % entries
+                }, bitDepth: bitDepth)
         }
         var palette: [UInt8] = []
         for i in 0..<entries {
@@ -34,19 +35,22 @@ struct PNGVerdictTests {
         return MiniPNG.encode(width: width, height: height, bitDepth: bitDepth, colorType: 3, rows: rows, palette: palette)
     }
 
-    @Test("A pixel indexing past the palette is corrupt, and the reason names the index, the palette and the row",
-          arguments: [(1, 1, 1), (2, 3, 3), (4, 5, 12), (8, 2, 200), (8, 255, 255)])
+    @Test(
+        "A pixel indexing past the palette is corrupt, and the reason names the index, the palette and the row",
+        arguments: [(1, 1, 1), (2, 3, 3), (4, 5, 12), (8, 2, 200), (8, 255, 255)])
     func indexPastPalette(_ bitDepth: Int, _ entries: Int, _ badIndex: Int) throws {
         let data = Self.palettePNG(bitDepth: bitDepth, entries: entries, bad: (x: 7, y: 4, index: badIndex))
-        let reason = "palette index \(badIndex) beyond the \(entries)-entry palette at row 4, column 7 (the first is 0): "
+        let reason =
+            "palette index \(badIndex) beyond the \(entries)-entry palette at row 4, column 7 (the first is 0): "
             + "the pixel is undefined"
         #expect(throws: DecodeError.corrupt(reason)) {
             try ImageDecoder.decode(data)
         }
     }
 
-    @Test("The same images with every index inside the palette decode to the palette's colours",
-          arguments: [(1, 1), (2, 3), (4, 5), (8, 2), (8, 255)])
+    @Test(
+        "The same images with every index inside the palette decode to the palette's colours",
+        arguments: [(1, 1), (2, 3), (4, 5), (8, 2), (8, 255)])
     func indicesInsidePalette(_ bitDepth: Int, _ entries: Int) throws {
         let image = try ImageDecoder.decode(Self.palettePNG(bitDepth: bitDepth, entries: entries, bad: nil))
         #expect(image.bitmap.layout == .rgb8)

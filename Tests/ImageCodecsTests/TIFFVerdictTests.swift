@@ -13,10 +13,10 @@ struct MiniTIFF: Sendable, CustomTestStringConvertible {
     var name: String
     var width = 19, height = 7, rowsPerStrip = 3
     var bits: Int
-    var photometric: Int       // 0 min-is-white, 1 min-is-black, 2 RGB, 3 palette, 5 separated
+    var photometric: Int  // 0 min-is-white, 1 min-is-black, 2 RGB, 3 palette, 5 separated
     var samples: Int
     var separate = false
-    var alpha = false          // the last sample is unassociated alpha (ExtraSamples = 2)
+    var alpha = false  // the last sample is unassociated alpha (ExtraSamples = 2)
 
     var testDescription: String { name }
     var maximum: Int { (1 << bits) - 1 }
@@ -84,10 +84,11 @@ struct MiniTIFF: Sendable, CustomTestStringConvertible {
         // Out-of-line values first, then the directory.
         var encoded: [(Int, Int, Int, [UInt8])] = []
         for (tag, type, values) in entries.sorted(by: { $0.0 < $1.0 }) {
-            let bytes: [UInt8] = switch type {
-            case 3: values.flatMap(u16)
-            default: values.flatMap(u32)
-            }
+            let bytes: [UInt8] =
+                switch type {
+                case 3: values.flatMap(u16)
+                default: values.flatMap(u32)
+                }
             let count = type == 5 ? values.count / 2 : values.count
             if bytes.count <= 4 {
                 encoded.append((tag, type, count, bytes + [UInt8](repeating: 0, count: 4 - bytes.count)))
@@ -151,8 +152,9 @@ struct TIFFVerdictTests {
         MiniTIFF(name: "8-bit RGB, planar separate", bits: 8, photometric: 2, samples: 3, separate: true),
         MiniTIFF(name: "16-bit gray+alpha, planar separate", bits: 16, photometric: 1, samples: 2, separate: true, alpha: true),
         MiniTIFF(name: "4-bit gray+alpha", bits: 4, photometric: 1, samples: 2, alpha: true),
-        MiniTIFF(name: "2-bit min-is-white gray+alpha, planar separate", bits: 2, photometric: 0, samples: 2, separate: true,
-                 alpha: true),
+        MiniTIFF(
+            name: "2-bit min-is-white gray+alpha, planar separate", bits: 2, photometric: 0, samples: 2, separate: true,
+            alpha: true),
     ]
 
     @Test("Decoded exactly, with the file's own description", arguments: layouts)
@@ -163,19 +165,21 @@ struct TIFFVerdictTests {
         #expect(image.bitmap.layout == expected.layout)
         #expect(image.bitmap == expected, "\(layout.name): pixels differ from the samples written")
         #expect(image.info.bitsPerSample == layout.bits && image.info.samplesPerPixel == layout.samples)
-        let colorType: ColorType = switch layout.photometric {
-        case 2: layout.alpha ? .rgba : .rgb
-        case 3: .palette
-        case 5: .cmyk
-        default: layout.alpha ? .grayAlpha : .gray
-        }
+        let colorType: ColorType =
+            switch layout.photometric {
+            case 2: layout.alpha ? .rgba : .rgb
+            case 3: .palette
+            case 5: .cmyk
+            default: layout.alpha ? .grayAlpha : .gray
+            }
         #expect(image.info.colorType == colorType)
         #expect(image.converted == (layout.photometric == 5 && layout.bits == 16), "only 16-bit CMYK to RGB is lossy")
         #expect(try ImageDecoder.check(data) == image.info, "check() reaches decode()'s verdict")
     }
 
-    @Test("Compressed (LZW, deflate with predictor), tiled and contiguous copies by tiffcp decode to the same pixels",
-          .enabled(if: Tool.available("tiffcp")), arguments: layouts)
+    @Test(
+        "Compressed (LZW, deflate with predictor), tiled and contiguous copies by tiffcp decode to the same pixels",
+        .enabled(if: Tool.available("tiffcp")), arguments: layouts)
     func tiffcpCopies(_ layout: MiniTIFF) throws {
         let scratch = try ScratchFolder("codec")
         let source = scratch.path("source.tif")
@@ -188,7 +192,7 @@ struct TIFFVerdictTests {
         if !layout.separate || layout.bits == 8 {
             variants += [["-t", "-w", "16", "-l", "16"], ["-c", "zip", "-t", "-w", "16", "-l", "16"]]
         }
-        if layout.bits >= 8 { variants.append(["-c", "zip:p2"]) } // libtiff's predictor takes 8, 16, 32 and 64 bits
+        if layout.bits >= 8 { variants.append(["-c", "zip:p2"]) }  // libtiff's predictor takes 8, 16, 32 and 64 bits
         if layout.separate && layout.bits == 8 { variants.append(["-p", "contig"]) }
         for flags in variants {
             let copy = scratch.path("copy.tif")

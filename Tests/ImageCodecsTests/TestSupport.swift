@@ -74,8 +74,9 @@ struct TiffInfo {
             }
         }
         guard let width, let height, let photometric else { return nil }
-        return TiffInfo(width: width, height: height, photometric: photometric, bitsPerSample: bits,
-                        samplesPerPixel: samples, extraSamples: extra, directories: directories, raw: text)
+        return TiffInfo(
+            width: width, height: height, photometric: photometric, bitsPerSample: bits,
+            samplesPerPixel: samples, extraSamples: extra, directories: directories, raw: text)
     }
 
     /// The colour type tiffinfo's description implies.
@@ -125,10 +126,11 @@ struct JPEGHeader: Equatable {
             }
             let isSOF = (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
             if isSOF, body + 6 <= b.count {
-                return JPEGHeader(marker: marker, precision: Int(b[body]),
-                                  width: Int(b[body + 3]) << 8 | Int(b[body + 4]),
-                                  height: Int(b[body + 1]) << 8 | Int(b[body + 2]),
-                                  components: Int(b[body + 5]), density: density)
+                return JPEGHeader(
+                    marker: marker, precision: Int(b[body]),
+                    width: Int(b[body + 3]) << 8 | Int(b[body + 4]),
+                    height: Int(b[body + 1]) << 8 | Int(b[body + 2]),
+                    components: Int(b[body + 5]), density: density)
             }
             i += 2 + length
         }
@@ -174,18 +176,23 @@ struct PNM {
         var i = 0
         func token() -> String? {
             while i < b.count {
-                if b[i] == UInt8(ascii: "#") { while i < b.count && b[i] != 0x0A { i += 1 } }
-                else if b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
-                else { break }
+                if b[i] == UInt8(ascii: "#") {
+                    while i < b.count && b[i] != 0x0A { i += 1 }
+                } else if b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 {
+                    i += 1
+                } else {
+                    break
+                }
             }
             let start = i
             while i < b.count, !(b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09) { i += 1 }
             return start < i ? String(decoding: b[start..<i], as: UTF8.self) : nil
         }
         guard let magic = token(), magic == "P5" || magic == "P6",
-              let w = token().flatMap(Int.init), let h = token().flatMap(Int.init),
-              let maxval = token().flatMap(Int.init), maxval == 255 else { return nil }
-        i += 1 // the single whitespace after maxval
+            let w = token().flatMap(Int.init), let h = token().flatMap(Int.init),
+            let maxval = token().flatMap(Int.init), maxval == 255
+        else { return nil }
+        i += 1  // the single whitespace after maxval
         let channels = magic == "P5" ? 1 : 3
         guard b.count - i == w * h * channels else { return nil }
         return PNM(width: w, height: h, channels: channels, pixels: Array(b[i...]))
@@ -219,8 +226,10 @@ func withDeadline<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () -
 }
 
 /// Decodes with a deadline; `nil` means the decoder did not finish in time.
-func guardedDecode(_ data: Data, as format: ImageFormat? = nil, options: DecodeOptions = DecodeOptions(acceptMultiPage: true),
-                   seconds: Double = 30) -> Result<DecodedImage, DecodeError>? {
+func guardedDecode(
+    _ data: Data, as format: ImageFormat? = nil, options: DecodeOptions = DecodeOptions(acceptMultiPage: true),
+    seconds: Double = 30
+) -> Result<DecodedImage, DecodeError>? {
     withDeadline(seconds: seconds) {
         Result { () throws(DecodeError) -> DecodedImage in
             if let format { return try ImageDecoder.decode(data, as: format, options: options) }
@@ -233,8 +242,10 @@ func guardedDecode(_ data: Data, as format: ImageFormat? = nil, options: DecodeO
 
 enum MiniPNG {
     /// Encodes raw scanlines (already packed at `bitDepth`, 16-bit samples big-endian as PNG wants).
-    static func encode(width: Int, height: Int, bitDepth: Int, colorType: Int, rows: [[UInt8]],
-                       pixelsPerMetre: Int? = nil, palette: [UInt8]? = nil) -> Data {
+    static func encode(
+        width: Int, height: Int, bitDepth: Int, colorType: Int, rows: [[UInt8]],
+        pixelsPerMetre: Int? = nil, palette: [UInt8]? = nil
+    ) -> Data {
         var out = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         var ihdr = [UInt8]()
         ihdr += be32(width) + be32(height) + [UInt8(bitDepth), UInt8(colorType), 0, 0, 0]
@@ -242,13 +253,15 @@ enum MiniPNG {
         if let ppm = pixelsPerMetre { chunk("pHYs", be32(ppm) + be32(ppm) + [1], into: &out) }
         if let palette { chunk("PLTE", palette, into: &out) }
         var raw = [UInt8]()
-        for row in rows { raw.append(0); raw += row } // filter type 0 (None)
+        for row in rows { raw.append(0); raw += row }  // filter type 0 (None)
         chunk("IDAT", zlibStored(raw), into: &out)
         chunk("IEND", [], into: &out)
         return out
     }
 
-    static func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+    static func be32(_ v: Int) -> [UInt8] {
+        [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+    }
 
     static func chunk(_ type: String, _ body: [UInt8], into out: inout Data) {
         let typeBytes = Array(type.utf8)
@@ -310,7 +323,8 @@ struct RawTIFF {
             tags[tag] = (0..<count).map { size == 2 ? u16(base + $0 * 2) : u32(base + $0 * 4) }
         }
         guard let w = tags[256]?.first, let h = tags[257]?.first, tags[259]?.first ?? 1 == 1,
-              let offsets = tags[273], let counts = tags[279], offsets.count == counts.count else { return nil }
+            let offsets = tags[273], let counts = tags[279], offsets.count == counts.count
+        else { return nil }
         let spp = tags[277]?.first ?? 1
         var pixels = [UInt8]()
         pixels.reserveCapacity(w * h * spp)

@@ -29,7 +29,7 @@ import Testing
         // One line of word-shaped strokes (SyntheticPage on a strip that fits exactly one line).
         let strip = SyntheticPage.make(.gray, width: 600, height: 150, dpi: 150, seed: 4)
         let line = TestImages.inkBox(strip)
-        #expect(line.maxY - line.minY < 30)     // one line
+        #expect(line.maxY - line.minY < 30)  // one line
         for y in 0..<strip.height {
             for x in 0..<strip.width { page.bytes[(700 + y) * page.width + 300 + x] = strip.bytes[y * strip.width + x] }
         }
@@ -56,7 +56,7 @@ import Testing
         // A 3 mm blot: a mark, and blank only under a looser threshold.
         TestImages.paint(&page, x0: 600, y0: 800, x1: 618, y1: 818, [40])
         let strict = BlankPageDetector.analyse(page)
-        #expect(strict.markCount == 1 && strict.isBlank)      // 4 cells of ~12 800: below 0.001
+        #expect(strict.markCount == 1 && strict.isBlank)  // 4 cells of ~12 800: below 0.001
         #expect(!BlankPageDetector.analyse(page, inkFraction: 0.0002).isBlank)
     }
 }

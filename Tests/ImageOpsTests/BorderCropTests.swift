@@ -4,7 +4,7 @@ import SyntheticPages
 import Testing
 
 @Suite struct BorderCropTests {
-    static let page = SyntheticPage.make(.gray, dpi: 150, seed: 21)   // 1240 × 1754
+    static let page = SyntheticPage.make(.gray, dpi: 150, seed: 21)  // 1240 × 1754
 
     /// Paints scanner-black (18 ± 6) over the pixels where `isBorder(x, y)`.
     static func withBorder(_ page: Bitmap, _ isBorder: (Int, Int) -> Bool) -> Bitmap {

@@ -4,8 +4,9 @@ import Testing
 
 @Suite struct ColorConversionTests {
     @Test func rgbToGrayUsesBT601Luma() {
-        let rgb = Bitmap(width: 5, height: 1, layout: .rgb8,
-                         bytes: [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 10, 20, 30])
+        let rgb = Bitmap(
+            width: 5, height: 1, layout: .rgb8,
+            bytes: [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 10, 20, 30])
         let gray = ColorConversion.toGray8(rgb)
         #expect(gray.layout == .gray8)
         // 0.299·255 = 76.2, 0.587·255 = 149.7, 0.114·255 = 29.1, white, 0.299·10+0.587·20+0.114·30 = 18.2

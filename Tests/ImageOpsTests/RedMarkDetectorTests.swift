@@ -35,10 +35,10 @@ import Testing
     @Test func ruleBoundariesAndLayouts() {
         let rule = RedPixelRule()
         #expect(rule.isRed(red: 200, green: 30, blue: 35))
-        #expect(!rule.isRed(red: 120, green: 0, blue: 0))          // not bright enough
-        #expect(!rule.isRed(red: 200, green: 140, blue: 60))       // orange-brown: R − G = 60
-        #expect(!rule.isRed(red: 200, green: 100, blue: 150))      // pink-violet: R − B = 50
-        #expect(!rule.isRed(red: 240, green: 236, blue: 226))      // paper
+        #expect(!rule.isRed(red: 120, green: 0, blue: 0))  // not bright enough
+        #expect(!rule.isRed(red: 200, green: 140, blue: 60))  // orange-brown: R − G = 60
+        #expect(!rule.isRed(red: 200, green: 100, blue: 150))  // pink-violet: R − B = 50
+        #expect(!rule.isRed(red: 240, green: 236, blue: 226))  // paper
         // Half the pixels of a 2×1 image red: fraction 0.5.
         let rgb = Bitmap(width: 2, height: 1, layout: .rgb8, bytes: [220, 20, 20, 20, 20, 20])
         #expect(RedMarkDetector.analyse(rgb).redFraction == 0.5)

@@ -5,13 +5,15 @@ import Testing
 
 @Suite struct ResamplerTests {
     @Test func constantImageStaysConstant() {
-        let gray = Bitmap(width: 1000, height: 700, layout: .gray8,
-                          bytes: [UInt8](repeating: 173, count: 700_000))
+        let gray = Bitmap(
+            width: 1000, height: 700, layout: .gray8,
+            bytes: [UInt8](repeating: 173, count: 700_000))
         let small = Resampler.resize(gray, width: 333, height: 233)
         #expect(small.width == 333 && small.height == 233)
         #expect(small.bytes.allSatisfy { $0 == 173 })
-        let rgb = Bitmap(width: 97, height: 61, layout: .rgb8,
-                         bytes: (0..<(97 * 61)).flatMap { _ in [UInt8(10), 200, 255] })
+        let rgb = Bitmap(
+            width: 97, height: 61, layout: .rgb8,
+            bytes: (0..<(97 * 61)).flatMap { _ in [UInt8(10), 200, 255] })
         let rgbSmall = Resampler.resize(rgb, width: 13, height: 7)
         #expect(rgbSmall.layout == .rgb8)
         for i in 0..<(13 * 7) { #expect(Array(rgbSmall.bytes[(3 * i)..<(3 * i + 3)]) == [10, 200, 255]) }
@@ -24,7 +26,8 @@ import Testing
         let half = Resampler.resize(TestImages.gray(w, h, values), width: w / 2, height: h / 2)
         for y in 0..<(h / 2) {
             for x in 0..<(w / 2) {
-                let sum = Int(values[(2 * y) * w + 2 * x]) + Int(values[(2 * y) * w + 2 * x + 1])
+                let sum =
+                    Int(values[(2 * y) * w + 2 * x]) + Int(values[(2 * y) * w + 2 * x + 1])
                     + Int(values[(2 * y + 1) * w + 2 * x]) + Int(values[(2 * y + 1) * w + 2 * x + 1])
                 #expect(Int(half.bytes[y * (w / 2) + x]) == (sum + 2) / 4)
             }
@@ -54,7 +57,7 @@ import Testing
         #expect(Resampler.fittedSize(width: 3508, height: 2480, longestSide: 1000) == (1000, 707))
         #expect(Resampler.fittedSize(width: 1000, height: 1, longestSide: 10) == (10, 1))
         #expect(Resampler.fittedSize(width: 500, height: 500, longestSide: 128) == (128, 128))
-        let page = SyntheticPage.make(.gray, dpi: 100, seed: 2)    // 827 × 1169
+        let page = SyntheticPage.make(.gray, dpi: 100, seed: 2)  // 827 × 1169
         let small = Resampler.resize(page, longestSide: 400)
         #expect(small.width == 283 && small.height == 400)
         let resolution = try! #require(small.resolution)
@@ -76,7 +79,7 @@ import Testing
     }
 
     @Test func thumbnailFromAccessCopyMatchesDirectResize() {
-        let master = SyntheticPage.make(.colour, dpi: 150, seed: 4, redSeal: true)   // 1240 × 1754
+        let master = SyntheticPage.make(.colour, dpi: 150, seed: 4, redSeal: true)  // 1240 × 1754
         let access = Resampler.resize(master, longestSide: 1000)
         let viaAccess = Resampler.resize(access, longestSide: 200)
         let direct = Resampler.resize(master, longestSide: 200)
@@ -95,8 +98,9 @@ import Testing
         #expect(mean < 1)
         #expect(share < 0.1)
         // Smooth content (a gradient) matches within ±2 everywhere.
-        let ramp = Bitmap(width: 1240, height: 1754, layout: .gray8,
-                          bytes: (0..<(1240 * 1754)).map { UInt8(($0 % 1240) * 255 / 1239) })
+        let ramp = Bitmap(
+            width: 1240, height: 1754, layout: .gray8,
+            bytes: (0..<(1240 * 1754)).map { UInt8(($0 % 1240) * 255 / 1239) })
         let rampVia = Resampler.resize(Resampler.resize(ramp, longestSide: 1000), longestSide: 200)
         let rampDirect = Resampler.resize(ramp, longestSide: 200)
         #expect(zip(rampVia.bytes, rampDirect.bytes).allSatisfy { abs(Int($0) - Int($1)) <= 2 })
@@ -120,7 +124,9 @@ import Testing
                     for sy in (oy * sh / height)...min(sh - 1, ((oy + 1) * sh - 1) / height) {
                         let wy = overlap(sy, oy, source: sh, destination: height)
                         for sx in (ox * sw / width)...min(sw - 1, ((ox + 1) * sw - 1) / width) {
-                            sum += wy * overlap(sx, ox, source: sw, destination: width) * Int(bitmap.bytes[(sy * sw + sx) * channels + c])
+                            sum +=
+                                wy * overlap(sx, ox, source: sw, destination: width)
+                                * Int(bitmap.bytes[(sy * sw + sx) * channels + c])
                         }
                     }
                     out.append(UInt8((sum + denominator / 2) / denominator))

@@ -30,8 +30,9 @@ import Testing
         #expect(given.bytes[0] == 7 && given.bytes[given.bytes.count - 1] == 7)
         let estimated = Rotator.rotate(page, degrees: 10)
         #expect(abs(Int(estimated.bytes[0]) - 236) <= 3)
-        let colour = Rotator.rotate(SyntheticPage.make(.colour, width: 300, height: 400, dpi: 100, seed: 2),
-                                    degrees: -10)
+        let colour = Rotator.rotate(
+            SyntheticPage.make(.colour, width: 300, height: 400, dpi: 100, seed: 2),
+            degrees: -10)
         #expect(abs(Int(colour.bytes[0]) - 240) <= 3 && abs(Int(colour.bytes[2]) - 226) <= 3)
         let red = Rotator.rotate(colour, degrees: 5, fill: .rgb(255, 0, 0))
         #expect(Array(red.bytes[0..<3]) == [255, 0, 0])
@@ -80,7 +81,8 @@ import Testing
                     func at(_ xx: Int, _ yy: Int) -> Double {
                         xx < 0 || yy < 0 || xx >= w || yy >= h ? Double(fill) : Double(image.bytes[(yy * w + xx) * ch + k])
                     }
-                    let v = (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy)
+                    let v =
+                        (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy)
                         + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy
                     out.append(Int(v.rounded()))
                 }

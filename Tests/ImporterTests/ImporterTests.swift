@@ -55,7 +55,8 @@ extension ImportReport {
         try s.bytes("0026-003-0045/0003.tif", Data())
         // A JPEG named .tif.
         try s.jpeg("0026-003-0045/0004.jpg", seed: 4)
-        try FileManager.default.moveItem(atPath: s.delivery + "/0026-003-0045/0004.jpg", toPath: s.delivery + "/0026-003-0045/0004.tif")
+        try FileManager.default.moveItem(
+            atPath: s.delivery + "/0026-003-0045/0004.jpg", toPath: s.delivery + "/0026-003-0045/0004.tif")
         // Text pretending to be an image.
         try s.bytes("0026-003-0045/0005.png", Data("not an image at all".utf8))
         // Names the rule cannot map.
@@ -84,7 +85,8 @@ extension ImportReport {
         for page in [1, 2, 4, 7] { try s.tiff(String(format: "0026-003-0045/%04d.tif", page), seed: UInt64(page)) }
         try s.tiff("0026-003-0046/0001.tif", seed: 9)
         let report = try await s.importOnce()
-        #expect(report.flaggedRecords == [RecordFlag(code: "0026-003-0045", rule: .pageGap, detail: "pages 3, 5–6 missing from 1–7")])
+        #expect(
+            report.flaggedRecords == [RecordFlag(code: "0026-003-0045", rule: .pageGap, detail: "pages 3, 5–6 missing from 1–7")])
         // Filling the gap clears the flag on the next run.
         for page in [3, 5, 6] { try s.tiff(String(format: "0026-003-0045/%04d.tif", page), seed: UInt64(20 + page)) }
         let again = try await s.importOnce()
@@ -100,7 +102,8 @@ extension ImportReport {
         try s.jpeg("0026-003-0046/0001.jpg", seed: 4)
         let report = try await s.importOnce()
         #expect(report.reason(of: "0026-003-0045/0002.tif") == "duplicate")
-        #expect(report.quarantined.first { $0.path == "0026-003-0045/0002.tif" }?.detail.contains("0026-003-0045/0001.tif") == true)
+        #expect(
+            report.quarantined.first { $0.path == "0026-003-0045/0002.tif" }?.detail.contains("0026-003-0045/0001.tif") == true)
         // Sorted order decides which one stays: "0001.jpg" < "0001.tif".
         #expect(report.reason(of: "0026-003-0046/0001.tif") == "duplicate_page")
         #expect(report.accepted == 2)
@@ -136,7 +139,7 @@ extension ImportReport {
         _ = try await s.importOnce()
         let registered = try s.ledger().pages(batch: "b1")[0].sha256
 
-        try s.tiff("0026-003-0045/0001.tif", seed: 99) // different pixels, same path
+        try s.tiff("0026-003-0045/0001.tif", seed: 99)  // different pixels, same path
         let report = try await s.importOnce()
         #expect(report.changed.count == 1)
         #expect(report.changed[0].path == "0026-003-0045/0001.tif")
@@ -149,8 +152,9 @@ extension ImportReport {
         let t = try Scratch()
         try t.tiff("0026-003-0045/0001.tif", seed: 1)
         _ = try await t.importOnce()
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)],
-                                              ofItemAtPath: t.delivery + "/0026-003-0045/0001.tif")
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -3600)],
+            ofItemAtPath: t.delivery + "/0026-003-0045/0001.tif")
         let touched = try await t.importOnce()
         #expect(touched.changed.isEmpty)
         #expect(touched.isClean)
@@ -173,7 +177,8 @@ extension ImportReport {
         let outside = s.root + "/outside.tif"
         try FileManager.default.copyItem(atPath: s.delivery + "/0026-003-0045/0001.tif", toPath: outside)
         try FileManager.default.createSymbolicLink(atPath: s.delivery + "/0026-003-0045/0002.tif", withDestinationPath: outside)
-        try FileManager.default.createSymbolicLink(atPath: s.delivery + "/0026-003-0046", withDestinationPath: s.delivery + "/0026-003-0045")
+        try FileManager.default.createSymbolicLink(
+            atPath: s.delivery + "/0026-003-0046", withDestinationPath: s.delivery + "/0026-003-0045")
         let report = try await s.importOnce()
         #expect(report.reason(of: "0026-003-0045/0002.tif") == "link_outside_delivery")
         #expect(report.reason(of: "0026-003-0046") == "directory_link")
@@ -208,7 +213,8 @@ extension ImportReport {
         let other = s.root + "/other"
         try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
         await #expect(throws: ImportError.self) {
-            _ = try await Importer(ledger: try s.ledger(), policy: PipelinePolicy()).run(delivery: other, batch: "b1", archive: nil)
+            _ = try await Importer(ledger: try s.ledger(), policy: PipelinePolicy()).run(
+                delivery: other, batch: "b1", archive: nil)
         }
     }
 
@@ -228,6 +234,6 @@ extension ImportReport {
         #expect(colours["bilevel"] == 3)
         #expect(colours["gray"] == 6)
         #expect(colours["ycbcr"] == 2)
-        #expect(pages.allSatisfy { ($0.dpiX ?? 0).rounded() >= 200 }) // PNG pHYs stores 7874 px/m = 199.9996 dpi
+        #expect(pages.allSatisfy { ($0.dpiX ?? 0).rounded() >= 200 })  // PNG pHYs stores 7874 px/m = 199.9996 dpi
     }
 }

@@ -10,7 +10,8 @@ import Testing
         do {
             let ledger = try s.ledger()
             #expect(try ledger.appliedMigrations().count == 5)
-            _ = try ledger.openBatch(BatchInfo(id: "b", delivery: "/d", archive: "city", pipeline: "dat31", createdAt: "2026-11-25T00:00:00Z"))
+            _ = try ledger.openBatch(
+                BatchInfo(id: "b", delivery: "/d", archive: "city", pipeline: "dat31", createdAt: "2026-11-25T00:00:00Z"))
         }
         let reopened = try s.ledger()
         #expect(try reopened.appliedMigrations().count == 5)
@@ -22,22 +23,33 @@ import Testing
     @Test func bindingAgainKeepsPackagedRecordsAndDemotesThoseThatNowFail() throws {
         let s = try Scratch()
         let ledger = try s.ledger()
-        _ = try ledger.openBatch(BatchInfo(id: "b", delivery: "/d", archive: nil, pipeline: "dat31", createdAt: "2026-11-25T00:00:00Z"))
-        let catalog = [StoredBinding.CatalogRow(code: "0001-001-0001", line: 2, fieldsJSON: "[]", pageCount: 3),
-                       StoredBinding.CatalogRow(code: "0001-001-0002", line: 3, fieldsJSON: "[]", pageCount: 2)]
-        try ledger.storeBinding(StoredBinding(catalog: catalog, records: [
-            RecordRow(code: "0001-001-0001", state: .bound, metadataPath: "m1"),
-            RecordRow(code: "0001-001-0002", state: .bound, metadataPath: "m2"),
-        ]), batch: "b", tool: "test")
+        _ = try ledger.openBatch(
+            BatchInfo(id: "b", delivery: "/d", archive: nil, pipeline: "dat31", createdAt: "2026-11-25T00:00:00Z"))
+        let catalog = [
+            StoredBinding.CatalogRow(code: "0001-001-0001", line: 2, fieldsJSON: "[]", pageCount: 3),
+            StoredBinding.CatalogRow(code: "0001-001-0002", line: 3, fieldsJSON: "[]", pageCount: 2),
+        ]
+        try ledger.storeBinding(
+            StoredBinding(
+                catalog: catalog,
+                records: [
+                    RecordRow(code: "0001-001-0001", state: .bound, metadataPath: "m1"),
+                    RecordRow(code: "0001-001-0002", state: .bound, metadataPath: "m2"),
+                ]), batch: "b", tool: "test")
         try ledger.markRecord(batch: "b", code: "0001-001-0001", state: .packaged, bag: "/bags/1", detail: nil, tool: "test")
         try ledger.markRecord(batch: "b", code: "0001-001-0002", state: .verified, bag: "/bags/2", detail: nil, tool: "test")
-        func states() throws -> [String: RecordState] { Dictionary(uniqueKeysWithValues: try ledger.records(batch: "b").map { ($0.code, $0.state) }) }
+        func states() throws -> [String: RecordState] {
+            Dictionary(uniqueKeysWithValues: try ledger.records(batch: "b").map { ($0.code, $0.state) })
+        }
 
         // Bound again: still packaged and verified. A record that now fails binding is demoted to held.
-        try ledger.storeBinding(StoredBinding(catalog: nil, records: [
-            RecordRow(code: "0001-001-0001", state: .bound, metadataPath: "m1"),
-            RecordRow(code: "0001-001-0002", state: .held, metadataPath: "m2"),
-        ]), batch: "b", tool: "test")
+        try ledger.storeBinding(
+            StoredBinding(
+                catalog: nil,
+                records: [
+                    RecordRow(code: "0001-001-0001", state: .bound, metadataPath: "m1"),
+                    RecordRow(code: "0001-001-0002", state: .held, metadataPath: "m2"),
+                ]), batch: "b", tool: "test")
         #expect(try states() == ["0001-001-0001": .packaged, "0001-001-0002": .held])
         // Only records in state verified count toward quotas: the demoted one no longer does.
         #expect(try ledger.digitizedRecords().isEmpty)

@@ -33,8 +33,10 @@ import Testing
         #expect(imported.quarantined.first?.reason == .corrupt)
         #expect(imported.quarantined.first?.detail.contains("Premature end of JPEG file") == true)
 
-        let report = try await NormalizeStage(ledger: try s.ledger(), policy: policy, workspace: s.workspace, workers: 2,
-                                              version: "test").run(batch: "b1")
+        let report = try await NormalizeStage(
+            ledger: try s.ledger(), policy: policy, workspace: s.workspace, workers: 2,
+            version: "test"
+        ).run(batch: "b1")
         #expect(report.normalized == 1 && report.failed == 0)
         let checks = try s.ledger().pageChecks(batch: "b1")
         #expect(checks.count == 1)
@@ -66,9 +68,12 @@ import Testing
         policy.processing.deskew = false
         policy.processing.borderCrop = false
         policy.processing.blankDetection = false
-        _ = try await Importer(ledger: try s.ledger(), policy: policy, workers: 1).run(delivery: s.delivery, batch: "b1", archive: nil)
-        let report = try await NormalizeStage(ledger: try s.ledger(), policy: policy, workspace: s.workspace, workers: 1,
-                                              version: "test").run(batch: "b1")
+        _ = try await Importer(ledger: try s.ledger(), policy: policy, workers: 1).run(
+            delivery: s.delivery, batch: "b1", archive: nil)
+        let report = try await NormalizeStage(
+            ledger: try s.ledger(), policy: policy, workspace: s.workspace, workers: 1,
+            version: "test"
+        ).run(batch: "b1")
         #expect(report.normalized == 1 && report.failed == 0)
         let checks = try s.ledger().pageChecks(batch: "b1")
         #expect(checks.map(\.rule) == [.decodeWarning])

@@ -14,7 +14,8 @@ import Testing
     /// Writes `bitmap` into the scratch delivery as a TIFF (or JPEG when the path says so).
     func put(_ s: Scratch, _ path: String, _ bitmap: Bitmap, compression: TIFFEncoder.Compression = .lzw) throws {
         let full = s.delivery + "/" + path
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if path.hasSuffix(".jpg") {
             try JPEGEncoder.write(bitmap, to: full, options: .init(quality: 92))
         } else {
@@ -23,9 +24,12 @@ import Testing
     }
 
     func normalize(_ s: Scratch, policy: PipelinePolicy) async throws -> NormalizeStage.Report {
-        _ = try await Importer(ledger: try s.ledger(), policy: policy, workers: 2).run(delivery: s.delivery, batch: "b1", archive: nil)
-        return try await NormalizeStage(ledger: try s.ledger(), policy: policy, workspace: s.workspace, workers: 2, version: "test")
-            .run(batch: "b1")
+        _ = try await Importer(ledger: try s.ledger(), policy: policy, workers: 2).run(
+            delivery: s.delivery, batch: "b1", archive: nil)
+        return try await NormalizeStage(
+            ledger: try s.ledger(), policy: policy, workspace: s.workspace, workers: 2, version: "test"
+        )
+        .run(batch: "b1")
     }
 
     func decode(_ path: String) throws -> DecodedImage {
@@ -56,7 +60,9 @@ import Testing
         let report = try await normalize(s, policy: noProcessing)
         #expect(report.normalized == 3 && report.failed == 0)
 
-        for (page, source, compression) in [(1, bitonal, "CCITT Group 4"), (2, gray, "AdobeDeflate"), (3, colour, "AdobeDeflate")] {
+        for (page, source, compression) in [
+            (1, bitonal, "CCITT Group 4"), (2, gray, "AdobeDeflate"), (3, colour, "AdobeDeflate"),
+        ] {
             let master = s.workspace + "/masters/0026-003-0045/000\(page).tif"
             #expect(try decode(master).bitmap.bytes == source.bytes, "page \(page)")
             let (status, info) = try tool("tiffinfo", [master])
@@ -92,8 +98,13 @@ import Testing
             try put(s, "0026-003-0045/0001.tif", SyntheticPage.make(.gray, width: 500, height: 700, dpi: 300, seed: 5))
             try put(s, "0026-003-0045/0002.jpg", SyntheticPage.make(.colour, width: 500, height: 700, dpi: 300, seed: 6))
             _ = try await normalize(s, policy: PipelinePolicy())
-            digests.append(try s.ledger().fixityRecords(batch: "b1").filter { $0.root == .workspace }.map { "\($0.path) \($0.digests[.sha256]!)" })
-            let again = try await NormalizeStage(ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace, version: "test").run(batch: "b1")
+            digests.append(
+                try s.ledger().fixityRecords(batch: "b1").filter { $0.root == .workspace }.map {
+                    "\($0.path) \($0.digests[.sha256]!)"
+                })
+            let again = try await NormalizeStage(
+                ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace, version: "test"
+            ).run(batch: "b1")
             #expect(again.normalized == 0 && again.alreadyDone == 2)
         }
         #expect(digests[0] == digests[1])
@@ -160,7 +171,8 @@ import Testing
 
     @Test func red_seals_keep_colour_when_plain_colour_is_reduced() async throws {
         let s = try Scratch()
-        try put(s, "0026-003-0045/0001.tif", SyntheticPage.make(.colour, width: 900, height: 1270, dpi: 300, seed: 11, redSeal: true))
+        try put(
+            s, "0026-003-0045/0001.tif", SyntheticPage.make(.colour, width: 900, height: 1270, dpi: 300, seed: 11, redSeal: true))
         try put(s, "0026-003-0045/0002.tif", SyntheticPage.make(.colour, width: 900, height: 1270, dpi: 300, seed: 12))
         var policy = noProcessing
         policy.colour.reducePlainColour = true
@@ -199,8 +211,16 @@ import Testing
         #expect(master1.layout == .bilevel && master1.width == 300 && master1.height == 200)
         #expect(master2.width == 200 && master2.height == 300)
         var wrong1 = 0, wrong2 = 0
-        for y in 0..<200 { for x in 0..<300 where master1.sample(x: x, y: y, channel: 0) != bitonal.sample(x: 199 - y, y: x, channel: 0) { wrong1 += 1 } }
-        for y in 0..<300 { for x in 0..<200 where master2.sample(x: x, y: y, channel: 0) != gray.sample(x: 199 - x, y: 299 - y, channel: 0) { wrong2 += 1 } }
+        for y in 0..<200 {
+            for x in 0..<300 where master1.sample(x: x, y: y, channel: 0) != bitonal.sample(x: 199 - y, y: x, channel: 0) {
+                wrong1 += 1
+            }
+        }
+        for y in 0..<300 {
+            for x in 0..<200 where master2.sample(x: x, y: y, channel: 0) != gray.sample(x: 199 - x, y: 299 - y, channel: 0) {
+                wrong2 += 1
+            }
+        }
         #expect(wrong1 == 0 && wrong2 == 0)
         for page in 1...3 {
             let (status, info) = try tool("tiffinfo", [s.workspace + "/masters/0026-003-0045/000\(page).tif"])
@@ -208,8 +228,12 @@ import Testing
         }
 
         // The processing record says what the decode did, and only for the pages it turned.
-        let (status, details) = try tool("sqlite3", [s.workspace + "/ledger.sqlite",
-            "SELECT subject || ' ' || detail FROM event WHERE action = 'page.normalized' ORDER BY subject"])
+        let (status, details) = try tool(
+            "sqlite3",
+            [
+                s.workspace + "/ledger.sqlite",
+                "SELECT subject || ' ' || detail FROM event WHERE action = 'page.normalized' ORDER BY subject",
+            ])
         #expect(status == 0)
         let lines = details.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)

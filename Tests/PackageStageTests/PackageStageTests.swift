@@ -19,12 +19,17 @@ import Testing
     func packagedSamples(policy: PipelinePolicy = PipelinePolicy()) async throws -> (Scratch, PackageStage.Report) {
         let s = try Scratch()
         let ledger = try s.ledger()
-        _ = try await Importer(ledger: ledger, policy: policy, workers: 2).run(delivery: Self.repo + "/samples/delivery", batch: "samples", archive: nil)
-        _ = try await NormalizeStage(ledger: ledger, policy: policy, workspace: s.workspace, workers: 2, version: "test").run(batch: "samples")
+        _ = try await Importer(ledger: ledger, policy: policy, workers: 2).run(
+            delivery: Self.repo + "/samples/delivery", batch: "samples", archive: nil)
+        _ = try await NormalizeStage(ledger: ledger, policy: policy, workspace: s.workspace, workers: 2, version: "test").run(
+            batch: "samples")
         _ = try await ChecksumStage(ledger: ledger, policy: policy, workspace: s.workspace).record(batch: "samples")
         _ = try BindStage(ledger: ledger, policy: policy, workspace: s.workspace, version: "test")
-            .run(batch: "samples", catalog: Self.repo + "/samples/catalog.csv", encoding: nil, processFile: Self.repo + "/samples/process.yaml")
-        let report = try await PackageStage(ledger: ledger, policy: policy, workspace: s.workspace, version: "test").run(batch: "samples", out: nil)
+            .run(
+                batch: "samples", catalog: Self.repo + "/samples/catalog.csv", encoding: nil,
+                processFile: Self.repo + "/samples/process.yaml")
+        let report = try await PackageStage(ledger: ledger, policy: policy, workspace: s.workspace, version: "test").run(
+            batch: "samples", out: nil)
         return (s, report)
     }
 
@@ -52,7 +57,9 @@ import Testing
         let manifest = try String(contentsOfFile: bag + "/manifest-sha256.txt", encoding: .utf8)
         #expect(manifest.split(separator: "\n").count == 11)
         // The payload digests are the ones the ledger recorded when normalization wrote the files.
-        let recorded = try s.ledger().fixityRecords(batch: "samples").first { $0.path == "masters/Z109-WS·2011-Y-BGS-0001/0001.tif" }
+        let recorded = try s.ledger().fixityRecords(batch: "samples").first {
+            $0.path == "masters/Z109-WS·2011-Y-BGS-0001/0001.tif"
+        }
         #expect(manifest.contains("\(recorded!.digests[.sha256]!) data/masters/Z109-WS·2011-Y-BGS-0001/0001.tif"))
 
         let result = await Auditor(policy: PipelinePolicy()).audit(bag: bag, depth: .full)
@@ -60,8 +67,10 @@ import Testing
         #expect(result.records == ["Z109-WS·2011-Y-BGS-0001"])
 
         // A second run packages nothing twice.
-        let again = try await PackageStage(ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace, version: "test")
-            .run(batch: "samples", out: nil)
+        let again = try await PackageStage(
+            ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace, version: "test"
+        )
+        .run(batch: "samples", out: nil)
         #expect(again.bags.isEmpty)
     }
 
@@ -95,7 +104,9 @@ import Testing
         // A Deflate master (whose stream carries a checksum) with one flipped byte: one read of it serves both
         // checks, the digests and the full decode of the same bytes.
         let colourBag = try copy(s.workspace + "/bags/Z109-WS·2011-Y-BGS-0001", in: s)
-        let colourMasters = try FileManager.default.contentsOfDirectory(atPath: colourBag + "/data/masters/Z109-WS·2011-Y-BGS-0001").sorted()
+        let colourMasters = try FileManager.default.contentsOfDirectory(
+            atPath: colourBag + "/data/masters/Z109-WS·2011-Y-BGS-0001"
+        ).sorted()
         let damaged = "data/masters/Z109-WS·2011-Y-BGS-0001/" + colourMasters[0]
         var colourBytes = try Data(contentsOf: URL(fileURLWithPath: colourBag + "/" + damaged))
         #expect((try? ImageDecoder.decode(colourBytes).info.compression) == "deflate")
@@ -138,7 +149,8 @@ import Testing
 
         let info = try copy(bag, in: s)
         let text = try String(contentsOfFile: info + "/bag-info.txt", encoding: .utf8)
-        try text.replacingOccurrences(of: "Page-Count: 3", with: "Page-Count: 4").write(toFile: info + "/bag-info.txt", atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "Page-Count: 3", with: "Page-Count: 4").write(
+            toFile: info + "/bag-info.txt", atomically: true, encoding: .utf8)
         #expect(await rules(info).contains("tagmanifest.digest"))
 
         let bom = try copy(bag, in: s)

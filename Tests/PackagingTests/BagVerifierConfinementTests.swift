@@ -35,7 +35,8 @@ import Testing
         let target = outside + "/" + name.replacingOccurrences(of: "/", with: "_")
         try FileManager.default.moveItem(atPath: bag + "/" + name, toPath: target)
         let depth = name.split(separator: "/").count
-        let destination = relative ? String(repeating: "../", count: depth) + "outside/" + (target as NSString).lastPathComponent : target
+        let destination =
+            relative ? String(repeating: "../", count: depth) + "outside/" + (target as NSString).lastPathComponent : target
         try FileManager.default.createSymbolicLink(atPath: bag + "/" + name, withDestinationPath: destination)
     }
 
@@ -110,9 +111,11 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: bag + "/meta", withDestinationPath: "docs")
         try FileManager.default.createSymbolicLink(atPath: bag + "/data/b.txt", withDestinationPath: "a.txt")
         let sha = try FileDigester.digest(path: bag + "/data/a.txt", algorithms: [.sha256])[.sha256]!
-        try "\(sha)  data/a.txt\n\(sha)  data/b.txt\n".write(toFile: bag + "/manifest-sha256.txt", atomically: true, encoding: .utf8)
+        try "\(sha)  data/a.txt\n\(sha)  data/b.txt\n".write(
+            toFile: bag + "/manifest-sha256.txt", atomically: true, encoding: .utf8)
         try "Payload-Oxum: 12.2\n".write(toFile: bag + "/bag-info.txt", atomically: true, encoding: .utf8)
-        try writeTagManifest(bag, listing: ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "docs/notes.txt", "meta/notes.txt"])
+        try writeTagManifest(
+            bag, listing: ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "docs/notes.txt", "meta/notes.txt"])
         let report = await BagVerifier.verify(bag)
         #expect(report.valid, "\(report.problems)")
         #expect(report.problems(.payloadSymlink).isEmpty)

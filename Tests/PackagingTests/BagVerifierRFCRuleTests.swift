@@ -2,7 +2,7 @@ import QuireCore
 import Fixity
 import Foundation
 #if canImport(CoreFoundation)
-import CoreFoundation
+    import CoreFoundation
 #endif
 @testable import Packaging
 import QuireTestSupport
@@ -12,13 +12,16 @@ import Testing
 /// MUSTs and SHOULDs, declared encodings of older bags.
 @Suite struct BagVerifierRFCRuleTests {
     /// A minimal valid 1.0 bag with one payload file, a sha256 manifest and, when asked, a tag manifest.
-    func minimalBag(_ scratch: ScratchFolder, tagManifest: Bool = true, bagInfo: String = "Payload-Oxum: 6.1\n") throws -> String {
+    func minimalBag(_ scratch: ScratchFolder, tagManifest: Bool = true, bagInfo: String = "Payload-Oxum: 6.1\n") throws -> String
+    {
         let file = try scratch.text("bag/data/a.txt", "hello\n")
         let sha = try FileDigester.digest(path: file, algorithms: [.sha256])[.sha256]!
         try scratch.text("bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
         try scratch.text("bag/manifest-sha256.txt", "\(sha)  data/a.txt\n")
         try scratch.text("bag/bag-info.txt", bagInfo)
-        if tagManifest { try writeTagManifest(scratch.path + "/bag", listing: ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"]) }
+        if tagManifest {
+            try writeTagManifest(scratch.path + "/bag", listing: ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"])
+        }
         return scratch.path + "/bag"
     }
 
@@ -54,7 +57,8 @@ import Testing
         try FileManager.default.removeItem(atPath: bag + "/data/leak.txt")
         try FileManager.default.createSymbolicLink(atPath: bag + "/data/leak.txt", withDestinationPath: "a.txt")
         let shaInside = try FileDigester.digest(path: bag + "/data/a.txt", algorithms: [.sha256])[.sha256]!
-        try (manifest + "\(shaInside)  data/leak.txt\n").write(toFile: bag + "/manifest-sha256.txt", atomically: true, encoding: .utf8)
+        try (manifest + "\(shaInside)  data/leak.txt\n").write(
+            toFile: bag + "/manifest-sha256.txt", atomically: true, encoding: .utf8)
         let inside = await BagVerifier.verify(bag)
         #expect(inside.valid, "\(inside.problems)")
     }
@@ -73,14 +77,19 @@ import Testing
     @Test func aTagManifestMustNotListATagManifest() async throws {
         let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch)
-        try writeTagManifest(bag, name: "tagmanifest-sha512.txt", listing: ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"])
+        try writeTagManifest(
+            bag, name: "tagmanifest-sha512.txt",
+            listing: ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"])
         let report = await BagVerifier.verify(bag)
         #expect(report.problems(.tagmanifestListsTagmanifest).map(\.severity) == [.error])
         #expect(!report.valid)
         // Before 1.0 the rule was not stated: a warning.
-        try "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n".write(toFile: bag + "/bagit.txt", atomically: true, encoding: .utf8)
+        try "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n".write(
+            toFile: bag + "/bagit.txt", atomically: true, encoding: .utf8)
         try writeTagManifest(bag, listing: ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"])
-        try writeTagManifest(bag, name: "tagmanifest-sha512.txt", listing: ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"])
+        try writeTagManifest(
+            bag, name: "tagmanifest-sha512.txt",
+            listing: ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"])
         let legacy = await BagVerifier.verify(bag)
         #expect(legacy.problems(.tagmanifestListsTagmanifest).map(\.severity) == [.warning])
         #expect(legacy.valid, "\(legacy.problems)")
@@ -99,7 +108,8 @@ import Testing
         try writeTagManifest(bag, listing: ["bagit.txt", "bag-info.txt"])
         report = await BagVerifier.verify(bag)
         #expect(!report.valid && report.problems(.tagmanifestIncomplete).map(\.severity) == [.error])
-        try "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n".write(toFile: bag + "/bagit.txt", atomically: true, encoding: .utf8)
+        try "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n".write(
+            toFile: bag + "/bagit.txt", atomically: true, encoding: .utf8)
         try writeTagManifest(bag, listing: ["bagit.txt", "bag-info.txt"])
         report = await BagVerifier.verify(bag)
         #expect(report.valid && report.problems(.tagmanifestIncomplete).map(\.severity) == [.warning], "\(report.problems)")
@@ -108,7 +118,8 @@ import Testing
     @Test func bagInfoMustsAndShoulds() async throws {
         let scratch = try ScratchFolder("packaging")
         // No space after the colon: a MUST of 1.0.
-        var report = await BagVerifier.verify(try minimalBag(scratch, tagManifest: false, bagInfo: "Source-Organization:市档案馆\nPayload-Oxum: 6.1\n"))
+        var report = await BagVerifier.verify(
+            try minimalBag(scratch, tagManifest: false, bagInfo: "Source-Organization:市档案馆\nPayload-Oxum: 6.1\n"))
         #expect(!report.valid && report.problems(.taginfoFormat).map(\.severity) == [.error])
 
         // Reserved elements repeated or malformed: warnings, one each.
@@ -127,7 +138,8 @@ import Testing
         #expect(messages.contains { $0.contains("25/11/2026") })
         #expect(messages.contains { $0.contains("Bag-Count \"3 of 2\"") })
         #expect(messages.count == 3)
-        report = await BagVerifier.verify(try minimalBag(scratch, tagManifest: false, bagInfo: "Bag-Count: 1 of ?\nBagging-Date: 2026-01-31\n"))
+        report = await BagVerifier.verify(
+            try minimalBag(scratch, tagManifest: false, bagInfo: "Bag-Count: 1 of ?\nBagging-Date: 2026-01-31\n"))
         #expect(report.problems.isEmpty, "\(report.problems)")
     }
 
@@ -137,7 +149,8 @@ import Testing
         try scratch.file("bag/bag-info.txt", [0xEF, 0xBB, 0xBF] + Array("Payload-Oxum: 6.1\n".utf8))
         var report = await BagVerifier.verify(bag)
         #expect(report.valid && report.problems(.encoding).map(\.severity) == [.warning], "\(report.problems)")
-        try scratch.file("bag/bagit.txt", [0xEF, 0xBB, 0xBF] + Array("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".utf8))
+        try scratch.file(
+            "bag/bagit.txt", [0xEF, 0xBB, 0xBF] + Array("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".utf8))
         report = await BagVerifier.verify(bag)
         #expect(!report.valid && report.rules.contains(.bagitBOM))
     }
@@ -164,8 +177,10 @@ import Testing
         let manifest = try #require("\(sha) data/文书档案/第一页.txt\n".data(using: gb18030))
         #expect(manifest.count < "\(sha) data/文书档案/第一页.txt\n".utf8.count, "GB18030 takes two bytes per hanzi, UTF-8 three")
         try manifest.write(to: URL(fileURLWithPath: scratch.path + "/bag/manifest-sha256.txt"))
-        try #require("\(md5) data/文书档案/第一页.txt\n".data(using: gb18030)).write(to: URL(fileURLWithPath: scratch.path + "/bag/manifest-md5.txt"))
-        try #require("Source-Organization: 某市档案馆\nPayload-Oxum: 7.1\n".data(using: gb18030)).write(to: URL(fileURLWithPath: scratch.path + "/bag/bag-info.txt"))
+        try #require("\(md5) data/文书档案/第一页.txt\n".data(using: gb18030)).write(
+            to: URL(fileURLWithPath: scratch.path + "/bag/manifest-md5.txt"))
+        try #require("Source-Organization: 某市档案馆\nPayload-Oxum: 7.1\n".data(using: gb18030)).write(
+            to: URL(fileURLWithPath: scratch.path + "/bag/bag-info.txt"))
         let report = await BagVerifier.verify(scratch.path + "/bag")
         #expect(report.valid && report.problems.isEmpty, "\(report.problems)")
         #expect(report.bytesHashed == 7)
@@ -185,7 +200,8 @@ import Testing
         let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch, tagManifest: false)
         let manifest = try String(contentsOfFile: bag + "/manifest-sha256.txt", encoding: .utf8)
-        try manifest.replacingOccurrences(of: "data/a.txt\n", with: "data/a.txt  \r\n").write(toFile: bag + "/manifest-sha256.txt", atomically: true, encoding: .utf8)
+        try manifest.replacingOccurrences(of: "data/a.txt\n", with: "data/a.txt  \r\n").write(
+            toFile: bag + "/manifest-sha256.txt", atomically: true, encoding: .utf8)
         let report = await BagVerifier.verify(bag)
         #expect(report.valid && report.rules == [.manifestLegacy], "\(report.problems)")
         #expect(report.bytesHashed == 6)
@@ -220,9 +236,12 @@ import Testing
     @Test func bagInfoIsReadWithoutItsBOMAndWithFoldedLinesJoined() async throws {
         let scratch = try ScratchFolder("packaging")
         let bag = try minimalBag(scratch, tagManifest: false)
-        try scratch.file("bag/bag-info.txt", [0xEF, 0xBB, 0xBF] + Array("Bag-Software-Agent: Quire\nExternal-Identifier: Z109-WS·2011-\n  Y-BGS-0001\n".utf8))
+        try scratch.file(
+            "bag/bag-info.txt",
+            [0xEF, 0xBB, 0xBF] + Array("Bag-Software-Agent: Quire\nExternal-Identifier: Z109-WS·2011-\n  Y-BGS-0001\n".utf8))
         let fields = await BagVerifier.verify(bag, mode: .fast).bagInfo
         #expect(fields.map(\.label) == ["Bag-Software-Agent", "External-Identifier"])
-        #expect(fields.last?.value == "Z109-WS·2011- Y-BGS-0001", "continuation lines are joined with one space, as RFC 8493 folds")
+        #expect(
+            fields.last?.value == "Z109-WS·2011- Y-BGS-0001", "continuation lines are joined with one space, as RFC 8493 folds")
     }
 }

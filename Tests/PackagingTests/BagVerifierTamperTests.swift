@@ -49,7 +49,8 @@ import Testing
         let masters = PayloadInspection<Data>(wants: { $0.hasPrefix("data/masters/") }) { _, bytes in bytes }
         let (report, seen) = await BagVerifier.verify(copy, inspecting: masters)
         // Only the wanted payload files, each once, with its whole content; never tag files or other payload.
-        #expect(Set(seen.keys) == ["data/masters/Z109-WS·2011-Y-BGS-0001/0001.tif", "data/masters/Z109-WS·2011-Y-BGS-0001/0002.tif"])
+        #expect(
+            Set(seen.keys) == ["data/masters/Z109-WS·2011-Y-BGS-0001/0001.tif", "data/masters/Z109-WS·2011-Y-BGS-0001/0002.tif"])
         #expect(seen[master] == onDisk)
         #expect(seen["data/masters/Z109-WS·2011-Y-BGS-0001/0002.tif"] == Data(samplePayload[1].bytes))
         // The bytes inspected are the bytes hashed: their digest is the one the report says differs.
@@ -112,7 +113,9 @@ import Testing
 
     @Test func manifestPathWithDotDot() async throws {
         let copy = try copyBag(bag, in: scratch, as: "dotdot")
-        try edit(copy + "/manifest-sha256.txt") { $0.replacingOccurrences(of: " data/readme.txt", with: " data/../../readme.txt") }
+        try edit(copy + "/manifest-sha256.txt") {
+            $0.replacingOccurrences(of: " data/readme.txt", with: " data/../../readme.txt")
+        }
         let report = await BagVerifier.verify(copy)
         #expect(report.rules.contains(.manifestPathEscape))
         #expect(report.problems(.manifestPathEscape).map(\.file) == ["manifest-sha256.txt"])
@@ -122,7 +125,8 @@ import Testing
     @Test func absoluteAndHomePathsAreEscapes() async throws {
         let copy = try copyBag(bag, in: scratch, as: "absolute")
         try edit(copy + "/manifest-sha512.txt") {
-            $0 + String(repeating: "a", count: 128) + " /etc/passwd\n" + String(repeating: "b", count: 128) + " ~root/.ssh/id_rsa\n"
+            $0 + String(repeating: "a", count: 128) + " /etc/passwd\n" + String(repeating: "b", count: 128)
+                + " ~root/.ssh/id_rsa\n"
         }
         let report = await BagVerifier.verify(copy)
         #expect(report.problems(.manifestPathEscape).count == 2)
@@ -153,7 +157,8 @@ import Testing
         let copy = try copyBag(bag, in: scratch, as: "format")
         try edit(copy + "/manifest-sha256.txt") { text in
             let first = text.split(separator: "\n")[0]
-            return text + "\(first)\nnot-hex data/readme.txt\nabc data/readme.txt\njustonefield\n" + String(repeating: "c", count: 64) + " masters/x.tif\n"
+            return text + "\(first)\nnot-hex data/readme.txt\nabc data/readme.txt\njustonefield\n"
+                + String(repeating: "c", count: 64) + " masters/x.tif\n"
         }
         let report = await BagVerifier.verify(copy)
         #expect(report.problems(.manifestFormat).count == 3)
@@ -171,7 +176,11 @@ import Testing
         try handle.write(contentsOf: [0, 0, 0, 0])
         try handle.close()
         let report = await BagVerifier.verify(copy)
-        #expect(report.rules == [.payloadMissing, .payloadExtra, .payloadDigest, .taginfoFormat, .taginfoOxum, .tagmanifestDigest, .tagmanifestMissingFile])
+        #expect(
+            report.rules == [
+                .payloadMissing, .payloadExtra, .payloadDigest, .taginfoFormat, .taginfoOxum, .tagmanifestDigest,
+                .tagmanifestMissingFile,
+            ])
         #expect(report.errorCount == report.problems.count)
         let json = try JSONEncoder().encode(report)
         let decoded = try JSONDecoder().decode(BagReport.self, from: json)
@@ -208,7 +217,8 @@ import Testing
         let report = await BagVerifier.verify(copy)
         #expect(report.problems(.bagitFormat).count == 2)  // three lines; whitespace before the colon
 
-        try Data("BagIt-Version: 2.0\nTag-File-Character-Encoding: UTF-8\n".utf8).write(to: URL(fileURLWithPath: copy + "/bagit.txt"))
+        try Data("BagIt-Version: 2.0\nTag-File-Character-Encoding: UTF-8\n".utf8).write(
+            to: URL(fileURLWithPath: copy + "/bagit.txt"))
         #expect(await BagVerifier.verify(copy).rules.contains(.bagitVersionUnsupported))
     }
 

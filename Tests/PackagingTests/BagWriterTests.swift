@@ -50,7 +50,8 @@ import Testing
     @Test func hardLinksOnTheSameFileSystem() async throws {
         let scratch = try ScratchFolder("packaging")
         let payload = try makeSources(scratch)
-        let result = try await BagWriter().write(name: "linked", in: scratch.path + "/bags", payload: payload, bagInfo: sampleInfo)
+        let result = try await BagWriter().write(
+            name: "linked", in: scratch.path + "/bags", payload: payload, bagInfo: sampleInfo)
         #expect(result.linkedFileCount == 4)
         #expect(result.copiedFileCount == 0)
         var source = stat(), placed = stat()
@@ -127,10 +128,13 @@ import Testing
             try await writer.write(name: "a", in: bags, payload: payload, bagInfo: [BagInfoField("Note", "two\nlines")])
         }
         await #expect(throws: BagWriteError.self) {
-            try await writer.write(name: "a", in: bags, payload: payload, bagInfo: [],
-                                   extraTagFiles: [TagFile(path: "manifest-md5.txt", contents: Data())])
+            try await writer.write(
+                name: "a", in: bags, payload: payload, bagInfo: [],
+                extraTagFiles: [TagFile(path: "manifest-md5.txt", contents: Data())])
         }
-        await #expect(throws: BagWriteError.self) { try await writer.write(name: ".hidden", in: bags, payload: payload, bagInfo: []) }
+        await #expect(throws: BagWriteError.self) {
+            try await writer.write(name: ".hidden", in: bags, payload: payload, bagInfo: [])
+        }
         await #expect(throws: BagWriteError.self) { try await writer.write(name: "a/b", in: bags, payload: payload, bagInfo: []) }
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: bags)) ?? []
         #expect(leftovers.isEmpty)
@@ -155,7 +159,8 @@ import Testing
         child.waitUntilExit()
         let deadPID = child.processIdentifier
         for name in [".crashed.partial-\(deadPID)", ".mine.partial-\(getpid())", ".init.partial-1", "finished", ".notes"] {
-            try FileManager.default.createDirectory(atPath: scratch.path + "/" + name + "/data", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: scratch.path + "/" + name + "/data", withIntermediateDirectories: true)
         }
         let removed = BagWriter.removeStrayPartials(in: scratch.path)
         #expect(removed == [".crashed.partial-\(deadPID)", ".mine.partial-\(getpid())"])

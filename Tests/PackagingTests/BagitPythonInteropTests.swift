@@ -38,8 +38,9 @@ import Testing
         let plain = try ScratchFolder("packaging")
         let payload = try makeSources(plain, payload: samplePayload.filter { !$0.bagPath.contains("%") })
         let written = try await BagWriter(manifestAlgorithms: [.sha256, .sha512], tagManifestAlgorithms: [.sha256, .sha512])
-            .write(name: "Z109-WS·2011-Y-BGS-0001", in: plain.path, payload: payload, bagInfo: sampleInfo,
-                   extraTagFiles: [TagFile(path: "metadata/record.xml", contents: Data("<record/>\n".utf8))])
+            .write(
+                name: "Z109-WS·2011-Y-BGS-0001", in: plain.path, payload: payload, bagInfo: sampleInfo,
+                extraTagFiles: [TagFile(path: "metadata/record.xml", contents: Data("<record/>\n".utf8))])
         let plainResult = try BagitPython.validate(written.path)
         #expect(plainResult.status == 0, "bagit.py said: \(plainResult.output)")
     }
@@ -60,7 +61,9 @@ import Testing
         try scratch.file("bag/masters/Z109-WS·2011-Y-BGS-0001/0001.tif", bytes(90_000, seed: 7))
         try scratch.text("bag/notes/50% done.txt", "half\n")
         try scratch.text("bag/readme.txt", "hello\n")
-        let made = try run(["python3", "-m", "bagit", "--sha256", "--source-organization", "Example Archives", scratch.path + "/bag"])
+        let made = try run([
+            "python3", "-m", "bagit", "--sha256", "--source-organization", "Example Archives", scratch.path + "/bag",
+        ])
         #expect(made.status == 0, "\(made.output)")
         let report = await BagVerifier.verify(scratch.path + "/bag")
         #expect(report.valid, "\(report.problems)")

@@ -20,7 +20,9 @@ import Testing
     }
 
     func escapes(_ folder: ConfinedFolder, _ path: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        for attempt in [{ _ = try folder.contents(of: path) }, { _ = try folder.status(of: path) }, { _ = try folder.entries(in: path) }] {
+        for attempt in [
+            { _ = try folder.contents(of: path) }, { _ = try folder.status(of: path) }, { _ = try folder.entries(in: path) },
+        ] {
             do {
                 try attempt()
                 Issue.record("\(path) was reached through \(folder.resolution)", sourceLocation: sourceLocation)
@@ -49,8 +51,10 @@ import Testing
         try link(bag + "/away", to: outside)
         try link(bag + "/sub/up", to: "../..")
         let folder = try ConfinedFolder(path: bag, resolution: resolution)
-        for path in ["../outside/secret.txt", "sub/../../outside/secret.txt", outside + "/secret.txt", "absolute.txt",
-                     "relative.txt", "chain1.txt", "away/secret.txt", "away", "sub/up/outside/secret.txt"] {
+        for path in [
+            "../outside/secret.txt", "sub/../../outside/secret.txt", outside + "/secret.txt", "absolute.txt",
+            "relative.txt", "chain1.txt", "away/secret.txt", "away", "sub/up/outside/secret.txt",
+        ] {
             escapes(folder, path)
         }
         #expect(try folder.contents(of: "inside.txt") == Data("inside\n".utf8))

@@ -22,7 +22,9 @@ import Testing
         var manifest = Array("\(md5Cafe.uppercased())\tdata/caf".utf8) + [0xE9] + Array(".txt\r\n".utf8)
         manifest += Array("\(md5Plain) data/plain.txt\r\n".utf8)
         try scratch.file("bag/manifest-md5.txt", manifest)
-        try scratch.file("bag/bag-info.txt", Array("Source-Organization :  Soci".utf8) + [0xE9, 0x74, 0xE9] + Array("\nPayload-Oxum: 14.2\n".utf8))
+        try scratch.file(
+            "bag/bag-info.txt",
+            Array("Source-Organization :  Soci".utf8) + [0xE9, 0x74, 0xE9] + Array("\nPayload-Oxum: 14.2\n".utf8))
         let report = await BagVerifier.verify(scratch.path + "/bag")
         #expect(report.valid, "\(report.problems)")
         #expect(report.bagItVersion == "0.96")
@@ -104,9 +106,11 @@ import Testing
 
     /// The algorithms bagit-python offers beyond Quire's own (hashlib's guaranteed set), through libcrypto,
     /// checked against coreutils and OpenSSL's command line.
-    @Test(arguments: [("sha224", ["sha224sum"]), ("sha384", ["sha384sum"]), ("sha3_256", ["openssl", "dgst", "-sha3-256", "-r"]),
-                      ("sha3-512", ["openssl", "dgst", "-sha3-512", "-r"]), ("blake2b", ["b2sum"]),
-                      ("blake2s", ["openssl", "dgst", "-blake2s256", "-r"])])
+    @Test(arguments: [
+        ("sha224", ["sha224sum"]), ("sha384", ["sha384sum"]), ("sha3_256", ["openssl", "dgst", "-sha3-256", "-r"]),
+        ("sha3-512", ["openssl", "dgst", "-sha3-512", "-r"]), ("blake2b", ["b2sum"]),
+        ("blake2s", ["openssl", "dgst", "-blake2s256", "-r"]),
+    ])
     func otherToolsAlgorithmsAreVerified(_ name: String, _ peer: [String]) async throws {
         let scratch = try ScratchFolder("packaging")
         let file = try scratch.file("bag/data/a.bin", bytes(300_001, seed: 11))
@@ -129,7 +133,9 @@ import Testing
         let folder = try ConfinedFolder(path: scratch.path)
         for length in [0, 1, 55, 56, 63, 64, 65, 1000, 300_001] {
             let path = try scratch.file("f\(length)", bytes(length, seed: UInt64(length) + 3))
-            let outcome = ContentHasher.hash(HashJob(relativePath: "f\(length)", diskPath: "f\(length)", algorithms: [.sha1, .fixity(.md5)], size: 0), in: folder)
+            let outcome = ContentHasher.hash(
+                HashJob(relativePath: "f\(length)", diskPath: "f\(length)", algorithms: [.sha1, .fixity(.md5)], size: 0),
+                in: folder)
             #expect(outcome.digests[.sha1] == (try coreutils("sha1sum", path)))
             #expect(outcome.digests[.fixity(.md5)] == (try coreutils("md5sum", path)))
         }

@@ -25,8 +25,10 @@ let samplePayload: [(bagPath: String, bytes: [UInt8])] = [
 ]
 
 /// Source files for `samplePayload` in `scratch/sources`, with digests computed as a caller would.
-func makeSources(_ scratch: ScratchFolder, algorithms: [DigestAlgorithm] = [.sha256, .sha512],
-                 payload: [(bagPath: String, bytes: [UInt8])] = samplePayload) throws -> [PayloadFile] {
+func makeSources(
+    _ scratch: ScratchFolder, algorithms: [DigestAlgorithm] = [.sha256, .sha512],
+    payload: [(bagPath: String, bytes: [UInt8])] = samplePayload
+) throws -> [PayloadFile] {
     try payload.enumerated().map { index, item in
         let source = try scratch.file("sources/\(index)-\((item.bagPath as NSString).lastPathComponent)", item.bytes)
         let digests = try FileDigester.digest(path: source, algorithms: algorithms)
@@ -39,17 +41,23 @@ let sampleInfo = [
     BagInfoField("Source-Organization", "Example Municipal Archives"),
     BagInfoField("Bagging-Date", "2026-03-14"),
     BagInfoField("External-Identifier", "Z109-WS·2011-Y-BGS-0001"),
-    BagInfoField("External-Description", "Scanned case files of the land bureau, 2011, long term retention, masters as uncompressed TIFF with derivative access copies and catalog XML."),
+    BagInfoField(
+        "External-Description",
+        "Scanned case files of the land bureau, 2011, long term retention, masters as uncompressed TIFF with derivative access copies and catalog XML."
+    ),
 ]
 
 /// Writes the sample bag into `scratch/bags/<name>` and returns its path.
-func writeSampleBag(_ scratch: ScratchFolder, name: String = "Z109-WS·2011-Y-BGS-0001",
-                    configure: (inout BagWriter) -> Void = { _ in }) async throws -> String {
+func writeSampleBag(
+    _ scratch: ScratchFolder, name: String = "Z109-WS·2011-Y-BGS-0001",
+    configure: (inout BagWriter) -> Void = { _ in }
+) async throws -> String {
     let payload = try makeSources(scratch)
     var writer = BagWriter(manifestAlgorithms: [.sha256, .sha512], tagManifestAlgorithms: [.sha256])
     configure(&writer)
-    let result = try await writer.write(name: name, in: scratch.path + "/bags", payload: payload, bagInfo: sampleInfo,
-                                        extraTagFiles: [TagFile(path: "metadata/record.xml", contents: Data("<record/>\n".utf8))])
+    let result = try await writer.write(
+        name: name, in: scratch.path + "/bags", payload: payload, bagInfo: sampleInfo,
+        extraTagFiles: [TagFile(path: "metadata/record.xml", contents: Data("<record/>\n".utf8))])
     return result.path
 }
 

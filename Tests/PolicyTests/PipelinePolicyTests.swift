@@ -27,13 +27,14 @@ import Testing
     }
 
     @Test func aPartialFileOverridesOnlyWhatItNames() throws {
-        let policy = try PipelinePolicy.parse(yaml: """
-            name: county
-            resolution:
-              minimum_dpi: 300
-            fixity:
-              algorithms: [sha256, sm3, md5]
-            """)
+        let policy = try PipelinePolicy.parse(
+            yaml: """
+                name: county
+                resolution:
+                  minimum_dpi: 300
+                fixity:
+                  algorithms: [sha256, sm3, md5]
+                """)
         #expect(policy.name == "county")
         #expect(policy.resolution.minimumDPI == 300)
         #expect(policy.resolution.ocrMinimumDPI == 300)
@@ -73,24 +74,26 @@ import Testing
     /// Every choice is parsed into its type at load time: the stages get `MasterCompression`, `DigestAlgorithm`,
     /// `BagScope`… and never parse a string again.
     @Test func choicesAreParsedIntoTheirTypes() throws {
-        let policy = try PipelinePolicy.parse(yaml: """
-            import:
-              formats: [tiff, jpeg]
-              multi_page: accept
-            master:
-              compression: {bitonal: lzw, gray: packbits, colour: none}
-            fixity:
-              algorithms: [sm3, md5]
-            package:
-              bag_per: batch
-              manifests: [sha512]
-              tag_manifests: [md5, sha256]
-              serialization: tar
-              payload: copy
-            """)
+        let policy = try PipelinePolicy.parse(
+            yaml: """
+                import:
+                  formats: [tiff, jpeg]
+                  multi_page: accept
+                master:
+                  compression: {bitonal: lzw, gray: packbits, colour: none}
+                fixity:
+                  algorithms: [sm3, md5]
+                package:
+                  bag_per: batch
+                  manifests: [sha512]
+                  tag_manifests: [md5, sha256]
+                  serialization: tar
+                  payload: copy
+                """)
         #expect(policy.intake.formats == [.tiff, .jpeg])
         #expect(policy.intake.multiPage == .accept)
-        #expect(policy.master.bitonal == .lzw && policy.master.gray == .packbits && policy.master.colour == MasterCompression.none)
+        #expect(
+            policy.master.bitonal == .lzw && policy.master.gray == .packbits && policy.master.colour == MasterCompression.none)
         #expect(policy.fixity.algorithms == [.sm3, .md5])
         #expect(policy.package.bagPer == .batch)
         #expect(policy.package.manifests == [.sha512])
@@ -116,7 +119,9 @@ import Testing
             ("import:\n  formats: [tiff, gif]\n", "import.formats", 2, "tiff, png, jpeg"),
         ]
         for c in cases {
-            let error = #expect(throws: PolicyError.self, "\(c.key)") { try PipelinePolicy.parse(yaml: c.yaml, file: "typo.yaml") }
+            let error = #expect(throws: PolicyError.self, "\(c.key)") {
+                try PipelinePolicy.parse(yaml: c.yaml, file: "typo.yaml")
+            }
             #expect(error?.key == c.key, "\(c.yaml)")
             #expect(error?.line == c.line, "\(c.yaml)")
             #expect(error?.message.contains("is not one of \(c.allowed)") == true, "\(error?.message ?? "")")
@@ -130,15 +135,16 @@ import Testing
     }
 
     @Test func quotaSectionOverridesOnlyWhatItNames() throws {
-        let policy = try PipelinePolicy.parse(yaml: """
-            name: city
-            quota:
-              city: {target: "60%", deadline: 2019-06-30}
-              unit: {target: 0.10, deadline: 2020-12-31}
-              county_completion: null
-              county_unit_rooms: 0.4
-              recent_weeks: 2
-            """)
+        let policy = try PipelinePolicy.parse(
+            yaml: """
+                name: city
+                quota:
+                  city: {target: "60%", deadline: 2019-06-30}
+                  unit: {target: 0.10, deadline: 2020-12-31}
+                  county_completion: null
+                  county_unit_rooms: 0.4
+                  recent_weeks: 2
+                """)
         let quota = try #require(policy.quota)
         #expect(quota.city == QuotaTarget(fraction: 0.60, deadline: QuotaDay(year: 2019, month: 6, day: 30)!))
         #expect(quota.unit == QuotaTarget(fraction: 0.10, deadline: QuotaDay(year: 2020, month: 12, day: 31)!))

@@ -42,8 +42,10 @@ import Testing
         let dir = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ws = dir + "/ws"
-        let run = try CLI.quire(["run", CLI.repo.path + "/samples/delivery", "--catalog", CLI.repo.path + "/samples/catalog.csv",
-                                 "--archive", "C01", "--workspace", ws, "--quiet"])
+        let run = try CLI.quire([
+            "run", CLI.repo.path + "/samples/delivery", "--catalog", CLI.repo.path + "/samples/catalog.csv",
+            "--archive", "C01", "--workspace", ws, "--quiet",
+        ])
         #expect(run.status == 1, "\(run.stderr)")
         func digitized() throws -> Int? {
             let r = try CLI.quire(["quota", "--register", CLI.repo.path + "/samples/register.csv", "--workspace", ws, "--json"])
@@ -109,14 +111,16 @@ import Testing
         let fake = record + "/0005.tif"
         #expect(FileManager.default.createFile(atPath: fake, contents: nil))
         #expect(truncate(fake, 3 << 30) == 0)
-        try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: record + "/0006.tif")
+        try FileManager.default.copyItem(
+            atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: record + "/0006.tif")
 
         let r = try CLI.quire(["import", dir + "/delivery", "--workspace", dir + "/ws", "--workers", "2", "--json", "--quiet"])
         #expect(!r.signalled)
         #expect(r.status == 1, "\(r.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let quarantined = (report["quarantined"] as? [[String: Any]]) ?? []
-        let reasons = Dictionary(quarantined.map { (($0["path"] as? String) ?? "", ($0["reason"] as? String) ?? "") }) { a, _ in a }
+        let reasons = Dictionary(quarantined.map { (($0["path"] as? String) ?? "", ($0["reason"] as? String) ?? "") }) { a, _ in a
+        }
         for page in 1...4 {
             #expect(reasons["0026-003-0099/000\(page).png"] == "too_large")
         }
@@ -136,8 +140,10 @@ import Testing
         try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery", toPath: dir + "/delivery")
         try FileManager.default.createDirectory(atPath: dir + "/delivery/0026-003-0099", withIntermediateDirectories: true)
         try Self.hugePNG(dir + "/delivery/0026-003-0099/0001.png", truncated: false)
-        let r = try CLI.quire(["run", dir + "/delivery", "--catalog", CLI.repo.path + "/samples/catalog.csv",
-                                           "--workspace", dir + "/ws", "--json", "--quiet"])
+        let r = try CLI.quire([
+            "run", dir + "/delivery", "--catalog", CLI.repo.path + "/samples/catalog.csv",
+            "--workspace", dir + "/ws", "--json", "--quiet",
+        ])
         #expect(!r.signalled)
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stdout.contains("too_large"))
@@ -150,8 +156,10 @@ import Testing
         // A budget of 8 MB refuses an A4 sample page, naming the budget.
         let small = dir + "/small"
         try FileManager.default.createDirectory(atPath: small + "/0026-003-0045", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: small + "/0026-003-0045/0001.tif")
-        let tight = try CLI.quire(["import", small, "--workspace", dir + "/ws2", "--json", "--quiet"], environment: ["QUIRE_MEMORY_BUDGET": "8M"])
+        try FileManager.default.copyItem(
+            atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: small + "/0026-003-0045/0001.tif")
+        let tight = try CLI.quire(
+            ["import", small, "--workspace", dir + "/ws2", "--json", "--quiet"], environment: ["QUIRE_MEMORY_BUDGET": "8M"])
         #expect(tight.status == 1)
         #expect(tight.stdout.contains("memory budget of 8.0 MB"), "\(tight.stdout)")
     }
@@ -164,13 +172,17 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery", toPath: dir + "/delivery")
         try FileManager.default.createDirectory(atPath: dir + "/delivery/ൎ", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif",
-                                         toPath: dir + "/delivery/ൎ/x-003-0045-0001.tif")
+        try FileManager.default.copyItem(
+            atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif",
+            toPath: dir + "/delivery/ൎ/x-003-0045-0001.tif")
         let catalog = dir + "/catalog.csv"
-        try (String(contentsOfFile: CLI.repo.path + "/samples/catalog.csv", encoding: .utf8)
+        try
+            (String(contentsOfFile: CLI.repo.path + "/samples/catalog.csv", encoding: .utf8)
             + "9,ൎ/x-003-0045,,某单位,题名,19980312,公开,1,\n").write(toFile: catalog, atomically: true, encoding: .utf8)
         for attempt in 1...2 {
-            let r = try CLI.quire(["run", dir + "/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet"])
+            let r = try CLI.quire([
+                "run", dir + "/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet",
+            ])
             #expect(!r.signalled)
             #expect(r.status == 1, "run \(attempt): \(r.stderr)")
             let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -197,8 +209,9 @@ import Testing
         let folder = dir + "/delivery/" + nfd
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for page in 1...3 {
-            try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/000\(page).tif",
-                                             toPath: folder + "/000\(page).tif")
+            try FileManager.default.copyItem(
+                atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/000\(page).tif",
+                toPath: folder + "/000\(page).tif")
         }
         let catalog = dir + "/catalog.csv"
         try "序号,档号,文号,责任者,题名,日期,密级,页数,备注\n1,\(nfc),,市档案局,通报,19980312,公开,3,\n"
@@ -219,13 +232,16 @@ import Testing
     @Test func runSummaryCarriesRejectedRowsAndUnmatchedImages() throws {
         let dir = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var lines = try String(contentsOfFile: CLI.repo.path + "/samples/catalog.csv", encoding: .utf8).components(separatedBy: "\r\n")
+        var lines = try String(contentsOfFile: CLI.repo.path + "/samples/catalog.csv", encoding: .utf8).components(
+            separatedBy: "\r\n")
         try #require(lines.count > 3)
         lines[1] = lines[1].replacingOccurrences(of: ",公开,3,", with: ",公开,9223372036854775808,")
         lines[2] = lines[2].replacingOccurrences(of: ",内部,4,", with: ",内部,٣,")
         let catalog = dir + "/catalog.csv"
         try lines.joined(separator: "\n").write(toFile: catalog, atomically: true, encoding: .utf8)
-        let r = try CLI.quire(["run", CLI.repo.path + "/samples/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet"])
+        let r = try CLI.quire([
+            "run", CLI.repo.path + "/samples/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--json", "--quiet",
+        ])
         #expect(r.status == 1)
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
         let rejected = (summary["catalog_errors"] as? [[String: Any]]) ?? []
@@ -236,7 +252,9 @@ import Testing
         let held = (summary["held"] as? [String: String]) ?? [:]
         #expect(!held.values.contains("waiting"), "\(held)")
 
-        let text = try CLI.quire(["run", CLI.repo.path + "/samples/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--quiet"])
+        let text = try CLI.quire([
+            "run", CLI.repo.path + "/samples/delivery", "--catalog", catalog, "--workspace", dir + "/ws", "--quiet",
+        ])
         #expect(text.stdout.contains("Catalog rows rejected (2)"))
         #expect(text.stdout.contains("Images with no catalog record (6)"))
     }
@@ -248,10 +266,13 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let record = dir + "/delivery/0026-003-0045"
         try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: record + "/0001.tif")
+        try FileManager.default.copyItem(
+            atPath: CLI.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: record + "/0001.tif")
         for invalid: UInt8 in [0xFF, 0xFE] {
             let bytes = Array((record + "/0002").utf8) + [invalid] + Array(".tif".utf8) + [0]
-            let fd = bytes.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
+            let fd = bytes.withUnsafeBufferPointer {
+                $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
+            }
             #expect(fd >= 0)
             close(fd)
         }
@@ -266,7 +287,10 @@ import Testing
         let paths = Set(quarantined.compactMap { $0["path"] as? String })
         #expect(paths == ["0026-003-0045/0002\\xFE.tif", "0026-003-0045/0002\\xFF.tif", "0026-003-00\\xC3("], "\(quarantined)")
         #expect(quarantined.contains { ($0["detail"] as? String)?.contains("folder name is not valid UTF-8") == true })
-        #expect(quarantined.allSatisfy { $0["reason"] as? String == "unparseable_name" && ($0["detail"] as? String)?.contains("UTF-8") == true })
+        #expect(
+            quarantined.allSatisfy {
+                $0["reason"] as? String == "unparseable_name" && ($0["detail"] as? String)?.contains("UTF-8") == true
+            })
         #expect(report["accepted"] as? Int == 1)
     }
 
@@ -285,7 +309,11 @@ import Testing
         let status = try CLI.execute("setpriv", Array(asNobody.dropFirst()) + ["status", "--workspace", ws, "--json"])
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.contains("\"batch\""))
-        let quota = try CLI.execute("setpriv", Array(asNobody.dropFirst()) + ["quota", "--register", CLI.repo.path + "/samples/register.csv", "--workspace", ws, "--json"])
+        let quota = try CLI.execute(
+            "setpriv",
+            Array(asNobody.dropFirst()) + [
+                "quota", "--register", CLI.repo.path + "/samples/register.csv", "--workspace", ws, "--json",
+            ])
         #expect(quota.status == 0, "\(quota.stderr)")
         var info = stat()
         #expect(stat(ws + "/ledger.sqlite-wal", &info) != 0, "nothing was written")
@@ -298,10 +326,13 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let pipeline = dir + "/copy.yaml"
         try String(contentsOfFile: CLI.repo.path + "/pipelines/dat31.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "  payload: link", with: "  payload: copy").write(toFile: pipeline, atomically: true, encoding: .utf8)
+            .replacingOccurrences(of: "  payload: link", with: "  payload: copy").write(
+                toFile: pipeline, atomically: true, encoding: .utf8)
         let ws = dir + "/ws"
-        let run = try CLI.quire(["run", CLI.repo.path + "/samples/delivery", "--catalog", CLI.repo.path + "/samples/catalog.csv",
-                                 "--pipeline", pipeline, "--workspace", ws, "--quiet"])
+        let run = try CLI.quire([
+            "run", CLI.repo.path + "/samples/delivery", "--catalog", CLI.repo.path + "/samples/catalog.csv",
+            "--pipeline", pipeline, "--workspace", ws, "--quiet",
+        ])
         #expect(run.status == 1, "\(run.stderr)")
         let master = ws + "/masters/0026-003-0045/0001.tif"
         let bagged = ws + "/bags/0026-003-0045/data/masters/0026-003-0045/0001.tif"
@@ -320,15 +351,18 @@ import Testing
     @Test func badBudgetAndOversizedCatalogAreRefusedUpFront() throws {
         let dir = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let bad = try CLI.quire(["import", CLI.repo.path + "/samples/delivery", "--workspace", dir + "/ws", "--quiet"],
-                                environment: ["QUIRE_MEMORY_BUDGET": "lots"])
+        let bad = try CLI.quire(
+            ["import", CLI.repo.path + "/samples/delivery", "--workspace", dir + "/ws", "--quiet"],
+            environment: ["QUIRE_MEMORY_BUDGET": "lots"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("QUIRE_MEMORY_BUDGET"), "\(bad.stderr)")
 
         let catalog = dir + "/catalog.csv"
         #expect(FileManager.default.createFile(atPath: catalog, contents: nil))
         #expect(truncate(catalog, (256 << 20) + 1) == 0)
-        let run = try CLI.quire(["run", CLI.repo.path + "/samples/delivery", "--catalog", catalog, "--workspace", dir + "/ws2", "--json", "--quiet"])
+        let run = try CLI.quire([
+            "run", CLI.repo.path + "/samples/delivery", "--catalog", catalog, "--workspace", dir + "/ws2", "--json", "--quiet",
+        ])
         #expect(!run.signalled)
         #expect(run.status != 0)
         #expect(run.stderr.contains("at most 256 MiB"), "\(run.stderr)")

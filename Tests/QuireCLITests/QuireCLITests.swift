@@ -23,7 +23,9 @@ import Testing
     }
 
     /// Runs any program, found on PATH when `executable` has no slash.
-    static func execute(_ executable: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func execute(_ executable: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:])
+        throws -> Result
+    {
         let output = try Program.run(executable, arguments, cwd: cwd, environment: environment)
         return Result(status: output.status, stdout: output.text, stderr: output.stderr, signalled: output.signalled)
     }
@@ -75,7 +77,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let delivery = dir + "/d/0026-003-0045"
         try FileManager.default.createDirectory(atPath: delivery, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: Self.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: delivery + "/0001.tif")
+        try FileManager.default.copyItem(
+            atPath: Self.repo.path + "/samples/delivery/0026-003-0045/0001.tif", toPath: delivery + "/0001.tif")
         let r = try Self.quire(["import", dir + "/d", "--workspace", dir + "/ws", "--quiet"])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("all 1 pages accepted"))
@@ -88,7 +91,9 @@ import Testing
         #expect(missingArgument.status == 2)
         let badPipeline = dir + "/bad.yaml"
         try "master:\n  compression:\n    gray: jpeg2000\n".write(toFile: badPipeline, atomically: true, encoding: .utf8)
-        let r = try Self.quire(["import", Self.repo.path + "/samples/delivery", "--pipeline", badPipeline, "--workspace", dir + "/ws"])
+        let r = try Self.quire([
+            "import", Self.repo.path + "/samples/delivery", "--pipeline", badPipeline, "--workspace", dir + "/ws",
+        ])
         #expect(r.status == 2)
         #expect(r.stderr.contains("bad.yaml:3:"))
         #expect(r.stderr.contains("master.compression.gray"))
@@ -128,7 +133,9 @@ import Testing
         #expect(try Self.quire(["import", dir + "/delivery", "--workspace", ws, "--quiet"]).status == 1)
         #expect(try Self.quire(["checksum", "--workspace", ws, "--quiet"]).status == 0)
 
-        let bind = try Self.quire(["bind", "--catalog", Self.repo.path + "/samples/catalog-gb18030.csv", "--workspace", ws, "--json"])
+        let bind = try Self.quire([
+            "bind", "--catalog", Self.repo.path + "/samples/catalog-gb18030.csv", "--workspace", ws, "--json",
+        ])
         #expect(bind.status == 1)
         let object = try JSONSerialization.jsonObject(with: Data(bind.stdout.utf8)) as? [String: Any]
         let records = object?["records"] as? [[String: Any]] ?? []
@@ -169,7 +176,9 @@ import Testing
             while let name = walker.nextObject() as? String {
                 let path = workspace + "/" + folder + "/" + name
                 var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                    continue
+                }
                 out[folder + "/" + name] = try quire(["digest", path]).stdout.split(separator: " ").first.map(String.init)
             }
         }
@@ -184,7 +193,7 @@ import Testing
         let arguments = ["run", delivery, "--catalog", catalog, "--process", Self.repo.path + "/samples/process.yaml", "--quiet"]
 
         let reference = try Self.quire(arguments + ["--workspace", dir + "/reference"])
-        #expect(reference.status == 1, "\(reference.stderr)") // the samples' planted problems
+        #expect(reference.status == 1, "\(reference.stderr)")  // the samples' planted problems
         let expected = try Self.imageDigests(dir + "/reference")
         #expect(expected.count == 33)
 
@@ -209,17 +218,24 @@ import Testing
         let finished = try Self.quire(arguments + ["--workspace", dir + "/interrupted", "--json"])
         #expect(finished.status == 1, "\(finished.stderr) \(replay)")
         let summary = try JSONSerialization.jsonObject(with: Data(finished.stdout.utf8)) as? [String: Any]
-        #expect(Set(summary?["packaged"] as? [String] ?? []) == ["0026-003-0045", "Z109-WS·2011-Y-BGS-0001", "Z109-WS·2011-Y-BGS-0002"], "\(replay)")
-        #expect(Set((summary?["held"] as? [String: String])?.keys.map { $0 } ?? []) == ["0026-003-0046", "0026-003-0047"], "\(replay)")
+        #expect(
+            Set(summary?["packaged"] as? [String] ?? []) == [
+                "0026-003-0045", "Z109-WS·2011-Y-BGS-0001", "Z109-WS·2011-Y-BGS-0002",
+            ], "\(replay)")
+        #expect(
+            Set((summary?["held"] as? [String: String])?.keys.map { $0 } ?? []) == ["0026-003-0046", "0026-003-0047"], "\(replay)"
+        )
 
         // Same images, byte for byte; every bag verifies; nothing half-written is left.
         #expect(try Self.imageDigests(dir + "/interrupted") == expected, "\(replay)")
         let verify = try Self.quire(["verify", dir + "/interrupted/bags"])
         #expect(verify.status == 0, "\(verify.stdout) \(replay)")
-        let leftovers = FileManager.default.enumerator(atPath: dir + "/interrupted")?.allObjects.compactMap { $0 as? String }
+        let leftovers =
+            FileManager.default.enumerator(atPath: dir + "/interrupted")?.allObjects.compactMap { $0 as? String }
             .filter { $0.contains(".tmp-") || $0.contains(".partial-") } ?? []
         #expect(leftovers.isEmpty, "\(leftovers) \(replay)")
-        let bags = try FileManager.default.contentsOfDirectory(atPath: dir + "/interrupted/bags").filter { !$0.hasPrefix(".") }.sorted()
+        let bags = try FileManager.default.contentsOfDirectory(atPath: dir + "/interrupted/bags").filter { !$0.hasPrefix(".") }
+            .sorted()
         #expect(bags == ["0026-003-0045", "Z109-WS·2011-Y-BGS-0001", "Z109-WS·2011-Y-BGS-0002"], "\(replay)")
     }
 
@@ -228,8 +244,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["run", Self.repo.path + "/samples/delivery", "--catalog", Self.repo.path + "/samples/catalog.csv",
-                             "--workspace", dir + "/ws", "--quiet"]
+        process.arguments = [
+            "run", Self.repo.path + "/samples/delivery", "--catalog", Self.repo.path + "/samples/catalog.csv",
+            "--workspace", dir + "/ws", "--quiet",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -268,7 +286,9 @@ import Testing
             return
         }
         defer { _ = Self.shell("umount '\(ws)'") }
-        let arguments = ["run", Self.repo.path + "/samples/delivery", "--catalog", Self.repo.path + "/samples/catalog.csv", "--quiet"]
+        let arguments = [
+            "run", Self.repo.path + "/samples/delivery", "--catalog", Self.repo.path + "/samples/catalog.csv", "--quiet",
+        ]
         let full = try Self.quire(arguments + ["--workspace", ws])
         #expect(full.status == 3, "\(full.stdout)\(full.stderr)")
         #expect(full.stderr.contains("No space left on device") || full.stderr.contains("disk is full"), "\(full.stderr)")
@@ -276,7 +296,7 @@ import Testing
 
         #expect(Self.shell("mount -o remount,size=128m '\(ws)'") == 0)
         let resumed = try Self.quire(arguments + ["--workspace", ws])
-        #expect(resumed.status == 1, "\(resumed.stderr)") // the samples' planted problems, nothing else
+        #expect(resumed.status == 1, "\(resumed.stderr)")  // the samples' planted problems, nothing else
         let reference = try Self.quire(arguments + ["--workspace", dir + "/reference"])
         #expect(reference.status == 1)
         #expect(try Self.imageDigests(ws) == Self.imageDigests(dir + "/reference"))
@@ -329,11 +349,14 @@ import Testing
         let dir = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ws = dir + "/ws"
-        let run = try Self.quire(["run", Self.repo.path + "/samples/delivery", "--catalog", Self.repo.path + "/samples/catalog.csv",
-                                  "--archive", "C01", "--workspace", ws, "--quiet"])
+        let run = try Self.quire([
+            "run", Self.repo.path + "/samples/delivery", "--catalog", Self.repo.path + "/samples/catalog.csv",
+            "--archive", "C01", "--workspace", ws, "--quiet",
+        ])
         #expect(run.status == 1)
         func cityArchive(_ extra: [String] = []) throws -> [String: Any]? {
-            let r = try Self.quire(["quota", "--register", Self.repo.path + "/samples/register.csv", "--workspace", ws, "--json"] + extra)
+            let r = try Self.quire(
+                ["quota", "--register", Self.repo.path + "/samples/register.csv", "--workspace", ws, "--json"] + extra)
             #expect(r.status == 0, "\(r.stderr)")
             let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
             return (object?["archives"] as? [[String: Any]])?.first { $0["id"] as? String == "C01" }
@@ -354,7 +377,7 @@ import Testing
         let bag = ws + "/bags/Z109-WS·2011-Y-BGS-0002"
         let thumb = bag + "/data/thumbs/Z109-WS·2011-Y-BGS-0002/0001.jpg"
         let copy = try Data(contentsOf: URL(fileURLWithPath: thumb))
-        try FileManager.default.removeItem(atPath: thumb) // break the hard link, then alter the bag's copy
+        try FileManager.default.removeItem(atPath: thumb)  // break the hard link, then alter the bag's copy
         var altered = copy
         altered[altered.count / 2] ^= 0x40
         try altered.write(to: URL(fileURLWithPath: thumb))
@@ -382,10 +405,10 @@ import Testing
         let pipeline = dir + "/city.yaml"
         try "name: city\nquota:\n  city: {target: \"60%\", deadline: 2018-12-31}\n"
             .write(toFile: pipeline, atomically: true, encoding: .utf8)
-        #expect(try cityStatus([], cwd: dir) == "behind")                       // built-in 70%
-        #expect(try cityStatus(["--pipeline", pipeline], cwd: dir) == "met")    // the pipeline's 60%
+        #expect(try cityStatus([], cwd: dir) == "behind")  // built-in 70%
+        #expect(try cityStatus(["--pipeline", pipeline], cwd: dir) == "met")  // the pipeline's 60%
         #expect(try cityStatus(["--pipeline", pipeline, "--rules", Self.repo.path + "/pipelines/quota-rules.yaml"]) == "behind")
-        #expect(try cityStatus([], cwd: Self.repo.path) == "behind")            // pipelines/dat31.yaml states 70%
+        #expect(try cityStatus([], cwd: Self.repo.path) == "behind")  // pipelines/dat31.yaml states 70%
 
         let table = try Self.quire(["quota", "--register", register, "--workspace", dir + "/ws", "--pipeline", pipeline])
         #expect(table.status == 0)
@@ -395,7 +418,8 @@ import Testing
 
         // A malformed section is a configuration error naming the file, line and key.
         let bad = dir + "/bad.yaml"
-        try "name: city\nquota:\n  city: {target: 1.5, deadline: 2018-12-31}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        try "name: city\nquota:\n  city: {target: 1.5, deadline: 2018-12-31}\n".write(
+            toFile: bad, atomically: true, encoding: .utf8)
         let failed = try Self.quire(["quota", "--register", register, "--workspace", dir + "/ws", "--pipeline", bad])
         #expect(failed.status == 2)
         #expect(failed.stdout.isEmpty)
@@ -439,15 +463,19 @@ import Testing
 
     /// `quire bench run` takes its page model and lists, without running anything, the batches it would time.
     @Test func benchRunParsesThePageKindAndPlansPerPageType() throws {
-        let realistic = try Self.quire(["bench", "run", "--pages-kind", "realistic", "--pages", "3", "--mix", "10",
-                                        "--rounds", "1", "--workers", "2", "--plan"])
+        let realistic = try Self.quire([
+            "bench", "run", "--pages-kind", "realistic", "--pages", "3", "--mix", "10",
+            "--rounds", "1", "--workers", "2", "--plan",
+        ])
         #expect(realistic.status == 0, "\(realistic.stderr)")
         #expect(realistic.stdout.contains("Pages: realistic, A4 300 dpi; 1 round(s); workers 2"), "\(realistic.stdout)")
         #expect(realistic.stdout.contains("gray: 3 pages, 3 gray (uncompressed TIFF)"), "\(realistic.stdout)")
         #expect(realistic.stdout.contains("colour: 3 pages, 3 colour (uncompressed TIFF)"))
         #expect(realistic.stdout.contains("bitonal: 3 pages, 3 bitonal (G4 TIFF)"))
         #expect(realistic.stdout.contains("jpeg: 3 pages, 3 jpeg (colour JPEG q88 4:2:0)"))
-        #expect(realistic.stdout.contains("mixed: 10 pages, 4 gray (uncompressed TIFF), 2 colour (uncompressed TIFF), 2 bitonal (G4 TIFF), 2 jpeg"))
+        #expect(
+            realistic.stdout.contains(
+                "mixed: 10 pages, 4 gray (uncompressed TIFF), 2 colour (uncompressed TIFF), 2 bitonal (G4 TIFF), 2 jpeg"))
 
         let defaults = try Self.quire(["bench", "run", "--plan", "--types", "colour"])
         #expect(defaults.status == 0, "\(defaults.stderr)")
@@ -457,8 +485,10 @@ import Testing
 
         let simple = try Self.quire(["bench", "run", "--pages-kind", "simple", "--pages", "8", "--plan"])
         #expect(simple.status == 0)
-        #expect(simple.stdout.contains("mixed: 8 pages, 2 gray (LZW TIFF), 2 colour (LZW TIFF, red seal), 2 bitonal (G4 TIFF), 2 jpeg"),
-                "\(simple.stdout)")
+        #expect(
+            simple.stdout.contains(
+                "mixed: 8 pages, 2 gray (LZW TIFF), 2 colour (LZW TIFF, red seal), 2 bitonal (G4 TIFF), 2 jpeg"),
+            "\(simple.stdout)")
 
         for bad in [["--pages-kind", "photo"], ["--types", "sepia"], ["--rounds", "0"], ["--pages", "0"]] {
             let r = try Self.quire(["bench", "run", "--plan"] + bad)

@@ -11,8 +11,10 @@ import Testing
     static let workspace: Result<String, CLIFailure> = {
         do {
             let dir = try CLI.temporaryFolder()
-            let r = try CLI.quire(["run", CLI.repo.path + "/samples/delivery", "--catalog", CLI.repo.path + "/samples/catalog.csv",
-                                   "--workspace", dir + "/ws", "--quiet"])
+            let r = try CLI.quire([
+                "run", CLI.repo.path + "/samples/delivery", "--catalog", CLI.repo.path + "/samples/catalog.csv",
+                "--workspace", dir + "/ws", "--quiet",
+            ])
             guard FileManager.default.fileExists(atPath: dir + "/ws/bags/\(code)/bagit.txt") else {
                 return .failure(CLIFailure("quire run made no bag \(code): \(r.stdout)\(r.stderr)"))
             }
@@ -68,7 +70,9 @@ import Testing
             try handle.write(contentsOf: Data("\(digest)  meta/passwd\n".utf8))
             try handle.close()
         },
-        Attack(name: "master", reported: "data/masters/\(code)/0001.tif") { try linkOut("data/masters/\(code)/0001.tif", $0, $1) },
+        Attack(name: "master", reported: "data/masters/\(code)/0001.tif") {
+            try linkOut("data/masters/\(code)/0001.tif", $0, $1)
+        },
         Attack(name: "master folder", reported: "data/masters/\(code)") { try linkOut("data/masters/\(code)", $0, $1) },
         Attack(name: "record.json", reported: "data/metadata/\(code)/record.json") {
             try linkOut("data/metadata/\(code)/record.json", $0, $1)
@@ -99,8 +103,11 @@ import Testing
         let result = (object?["bags"] as? [[String: Any]])?.first
         #expect(result?["valid"] as? Bool == false)
         let problems = result?["problems"] as? [[String: Any]] ?? []
-        #expect(problems.contains { $0["rule"] as? String == "payload.symlink" && $0["severity"] as? String == "error"
-                    && $0["file"] as? String == attack.reported }, "\(attack): \(problems)")
+        #expect(
+            problems.contains {
+                $0["rule"] as? String == "payload.symlink" && $0["severity"] as? String == "error"
+                    && $0["file"] as? String == attack.reported
+            }, "\(attack): \(problems)")
         let security = (result?["fourProperties"] as? [String: Any])?["security"] as? [String: Any]
         #expect(security?["passed"] as? Bool == false, "\(attack)")
         #expect(security?["errors"] as? [String] == ["payload.symlink"], "\(attack)")
@@ -130,9 +137,14 @@ import Testing
         #expect(!links.isEmpty, "the attack planted a link out")
         let logs = dir + "/strace"
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        let traced = "open,openat,openat2,creat,stat,lstat,newfstatat,statx,readlink,readlinkat,access,faccessat,faccessat2,execve,chdir"
-        let r = try Self.run("/usr/bin/strace", ["-f", "-ff", "-y", "-qq", "-e", "trace=" + traced, "-o", logs + "/log",
-                                                   CLI.binary, "verify", bag, "--json"], cwd: dir)
+        let traced =
+            "open,openat,openat2,creat,stat,lstat,newfstatat,statx,readlink,readlinkat,access,faccessat,faccessat2,execve,chdir"
+        let r = try Self.run(
+            "/usr/bin/strace",
+            [
+                "-f", "-ff", "-y", "-qq", "-e", "trace=" + traced, "-o", logs + "/log",
+                CLI.binary, "verify", bag, "--json",
+            ], cwd: dir)
         #expect(r.status == 1, "\(attack): \(r.output)")
         var lines: [String] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: logs) {
@@ -206,8 +218,10 @@ import Testing
     }
 
     /// Runs a program, returning its status and combined output.
-    static func run(_ program: String, _ arguments: [String], cwd: String? = nil,
-                    environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    static func run(
+        _ program: String, _ arguments: [String], cwd: String? = nil,
+        environment: [String: String] = [:]
+    ) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: program)
         p.arguments = arguments

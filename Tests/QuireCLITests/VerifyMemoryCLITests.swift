@@ -73,10 +73,11 @@ import Testing
         }
         func rewrite(_ manifest: String, algorithm: String) throws {
             let lines = try String(contentsOfFile: bag + "/" + manifest, encoding: .utf8).split(separator: "\n")
-            let text = try lines.map { line -> String in
-                let path = String(line.split(separator: " ", maxSplits: 1)[1].drop { $0 == " " })
-                return try digest(algorithm, path) + "  " + path
-            }.joined(separator: "\n") + "\n"
+            let text =
+                try lines.map { line -> String in
+                    let path = String(line.split(separator: " ", maxSplits: 1)[1].drop { $0 == " " })
+                    return try digest(algorithm, path) + "  " + path
+                }.joined(separator: "\n") + "\n"
             try text.write(toFile: bag + "/" + manifest, atomically: true, encoding: .utf8)
         }
         var bytes = 0, files = 0
@@ -90,8 +91,10 @@ import Testing
         for name in names where name.hasPrefix("manifest-") {
             try rewrite(name, algorithm: String(name.dropFirst(9).dropLast(4)))
         }
-        let info = try String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasPrefix("Payload-Oxum:") ? "Payload-Oxum: \(bytes).\(files)" : String($0) }.joined(separator: "\n")
+        let info = try String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false
+        )
+        .map { $0.hasPrefix("Payload-Oxum:") ? "Payload-Oxum: \(bytes).\(files)" : String($0) }.joined(separator: "\n")
         try info.write(toFile: bag + "/bag-info.txt", atomically: true, encoding: .utf8)
         for name in names where name.hasPrefix("tagmanifest-") {
             try rewrite(name, algorithm: String(name.dropFirst(12).dropLast(4)))
@@ -104,7 +107,9 @@ import Testing
     /// The child is started by a small Python parent, not by this test process: a child spawned with vfork (as
     /// `posix_spawn` and Foundation's `Process` do) keeps its parent's high-water mark across `exec`, so its
     /// `ru_maxrss` would be this test process's (about 100 MB), whatever `quire` used.
-    static func measured(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, stdout: String, peak: Int) {
+    static func measured(_ arguments: [String], environment: [String: String]) throws -> (
+        status: Int32, stdout: String, peak: Int
+    ) {
         let script = """
             import resource, subprocess, sys
             code = subprocess.run(sys.argv[1:], stderr=subprocess.DEVNULL).returncode
@@ -161,9 +166,12 @@ import Testing
         let held = try Self.measured(["verify", big, "--json"], environment: ["QUIRE_MEMORY_BUDGET": "1G"])
         #expect(held.status == 0, "\(held.stdout)")
         let mb = { (bytes: Int) in String(format: "%.1f MB", Double(bytes) / 1e6) }
-        print("verify peak RSS: small masters \(mb(baseline.peak)); \(mb(tiff.count)) master under an 8 MiB budget \(mb(streamed.peak)), under 1 GiB (held whole) \(mb(held.peak))")
-        #expect(streamed.peak < baseline.peak + tiff.count / 4,
-                "peak \(mb(streamed.peak)) against \(mb(baseline.peak)) with small masters, master \(mb(tiff.count))")
+        print(
+            "verify peak RSS: small masters \(mb(baseline.peak)); \(mb(tiff.count)) master under an 8 MiB budget \(mb(streamed.peak)), under 1 GiB (held whole) \(mb(held.peak))"
+        )
+        #expect(
+            streamed.peak < baseline.peak + tiff.count / 4,
+            "peak \(mb(streamed.peak)) against \(mb(baseline.peak)) with small masters, master \(mb(tiff.count))")
         // The measurement can tell: holding the master whole shows.
         #expect(held.peak > baseline.peak + tiff.count / 2, "held whole: \(mb(held.peak)) against \(mb(baseline.peak))")
 
@@ -172,7 +180,9 @@ import Testing
         #expect(both.status == 0, "\(both.stdout)")
         #expect(Self.bags(both.stdout).map { $0["valid"] as? Bool } == [true, true], "\(both.stdout)")
         // Decoded in full, not skipped: the only finding is that the gray noise replaced a bitonal page.
-        let rules = Self.bags(both.stdout).flatMap { ($0["problems"] as? [[String: Any]]) ?? [] }.compactMap { $0["rule"] as? String }
+        let rules = Self.bags(both.stdout).flatMap { ($0["problems"] as? [[String: Any]]) ?? [] }.compactMap {
+            $0["rule"] as? String
+        }
         #expect(rules == ["archival.colour"], "\(both.stdout)")
 
         // One byte changed in the middle of the big master: caught by digest, the other bag still passes.

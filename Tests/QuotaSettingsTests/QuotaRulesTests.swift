@@ -15,13 +15,13 @@ import Testing
         #expect(rules.livelihoodShare == 0.60)
         #expect(rules.recentWeeks == 4)
         #expect(rules.target(for: .city)?.count(ofBaseline: 10000) == 7000)
-        #expect(rules.target(for: .county)?.count(ofBaseline: 3) == 2)   // 1.5 rounds up
+        #expect(rules.target(for: .county)?.count(ofBaseline: 3) == 2)  // 1.5 rounds up
     }
 
     @Test func fromAParsedMapping() throws {
         let rules = try QuotaRules(dictionary: [
             "city": ["target": "75%", "deadline": "2019-06-30"],
-            "county": ["target": 0.6, "deadline": Date(timeIntervalSince1970: 1_546_214_400)],   // 2018-12-31 UTC
+            "county": ["target": 0.6, "deadline": Date(timeIntervalSince1970: 1_546_214_400)],  // 2018-12-31 UTC
             "county_completion": NSNull(),
             "city_unit_rooms": 0.9,
             "recent_weeks": 8,
@@ -36,20 +36,30 @@ import Testing
     }
 
     @Test func badMappingsSayWhichKey() {
-        #expect(throws: QuotaRulesError(key: "cty", reason: "unknown key (known: city, county, unit, county_completion, city_unit_rooms, county_unit_rooms, unit_room_deadline, holdings_growth, livelihood_share, recent_weeks)")) {
+        #expect(
+            throws: QuotaRulesError(
+                key: "cty",
+                reason:
+                    "unknown key (known: city, county, unit, county_completion, city_unit_rooms, county_unit_rooms, unit_room_deadline, holdings_growth, livelihood_share, recent_weeks)"
+            )
+        ) {
             try QuotaRules(dictionary: ["cty": 0.7])
         }
-        let tooBig = #expect(throws: QuotaRulesError.self) { try QuotaRules(dictionary: ["city": ["target": 70, "deadline": "2018-12-31"]]) }
+        let tooBig = #expect(throws: QuotaRulesError.self) {
+            try QuotaRules(dictionary: ["city": ["target": 70, "deadline": "2018-12-31"]])
+        }
         #expect(tooBig?.key == "city.target")
-        let badDay = #expect(throws: QuotaRulesError.self) { try QuotaRules(dictionary: ["county": ["target": 0.5, "deadline": "2018-02-30"]]) }
+        let badDay = #expect(throws: QuotaRulesError.self) {
+            try QuotaRules(dictionary: ["county": ["target": 0.5, "deadline": "2018-02-30"]])
+        }
         #expect(badDay?.key == "county.deadline")
     }
 
     @Test func decodesAndEncodesJSON() throws {
         let json = """
-        {"county": {"target": "55%", "deadline": "2019-12-31"}, "unit": {"target": 0.3, "deadline": "2020-12-31"},
-         "livelihood_share": 0.5}
-        """
+            {"county": {"target": "55%", "deadline": "2019-12-31"}, "unit": {"target": 0.3, "deadline": "2020-12-31"},
+             "livelihood_share": 0.5}
+            """
         let rules = try JSONDecoder().decode(QuotaRules.self, from: Data(json.utf8))
         #expect(rules.city == QuotaRules.default.city)
         #expect(abs(rules.county.fraction - 0.55) < 1e-12)

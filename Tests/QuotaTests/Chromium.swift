@@ -22,9 +22,11 @@ struct Chromium {
     /// Runs headless chromium with a throw-away profile; returns its standard output.
     @discardableResult
     func run(_ arguments: [String], profile: URL) throws -> String {
-        let base = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-                    "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--force-device-scale-factor=1",
-                    "--user-data-dir=\(profile.path)"]
+        let base = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+            "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--force-device-scale-factor=1",
+            "--user-data-dir=\(profile.path)",
+        ]
         let result: Program.Output
         if let timeout = Program.find("timeout") {
             result = try Program.run(timeout, ["120", path] + base + arguments)

@@ -25,16 +25,16 @@ import Quota
 /// - Z99 2018-06-20: 5 件 (not in the register)
 enum Fixtures {
     static let registerCSV = """
-    id,name,level,parent,baseline_volumes,baseline_items,baseline_pages,prior_volumes,prior_items,has_digital_room
-    C01,某市档案馆,city,,6000,4000,500000,3600,2400,yes
-    X01,甲县档案馆,county,C01,3000,1000,,1000,500,是
-    X02,乙区档案馆,district,C01,2000,0,80000,400,,no
-    U001,市财政局,unit,C01,100,50,,0,0,yes
-    U002,市教育局,unit,C01,80,0,,0,0,no
-    U003,甲县民政局,unit,X01,40,10,,0,0,1
-    U004,乙区人社局,unit,X02,20,5,,0,0,否
+        id,name,level,parent,baseline_volumes,baseline_items,baseline_pages,prior_volumes,prior_items,has_digital_room
+        C01,某市档案馆,city,,6000,4000,500000,3600,2400,yes
+        X01,甲县档案馆,county,C01,3000,1000,,1000,500,是
+        X02,乙区档案馆,district,C01,2000,0,80000,400,,no
+        U001,市财政局,unit,C01,100,50,,0,0,yes
+        U002,市教育局,unit,C01,80,0,,0,0,no
+        U003,甲县民政局,unit,X01,40,10,,0,0,1
+        U004,乙区人社局,unit,X02,20,5,,0,0,否
 
-    """
+        """
 
     static func register() throws -> HoldingsRegister {
         try HoldingsRegister.read(data: Data(registerCSV.utf8), source: "holdings.csv")

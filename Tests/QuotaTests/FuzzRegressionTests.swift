@@ -11,12 +11,12 @@ import Testing
     /// Wanted: no trap, and the rows reported as errors with their lines.
     @Test func int64MaxCountsAreRowErrorsNotATrap() async {
         await #expect(processExitsWith: .success) {
-                let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                    .appendingPathComponent("Fuzz/regressions/quota-report/int64-max-counts.csv")
-                let register = try HoldingsRegister.read(contentsOf: url)
-                _ = QuotaReport.compute(register: register, events: [], asOf: QuotaDay(year: 2018, month: 6, day: 30)!)
-                // The overflowing rows must be reported, not silently counted.
-                if register.errors.isEmpty { exit(1) }
+            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Fuzz/regressions/quota-report/int64-max-counts.csv")
+            let register = try HoldingsRegister.read(contentsOf: url)
+            _ = QuotaReport.compute(register: register, events: [], asOf: QuotaDay(year: 2018, month: 6, day: 30)!)
+            // The overflowing rows must be reported, not silently counted.
+            if register.errors.isEmpty { exit(1) }
         }
     }
 }

@@ -20,18 +20,19 @@ import Testing
         #expect(c01.prior == 6000)
         #expect(c01.hasDigitalRoom)
         #expect(c01.line == 2)
-        #expect(register["X01"]?.baselinePages == nil)   // blank: not known
+        #expect(register["X01"]?.baselinePages == nil)  // blank: not known
         #expect(register["X01"]?.hasDigitalRoom == true)  // 是
-        #expect(register["X02"]?.priorItems == 0)         // blank: 0
-        #expect(register["U004"]?.hasDigitalRoom == false) // 否
+        #expect(register["X02"]?.priorItems == 0)  // blank: 0
+        #expect(register["U004"]?.hasDigitalRoom == false)  // 否
         #expect(register["U003"]?.parent == "X01")
     }
 
     @Test func gb18030EqualsUTF8() throws {
-        let encoding = String.Encoding(rawValue: CFStringConvertEncodingToNSStringEncoding(
-            CFStringEncoding(CFStringEncodings.GB_18030_2000.rawValue)))
+        let encoding = String.Encoding(
+            rawValue: CFStringConvertEncodingToNSStringEncoding(
+                CFStringEncoding(CFStringEncodings.GB_18030_2000.rawValue)))
         let gbData = try #require(Fixtures.registerCSV.data(using: encoding))
-        #expect(gbData != Data(Fixtures.registerCSV.utf8))   // really a different byte stream
+        #expect(gbData != Data(Fixtures.registerCSV.utf8))  // really a different byte stream
         let gb = try HoldingsRegister.read(data: gbData, source: "holdings.csv")
         let utf8 = try Fixtures.register()
         #expect(gb.encoding == .gb18030)
@@ -58,22 +59,22 @@ import Testing
 
     @Test func badRowsAreReportedWithTheirLines() throws {
         let csv = """
-        id,name,level,baseline_volumes,baseline_items,baseline_pages,prior_volumes,prior_items,has_digital_room,parent,notes
-        C01,市馆,city,100,0,,0,0,yes,,
-        X01,县馆,province,100,0,,0,0,no,,
-        X02,县馆,county,1O0,0,,0,0,no,,
-        C01,重复,county,1,0,,0,0,no,,
-        "X03","多行
-        名称",county,5,5,,0,0,maybe,,
-        U01,单位,unit,1,1,,0,0,yes,ZZZ,
-        X04,县馆,county,1,2
-        X05,县馆,county,-5,0,,0,0,no,,
-        X06,县馆,county,10,0,,0,0,no,C01,ok
-        ,无编号,county,1,0,,0,0,no,,
-        U02,单位,unit,1,0,,0,0,no,U01,
-        ,,,,,,,,,,
-        U03,单位,unit,1,0,,0,0,no,X06,
-        """
+            id,name,level,baseline_volumes,baseline_items,baseline_pages,prior_volumes,prior_items,has_digital_room,parent,notes
+            C01,市馆,city,100,0,,0,0,yes,,
+            X01,县馆,province,100,0,,0,0,no,,
+            X02,县馆,county,1O0,0,,0,0,no,,
+            C01,重复,county,1,0,,0,0,no,,
+            "X03","多行
+            名称",county,5,5,,0,0,maybe,,
+            U01,单位,unit,1,1,,0,0,yes,ZZZ,
+            X04,县馆,county,1,2
+            X05,县馆,county,-5,0,,0,0,no,,
+            X06,县馆,county,10,0,,0,0,no,C01,ok
+            ,无编号,county,1,0,,0,0,no,,
+            U02,单位,unit,1,0,,0,0,no,U01,
+            ,,,,,,,,,,
+            U03,单位,unit,1,0,,0,0,no,X06,
+            """
         let register = try HoldingsRegister.read(data: Data(csv.utf8), source: "bad.csv")
         #expect(register.archives.map(\.id) == ["C01", "X06", "U03"])
         #expect(register.ignoredColumns == ["notes"])
@@ -82,7 +83,7 @@ import Testing
         #expect(byLine[3]?.contains("level 'province'") == true)
         #expect(byLine[4]?.contains("baseline_volumes '1O0' is not a whole number") == true)
         #expect(byLine[5]?.contains("duplicates the row on line 2") == true)
-        #expect(byLine[6]?.contains("has_digital_room 'maybe'") == true)   // the row starting on line 6 (quoted line break)
+        #expect(byLine[6]?.contains("has_digital_room 'maybe'") == true)  // the row starting on line 6 (quoted line break)
         #expect(byLine[8]?.contains("parent 'ZZZ' is not in the register") == true)
         #expect(byLine[9]?.contains("5 fields, the header has 11") == true)
         #expect(byLine[10]?.contains("'-5'") == true)
@@ -115,18 +116,19 @@ import Testing
             try HoldingsRegister.read(data: bad, source: "bad.csv")
         }
         #expect(error.line == 2)
-        #expect(error.kind == .holdingsRegister)   // the shared decoder names the register, not a catalog
+        #expect(error.kind == .holdingsRegister)  // the shared decoder names the register, not a catalog
         #expect(error.description == "bad.csv:2: holdings register: the file is neither valid UTF-8 nor valid GB18030")
         // Duplicate heading.
-        let duplicate = "id,name,level,baseline_volumes,baseline_items,baseline_pages,prior_volumes,prior_items,has_digital_room,ID\n"
+        let duplicate =
+            "id,name,level,baseline_volumes,baseline_items,baseline_pages,prior_volumes,prior_items,has_digital_room,ID\n"
         #expect(throws: CSVFileError.self) { try HoldingsRegister.read(data: Data(duplicate.utf8), source: "d.csv") }
     }
 
     @Test func headingsAreCaseInsensitiveAndReorderable() throws {
         let csv = """
-        Has_Digital_Room,PRIOR_ITEMS,prior volumes,baseline-pages,Baseline_Items,baseline_volumes,Level,Name,ID,prior_gb,prior_pages
-        no,5,5,,10,10,县,某县馆,K1,1.5,300
-        """
+            Has_Digital_Room,PRIOR_ITEMS,prior volumes,baseline-pages,Baseline_Items,baseline_volumes,Level,Name,ID,prior_gb,prior_pages
+            no,5,5,,10,10,县,某县馆,K1,1.5,300
+            """
         let register = try HoldingsRegister.read(data: Data(csv.utf8), source: "r.csv")
         #expect(register.errors.isEmpty)
         let k1 = try #require(register["K1"])

@@ -31,8 +31,9 @@ import Testing
 
         // The screenshot: a PNG of the window's size that is not blank.
         let screenshot = directory.appendingPathComponent("quota.png")
-        try chromium.run(["--screenshot=\(screenshot.path)", "--window-size=1200,1600", page.absoluteString],
-                         profile: directory.appendingPathComponent("profile-1"))
+        try chromium.run(
+            ["--screenshot=\(screenshot.path)", "--window-size=1200,1600", page.absoluteString],
+            profile: directory.appendingPathComponent("profile-1"))
         let png = try Data(contentsOf: screenshot)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }

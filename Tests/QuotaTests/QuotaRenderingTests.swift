@@ -41,7 +41,7 @@ import Testing
         #expect(unit["target_percent"] == .null)
         #expect(unit["projected_date"] == .null)
         let total = try #require(json["total"])
-        #expect(total["percent"] == .number(56.88))   // 56.875 to 2 decimals
+        #expect(total["percent"] == .number(56.88))  // 56.875 to 2 decimals
         #expect(total["gap"] == .number(1000))
         #expect(total["projected_date"] == .string("never"))
         #expect(total["target_percent"] == .number(62.5))
@@ -64,11 +64,12 @@ import Testing
         // Sorted keys at the top level, and through Foundation it round-trips.
         let topKeys = first.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
         #expect(topKeys == topKeys.sorted())
-        #expect(topKeys == ["archives", "as_of", "ignored", "register", "register_errors", "rules", "total", "units", "unregistered"])
+        #expect(
+            topKeys == ["archives", "as_of", "ignored", "register", "register_errors", "rules", "total", "units", "unregistered"])
         let object = try JSONSerialization.jsonObject(with: Data(first.utf8))
         let resorted = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         #expect(try TestJSON.parse(String(decoding: resorted, as: UTF8.self)) == TestJSON.parse(first))
-        #expect(first.contains("某市档案馆"))   // UTF-8, not \u escapes
+        #expect(first.contains("某市档案馆"))  // UTF-8, not \u escapes
     }
 
     @Test func csvHasARowPerArchiveAndATotal() throws {
@@ -79,7 +80,8 @@ import Testing
         let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         func row(_ id: String) -> [String: String] {
             let line = lines.first { $0.hasPrefix(id + ",") } ?? ""
-            return Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+            return Dictionary(
+                uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
         }
         #expect(row("C01")["percent"] == "65.0")
         #expect(row("C01")["projected_date"] == "2018-08-04")
@@ -103,7 +105,8 @@ import Testing
         }
         #expect(rows.count == 7)
         let starts = rows.map { line -> Int in
-            let range = line.range(of: "  on track") ?? line.range(of: "  behind") ?? line.range(of: "  met")
+            let range =
+                line.range(of: "  on track") ?? line.range(of: "  behind") ?? line.range(of: "  met")
                 ?? line.range(of: "  no target")
             return DisplayWidth.of(String(line[..<(range?.upperBound ?? line.startIndex)]))
                 - DisplayWidth.of(String(line[(range?.lowerBound ?? line.startIndex)..<(range?.upperBound ?? line.startIndex)]))

@@ -10,10 +10,10 @@ import Testing
         // Digitized = prior 6000 + 100 (06-02) + 200 (06-03) + 200 (06-30) = 6500; the unverified 300 件
         // (06-15) and the 999 卷 of 07-01 (after as-of) do not count.
         #expect(c01.digitized.total == 6500)
-        #expect(c01.digitized.volumes == 3600 + 100 + 150 + 200)   // 4050
-        #expect(c01.digitized.items == 2400 + 50)                   // 2450
-        #expect(c01.digitized.pages == 8000 + 20000 + 16000)        // 44000
-        #expect(c01.digitized.gigabytes == 4.0)                     // 0.5 + 2.5 + 1.0 GB
+        #expect(c01.digitized.volumes == 3600 + 100 + 150 + 200)  // 4050
+        #expect(c01.digitized.items == 2400 + 50)  // 2450
+        #expect(c01.digitized.pages == 8000 + 20000 + 16000)  // 44000
+        #expect(c01.digitized.gigabytes == 4.0)  // 0.5 + 2.5 + 1.0 GB
         // 6500 / 10000 = 65%.
         #expect(c01.percent == 65.0)
         let goal = try #require(c01.goal)
@@ -28,7 +28,7 @@ import Testing
         // 500 at 100/week = 5 weeks = 35 days: 2018-06-30 + 35 = 2018-08-04, before the deadline: on track.
         #expect(goal.projected == .date(day("2018-08-04")))
         #expect(goal.status == .onTrack)
-        #expect(c01.completion == nil)   // only county archives have the 2025 completion target
+        #expect(c01.completion == nil)  // only county archives have the 2025 completion target
     }
 
     @Test func countyWithNoRecentProgressNeverMeetsItsTarget() throws {
@@ -56,7 +56,7 @@ import Testing
     @Test func districtArchiveThatMetItsTarget() throws {
         let report = try Fixtures.report()
         let x02 = try #require(report["X02"])
-        #expect(x02.archive.level == .county)   // "district" reads as county
+        #expect(x02.archive.level == .county)  // "district" reads as county
         // Baseline 2000, prior 400 + 700 (06-10) = 1100: 55% ≥ 50%: met, gap 0, projected = as-of.
         #expect(x02.digitized.total == 1100)
         #expect(x02.percent == 55.0)
@@ -162,9 +162,10 @@ import Testing
         #expect(full.unregistered.isEmpty)
 
         // The same figures as a report computed that day, when the later events did not exist yet.
-        let thatDay = QuotaReport.compute(register: try Fixtures.register(),
-                                          events: Fixtures.events.filter { $0.day <= day("2018-06-09") },
-                                          asOf: day("2018-06-09"))
+        let thatDay = QuotaReport.compute(
+            register: try Fixtures.register(),
+            events: Fixtures.events.filter { $0.day <= day("2018-06-09") },
+            asOf: day("2018-06-09"))
         #expect(thatDay.archives == full.archives)
         #expect(thatDay.total == full.total)
         #expect(thatDay.units == full.units)
@@ -175,7 +176,10 @@ import Testing
     @Test func burnUpByWeek() throws {
         let report = try Fixtures.report()
         // First counted event 2018-06-02, as-of 2018-06-30: weeks ending 05-26 (before it) … 06-30.
-        #expect(report.weeks.map(\.description) == ["2018-05-26", "2018-06-02", "2018-06-09", "2018-06-16", "2018-06-23", "2018-06-30"])
+        #expect(
+            report.weeks.map(\.description) == [
+                "2018-05-26", "2018-06-02", "2018-06-09", "2018-06-16", "2018-06-23", "2018-06-30",
+            ])
         #expect(report["C01"]?.burnUp == [6000, 6100, 6300, 6300, 6300, 6500])
         #expect(report["X01"]?.burnUp == [1500, 1500, 1500, 1500, 1500, 1500])
         #expect(report["X02"]?.burnUp == [400, 400, 400, 1100, 1100, 1100])
@@ -214,7 +218,7 @@ import Testing
 
     @Test func onTrackTurnsBehindWhenTheRateIsTooSlow() throws {
         let register = HoldingsRegister(archives: [
-            RegisteredArchive(id: "C", name: "City", level: .city, baselineVolumes: 1000, baselineItems: 0),
+            RegisteredArchive(id: "C", name: "City", level: .city, baselineVolumes: 1000, baselineItems: 0)
         ])
         // 4 items in the last 4 weeks: 1 per week; 700 to go = 4900 days after 2018-06-30 — past 2018-12-31.
         let events = (0..<4).map { DigitizationEvent(archive: "C", day: day("2018-06-30").adding(days: -7 * $0), items: 1) }
@@ -228,11 +232,11 @@ import Testing
 
     @Test func holdingsDoublingAndLivelihood() throws {
         let csv = """
-        id,name,level,baseline_volumes,baseline_items,baseline_pages,prior_volumes,prior_items,has_digital_room,current_volumes,current_items,livelihood_items
-        C01,市馆,city,6000,4000,,0,0,yes,15000,6000,12000
-        X01,县馆,county,3000,1000,,0,0,no,5000,2000,5000
-        X02,区馆,county,100,0,,0,0,no,,,
-        """
+            id,name,level,baseline_volumes,baseline_items,baseline_pages,prior_volumes,prior_items,has_digital_room,current_volumes,current_items,livelihood_items
+            C01,市馆,city,6000,4000,,0,0,yes,15000,6000,12000
+            X01,县馆,county,3000,1000,,0,0,no,5000,2000,5000
+            X02,区馆,county,100,0,,0,0,no,,,
+            """
         let register = try HoldingsRegister.read(data: Data(csv.utf8), source: "h.csv")
         let report = QuotaReport.compute(register: register, events: [], asOf: day("2018-06-30"))
         // C01: 21000 / 10000 = ×2.1 ≥ ×2: met; livelihood 12000 / 21000 = 57.14% < 60%: not met.
@@ -254,8 +258,9 @@ import Testing
         var rules = QuotaRules.default
         rules.city = QuotaTarget(fraction: 0.80, deadline: day("2020-12-31"))
         rules.cityUnitRooms = 0.5
-        let report = QuotaReport.compute(register: try Fixtures.register(), rules: rules, events: Fixtures.events,
-                                         asOf: day("2018-06-30"))
+        let report = QuotaReport.compute(
+            register: try Fixtures.register(), rules: rules, events: Fixtures.events,
+            asOf: day("2018-06-30"))
         // 80% of 10000 = 8000; 6500 done: gap 1500 at 100/week = 15 weeks = 105 days → 2018-10-13.
         #expect(report["C01"]?.goal?.gap == 1500)
         #expect(report["C01"]?.goal?.projected == .date(day("2018-10-13")))

@@ -38,11 +38,11 @@ import Testing
         case .gray:
             #expect(page.bitmap.layout == .gray8)
             #expect(decoded.info.compression == "none")
-            #expect(file.count > 2480 * 3508 && file.count < 2480 * 3508 + 100_000)    // ~8.7 MB
+            #expect(file.count > 2480 * 3508 && file.count < 2480 * 3508 + 100_000)  // ~8.7 MB
         case .colour:
             #expect(page.bitmap.layout == .rgb8)
             #expect(decoded.info.compression == "none")
-            #expect(file.count > 26_099_520 && file.count < 26_200_000)               // ~26 MB
+            #expect(file.count > 26_099_520 && file.count < 26_200_000)  // ~26 MB
         case .bitonal:
             #expect(page.bitmap.layout == .bilevel)
             #expect(decoded.info.compression == "ccitt-g4")
@@ -50,7 +50,7 @@ import Testing
         case .jpeg:
             #expect(page.bitmap.layout == .rgb8)
             #expect(decoded.info.format == .jpeg)
-            #expect(Self.lumaSampling(file) == 0x22)                                   // 4:2:0
+            #expect(Self.lumaSampling(file) == 0x22)  // 4:2:0
             #expect(file.count > 400_000 && file.count < 6_000_000)
         }
     }

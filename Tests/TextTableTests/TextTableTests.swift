@@ -17,8 +17,10 @@ import TextTable
         let lines = table.render(indent: "").split(separator: "\n").map(String.init)
         #expect(lines.count == 4)
         // The second column starts at the same display column on every line, whatever the first holds.
-        let starts = [column(of: "题名", in: lines[0]), column(of: "关于", in: lines[1]),
-                      column(of: "Notice", in: lines[2]), column(of: "市档案馆", in: lines[3])]
+        let starts = [
+            column(of: "题名", in: lines[0]), column(of: "关于", in: lines[1]),
+            column(of: "Notice", in: lines[2]), column(of: "市档案馆", in: lines[3]),
+        ]
         #expect(starts == [15, 15, 15, 15])
         // The right-aligned last column ends at the same display column on every line.
         #expect(Set(lines.map(DisplayWidth.of)) == [15 + 20 + 2 + 5])
@@ -33,13 +35,14 @@ import TextTable
         table.add(["C01", "某市档案馆", "1,200"])
         table.rule()
         table.add(["X01", "County", ""])
-        #expect(table.render(indent: "") == """
-            ID   名称 Name   卷 Vol.
-            ────────────────────────
-            C01  某市档案馆    1,200
-            ────────────────────────
-            X01  County
-            """)
+        #expect(
+            table.render(indent: "") == """
+                ID   名称 Name   卷 Vol.
+                ────────────────────────
+                C01  某市档案馆    1,200
+                ────────────────────────
+                X01  County
+                """)
         let indented = table.render()
         #expect(indented.split(separator: "\n").allSatisfy { $0.hasPrefix("  ") && !$0.hasSuffix(" ") })
     }
@@ -47,10 +50,10 @@ import TextTable
     @Test func longCellsAreCutButNotTheLastColumn() {
         var table = TextTable(["A", "B"])
         table.maxCell = 6
-        let long = "档案数字化规范全文"          // 18 cells
+        let long = "档案数字化规范全文"  // 18 cells
         table.add([long, long])
         let row = table.render(indent: "").split(separator: "\n").map(String.init)[1]
-        #expect(row == "档案…  " + long)   // 2 + 2 + 1 cells, then the separator and the whole last cell
+        #expect(row == "档案…  " + long)  // 2 + 2 + 1 cells, then the separator and the whole last cell
         table.maxCell = nil
         #expect(table.render(indent: "").contains(long + "  " + long))
     }
@@ -66,8 +69,8 @@ import TextTable
     @Test func displayWidths() {
         #expect(DisplayWidth.of("某市档案馆") == 10)
         #expect(DisplayWidth.of("C01") == 3)
-        #expect(DisplayWidth.of("ＡＢ") == 4)          // fullwidth forms
-        #expect(DisplayWidth.of("e\u{301}") == 1)      // combining accent takes no cell
+        #expect(DisplayWidth.of("ＡＢ") == 4)  // fullwidth forms
+        #expect(DisplayWidth.of("e\u{301}") == 1)  // combining accent takes no cell
         #expect(DisplayWidth.of("·") == 1)
     }
 }

@@ -9,8 +9,10 @@ import Packaging
 /// `data/a.txt` and `data/sub/b%.txt`, made once. The bag lives under /dev/shm when it exists.
 enum BagFuzzing {
     /// Tag files in the order input parts fill them.
-    static let tagFiles = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt",
-                           "fetch.txt", "manifest-md5.txt"]
+    static let tagFiles = [
+        "bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt",
+        "fetch.txt", "manifest-md5.txt",
+    ]
     /// The bag folder, made by ``prepare()``.
     nonisolated(unsafe) static var bag = ""
 

@@ -19,7 +19,8 @@ enum CSVFuzzing {
     /// The register read and its quota computed with no events: every count in a row meets the arithmetic.
     static func quotaReport(_ data: Data) {
         guard let register = try? HoldingsRegister.read(data: data, source: "register.csv"),
-              let day = QuotaDay(year: 2018, month: 6, day: 30) else { return }
+            let day = QuotaDay(year: 2018, month: 6, day: 30)
+        else { return }
         sink(QuotaReport.compute(register: register, events: [], asOf: day))
     }
 }

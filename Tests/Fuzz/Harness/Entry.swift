@@ -6,9 +6,12 @@ import Foundation
 /// The target this process fuzzes, chosen once in `LLVMFuzzerInitialize` before any input runs.
 nonisolated(unsafe) private var selected: FuzzTarget?
 
+/// libFuzzer's `LLVMFuzzerInitialize`: selects and prepares the target `QUIRE_FUZZ_TARGET` names; exits 2 for an unknown name.
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzerInitialize(_ argc: UnsafeMutablePointer<Int32>,
-                             _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
+public func fuzzerInitialize(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
+) -> Int32 {
     let name = ProcessInfo.processInfo.environment["QUIRE_FUZZ_TARGET"] ?? ""
     guard let target = FuzzTarget(rawValue: name) else {
         let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: " ")
@@ -20,6 +23,7 @@ public func fuzzerInitialize(_ argc: UnsafeMutablePointer<Int32>,
     return 0
 }
 
+/// libFuzzer's `LLVMFuzzerTestOneInput`: feeds one input to the selected target; always returns 0.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzerTestOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     guard let selected else { return 0 }

@@ -16,8 +16,9 @@ enum ImageFuzzing {
         if let image = try? ImageDecoder.decode(data, as: format, options: options) {
             // A decode that succeeds must describe the bitmap it returns, and hold every byte of it.
             let bitmap = image.bitmap
-            precondition(bitmap.width == image.info.width && bitmap.height == image.info.height,
-                          "bitmap \(bitmap.width)x\(bitmap.height) but info \(image.info.width)x\(image.info.height)")
+            precondition(
+                bitmap.width == image.info.width && bitmap.height == image.info.height,
+                "bitmap \(bitmap.width)x\(bitmap.height) but info \(image.info.width)x\(image.info.height)")
             precondition(bitmap.bytes.count >= bitmap.bytesPerRow * bitmap.height, "bitmap shorter than its rows")
             sink(image)
         }

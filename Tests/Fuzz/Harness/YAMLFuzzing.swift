@@ -5,7 +5,9 @@ import Policy
 enum YAMLFuzzing {
     /// `PipelinePolicy.parse`; for a policy that loads, the naming rule it declares and a file-name check.
     static func policy(_ data: Data) {
-        guard let policy = try? PipelinePolicy.parse(yaml: String(decoding: data, as: UTF8.self), file: "fuzz.yaml") else { return }
+        guard let policy = try? PipelinePolicy.parse(yaml: String(decoding: data, as: UTF8.self), file: "fuzz.yaml") else {
+            return
+        }
         if let rule = try? policy.intake.namingRule() {
             sink(try? rule.map("0026-003-0045/0001.tif"))
         }

@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // MARK: C libraries (only ImageCodecs imports these)
@@ -36,53 +40,93 @@ let package = Package(
         .target(name: "Raster", swiftSettings: strict),
         .target(name: "ImageCodecs", dependencies: ["QuireCore", "Raster", "CCodecShim", "CTIFF"], swiftSettings: strict),
         .target(name: "ArchivalCode", dependencies: ["QuireCore"], swiftSettings: strict),
-        .target(name: "Fixity", dependencies: ["QuireCore", "COpenSSL", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
-        .target(name: "Ledger", dependencies: ["QuireCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .target(
+            name: "Fixity", dependencies: ["QuireCore", "COpenSSL", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(
+            name: "Ledger", dependencies: ["QuireCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        // The ledger on a PostgreSQL server, shared by several machines (`--ledger postgres://…`).
+        .target(
+            name: "LedgerPostgres",
+            dependencies: [
+                "QuireCore", "Ledger", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .target(name: "ImageOps", dependencies: ["QuireCore", "Raster"], swiftSettings: strict),
         .target(name: "Catalog", dependencies: ["QuireCore", "ArchivalCode"], swiftSettings: strict),
         .target(name: "DurableIO", dependencies: ["QuireCore"], swiftSettings: strict),
         .target(name: "BlockingWork", dependencies: ["QuireCore"], swiftSettings: strict),
-        .target(name: "Packaging", dependencies: ["QuireCore", "Fixity", "DurableIO", "BlockingWork", "CConfinedOpen"], swiftSettings: strict),
-        .target(name: "ChecksumStage", dependencies: ["QuireCore", "Fixity", "Ledger", "Policy", "BlockingWork"], swiftSettings: strict),
-        .target(name: "BindStage", dependencies: ["QuireCore", "Catalog", "ArchivalCode", "Ledger", "Policy", "DurableIO", "Yams"], swiftSettings: strict),
-        .target(name: "NormalizeStage",
-                dependencies: ["QuireCore", "Raster", "ImageCodecs", "ImageOps", "Catalog", "Ledger", "Policy", "DurableIO", "Fixity", "BlockingWork"],
-                swiftSettings: strict),
-        .target(name: "PackageStage",
-                dependencies: ["QuireCore", "Packaging", "Catalog", "ArchivalCode", "ImageCodecs", "Ledger", "Policy", "Fixity"],
-                swiftSettings: strict),
-        .target(name: "Audit", dependencies: ["QuireCore", "Packaging", "Catalog", "ArchivalCode", "ImageCodecs", "Policy", "BlockingWork"],
-                resources: [.copy("Resources/quire-record.xsd")], swiftSettings: strict),
+        .target(
+            name: "Packaging", dependencies: ["QuireCore", "Fixity", "DurableIO", "BlockingWork", "CConfinedOpen"],
+            swiftSettings: strict),
+        .target(
+            name: "ChecksumStage", dependencies: ["QuireCore", "Fixity", "Ledger", "Policy", "BlockingWork"],
+            swiftSettings: strict),
+        .target(
+            name: "BindStage", dependencies: ["QuireCore", "Catalog", "ArchivalCode", "Ledger", "Policy", "DurableIO", "Yams"],
+            swiftSettings: strict),
+        .target(
+            name: "NormalizeStage",
+            dependencies: [
+                "QuireCore", "Raster", "ImageCodecs", "ImageOps", "Catalog", "Ledger", "Policy", "DurableIO", "Fixity",
+                "BlockingWork",
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "PackageStage",
+            dependencies: ["QuireCore", "Packaging", "Catalog", "ArchivalCode", "ImageCodecs", "Ledger", "Policy", "Fixity"],
+            swiftSettings: strict),
+        .target(
+            name: "Audit",
+            dependencies: ["QuireCore", "Packaging", "Catalog", "ArchivalCode", "ImageCodecs", "Policy", "BlockingWork"],
+            resources: [.copy("Resources/quire-record.xsd")], swiftSettings: strict),
         .target(name: "Acceptance", dependencies: ["QuireCore", "Audit", "Ledger"], swiftSettings: strict),
         .target(name: "TextTable", swiftSettings: strict),
         .target(name: "QuotaSettings", dependencies: ["QuireCore"], swiftSettings: strict),
-        .target(name: "Quota", dependencies: ["QuireCore", "ArchivalCode", "Catalog", "TextTable", "QuotaSettings"], swiftSettings: strict),
+        .target(
+            name: "Quota", dependencies: ["QuireCore", "ArchivalCode", "Catalog", "TextTable", "QuotaSettings"],
+            swiftSettings: strict),
         .target(name: "Policy", dependencies: ["QuireCore", "Yams", "ArchivalCode", "QuotaSettings"], swiftSettings: strict),
         .target(name: "SyntheticPages", dependencies: ["QuireCore", "Raster", "ImageCodecs"], swiftSettings: strict),
-        .target(name: "Importer",
-                dependencies: ["QuireCore", "Raster", "ImageCodecs", "ArchivalCode", "Policy", "Ledger", "Fixity", "BlockingWork"],
-                swiftSettings: strict),
-        .target(name: "BatchRun",
-                dependencies: ["QuireCore", "Importer", "NormalizeStage", "ChecksumStage", "BindStage", "PackageStage", "Catalog", "Ledger",
-                               "Policy", "Fixity", "ImageCodecs", "DurableIO"],
-                swiftSettings: strict),
-        .executableTarget(name: "QuireCLI",
-                          dependencies: ["QuireCore", "BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging", "Audit", "Acceptance", "Quota", "QuotaSettings", "TextTable", "ArchivalCode", "Yams", "Catalog", "Policy", "Ledger", "ImageCodecs", "Fixity", "BlockingWork",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          swiftSettings: strict),
+        .target(
+            name: "Importer",
+            dependencies: ["QuireCore", "Raster", "ImageCodecs", "ArchivalCode", "Policy", "Ledger", "Fixity", "BlockingWork"],
+            swiftSettings: strict),
+        .target(
+            name: "BatchRun",
+            dependencies: [
+                "QuireCore", "Importer", "NormalizeStage", "ChecksumStage", "BindStage", "PackageStage", "Catalog", "Ledger",
+                "Policy", "Fixity", "ImageCodecs", "DurableIO",
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "QuireCLI",
+            dependencies: [
+                "QuireCore", "BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging",
+                "Audit", "Acceptance", "Quota", "QuotaSettings", "TextTable", "ArchivalCode", "Yams", "Catalog", "Policy",
+                "Ledger", "LedgerPostgres", "ImageCodecs", "Fixity", "BlockingWork",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
         // quire-bench: the benchmarks, with the process spawning and the generated pages; `quire bench` execs it.
-        .executableTarget(name: "QuireBench",
-                          dependencies: ["QuireCore", "DurableIO", "Fixity", "ImageCodecs", "ImageOps", "Ledger", "NormalizeStage", "Policy",
-                                         "Raster", "SyntheticPages", "TextTable",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          swiftSettings: strict),
+        .executableTarget(
+            name: "QuireBench",
+            dependencies: [
+                "QuireCore", "DurableIO", "Fixity", "ImageCodecs", "ImageOps", "Ledger", "NormalizeStage", "Policy",
+                "Raster", "SyntheticPages", "TextTable",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
 
         // MARK: Tests
         // What tests share: scratch folders and fixtures, the corpus, other programs, seeds; the in-memory ledger,
         // the ledger conformance suite. One test target per module with logic, depending on that module,
         // QuireTestSupport and what its fixtures need.
-        .target(name: "QuireTestSupport", dependencies: ["QuireCore", "Raster", "ImageCodecs", "SyntheticPages", "Ledger"],
-                swiftSettings: strict),
+        .target(
+            name: "QuireTestSupport", dependencies: ["QuireCore", "Raster", "ImageCodecs", "SyntheticPages", "Ledger"],
+            swiftSettings: strict),
         .testTarget(name: "QuireCoreTests", dependencies: ["QuireCore"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["QuireCore", "ImageCodecs", "Raster", "QuireTestSupport"]),
         .testTarget(name: "ArchivalCodeTests", dependencies: ["ArchivalCode"]),
@@ -93,27 +137,49 @@ let package = Package(
         .testTarget(name: "QuotaSettingsTests", dependencies: ["QuotaSettings"]),
         .testTarget(name: "AcceptanceTests", dependencies: ["Acceptance", "QuireCore", "QuireTestSupport"]),
         .testTarget(name: "TextTableTests", dependencies: ["TextTable"]),
-        .testTarget(name: "PackagingTests", dependencies: ["QuireCore", "Packaging", "Fixity", "DurableIO", "BlockingWork", "QuireTestSupport"]),
+        .testTarget(
+            name: "PackagingTests",
+            dependencies: ["QuireCore", "Packaging", "Fixity", "DurableIO", "BlockingWork", "QuireTestSupport"]),
         .testTarget(name: "PolicyTests", dependencies: ["QuireCore", "Policy", "QuotaSettings"]),
         .testTarget(name: "DurableIOTests", dependencies: ["DurableIO", "QuireTestSupport"]),
-        .testTarget(name: "SyntheticPagesTests", dependencies: ["SyntheticPages", "ImageCodecs", "ImageOps", "Raster", "QuireCore"]),
-        .testTarget(name: "ImporterTests", dependencies: ["Importer", "ImageCodecs", "Raster", "Ledger", "Policy", "SyntheticPages", "QuireTestSupport"]),
-        .testTarget(name: "NormalizeStageTests",
-                    dependencies: ["NormalizeStage", "Importer", "ImageCodecs", "ImageOps", "Raster", "Ledger", "Policy", "SyntheticPages",
-                                   "QuireTestSupport"]),
-        .testTarget(name: "ChecksumStageTests", dependencies: ["ChecksumStage", "QuireCore", "Fixity", "Importer", "Ledger", "Policy", "QuireTestSupport"]),
-        .testTarget(name: "BindStageTests", dependencies: ["BindStage", "Catalog", "ChecksumStage", "Importer", "Ledger", "Policy", "QuireTestSupport"]),
-        .testTarget(name: "PackageStageTests",
-                    dependencies: ["PackageStage", "Audit", "BindStage", "ChecksumStage", "ImageCodecs", "Importer", "Ledger", "NormalizeStage",
-                                   "Policy", "QuireTestSupport"]),
-        .testTarget(name: "BatchRunTests",
-                    dependencies: ["BatchRun", "ChecksumStage", "ImageCodecs", "Importer", "Ledger", "NormalizeStage", "Policy", "SyntheticPages",
-                                   "QuireTestSupport"]),
+        .testTarget(
+            name: "SyntheticPagesTests", dependencies: ["SyntheticPages", "ImageCodecs", "ImageOps", "Raster", "QuireCore"]),
+        .testTarget(
+            name: "ImporterTests",
+            dependencies: ["Importer", "ImageCodecs", "Raster", "Ledger", "Policy", "SyntheticPages", "QuireTestSupport"]),
+        .testTarget(
+            name: "NormalizeStageTests",
+            dependencies: [
+                "NormalizeStage", "Importer", "ImageCodecs", "ImageOps", "Raster", "Ledger", "Policy", "SyntheticPages",
+                "QuireTestSupport",
+            ]),
+        .testTarget(
+            name: "ChecksumStageTests",
+            dependencies: ["ChecksumStage", "QuireCore", "Fixity", "Importer", "Ledger", "Policy", "QuireTestSupport"]),
+        .testTarget(
+            name: "BindStageTests",
+            dependencies: ["BindStage", "Catalog", "ChecksumStage", "Importer", "Ledger", "Policy", "QuireTestSupport"]),
+        .testTarget(
+            name: "PackageStageTests",
+            dependencies: [
+                "PackageStage", "Audit", "BindStage", "ChecksumStage", "ImageCodecs", "Importer", "Ledger", "NormalizeStage",
+                "Policy", "QuireTestSupport",
+            ]),
+        .testTarget(
+            name: "BatchRunTests",
+            dependencies: [
+                "BatchRun", "ChecksumStage", "ImageCodecs", "Importer", "Ledger", "NormalizeStage", "Policy", "SyntheticPages",
+                "QuireTestSupport",
+            ]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "BatchRun", "Policy", "QuireTestSupport"]),
         .testTarget(name: "QuireCLITests", dependencies: ["QuireTestSupport"]),
         .testTarget(name: "BlockingWorkTests", dependencies: ["BlockingWork"]),
         // The ledger conformance suite (QuireTestSupport) on every backend, and SQLite's own behaviour.
-        .testTarget(name: "LedgerTests", dependencies: ["QuireCore", "Ledger", "QuireTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: [
+                "QuireCore", "Ledger", "LedgerPostgres", "QuireTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )
@@ -125,9 +191,12 @@ let package = Package(
 // `--sanitize=fuzzer --sanitize=address`.
 if Context.environment["QUIRE_FUZZ"] != nil {
     package.targets.append(
-        .executableTarget(name: "QuireFuzz",
-                          dependencies: ["QuireCore", "ImageCodecs", "Catalog", "Quota", "QuotaSettings", "Policy", "Packaging",
-                                         "ArchivalCode"],
-                          path: "Tests/Fuzz/Harness",
-                          swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]))
+        .executableTarget(
+            name: "QuireFuzz",
+            dependencies: [
+                "QuireCore", "ImageCodecs", "Catalog", "Quota", "QuotaSettings", "Policy", "Packaging",
+                "ArchivalCode",
+            ],
+            path: "Tests/Fuzz/Harness",
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]))
 }

@@ -10,7 +10,9 @@ if [[ "${1:-}" == "--test" ]]; then
   # Peers and viewers the tests check Quire's output with: tiffinfo, djpeg, xmllint, openssl's digests, the
   # sqlite3 shell (to read a ledger as a user would), headless Chromium (with a CJK font) for the quota report,
   # strace (the proof that quire verify opens nothing outside a bag).
+  # PostgreSQL: the server the PostgreSQL ledger's tests start a throwaway cluster of (scripts/postgres.sh).
   packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils openssl sqlite3 chromium fonts-wqy-microhei strace)
+  packages+=(postgresql)
   command -v python3 >/dev/null || packages+=(python3 python3-venv)
 fi
 

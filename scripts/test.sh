@@ -13,7 +13,12 @@ build=${PIPESTATUS[0]}
 [[ $build -eq 0 ]] || { echo "error: build failed ($build)" >&2; exit "$build"; }
 
 summary="$(mktemp)"
-trap 'rm -f "$summary"' EXIT
+# A throwaway PostgreSQL cluster for the PostgreSQL ledger's tests (loopback, a free port, its own user and data
+# folder), stopped and removed when the run ends however it ends.
+pg="$PWD/.build-pg/test-$$"
+export QUIRE_TEST_POSTGRES
+QUIRE_TEST_POSTGRES="$(bash scripts/postgres.sh start "$pg")" || { echo "error: cannot start the test PostgreSQL" >&2; exit 3; }
+trap 'rm -f "$summary"; bash scripts/postgres.sh stop "$pg"; rm -rf "$pg"' EXIT
 swift test --skip-build 2>&1 | grep --line-buffered -vE '^(◇|↳)| started\.$' | tee "$summary"
 tests=${PIPESTATUS[0]}
 

@@ -47,6 +47,15 @@ public struct Workspace: Sendable {
 
     /// Opens the ledger for writing, creating the folder (and the ledger) first when `create` says so.
     public func openLedger(create: Bool) throws(QuireError) -> SQLiteLedger {
+        try openLedgerFolder(create: create)
+        do { return try SQLiteLedger(path: WorkspaceLayout(root: path).ledgerFile) } catch {
+            throw QuireError(.couldNotRun, stage: .ledger, message: error.description)
+        }
+    }
+
+    /// Checks the workspace folder exists (creating it when `create` says so) and is a folder; returns its path.
+    @discardableResult
+    public func openLedgerFolder(create: Bool) throws(QuireError) -> String {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -63,9 +72,7 @@ public struct Workspace: Sendable {
             throw QuireError(
                 .couldNotRun, stage: .workspace, message: "no workspace at \(path); run 'quire import' first or give --workspace")
         }
-        do { return try SQLiteLedger(path: WorkspaceLayout(root: path).ledgerFile) } catch {
-            throw QuireError(.couldNotRun, stage: .ledger, message: error.description)
-        }
+        return path
     }
 
     /// Takes the workspace's writer lock (held until the value goes away).

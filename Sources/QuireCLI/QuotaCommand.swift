@@ -37,8 +37,14 @@ struct QuotaCommand: ParsableCommand {
     )
 
     @Option(help: ArgumentHelp("The holdings register CSV.", valueName: "csv")) var register: String
-    @Option(help: ArgumentHelp("Report as of this day (YYYY-MM-DD; default today, China time). Later verifications are ignored.", valueName: "date")) var asOf: String?
-    @Option(help: ArgumentHelp("Quota rules YAML (default: the pipeline's 'quota:' section, else the built-in policy values).", valueName: "file")) var rules: String?
+    @Option(
+        help: ArgumentHelp(
+            "Report as of this day (YYYY-MM-DD; default today, China time). Later verifications are ignored.", valueName: "date"))
+    var asOf: String?
+    @Option(
+        help: ArgumentHelp(
+            "Quota rules YAML (default: the pipeline's 'quota:' section, else the built-in policy values).", valueName: "file"))
+    var rules: String?
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Print CSV.") var csv = false
     @Option(help: ArgumentHelp("Write a self-contained HTML report to this file.", valueName: "file")) var html: String?
@@ -63,7 +69,7 @@ struct QuotaCommand: ParsableCommand {
         let holdings = try HoldingsRegister.read(contentsOf: URL(fileURLWithPath: register))
         let day = asOf.flatMap(QuotaDay.init) ?? QuotaDay(Date(), timeZone: QuotaReport.chinaTimeZone)
         var events: [DigitizationEvent] = []
-        if workspaceOptions.folder.hasLedger {
+        if workspaceOptions.hasLedger {
             events = DigitizationEvent.events(verified: try workspaceOptions.openLedgerForReading().digitizedRecords())
         }
         let report = QuotaReport.compute(register: holdings, rules: quotaRules, events: events, asOf: day)

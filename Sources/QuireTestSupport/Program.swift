@@ -90,3 +90,32 @@ public struct MissingTool: Error, CustomStringConvertible {
     /// The tool and the command that installs it.
     public var description: String { "\(tool) is not installed: run `bash scripts/install-deps.sh --test`" }
 }
+
+/// The throwaway PostgreSQL server the tests use: `scripts/test.sh` starts one (`scripts/postgres.sh`) and exports
+/// its ledger URL as `QUIRE_TEST_POSTGRES`; a test that needs it fails, naming the command, when it is not set.
+public enum TestPostgres {
+    /// The server's ledger URL (`postgres://quire:…@127.0.0.1:PORT/quire`).
+    public static func url() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["QUIRE_TEST_POSTGRES"], !url.isEmpty else {
+            throw NoTestServer()
+        }
+        return url
+    }
+
+    /// The server's URL with the ledger in a schema of its own, `name` made unique: every test a fresh ledger.
+    public static func url(schema name: String) throws -> String {
+        let base = try url()
+        let unique = name.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(30)
+        let schema = "t_\(unique)_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))"
+        return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
+    }
+}
+
+/// The tests were started without the test PostgreSQL server.
+public struct NoTestServer: Error, CustomStringConvertible {
+    /// What to run.
+    public var description: String {
+        "no test PostgreSQL server (QUIRE_TEST_POSTGRES is not set): run the tests with `bash scripts/test.sh`, or first "
+            + "`export QUIRE_TEST_POSTGRES=$(bash scripts/postgres.sh start .build-pg/dev)`"
+    }
+}

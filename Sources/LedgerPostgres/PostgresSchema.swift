@@ -1,0 +1,173 @@
+import Ledger
+
+/// The PostgreSQL ledger's schema, one migration per version, applied in order under an advisory lock so that
+/// machines starting together migrate once. Never edit a shipped migration: add one.
+///
+/// Text columns are `COLLATE "C"` (bytes in order), so every listing sorts as SQLite's does whatever locale the
+/// server was initialised with; times are ISO-8601 text as the SQLite ledger stores them.
+enum PostgresSchema {
+    /// A text column in byte order.
+    private static let text = "TEXT COLLATE \"C\""
+
+    /// (version, statements), oldest first.
+    static let migrations: [(version: String, sql: String)] = [
+        (
+            "v1: batches, pages, quarantine, records, flags, changes, fixity, catalog, checks, events",
+            """
+            CREATE TABLE batch (
+                id \(text) PRIMARY KEY,
+                delivery \(text) NOT NULL,
+                archive \(text),
+                pipeline \(text) NOT NULL,
+                created_at \(text) NOT NULL
+            );
+            CREATE TABLE page (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                batch_id \(text) NOT NULL REFERENCES batch(id),
+                path \(text) NOT NULL,
+                size BIGINT NOT NULL,
+                mtime_ns BIGINT NOT NULL,
+                sha256 \(text) NOT NULL,
+                format \(text) NOT NULL,
+                width BIGINT NOT NULL,
+                height BIGINT NOT NULL,
+                bits BIGINT NOT NULL,
+                samples BIGINT NOT NULL,
+                color_type \(text) NOT NULL,
+                compression \(text) NOT NULL,
+                dpi_x DOUBLE PRECISION,
+                dpi_y DOUBLE PRECISION,
+                frames BIGINT NOT NULL,
+                code \(text) NOT NULL,
+                page_no BIGINT NOT NULL,
+                state \(text) NOT NULL,
+                registered_at \(text) NOT NULL,
+                updated_at \(text) NOT NULL,
+                UNIQUE (batch_id, path)
+            );
+            CREATE INDEX page_by_code ON page(batch_id, code, page_no);
+            CREATE INDEX page_by_digest ON page(sha256);
+            CREATE INDEX page_by_state ON page(batch_id, state);
+            CREATE TABLE quarantine (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                batch_id \(text) NOT NULL REFERENCES batch(id),
+                path \(text) NOT NULL,
+                size BIGINT NOT NULL,
+                mtime_ns BIGINT NOT NULL,
+                sha256 \(text),
+                reason \(text) NOT NULL,
+                detail \(text) NOT NULL,
+                code \(text),
+                page_no BIGINT,
+                at \(text) NOT NULL,
+                UNIQUE (batch_id, path)
+            );
+            CREATE TABLE record (
+                batch_id \(text) NOT NULL REFERENCES batch(id),
+                code \(text) NOT NULL,
+                state \(text) NOT NULL DEFAULT 'waiting',
+                updated_at \(text) NOT NULL,
+                problems \(text),
+                metadata \(text),
+                bag \(text),
+                PRIMARY KEY (batch_id, code)
+            );
+            CREATE INDEX record_by_bag ON record(bag);
+            CREATE TABLE record_flag (
+                batch_id \(text) NOT NULL REFERENCES batch(id),
+                code \(text) NOT NULL,
+                rule \(text) NOT NULL,
+                detail \(text) NOT NULL,
+                at \(text) NOT NULL,
+                PRIMARY KEY (batch_id, code, rule)
+            );
+            CREATE TABLE changed_file (
+                batch_id \(text) NOT NULL REFERENCES batch(id),
+                path \(text) NOT NULL,
+                registered_sha256 \(text) NOT NULL,
+                found_sha256 \(text) NOT NULL,
+                found_size BIGINT NOT NULL,
+                detected_at \(text) NOT NULL,
+                PRIMARY KEY (batch_id, path, found_sha256)
+            );
+            CREATE TABLE event (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at \(text) NOT NULL,
+                batch_id \(text),
+                subject \(text) NOT NULL,
+                action \(text) NOT NULL,
+                detail \(text),
+                tool \(text) NOT NULL
+            );
+            CREATE INDEX event_by_batch ON event(batch_id, id);
+            CREATE INDEX event_by_subject ON event(batch_id, subject, action);
+            CREATE TABLE fixity (
+                batch_id \(text) NOT NULL REFERENCES batch(id),
+                root \(text) NOT NULL,
+                path \(text) NOT NULL,
+                role \(text) NOT NULL,
+                size BIGINT NOT NULL,
+                sha256 \(text),
+                sha512 \(text),
+                md5 \(text),
+                sm3 \(text),
+                recorded_at \(text) NOT NULL,
+                checked_at \(text),
+                status \(text) NOT NULL DEFAULT 'recorded',
+                PRIMARY KEY (batch_id, root, path)
+            );
+            CREATE TABLE catalog_record (
+                batch_id \(text) NOT NULL REFERENCES batch(id),
+                code \(text) NOT NULL,
+                line BIGINT NOT NULL,
+                fields \(text) NOT NULL,
+                page_count BIGINT,
+                PRIMARY KEY (batch_id, code)
+            );
+            CREATE TABLE page_check (
+                batch_id \(text) NOT NULL REFERENCES batch(id),
+                path \(text) NOT NULL,
+                stage \(text) NOT NULL,
+                rule \(text) NOT NULL,
+                severity \(text) NOT NULL,
+                detail \(text) NOT NULL,
+                at \(text) NOT NULL,
+                PRIMARY KEY (batch_id, path, stage, rule)
+            );
+            """
+        )
+    ]
+
+    /// Applies the migrations not yet applied, each in its own transaction, under a transaction-scoped advisory
+    /// lock (so two machines starting at once apply each migration once).
+    static func migrate(_ sessions: PostgresSessions) throws {
+        let schema = sessions.location.schema
+        try sessions.transaction { tx in
+            try tx.execute("SELECT pg_advisory_xact_lock(7251730914)")
+            if schema != "public" { try tx.execute("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"") }
+            try tx.execute(
+                "CREATE TABLE IF NOT EXISTS quire_migration (version TEXT COLLATE \"C\" PRIMARY KEY, applied_at TEXT NOT NULL)")
+        }
+        for migration in migrations {
+            try sessions.transaction { tx in
+                try tx.execute("SELECT pg_advisory_xact_lock(7251730914)")
+                let done = try tx.query("SELECT 1 FROM quire_migration WHERE version = $1", [.text(migration.version)])
+                guard done.isEmpty else { return }
+                // One statement per message: the extended query protocol takes no more.
+                for statement in migration.sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+                    try tx.execute(String(statement))
+                }
+                try tx.query(
+                    "INSERT INTO quire_migration (version, applied_at) VALUES ($1, $2)",
+                    [.text(migration.version), .text(LedgerEvent.now())])
+            }
+        }
+    }
+
+    /// The versions applied, oldest first.
+    static func applied(_ sessions: PostgresSessions) throws -> [String] {
+        try sessions.transaction { tx in
+            try tx.query("SELECT version FROM quire_migration ORDER BY applied_at, version").map { try $0.text("version") }
+        }
+    }
+}

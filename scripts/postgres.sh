@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for the tests and benchmarks: its own data folder, its own OS user, loopback only,
+# a free port, password authentication (scram-sha-256) for a role `quire` that owns a database `quire`.
+#   bash scripts/postgres.sh start DIR   initialise (first time) and start; prints the ledger URL, also kept in DIR/url
+#   bash scripts/postgres.sh stop DIR    stop it (fast shutdown); the folder stays until removed
+#   bash scripts/postgres.sh restart DIR stop and start on the same port (the fault tests restart the server mid-run)
+# Needs Debian's postgresql package (scripts/install-deps.sh --test installs it). Nothing listens beyond 127.0.0.1.
+set -euo pipefail
+
+command="${1:-}"
+dir="${2:-}"
+[[ -n "$command" && -n "$dir" ]] || { echo "usage: $0 start|stop|restart DIR" >&2; exit 2; }
+mkdir -p "$dir"
+dir="$(cd "$dir" && pwd)"
+
+bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+[[ -x "$bin/initdb" ]] || { echo "error: PostgreSQL is not installed: run bash scripts/install-deps.sh --test" >&2; exit 3; }
+
+# initdb and postgres refuse to run as root: the cluster belongs to a system user of its own.
+owner=quirepg
+as_owner() { if [[ $(id -u) -eq 0 ]]; then runuser -u "$owner" -- "$@"; else "$@"; fi; }
+if [[ $(id -u) -eq 0 ]] && ! id "$owner" >/dev/null 2>&1; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin "$owner"
+fi
+
+data="$dir/data"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+start() {
+  if [[ ! -f "$data/PG_VERSION" ]]; then
+    [[ $(id -u) -eq 0 ]] && chown "$owner" "$dir"
+    password="$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+    printf '%s\n' "$password" >"$dir/password"
+    chmod 600 "$dir/password"
+    [[ $(id -u) -eq 0 ]] && chown "$owner" "$dir/password"
+    as_owner "$bin/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+      { cat "$dir/initdb.log" >&2; exit 3; }
+    free_port >"$dir/port"
+    [[ $(id -u) -eq 0 ]] && chown "$owner" "$dir/port"
+  fi
+  port="$(cat "$dir/port")"
+  # Loopback only, sockets in the cluster's own folder, and fsync on (the tests measure a real server).
+  as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200" \
+    start >/dev/null || { tail -n 20 "$dir/server.log" >&2; exit 3; }
+  if [[ ! -f "$dir/url" ]]; then
+    password="$(cat "$dir/password")"
+    as_owner "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
+      -c "CREATE ROLE quire LOGIN PASSWORD '$password'" -c "CREATE DATABASE quire OWNER quire" >/dev/null
+    printf 'postgres://quire:%s@127.0.0.1:%s/quire\n' "$password" "$port" >"$dir/url"
+  fi
+  cat "$dir/url"
+}
+
+stop() {
+  [[ -f "$data/postmaster.pid" ]] || return 0
+  as_owner "$bin/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null
+}
+
+case "$command" in
+  start) start ;;
+  stop) stop ;;
+  restart) stop; start >/dev/null ;;
+  *) echo "usage: $0 start|stop|restart DIR" >&2; exit 2 ;;
+esac

@@ -7,6 +7,9 @@ bash scripts/install-deps.sh --test || exit 1
 # The test peers' virtual environment, when install-deps.sh had to make one.
 [[ -x .build-peers/venv/bin/python3 ]] && export PATH="$PWD/.build-peers/venv/bin:$PATH"
 
+# The repository's .swift-format holds (lint only; `bash scripts/format.sh` fixes what it finds).
+bash scripts/format.sh --check || exit 1
+
 # Build first (quietly: only diagnostics), so a compile error stops here with its message.
 swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Linking|Emitting|Applying)'
 build=${PIPESTATUS[0]}

@@ -211,6 +211,24 @@ public final class SQLiteLedger: Ledger {
         migrator.registerMigration("v5: bags") { db in
             try db.execute(sql: "ALTER TABLE record ADD COLUMN bag TEXT")
         }
+        migrator.registerMigration("v6: claims, leases, fencing tokens, workers") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE page ADD COLUMN claim_token INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE page ADD COLUMN lease_ms INTEGER;
+                    CREATE INDEX page_claimable ON page(id) WHERE state = 'decoded';
+                    CREATE TABLE fencing (last INTEGER NOT NULL);
+                    INSERT INTO fencing (last) VALUES (0);
+                    CREATE TABLE worker (
+                        id TEXT PRIMARY KEY,
+                        host TEXT NOT NULL,
+                        started_ms INTEGER NOT NULL,
+                        heartbeat_ms INTEGER NOT NULL,
+                        pages_done INTEGER NOT NULL DEFAULT 0,
+                        stopped INTEGER NOT NULL DEFAULT 0
+                    );
+                    """)
+        }
         return migrator
     }
 
@@ -512,7 +530,7 @@ public final class SQLiteLedger: Ledger {
             [batch, code], Self.page)
     }
 
-    private static func page(_ row: Row) throws -> PageRecord {
+    static func page(_ row: Row) throws -> PageRecord {
         PageRecord(
             path: row["path"], size: row["size"], mtimeNanoseconds: row["mtime_ns"], sha256: row["sha256"],
             format: row["format"], width: row["width"], height: row["height"], bitsPerSample: row["bits"],
@@ -526,29 +544,36 @@ public final class SQLiteLedger: Ledger {
         _ result: NormalizedPage, sourceFixity: FixityRecord?, batch: String,
         tool: String
     ) throws(QuireError) {
-        let now = LedgerEvent.now()
         try write("record normalization") { db in
-            try db.execute(
-                sql: "DELETE FROM page_check WHERE batch_id = ? AND path = ? AND stage = 'normalize'",
-                arguments: [batch, result.path])
-            for c in result.checks {
-                try db.execute(
-                    sql:
-                        "INSERT INTO page_check (batch_id, path, stage, rule, severity, detail, at) VALUES (?, ?, 'normalize', ?, ?, ?, ?)",
-                    arguments: [batch, result.path, c.rule.rawValue, c.severity.rawValue, c.detail, now])
-            }
-            for r in result.outputs {
-                try Self.upsertFixity(db, r, root: .workspace, batch: batch, now: now)
-            }
-            if !result.outputs.isEmpty {
-                try db.execute(
-                    sql:
-                        "UPDATE page SET state = 'normalized', updated_at = ? WHERE batch_id = ? AND path = ? AND state = 'decoded'",
-                    arguments: [now, batch, result.path])
-            }
-            try Self.log(db, .pageNormalized(result, batch: batch, tool: tool))
-            if let sourceFixity { try Self.recordFixity([sourceFixity], db: db, batch: batch, now: now, tool: tool) }
+            try Self.completeNormalization(db, result, sourceFixity: sourceFixity, batch: batch, tool: tool)
         }
+    }
+
+    /// The statements of ``completeNormalization(_:sourceFixity:batch:tool:)``, inside the caller's transaction.
+    static func completeNormalization(
+        _ db: Database, _ result: NormalizedPage, sourceFixity: FixityRecord?, batch: String, tool: String
+    ) throws {
+        let now = LedgerEvent.now()
+        try db.execute(
+            sql: "DELETE FROM page_check WHERE batch_id = ? AND path = ? AND stage = 'normalize'",
+            arguments: [batch, result.path])
+        for c in result.checks {
+            try db.execute(
+                sql:
+                    "INSERT INTO page_check (batch_id, path, stage, rule, severity, detail, at) VALUES (?, ?, 'normalize', ?, ?, ?, ?)",
+                arguments: [batch, result.path, c.rule.rawValue, c.severity.rawValue, c.detail, now])
+        }
+        for r in result.outputs {
+            try upsertFixity(db, r, root: .workspace, batch: batch, now: now)
+        }
+        if !result.outputs.isEmpty {
+            try db.execute(
+                sql:
+                    "UPDATE page SET state = 'normalized', updated_at = ? WHERE batch_id = ? AND path = ? AND state = 'decoded'",
+                arguments: [now, batch, result.path])
+        }
+        try log(db, .pageNormalized(result, batch: batch, tool: tool))
+        if let sourceFixity { try recordFixity([sourceFixity], db: db, batch: batch, now: now, tool: tool) }
     }
 
     /// The batch's page checks, by path, stage and rule. (``PageStore``)
@@ -801,14 +826,14 @@ public final class SQLiteLedger: Ledger {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
-    private static func log(_ db: Database, _ e: LedgerEvent) throws {
+    static func log(_ db: Database, _ e: LedgerEvent) throws {
         try run(
             db, sql: "INSERT INTO event (at, batch_id, subject, action, detail, tool) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [e.at, e.batch, e.subject, e.action, e.detail, e.tool])
     }
 
     /// A value read from a column that holds one of the core's vocabularies.
-    private static func stored<Value: RawRepresentable<String>>(_ raw: String, as: Value.Type, _ what: String) throws -> Value {
+    static func stored<Value: RawRepresentable<String>>(_ raw: String, as: Value.Type, _ what: String) throws -> Value {
         guard let value = Value(rawValue: raw) else { throw InvalidStoredValue(what: what, value: raw) }
         return value
     }
@@ -827,7 +852,7 @@ public final class SQLiteLedger: Ledger {
         try read(operation) { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(row) }
     }
 
-    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(QuireError) -> T {
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(QuireError) -> T {
         do {
             return try pool.read(body)
         } catch {
@@ -835,7 +860,7 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
-    private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(QuireError) -> T {
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(QuireError) -> T {
         do {
             return try pool.write(body)
         } catch {

@@ -197,6 +197,8 @@ public final class PostgresLedger: Ledger {
                     [.text(batch), .text(c.path), .text(c.registeredSHA256), .text(c.foundSHA256), .int(c.foundSize), .text(now)])
                 try Self.log(tx, .fileChanged(c, batch: batch, tool: tool))
             }
+            // Idle workers wake for the new pages (delivered when this transaction commits).
+            if !commit.pages.isEmpty { try tx.query("SELECT pg_notify($1, $2)", [.text(Self.workChannel), .text(batch)]) }
             for t in commit.touched {
                 try tx.query(
                     "UPDATE page SET mtime_ns = $1, updated_at = $2 WHERE batch_id = $3 AND path = $4",

@@ -135,7 +135,26 @@ enum PostgresSchema {
                 PRIMARY KEY (batch_id, path, stage, rule)
             );
             """
-        )
+        ),
+        (
+            "v2: claims, leases, fencing tokens, workers",
+            """
+            ALTER TABLE page ADD COLUMN claimed_by \(text);
+            ALTER TABLE page ADD COLUMN lease_until TIMESTAMPTZ;
+            ALTER TABLE page ADD COLUMN claim_token BIGINT NOT NULL DEFAULT 0;
+            CREATE INDEX page_claimable ON page(id) WHERE state = 'decoded';
+            CREATE INDEX page_by_claimant ON page(claimed_by) WHERE claimed_by IS NOT NULL;
+            CREATE SEQUENCE fencing_token;
+            CREATE TABLE worker (
+                id \(text) PRIMARY KEY,
+                host \(text) NOT NULL,
+                started_at TIMESTAMPTZ NOT NULL,
+                heartbeat_at TIMESTAMPTZ NOT NULL,
+                pages_done BIGINT NOT NULL DEFAULT 0,
+                stopped_at TIMESTAMPTZ
+            );
+            """
+        ),
     ]
 
     /// Applies the migrations not yet applied, each in its own transaction, under a transaction-scoped advisory

@@ -172,6 +172,7 @@ enum SQLValue: Sendable {
     case int(Int64?)
     case real(Double?)
     case texts([String])
+    case ints([Int64])
     case bool(Bool)
 
     func bind(into binds: inout PostgresBindings) {
@@ -180,6 +181,7 @@ enum SQLValue: Sendable {
         case .int(let value): binds.append(value)
         case .real(let value): binds.append(value)
         case .texts(let value): binds.append(value)
+        case .ints(let value): binds.append(value)
         case .bool(let value): binds.append(value)
         }
     }

@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 import Ledger
 import LedgerPostgres
 import QuireTestSupport
@@ -25,5 +27,46 @@ extension LedgerBackend {
     @Test(arguments: backends, LedgerConformance.behaviours)
     func conforms(_ backend: LedgerBackend, _ behaviour: LedgerConformance.Behaviour) throws {
         try backend.run(behaviour)
+    }
+}
+
+/// The claim protocol (``ClaimStore``) on every backend that distributes work.
+@Suite struct ClaimConformanceTests {
+    struct Backend: Sendable, CustomTestStringConvertible {
+        let name: String
+        let make: @Sendable (ScratchFolder) -> ClaimConformance.Factory
+        var testDescription: String { name }
+    }
+
+    static let backends = [
+        Backend(name: "sqlite") { scratch in { try SQLiteLedger(path: scratch.path + "/\(UUID().uuidString).sqlite") } },
+        Backend(name: "postgres") { scratch in
+            let url = Result { try TestPostgres.url(schema: "claims" + scratch.url.lastPathComponent) }
+            return { try PostgresLedger(url: try url.get(), connections: 8) }
+        },
+    ]
+
+    @Test(arguments: backends, ClaimConformance.behaviours)
+    func conforms(_ backend: Backend, _ behaviour: ClaimConformance.Behaviour) throws {
+        let scratch = try ScratchFolder("claims-\(backend.name)")
+        try ClaimConformance(backend.make(scratch)).run(behaviour)
+    }
+}
+
+/// What only the PostgreSQL backend has: versioned migrations applied once, even by several processes at once.
+@Suite struct PostgresLedgerTests {
+    @Test func migrationsApplyOnceEvenWhenEightOpenAtOnce() throws {
+        let url = try TestPostgres.url(schema: "migrate")
+        let errors = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do { _ = try PostgresLedger(url: url, connections: 1) } catch { errors.withLock { $0.append("\(error)") } }
+        }
+        #expect(errors.withLock { $0 }.isEmpty, "\(errors.withLock { $0 })")
+        let ledger = try PostgresLedger(url: url)
+        #expect(
+            try ledger.appliedMigrations() == [
+                "v1: batches, pages, quarantine, records, flags, changes, fixity, catalog, checks, events",
+                "v2: claims, leases, fencing tokens, workers",
+            ])
     }
 }

@@ -1,0 +1,120 @@
+public import QuireCore
+
+/// A worker's claim on one page: the page as registered, and the fencing token its completion must carry.
+///
+/// Every claim takes a new token from one counter that only grows, so a later claim of the same page (after a lease
+/// expired) always holds a larger token than the one it replaced, and a completion carrying the old one is refused.
+public struct PageClaim: Sendable, Equatable {
+    /// The batch the page belongs to.
+    public var batch: String
+    /// The page, as registered by the import.
+    public var page: PageRecord
+    /// The fencing token: the completion is accepted only while the page's token is still this one.
+    public var token: Int64
+
+    /// Makes a claim value (backends make these).
+    public init(batch: String, page: PageRecord, token: Int64) {
+        self.batch = batch
+        self.page = page
+        self.token = token
+    }
+}
+
+/// A process taking part in the work: a `quire worker`, or a `quire run` working its own batch.
+public struct WorkerInfo: Sendable, Equatable, Codable {
+    /// Unique per process (`host:pid:random`).
+    public var id: String
+    /// The machine's host name.
+    public var host: String
+    /// When it registered (ISO-8601, the ledger's clock).
+    public var startedAt: String
+    /// Its last heartbeat (ISO-8601, the ledger's clock).
+    public var heartbeatAt: String
+    /// Seconds since the last heartbeat, by the ledger's clock.
+    public var secondsSinceHeartbeat: Double
+    /// Pages it completed (accepted commits only).
+    public var pagesDone: Int
+    /// Leases it holds now (unexpired).
+    public var leases: Int
+    /// Whether it said goodbye (a clean stop).
+    public var stopped: Bool
+
+    /// Makes a value (backends make these).
+    public init(
+        id: String, host: String, startedAt: String, heartbeatAt: String, secondsSinceHeartbeat: Double, pagesDone: Int,
+        leases: Int, stopped: Bool
+    ) {
+        self.id = id
+        self.host = host
+        self.startedAt = startedAt
+        self.heartbeatAt = heartbeatAt
+        self.secondsSinceHeartbeat = secondsSinceHeartbeat
+        self.pagesDone = pagesDone
+        self.leases = leases
+        self.stopped = stopped
+    }
+}
+
+/// What is left of a batch's page work: pages anyone may claim, and pages under a live lease.
+public struct PendingWork: Sendable, Equatable {
+    /// Registered, not normalized, not failed, and free or with an expired lease.
+    public var claimable: Int
+    /// Held under an unexpired lease by some worker.
+    public var leased: Int
+
+    /// Makes a value.
+    public init(claimable: Int, leased: Int) {
+        self.claimable = claimable
+        self.leased = leased
+    }
+
+    /// Nothing to claim and nothing in flight.
+    public var isDone: Bool { claimable == 0 && leased == 0 }
+}
+
+/// Work distributed by claims: pages are claimed in batches under a lease, kept by heartbeats, and completed only
+/// by the holder of the newest claim (the fencing token), so several processes — on several machines, over a
+/// shared ledger — can work one batch and no page is committed twice.
+///
+/// A page is claimable while it is registered and not normalized (`decoded`), its last normalization did not
+/// fail, and nobody holds an unexpired lease on it. Lease times are the ledger's clock (the server's, on a shared
+/// ledger), so machines' clocks need not agree.
+public protocol ClaimStore: Sendable {
+    /// Registers a worker (or renews the registration of one with this id), with a heartbeat now.
+    func registerWorker(id: String, host: String) throws(QuireError)
+    /// Marks a worker as stopped cleanly, releasing its leases.
+    func stopWorker(id: String) throws(QuireError)
+    /// Claims up to `limit` claimable pages, of `batch` or of any batch when nil, oldest registered first, for
+    /// `worker`, each under a lease of `lease` and a new fencing token. Pages another worker is claiming at the same
+    /// moment are skipped, not waited for.
+    func claimPages(batch: String?, worker: String, limit: Int, lease: Duration) throws(QuireError) -> [PageClaim]
+    /// Heartbeats `worker` and extends every unexpired lease it holds to `lease` from now; returns how many it
+    /// still holds (a lease that expired is lost, even when nobody has taken the page yet).
+    func renewLeases(worker: String, lease: Duration) throws(QuireError) -> Int
+    /// Records a claimed page's normalization (as ``PageStore/completeNormalization(_:sourceFixity:batch:tool:)``
+    /// does) and ends the claim — only when the claim still holds: the page's token is `claim.token`, `worker` holds
+    /// it, and the lease has not expired. Otherwise nothing is written and the error's rule is `lease-lost`.
+    func completeClaim(
+        _ claim: PageClaim, worker: String, result: NormalizedPage, sourceFixity: FixityRecord?, tool: String
+    ) throws(QuireError)
+    /// Gives claims back unfinished (a worker stopping, or a page it could not do for a reason of its own).
+    func releaseClaims(_ claims: [PageClaim], worker: String) throws(QuireError)
+    /// What is left of a batch's page work.
+    func pendingWork(batch: String) throws(QuireError) -> PendingWork
+    /// Every worker registered, most recent heartbeat first.
+    func workers() throws(QuireError) -> [WorkerInfo]
+}
+
+extension QuireError {
+    /// The rule of a completion refused because its claim no longer holds.
+    public static let leaseLostRule = "lease-lost"
+
+    /// A completion refused: the lease expired or another worker claimed the page since.
+    package static func leaseLost(_ claim: PageClaim, file: String) -> QuireError {
+        QuireError(
+            .couldNotRun, stage: .ledger, file: file, rule: leaseLostRule,
+            message:
+                "the claim on \(claim.batch)/\(claim.page.path) (token \(claim.token)) no longer holds: its lease expired or another worker took the page; nothing was written",
+            fix: "nothing to do: the page is done once, by the worker that holds it now")
+    }
+}

@@ -1,0 +1,177 @@
+public import Ledger
+import QuireCore
+public import Testing
+
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The claim protocol every ledger that distributes work must keep (``ClaimStore``), written once like
+/// ``LedgerConformance``: exclusive claims, growing fencing tokens, leases that expire and are taken over, late
+/// commits refused, heartbeats, release, and many concurrent claimers taking every page exactly once.
+public struct ClaimConformance: Sendable {
+    /// Makes a fresh, empty ledger; called once or more per behaviour.
+    public typealias Factory = @Sendable () throws -> any Ledger & ClaimStore
+
+    /// One behaviour of the suite, by name.
+    public struct Behaviour: Sendable, CustomTestStringConvertible {
+        /// What it checks, in words.
+        public let name: String
+        let body: @Sendable (ClaimConformance) throws -> Void
+
+        init(_ name: String, _ body: @escaping @Sendable (ClaimConformance) throws -> Void) {
+            self.name = name
+            self.body = body
+        }
+
+        /// The name, as the test report shows it.
+        public var testDescription: String { name }
+    }
+
+    let make: Factory
+
+    /// A suite over the ledgers `make` returns.
+    public init(_ make: @escaping Factory) { self.make = make }
+
+    /// Runs one behaviour.
+    public func run(_ behaviour: Behaviour) throws { try behaviour.body(self) }
+
+    /// Every behaviour, each a test of its own.
+    public static let behaviours: [Behaviour] = [
+        Behaviour("two workers never hold the same page, and tokens grow") { try $0.claimsAreExclusive() },
+        Behaviour("an expired lease is taken over and the late commit is refused") { try $0.expiredLeasesAreTakenOver() },
+        Behaviour("a renewed lease holds; completion and failure take pages out of the pool") { try $0.renewalAndCompletion() },
+        Behaviour("released and stopped workers' pages return; workers are listed") { try $0.releaseAndStop() },
+        Behaviour("eight concurrent claimers take every page exactly once") { try $0.concurrentClaimersTakeEachPageOnce() },
+    ]
+
+    /// A ledger with batch `b` holding `count` registered pages (`p/0001.tif`…, record `A`).
+    func ledger(pages count: Int) throws -> (any Ledger & ClaimStore, [PageRecord]) {
+        let ledger = try make()
+        _ = try ledger.openBatch(
+            BatchInfo(id: "b", delivery: "/d/b", archive: nil, pipeline: "test", createdAt: "2026-01-01T00:00:00Z"))
+        let pages = (1...count).map { LedgerConformance.page(String(format: "p/%04d.tif", $0), code: "A", page: $0) }
+        try ledger.commit(LedgerConformance.commit(pages: pages), batch: "b", tool: "t")
+        return (ledger, pages)
+    }
+
+    func claimsAreExclusive() throws {
+        let (ledger, pages) = try ledger(pages: 10)
+        try ledger.registerWorker(id: "w1", host: "h1")
+        try ledger.registerWorker(id: "w2", host: "h2")
+        let first = try ledger.claimPages(batch: "b", worker: "w1", limit: 4, lease: .seconds(60))
+        let second = try ledger.claimPages(batch: nil, worker: "w2", limit: 100, lease: .seconds(60))
+        #expect(first.map(\.page.path) == pages.prefix(4).map(\.path), "oldest registered first")
+        #expect(second.count == 6)
+        #expect(Set(first.map(\.page.path)).isDisjoint(with: second.map(\.page.path)))
+        let tokens = (first + second).map(\.token)
+        #expect(Set(tokens).count == 10 && tokens == tokens.sorted() && tokens[0] > 0)
+        #expect(try ledger.claimPages(batch: "b", worker: "w1", limit: 5, lease: .seconds(60)).isEmpty)
+        #expect(try ledger.claimPages(batch: "other", worker: "w1", limit: 5, lease: .seconds(60)).isEmpty)
+        #expect(first[0].page == pages[0] && first[0].batch == "b")
+        #expect(try ledger.pendingWork(batch: "b") == PendingWork(claimable: 0, leased: 10))
+    }
+
+    func expiredLeasesAreTakenOver() throws {
+        let (ledger, pages) = try ledger(pages: 2)
+        let old = try #require(try ledger.claimPages(batch: "b", worker: "w1", limit: 1, lease: .milliseconds(200)).first)
+        #expect(
+            try ledger.claimPages(batch: "b", worker: "w2", limit: 1, lease: .seconds(60)).map(\.page.path) == [pages[1].path])
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try ledger.pendingWork(batch: "b") == PendingWork(claimable: 1, leased: 1))
+        let new = try #require(try ledger.claimPages(batch: "b", worker: "w2", limit: 5, lease: .seconds(60)).first)
+        #expect(new.page.path == old.page.path && new.token > old.token)
+        let result = LedgerConformance.normalized(old.page)
+        let source = LedgerConformance.source(old.page.path)
+        // The first worker's late commit is refused and writes nothing.
+        do {
+            try ledger.completeClaim(old, worker: "w1", result: result, sourceFixity: source, tool: "w1")
+            Issue.record("a commit under a lost lease was accepted")
+        } catch {
+            #expect(error.rule == QuireError.leaseLostRule, "\(error)")
+        }
+        #expect(try ledger.pages(batch: "b").first { $0.path == old.page.path }?.state == .decoded)
+        #expect(try ledger.fixityRecords(batch: "b").isEmpty)
+        // The holder of the newest claim commits once.
+        try ledger.completeClaim(new, worker: "w2", result: result, sourceFixity: source, tool: "w2")
+        #expect(try ledger.pages(batch: "b").first { $0.path == old.page.path }?.state == .digested)
+        #expect(try ledger.fixityRecords(batch: "b").count == 4)
+        // Completing again with the same (now ended) claim is refused too.
+        #expect(throws: QuireError.self) {
+            try ledger.completeClaim(new, worker: "w2", result: result, sourceFixity: source, tool: "w2")
+        }
+        #expect(try ledger.events(batch: "b").filter { $0.action == "page.normalized" }.count == 1)
+    }
+
+    func renewalAndCompletion() throws {
+        let (ledger, pages) = try ledger(pages: 3)
+        try ledger.registerWorker(id: "w1", host: "h1")
+        let claims = try ledger.claimPages(batch: "b", worker: "w1", limit: 3, lease: .milliseconds(300))
+        #expect(try ledger.renewLeases(worker: "w1", lease: .seconds(60)) == 3)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try ledger.claimPages(batch: "b", worker: "w2", limit: 3, lease: .seconds(60)).isEmpty, "renewed leases hold")
+        // A page normalized leaves the pool; one whose normalization failed is not claimed again.
+        try ledger.completeClaim(
+            claims[0], worker: "w1", result: LedgerConformance.normalized(pages[0]), sourceFixity: nil, tool: "w1")
+        try ledger.completeClaim(
+            claims[1], worker: "w1",
+            result: LedgerConformance.normalized(
+                pages[1], outputs: false, checks: [LedgerConformance.check(pages[1].path, .decodeFailed, .error, "truncated")]),
+            sourceFixity: nil, tool: "w1")
+        #expect(try ledger.pendingWork(batch: "b") == PendingWork(claimable: 0, leased: 1))
+        #expect(try ledger.renewLeases(worker: "w1", lease: .milliseconds(100)) == 1)
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try ledger.renewLeases(worker: "w1", lease: .seconds(60)) == 0, "an expired lease is lost")
+        #expect(
+            try ledger.claimPages(batch: "b", worker: "w2", limit: 3, lease: .seconds(60)).map(\.page.path) == [pages[2].path])
+        #expect(try ledger.pages(batch: "b").map(\.state) == [.normalized, .decoded, .decoded])
+    }
+
+    func releaseAndStop() throws {
+        let (ledger, _) = try ledger(pages: 4)
+        try ledger.registerWorker(id: "w1", host: "station-a")
+        try ledger.registerWorker(id: "w2", host: "station-b")
+        let mine = try ledger.claimPages(batch: "b", worker: "w1", limit: 2, lease: .seconds(60))
+        _ = try ledger.claimPages(batch: "b", worker: "w2", limit: 2, lease: .seconds(60))
+        try ledger.releaseClaims([mine[0]], worker: "w1")
+        #expect(try ledger.pendingWork(batch: "b") == PendingWork(claimable: 1, leased: 3))
+        try ledger.completeClaim(
+            mine[1], worker: "w1", result: LedgerConformance.normalized(mine[1].page), sourceFixity: nil, tool: "w1")
+        try ledger.stopWorker(id: "w2")
+        #expect(try ledger.pendingWork(batch: "b") == PendingWork(claimable: 3, leased: 0))
+        let workers = Dictionary(uniqueKeysWithValues: try ledger.workers().map { ($0.id, $0) })
+        #expect(workers.keys.sorted() == ["w1", "w2"])
+        #expect(workers["w1"]?.host == "station-a" && workers["w1"]?.pagesDone == 1 && workers["w1"]?.stopped == false)
+        #expect(workers["w2"]?.stopped == true && workers["w2"]?.leases == 0)
+        #expect((workers["w1"]?.secondsSinceHeartbeat ?? 99) < 30)
+        #expect(workers["w1"]?.heartbeatAt.hasPrefix("20") == true)
+    }
+
+    func concurrentClaimersTakeEachPageOnce() throws {
+        let (ledger, pages) = try ledger(pages: 120)
+        let taken = Mutex<[String]>([])
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            do {
+                while true {
+                    let claims = try ledger.claimPages(batch: "b", worker: "w\(worker)", limit: 3, lease: .seconds(60))
+                    if claims.isEmpty { break }
+                    for claim in claims {
+                        try ledger.completeClaim(
+                            claim, worker: "w\(worker)", result: LedgerConformance.normalized(claim.page), sourceFixity: nil,
+                            tool: "w\(worker)")
+                    }
+                    taken.withLock { $0 += claims.map(\.page.path) }
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let all = taken.withLock { $0 }
+        #expect(all.count == pages.count)
+        #expect(Set(all) == Set(pages.map(\.path)))
+        #expect(try ledger.pages(batch: "b").allSatisfy { $0.state == .normalized })
+        #expect(try ledger.events(batch: "b").filter { $0.action == "page.normalized" }.count == pages.count)
+    }
+}

@@ -94,11 +94,16 @@ let package = Package(
             name: "Importer",
             dependencies: ["QuireCore", "Raster", "ImageCodecs", "ArchivalCode", "Policy", "Ledger", "Fixity", "BlockingWork"],
             swiftSettings: strict),
+        // A process's share of the page work over a claiming ledger (quire worker, and quire run on a shared ledger).
+        .target(
+            name: "WorkerLoop",
+            dependencies: ["QuireCore", "Ledger", "NormalizeStage", "Policy", "Fixity", "BlockingWork"],
+            swiftSettings: strict),
         .target(
             name: "BatchRun",
             dependencies: [
                 "QuireCore", "Importer", "NormalizeStage", "ChecksumStage", "BindStage", "PackageStage", "Catalog", "Ledger",
-                "Policy", "Fixity", "ImageCodecs", "DurableIO",
+                "Policy", "Fixity", "ImageCodecs", "DurableIO", "WorkerLoop",
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -106,7 +111,7 @@ let package = Package(
             dependencies: [
                 "QuireCore", "BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging",
                 "Audit", "Acceptance", "Quota", "QuotaSettings", "TextTable", "ArchivalCode", "Yams", "Catalog", "Policy",
-                "Ledger", "LedgerPostgres", "ImageCodecs", "Fixity", "BlockingWork",
+                "Ledger", "LedgerPostgres", "WorkerLoop", "ImageCodecs", "Fixity", "BlockingWork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -11,6 +11,7 @@ public import Ledger
 public import NormalizeStage
 public import PackageStage
 public import Policy
+public import WorkerLoop
 import Synchronization
 
 /// `quire run`: the whole pipeline over a delivery, streaming.
@@ -46,12 +47,16 @@ public struct BatchRun: Sendable {
         public var archive: String?
         /// Where the bags go (default `<workspace>/bags`).
         public var out: String?
+        /// On a shared ledger: the pages are not normalized by this process's stream but claimed, by this run
+        /// (with this worker) and by any `quire worker` on other machines; this run binds and packages.
+        public var shared: SharedWork?
 
         /// Makes a request.
         public init(
             delivery: String, catalog: String, encoding: CatalogEncoding? = nil, processFile: String? = nil,
-            batch: String? = nil, archive: String? = nil, out: String? = nil
+            batch: String? = nil, archive: String? = nil, out: String? = nil, shared: SharedWork? = nil
         ) {
+            self.shared = shared
             self.delivery = delivery
             self.catalog = catalog
             self.encoding = encoding
@@ -59,6 +64,23 @@ public struct BatchRun: Sendable {
             self.batch = batch
             self.archive = archive
             self.out = out
+        }
+    }
+
+    /// How a run shares its batch's page work over a claiming ledger.
+    public struct SharedWork: Sendable {
+        /// The ledger the claims are made on (the run's ledger).
+        public var ledger: any Ledger & ClaimStore
+        /// This run's own worker: its identity and claim settings.
+        public var configuration: PageWorker.Configuration
+        /// What wakes the run's worker while other workers hold the last pages.
+        public var signal: any WorkSignal
+
+        /// Makes the value.
+        public init(ledger: any Ledger & ClaimStore, configuration: PageWorker.Configuration, signal: any WorkSignal) {
+            self.ledger = ledger
+            self.configuration = configuration
+            self.signal = signal
         }
     }
 
@@ -255,16 +277,42 @@ public struct BatchRun: Sendable {
             })
         let imported: ImportReport
         do {
-            imported = try await Importer(ledger: ledger, policy: policy, workers: workers, tool: tool)
-                .run(delivery: request.delivery, batch: request.batch, archive: request.archive, followUp: followUp) { p in
-                    tracker.state.withLock { $0.files = (p.done, p.total) }
-                    report("pages")
-                }
+            let importer = Importer(ledger: ledger, policy: policy, workers: workers, tool: tool)
+            let progress = { @Sendable (p: Importer.Progress) in
+                tracker.state.withLock { $0.files = (p.done, p.total) }
+                report("pages")
+            }
+            if let shared = request.shared {
+                // Registration only; the pages go to whoever claims them, this run's own worker among them.
+                imported = try await importer.run(
+                    delivery: request.delivery, batch: request.batch, archive: request.archive, progress: progress)
+            } else {
+                imported = try await importer.run(
+                    delivery: request.delivery, batch: request.batch, archive: request.archive, followUp: followUp,
+                    progress: progress)
+            }
         } catch {
             recordQueue.finish()
             await recordStage.value
             if case .policy = error { throw .usage(error.description) }
             throw .couldNotRun(error.description)
+        }
+        if let shared = request.shared {
+            let worker = PageWorker(
+                ledger: shared.ledger, policy: policy, workspace: workspace, version: version, tags: tags,
+                configuration: shared.configuration, signal: shared.signal)
+            do {
+                let work = try await worker.run(batch: imported.batch, until: .batchDone(imported.batch))
+                tracker.state.withLock {
+                    $0.normalized += work.normalized
+                    $0.normalizeFailed += work.failed
+                    $0.sourcesDigested += work.normalized + work.failed
+                }
+            } catch {
+                recordQueue.finish()
+                await recordStage.value
+                throw .couldNotRun(error.description)
+            }
         }
         let pagesSeconds = Date().timeIntervalSince(started)
         recordQueue.finish()
@@ -277,7 +325,14 @@ public struct BatchRun: Sendable {
         let batch = imported.batch
         let finishStarted = Date()
         let caughtUp: NormalizeStage.Report
-        do { caughtUp = try await normalizer.run(batch: batch, skipping: streamed.failedPages) } catch {
+        // On a shared ledger the claimed pages that failed were recorded by whichever worker tried them.
+        var skipping = streamed.failedPages
+        if request.shared != nil {
+            do { skipping.formUnion(try ledger.normalizationFailures(batch: batch, code: nil).keys) } catch {
+                throw .couldNotRun(error.description)
+            }
+        }
+        do { caughtUp = try await normalizer.run(batch: batch, skipping: skipping) } catch {
             if case .diskFull(let detail) = error { throw .diskFull(detail) }
             throw .couldNotRun(error.description)
         }

@@ -1,3 +1,4 @@
+import Foundation
 public import QuireCore
 
 /// A worker's claim on one page: the page as registered, and the fencing token its completion must carry.
@@ -32,6 +33,8 @@ public struct WorkerInfo: Sendable, Equatable, Codable {
     public var heartbeatAt: String
     /// Seconds since the last heartbeat, by the ledger's clock.
     public var secondsSinceHeartbeat: Double
+    /// Seconds from its registration to its last heartbeat.
+    public var activeSeconds: Double
     /// Pages it completed (accepted commits only).
     public var pagesDone: Int
     /// Leases it holds now (unexpired).
@@ -39,11 +42,18 @@ public struct WorkerInfo: Sendable, Equatable, Codable {
     /// Whether it said goodbye (a clean stop).
     public var stopped: Bool
 
+    /// Pages per second over its active time (0 before it has been active a second).
+    public var pagesPerSecond: Double { activeSeconds >= 1 ? Double(pagesDone) / activeSeconds : 0 }
+
+    /// Running but silent for longer than `seconds` (killed, paused, cut off from the ledger).
+    public func isSilent(after seconds: Double) -> Bool { !stopped && secondsSinceHeartbeat > seconds }
+
     /// Makes a value (backends make these).
     public init(
-        id: String, host: String, startedAt: String, heartbeatAt: String, secondsSinceHeartbeat: Double, pagesDone: Int,
-        leases: Int, stopped: Bool
+        id: String, host: String, startedAt: String, heartbeatAt: String, secondsSinceHeartbeat: Double,
+        activeSeconds: Double, pagesDone: Int, leases: Int, stopped: Bool
     ) {
+        self.activeSeconds = activeSeconds
         self.id = id
         self.host = host
         self.startedAt = startedAt
@@ -116,5 +126,22 @@ extension QuireError {
             message:
                 "the claim on \(claim.batch)/\(claim.page.path) (token \(claim.token)) no longer holds: its lease expired or another worker took the page; nothing was written",
             fix: "nothing to do: the page is done once, by the worker that holds it now")
+    }
+}
+
+/// Wakes an idle worker when new work may be there (PostgreSQL's `LISTEN`), or after `timeout` at the latest.
+public protocol WorkSignal: Sendable {
+    /// Blocks until a signal arrives or `timeout` passes.
+    func wait(timeout: Duration)
+}
+
+/// No notifications: an idle worker looks again after the timeout (an SQLite ledger on one machine).
+public struct PollingSignal: WorkSignal {
+    /// Makes the signal.
+    public init() {}
+
+    /// Sleeps for `timeout`.
+    public func wait(timeout: Duration) {
+        Thread.sleep(forTimeInterval: Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
     }
 }

@@ -145,7 +145,9 @@ extension SQLiteLedger: ClaimStore {
                 let heartbeat: Int64 = row["heartbeat_ms"]
                 return WorkerInfo(
                     id: row["id"], host: row["host"], startedAt: Self.iso(row["started_ms"]), heartbeatAt: Self.iso(heartbeat),
-                    secondsSinceHeartbeat: Double(now - heartbeat) / 1000, pagesDone: row["pages_done"], leases: row["leases"],
+                    secondsSinceHeartbeat: Double(now - heartbeat) / 1000,
+                    activeSeconds: Double(heartbeat - (row["started_ms"] as Int64)) / 1000, pagesDone: row["pages_done"],
+                    leases: row["leases"],
                     stopped: row["stopped"] as Int != 0)
             }
         }

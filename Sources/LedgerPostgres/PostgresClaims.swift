@@ -128,7 +128,8 @@ extension PostgresLedger: ClaimStore {
             try tx.query(
                 """
                 SELECT w.id, w.host, \(Self.iso("w.started_at")) AS started, \(Self.iso("w.heartbeat_at")) AS heartbeat,
-                       EXTRACT(EPOCH FROM now() - w.heartbeat_at)::DOUBLE PRECISION AS since, w.pages_done,
+                       EXTRACT(EPOCH FROM now() - w.heartbeat_at)::DOUBLE PRECISION AS since,
+                       EXTRACT(EPOCH FROM w.heartbeat_at - w.started_at)::DOUBLE PRECISION AS active, w.pages_done,
                        (SELECT COUNT(*) FROM page p WHERE p.claimed_by = w.id AND p.lease_until >= now()) AS leases,
                        w.stopped_at IS NOT NULL AS stopped
                 FROM worker w ORDER BY w.heartbeat_at DESC, w.id
@@ -137,6 +138,7 @@ extension PostgresLedger: ClaimStore {
                 WorkerInfo(
                     id: try $0.text("id"), host: try $0.text("host"), startedAt: try $0.text("started"),
                     heartbeatAt: try $0.text("heartbeat"), secondsSinceHeartbeat: try $0["since", as: Double.self],
+                    activeSeconds: try $0["active", as: Double.self],
                     pagesDone: try $0.int("pages_done"), leases: try $0.int("leases"), stopped: try $0["stopped", as: Bool.self])
             }
         }

@@ -119,6 +119,9 @@ final class PostgresSessions: Sendable {
         return error is ChannelError || error is IOError || error is NIOConnectionError
     }
 
+    /// A connection outside the pool, for a long-lived use (`LISTEN`); the caller closes it.
+    func openDedicatedConnection() throws -> PostgresConnection { try connect() }
+
     private func connect() throws -> PostgresConnection {
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,

@@ -126,6 +126,13 @@ public struct NormalizeStage: Sendable {
             .normalize(page, decoded: decoded, staged: true)
     }
 
+    /// Normalizes one registered page from its source in `delivery`, writing its outputs durably in place (the
+    /// caller records the result): what a worker does with a page it claimed.
+    public func normalize(_ page: PageRecord, delivery: String) -> NormalizedPage {
+        PageNormalizer(policy: policy, workspace: workspace, delivery: delivery, software: "Quire \(version)", tags: tags)
+            .normalize(page)
+    }
+
     /// Normalizes every page of `batch` that has no master yet, except those in `skipping` (paths: pages a
     /// streaming run has just tried and failed).
     public func run(batch: String, skipping: Set<String> = [], progress: (@Sendable (Int, Int) -> Void)? = nil)

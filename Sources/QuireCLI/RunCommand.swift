@@ -7,9 +7,11 @@ import Foundation
 import Synchronization
 import Importer
 import Ledger
+import LedgerPostgres
 import NormalizeStage
 import PackageStage
 import TextTable
+import WorkerLoop
 
 /// `quire run`: the whole pipeline on a delivery, resumable.
 struct RunCommand: AsyncParsableCommand {
@@ -81,6 +83,14 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
+    /// On a PostgreSQL ledger the run shares its pages with `quire worker`s by claims; on SQLite it streams alone.
+    func shared(_ ledger: any Ledger) -> BatchRun.SharedWork? {
+        guard let postgres = ledger as? PostgresLedger else { return nil }
+        return BatchRun.SharedWork(
+            ledger: postgres, configuration: PageWorker.Configuration(threads: workers),
+            signal: PostgresWorkSignal(ledger: postgres))
+    }
+
     func run() async throws {
         let (policy, _) = try pipelineOptions.load()
         let ledger = try workspaceOptions.openLedger(create: true)
@@ -97,7 +107,7 @@ struct RunCommand: AsyncParsableCommand {
             report = try await run.run(
                 .init(
                     delivery: delivery, catalog: catalog, encoding: encoding.flatMap(CatalogEncoding.init(rawValue:)),
-                    processFile: process, batch: batch, archive: archive, out: out)
+                    processFile: process, batch: batch, archive: archive, out: out, shared: shared(ledger))
             ) { p in
                 if p.phase == "pages" {
                     if p.filesTotal > 0 {

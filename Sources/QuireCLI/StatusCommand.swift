@@ -36,8 +36,45 @@ struct StatusCommand: ParsableCommand {
         }
     }
 
+    /// A worker silent this long (three missed heartbeats at the default lease) is flagged.
+    static let silentAfter = 30.0
+
+    struct WorkerStatus: Encodable {
+        var id: String
+        var host: String
+        var startedAt: String
+        var heartbeatAt: String
+        var secondsSinceHeartbeat: Double
+        var pagesDone: Int
+        var pagesPerSecond: Double
+        var leases: Int
+        var state: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, host, leases, state
+            case startedAt = "started_at"
+            case heartbeatAt = "heartbeat_at"
+            case secondsSinceHeartbeat = "seconds_since_heartbeat"
+            case pagesDone = "pages_done"
+            case pagesPerSecond = "pages_per_second"
+        }
+
+        init(_ w: WorkerInfo) {
+            id = w.id
+            host = w.host
+            startedAt = w.startedAt
+            heartbeatAt = w.heartbeatAt
+            secondsSinceHeartbeat = (w.secondsSinceHeartbeat * 10).rounded() / 10
+            pagesDone = w.pagesDone
+            pagesPerSecond = (w.pagesPerSecond * 100).rounded() / 100
+            leases = w.leases
+            state = w.stopped ? "stopped" : w.isSilent(after: StatusCommand.silentAfter) ? "silent" : "working"
+        }
+    }
+
     func run() throws {
         let ledger = try workspaceOptions.openLedgerForReading()
+        let workers = try (ledger as? any ClaimStore)?.workers().map(WorkerStatus.init) ?? []
         var statuses: [BatchStatus] = []
         for b in try ledger.batches() {
             statuses.append(
@@ -46,7 +83,10 @@ struct StatusCommand: ParsableCommand {
                     createdAt: b.createdAt, counts: try ledger.counts(batch: b.id)))
         }
         if json {
-            try printJSON(["workspace": AnyEncodable(workspaceOptions.path), "batches": AnyEncodable(statuses)])
+            try printJSON([
+                "workspace": AnyEncodable(workspaceOptions.path), "ledger": AnyEncodable(workspaceOptions.ledgerDescription),
+                "batches": AnyEncodable(statuses), "workers": AnyEncodable(workers),
+            ])
             return
         }
         if statuses.isEmpty {
@@ -69,6 +109,18 @@ struct StatusCommand: ParsableCommand {
         }
         print("Workspace \(workspaceOptions.path)\n")
         print(table.render())
+        guard !workers.isEmpty else { return }
+        var list = TextTable(["WORKER", "HOST", "LAST HEARTBEAT", "PAGES", "PAGES/S", "LEASES", "STATE"])
+        for w in workers {
+            let state =
+                w.state == "silent" ? "SILENT \(Int(w.secondsSinceHeartbeat)) s: killed, paused or cut off?" : w.state
+            list.add([
+                w.id, w.host, "\(w.heartbeatAt) (\(Int(w.secondsSinceHeartbeat)) s ago)", "\(w.pagesDone)",
+                String(format: "%.2f", w.pagesPerSecond), "\(w.leases)", state,
+            ])
+        }
+        print("\nWorkers\n")
+        print(list.render())
     }
 }
 

@@ -1,0 +1,216 @@
+import BlockingWork
+import Dispatch
+import Fixity
+import Foundation
+public import Ledger
+public import NormalizeStage
+public import Policy
+public import QuireCore
+
+/// One process's share of the page work over a claiming ledger: claims pages in small batches under a lease, keeps
+/// the leases alive with a heartbeat thread, normalizes and digests each page on a pool of threads, and commits each
+/// result with its fencing token — a result whose claim was lost (the lease expired, another worker took the page)
+/// is refused by the ledger and counted, never written twice. `quire worker` runs it over every open batch; a
+/// `quire run` on a shared ledger runs it over its own batch beside the workers of other machines.
+public struct PageWorker: Sendable {
+    /// How a worker claims and keeps its claims.
+    public struct Configuration: Sendable {
+        /// Unique per process.
+        public var id: String
+        /// The machine, as `quire status` lists it.
+        public var host: String
+        /// Pages normalized at once (0: one per core).
+        public var threads: Int
+        /// Pages claimed per claim (0: twice the threads).
+        public var claimSize: Int
+        /// How long a claim holds without a heartbeat.
+        public var lease: Duration
+        /// How often the heartbeat renews the leases (a third of the lease by default).
+        public var heartbeat: Duration
+        /// How long an idle worker waits for a notification before looking again.
+        public var idleWait: Duration
+
+        /// A configuration; `id` defaults to `host:pid:random`.
+        public init(
+            id: String? = nil, threads: Int = 0, claimSize: Int = 0, lease: Duration = .seconds(30),
+            heartbeat: Duration? = nil, idleWait: Duration = .seconds(2)
+        ) {
+            let host = ProcessInfo.processInfo.hostName
+            self.host = host
+            self.id = id ?? "\(host):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
+            self.threads = WorkerCount.resolve(threads)
+            self.claimSize = claimSize > 0 ? claimSize : self.threads * 2
+            self.lease = lease
+            self.heartbeat = heartbeat ?? lease / 3
+            self.idleWait = idleWait
+        }
+    }
+
+    /// When the worker stops.
+    public enum Until: Sendable {
+        /// When the batch has nothing left to claim and nothing under a live lease (a run's own batch).
+        case batchDone(String)
+        /// When nothing is claimable in any batch (tests, and `quire worker --until-idle`).
+        case idle
+        /// When `stop` says so (a signal); idle workers wait for notifications meanwhile.
+        case stopped(@Sendable () -> Bool)
+    }
+
+    /// What a worker did.
+    public struct Report: Sendable, Codable {
+        /// Pages it normalized and committed.
+        public var normalized = 0
+        /// Pages whose normalization failed (committed with their error checks).
+        public var failed = 0
+        /// Results refused because the claim was lost meanwhile (done again by whoever holds the page).
+        public var refused = 0
+        /// Claims made.
+        public var claims = 0
+        /// Seconds it ran.
+        public var seconds = 0.0
+    }
+
+    let ledger: any Ledger & ClaimStore
+    let policy: PipelinePolicy
+    let workspace: String
+    let version: String
+    let tags: NormalizeStage.ScannerTags
+    /// This worker's identity and claim settings.
+    public let configuration: Configuration
+    let signal: any WorkSignal
+
+    /// A worker over `ledger`, writing outputs into `workspace` (the shared storage every machine mounts).
+    public init(
+        ledger: any Ledger & ClaimStore, policy: PipelinePolicy, workspace: String, version: String,
+        tags: NormalizeStage.ScannerTags = .init(), configuration: Configuration = .init(),
+        signal: any WorkSignal = PollingSignal()
+    ) {
+        self.ledger = ledger
+        self.policy = policy
+        self.workspace = workspace
+        self.version = version
+        self.tags = tags
+        self.configuration = configuration
+        self.signal = signal
+    }
+
+    /// Works until `until` says stop; pages of `batch` only, or of every batch when nil.
+    public func run(batch: String?, until: Until) async throws(QuireError) -> Report {
+        let started = Date()
+        let tool = "quire \(version)"
+        let id = configuration.id
+        try ledger.registerWorker(id: id, host: configuration.host)
+        let heartbeat = Heartbeat(ledger: ledger, worker: id, lease: configuration.lease, every: configuration.heartbeat)
+        defer {
+            heartbeat.stop()
+            try? ledger.stopWorker(id: id)
+        }
+        let stage = NormalizeStage(
+            ledger: ledger, policy: policy, workspace: workspace, workers: configuration.threads, version: version, tags: tags)
+        let algorithms = policy.fixity.algorithms
+        var deliveries: [String: String] = [:]
+        var report = Report()
+        work: while true {
+            if case .stopped(let stop) = until, stop() { break work }
+            let claims = try ledger.claimPages(
+                batch: batch, worker: id, limit: configuration.claimSize, lease: configuration.lease)
+            if claims.isEmpty {
+                switch until {
+                case .batchDone(let done):
+                    if try ledger.pendingWork(batch: done).isDone { break work }
+                    // Pages under other workers' leases: wait for them (or for their leases to expire).
+                    signal.wait(timeout: .milliseconds(500))
+                case .idle:
+                    break work
+                case .stopped:
+                    signal.wait(timeout: configuration.idleWait)
+                }
+                continue work
+            }
+            report.claims += claims.count
+            for claim in claims where deliveries[claim.batch] == nil {
+                guard let info = try ledger.batch(id: claim.batch) else { continue }
+                deliveries[claim.batch] = info.delivery
+            }
+            let roots = deliveries
+            var failure: QuireError?
+            var unfinished = claims
+            await WorkerPool(workers: configuration.threads).forEach(
+                claims,
+                { claim -> (PageClaim, NormalizedPage, FixityRecord?) in
+                    let delivery = roots[claim.batch] ?? ""
+                    guard Self.isPlainRelativePath(claim.page.path), !delivery.isEmpty else {
+                        let check = PageCheck(
+                            path: claim.page.path, stage: .normalize, rule: .sourceUnreadable, severity: .error,
+                            detail: "the ledger names a page path outside its delivery: \(claim.page.path)")
+                        return (
+                            claim, NormalizedPage(path: claim.page.path, outputs: [], checks: [check], processJSON: "[]"), nil
+                        )
+                    }
+                    let result = stage.normalize(claim.page, delivery: delivery)
+                    return (claim, result, Self.sourceFixity(claim, delivery: delivery, algorithms: algorithms))
+                }
+            ) { _, output in
+                let (claim, result, source) = output
+                unfinished.removeAll { $0.token == claim.token }
+                if let full = result.diskFull {
+                    failure = failure ?? QuireError(.couldNotRun, stage: .normalize, message: full.description)
+                    return false
+                }
+                do throws(QuireError) {
+                    try ledger.completeClaim(claim, worker: id, result: result, sourceFixity: source, tool: tool)
+                    if result.outputs.isEmpty { report.failed += 1 } else { report.normalized += 1 }
+                } catch  where error.rule == QuireError.leaseLostRule {
+                    report.refused += 1
+                } catch {
+                    failure = failure ?? error
+                    return false
+                }
+                return true
+            }
+            if let failure {
+                try? ledger.releaseClaims(unfinished, worker: id)
+                throw failure
+            }
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// The page's source digests, when its bytes are still those registered (else the checksum stage reports it).
+    static func sourceFixity(_ claim: PageClaim, delivery: String, algorithms: [DigestAlgorithm]) -> FixityRecord? {
+        guard let digests = try? FileDigester.digest(path: delivery + "/" + claim.page.path, algorithms: algorithms),
+            digests[.sha256].map({ $0 == claim.page.sha256 }) ?? true
+        else { return nil }
+        return FixityRecord(
+            batch: claim.batch, root: .delivery, path: claim.page.path, role: .source, size: claim.page.size, digests: digests)
+    }
+
+    /// A path relative to its delivery that cannot leave it: no empty, `.` or `..` component, no leading `/`.
+    static func isPlainRelativePath(_ path: String) -> Bool {
+        !path.isEmpty && !path.hasPrefix("/") && !path.contains("\0")
+            && path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
+}
+
+/// Renews a worker's leases on a thread of its own until stopped, so a page that takes long keeps its claim; a
+/// renewal that fails (the ledger unreachable) is tried again at the next beat — if the lease expires meanwhile,
+/// the page's commit is refused and another worker does it.
+final class Heartbeat: Sendable {
+    private let done = DispatchSemaphore(value: 0)
+
+    init(ledger: any ClaimStore, worker: String, lease: Duration, every interval: Duration) {
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let thread = Thread { [done] in
+            // Waits for the interval, or wakes at once when stopped.
+            while done.wait(timeout: .now() + seconds) == .timedOut {
+                _ = try? ledger.renewLeases(worker: worker, lease: lease)
+            }
+        }
+        thread.name = "quire-heartbeat"
+        thread.start()
+    }
+
+    /// Ends the heartbeat (call once).
+    func stop() { done.signal() }
+}

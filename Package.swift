@@ -177,7 +177,7 @@ let package = Package(
                 "QuireTestSupport",
             ]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "BatchRun", "Policy", "QuireTestSupport"]),
-        .testTarget(name: "QuireCLITests", dependencies: ["QuireTestSupport"]),
+        .testTarget(name: "QuireCLITests", dependencies: ["QuireTestSupport", "SyntheticPages", "ImageCodecs"]),
         .testTarget(name: "BlockingWorkTests", dependencies: ["BlockingWork"]),
         // The ledger conformance suite (QuireTestSupport) on every backend, and SQLite's own behaviour.
         .testTarget(

@@ -1,0 +1,166 @@
+import Foundation
+import ImageCodecs
+import QuireTestSupport
+import SyntheticPages
+import Testing
+
+/// Several processes on one batch over a PostgreSQL ledger: `quire run` with `quire worker`s beside it, a worker
+/// killed with `kill -9` mid-lease. After each, the bags are those of an
+/// uninterrupted SQLite run, every bag verifies, and every page was committed exactly once.
+@Suite(.serialized) struct SharedLedgerCLITests {
+    typealias CLI = QuireCLITests
+
+    /// A delivery of `records` records of `pages` gray and colour pages (1000×1400 at 300 dpi), and its catalog.
+    static func delivery(in dir: String, records: Int, pages: Int) throws -> (delivery: String, catalog: String) {
+        let delivery = dir + "/delivery"
+        var catalog = "序号,档号,题名,页数\n"
+        for r in 1...records {
+            let code = String(format: "0001-001-%04d", r)
+            catalog += "\(r),\(code),测试\(r),\(pages)\n"
+            try FileManager.default.createDirectory(atPath: delivery + "/" + code, withIntermediateDirectories: true)
+            for p in 1...pages {
+                let page = SyntheticPage.make(
+                    p % 2 == 0 ? .colour : .gray, width: 1000, height: 1400, dpi: 300, seed: UInt64(r * 100 + p))
+                try TIFFEncoder.write(
+                    page, to: delivery + String(format: "/%@/%04d.tif", code, p), options: .init(compression: .lzw))
+            }
+        }
+        try catalog.write(toFile: dir + "/catalog.csv", atomically: true, encoding: .utf8)
+        return (delivery, dir + "/catalog.csv")
+    }
+
+    /// A `quire` child running in the background.
+    final class Child {
+        let process = Process()
+        let output: URL
+
+        init(_ arguments: [String]) throws {
+            output = FileManager.default.temporaryDirectory.appendingPathComponent("quire-child-\(UUID().uuidString)")
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: output)
+            process.executableURL = URL(fileURLWithPath: Program.quire)
+            process.arguments = arguments
+            process.standardOutput = handle
+            process.standardError = handle
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+        }
+
+        /// Sends `signal` and waits for the end.
+        func stop(_ signal: Int32) -> String {
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            defer { try? FileManager.default.removeItem(at: output) }
+            return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        }
+    }
+
+    /// Rows of a query on the test schema, through psql (the server's own client).
+    static func psql(_ url: String, _ sql: String) throws -> [String] {
+        let schema = URLComponents(string: url)?.queryItems?.first { $0.name == "schema" }?.value ?? "public"
+        var base = URLComponents(string: url)!
+        base.queryItems = nil
+        let out = try Program.run("psql", [base.string!, "-Atq", "-c", "SET search_path TO \(schema)", "-c", sql])
+        return out.text.split(separator: "\n").map(String.init)
+    }
+
+    /// Waits (up to `seconds`) until `condition` holds.
+    static func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return try condition()
+    }
+
+    /// Every page normalized exactly once: one `page.normalized` event per page of the batch.
+    static func eachPageNormalizedOnce(_ url: String, pages: Int) throws {
+        let perPage = try psql(
+            url, "SELECT subject || '|' || COUNT(*) FROM event WHERE action = 'page.normalized' GROUP BY subject")
+        #expect(perPage.count == pages, "\(perPage.count) pages normalized of \(pages)")
+        #expect(perPage.allSatisfy { $0.hasSuffix("|1") }, "\(perPage.filter { !$0.hasSuffix("|1") })")
+    }
+
+    /// The reference: the same delivery on SQLite, one process.
+    static func referenceBags(_ dir: String, _ input: (delivery: String, catalog: String)) throws -> [String: String] {
+        let reference = try CLI.quire([
+            "run", input.delivery, "--catalog", input.catalog, "--workspace", dir + "/reference", "--quiet",
+        ])
+        #expect(reference.status == 0, "\(reference.stdout)\(reference.stderr)")
+        return try PostgresLedgerCLITests.manifests(dir + "/reference/bags")
+    }
+
+    @Test func aWorkerBesideTheRunTakesPagesAndTheBagsAreTheSame() throws {
+        let url = try TestPostgres.url(schema: "shared-run")
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = try Self.delivery(in: dir, records: 6, pages: 6)
+        let reference = try Self.referenceBags(dir, input)
+
+        // The worker starts first and waits for work (LISTEN); the run's import wakes it.
+        let worker = try Child([
+            "worker", "--ledger", url, "--workspace", dir + "/shared", "--workers", "1", "--json",
+        ])
+        try FileManager.default.createDirectory(atPath: dir + "/shared", withIntermediateDirectories: true)
+        let run = try CLI.quire([
+            "run", input.delivery, "--catalog", input.catalog, "--workspace", dir + "/shared", "--ledger", url, "--workers", "1",
+            "--json",
+        ])
+        let workerOutput = worker.stop(SIGTERM)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(workerOutput.contains("\"normalized\""), "\(workerOutput)")
+        let byWorker = Int(workerOutput.firstMatch(of: /"normalized" : (\d+)/)?.1 ?? "") ?? 0
+        #expect(byWorker > 0, "the worker took no page: \(workerOutput)")
+        #expect(byWorker < 36, "the run's own worker took no page")
+
+        let bags = try PostgresLedgerCLITests.manifests(dir + "/shared/bags")
+        #expect(bags == reference)
+        let verified = try CLI.quire(["verify"] + bags.keys.sorted().map { dir + "/shared/bags/" + $0 })
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        try Self.eachPageNormalizedOnce(url, pages: 36)
+
+        // status sees both workers, stopped, and the pages each did.
+        let status = try CLI.quire(["status", "--json", "--workspace", dir + "/shared", "--ledger", url])
+        let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let workers = json?["workers"] as? [[String: Any]] ?? []
+        #expect(workers.count == 2)
+        #expect(workers.allSatisfy { $0["state"] as? String == "stopped" })
+        #expect(workers.map { $0["pages_done"] as? Int ?? 0 }.reduce(0, +) == 36)
+        #expect(!status.stdout.contains(URLComponents(string: url)?.password ?? "no password"))
+    }
+
+    @Test func aWorkerKilledMidLeaseHasItsPagesTakenOverAndDoneOnce() throws {
+        let url = try TestPostgres.url(schema: "killed-worker")
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = try Self.delivery(in: dir, records: 4, pages: 6)
+        let reference = try Self.referenceBags(dir, input)
+
+        // Register the pages (quire import), then a worker with a short lease claims some and is killed holding them.
+        let imported = try CLI.quire(["import", input.delivery, "--workspace", dir + "/shared", "--ledger", url, "--quiet"])
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+        let worker = try Child([
+            "worker", "--ledger", url, "--workspace", dir + "/shared", "--workers", "1", "--claim", "6", "--lease", "5",
+        ])
+        let holding = try Self.waitUntil(30) {
+            (try Self.psql(url, "SELECT COUNT(*) FROM page WHERE claimed_by IS NOT NULL AND lease_until > now()").first ?? "0")
+                != "0"
+        }
+        #expect(holding, "the worker never claimed a page")
+        _ = worker.stop(SIGKILL)
+        let held = try Self.psql(url, "SELECT COUNT(*) FROM page WHERE claimed_by IS NOT NULL").first ?? "0"
+        #expect(held != "0", "the killed worker left no claim behind")
+
+        // The run finishes the batch: the dead worker's pages come free when its lease expires.
+        let started = Date()
+        let run = try CLI.quire([
+            "run", input.delivery, "--catalog", input.catalog, "--workspace", dir + "/shared", "--ledger", url, "--quiet",
+        ])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(Date().timeIntervalSince(started) < 120)
+        #expect(try PostgresLedgerCLITests.manifests(dir + "/shared/bags") == reference)
+        try Self.eachPageNormalizedOnce(url, pages: 24)
+        #expect(try Self.psql(url, "SELECT COUNT(*) FROM page WHERE claimed_by IS NOT NULL").first == "0")
+    }
+}

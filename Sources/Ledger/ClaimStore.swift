@@ -142,6 +142,6 @@ public struct PollingSignal: WorkSignal {
 
     /// Sleeps for `timeout`.
     public func wait(timeout: Duration) {
-        Thread.sleep(forTimeInterval: Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
+        Thread.sleep(forTimeInterval: timeout.inSeconds)
     }
 }

@@ -9,7 +9,7 @@ extension SQLiteLedger: ClaimStore {
     private static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
     private static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        Int64(duration.inSeconds * 1000)
     }
 
     private static func iso(_ milliseconds: Int64) -> String {

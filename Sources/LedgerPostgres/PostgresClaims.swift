@@ -15,7 +15,7 @@ extension PostgresLedger: ClaimStore {
     }
 
     private static func seconds(_ duration: Duration) -> SQLValue {
-        .real(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        .real(duration.inSeconds)
     }
 
     /// Registers a worker (or renews one with this id), with a heartbeat now. (``ClaimStore``)

@@ -98,7 +98,7 @@ final class PostgresSessions: Sendable {
             } catch let error
                 where Self.isConnectionLoss(error) && reachedOnce.load(ordering: .relaxed) && clock.now + pause < deadline
             {
-                Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+                Thread.sleep(forTimeInterval: pause.inSeconds)
                 pause = min(pause * 2, .seconds(5))
             }
         }
@@ -190,13 +190,8 @@ enum SQLValue: Sendable {
     }
 }
 
-extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
-    init(stringLiteral value: String) { self = .text(value) }
-    init(integerLiteral value: Int64) { self = .int(value) }
-    static func of(_ value: String?) -> SQLValue { .text(value) }
+extension SQLValue {
     static func of(_ value: Int?) -> SQLValue { .int(value.map(Int64.init)) }
-    static func of(_ value: Int64?) -> SQLValue { .int(value) }
-    static func of(_ value: Double?) -> SQLValue { .real(value) }
 }
 
 /// One result row, read by column name.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import QuireCore
 public import Ledger
 import Logging
 import NIOCore
@@ -27,7 +28,7 @@ public final class PostgresWorkSignal: WorkSignal {
 
     /// Blocks until a notification arrives or `timeout` passes.
     public func wait(timeout: Duration) {
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let seconds = timeout.inSeconds
         if listening.withLock({ $0?.isClosed ?? true }) {
             listen()
         }

@@ -200,7 +200,7 @@ final class Heartbeat: Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(ledger: any ClaimStore, worker: String, lease: Duration, every interval: Duration) {
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let seconds = interval.inSeconds
         let thread = Thread { [done] in
             // Waits for the interval, or wakes at once when stopped.
             while done.wait(timeout: .now() + seconds) == .timedOut {

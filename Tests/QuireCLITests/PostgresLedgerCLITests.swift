@@ -86,4 +86,13 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 20)
         #expect(!(unreachable.stdout + unreachable.stderr).contains(secret))
     }
+
+    @Test func workerNumbersOutOfRangeAreUsageErrors() throws {
+        for arguments in [
+            ["--lease", "1"], ["--lease", "99999"], ["--claim", "-1"], ["--claim", "10001"], ["--workers", "-2"],
+        ] {
+            let r = try CLI.quire(["worker", "--ledger", "postgres://quire@127.0.0.1:1/quire"] + arguments)
+            #expect(r.status == 2, "\(arguments): \(r.stderr)")
+        }
+    }
 }

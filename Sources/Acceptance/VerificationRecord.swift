@@ -14,11 +14,11 @@ public enum VerificationRecord {
         let lock = try workspace.lock()
         defer { withExtendedLifetime(lock) {} }
         // A failure is recorded whatever the depth; only a full pass (archival rules included) makes a record verified.
-        for r in results where r.mode == "full" || !r.valid {
+        for r in results where r.mode == .full || !r.valid {
             let absolute = r.bag.hasPrefix("/") ? r.bag : FileManager.default.currentDirectoryPath + "/" + r.bag
             let path = (absolute as NSString).standardizingPath
             guard let owner = try ledger.recordForBag(path) else { continue }
-            let failed = r.problems.filter { $0.severity == "error" }.map(\.rule)
+            let failed = r.problems.filter { $0.severity == .error }.map(\.rule.rawValue)
             try ledger.markRecord(
                 batch: owner.batch, code: owner.code, state: r.valid ? .verified : .invalid, bag: nil,
                 detail: r.valid ? "quire verify" : "quire verify failed: \(Set(failed).sorted().joined(separator: ", "))",

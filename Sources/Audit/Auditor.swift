@@ -46,13 +46,21 @@ public struct Auditor: Sendable {
     /// One problem: a stable rule id, `error` or `warning`, the file, and a sentence.
     public struct Problem: Sendable, Codable, Equatable {
         /// The stable rule id: a BagIt rule (`payload.digest`, …) or an archival one (`archival.*`).
-        public var rule: String
+        public var rule: AuditRule
         /// `error` (the bag is not valid) or `warning`.
-        public var severity: String
+        public var severity: Severity
         /// The bag-relative path concerned; nil when the problem is about the bag as a whole.
         public var file: String?
         /// One sentence for a person.
         public var message: String
+
+        /// Makes a problem.
+        public init(rule: AuditRule, severity: Severity, file: String?, message: String) {
+            self.rule = rule
+            self.severity = severity
+            self.file = file
+            self.message = message
+        }
     }
 
     /// One bag's result.
@@ -62,7 +70,7 @@ public struct Auditor: Sendable {
         /// Whether no problem is an error.
         public var valid: Bool
         /// The depth checked: `fast`, `bagit` or `full`.
-        public var mode: String
+        public var mode: Depth
         /// The 档号 folders under `data/metadata` the archival checks covered, sorted; empty below `full` depth.
         public var records: [String]
         /// Every problem found (BagIt and archival), in one list.
@@ -75,7 +83,7 @@ public struct Auditor: Sendable {
         public var fourProperties: FourPropertiesSummary
 
         /// How many of the problems are errors.
-        public var errorCount: Int { problems.filter { $0.severity == "error" }.count }
+        public var errorCount: Int { problems.filter { $0.severity == .error }.count }
     }
 
     /// How much of a bag ``Auditor`` checks.
@@ -133,14 +141,14 @@ public struct Auditor: Sendable {
     private static func problems(_ report: BagReport) -> [Problem] {
         report.problems.map {
             Problem(
-                rule: $0.rule.rawValue, severity: $0.severity == .error ? "error" : "warning", file: $0.file, message: $0.message)
+                rule: .bag($0.rule), severity: $0.severity, file: $0.file, message: $0.message)
         }
     }
 
     private func result(bag: String, depth: Depth, report: BagReport, problems: [Problem], records: [String]) -> Result {
-        let valid = !problems.contains { $0.severity == "error" }
+        let valid = !problems.contains { $0.severity == .error }
         return Result(
-            bag: bag, valid: valid, mode: depth.rawValue, records: records, problems: problems,
+            bag: bag, valid: valid, mode: depth, records: records, problems: problems,
             payloadFiles: report.payloadFileCount, bytesHashed: report.bytesHashed,
             fourProperties: FourPropertiesSummary(problems))
     }
@@ -208,8 +216,8 @@ public struct Auditor: Sendable {
         func bagInfoValue(_ label: String) -> String? {
             bagInfo.first { $0.label.lowercased() == label.lowercased() }?.value
         }
-        func add(_ rule: String, _ file: String?, _ message: String, warning: Bool = false) {
-            problems.append(Problem(rule: rule, severity: warning ? "warning" : "error", file: file, message: message))
+        func add(_ rule: ArchivalRule, _ file: String?, _ message: String, warning: Bool = false) {
+            problems.append(Problem(rule: .archival(rule), severity: warning ? .warning : .error, file: file, message: message))
         }
         /// Names in a folder of the bag; nil when it leads out of the bag (the verifier reported it) or is absent.
         func names(in folder: String) -> [String]? {
@@ -219,23 +227,23 @@ public struct Auditor: Sendable {
         let masterCodes = names(in: "data/masters") ?? []
         for code in Set(masterCodes).subtracting(codes).sorted() {
             add(
-                "archival.metadata.missing", "data/metadata/\(code)/record.xml",
+                .metadataMissing, "data/metadata/\(code)/record.xml",
                 "record \(code) has masters but no metadata document")
         }
         if codes.isEmpty && masterCodes.isEmpty {
             let agent = bagInfoValue("Bag-Software-Agent") ?? ""
             if agent.hasPrefix("Quire") {
-                add("archival.metadata.missing", "data/metadata", "a Quire bag with no record metadata and no masters")
+                add(.metadataMissing, "data/metadata", "a Quire bag with no record metadata and no masters")
             } else {
                 add(
-                    "archival.not-applicable", nil,
+                    .notApplicable, nil,
                     "not a Quire record bag (no data/metadata, no data/masters): BagIt rules only", warning: true)
             }
             return []
         }
         if let identifier = bagInfoValue("External-Identifier"), codes.count == 1 {
             do { _ = try ArchivalCode.parse(identifier, rules: policy.intake.codeRules) } catch {
-                add("archival.code", "bag-info.txt", "External-Identifier \(error.description)")
+                add(.code, "bag-info.txt", "External-Identifier \(error.description)")
             }
         }
         let fm = FileManager.default
@@ -243,44 +251,44 @@ public struct Auditor: Sendable {
         let schema = Self.schemaPath
         if xmllint == nil || schema == nil {
             add(
-                "archival.schema.unchecked", nil,
+                .schemaUnchecked, nil,
                 "record.xml not checked against its schema: \(xmllint == nil ? "xmllint is not installed (apt-get install libxml2-utils)" : "the schema file is not beside this quire binary")",
                 warning: true)
         }
         for code in codes {
             let folder = "data/metadata/\(code)"
             do { _ = try ArchivalCode.parse(code, rules: policy.intake.codeRules) } catch {
-                add("archival.code", folder, error.description)
+                add(.code, folder, error.description)
             }
             // Read beneath the bag only; a document a link takes outside was reported by the verifier and is not read.
             let xml = Self.read(bag, "\(folder)/record.xml")
             let json = Self.read(bag, "\(folder)/record.json")
             if case .leftBag = json { continue }
             guard case .read(let data) = json, xml != .absent else {
-                add("archival.metadata.missing", folder, "record.xml and record.json must both be present")
+                add(.metadataMissing, folder, "record.xml and record.json must both be present")
                 continue
             }
             let metadata: RecordMetadata
             do { metadata = try JSONDecoder().decode(RecordMetadata.self, from: data) } catch {
-                add("archival.metadata.invalid", "\(folder)/record.json", "does not parse as a Quire record document: \(error)")
+                add(.metadataInvalid, "\(folder)/record.json", "does not parse as a Quire record document: \(error)")
                 continue
             }
             if let xmllint, let schema, case .read(let document) = xml,
                 !Self.validates(xmllint: xmllint, schema: schema, document: document)
             {
-                add("archival.metadata.invalid", "\(folder)/record.xml", "does not validate against quire-record.xsd")
+                add(.metadataInvalid, "\(folder)/record.xml", "does not validate against quire-record.xsd")
             }
             guard let listed = names(in: "data/masters/\(code)") ?? (masterCodes.contains(code) ? nil : []) else { continue }
             let masters = listed.filter { $0.hasSuffix(".tif") }.sorted()
             if masters.count != metadata.pages.count {
                 add(
-                    "archival.page-count", "data/masters/\(code)",
+                    .pageCount, "data/masters/\(code)",
                     "\(masters.count) masters but the metadata lists \(metadata.pages.count) pages")
             }
             if let declared = metadata.catalog.first(where: { $0.name == "页数" })?.value, let pages = Int(declared),
                 pages != masters.count
             {
-                add("archival.page-count", "data/masters/\(code)", "\(masters.count) masters against the catalog's 页数 \(pages)")
+                add(.pageCount, "data/masters/\(code)", "\(masters.count) masters against the catalog's 页数 \(pages)")
             }
             let recorded = metadata.pages.map(\.colourMode)
             let minimum = policy.resolution.minimumDPI
@@ -336,21 +344,21 @@ public struct Auditor: Sendable {
             case nil:
                 continue
             case .failed(let message):
-                found.append(Problem(rule: "archival.decode", severity: "error", file: path, message: message))
+                found.append(Problem(rule: .archival(.decode), severity: .error, file: path, message: message))
             case .skipped(let message):
-                found.append(Problem(rule: "archival.decode.skipped", severity: "warning", file: path, message: message))
+                found.append(Problem(rule: .archival(.decodeSkipped), severity: .warning, file: path, message: message))
             case .decoded(let dpi, let mode):
                 if dpi < minimumDPI {
                     let stated = dpi == 0 ? "no" : "\(dpi) dpi"
                     found.append(
                         Problem(
-                            rule: "archival.resolution", severity: "error", file: path,
+                            rule: .archival(.resolution), severity: .error, file: path,
                             message: "\(stated) resolution, below the policy's \(minimumDPI) dpi"))
                 }
                 if index < recordedModes.count, mode != recordedModes[index] {
                     found.append(
                         Problem(
-                            rule: "archival.colour", severity: "warning", file: path,
+                            rule: .archival(.colour), severity: .warning, file: path,
                             message: "master is \(mode) but the metadata records \(recordedModes[index])"))
                 }
             }

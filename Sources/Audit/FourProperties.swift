@@ -1,3 +1,6 @@
+import Packaging
+import QuireCore
+
 /// The four properties DA/T 70-2018 checks on a transferred package (四性检测), and which of `quire verify`'s
 /// rules stand for each, so an auditor can read a bag's result the way the transfer form asks for it.
 ///
@@ -23,21 +26,35 @@ public enum FourProperty: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// The property a rule id stands for.
-    public init(rule: String) {
+    /// The property a rule stands for.
+    public init(rule: AuditRule) {
         switch rule {
-        case "payload.digest", "tagmanifest.digest", "manifest.format", "manifest.path.duplicate", "taginfo.format",
-            "fetch.format", "archival.code", "archival.resolution", "archival.colour":
+        case .bag(let rule): self.init(bagRule: rule)
+        case .archival(let rule): self.init(archivalRule: rule)
+        }
+    }
+
+    private init(bagRule rule: BagRule) {
+        switch rule {
+        case .payloadDigest, .tagmanifestDigest, .manifestFormat, .manifestPathDuplicate, .taginfoFormat, .fetchFormat:
             self = .authenticity
-        case "manifest.path.escape", "manifest.path.outside-data", "payload.symlink", "payload.special":
+        case .manifestPathEscape, .manifestPathOutsideData, .payloadSymlink, .payloadSpecial:
             self = .security
-        case "encoding", "file.unreadable", "manifest.unverifiable", "manifest.algorithm.unsupported", "manifest.weak-algorithm",
-            "manifest.legacy", "archival.metadata.invalid", "archival.decode", "archival.decode.skipped",
-            "archival.schema.unchecked",
-            "archival.not-applicable":
+        case .bagitMissing, .bagitBOM, .bagitFormat, .bagitVersionUnsupported, .encoding, .fileUnreadable,
+            .manifestUnverifiable, .manifestAlgorithmUnsupported, .manifestWeakAlgorithm, .manifestLegacy:
             self = .usability
-        default:
-            self = rule.hasPrefix("bagit.") ? .usability : .integrity
+        case .payloadDirectory, .payloadMissing, .payloadExtra, .manifestMissing, .manifestIncomplete,
+            .tagmanifestMissingFile, .tagmanifestIncomplete, .tagmanifestListsPayload, .tagmanifestListsTagmanifest,
+            .taginfoOxum, .fetchPresent:
+            self = .integrity
+        }
+    }
+
+    private init(archivalRule rule: ArchivalRule) {
+        switch rule {
+        case .code, .resolution, .colour: self = .authenticity
+        case .metadataMissing, .pageCount: self = .integrity
+        case .metadataInvalid, .decode, .decodeSkipped, .schemaUnchecked, .notApplicable: self = .usability
         }
     }
 }
@@ -50,13 +67,13 @@ public struct FourPropertiesSummary: Sendable, Codable, Equatable {
         /// Whether no error rule of this property fired.
         public var passed: Bool { errors.isEmpty }
         /// Rule ids of its errors, sorted, each once.
-        public var errors: [String]
+        public var errors: [AuditRule]
         /// Rule ids of its warnings, sorted, each once.
-        public var warnings: [String]
+        public var warnings: [AuditRule]
 
         enum CodingKeys: String, CodingKey { case passed, errors, warnings }
 
-        init(errors: [String], warnings: [String]) {
+        init(errors: [AuditRule], warnings: [AuditRule]) {
             self.errors = errors
             self.warnings = warnings
         }
@@ -64,8 +81,8 @@ public struct FourPropertiesSummary: Sendable, Codable, Equatable {
         /// Decodes `errors` and `warnings`; `passed` is derived from them, not read.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            errors = try c.decode([String].self, forKey: .errors)
-            warnings = try c.decode([String].self, forKey: .warnings)
+            errors = try c.decode([AuditRule].self, forKey: .errors)
+            warnings = try c.decode([AuditRule].self, forKey: .warnings)
         }
 
         /// Encodes `passed` beside `errors` and `warnings`.
@@ -92,10 +109,10 @@ public struct FourPropertiesSummary: Sendable, Codable, Equatable {
     public init(_ problems: [Auditor.Problem]) {
         func outcome(_ property: FourProperty) -> Outcome {
             let mine = problems.filter { FourProperty(rule: $0.rule) == property }
-            func rules(_ severity: String) -> [String] {
+            func rules(_ severity: Severity) -> [AuditRule] {
                 Array(Set(mine.filter { $0.severity == severity }.map(\.rule))).sorted()
             }
-            return Outcome(errors: rules("error"), warnings: rules("warning"))
+            return Outcome(errors: rules(.error), warnings: rules(.warning))
         }
         authenticity = outcome(.authenticity)
         integrity = outcome(.integrity)

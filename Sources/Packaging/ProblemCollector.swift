@@ -1,3 +1,5 @@
+import QuireCore
+
 /// Gathers problems while a bag is checked.
 struct ProblemCollector {
     private(set) var problems: [BagProblem] = []
@@ -15,7 +17,7 @@ struct ProblemCollector {
     }
 
     /// Records a problem of the given severity.
-    mutating func add(_ rule: BagRule, _ severity: BagProblemSeverity, _ file: String?, _ message: String) {
+    mutating func add(_ rule: BagRule, _ severity: Severity, _ file: String?, _ message: String) {
         problems.append(BagProblem(rule: rule, severity: severity, file: file, message: message))
     }
 

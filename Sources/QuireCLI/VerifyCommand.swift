@@ -106,19 +106,19 @@ struct VerifyCommand: AsyncParsableCommand {
         } else {
             for r in results {
                 print(
-                    "\(r.valid ? "PASS" : "FAIL")  \(r.bag)  (\(r.mode); \(r.payloadFiles) payload files, \(r.errorCount) errors, \(r.problems.count - r.errorCount) warnings)"
+                    "\(r.valid ? "PASS" : "FAIL")  \(r.bag)  (\(r.mode.rawValue); \(r.payloadFiles) payload files, \(r.errorCount) errors, \(r.problems.count - r.errorCount) warnings)"
                 )
                 let properties = FourProperty.allCases.map { property in
                     let outcome = r.fourProperties[property]
                     return "\(property.chineseName) \(property.rawValue) "
-                        + (outcome.passed ? "pass" : "FAIL (\(outcome.errors.joined(separator: ", ")))")
+                        + (outcome.passed ? "pass" : "FAIL (\(outcome.errors.map(\.rawValue).joined(separator: ", ")))")
                 }
                 print(
                     "      DA/T 70 四性: " + properties.joined(separator: " · ")
-                        + (r.mode == "full" ? "" : " — \(r.mode) check only"))
+                        + (r.mode == .full ? "" : " — \(r.mode.rawValue) check only"))
                 if !r.problems.isEmpty {
                     var table = TextTable(["SEVERITY", "RULE", "FILE", "PROBLEM"])
-                    for p in r.problems { table.add([p.severity, p.rule, p.file ?? "", p.message]) }
+                    for p in r.problems { table.add([p.severity.rawValue, p.rule.rawValue, p.file ?? "", p.message]) }
                     print(table.render(indent: "      "))
                 }
             }

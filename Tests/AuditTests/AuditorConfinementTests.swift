@@ -56,9 +56,9 @@ import Testing
     func expectSecurityFailure(_ result: Auditor.Result, file: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(!result.valid, sourceLocation: sourceLocation)
         #expect(
-            result.problems.contains { $0.rule == "payload.symlink" && $0.severity == "error" && $0.file == file },
+            result.problems.contains { $0.rule == .bag(.payloadSymlink) && $0.severity == .error && $0.file == file },
             "\(result.problems)", sourceLocation: sourceLocation)
-        #expect(result.fourProperties.security.errors == ["payload.symlink"], sourceLocation: sourceLocation)
+        #expect(result.fourProperties.security.errors == [.bag(.payloadSymlink)], sourceLocation: sourceLocation)
     }
 
     @Test func aMasterLinkedOutIsNotDecoded() async throws {
@@ -67,7 +67,7 @@ import Testing
             try linkOut(master, bag: bag, outside: outside, content: try truncatedMaster(bag))
         }
         expectSecurityFailure(result, file: master)
-        #expect(!result.problems.contains { $0.rule == "archival.decode" }, "\(result.problems)")
+        #expect(!result.problems.contains { $0.rule == .archival(.decode) }, "\(result.problems)")
     }
 
     @Test func aMasterFolderLinkedOutIsNotListedOrDecoded() async throws {
@@ -82,7 +82,7 @@ import Testing
             try FileManager.default.createSymbolicLink(atPath: bag + "/" + folder, withDestinationPath: outside + "/masters")
         }
         expectSecurityFailure(result, file: folder)
-        #expect(!result.problems.contains { $0.rule == "archival.decode" }, "\(result.problems)")
+        #expect(!result.problems.contains { $0.rule == .archival(.decode) }, "\(result.problems)")
     }
 
     @Test func aRecordDocumentLinkedOutIsNotParsed() async throws {
@@ -91,14 +91,14 @@ import Testing
             try linkOut(json, bag: bag, outside: outside, content: Data("{ not json".utf8))
         }
         expectSecurityFailure(result, file: json)
-        #expect(!result.problems.contains { $0.rule == "archival.metadata.invalid" }, "\(result.problems)")
+        #expect(!result.problems.contains { $0.rule == .archival(.metadataInvalid) }, "\(result.problems)")
 
         let xml = "data/metadata/\(Self.code)/record.xml"
         let xmlResult = try await audit { bag, outside in
             try linkOut(xml, bag: bag, outside: outside, content: Data("<not-a-record/>\n".utf8))
         }
         expectSecurityFailure(xmlResult, file: xml)
-        #expect(!xmlResult.problems.contains { $0.rule == "archival.metadata.invalid" }, "\(xmlResult.problems)")
+        #expect(!xmlResult.problems.contains { $0.rule == .archival(.metadataInvalid) }, "\(xmlResult.problems)")
     }
 
     @Test func aBagInfoLinkedOutIsNotParsed() async throws {
@@ -108,6 +108,6 @@ import Testing
             try linkOut("bag-info.txt", bag: bag, outside: outside, content: Data(info.utf8))
         }
         expectSecurityFailure(result, file: "bag-info.txt")
-        #expect(!result.problems.contains { $0.rule == "archival.code" }, "\(result.problems)")
+        #expect(!result.problems.contains { $0.rule == .archival(.code) }, "\(result.problems)")
     }
 }

@@ -92,7 +92,7 @@ import Testing
         let bag = s.workspace + "/bags/0026-003-0045"
         let auditor = Auditor(policy: PipelinePolicy())
         func rules(_ path: String) async -> Set<String> {
-            Set(await auditor.audit(bag: path, depth: .full).problems.filter { $0.severity == "error" }.map(\.rule))
+            Set(await auditor.audit(bag: path, depth: .full).problems.filter { $0.severity == .error }.map(\.rule.rawValue))
         }
 
         let flipped = try copy(bag, in: s)
@@ -114,15 +114,15 @@ import Testing
         try colourBytes.write(to: URL(fileURLWithPath: colourBag + "/" + damaged))
         #expect(throws: DecodeError.self) { try ImageDecoder.decode(colourBytes) }
         let colourResult = await auditor.audit(bag: colourBag, depth: .full)
-        let colourErrors = colourResult.problems.filter { $0.severity == "error" }
-        #expect(colourErrors.filter { $0.rule == "payload.digest" }.map(\.file) == [damaged, damaged])  // sha256 and sha512
-        #expect(colourErrors.filter { $0.rule == "archival.decode" }.map(\.file) == [damaged])
-        #expect(Set(colourErrors.map(\.rule)) == ["payload.digest", "archival.decode"])
+        let colourErrors = colourResult.problems.filter { $0.severity == .error }
+        #expect(colourErrors.filter { $0.rule == .bag(.payloadDigest) }.map(\.file) == [damaged, damaged])  // sha256 and sha512
+        #expect(colourErrors.filter { $0.rule == .archival(.decode) }.map(\.file) == [damaged])
+        #expect(Set(colourErrors.map(\.rule.rawValue)) == ["payload.digest", "archival.decode"])
         // Read as DA/T 70's four properties: the digest is authenticity, the decode usability.
         #expect(!colourResult.fourProperties.authenticity.passed && !colourResult.fourProperties.usability.passed)
         #expect(colourResult.fourProperties.integrity.passed && colourResult.fourProperties.security.passed)
-        #expect(colourResult.fourProperties.usability.errors == ["archival.decode"])
-        #expect(colourResult.fourProperties.authenticity.errors == ["payload.digest"])
+        #expect(colourResult.fourProperties.usability.errors == [.archival(.decode)])
+        #expect(colourResult.fourProperties.authenticity.errors == [.bag(.payloadDigest)])
         // The same damage is found when no manifest lists the master: the auditor then reads it itself.
         let unlisted = try copy(colourBag, in: s)
         for manifest in ["manifest-sha256.txt", "manifest-sha512.txt"] {
@@ -167,17 +167,17 @@ import Testing
             try (lines.joined(separator: "\n") + "\n").write(toFile: dropped + "/" + manifest, atomically: true, encoding: .utf8)
         }
         let archival = await auditor.audit(bag: dropped, depth: .full)
-        #expect(archival.problems.contains { $0.rule == "archival.page-count" })
+        #expect(archival.problems.contains { $0.rule == .archival(.pageCount) })
         #expect(!archival.valid)
 
         // --bagit-only: every digest is still checked, but no archival rule runs.
         let bagitOnly = await auditor.audit(bag: dropped, depth: .bagit)
-        #expect(bagitOnly.mode == "bagit" && bagitOnly.records.isEmpty && !bagitOnly.problems.isEmpty)
-        #expect(bagitOnly.problems == archival.problems.filter { !$0.rule.hasPrefix("archival.") })
+        #expect(bagitOnly.mode == .bagit && bagitOnly.records.isEmpty && !bagitOnly.problems.isEmpty)
+        #expect(bagitOnly.problems == archival.problems.filter { !$0.rule.rawValue.hasPrefix("archival.") })
         let pristine = await auditor.audit(bag: bag, depth: .bagit)
         #expect(pristine.valid && pristine.problems.isEmpty && pristine.bytesHashed > 0)
         let damagedBagitOnly = await auditor.audit(bag: colourBag, depth: .bagit)
-        #expect(Set(damagedBagitOnly.problems.filter { $0.severity == "error" }.map(\.rule)) == ["payload.digest"])
+        #expect(Set(damagedBagitOnly.problems.filter { $0.severity == .error }.map(\.rule.rawValue)) == ["payload.digest"])
         #expect(damagedBagitOnly.bytesHashed == colourResult.bytesHashed)
     }
 }

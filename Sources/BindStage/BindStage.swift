@@ -165,8 +165,6 @@ public struct BindStage: Sendable {
         let pagesByCode = Dictionary(grouping: pages, by: \.code)
         var written: [String] = []
         var rows: [RecordRow] = []
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for binding in result.records {
             let code = binding.code.canonical
             if case .allExcept(let skipped) = scope, skipped.contains(code) { continue }
@@ -222,7 +220,7 @@ public struct BindStage: Sendable {
             catalogRows = catalog.records.map { r in
                 StoredBinding.CatalogRow(
                     code: r.code.canonical, line: r.line,
-                    fieldsJSON: String(decoding: (try? encoder.encode(r.fields)) ?? Data("[]".utf8), as: UTF8.self),
+                    fields: r.fields.map { .init(name: $0.name, key: $0.field?.rawValue, value: $0.value) },
                     pageCount: r.pageCount)
             }
         }

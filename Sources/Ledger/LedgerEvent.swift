@@ -79,8 +79,10 @@ extension LedgerEvent {
 
     /// A page's normalization recorded.
     package static func pageNormalized(_ result: NormalizedPage, batch: String, tool: String) -> LedgerEvent {
-        LedgerEvent(
-            batch, result.path, result.outputs.isEmpty ? "page.normalize-failed" : "page.normalized", result.processJSON, tool)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let steps = String(decoding: (try? encoder.encode(result.steps)) ?? Data("[]".utf8), as: UTF8.self)
+        return LedgerEvent(batch, result.path, result.outputs.isEmpty ? "page.normalize-failed" : "page.normalized", steps, tool)
     }
 
     /// A file's digests recorded.

@@ -1,3 +1,4 @@
+import Foundation
 public import QuireCore
 
 /// A batch: one vendor delivery, processed in one workspace.
@@ -306,22 +307,47 @@ public struct RecordRow: Sendable, Equatable, Codable {
 /// What the bind stage writes to the ledger.
 public struct StoredBinding: Sendable {
     /// One catalog row.
-    public struct CatalogRow: Sendable {
+    public struct CatalogRow: Sendable, Equatable {
+        /// One cell of the row: its column heading, the catalog field it stands for (nil for an extra column),
+        /// and its text.
+        public struct Field: Sendable, Equatable, Codable {
+            /// The column heading as written in the catalog.
+            public var name: String
+            /// The catalog field's key (`title`, `pages`, …), or nil for an extra column.
+            public var key: String?
+            /// The cell's text, verbatim.
+            public var value: String
+
+            /// Makes a cell.
+            public init(name: String, key: String?, value: String) {
+                self.name = name
+                self.key = key
+                self.value = value
+            }
+        }
+
         /// The canonical 档号.
         public var code: String
         /// The row's line in the catalog file.
         public var line: Int
-        /// The row's fields as the catalog document stores them (JSON, written only).
-        public var fieldsJSON: String
+        /// The row's cells, in column order.
+        public var fields: [Field]
         /// 页数, when given.
         public var pageCount: Int?
 
         /// Makes a row.
-        public init(code: String, line: Int, fieldsJSON: String, pageCount: Int?) {
+        public init(code: String, line: Int, fields: [Field], pageCount: Int?) {
             self.code = code
             self.line = line
-            self.fieldsJSON = fieldsJSON
+            self.fields = fields
             self.pageCount = pageCount
+        }
+
+        /// The cells as the ledger stores them: a JSON array of `{"name", "key", "value"}` objects.
+        package var fieldsJSON: String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: (try? encoder.encode(fields)) ?? Data("[]".utf8), as: UTF8.self)
         }
     }
 
@@ -368,18 +394,18 @@ public struct NormalizedPage: Sendable {
     public var outputs: [FixityRecord]
     /// The page's checks (an `error` means no master was written).
     public var checks: [PageCheck]
-    /// The processing steps applied, with their parameters, as JSON (for the event log and metadata).
-    public var processJSON: String
+    /// The processing steps applied, with their parameters (the `page.normalized` event records them).
+    public var steps: [ProcessStep]
     /// Set when the outputs could not be written because the disk is full: not the page's fault, so nothing of
     /// this result is recorded; the stage stops and a later run redoes the page.
     public var diskFull: DiskFull?
 
     /// Makes a result.
-    public init(path: String, outputs: [FixityRecord], checks: [PageCheck], processJSON: String, diskFull: DiskFull? = nil) {
+    public init(path: String, outputs: [FixityRecord], checks: [PageCheck], steps: [ProcessStep], diskFull: DiskFull? = nil) {
         self.path = path
         self.outputs = outputs
         self.checks = checks
-        self.processJSON = processJSON
+        self.steps = steps
         self.diskFull = diskFull
     }
 }

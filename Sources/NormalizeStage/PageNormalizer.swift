@@ -29,7 +29,7 @@ struct PageNormalizer: Sendable {
             NormalizedPage(
                 path: page.path, outputs: [],
                 checks: [PageCheck(path: page.path, stage: .normalize, rule: rule, severity: .error, detail: detail)],
-                processJSON: "[]")
+                steps: [])
         }
         let source = delivery + "/" + page.path
         // The page was measured against the memory budget at import; its source is re-read under the same rule.
@@ -80,21 +80,24 @@ struct PageNormalizer: Sendable {
     /// publish once the page is known to be kept.
     func normalize(_ page: PageRecord, decoded: DecodedImage, staged: Bool = false) -> NormalizedPage {
         var checks: [PageCheck] = []
-        var steps: [[String: String]] = []
+        var steps: [ProcessStep] = []
         func check(_ rule: PageCheckRule, _ severity: Severity, _ detail: String) {
             checks.append(PageCheck(path: page.path, stage: .normalize, rule: rule, severity: severity, detail: detail))
         }
         func failed(_ rule: PageCheckRule, _ detail: String) -> NormalizedPage {
             check(rule, .error, detail)
-            return NormalizedPage(path: page.path, outputs: [], checks: checks, processJSON: Self.json(steps))
+            return NormalizedPage(path: page.path, outputs: [], checks: checks, steps: steps)
         }
 
         // Orientation: the decode has already turned the pixels upright; record what it did.
         if decoded.info.orientation != .topLeft {
-            steps.append([
-                "step": "orientation", "source_orientation": "\(decoded.info.orientation.rawValue)",
-                "transform": decoded.info.orientation.displayTransform,
-            ])
+            steps.append(
+                ProcessStep(
+                    .orientation,
+                    [
+                        "source_orientation": "\(decoded.info.orientation.rawValue)",
+                        "transform": decoded.info.orientation.displayTransform,
+                    ]))
         }
 
         // Faults the decode worked around without losing a pixel (a JPEG's extraneous bytes before a marker, an
@@ -138,17 +141,23 @@ struct PageNormalizer: Sendable {
             let rgb = bitmap.layout == .rgb8 ? bitmap : ColorConversion.toRGB8(bitmap)
             let red = RedMarkDetector.analyse(rgb, rule: RedPixelRule(significantFraction: policy.colour.redFraction))
             if red.hasSignificantRed && policy.colour.keepColourForRed {
-                steps.append([
-                    "step": "colour_mode", "mode": "colour", "reason": "significant red (seal or letterhead)",
-                    "red_fraction": String(format: "%.5f", red.redFraction),
-                ])
+                steps.append(
+                    ProcessStep(
+                        .colourMode,
+                        [
+                            "mode": "colour", "reason": "significant red (seal or letterhead)",
+                            "red_fraction": String(format: "%.5f", red.redFraction),
+                        ]))
             } else {
                 mode = .gray
                 bitmap = ColorConversion.toGray8(bitmap)
-                steps.append([
-                    "step": "colour_mode", "mode": "gray", "reason": "plain colour reduced by policy",
-                    "red_fraction": String(format: "%.5f", red.redFraction),
-                ])
+                steps.append(
+                    ProcessStep(
+                        .colourMode,
+                        [
+                            "mode": "gray", "reason": "plain colour reduced by policy",
+                            "red_fraction": String(format: "%.5f", red.redFraction),
+                        ]))
             }
         }
 
@@ -160,10 +169,13 @@ struct PageNormalizer: Sendable {
                 bitmap = BorderCrop.crop(
                     bitmap.layout.bitsPerSample == 16 ? ColorConversion.toEightBit(bitmap) : bitmap, to: rect)
                 gray = BorderCrop.crop(gray, to: rect)
-                steps.append([
-                    "step": "border_crop", "x": "\(rect.x)", "y": "\(rect.y)", "width": "\(rect.width)",
-                    "height": "\(rect.height)",
-                ])
+                steps.append(
+                    ProcessStep(
+                        .borderCrop,
+                        [
+                            "x": "\(rect.x)", "y": "\(rect.y)", "width": "\(rect.width)",
+                            "height": "\(rect.height)",
+                        ]))
             }
             if processing.deskew {
                 let skew = SkewDetector.measure(gray, maxAngle: processing.deskewMaxAngle)
@@ -175,17 +187,23 @@ struct PageNormalizer: Sendable {
                         bitmap.layout.bitsPerSample == 16 ? ColorConversion.toEightBit(bitmap) : bitmap,
                         degrees: -angle)
                     gray = Rotator.rotate(gray, degrees: -angle)
-                    steps.append([
-                        "step": "deskew", "measured_degrees": String(format: "%.2f", angle),
-                        "rotated_degrees": String(format: "%.2f", -angle), "interpolation": "bilinear",
-                        "confidence": String(format: "%.2f", skew.confidence),
-                    ])
+                    steps.append(
+                        ProcessStep(
+                            .deskew,
+                            [
+                                "measured_degrees": String(format: "%.2f", angle),
+                                "rotated_degrees": String(format: "%.2f", -angle), "interpolation": "bilinear",
+                                "confidence": String(format: "%.2f", skew.confidence),
+                            ]))
                 } else {
-                    steps.append([
-                        "step": "deskew", "measured_degrees": String(format: "%.2f", angle), "rotated_degrees": "0",
-                        "confidence": String(format: "%.2f", skew.confidence),
-                        "threshold_degrees": String(format: "%.2f", processing.deskewThreshold),
-                    ])
+                    steps.append(
+                        ProcessStep(
+                            .deskew,
+                            [
+                                "measured_degrees": String(format: "%.2f", angle), "rotated_degrees": "0",
+                                "confidence": String(format: "%.2f", skew.confidence),
+                                "threshold_degrees": String(format: "%.2f", processing.deskewThreshold),
+                            ]))
                     if abs(angle) > processing.skewTolerance {
                         check(
                             .skew, .warning,
@@ -197,10 +215,13 @@ struct PageNormalizer: Sendable {
             }
             if processing.blankDetection {
                 let blank = BlankPageDetector.analyse(gray, inkFraction: processing.blankInkFraction)
-                steps.append([
-                    "step": "blank_detection", "ink_fraction": String(format: "%.5f", blank.inkFraction),
-                    "threshold": String(format: "%.5f", processing.blankInkFraction), "blank": "\(blank.isBlank)",
-                ])
+                steps.append(
+                    ProcessStep(
+                        .blankDetection,
+                        [
+                            "ink_fraction": String(format: "%.5f", blank.inkFraction),
+                            "threshold": String(format: "%.5f", processing.blankInkFraction), "blank": "\(blank.isBlank)",
+                        ]))
                 if blank.isBlank {
                     check(
                         .blankPage, .warning,
@@ -233,10 +254,13 @@ struct PageNormalizer: Sendable {
             imageDescription: "\(page.code) page \(page.page)", software: software,
             make: tags.make, model: tags.model, dateTime: tags.dateTime,
             iccProfile: decoded.info.iccProfile, deflateLevel: policy.master.deflateLevel)
-        steps.append([
-            "step": "master", "mode": mode.rawValue, "compression": compression.rawValue,
-            "predictor": "\(policy.master.predictor && compression != .g4)", "dpi": "\(dpi)",
-        ])
+        steps.append(
+            ProcessStep(
+                .master,
+                [
+                    "mode": mode.rawValue, "compression": compression.rawValue,
+                    "predictor": "\(policy.master.predictor && compression != .g4)", "dpi": "\(dpi)",
+                ]))
 
         // Access copy and thumbnail (the thumbnail from the access copy).
         let eightBit: Bitmap =
@@ -247,14 +271,20 @@ struct PageNormalizer: Sendable {
             }
         let access = Resampler.resize(eightBit, longestSide: policy.access.longestSide)
         let thumbnail = Resampler.resize(access, longestSide: policy.thumbnail.longestSide)
-        steps.append([
-            "step": "access", "longest_side": "\(max(access.width, access.height))", "quality": "\(policy.access.quality)",
-            "resampler": "area-average",
-        ])
-        steps.append([
-            "step": "thumbnail", "longest_side": "\(max(thumbnail.width, thumbnail.height))",
-            "quality": "\(policy.thumbnail.quality)", "source": "access copy",
-        ])
+        steps.append(
+            ProcessStep(
+                .access,
+                [
+                    "longest_side": "\(max(access.width, access.height))", "quality": "\(policy.access.quality)",
+                    "resampler": "area-average",
+                ]))
+        steps.append(
+            ProcessStep(
+                .thumbnail,
+                [
+                    "longest_side": "\(max(thumbnail.width, thumbnail.height))",
+                    "quality": "\(policy.thumbnail.quality)", "source": "access copy",
+                ]))
 
         // Encode in memory, digest those bytes, write them once: no second read of any output.
         let algorithms = policy.fixity.algorithms
@@ -283,18 +313,12 @@ struct PageNormalizer: Sendable {
             }
         } catch let error as DurableFileError {
             if let full = error.diskFull {
-                return NormalizedPage(path: page.path, outputs: [], checks: checks, processJSON: Self.json(steps), diskFull: full)
+                return NormalizedPage(path: page.path, outputs: [], checks: checks, steps: steps, diskFull: full)
             }
             return failed(.writeFailed, error.description)
         } catch {
             return failed(.writeFailed, "\(error)")
         }
-        return NormalizedPage(path: page.path, outputs: outputs, checks: checks, processJSON: Self.json(steps))
-    }
-
-    static func json(_ steps: [[String: String]]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(steps)) ?? Data("[]".utf8), as: UTF8.self)
+        return NormalizedPage(path: page.path, outputs: outputs, checks: checks, steps: steps)
     }
 }

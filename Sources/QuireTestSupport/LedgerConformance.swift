@@ -128,7 +128,7 @@ public struct LedgerConformance: Sendable {
                     output(.master, "masters/\(page.code)/\(number).tif"), output(.access, "access/\(page.code)/\(number).jpg"),
                     output(.thumbnail, "thumbs/\(page.code)/\(number).jpg"),
                 ] : [],
-            checks: checks, processJSON: #"[{"step":"master"}]"#)
+            checks: checks, steps: [ProcessStep(.master, ["compression": "deflate"])])
     }
 
     static func check(_ path: String, _ rule: PageCheckRule, _ severity: Severity, _ detail: String = "why") -> PageCheck {
@@ -427,7 +427,7 @@ public struct LedgerConformance: Sendable {
         let events = try ledger.events(batch: "b").filter { $0.tool == "n" }
         #expect(events.map(\.action) == ["page.normalized", "page.normalize-failed", "page.normalize-failed"])
         #expect(events[0].subject == good.path)
-        #expect(events[0].detail == #"[{"step":"master"}]"#)
+        #expect(events[0].detail == #"[{"compression":"deflate","step":"master"}]"#)
 
         // Normalized again, now successfully, with the source's digests from the same read: its checks are
         // replaced, it drops out of the failures, and it is digested.
@@ -634,8 +634,8 @@ public struct LedgerConformance: Sendable {
             BindingProblem(rule: .quarantinedPages, detail: "1 file quarantined: a/3.tif (page 3): corrupt"),
         ]
         let catalog = [
-            StoredBinding.CatalogRow(code: "A", line: 2, fieldsJSON: #"[{"name":"题名"}]"#, pageCount: 3),
-            StoredBinding.CatalogRow(code: "B", line: 3, fieldsJSON: "[]", pageCount: nil),
+            StoredBinding.CatalogRow(code: "A", line: 2, fields: [.init(name: "题名", key: "title", value: "x")], pageCount: 3),
+            StoredBinding.CatalogRow(code: "B", line: 3, fields: [], pageCount: nil),
         ]
         try ledger.storeBinding(
             StoredBinding(

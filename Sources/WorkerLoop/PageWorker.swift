@@ -144,7 +144,7 @@ public struct PageWorker: Sendable {
                             path: claim.page.path, stage: .normalize, rule: .sourceUnreadable, severity: .error,
                             detail: "the ledger names a page path outside its delivery: \(claim.page.path)")
                         return (
-                            claim, NormalizedPage(path: claim.page.path, outputs: [], checks: [check], processJSON: "[]"), nil
+                            claim, NormalizedPage(path: claim.page.path, outputs: [], checks: [check], steps: []), nil
                         )
                     }
                     let result = stage.normalize(claim.page, delivery: delivery)

@@ -20,14 +20,28 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: s.workspace + "/ledger.sqlite-wal"))
     }
 
+    @Test func catalogCellsAndProcessStepsAreStoredAsFlatJSON() {
+        let row = StoredBinding.CatalogRow(
+            code: "A", line: 2,
+            fields: [.init(name: "题名", key: "title", value: #"a/b "q""#), .init(name: "备注", key: nil, value: "")],
+            pageCount: 1)
+        #expect(row.fieldsJSON == #"[{"key":"title","name":"题名","value":"a/b \"q\""},{"name":"备注","value":""}]"#)
+        let page = NormalizedPage(
+            path: "A/0001.tif", outputs: [], checks: [],
+            steps: [ProcessStep(.deskew, ["measured_degrees": "1.20", "step": "forged"]), ProcessStep(.master)])
+        let event = LedgerEvent.pageNormalized(page, batch: "b", tool: "t")
+        #expect(event.action == "page.normalize-failed")
+        #expect(event.detail == #"[{"measured_degrees":"1.20","step":"deskew"},{"step":"master"}]"#)
+    }
+
     @Test func bindingAgainKeepsPackagedRecordsAndDemotesThoseThatNowFail() throws {
         let s = try Scratch()
         let ledger = try s.ledger()
         _ = try ledger.openBatch(
             BatchInfo(id: "b", delivery: "/d", archive: nil, pipeline: "dat31", createdAt: "2026-11-25T00:00:00Z"))
         let catalog = [
-            StoredBinding.CatalogRow(code: "0001-001-0001", line: 2, fieldsJSON: "[]", pageCount: 3),
-            StoredBinding.CatalogRow(code: "0001-001-0002", line: 3, fieldsJSON: "[]", pageCount: 2),
+            StoredBinding.CatalogRow(code: "0001-001-0001", line: 2, fields: [], pageCount: 3),
+            StoredBinding.CatalogRow(code: "0001-001-0002", line: 3, fields: [], pageCount: 2),
         ]
         try ledger.storeBinding(
             StoredBinding(

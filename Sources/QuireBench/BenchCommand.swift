@@ -72,7 +72,7 @@ struct ImportBench: ParsableCommand, BenchSupport {
             let path = (folder as NSString).appendingPathComponent(String(format: "%04d.tif", i % 20 + 1))
             let page = SyntheticPage.make(.gray, dpi: dpi, seed: UInt64(i + 1))
             do { try TIFFEncoder.write(page, to: path, options: options) } catch {
-                throw CommandFailure.couldNotRun(error.description)
+                throw QuireError(.couldNotRun, stage: .bench, message: error.description)
             }
             files.append(path)
             bytes += Int64((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
@@ -132,6 +132,8 @@ struct ImportBench: ParsableCommand, BenchSupport {
             ])
         }
         print(table.render(indent: ""))
-        if quire?.status != 0 && quire?.status != 1 { throw CommandFailure.couldNotRun("quire import failed in the benchmark") }
+        if quire?.status != 0 && quire?.status != 1 {
+            throw QuireError(.couldNotRun, stage: .bench, message: "quire import failed in the benchmark")
+        }
     }
 }

@@ -61,7 +61,7 @@ extension BenchSupport {
                 sizes.withLock { $0[i] = size }
             }
         }
-        if let message = failure.withLock({ $0 }) { throw CommandFailure.couldNotRun(message) }
+        if let message = failure.withLock({ $0 }) { throw QuireError(.couldNotRun, stage: .bench, message: message) }
         return (paths, sizes.withLock { $0.reduce(0, +) })
     }
 
@@ -150,7 +150,7 @@ extension BenchSupport {
                 } catch { failure.withLock { $0 = $0 ?? "\(error)" } }
             }
         }
-        if let message = failure.withLock({ $0 }) { throw CommandFailure.couldNotRun(message) }
+        if let message = failure.withLock({ $0 }) { throw QuireError(.couldNotRun, stage: .bench, message: message) }
         return (paths, sizes.withLock { $0.reduce(0, +) })
     }
 
@@ -183,7 +183,9 @@ extension BenchSupport {
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let start = Date()
         let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard rc == 0 else { throw CommandFailure.couldNotRun("cannot start \(executable): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else {
+            throw QuireError(.couldNotRun, stage: .bench, message: "cannot start \(executable): \(String(cString: strerror(rc)))")
+        }
         var status: Int32 = 0
         var usage = rusage()
         _ = Syscall.retrying { wait4(pid, &status, 0, &usage) }

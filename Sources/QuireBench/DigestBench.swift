@@ -1,3 +1,4 @@
+import QuireCore
 import ArgumentParser
 import Foundation
 import TextTable
@@ -34,7 +35,7 @@ struct DigestBench: ParsableCommand, BenchSupport {
                         _ = FileManager.default.createFile(atPath: path, contents: nil)
                         return FileHandle(forWritingAtPath: path)
                     }()
-            else { throw CommandFailure.couldNotRun("cannot write \(path)") }
+            else { throw QuireError(.couldNotRun, stage: .bench, message: "cannot write \(path)") }
             var rng = SystemRandomNumberGenerator()
             var remaining = bytes
             var chunk = [UInt8](repeating: 0, count: 1 << 20)

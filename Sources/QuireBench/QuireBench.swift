@@ -1,16 +1,7 @@
+import QuireCore
 import ArgumentParser
 import Foundation
 import ImageCodecs
-
-/// A benchmark that could not run: ends `quire-bench` with exit code 3 and the message.
-struct CommandFailure: Error, CustomStringConvertible {
-    /// What went wrong, naming the file or tool.
-    var message: String
-    var description: String { message }
-
-    /// A failure with `message`.
-    static func couldNotRun(_ message: String) -> CommandFailure { CommandFailure(message: message) }
-}
 
 /// Writes to standard error.
 func printError(_ text: String, terminator: String = "\n") {
@@ -22,8 +13,10 @@ func quireExecutable() throws -> String {
     let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     let quire = ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("quire")
     guard FileManager.default.isExecutableFile(atPath: quire) else {
-        throw CommandFailure.couldNotRun(
-            "the benchmarks run the quire beside quire-bench, and \(quire) is missing (swift build builds both)")
+        throw QuireError(
+            .couldNotRun, stage: .bench,
+            message:
+                "the benchmarks run the quire beside quire-bench, and \(quire) is missing (swift build builds both)")
     }
     return quire
 }
@@ -38,8 +31,9 @@ enum QuireBenchMain {
         do {
             var command = try BenchCommand.parseAsRoot()
             try command.run()
-        } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("quire: error: \(failure.message)\n".utf8))
+        } catch let failure as QuireError {
+            // A benchmark that could not run (stage `bench`, or the stage that failed under it): exit 3.
+            FileHandle.standardError.write(Data("quire: error: \(failure.description)\n".utf8))
             exit(3)
         } catch {
             let code = BenchCommand.exitCode(for: error)

@@ -27,13 +27,15 @@ struct StatusBench: ParsableCommand, BenchSupport {
                     id: "bench", delivery: "/nonexistent", archive: nil, pipeline: "dat31",
                     createdAt: Date().formatted(.iso8601)))
             try Self.fill(ledger, batch: "bench", pages: pages)
-        } catch { throw CommandFailure.couldNotRun(error.description) }
+        } catch { throw QuireError(.couldNotRun, stage: .bench, message: error.description) }
         let generated = Date().timeIntervalSince(started)
         let me = try quireExecutable()
         var times: [Double] = []
         for _ in 0..<repeats {
             let m = try measure(me, ["status", "--workspace", workspace, "--json"])
-            guard m.status == 0 else { throw CommandFailure.couldNotRun("quire status failed (exit \(m.status))") }
+            guard m.status == 0 else {
+                throw QuireError(.couldNotRun, stage: .bench, message: "quire status failed (exit \(m.status))")
+            }
             times.append(m.seconds)
         }
         print(

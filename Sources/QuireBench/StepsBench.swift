@@ -102,7 +102,7 @@ struct StepsBench: ParsableCommand, BenchSupport {
                 let page = simplePage(kind, seed: seed)
                 return (page, try encodeSimple(page, as: kind))
             }
-        } catch { throw CommandFailure.couldNotRun("\(error)") }
+        } catch { throw QuireError(.couldNotRun, stage: .bench, message: "\(error)") }
     }
 
     /// Times every step of the page path on the file at `path`.
@@ -132,7 +132,7 @@ struct StepsBench: ParsableCommand, BenchSupport {
         let options = DecodeOptions(maxPixels: policy.intake.maxMegapixels * 1_000_000, acceptMultiPage: true)
         let (decodeCPU, decodedOrNil) = timed { try? ImageDecoder.decode(data, options: options) }
         guard let decoded = decodedOrNil else {
-            throw CommandFailure.couldNotRun("the generated \(kind.rawValue) page did not decode")
+            throw QuireError(.couldNotRun, stage: .bench, message: "the generated \(kind.rawValue) page did not decode")
         }
         var bitmap = decoded.bitmap
         // Floors write into one warm buffer: what the machine can do, without the page faults of a fresh one.
@@ -214,7 +214,9 @@ struct StepsBench: ParsableCommand, BenchSupport {
             imageDescription: "0001-001-0001 page 1", software: "Quire bench",
             iccProfile: decoded.info.iccProfile, deflateLevel: policy.master.deflateLevel)
         let (masterCPU, masterBytesOrNil) = timed { try? TIFFEncoder.encode(master, options: tiffOptions, name: "master") }
-        guard let masterBytes = masterBytesOrNil else { throw CommandFailure.couldNotRun("the master did not encode") }
+        guard let masterBytes = masterBytesOrNil else {
+            throw QuireError(.couldNotRun, stage: .bench, message: "the master did not encode")
+        }
         if compression == .deflate {
             let predicted = tiffOptions.predictor ? horizontallyDifferenced(master) : master.bytes
             let strip = max(1, 65_536 / max(1, master.bytesPerRow)) * master.bytesPerRow
@@ -345,7 +347,7 @@ struct StepsBench: ParsableCommand, BenchSupport {
         do {
             let ledger = try SQLiteLedger(path: base + "/ledger.sqlite")
             return NormalizeStage(ledger: ledger, policy: policy, workspace: base, workers: 1, version: "bench")
-        } catch { throw CommandFailure.couldNotRun("\(error)") }
+        } catch { throw QuireError(.couldNotRun, stage: .bench, message: "\(error)") }
     }
 
     /// Best CPU time of `repeats` runs of `body` on this thread, and its last result.

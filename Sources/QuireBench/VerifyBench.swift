@@ -45,7 +45,7 @@ struct VerifyBench: ParsableCommand, BenchSupport {
                     try TIFFEncoder.write(
                         page, to: delivery + String(format: "/%@/%04d.tif", code, p + 1),
                         options: .init(compression: .lzw, predictor: false))
-                } catch { throw CommandFailure.couldNotRun(error.description) }
+                } catch { throw QuireError(.couldNotRun, stage: .bench, message: error.description) }
             }
         }
         try catalog.write(toFile: base + "/catalog.csv", atomically: true, encoding: .utf8)
@@ -57,7 +57,7 @@ struct VerifyBench: ParsableCommand, BenchSupport {
                 "--workers", "\(workerCount)",
             ])
         guard made.status == 0 else {
-            throw CommandFailure.couldNotRun("quire run failed (exit \(made.status)) while making the bags")
+            throw QuireError(.couldNotRun, stage: .bench, message: "quire run failed (exit \(made.status)) while making the bags")
         }
         let bags = base + "/ws/bags"
         let names = try FileManager.default.contentsOfDirectory(atPath: bags).filter { !$0.hasPrefix(".") }.sorted()

@@ -1,3 +1,4 @@
+import QuireCore
 import ArgumentParser
 import Foundation
 
@@ -31,13 +32,15 @@ enum BenchFrontDoor {
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let bench = ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("quire-bench")
         guard FileManager.default.isExecutableFile(atPath: bench) else {
-            throw CommandFailure.couldNotRun(
-                "quire bench runs quire-bench from quire's folder, and \(bench) is missing (swift build builds both)")
+            throw QuireError(
+                .couldNotRun, stage: .bench,
+                message:
+                    "quire bench runs quire-bench from quire's folder, and \(bench) is missing (swift build builds both)")
         }
         let argv: [UnsafeMutablePointer<CChar>?] = ([bench] + arguments).map { strdup($0) } + [nil]
         execv(bench, argv)
         let reason = String(cString: strerror(errno))
         argv.forEach { free($0) }
-        throw CommandFailure.couldNotRun("cannot run \(bench): \(reason)")
+        throw QuireError(.couldNotRun, stage: .bench, message: "cannot run \(bench): \(reason)")
     }
 }

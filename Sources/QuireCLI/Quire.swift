@@ -34,13 +34,6 @@ enum Exit {
     static let couldNotRun: Int32 = 3
 }
 
-/// What the benchmark commands throw when they cannot run (exit 3). Every other command throws the libraries'
-/// errors (`QuireError`, or an error that converts to it), which ``QuireMain`` maps to exit codes.
-enum CommandFailure {
-    /// The benchmark cannot go on.
-    static func couldNotRun(_ message: String) -> QuireError { QuireError(.couldNotRun, stage: .bench, message: message) }
-}
-
 /// Ends the process with `code` after the command has printed its output.
 struct ExitStatus: Error {
     var code: Int32

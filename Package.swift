@@ -119,8 +119,8 @@ let package = Package(
         .executableTarget(
             name: "QuireBench",
             dependencies: [
-                "QuireCore", "DurableIO", "Fixity", "ImageCodecs", "ImageOps", "Ledger", "NormalizeStage", "Policy",
-                "Raster", "SyntheticPages", "TextTable",
+                "QuireCore", "DurableIO", "Fixity", "ImageCodecs", "ImageOps", "Ledger", "LedgerPostgres", "NormalizeStage",
+                "Policy", "Raster", "SyntheticPages", "TextTable",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -90,6 +90,8 @@ public struct PendingWork: Sendable, Equatable {
 /// fail, and nobody holds an unexpired lease on it. Lease times are the ledger's clock (the server's, on a shared
 /// ledger), so machines' clocks need not agree.
 public protocol ClaimStore: Sendable {
+    /// The ledger as errors name it: the database file, or the server's URL without its password.
+    var ledgerLocation: String { get }
     /// Registers a worker (or renews the registration of one with this id), with a heartbeat now.
     func registerWorker(id: String, host: String) throws(QuireError)
     /// Marks a worker as stopped cleanly, releasing its leases.
@@ -101,18 +103,46 @@ public protocol ClaimStore: Sendable {
     /// Heartbeats `worker` and extends every unexpired lease it holds to `lease` from now; returns how many it
     /// still holds (a lease that expired is lost, even when nobody has taken the page yet).
     func renewLeases(worker: String, lease: Duration) throws(QuireError) -> Int
-    /// Records a claimed page's normalization (as ``PageStore/completeNormalization(_:sourceFixity:batch:tool:)``
-    /// does) and ends the claim — only when the claim still holds: the page's token is `claim.token`, `worker` holds
-    /// it, and the lease has not expired. Otherwise nothing is written and the error's rule is `lease-lost`.
-    func completeClaim(
-        _ claim: PageClaim, worker: String, result: NormalizedPage, sourceFixity: FixityRecord?, tool: String
-    ) throws(QuireError)
+    /// Records claimed pages' normalizations (each as ``PageStore/completeNormalization(_:sourceFixity:batch:tool:)``
+    /// does) in one transaction and ends their claims — each only while its claim still holds: the page's token is
+    /// the claim's, `worker` holds it, and the lease has not expired. Returns the claims that no longer held, for
+    /// which nothing was written. One transaction for many pages is what lets one ledger serve hundreds of machines.
+    func completeClaims(_ completions: [ClaimCompletion], worker: String, tool: String) throws(QuireError) -> [PageClaim]
     /// Gives claims back unfinished (a worker stopping, or a page it could not do for a reason of its own).
     func releaseClaims(_ claims: [PageClaim], worker: String) throws(QuireError)
     /// What is left of a batch's page work.
     func pendingWork(batch: String) throws(QuireError) -> PendingWork
     /// Every worker registered, most recent heartbeat first.
     func workers() throws(QuireError) -> [WorkerInfo]
+}
+
+/// One claimed page's outcome, for ``ClaimStore/completeClaims(_:worker:tool:)``.
+public struct ClaimCompletion: Sendable {
+    /// The claim the page was worked under.
+    public var claim: PageClaim
+    /// What normalizing it produced.
+    public var result: NormalizedPage
+    /// The source's digests from the same read, when taken.
+    public var sourceFixity: FixityRecord?
+
+    /// Makes a completion.
+    public init(_ claim: PageClaim, result: NormalizedPage, sourceFixity: FixityRecord?) {
+        self.claim = claim
+        self.result = result
+        self.sourceFixity = sourceFixity
+    }
+}
+
+extension ClaimStore {
+    /// Records one claimed page's normalization and ends its claim, only while the claim holds; otherwise nothing is
+    /// written and the error's rule is `lease-lost`.
+    public func completeClaim(
+        _ claim: PageClaim, worker: String, result: NormalizedPage, sourceFixity: FixityRecord?, tool: String
+    ) throws(QuireError) {
+        let refused = try completeClaims(
+            [ClaimCompletion(claim, result: result, sourceFixity: sourceFixity)], worker: worker, tool: tool)
+        if let lost = refused.first { throw .leaseLost(lost, file: ledgerLocation) }
+    }
 }
 
 extension QuireError {

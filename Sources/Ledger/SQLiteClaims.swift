@@ -82,23 +82,34 @@ extension SQLiteLedger: ClaimStore {
         }
     }
 
-    /// Records a claimed page's normalization only while the claim holds; else `lease-lost`. (``ClaimStore``)
-    public func completeClaim(
-        _ claim: PageClaim, worker: String, result: NormalizedPage, sourceFixity: FixityRecord?, tool: String
-    ) throws(QuireError) {
+    /// The database file. (``ClaimStore``)
+    public var ledgerLocation: String { path }
+
+    /// Records claimed pages' normalizations in one transaction, each only while its claim holds. (``ClaimStore``)
+    public func completeClaims(_ completions: [ClaimCompletion], worker: String, tool: String) throws(QuireError)
+        -> [PageClaim]
+    {
+        guard !completions.isEmpty else { return [] }
         let now = Self.nowMilliseconds()
-        let refused: Bool = try write("complete a claimed page") { db in
+        return try write("complete claimed pages") { db in
+            var refused: [PageClaim] = []
+            for c in completions {
+                try db.execute(
+                    sql: """
+                        UPDATE page SET claimed_by = NULL, lease_ms = NULL
+                        WHERE batch_id = ? AND path = ? AND claim_token = ? AND claimed_by = ? AND lease_ms >= ?
+                        """, arguments: [c.claim.batch, c.claim.page.path, c.claim.token, worker, now])
+                guard db.changesCount == 1 else {
+                    refused.append(c.claim)
+                    continue
+                }
+                try Self.completeNormalization(db, c.result, sourceFixity: c.sourceFixity, batch: c.claim.batch, tool: tool)
+            }
             try db.execute(
-                sql: """
-                    UPDATE page SET claimed_by = NULL, lease_ms = NULL
-                    WHERE batch_id = ? AND path = ? AND claim_token = ? AND claimed_by = ? AND lease_ms >= ?
-                    """, arguments: [claim.batch, claim.page.path, claim.token, worker, now])
-            guard db.changesCount == 1 else { return true }
-            try Self.completeNormalization(db, result, sourceFixity: sourceFixity, batch: claim.batch, tool: tool)
-            try db.execute(sql: "UPDATE worker SET pages_done = pages_done + 1 WHERE id = ?", arguments: [worker])
-            return false
+                sql: "UPDATE worker SET pages_done = pages_done + ? WHERE id = ?",
+                arguments: [completions.count - refused.count, worker])
+            return refused
         }
-        if refused { throw .leaseLost(claim, file: path) }
     }
 
     /// Gives claims back unfinished. (``ClaimStore``)

@@ -20,7 +20,7 @@ extension PostgresLedger: ClaimStore {
 
     /// Registers a worker (or renews one with this id), with a heartbeat now. (``ClaimStore``)
     public func registerWorker(id: String, host: String) throws(QuireError) {
-        try write("register worker") { tx in
+        _ = try write("register worker") { tx in
             try tx.query(
                 """
                 INSERT INTO worker (id, host, started_at, heartbeat_at) VALUES ($1, $2, now(), now())
@@ -76,23 +76,63 @@ extension PostgresLedger: ClaimStore {
         }
     }
 
-    /// Records a claimed page's normalization only while the claim holds; else `lease-lost`. (``ClaimStore``)
-    public func completeClaim(
-        _ claim: PageClaim, worker: String, result: NormalizedPage, sourceFixity: FixityRecord?, tool: String
-    ) throws(QuireError) {
-        let refused: Bool = try write("complete a claimed page") { tx in
-            // The fence: the row is locked by this update, so no claim can slip in between it and the commit.
-            let held = try tx.update(
-                """
-                UPDATE page SET claimed_by = NULL, lease_until = NULL
-                WHERE batch_id = $1 AND path = $2 AND claim_token = $3 AND claimed_by = $4 AND lease_until >= now()
-                """, [.text(claim.batch), .text(claim.page.path), .int(claim.token), .text(worker)])
-            guard held == 1 else { return true }
-            try Self.completeNormalization(tx, result, sourceFixity: sourceFixity, batch: claim.batch, tool: tool)
-            try tx.query("UPDATE worker SET pages_done = pages_done + 1 WHERE id = $1", [.text(worker)])
-            return false
+    /// The server's URL without its password. (``ClaimStore``)
+    public var ledgerLocation: String { location.redacted }
+
+    /// Records claimed pages' normalizations in one transaction, each only while its claim holds. (``ClaimStore``)
+    public func completeClaims(_ completions: [ClaimCompletion], worker: String, tool: String) throws(QuireError)
+        -> [PageClaim]
+    {
+        guard !completions.isEmpty else { return [] }
+        return try write("complete claimed pages") { tx in
+            // The fence: the rows are locked by this update, so no claim can slip in between it and the commit. The
+            // same statement ends the claims and moves each page to its new state (one row version per page).
+            let held = Set(
+                try tx.query(
+                    """
+                    UPDATE page p SET claimed_by = NULL, lease_until = NULL,
+                        state = CASE
+                            WHEN u.state = 'digested' AND p.state IN ('decoded', 'normalized') THEN 'digested'
+                            WHEN u.state = 'normalized' AND p.state = 'decoded' THEN 'normalized'
+                            ELSE p.state END,
+                        updated_at = CASE WHEN u.state = '' THEN p.updated_at ELSE $3 END
+                    FROM unnest($2::bigint[], $4::text[]) AS u(token, state)
+                    WHERE p.claim_token = u.token AND p.claimed_by = $1 AND p.lease_until >= now()
+                    RETURNING p.batch_id, p.path, p.claim_token
+                    """,
+                    [
+                        .text(worker), .ints(completions.map(\.claim.token)), .text(LedgerEvent.now()),
+                        .texts(completions.map { Self.stateAfter($0.result, source: $0.sourceFixity)?.rawValue ?? "" }),
+                    ]
+                ).map { Held(batch: try $0.text("batch_id"), path: try $0.text("path"), token: try $0.int64("claim_token")) })
+            let kept = completions.filter {
+                held.contains(Held(batch: $0.claim.batch, path: $0.claim.page.path, token: $0.claim.token))
+            }
+            guard kept.count == held.count else {
+                // A token that names another page than its claim says: nothing of this transaction may stand.
+                throw QuireError.ledger(
+                    "complete claimed pages", file: location.redacted,
+                    underlying: .init(source: "ledger", message: "a claim's token names another page than the claim"))
+            }
+            for (batch, pages) in Dictionary(grouping: kept, by: \.claim.batch).sorted(by: { $0.key < $1.key }) {
+                try Self.completeNormalizations(
+                    tx, pages.map { ($0.result, $0.sourceFixity) }, batch: batch, tool: tool, statesSet: true)
+            }
+            if !kept.isEmpty {
+                try tx.query("UPDATE worker SET pages_done = pages_done + $2 WHERE id = $1", [.text(worker), .of(kept.count)])
+            }
+            return completions.filter {
+                !held.contains(Held(batch: $0.claim.batch, path: $0.claim.page.path, token: $0.claim.token))
+            }
+            .map(\.claim)
         }
-        if refused { throw .leaseLost(claim, file: location.redacted) }
+    }
+
+    /// A page whose claim held at completion.
+    private struct Held: Hashable {
+        var batch: String
+        var path: String
+        var token: Int64
     }
 
     /// Gives claims back unfinished. (``ClaimStore``)

@@ -352,30 +352,67 @@ public final class PostgresLedger: Ledger {
         _ result: NormalizedPage, sourceFixity: FixityRecord?, batch: String, tool: String
     ) throws(QuireError) {
         try write("record normalization") { tx in
-            try Self.completeNormalization(tx, result, sourceFixity: sourceFixity, batch: batch, tool: tool)
+            try Self.completeNormalizations(tx, [(result, sourceFixity)], batch: batch, tool: tool)
         }
     }
 
-    /// The statements of ``completeNormalization(_:sourceFixity:batch:tool:)``, inside the caller's transaction.
-    static func completeNormalization(
-        _ tx: Transaction, _ result: NormalizedPage, sourceFixity: FixityRecord?, batch: String, tool: String
+    /// The statements of ``completeNormalization(_:sourceFixity:batch:tool:)`` for any number of pages of one
+    /// batch, inside the caller's transaction: a statement per kind of row (arrays through `unnest`), not per page,
+    /// so a worker's many pages cost one round trip each.
+    /// `statesSet`: the caller has already moved the pages to their new states (the claim's fence does, in the
+    /// same statement that ends the claims).
+    static func completeNormalizations(
+        _ tx: Transaction, _ pages: [(result: NormalizedPage, source: FixityRecord?)], batch: String, tool: String,
+        statesSet: Bool = false
     ) throws {
+        guard !pages.isEmpty else { return }
         let now = LedgerEvent.now()
-        let key: [SQLValue] = [.text(batch), .text(result.path)]
-        try tx.query("DELETE FROM page_check WHERE batch_id = $1 AND path = $2 AND stage = 'normalize'", key)
-        for c in result.checks {
+        try tx.query(
+            "DELETE FROM page_check WHERE batch_id = $1 AND path = ANY($2) AND stage = 'normalize'",
+            [.text(batch), .texts(pages.map(\.result.path))])
+        let checks = pages.flatMap(\.result.checks)
+        if !checks.isEmpty {
             try tx.query(
-                "INSERT INTO page_check (batch_id, path, stage, rule, severity, detail, at) VALUES ($1, $2, 'normalize', $3, $4, $5, $6)",
-                key + [.text(c.rule.rawValue), .text(c.severity.rawValue), .text(c.detail), .text(now)])
+                """
+                INSERT INTO page_check (batch_id, path, stage, rule, severity, detail, at)
+                SELECT $1, u.path, 'normalize', u.rule, u.severity, u.detail, $2
+                FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS u(path, rule, severity, detail, n)
+                ORDER BY u.n
+                """,
+                [
+                    .text(batch), .text(now), .texts(checks.map(\.path)), .texts(checks.map(\.rule.rawValue)),
+                    .texts(checks.map(\.severity.rawValue)), .texts(checks.map(\.detail)),
+                ])
         }
-        for r in result.outputs { try upsertFixity(tx, r, root: .workspace, batch: batch, now: now) }
-        if !result.outputs.isEmpty {
+        let sources = pages.compactMap(\.source)
+        try upsertFixity(
+            tx, pages.flatMap { $0.result.outputs.map { ($0, FixityRecord.Root.workspace) } } + sources.map { ($0, $0.root) },
+            batch: batch, now: now)
+        let normalized = pages.filter { !$0.result.outputs.isEmpty }.map(\.result.path)
+        if !normalized.isEmpty && !statesSet {
             try tx.query(
-                "UPDATE page SET state = 'normalized', updated_at = $3 WHERE batch_id = $1 AND path = $2 AND state = 'decoded'",
-                key + [.text(now)])
+                "UPDATE page SET state = 'normalized', updated_at = $3 WHERE batch_id = $1 AND path = ANY($2) AND state = 'decoded'",
+                [.text(batch), .texts(normalized), .text(now)])
         }
-        try log(tx, .pageNormalized(result, batch: batch, tool: tool))
-        if let sourceFixity { try recordFixity(tx, [sourceFixity], batch: batch, now: now, tool: tool) }
+        try log(
+            tx,
+            pages.flatMap { page in
+                [LedgerEvent.pageNormalized(page.result, batch: batch, tool: tool)]
+                    + (page.source.map { [LedgerEvent.fixityRecorded($0, batch: batch, tool: tool)] } ?? [])
+            })
+        if !sources.isEmpty && !statesSet {
+            try tx.query(
+                """
+                UPDATE page SET state = 'digested', updated_at = $1
+                WHERE batch_id = $2 AND path = ANY($3) AND state IN ('decoded', 'normalized')
+                """, [.text(now), .text(batch), .texts(sources.map(\.path))])
+        }
+    }
+
+    /// The state a page moves to when its normalization is recorded (from `decoded` or `normalized`): `digested`
+    /// with its source's digests, `normalized` with outputs, else where it is.
+    static func stateAfter(_ result: NormalizedPage, source: FixityRecord?) -> PageState? {
+        source != nil ? .digested : result.outputs.isEmpty ? nil : .normalized
     }
 
     /// The batch's page checks, by path, stage and rule. (``PageStore``)
@@ -420,10 +457,8 @@ public final class PostgresLedger: Ledger {
     private static func recordFixity(_ tx: Transaction, _ records: [FixityRecord], batch: String, now: String, tool: String)
         throws
     {
-        for r in records {
-            try upsertFixity(tx, r, root: r.root, batch: batch, now: now)
-            try log(tx, .fixityRecorded(r, batch: batch, tool: tool))
-        }
+        try upsertFixity(tx, records.map { ($0, $0.root) }, batch: batch, now: now)
+        try log(tx, records.map { LedgerEvent.fixityRecorded($0, batch: batch, tool: tool) })
         if Set(records.map(\.role)) == [.source] {
             try tx.query(
                 """
@@ -607,27 +642,55 @@ public final class PostgresLedger: Ledger {
 
     // MARK: - Plumbing
 
-    private static func upsertFixity(_ tx: Transaction, _ r: FixityRecord, root: FixityRecord.Root, batch: String, now: String)
-        throws
-    {
+    /// Inserts or replaces the digests of `records` (each under its root) in one statement; a path given twice
+    /// keeps its last record, as one statement after another would.
+    private static func upsertFixity(
+        _ tx: Transaction, _ records: [(record: FixityRecord, root: FixityRecord.Root)], batch: String, now: String
+    ) throws {
+        var last: [String: Int] = [:]
+        for (i, r) in records.enumerated() { last[r.root.rawValue + "\u{0}" + r.record.path] = i }
+        let rows = records.enumerated().filter { last[$0.element.root.rawValue + "\u{0}" + $0.element.record.path] == $0.offset }
+            .map(\.element)
+        guard !rows.isEmpty else { return }
+        // Arrays carry no NULL here: a digest not taken travels as '' and is stored as NULL.
+        func digests(_ algorithm: DigestAlgorithm) -> SQLValue { .texts(rows.map { $0.record.digests[algorithm] ?? "" }) }
         try tx.query(
             """
             INSERT INTO fixity (batch_id, root, path, role, size, sha256, sha512, md5, sm3, recorded_at, status)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'recorded')
+            SELECT $1, u.root, u.path, u.role, u.size, NULLIF(u.sha256, ''), NULLIF(u.sha512, ''), NULLIF(u.md5, ''),
+                   NULLIF(u.sm3, ''), $2, 'recorded'
+            FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[])
+                 AS u(root, path, role, size, sha256, sha512, md5, sm3)
             ON CONFLICT (batch_id, root, path) DO UPDATE SET role = excluded.role, size = excluded.size,
                 sha256 = excluded.sha256, sha512 = excluded.sha512, md5 = excluded.md5, sm3 = excluded.sm3,
                 recorded_at = excluded.recorded_at, status = 'recorded', checked_at = NULL
             """,
             [
-                .text(batch), .text(root.rawValue), .text(r.path), .text(r.role.rawValue), .int(r.size),
-                .text(r.digests[.sha256]), .text(r.digests[.sha512]), .text(r.digests[.md5]), .text(r.digests[.sm3]), .text(now),
+                .text(batch), .text(now), .texts(rows.map(\.root.rawValue)), .texts(rows.map(\.record.path)),
+                .texts(rows.map(\.record.role.rawValue)), .ints(rows.map(\.record.size)), digests(.sha256),
+                digests(.sha512), digests(.md5), digests(.sm3),
             ])
     }
 
-    static func log(_ tx: Transaction, _ e: LedgerEvent) throws {
+    static func log(_ tx: Transaction, _ e: LedgerEvent) throws { try log(tx, [e]) }
+
+    /// Appends `events` in order, in one statement.
+    static func log(_ tx: Transaction, _ events: [LedgerEvent]) throws {
+        guard !events.isEmpty else { return }
         try tx.query(
-            "INSERT INTO event (at, batch_id, subject, action, detail, tool) VALUES ($1, $2, $3, $4, $5, $6)",
-            [.text(e.at), .text(e.batch), .text(e.subject), .text(e.action), .text(e.detail), .text(e.tool)])
+            """
+            INSERT INTO event (at, batch_id, subject, action, detail, tool)
+            SELECT u.at, CASE WHEN u.has_batch THEN u.batch_id END, u.subject, u.action,
+                   CASE WHEN u.has_detail THEN u.detail END, u.tool
+            FROM unnest($1::text[], $2::text[], $3::bool[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::text[])
+                 WITH ORDINALITY AS u(at, batch_id, has_batch, subject, action, detail, has_detail, tool, n)
+            ORDER BY u.n
+            """,
+            [
+                .texts(events.map(\.at)), .texts(events.map { $0.batch ?? "" }), .bools(events.map { $0.batch != nil }),
+                .texts(events.map(\.subject)), .texts(events.map(\.action)), .texts(events.map { $0.detail ?? "" }),
+                .bools(events.map { $0.detail != nil }), .texts(events.map(\.tool)),
+            ])
     }
 
     /// A value read from a column that holds one of the core's vocabularies.
@@ -707,5 +770,20 @@ public final class PostgresLedger: Ledger {
         case _ where state.hasPrefix("57P"): "the server is shutting down or restarting: run again once it is up"
         default: nil
         }
+    }
+}
+
+extension PostgresLedger {
+    /// Runs `sql` (one statement, no parameters) in a transaction of its own: for the benchmarks' generated
+    /// ledgers, never with text from outside the program.
+    package func execute(_ sql: String, operation: String) throws(QuireError) {
+        try write(operation) { tx in try tx.execute(sql) }
+    }
+
+    /// Drops this ledger's schema with everything in it (a benchmark's throwaway ledger); refuses `public`.
+    package func dropSchema() throws(QuireError) {
+        let schema = location.schema
+        guard schema != "public" else { return }
+        try write("drop schema") { tx in try tx.execute("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
     }
 }

@@ -176,6 +176,7 @@ enum SQLValue: Sendable {
     case real(Double?)
     case texts([String])
     case ints([Int64])
+    case bools([Bool])
     case bool(Bool)
 
     func bind(into binds: inout PostgresBindings) {
@@ -185,6 +186,7 @@ enum SQLValue: Sendable {
         case .real(let value): binds.append(value)
         case .texts(let value): binds.append(value)
         case .ints(let value): binds.append(value)
+        case .bools(let value): binds.append(value)
         case .bool(let value): binds.append(value)
         }
     }

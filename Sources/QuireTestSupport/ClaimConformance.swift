@@ -43,16 +43,24 @@ public struct ClaimConformance: Sendable {
         Behaviour("a renewed lease holds; completion and failure take pages out of the pool") { try $0.renewalAndCompletion() },
         Behaviour("released and stopped workers' pages return; workers are listed") { try $0.releaseAndStop() },
         Behaviour("eight concurrent claimers take every page exactly once") { try $0.concurrentClaimersTakeEachPageOnce() },
+        Behaviour("a batch of completions writes what single ones write, and refuses only the lost claims") {
+            try $0.batchedCompletionEqualsSingleOnes()
+        },
     ]
 
     /// A ledger with batch `b` holding `count` registered pages (`p/0001.tif`…, record `A`).
     func ledger(pages count: Int) throws -> (any Ledger & ClaimStore, [PageRecord]) {
         let ledger = try make()
+        return (ledger, try Self.register(count, in: ledger, batch: "b"))
+    }
+
+    /// Opens `batch` in `ledger` with `count` registered pages (`p/0001.tif`…, record `A`).
+    static func register(_ count: Int, in ledger: any Ledger & ClaimStore, batch: String) throws -> [PageRecord] {
         _ = try ledger.openBatch(
-            BatchInfo(id: "b", delivery: "/d/b", archive: nil, pipeline: "test", createdAt: "2026-01-01T00:00:00Z"))
+            BatchInfo(id: batch, delivery: "/d/\(batch)", archive: nil, pipeline: "test", createdAt: "2026-01-01T00:00:00Z"))
         let pages = (1...count).map { LedgerConformance.page(String(format: "p/%04d.tif", $0), code: "A", page: $0) }
-        try ledger.commit(LedgerConformance.commit(pages: pages), batch: "b", tool: "t")
-        return (ledger, pages)
+        try ledger.commit(LedgerConformance.commit(pages: pages), batch: batch, tool: "t")
+        return pages
     }
 
     func claimsAreExclusive() throws {
@@ -101,6 +109,71 @@ public struct ClaimConformance: Sendable {
             try ledger.completeClaim(new, worker: "w2", result: result, sourceFixity: source, tool: "w2")
         }
         #expect(try ledger.events(batch: "b").filter { $0.action == "page.normalized" }.count == 1)
+    }
+
+    func batchedCompletionEqualsSingleOnes() throws {
+        // The same five pages, completed one by one in one batch and all at once in another: the same rows.
+        let ledger = try make()
+        func outcomes(_ batch: String, _ complete: ([PageClaim]) throws -> Void) throws -> (
+            [PageRecord], [FixityRecord], [PageCheck], [String]
+        ) {
+            _ = try Self.register(5, in: ledger, batch: batch)
+            try ledger.registerWorker(id: "w-\(batch)", host: "h1")
+            let claims = try ledger.claimPages(batch: batch, worker: "w-\(batch)", limit: 5, lease: .seconds(60))
+            try complete(claims)
+            #expect(try ledger.pendingWork(batch: batch) == PendingWork(claimable: 0, leased: 0))
+            #expect(try ledger.workers().first { $0.id == "w-\(batch)" }?.pagesDone == 5)
+            return (
+                try ledger.pages(batch: batch),
+                try ledger.fixityRecords(batch: batch).map {
+                    var r = $0; r.recordedAt = nil; r.batch = ""; return r
+                },
+                try ledger.pageChecks(batch: batch),
+                try ledger.events(batch: batch).filter { $0.tool == "w1" }.map {
+                    "\($0.subject) \($0.action) \($0.detail ?? "-")"
+                }
+            )
+        }
+        func completion(_ claim: PageClaim, _ i: Int) -> ClaimCompletion {
+            // Pages 0-2 normalized (0 and 1 with source digests), page 3 failed with a check, page 4 normalized with a warning.
+            let page = claim.page
+            let result: NormalizedPage =
+                i == 3
+                ? LedgerConformance.normalized(
+                    page, outputs: false, checks: [LedgerConformance.check(page.path, .decodeFailed, .error, "truncated")])
+                : LedgerConformance.normalized(
+                    page, checks: i == 4 ? [LedgerConformance.check(page.path, .blankPage, .warning, "blank")] : [])
+            return ClaimCompletion(claim, result: result, sourceFixity: i < 2 ? LedgerConformance.source(page.path) : nil)
+        }
+        let single = try outcomes("single") { claims in
+            for (i, claim) in claims.enumerated() {
+                let c = completion(claim, i)
+                try ledger.completeClaim(claim, worker: "w-single", result: c.result, sourceFixity: c.sourceFixity, tool: "w1")
+            }
+        }
+        let batched = try outcomes("batched") { claims in
+            let refused = try ledger.completeClaims(
+                claims.enumerated().map { completion($1, $0) }, worker: "w-batched", tool: "w1")
+            #expect(refused.isEmpty)
+        }
+        #expect(single.0 == batched.0)
+        #expect(single.0.map(\.state) == [.digested, .digested, .normalized, .decoded, .normalized])
+        #expect(single.1 == batched.1 && single.1.count == 4 * 3 + 2)
+        #expect(single.2 == batched.2 && single.2.count == 2)
+        #expect(single.3 == batched.3 && single.3.count == 7, "\(single.3)")
+
+        // In one batch, a claim whose lease was lost is refused and nothing is written for it; the others stand.
+        let (mixed, mixedPages) = try self.ledger(pages: 3)
+        let lost = try #require(try mixed.claimPages(batch: "b", worker: "w1", limit: 1, lease: .milliseconds(100)).first)
+        let kept = try mixed.claimPages(batch: "b", worker: "w1", limit: 2, lease: .seconds(60))
+        Thread.sleep(forTimeInterval: 0.3)
+        let refused = try mixed.completeClaims(
+            ([lost] + kept).map { ClaimCompletion($0, result: LedgerConformance.normalized($0.page), sourceFixity: nil) },
+            worker: "w1", tool: "w1")
+        #expect(refused == [lost])
+        #expect(try mixed.pages(batch: "b").map(\.state) == [.decoded, .normalized, .normalized])
+        #expect(try mixed.fixityRecords(batch: "b").allSatisfy { !$0.path.contains(mixedPages[0].path.dropLast(4).suffix(4)) })
+        #expect(try mixed.pendingWork(batch: "b") == PendingWork(claimable: 1, leased: 0))
     }
 
     func renewalAndCompletion() throws {

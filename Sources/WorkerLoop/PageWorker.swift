@@ -8,8 +8,8 @@ public import Policy
 public import QuireCore
 
 /// One process's share of the page work over a claiming ledger: claims pages in small batches under a lease, keeps
-/// the leases alive with a heartbeat thread, normalizes and digests each page on a pool of threads, and commits each
-/// result with its fencing token — a result whose claim was lost (the lease expired, another worker took the page)
+/// the leases alive with a heartbeat thread, normalizes and digests each page on a pool of threads, and commits the
+/// results a claim's worth (or a second's worth) at a time, each with its fencing token — a result whose claim was lost (the lease expired, another worker took the page)
 /// is refused by the ledger and counted, never written twice. `quire worker` runs it over every open batch; a
 /// `quire run` on a shared ledger runs it over its own batch beside the workers of other machines.
 public struct PageWorker: Sendable {
@@ -29,11 +29,13 @@ public struct PageWorker: Sendable {
         public var heartbeat: Duration
         /// How long an idle worker waits for a notification before looking again.
         public var idleWait: Duration
+        /// How long a finished page's result may wait to be committed with others (at most a claim's worth wait).
+        public var commitEvery: Duration
 
         /// A configuration; `id` defaults to `host:pid:random`.
         public init(
             id: String? = nil, threads: Int = 0, claimSize: Int = 0, lease: Duration = .seconds(30),
-            heartbeat: Duration? = nil, idleWait: Duration = .seconds(2)
+            heartbeat: Duration? = nil, idleWait: Duration = .seconds(2), commitEvery: Duration = .seconds(1)
         ) {
             let host = ProcessInfo.processInfo.hostName
             self.host = host
@@ -43,6 +45,7 @@ public struct PageWorker: Sendable {
             self.lease = lease
             self.heartbeat = heartbeat ?? lease / 3
             self.idleWait = idleWait
+            self.commitEvery = commitEvery
         }
     }
 
@@ -134,7 +137,27 @@ public struct PageWorker: Sendable {
             }
             let roots = deliveries
             var failure: QuireError?
+            // Claims not yet committed (or refused): given back if the worker stops on a failure.
             var unfinished = claims
+            var pending: [ClaimCompletion] = []
+            var pendingSince: ContinuousClock.Instant?
+            func flush() throws(QuireError) {
+                guard !pending.isEmpty else { return }
+                let batch = pending
+                pending = []
+                pendingSince = nil
+                let refused = Set(try ledger.completeClaims(batch, worker: id, tool: tool).map(\.token))
+                for c in batch {
+                    unfinished.removeAll { $0.token == c.claim.token }
+                    if refused.contains(c.claim.token) {
+                        report.refused += 1
+                    } else if c.result.outputs.isEmpty {
+                        report.failed += 1
+                    } else {
+                        report.normalized += 1
+                    }
+                }
+            }
             await WorkerPool(workers: configuration.threads).forEach(
                 claims,
                 { claim -> (PageClaim, NormalizedPage, FixityRecord?) in
@@ -152,21 +175,27 @@ public struct PageWorker: Sendable {
                 }
             ) { _, output in
                 let (claim, result, source) = output
-                unfinished.removeAll { $0.token == claim.token }
                 if let full = result.diskFull {
                     failure = failure ?? QuireError(.couldNotRun, stage: .normalize, message: full.description)
                     return false
                 }
-                do throws(QuireError) {
-                    try ledger.completeClaim(claim, worker: id, result: result, sourceFixity: source, tool: tool)
-                    if result.outputs.isEmpty { report.failed += 1 } else { report.normalized += 1 }
-                } catch  where error.rule == QuireError.leaseLostRule {
-                    report.refused += 1
-                } catch {
-                    failure = failure ?? error
-                    return false
+                pending.append(ClaimCompletion(claim, result: result, sourceFixity: source))
+                if pendingSince == nil { pendingSince = ContinuousClock.now }
+                // Results are committed together, a claim's worth or a second's worth at a time: one transaction
+                // for many pages is what lets one ledger serve hundreds of machines.
+                if pending.count >= configuration.claimSize || ContinuousClock.now - pendingSince! >= configuration.commitEvery {
+                    do throws(QuireError) { try flush() } catch {
+                        failure = failure ?? error
+                        return false
+                    }
                 }
                 return true
+            }
+            if failure == nil {
+                do throws(QuireError) { try flush() } catch { failure = error }
+            } else {
+                // Pages done before the failure keep their results (their outputs are written).
+                try? flush()
             }
             if let failure {
                 try? ledger.releaseClaims(unfinished, worker: id)

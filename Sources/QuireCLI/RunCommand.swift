@@ -94,7 +94,14 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let (policy, _) = try pipelineOptions.load()
         let ledger = try workspaceOptions.openLedger(create: true)
-        let lock = try workspaceOptions.lock()
+        // One run per batch: on a shared ledger a hold on the batch in the server (runs of other batches, and
+        // workers, may share the workspace); on a workspace's own ledger the workspace's lock.
+        let lock: AnyObject
+        if let postgres = ledger as? PostgresLedger, let id = Importer.batchID(delivery: delivery, batch: batch) {
+            lock = try PostgresBatchHold(ledger: postgres, batch: id)
+        } else {
+            lock = try workspaceOptions.lock()
+        }
         defer { withExtendedLifetime(lock) {} }
         let workspace = workspaceOptions.absolutePath
         let tags = try scannerTags(processFile: process)

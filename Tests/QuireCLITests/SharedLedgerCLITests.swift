@@ -11,16 +11,19 @@ import Testing
     typealias CLI = QuireCLITests
 
     /// A delivery of `records` records of `pages` gray and colour pages (1000×1400 at 300 dpi), and its catalog.
-    static func delivery(in dir: String, records: Int, pages: Int) throws -> (delivery: String, catalog: String) {
+    static func delivery(in dir: String, records: Int, pages: Int, fonds: String = "0001") throws -> (
+        delivery: String, catalog: String
+    ) {
         let delivery = dir + "/delivery"
         var catalog = "序号,档号,题名,页数\n"
         for r in 1...records {
-            let code = String(format: "0001-001-%04d", r)
+            let code = String(format: "%@-001-%04d", fonds, r)
             catalog += "\(r),\(code),测试\(r),\(pages)\n"
             try FileManager.default.createDirectory(atPath: delivery + "/" + code, withIntermediateDirectories: true)
             for p in 1...pages {
                 let page = SyntheticPage.make(
-                    p % 2 == 0 ? .colour : .gray, width: 1000, height: 1400, dpi: 300, seed: UInt64(r * 100 + p))
+                    p % 2 == 0 ? .colour : .gray, width: 1000, height: 1400, dpi: 300,
+                    seed: UInt64((Int(fonds) ?? 1) * 10_000 + r * 100 + p))
                 try TIFFEncoder.write(
                     page, to: delivery + String(format: "/%@/%04d.tif", code, p), options: .init(compression: .lzw))
             }
@@ -44,6 +47,13 @@ import Testing
             process.standardError = handle
             process.standardInput = FileHandle.nullDevice
             try process.run()
+        }
+
+        /// Waits for the end: the exit status and what it printed.
+        func wait() -> (status: Int32, output: String) {
+            process.waitUntilExit()
+            defer { try? FileManager.default.removeItem(at: output) }
+            return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
         }
 
         /// Sends `signal` and waits for the end.
@@ -162,5 +172,55 @@ import Testing
         #expect(try PostgresLedgerCLITests.manifests(dir + "/shared/bags") == reference)
         try Self.eachPageNormalizedOnce(url, pages: 24)
         #expect(try Self.psql(url, "SELECT COUNT(*) FROM page WHERE claimed_by IS NOT NULL").first == "0")
+    }
+
+    @Test func aSecondDeliveryRegisteredWhileWorkersRunIsDoneTooAndABatchHasOneRun() throws {
+        let url = try TestPostgres.url(schema: "two-deliveries")
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try Self.delivery(in: dir + "/a", records: 3, pages: 8, fonds: "0001")
+        let second = try Self.delivery(in: dir + "/b", records: 3, pages: 6, fonds: "0002")
+        var reference = try Self.referenceBags(dir + "/a", first)
+        reference.merge(try Self.referenceBags(dir + "/b", second)) { a, _ in a }
+        #expect(reference.count == 6)
+
+        let shared = dir + "/shared"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        let worker = try Child(["worker", "--ledger", url, "--workspace", shared, "--workers", "1", "--json"])
+        let runA = try Child([
+            "run", first.delivery, "--catalog", first.catalog, "--batch", "A", "--workspace", shared, "--ledger", url,
+            "--workers", "1", "--quiet",
+        ])
+        // Once A's pages are being worked, a second run of A is refused (one run per batch, on any machine)...
+        let working = try Self.waitUntil(60) {
+            (try Self.psql(url, "SELECT COUNT(*) FROM page WHERE batch_id = 'A' AND state <> 'decoded'").first ?? "0") != "0"
+        }
+        #expect(working, "batch A never made progress")
+        let again = try CLI.quire([
+            "run", first.delivery, "--catalog", first.catalog, "--batch", "A", "--workspace", shared, "--ledger", url, "--quiet",
+        ])
+        #expect(again.status == 3, "\(again.stdout)\(again.stderr)")
+        #expect(again.stderr.contains("another quire run is working batch A"), "\(again.stderr)")
+        // ...while a second delivery, registered now, runs beside it in the same workspace.
+        let runB = try CLI.quire([
+            "run", second.delivery, "--catalog", second.catalog, "--batch", "B", "--workspace", shared, "--ledger", url,
+            "--workers", "1", "--quiet",
+        ])
+        #expect(runB.status == 0, "\(runB.stdout)\(runB.stderr)")
+        let endA = runA.wait()
+        #expect(endA.status == 0, "\(endA.output)")
+        let workerOutput = worker.stop(SIGTERM)
+        #expect(workerOutput.contains("\"normalized\""), "\(workerOutput)")
+
+        let bags = try PostgresLedgerCLITests.manifests(shared + "/bags")
+        #expect(bags.keys.sorted() == reference.keys.sorted())
+        #expect(bags.filter { reference[$0.key] != $0.value }.keys.sorted() == [], "bags that differ from the reference")
+        let verified = try CLI.quire(["verify"] + bags.keys.sorted().map { shared + "/bags/" + $0 })
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        try Self.eachPageNormalizedOnce(url, pages: 24 + 18)
+        let status = try CLI.quire(["status", "--json", "--workspace", shared, "--ledger", url])
+        let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let batches = (json?["batches"] as? [[String: Any]] ?? []).compactMap { $0["batch"] as? String ?? $0["id"] as? String }
+        #expect(Set(batches) == ["A", "B"], "\(status.stdout.prefix(600))")
     }
 }

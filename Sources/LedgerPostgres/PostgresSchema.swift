@@ -5,7 +5,7 @@ import Ledger
 ///
 /// Text columns are `COLLATE "C"` (bytes in order), so every listing sorts as SQLite's does whatever locale the
 /// server was initialised with; times are ISO-8601 text as the SQLite ledger stores them.
-enum PostgresSchema {
+package enum PostgresSchema {
     /// A text column in byte order.
     private static let text = "TEXT COLLATE \"C\""
 
@@ -155,7 +155,63 @@ enum PostgresSchema {
             );
             """
         ),
+        (
+            "v3: page counts kept by triggers",
+            // `quire status` must not count millions of pages: every statement that inserts, updates or deletes
+            // pages appends its net change per batch and state (statement-level, from the transition tables, so a
+            // claim of 128 pages adds nothing and a completion of 128 pages two rows); `counts` sums them and now
+            // and then folds a batch's rows into one per state.
+            """
+            CREATE TABLE page_tally (
+                batch_id \(text) NOT NULL,
+                state \(text) NOT NULL,
+                n BIGINT NOT NULL
+            );
+            CREATE INDEX page_tally_by_batch ON page_tally(batch_id, state);
+            INSERT INTO page_tally (batch_id, state, n) SELECT batch_id, state, COUNT(*) FROM page GROUP BY batch_id, state;
+            CREATE FUNCTION quire_page_tally_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO page_tally (batch_id, state, n) SELECT batch_id, state, COUNT(*) FROM new_rows GROUP BY batch_id, state;
+                RETURN NULL;
+            END $$;
+            CREATE FUNCTION quire_page_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO page_tally (batch_id, state, n)
+                SELECT batch_id, state, SUM(d) FROM (
+                    SELECT batch_id, state, 1 AS d FROM new_rows UNION ALL SELECT batch_id, state, -1 FROM old_rows) AS c
+                GROUP BY batch_id, state HAVING SUM(d) <> 0;
+                RETURN NULL;
+            END $$;
+            CREATE FUNCTION quire_page_tally_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO page_tally (batch_id, state, n) SELECT batch_id, state, -COUNT(*) FROM old_rows GROUP BY batch_id, state;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER page_tally_insert AFTER INSERT ON page REFERENCING NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION quire_page_tally_insert();
+            CREATE TRIGGER page_tally_update AFTER UPDATE ON page REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION quire_page_tally_update();
+            CREATE TRIGGER page_tally_delete AFTER DELETE ON page REFERENCING OLD TABLE AS old_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION quire_page_tally_delete()
+            """
+        ),
     ]
+
+    /// The statements of a migration: split at `;`, except inside a `$$`-quoted function body.
+    package static func statements(_ sql: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        for part in sql.split(separator: ";", omittingEmptySubsequences: false) {
+            current += current.isEmpty ? String(part) : ";" + part
+            // Inside a body while the `$$` seen so far are odd in number.
+            if current.components(separatedBy: "$$").count % 2 == 1 {
+                if !current.allSatisfy(\.isWhitespace) { statements.append(current) }
+                current = ""
+            }
+        }
+        if !current.allSatisfy(\.isWhitespace) { statements.append(current) }
+        return statements
+    }
 
     /// Applies the migrations not yet applied, each in its own transaction, under a transaction-scoped advisory
     /// lock (so two machines starting at once apply each migration once).
@@ -173,9 +229,7 @@ enum PostgresSchema {
                 let done = try tx.query("SELECT 1 FROM quire_migration WHERE version = $1", [.text(migration.version)])
                 guard done.isEmpty else { return }
                 // One statement per message: the extended query protocol takes no more.
-                for statement in migration.sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
-                    try tx.execute(String(statement))
-                }
+                for statement in statements(migration.sql) { try tx.execute(statement) }
                 try tx.query(
                     "INSERT INTO quire_migration (version, applied_at) VALUES ($1, $2)",
                     [.text(migration.version), .text(LedgerEvent.now())])

@@ -1,5 +1,5 @@
 public import Ledger
-import QuireCore
+package import QuireCore
 public import Testing
 
 import Foundation
@@ -83,7 +83,7 @@ public struct LedgerConformance: Sendable {
         return ledger
     }
 
-    static func page(
+    package static func page(
         _ path: String, code: String, page: Int, sha: String? = nil, state: PageState = .decoded, dpi: Double? = 300
     ) -> PageRecord {
         PageRecord(
@@ -101,7 +101,7 @@ public struct LedgerConformance: Sendable {
             detail: detail, code: code, page: page)
     }
 
-    static func commit(pages: [PageRecord] = [], quarantined: [QuarantineRecord] = [], changed: [ChangedFile] = [])
+    package static func commit(pages: [PageRecord] = [], quarantined: [QuarantineRecord] = [], changed: [ChangedFile] = [])
         -> ImportCommit
     {
         var commit = ImportCommit()
@@ -111,15 +111,15 @@ public struct LedgerConformance: Sendable {
         return commit
     }
 
-    static func output(_ role: FileRole, _ path: String, size: Int64 = 100, sha: String = "11") -> FixityRecord {
+    package static func output(_ role: FileRole, _ path: String, size: Int64 = 100, sha: String = "11") -> FixityRecord {
         FixityRecord(batch: "", root: .workspace, path: path, role: role, size: size, digests: [.sha256: sha, .md5: "22"])
     }
 
-    static func source(_ path: String, batch: String = "b", sha: String = "33") -> FixityRecord {
+    package static func source(_ path: String, batch: String = "b", sha: String = "33") -> FixityRecord {
         FixityRecord(batch: batch, root: .delivery, path: path, role: .source, size: 1000, digests: [.sha256: sha, .sm3: "44"])
     }
 
-    static func normalized(_ page: PageRecord, outputs: Bool = true, checks: [PageCheck] = []) -> NormalizedPage {
+    package static func normalized(_ page: PageRecord, outputs: Bool = true, checks: [PageCheck] = []) -> NormalizedPage {
         let number = String(format: "%04ld", page.page)
         return NormalizedPage(
             path: page.path,
@@ -131,7 +131,8 @@ public struct LedgerConformance: Sendable {
             checks: checks, steps: [ProcessStep(.master, ["compression": "deflate"])])
     }
 
-    static func check(_ path: String, _ rule: PageCheckRule, _ severity: Severity, _ detail: String = "why") -> PageCheck {
+    package static func check(_ path: String, _ rule: PageCheckRule, _ severity: Severity, _ detail: String = "why") -> PageCheck
+    {
         PageCheck(path: path, stage: .normalize, rule: rule, severity: severity, detail: detail)
     }
 

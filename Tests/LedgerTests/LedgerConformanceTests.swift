@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import Ledger
 import LedgerPostgres
+import QuireCore
 import QuireTestSupport
 import Testing
 
@@ -66,7 +67,47 @@ extension LedgerBackend {
         #expect(
             try ledger.appliedMigrations() == [
                 "v1: batches, pages, quarantine, records, flags, changes, fixity, catalog, checks, events",
-                "v2: claims, leases, fencing tokens, workers",
+                "v2: claims, leases, fencing tokens, workers", "v3: page counts kept by triggers",
             ])
+    }
+
+    @Test func migrationStatementsSplitOutsideFunctionBodiesOnly() {
+        let sql = """
+            CREATE TABLE a (x int);
+            CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO a VALUES (1); RETURN NULL; END $$;
+            CREATE INDEX i ON a(x)
+            """
+        let statements = PostgresSchema.statements(sql).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(statements.count == 3, "\(statements)")
+        #expect(statements[1].hasPrefix("CREATE FUNCTION") && statements[1].hasSuffix("END $$"))
+    }
+
+    @Test func pageCountsFromTheTallyEqualCountingThePages() throws {
+        // Many statements (more than the 1,000 tally rows that make counts fold them): registered one by one, half
+        // claimed and completed, a failed one released; counts equal the pages' own states every step.
+        let ledger = try PostgresLedger(url: try TestPostgres.url(schema: "tally"))
+        _ = try ledger.openBatch(
+            BatchInfo(id: "b", delivery: "/d", archive: nil, pipeline: "t", createdAt: "2026-01-01T00:00:00Z"))
+        for i in 1...1_100 {
+            try ledger.commit(
+                LedgerConformance.commit(pages: [LedgerConformance.page(String(format: "p/%04d.tif", i), code: "A", page: i)]),
+                batch: "b", tool: "t")
+        }
+        func expectCountsMatch() throws {
+            var actual: [PageState: Int] = [:]
+            for page in try ledger.pages(batch: "b") { actual[page.state, default: 0] += 1 }
+            #expect(try ledger.counts(batch: "b").pagesByState == actual)
+            #expect(try ledger.counts(batch: "b").pages == 1_100)
+        }
+        try expectCountsMatch()
+        let claims = try ledger.claimPages(batch: "b", worker: "w", limit: 550, lease: .seconds(60))
+        _ = try ledger.completeClaims(
+            claims.enumerated().map { i, c in
+                ClaimCompletion(
+                    c, result: LedgerConformance.normalized(c.page),
+                    sourceFixity: i % 2 == 0 ? LedgerConformance.source(c.page.path) : nil)
+            }, worker: "w", tool: "t")
+        try expectCountsMatch()
+        #expect(try ledger.counts(batch: "b").pagesByState == [.decoded: 550, .normalized: 275, .digested: 275])
     }
 }

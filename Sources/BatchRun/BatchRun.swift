@@ -282,7 +282,7 @@ public struct BatchRun: Sendable {
                 tracker.state.withLock { $0.files = (p.done, p.total) }
                 report("pages")
             }
-            if let shared = request.shared {
+            if request.shared != nil {
                 // Registration only; the pages go to whoever claims them, this run's own worker among them.
                 imported = try await importer.run(
                     delivery: request.delivery, batch: request.batch, archive: request.archive, progress: progress)

@@ -399,6 +399,9 @@ public struct NormalizedPage: Sendable {
     /// Set when the outputs could not be written because the disk is full: not the page's fault, so nothing of
     /// this result is recorded; the stage stops and a later run redoes the page.
     public var diskFull: DiskFull?
+    /// The source's digests (the pipeline's fixity algorithms), taken from the bytes the normalizer read when they
+    /// were still those registered at import; nil when the source was not read this way.
+    public var sourceDigests: [DigestAlgorithm: String]?
 
     /// Makes a result.
     public init(path: String, outputs: [FixityRecord], checks: [PageCheck], steps: [ProcessStep], diskFull: DiskFull? = nil) {

@@ -53,7 +53,9 @@ struct PageNormalizer: Sendable {
     private func normalize(_ page: PageRecord, source: String, failed: (PageCheckRule, String) -> NormalizedPage)
         -> NormalizedPage
     {
-        guard let (data, digests) = try? FileDigester.readWhole(path: source, algorithms: [.sha256]) else {
+        // The source's fixity digests come from the same read (a worker records them with the page).
+        let algorithms = [.sha256] + policy.fixity.algorithms.filter { $0 != .sha256 }
+        guard let (data, digests) = try? FileDigester.readWhole(path: source, algorithms: algorithms) else {
             return failed(.sourceUnreadable, "cannot read \(source)")
         }
         guard digests[.sha256] == page.sha256 else {
@@ -70,9 +72,13 @@ struct PageNormalizer: Sendable {
                     maxPixels: policy.intake.maxMegapixels * 1_000_000,
                     acceptMultiPage: true))
         } catch {
-            return failed(.decodeFailed, error.message)
+            var result = failed(.decodeFailed, error.message)
+            result.sourceDigests = digests
+            return result
         }
-        return normalize(page, decoded: decoded)
+        var result = normalize(page, decoded: decoded)
+        result.sourceDigests = digests
+        return result
     }
 
     /// Normalizes a page from its decoded image (the import's, in a streaming run: one read, one decode).

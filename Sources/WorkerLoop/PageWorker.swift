@@ -171,7 +171,7 @@ public struct PageWorker: Sendable {
                         )
                     }
                     let result = stage.normalize(claim.page, delivery: delivery)
-                    return (claim, result, Self.sourceFixity(claim, delivery: delivery, algorithms: algorithms))
+                    return (claim, result, Self.sourceFixity(claim, digests: result.sourceDigests, algorithms: algorithms))
                 }
             ) { _, output in
                 let (claim, result, source) = output
@@ -206,13 +206,17 @@ public struct PageWorker: Sendable {
         return report
     }
 
-    /// The page's source digests, when its bytes are still those registered (else the checksum stage reports it).
-    static func sourceFixity(_ claim: PageClaim, delivery: String, algorithms: [DigestAlgorithm]) -> FixityRecord? {
-        guard let digests = try? FileDigester.digest(path: delivery + "/" + claim.page.path, algorithms: algorithms),
-            digests[.sha256].map({ $0 == claim.page.sha256 }) ?? true
-        else { return nil }
+    /// The page's source fixity from the digests the normalizer took as it read the source (one read per page), when
+    /// they cover the pipeline's algorithms (else the checksum stage takes them).
+    static func sourceFixity(_ claim: PageClaim, digests: [DigestAlgorithm: String]?, algorithms: [DigestAlgorithm])
+        -> FixityRecord?
+    {
+        guard let digests, digests[.sha256] == claim.page.sha256, algorithms.allSatisfy({ digests[$0] != nil }) else {
+            return nil
+        }
         return FixityRecord(
-            batch: claim.batch, root: .delivery, path: claim.page.path, role: .source, size: claim.page.size, digests: digests)
+            batch: claim.batch, root: .delivery, path: claim.page.path, role: .source, size: claim.page.size,
+            digests: digests.filter { algorithms.contains($0.key) })
     }
 
     /// A path relative to its delivery that cannot leave it: no empty, `.` or `..` component, no leading `/`.

@@ -24,6 +24,14 @@ if [[ $(id -u) -eq 0 ]] && ! id "$owner" >/dev/null 2>&1; then
 fi
 
 data="$dir/data"
+
+# The server outlives this script: it must not keep the caller's descriptors open (a test harness that waits for
+# its child's output to close would wait for the server). Keep 0-2 and bash's own script descriptor (255).
+for fd in /proc/$$/fd/*; do
+  n="${fd##*/}"
+  if [[ "$n" =~ ^[0-9]+$ ]] && (( n > 2 && n != 255 )); then eval "exec $n>&-" 2>/dev/null || true; fi
+done
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 start() {

@@ -49,8 +49,11 @@ import Testing
             try process.run()
         }
 
-        /// Waits for the end: the exit status and what it printed.
-        func wait() -> (status: Int32, output: String) {
+        /// Waits for the end (killing it after `timeout` seconds): the exit status and what it printed.
+        func wait(timeout: Double = 300) -> (status: Int32, output: String) {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             defer { try? FileManager.default.removeItem(at: output) }
             return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
@@ -222,5 +225,48 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
         let batches = (json?["batches"] as? [[String: Any]] ?? []).compactMap { $0["batch"] as? String ?? $0["id"] as? String }
         #expect(Set(batches) == ["A", "B"], "\(status.stdout.prefix(600))")
+    }
+
+    @Test func theServerRestartedMidRunLosesNothingAndTheRunFinishes() throws {
+        // A cluster of this test's own (the shared test server must not restart under the other tests).
+        let cluster = "/tmp/quire-pg-restart-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let script = Repository.root.appendingPathComponent("scripts/postgres.sh").path
+        let started = try Program.run("bash", [script, "start", cluster])
+        #expect(started.status == 0, "\(started.text)\(started.stderr)")
+        defer {
+            _ = try? Program.run("bash", [script, "stop", cluster])
+            try? FileManager.default.removeItem(atPath: cluster)
+        }
+        let url = started.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = try Self.delivery(in: dir, records: 4, pages: 8)
+        let reference = try Self.referenceBags(dir, input)
+
+        let shared = dir + "/shared"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        let worker = try Child(["worker", "--ledger", url, "--workspace", shared, "--workers", "1", "--claim", "2"])
+        let run = try Child([
+            "run", input.delivery, "--catalog", input.catalog, "--workspace", shared, "--ledger", url, "--workers", "1",
+            "--quiet",
+        ])
+        // Restart the server once pages are being worked, and the run has not finished.
+        let working = try Self.waitUntil(120) {
+            (try? Self.psql(url, "SELECT COUNT(*) FROM page WHERE state <> 'decoded'").first).map { $0 != "0" } ?? false
+        }
+        #expect(working, "no page was worked before the restart")
+        #expect(run.process.isRunning, "the run finished before the restart: make the delivery larger")
+        let restarted = try Program.run("bash", [script, "restart", cluster])
+        #expect(restarted.status == 0, "\(restarted.text)\(restarted.stderr)")
+
+        let end = run.wait(timeout: 240)
+        let workerOutput = worker.stop(SIGTERM)
+        #expect(end.status == 0, "run: \(end.output)\nworker: \(workerOutput)")
+        let bags = try PostgresLedgerCLITests.manifests(shared + "/bags")
+        #expect(bags.keys.sorted() == reference.keys.sorted())
+        #expect(bags.filter { reference[$0.key] != $0.value }.keys.sorted() == [], "bags that differ from the reference")
+        let verified = try CLI.quire(["verify"] + bags.keys.sorted().map { shared + "/bags/" + $0 })
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        try Self.eachPageNormalizedOnce(url, pages: 32)
     }
 }

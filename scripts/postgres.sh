@@ -4,7 +4,9 @@
 #   bash scripts/postgres.sh start DIR   initialise (first time) and start; prints the ledger URL, also kept in DIR/url
 #   bash scripts/postgres.sh stop DIR    stop it (fast shutdown); the folder stays until removed
 #   bash scripts/postgres.sh restart DIR stop and start on the same port (the fault tests restart the server mid-run)
-# Needs Debian's postgresql package (scripts/install-deps.sh --test installs it). Nothing listens beyond 127.0.0.1.
+# Needs Debian's postgresql package (scripts/install-deps.sh --test installs it). Nothing listens beyond 127.0.0.1,
+# except QUIRE_PG_EXTRA_LISTEN=ADDR/PREFIX at the first start: also that address (a veth of a test's own network
+# namespace), with password logins from that subnet.
 set -euo pipefail
 
 command="${1:-}"
@@ -48,9 +50,18 @@ start() {
     [[ $(id -u) -eq 0 ]] && chown "$owner" "$dir/port"
   fi
   port="$(cat "$dir/port")"
-  # Loopback only, sockets in the cluster's own folder, and fsync on (the tests measure a real server).
+  listen="127.0.0.1"
+  if [[ -n "${QUIRE_PG_EXTRA_LISTEN:-}" && ! -f "$dir/listen" ]]; then
+    [[ "$QUIRE_PG_EXTRA_LISTEN" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/[0-9]+$ ]] ||
+      { echo "error: QUIRE_PG_EXTRA_LISTEN must be ADDR/PREFIX" >&2; exit 2; }
+    printf '%s\n' "${QUIRE_PG_EXTRA_LISTEN%/*}" >"$dir/listen"
+    printf 'host all all %s scram-sha-256\n' "$QUIRE_PG_EXTRA_LISTEN" >>"$data/pg_hba.conf"
+  fi
+  [[ -f "$dir/listen" ]] && listen="127.0.0.1,$(cat "$dir/listen")"
+  # Loopback (and a test's own veth) only, sockets in the cluster's own folder, and fsync on (the tests measure a
+  # real server).
   as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200" \
+    -o "-c listen_addresses=$listen -c port=$port -c unix_socket_directories=$dir -c max_connections=200" \
     start >/dev/null || { tail -n 20 "$dir/server.log" >&2; exit 3; }
   if [[ ! -f "$dir/url" ]]; then
     password="$(cat "$dir/password")"

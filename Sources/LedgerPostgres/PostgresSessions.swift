@@ -119,6 +119,9 @@ final class PostgresSessions: Sendable {
         return error is ChannelError || error is IOError || error is NIOConnectionError
     }
 
+    /// How long the server lets a session of Quire's sit idle inside a transaction before it ends it.
+    static let idleInTransactionSeconds = 30
+
     /// A connection outside the pool, for a long-lived use (`LISTEN`); the caller closes it.
     func openDedicatedConnection() throws -> PostgresConnection { try connect() }
 
@@ -133,10 +136,13 @@ final class PostgresSessions: Sendable {
             id: nextID.add(1, ordering: .relaxed).newValue, logger: logger
         ).wait()
         reachedOnce.store(true, ordering: .relaxed)
+        let session = Transaction(connection: connection, logger: logger)
         if location.schema != "public" {
-            let transaction = Transaction(connection: connection, logger: logger)
-            try transaction.execute("SET search_path TO \"\(location.schema)\"")
+            try session.execute("SET search_path TO \"\(location.schema)\"")
         }
+        // A machine cut off mid-transaction must not keep its row locks: the server ends a session left idle inside
+        // a transaction after this long (claims skip locked pages, so held locks would hide them from every worker).
+        try session.execute("SET idle_in_transaction_session_timeout = '\(Self.idleInTransactionSeconds)s'")
         return connection
     }
 }

@@ -37,11 +37,11 @@ import Testing
         let process = Process()
         let output: URL
 
-        init(_ arguments: [String]) throws {
+        init(_ arguments: [String], executable: String = Program.quire) throws {
             output = FileManager.default.temporaryDirectory.appendingPathComponent("quire-child-\(UUID().uuidString)")
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             let handle = try FileHandle(forWritingTo: output)
-            process.executableURL = URL(fileURLWithPath: Program.quire)
+            process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
             process.standardOutput = handle
             process.standardError = handle
@@ -268,5 +268,114 @@ import Testing
         let verified = try CLI.quire(["verify"] + bags.keys.sorted().map { shared + "/bags/" + $0 })
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         try Self.eachPageNormalizedOnce(url, pages: 32)
+    }
+
+    /// A network namespace of the test's own, joined to this one by a veth pair: the host end `host`/30, the
+    /// namespace end `host + 1`; its link can be taken down and up.
+    final class CutOffNetwork {
+        let namespace: String
+        let hostLink: String
+        let hostAddress: String
+        let innerAddress: String
+
+        init() throws {
+            let id = String(format: "%05d", getpid() % 100_000)
+            namespace = "quire\(id)"
+            hostLink = "qh\(id)"
+            let subnet = "10.213.\(getpid() % 250).\(4 * Int.random(in: 1...60))"
+            let parts = subnet.split(separator: ".").map(String.init)
+            let base = Int(parts[3])!
+            hostAddress = "\(parts[0]).\(parts[1]).\(parts[2]).\(base + 1)"
+            innerAddress = "\(parts[0]).\(parts[1]).\(parts[2]).\(base + 2)"
+            let inner = "qn\(id)"
+            for command in [
+                ["netns", "add", namespace], ["link", "add", hostLink, "type", "veth", "peer", "name", inner],
+                ["link", "set", inner, "netns", namespace], ["addr", "add", "\(hostAddress)/30", "dev", hostLink],
+                ["link", "set", hostLink, "up"],
+                ["netns", "exec", namespace, "ip", "addr", "add", "\(innerAddress)/30", "dev", inner],
+                ["netns", "exec", namespace, "ip", "link", "set", inner, "up"],
+                ["netns", "exec", namespace, "ip", "link", "set", "lo", "up"],
+            ] {
+                let out = try Program.run("ip", command)
+                guard out.status == 0 else { throw SetupFailed(message: "ip \(command.joined(separator: " ")): \(out.stderr)") }
+            }
+        }
+
+        struct SetupFailed: Error { var message: String }
+
+        /// `subnet/30` as the server's extra listen address wants it.
+        var listen: String { "\(hostAddress)/30" }
+
+        func link(up: Bool) throws {
+            _ = try Program.run("ip", ["link", "set", hostLink, up ? "up" : "down"])
+        }
+
+        deinit {
+            _ = try? Program.run("ip", ["link", "del", hostLink])
+            _ = try? Program.run("ip", ["netns", "del", namespace])
+        }
+    }
+
+    @Test(.enabled(if: getuid() == 0 && Program.find("ip") != nil, "needs root and iproute2 for a network namespace"))
+    func aWorkerCutOffFromTheServerStopsAndItsLateCommitIsRefused() throws {
+        let network = try CutOffNetwork()
+        let cluster = "/tmp/quire-pg-cut-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let script = Repository.root.appendingPathComponent("scripts/postgres.sh").path
+        let started = try Program.run(
+            "bash", [script, "start", cluster], environment: ["QUIRE_PG_EXTRA_LISTEN": network.listen])
+        #expect(started.status == 0, "\(started.text)\(started.stderr)")
+        defer {
+            _ = try? Program.run("bash", [script, "stop", cluster])
+            try? FileManager.default.removeItem(atPath: cluster)
+        }
+        let url = started.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let inner = url.replacingOccurrences(of: "@127.0.0.1:", with: "@\(network.hostAddress):")
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = try Self.delivery(in: dir, records: 3, pages: 8)
+        let reference = try Self.referenceBags(dir, input)
+        let shared = dir + "/shared"
+        let imported = try CLI.quire(["import", input.delivery, "--workspace", shared, "--ledger", url, "--quiet"])
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+
+        // The worker, in the namespace, reaches the server only through the veth; it claims, then is cut off.
+        let worker = try Child(
+            [
+                "netns", "exec", network.namespace, Program.quire, "worker", "--ledger", inner, "--workspace", shared,
+                "--workers", "1", "--claim", "4", "--lease", "5", "--json",
+            ], executable: Program.find("ip") ?? "/usr/sbin/ip")
+        let holding = try Self.waitUntil(60) {
+            (try? Self.psql(url, "SELECT COUNT(*) FROM page WHERE claimed_by IS NOT NULL AND lease_until > now()").first)
+                .map { $0 != "0" } ?? false
+        }
+        #expect(holding, "the worker in the namespace never claimed a page")
+        try network.link(up: false)
+        let cutAt = Date()
+
+        // The run on this side finishes the batch once the cut-off worker's leases expire (or the server ends its
+        // session left inside a transaction).
+        let run = try CLI.quire([
+            "run", input.delivery, "--catalog", input.catalog, "--workspace", shared, "--ledger", url, "--quiet",
+        ])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(Date().timeIntervalSince(cutAt) < 150)
+        let bags = try PostgresLedgerCLITests.manifests(shared + "/bags")
+        #expect(bags.keys.sorted() == reference.keys.sorted())
+        #expect(bags.filter { reference[$0.key] != $0.value }.keys.sorted() == [], "bags that differ from the reference")
+        try Self.eachPageNormalizedOnce(url, pages: 24)
+
+        // Back on the network, the worker's late results are refused, never written twice.
+        try network.link(up: true)
+        let reported = try Self.waitUntil(120) {
+            (try? Self.psql(url, "SELECT COUNT(*) FROM page WHERE claimed_by IS NOT NULL").first) == "0"
+                && (try? Self.psql(
+                    url, "SELECT COUNT(*) FROM worker WHERE stopped_at IS NULL AND heartbeat_at > now() - interval '3 seconds'"
+                ).first) == "1"
+        }
+        let workerOutput = worker.stop(SIGTERM)
+        #expect(reported, "the worker did not come back after the link went up: \(workerOutput)")
+        let refused = Int(workerOutput.firstMatch(of: /"refused" : (\d+)/)?.1 ?? "") ?? 0
+        #expect(refused > 0, "the late commit was not refused: \(workerOutput)")
+        try Self.eachPageNormalizedOnce(url, pages: 24)
     }
 }

@@ -12,7 +12,7 @@ if [[ "${1:-}" == "--test" ]]; then
   # strace (the proof that quire verify opens nothing outside a bag).
   # PostgreSQL: the server the PostgreSQL ledger's tests start a throwaway cluster of (scripts/postgres.sh).
   packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils openssl sqlite3 chromium fonts-wqy-microhei strace)
-  packages+=(postgresql)
+  packages+=(postgresql iproute2)  # the server for the shared-ledger tests; ip for their network namespace
   command -v python3 >/dev/null || packages+=(python3 python3-venv)
 fi
 

@@ -182,8 +182,11 @@ public struct BatchRun: Sendable {
         } catch {
             throw .couldNotRun(error.description)
         }
-        let normalizer = NormalizeStage(
+        var stage = NormalizeStage(
             ledger: ledger, policy: policy, workspace: workspace, workers: workers, version: version, tags: tags)
+        // Other machines' processes write in a shared workspace: only long-abandoned temporaries are strays there.
+        if request.shared != nil { stage.strayTemporaryAge = 15 * 60 }
+        let normalizer = stage
         let packager = PackageStage(ledger: ledger, policy: policy, workspace: workspace, version: version, workers: workers)
         normalizer.removeStrayTemporaries()
 

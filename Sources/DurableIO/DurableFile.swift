@@ -116,16 +116,28 @@ public enum DurableFile {
         if fsync(fd) != 0 && errno != EINVAL { throw DurableFileError(path: folder, operation: "fsync folder", errno: errno) }
     }
 
-    /// Removes temporaries left by a crashed writer under `folder` (recursively). Returns how many.
+    /// Removes temporaries left by a crashed writer under `folder` (recursively). Returns how many. A temporary
+    /// whose writer (the pid in its name) is alive on this machine is never removed; in a workspace that other
+    /// machines write too (a shared ledger), where a pid says nothing, pass `minimumAge` so that only temporaries
+    /// left for that long are taken for strays.
     @discardableResult
-    public static func removeStrayTemporaries(in folder: String) -> Int {
+    public static func removeStrayTemporaries(in folder: String, minimumAge: TimeInterval = 0) -> Int {
         guard let walker = FileManager.default.enumerator(atPath: folder) else { return 0 }
         var removed = 0
+        let now = Date().timeIntervalSince1970
         while let name = walker.nextObject() as? String {
             let base = (name as NSString).lastPathComponent
-            if base.hasPrefix("."), base.contains(".tmp-") {
-                if unlink((folder as NSString).appendingPathComponent(name)) == 0 { removed += 1 }
+            guard base.hasPrefix("."), let marker = base.range(of: ".tmp-") else { continue }
+            let path = (folder as NSString).appendingPathComponent(name)
+            // `.<name>.tmp-<pid>-<n>` or `.<name>.tmp-staged-<pid>`.
+            let tail = base[marker.upperBound...]
+            let pidText = tail.hasPrefix("staged-") ? tail.dropFirst("staged-".count) : tail.prefix { $0 != "-" }
+            if let pid = Int32(pidText), pid > 0, pid == getpid() || kill(pid, 0) == 0 || errno == EPERM { continue }
+            if minimumAge > 0 {
+                var info = stat()
+                guard lstat(path, &info) == 0, now - Double(info.st_mtim.tv_sec) >= minimumAge else { continue }
             }
+            if unlink(path) == 0 { removed += 1 }
         }
         return removed
     }

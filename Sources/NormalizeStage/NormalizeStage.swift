@@ -77,6 +77,9 @@ public struct NormalizeStage: Sendable {
     let policy: PipelinePolicy
     let workspace: String
     let workers: Int
+    /// How old a temporary of a process not running here must be to be taken for a stray: 0 in a workspace this
+    /// process holds alone; longer where other machines write (a shared ledger), whose pids mean nothing here.
+    public var strayTemporaryAge: Double = 0
     let version: String
     let tags: ScannerTags
 
@@ -115,7 +118,9 @@ public struct NormalizeStage: Sendable {
     /// Removes temporary files left in the output folders by a process that died while writing. Call it only
     /// while no normalization is running on this workspace.
     public func removeStrayTemporaries() {
-        for folder in WorkspaceLayout(root: workspace).outputFolders { DurableFile.removeStrayTemporaries(in: folder) }
+        for folder in WorkspaceLayout(root: workspace).outputFolders {
+            DurableFile.removeStrayTemporaries(in: folder, minimumAge: strayTemporaryAge)
+        }
     }
 
     /// Normalizes one page from its decoded image, writing its outputs durably under staged names

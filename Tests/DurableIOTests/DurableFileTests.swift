@@ -56,12 +56,23 @@ import Testing
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "jpeg")
         #expect(!FileManager.default.fileExists(atPath: staged))
 
-        try scratch.text("outputs/.0002.jpg.tmp-staged-999", "stray")
-        try scratch.text("outputs/deep/.0003.tif.tmp-999-4", "stray")
+        // Writers that are gone: a pid no process has (above the kernel's pid_max); writers alive: this process
+        // and its parent, whose temporaries are never taken for strays.
+        let gone = 99_999_999
+        try scratch.text("outputs/.0002.jpg.tmp-staged-\(gone)", "stray")
+        try scratch.text("outputs/deep/.0003.tif.tmp-\(gone)-4", "stray")
+        try scratch.text("outputs/.0005.tif.tmp-\(getpid())-1", "being written by this process")
+        try scratch.text("outputs/.0006.tif.tmp-staged-\(getppid())", "being written by a live process")
         try scratch.text("outputs/.hidden", "kept")
         try scratch.text("outputs/tmp-0004.jpg", "kept")
+        // In a shared workspace only temporaries older than the given age go: these are seconds old.
+        #expect(DurableFile.removeStrayTemporaries(in: scratch.path("outputs"), minimumAge: 600) == 0)
         #expect(DurableFile.removeStrayTemporaries(in: scratch.path("outputs")) == 2)
-        #expect(listing(scratch.path("outputs")) == [".hidden", "0001.jpg", "deep", "tmp-0004.jpg"])
+        #expect(
+            listing(scratch.path("outputs")) == [
+                ".0005.tif.tmp-\(getpid())-1", ".0006.tif.tmp-staged-\(getppid())", ".hidden", "0001.jpg", "deep",
+                "tmp-0004.jpg",
+            ])
     }
 
     /// Where a folder should be and a file is, the error says which path and what is in the way.

@@ -26,7 +26,8 @@ public struct ImageHeader: Sendable, Equatable {
     /// Bytes of the decoded bitmap: width × height × channels × bytes per sample (at least one byte), saturating
     /// at `Int.max` for claims no machine could hold.
     public var decodedBytes: Int {
-        let bytesPerSample = max(1, (bitsPerSample + 7) / 8)
+        // Rounded up without `+ 7`, which overflows for a hostile claim near Int.max (found by the tiff fuzz target).
+        let bytesPerSample = max(1, bitsPerSample / 8 + (bitsPerSample % 8 > 0 ? 1 : 0))
         var total = 1
         for factor in [width, height, channels, bytesPerSample] {
             let (product, overflow) = total.multipliedReportingOverflow(by: max(0, factor))

@@ -29,6 +29,21 @@ import Testing
         #expect(claim.decodedBytes == .max)
         let page = ImageHeader(format: .tiff, width: 2480, height: 3508, channels: 3, bitsPerSample: 8)
         #expect(page.decodedBytes == 2480 * 3508 * 3)
+        // A BitsPerSample near Int.max (a BigTIFF can claim one) saturates instead of trapping on `+ 7`.
+        let bits = ImageHeader(format: .tiff, width: 10, height: 10, channels: 1, bitsPerSample: .max - 3)
+        #expect(bits.decodedBytes == .max)
+        #expect(ImageHeader(format: .tiff, width: 10, height: 10, channels: 1, bitsPerSample: 12).decodedBytes == 200)
+        #expect(ImageHeader(format: .tiff, width: 10, height: 10, channels: 1, bitsPerSample: -5).decodedBytes == 100)
+    }
+
+    @Test func theFuzzersHeaderThatOverflowedReadsWithoutATrap() throws {
+        // The input the tiff fuzz target found (kept in its corpus): ImageHeader.read then decodedBytes trapped.
+        let file = Repository.root.appendingPathComponent("Tests/Fuzz/corpus/tiff/regression-header-bits-overflow.tif").path
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let size = Int64((try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
+        if let header = ImageHeader.read(fd: fd, size: size) { #expect(header.decodedBytes >= 0, "\(header.summary)") }
     }
 
     @Test func truncatedHeadersReadAsNothing() throws {

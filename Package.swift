@@ -97,7 +97,7 @@ let package = Package(
         // A process's share of the page work over a claiming ledger (quire worker, and quire run on a shared ledger).
         .target(
             name: "WorkerLoop",
-            dependencies: ["QuireCore", "Ledger", "NormalizeStage", "Policy", "Fixity", "BlockingWork"],
+            dependencies: ["QuireCore", "Ledger", "NormalizeStage", "Policy", "BlockingWork"],
             swiftSettings: strict),
         .target(
             name: "BatchRun",

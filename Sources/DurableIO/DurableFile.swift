@@ -132,7 +132,7 @@ public enum DurableFile {
             // `.<name>.tmp-<pid>-<n>` or `.<name>.tmp-staged-<pid>`.
             let tail = base[marker.upperBound...]
             let pidText = tail.hasPrefix("staged-") ? tail.dropFirst("staged-".count) : tail.prefix { $0 != "-" }
-            if let pid = Int32(pidText), pid > 0, pid == getpid() || kill(pid, 0) == 0 || errno == EPERM { continue }
+            if let pid = Int32(pidText), pid == getpid() || Syscall.processExists(pid) { continue }
             if minimumAge > 0 {
                 var info = stat()
                 guard lstat(path, &info) == 0, now - Double(info.st_mtim.tv_sec) >= minimumAge else { continue }

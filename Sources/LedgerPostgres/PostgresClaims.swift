@@ -105,8 +105,12 @@ extension PostgresLedger: ClaimStore {
                         .texts(completions.map { Self.stateAfter($0.result, source: $0.sourceFixity)?.rawValue ?? "" }),
                     ]
                 ).map { Held(batch: try $0.text("batch_id"), path: try $0.text("path"), token: try $0.int64("claim_token")) })
-            let kept = completions.filter {
-                held.contains(Held(batch: $0.claim.batch, path: $0.claim.page.path, token: $0.claim.token))
+            let (kept, refused) = completions.reduce(into: ([ClaimCompletion](), [PageClaim]())) { split, c in
+                if held.contains(Held(batch: c.claim.batch, path: c.claim.page.path, token: c.claim.token)) {
+                    split.0.append(c)
+                } else {
+                    split.1.append(c.claim)
+                }
             }
             guard kept.count == held.count else {
                 // A token that names another page than its claim says: nothing of this transaction may stand.
@@ -121,10 +125,7 @@ extension PostgresLedger: ClaimStore {
             if !kept.isEmpty {
                 try tx.query("UPDATE worker SET pages_done = pages_done + $2 WHERE id = $1", [.text(worker), .of(kept.count)])
             }
-            return completions.filter {
-                !held.contains(Held(batch: $0.claim.batch, path: $0.claim.page.path, token: $0.claim.token))
-            }
-            .map(\.claim)
+            return refused
         }
     }
 

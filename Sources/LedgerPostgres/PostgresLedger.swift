@@ -76,10 +76,36 @@ public final class PostgresLedger: Ledger {
 
     /// Counts for the batch: pages (by state), quarantined files, records (by state), flagged records, changed files. (``BatchStore``)
     public func counts(batch: String) throws(QuireError) -> BatchCounts {
-        // The page counts are the sum of the tally the triggers keep (migration v3); a batch's tally rows are folded
-        // into one per state once there are many (by whoever may write; a reader that may not simply sums more).
-        let tallyRows = try read("count batch") { tx in
-            try tx.query("SELECT COUNT(*) AS n FROM page_tally WHERE batch_id = $1", [.text(batch)])[0].int("n")
+        // The page counts are the sum of the tally the triggers keep (migration v3); once a batch has many tally rows
+        // they are folded into one per state, after the read (by whoever may write; a reader that may not simply
+        // sums more rows next time).
+        var tallyRows = 0
+        let counts = try read("count batch") { tx in
+            let b: [SQLValue] = [.text(batch)]
+            var pages: [PageState: Int] = [:]
+            for row in try tx.query(
+                "SELECT state, SUM(n)::BIGINT AS n, COUNT(*) AS tally_rows FROM page_tally WHERE batch_id = $1 GROUP BY state",
+                b)
+            {
+                tallyRows += try row.int("tally_rows")
+                let n = try row.int("n")
+                if n != 0 { pages[try Self.stored(try row.text("state"), as: PageState.self, "page state")] = n }
+            }
+            var records: [RecordState: Int] = [:]
+            for row in try tx.query("SELECT state, COUNT(*) AS n FROM record WHERE batch_id = $1 GROUP BY state", b) {
+                records[try Self.stored(try row.text("state"), as: RecordState.self, "record state")] = try row.int("n")
+            }
+            let totals = try tx.query(
+                """
+                SELECT (SELECT COUNT(*) FROM quarantine WHERE batch_id = $1) AS quarantined,
+                       (SELECT COUNT(*) FROM record WHERE batch_id = $1) AS records,
+                       (SELECT COUNT(DISTINCT code) FROM record_flag WHERE batch_id = $1) AS flagged,
+                       (SELECT COUNT(DISTINCT path) FROM changed_file WHERE batch_id = $1) AS changed
+                """, b)[0]
+            return BatchCounts(
+                pages: pages.values.reduce(0, +), quarantined: try totals.int("quarantined"), records: try totals.int("records"),
+                flaggedRecords: try totals.int("flagged"), changed: try totals.int("changed"), pagesByState: pages,
+                recordsByState: records)
         }
         if tallyRows > 1_000 {
             _ = try? write("fold page counts") { tx in
@@ -90,30 +116,7 @@ public final class PostgresLedger: Ledger {
                     """, [.text(batch)])
             }
         }
-        return try read("count batch") { tx in
-            let b: [SQLValue] = [.text(batch)]
-            var pages: [PageState: Int] = [:]
-            for row in try tx.query(
-                "SELECT state, SUM(n)::BIGINT AS n FROM page_tally WHERE batch_id = $1 GROUP BY state HAVING SUM(n) <> 0", b)
-            {
-                pages[try Self.stored(try row.text("state"), as: PageState.self, "page state")] = try row.int("n")
-            }
-            var records: [RecordState: Int] = [:]
-            for row in try tx.query("SELECT state, COUNT(*) AS n FROM record WHERE batch_id = $1 GROUP BY state", b) {
-                records[try Self.stored(try row.text("state"), as: RecordState.self, "record state")] = try row.int("n")
-            }
-            let counts = try tx.query(
-                """
-                SELECT (SELECT COUNT(*) FROM quarantine WHERE batch_id = $1) AS quarantined,
-                       (SELECT COUNT(*) FROM record WHERE batch_id = $1) AS records,
-                       (SELECT COUNT(DISTINCT code) FROM record_flag WHERE batch_id = $1) AS flagged,
-                       (SELECT COUNT(DISTINCT path) FROM changed_file WHERE batch_id = $1) AS changed
-                """, b)[0]
-            return BatchCounts(
-                pages: pages.values.reduce(0, +), quarantined: try counts.int("quarantined"), records: try counts.int("records"),
-                flaggedRecords: try counts.int("flagged"), changed: try counts.int("changed"), pagesByState: pages,
-                recordsByState: records)
-        }
+        return counts
     }
 
     // MARK: - Intake

@@ -168,7 +168,7 @@ public struct BagWriter: Sendable {
             let path = folder + "/" + name
             if pid == getpid() {
                 if PartialRegistry.shared.isClaimed(path) { continue }
-            } else if kill(pid, 0) == 0 || errno == EPERM {
+            } else if Syscall.processExists(pid) {
                 continue  // that process is still alive and may be writing it
             }
             if (try? FileManager.default.removeItem(atPath: path)) != nil { removed.append(name) }

@@ -8,7 +8,7 @@ import TextTable
 
 /// `quire bench claims`: the cost of coordination on a PostgreSQL ledger — claim and commit cycles per second with
 /// simulated workers that do no image work — and the claim latency on a very large ledger.
-struct ClaimsBench: ParsableCommand {
+struct ClaimsBench: ParsableCommand, BenchSupport {
     static let configuration = CommandConfiguration(
         commandName: "claims",
         abstract: "Page claim + fenced commit cycles per second on a PostgreSQL ledger, by workers and claim size.",
@@ -42,10 +42,16 @@ struct ClaimsBench: ParsableCommand {
             throw ValidationError("--workers: numbers in 1…256, comma-separated")
         }
         guard Self.list(claim, in: 1...1_000) != nil else { throw ValidationError("--claim: numbers in 1…1000, comma-separated") }
-        guard ledger ?? ProcessInfo.processInfo.environment["QUIRE_LEDGER"] != nil else {
+        guard let url = serverURL, !url.isEmpty else {
             throw ValidationError("give the server with --ledger postgres://… (or QUIRE_LEDGER)")
         }
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+            throw ValidationError("--ledger must be a postgres:// URL")
+        }
     }
+
+    /// The server: `--ledger`, else `QUIRE_LEDGER`.
+    var serverURL: String? { ledger ?? ProcessInfo.processInfo.environment["QUIRE_LEDGER"] }
 
     static func list(_ text: String, in range: ClosedRange<Int>) -> [Int]? {
         let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -54,10 +60,7 @@ struct ClaimsBench: ParsableCommand {
     }
 
     func run() throws {
-        let base = ledger ?? ProcessInfo.processInfo.environment["QUIRE_LEDGER"]!
-        guard base.hasPrefix("postgres://") || base.hasPrefix("postgresql://") else {
-            throw ValidationError("--ledger must be a postgres:// URL")
-        }
+        let base = serverURL ?? ""
         let schema = "quire_bench_\(getpid())"
         let url = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
         let redacted = PostgresLocation.redact(base)
@@ -104,21 +107,7 @@ struct ClaimsBench: ParsableCommand {
     static func register(_ ledger: PostgresLedger, batch: String, pages: Int) throws {
         _ = try ledger.openBatch(
             BatchInfo(id: batch, delivery: "/bench", archive: nil, pipeline: "dat31", createdAt: Date().formatted(.iso8601)))
-        var start = 0
-        while start < pages {
-            var commit = ImportCommit()
-            for i in start..<min(pages, start + 5_000) {
-                let code = String(format: "0001-001-%06ld", i / 20 + 1)
-                commit.pages.append(
-                    PageRecord(
-                        path: code + String(format: "/%04ld.tif", i % 20 + 1), size: 8_700_000, mtimeNanoseconds: 0,
-                        sha256: String(format: "%064ld", i),
-                        format: "tiff", width: 2480, height: 3508, bitsPerSample: 8, samplesPerPixel: 1, colorType: "gray",
-                        compression: "none", dpiX: 300, dpiY: 300, frames: 1, code: code, page: i % 20 + 1, state: .decoded))
-            }
-            try ledger.commit(commit, batch: batch, tool: "quire bench")
-            start += 5_000
-        }
+        try StatusBench.fill(ledger, batch: batch, pages: pages, pagesPerRecord: 20, states: [.decoded], perCommit: 5_000)
     }
 
     /// `workers` threads, each with a connection of its own, claim `claimSize` pages at a time and commit each.
@@ -232,17 +221,11 @@ struct ClaimsBench: ParsableCommand {
         var statusTimes: [Double] = []
         let quire = try quireExecutable()
         for _ in 0..<3 {
-            let t0 = ContinuousClock.now
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: quire)
-            process.arguments = ["status", "--ledger", url, "--json"]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw QuireError(.couldNotRun, stage: .bench, message: "quire status failed (exit \(process.terminationStatus))")
+            let m = try measure(quire, ["status", "--ledger", url, "--json"])
+            guard m.status == 0 else {
+                throw QuireError(.couldNotRun, stage: .bench, message: "quire status failed (exit \(m.status))")
             }
-            statusTimes.append((ContinuousClock.now - t0).inSeconds)
+            statusTimes.append(m.seconds)
         }
         let worker = try PostgresLedger(url: url, connections: 1)
         try worker.registerWorker(id: "bench-large", host: "bench")

@@ -45,25 +45,28 @@ struct StatusBench: ParsableCommand, BenchSupport {
                 pages, generated, times.min()!, times.max()!, repeats))
     }
 
-    /// Fills `batch` with `count` synthetic pages through the ledger's own import API, 20,000 per transaction: 100
-    /// pages per record (`0001-001-000000/0001.tif`…), A4 gray at 300 dpi, states in turn registered, decoded,
-    /// normalized, digested — so every state and every record count is there for `status` to count.
-    static func fill(_ ledger: some IntakeStore, batch: String, pages count: Int) throws(QuireError) {
-        let states: [PageState] = [.registered, .decoded, .normalized, .digested]
-        var start = 1
-        while start <= count {
+    /// Fills `batch` with `count` synthetic pages through the ledger's own import API, `perCommit` per transaction:
+    /// `pagesPerRecord` pages per record (`0001-001-000000/0001.tif`…), A4 gray at 300 dpi, states taken in turn from
+    /// `states` — by default registered, decoded, normalized, digested, so every state and every record count is
+    /// there for `status` to count.
+    static func fill(
+        _ ledger: some IntakeStore, batch: String, pages count: Int, pagesPerRecord: Int = 100,
+        states: [PageState] = [.registered, .decoded, .normalized, .digested], perCommit: Int = 20_000
+    ) throws(QuireError) {
+        var start = 0
+        while start < count {
             var commit = ImportCommit()
-            for i in start...min(count, start + 19_999) {
-                let code = String(format: "0001-001-%06ld", i / 100)
+            for i in start..<min(count, start + perCommit) {
+                let code = String(format: "0001-001-%06ld", i / pagesPerRecord + 1)
                 commit.pages.append(
                     PageRecord(
-                        path: code + String(format: "/%04ld.tif", i % 100 + 1), size: 8_700_000, mtimeNanoseconds: 0,
-                        sha256: String(format: "%064ld", i), format: "tiff", width: 2480, height: 3508, bitsPerSample: 8,
-                        samplesPerPixel: 1, colorType: "gray", compression: "lzw", dpiX: 300, dpiY: 300, frames: 1, code: code,
-                        page: i % 100 + 1, state: states[i % 4]))
+                        path: code + String(format: "/%04ld.tif", i % pagesPerRecord + 1), size: 8_700_000,
+                        mtimeNanoseconds: 0, sha256: String(format: "%064ld", i), format: "tiff", width: 2480, height: 3508,
+                        bitsPerSample: 8, samplesPerPixel: 1, colorType: "gray", compression: "lzw", dpiX: 300, dpiY: 300,
+                        frames: 1, code: code, page: i % pagesPerRecord + 1, state: states[i % states.count]))
             }
             try ledger.commit(commit, batch: batch, tool: "quire bench")
-            start += 20_000
+            start += perCommit
         }
     }
 }

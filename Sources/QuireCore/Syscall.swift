@@ -25,6 +25,12 @@ public enum Syscall {
         }
     }
 
+    /// Whether a process with this pid runs on this machine (`kill(pid, 0)`: it exists, or exists and is not ours
+    /// to signal). Says nothing about processes of other machines.
+    public static func processExists(_ pid: Int32) -> Bool {
+        pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+    }
+
     /// One `read(2)` of at most `buffer.count` bytes, retried on `EINTR`: the bytes read, 0 at the end of the file.
     public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> Int {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }

@@ -1,6 +1,5 @@
 import BlockingWork
 import Dispatch
-import Fixity
 import Foundation
 public import Ledger
 public import NormalizeStage
@@ -9,8 +8,8 @@ public import QuireCore
 
 /// One process's share of the page work over a claiming ledger: claims pages in small batches under a lease, keeps
 /// the leases alive with a heartbeat thread, normalizes and digests each page on a pool of threads, and commits the
-/// results a claim's worth (or a second's worth) at a time, each with its fencing token — a result whose claim was lost (the lease expired, another worker took the page)
-/// is refused by the ledger and counted, never written twice. `quire worker` runs it over every open batch; a
+/// results a claim's worth (or a second's worth) at a time, each with its fencing token — a result whose claim was
+/// lost (the lease expired, another worker took the page) is refused by the ledger and counted, never written twice. `quire worker` runs it over every open batch; a
 /// `quire run` on a shared ledger runs it over its own batch beside the workers of other machines.
 public struct PageWorker: Sendable {
     /// How a worker claims and keeps its claims.

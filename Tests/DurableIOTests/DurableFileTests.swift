@@ -63,11 +63,15 @@ import Testing
         try scratch.text("outputs/deep/.0003.tif.tmp-\(gone)-4", "stray")
         try scratch.text("outputs/.0005.tif.tmp-\(getpid())-1", "being written by this process")
         try scratch.text("outputs/.0006.tif.tmp-staged-\(getppid())", "being written by a live process")
+        // Names whose pid does not parse (not a number, negative, beyond Int32) say no live writer: strays.
+        try scratch.text("outputs/.0007.tif.tmp-abc-1", "stray")
+        try scratch.text("outputs/.0008.tif.tmp--5-1", "stray")
+        try scratch.text("outputs/.0009.tif.tmp-99999999999999999999-1", "stray")
         try scratch.text("outputs/.hidden", "kept")
         try scratch.text("outputs/tmp-0004.jpg", "kept")
         // In a shared workspace only temporaries older than the given age go: these are seconds old.
         #expect(DurableFile.removeStrayTemporaries(in: scratch.path("outputs"), minimumAge: 600) == 0)
-        #expect(DurableFile.removeStrayTemporaries(in: scratch.path("outputs")) == 2)
+        #expect(DurableFile.removeStrayTemporaries(in: scratch.path("outputs")) == 5)
         #expect(
             listing(scratch.path("outputs")) == [
                 ".0005.tif.tmp-\(getpid())-1", ".0006.tif.tmp-staged-\(getppid())", ".hidden", "0001.jpg", "deep",

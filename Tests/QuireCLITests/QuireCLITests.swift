@@ -441,7 +441,7 @@ import Testing
         let help = try Self.quire(["bench", "--help"])
         #expect(help.status == 0, "\(help.stderr)")
         #expect(help.stdout.contains("USAGE: quire bench <subcommand>"), "\(help.stdout)")
-        for name in ["import", "normalize", "digest", "verify", "status", "run", "steps"] {
+        for name in ["import", "normalize", "digest", "verify", "status", "run", "steps", "claims"] {
             #expect(help.stdout.contains("\n  \(name) "), "\(name) not listed: \(help.stdout)")
         }
         let helpBench = try Self.quire(["help", "bench", "run"])
@@ -459,6 +459,27 @@ import Testing
         let alone = try Self.execute(dir + "/quire", ["bench", "run", "--plan"])
         #expect(alone.status == 3)
         #expect(alone.stderr.contains("\(dir)/quire-bench is missing"), "\(alone.stderr)")
+    }
+
+    /// `quire bench claims` refuses hostile options before it touches a server: worker and claim lists out of range
+    /// or not numbers, a page count of 0 or a huge one, a ledger that is not a PostgreSQL URL, or none at all.
+    @Test func benchClaimsRefusesBadOptionsAsUsageErrors() throws {
+        let url = "postgres://quire:secret@127.0.0.1:1/quire"
+        for (arguments, reason) in [
+            (["--workers", "0"], "--workers"), (["--workers", "1,x"], "--workers"), (["--workers", "-4"], "--workers"),
+            (["--workers", "257"], "--workers"), (["--claim", "1001"], "--claim"), (["--claim", ""], "--claim"),
+            (["--claim", "9999999999999999999999"], "--claim"), (["--pages", "0"], "--pages"),
+            (["--large", "50000001"], "--large"),
+        ] {
+            let out = try Self.quire(["bench", "claims", "--ledger", url] + arguments)
+            #expect(out.status == 2, "\(arguments): \(out.stderr)")
+            #expect(out.stderr.contains(reason), "\(arguments): \(out.stderr)")
+            #expect(!out.stderr.contains("secret"), "\(out.stderr)")
+        }
+        let notPostgres = try Self.quire(["bench", "claims", "--ledger", "/tmp/ledger.sqlite"])
+        #expect(notPostgres.status == 2 && notPostgres.stderr.contains("postgres://"), "\(notPostgres.stderr)")
+        let none = try Self.execute(Self.binary, ["bench", "claims"], environment: ["QUIRE_LEDGER": ""])
+        #expect(none.status == 2 && none.stderr.contains("--ledger"), "\(none.stderr)")
     }
 
     /// `quire bench run` takes its page model and lists, without running anything, the batches it would time.

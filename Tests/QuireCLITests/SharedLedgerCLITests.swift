@@ -104,6 +104,45 @@ import Testing
         return try PostgresLedgerCLITests.manifests(dir + "/reference/bags")
     }
 
+    /// The bags in `folder` are those of the reference: the same records, each with the same manifest.
+    static func expectSameBags(
+        _ folder: String, as reference: [String: String], sourceLocation: SourceLocation = #_sourceLocation
+    )
+        throws
+    {
+        let bags = try PostgresLedgerCLITests.manifests(folder)
+        #expect(bags.keys.sorted() == reference.keys.sorted(), sourceLocation: sourceLocation)
+        #expect(
+            bags.filter { reference[$0.key] != $0.value }.keys.sorted() == [], "bags that differ from the reference",
+            sourceLocation: sourceLocation)
+    }
+
+    /// A PostgreSQL cluster of one test's own (`scripts/postgres.sh`), for faults the shared test server must not
+    /// suffer under the other tests; stopped and removed when released.
+    final class PrivateCluster {
+        let folder = "/tmp/quire-pg-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let script = Repository.root.appendingPathComponent("scripts/postgres.sh").path
+        /// The ledger URL of its `quire` database.
+        let url: String
+
+        init(environment: [String: String] = [:]) throws {
+            let started = try Program.run("bash", [script, "start", folder], environment: environment)
+            guard started.status == 0 else {
+                _ = try? Program.run("bash", [script, "stop", folder])
+                throw CutOffNetwork.SetupFailed(message: "postgres.sh start: \(started.text)\(started.stderr)")
+            }
+            url = started.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        /// Stops and starts the server on the same port.
+        func restart() throws -> Program.Output { try Program.run("bash", [script, "restart", folder]) }
+
+        deinit {
+            _ = try? Program.run("bash", [script, "stop", folder])
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
+
     @Test func aWorkerBesideTheRunTakesPagesAndTheBagsAreTheSame() throws {
         let url = try TestPostgres.url(schema: "shared-run")
         let dir = try CLI.temporaryFolder()
@@ -215,9 +254,8 @@ import Testing
         let workerOutput = worker.stop(SIGTERM)
         #expect(workerOutput.contains("\"normalized\""), "\(workerOutput)")
 
+        try Self.expectSameBags(shared + "/bags", as: reference)
         let bags = try PostgresLedgerCLITests.manifests(shared + "/bags")
-        #expect(bags.keys.sorted() == reference.keys.sorted())
-        #expect(bags.filter { reference[$0.key] != $0.value }.keys.sorted() == [], "bags that differ from the reference")
         let verified = try CLI.quire(["verify"] + bags.keys.sorted().map { shared + "/bags/" + $0 })
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         try Self.eachPageNormalizedOnce(url, pages: 24 + 18)
@@ -229,15 +267,9 @@ import Testing
 
     @Test func theServerRestartedMidRunLosesNothingAndTheRunFinishes() throws {
         // A cluster of this test's own (the shared test server must not restart under the other tests).
-        let cluster = "/tmp/quire-pg-restart-\(getpid())-\(UUID().uuidString.prefix(8))"
-        let script = Repository.root.appendingPathComponent("scripts/postgres.sh").path
-        let started = try Program.run("bash", [script, "start", cluster])
-        #expect(started.status == 0, "\(started.text)\(started.stderr)")
-        defer {
-            _ = try? Program.run("bash", [script, "stop", cluster])
-            try? FileManager.default.removeItem(atPath: cluster)
-        }
-        let url = started.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let cluster = try PrivateCluster()
+        defer { withExtendedLifetime(cluster) {} }
+        let url = cluster.url
         let dir = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let input = try Self.delivery(in: dir, records: 4, pages: 8)
@@ -256,15 +288,14 @@ import Testing
         }
         #expect(working, "no page was worked before the restart")
         #expect(run.process.isRunning, "the run finished before the restart: make the delivery larger")
-        let restarted = try Program.run("bash", [script, "restart", cluster])
+        let restarted = try cluster.restart()
         #expect(restarted.status == 0, "\(restarted.text)\(restarted.stderr)")
 
         let end = run.wait(timeout: 240)
         let workerOutput = worker.stop(SIGTERM)
         #expect(end.status == 0, "run: \(end.output)\nworker: \(workerOutput)")
+        try Self.expectSameBags(shared + "/bags", as: reference)
         let bags = try PostgresLedgerCLITests.manifests(shared + "/bags")
-        #expect(bags.keys.sorted() == reference.keys.sorted())
-        #expect(bags.filter { reference[$0.key] != $0.value }.keys.sorted() == [], "bags that differ from the reference")
         let verified = try CLI.quire(["verify"] + bags.keys.sorted().map { shared + "/bags/" + $0 })
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         try Self.eachPageNormalizedOnce(url, pages: 32)
@@ -319,16 +350,9 @@ import Testing
     @Test(.enabled(if: getuid() == 0 && Program.find("ip") != nil, "needs root and iproute2 for a network namespace"))
     func aWorkerCutOffFromTheServerStopsAndItsLateCommitIsRefused() throws {
         let network = try CutOffNetwork()
-        let cluster = "/tmp/quire-pg-cut-\(getpid())-\(UUID().uuidString.prefix(8))"
-        let script = Repository.root.appendingPathComponent("scripts/postgres.sh").path
-        let started = try Program.run(
-            "bash", [script, "start", cluster], environment: ["QUIRE_PG_EXTRA_LISTEN": network.listen])
-        #expect(started.status == 0, "\(started.text)\(started.stderr)")
-        defer {
-            _ = try? Program.run("bash", [script, "stop", cluster])
-            try? FileManager.default.removeItem(atPath: cluster)
-        }
-        let url = started.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let cluster = try PrivateCluster(environment: ["QUIRE_PG_EXTRA_LISTEN": network.listen])
+        defer { withExtendedLifetime((cluster, network)) {} }
+        let url = cluster.url
         let inner = url.replacingOccurrences(of: "@127.0.0.1:", with: "@\(network.hostAddress):")
         let dir = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -359,9 +383,7 @@ import Testing
         ])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(Date().timeIntervalSince(cutAt) < 150)
-        let bags = try PostgresLedgerCLITests.manifests(shared + "/bags")
-        #expect(bags.keys.sorted() == reference.keys.sorted())
-        #expect(bags.filter { reference[$0.key] != $0.value }.keys.sorted() == [], "bags that differ from the reference")
+        try Self.expectSameBags(shared + "/bags", as: reference)
         try Self.eachPageNormalizedOnce(url, pages: 24)
 
         // Back on the network, the worker's late results are refused, never written twice.

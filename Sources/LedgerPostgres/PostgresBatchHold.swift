@@ -7,26 +7,28 @@ import PostgresNIO
 /// lock (`pg_try_advisory_lock`) on a connection of its own. It works across machines (an `flock` on a shared
 /// folder may not), and the server releases it when the holder's connection ends — however the process ends,
 /// `kill -9` included — so a stale hold is never left behind. Workers need no hold: their claims are fenced.
+/// Advisory locks belong to the whole database, so the key names the ledger's schema as well as the batch: two
+/// ledgers in one database (two schemas) never hold each other's batches.
 public final class PostgresBatchHold: Sendable {
     private let connection: PostgresConnection
+    private let key: String
     /// The batch held.
     public let batch: String
 
     /// Takes the hold on `batch`, or throws (exit 3) naming the batch when another run holds it.
     public init(ledger: PostgresLedger, batch: String) throws(QuireError) {
-        let logger = Logger(label: "quire.ledger.hold") { _ in SwiftLogNoOpLogHandler() }
         let connection: PostgresConnection
-        let taken: Bool
         do {
             connection = try ledger.sessions.openDedicatedConnection()
-            var binds = PostgresBindings()
-            binds.append("quire-batch:" + batch)
-            let rows = try connection.query(
-                PostgresQuery(unsafeSQL: "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS taken", binds: binds),
-                logger: logger
-            ).wait()
-            taken = try rows.rows.first?.makeRandomAccess()["taken"].decode(Bool.self) ?? false
         } catch {
+            throw PostgresLedger.failure("hold batch \(batch)", ledger.location, error)
+        }
+        let key = Self.key(schema: ledger.location.schema, batch: batch)
+        let taken: Bool
+        do {
+            taken = try Self.call("pg_try_advisory_lock", key: key, on: connection)
+        } catch {
+            _ = try? connection.close().wait()
             throw PostgresLedger.failure("hold batch \(batch)", ledger.location, error)
         }
         guard taken else {
@@ -37,11 +39,33 @@ public final class PostgresBatchHold: Sendable {
                 fix: "wait for it to finish; quire worker processes may join it meanwhile")
         }
         self.connection = connection
+        self.key = key
         self.batch = batch
     }
 
+    /// Calls an advisory-lock function of PostgreSQL on `key` and returns its answer.
+    private static func call(_ function: String, key: String, on connection: PostgresConnection) throws -> Bool {
+        var binds = PostgresBindings()
+        binds.append(key)
+        let rows = try connection.query(
+            PostgresQuery(unsafeSQL: "SELECT \(function)(hashtextextended($1, 0)) AS answer", binds: binds),
+            logger: logger
+        ).wait()
+        return try rows.rows.first?.makeRandomAccess()["answer"].decode(Bool.self) ?? false
+    }
+
+    private static let logger = Logger(label: "quire.ledger.hold") { _ in SwiftLogNoOpLogHandler() }
+
+    /// The advisory lock's key text: schema, then batch. The schema is a plain identifier (``PostgresLocation``
+    /// checks it), so the first `/` ends it whatever the batch holds.
+    static func key(schema: String, batch: String) -> String { "quire-batch:\(schema)/\(batch)" }
+
     deinit {
-        // Closing the session releases the advisory lock.
+        // Unlocking before closing makes the release synchronous: the server frees a closed session's locks only
+        // once it has seen the session end, a moment after the close returns. Closing alone would release it too.
+        // A session the server ended (a restart) holds nothing, and a query on it would never be answered:
+        // PostgresNIO drops the write on a closed channel without failing the query.
+        if !connection.isClosed { _ = try? Self.call("pg_advisory_unlock", key: key, on: connection) }
         _ = try? connection.close().wait()
     }
 }

@@ -71,6 +71,26 @@ extension LedgerBackend {
             ])
     }
 
+    @Test func aBatchHoldIsPerLedgerNotPerDatabase() throws {
+        // Two ledgers (schemas) in one database, the same batch id in each: each run holds its own.
+        let first = try PostgresLedger(url: try TestPostgres.url(schema: "hold"))
+        let second = try PostgresLedger(url: try TestPostgres.url(schema: "hold"))
+        let held = try PostgresBatchHold(ledger: first, batch: "2026-001")
+        let beside = try PostgresBatchHold(ledger: second, batch: "2026-001")
+        // On the same ledger the batch is refused while held, by a new connection as by another machine.
+        #expect(throws: QuireError.self) { try PostgresBatchHold(ledger: first, batch: "2026-001") }
+        // Another batch of the same ledger is free.
+        let other = try PostgresBatchHold(ledger: first, batch: "2026-002")
+        withExtendedLifetime((held, beside, other)) {}
+    }
+
+    @Test func aBatchHoldEndsWithItsHolder() throws {
+        let ledger = try PostgresLedger(url: try TestPostgres.url(schema: "hold"))
+        do { _ = try PostgresBatchHold(ledger: ledger, batch: "B") }
+        // Released as the hold went away: taken again at once.
+        _ = try PostgresBatchHold(ledger: ledger, batch: "B")
+    }
+
     @Test func migrationStatementsSplitOutsideFunctionBodiesOnly() {
         let sql = """
             CREATE TABLE a (x int);

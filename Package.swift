@@ -23,6 +23,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: C libraries (only ImageCodecs imports these)
@@ -106,12 +111,29 @@ let package = Package(
                 "Policy", "Fixity", "ImageCodecs", "DurableIO", "WorkerLoop",
             ],
             swiftSettings: strict),
+        // What `quire status` and `quire quota` report from a ledger, as values: the commands print them, the dashboard serves them.
+        .target(name: "LedgerReports", dependencies: ["QuireCore", "Ledger", "Quota", "QuotaSettings"], swiftSettings: strict),
+        // `quire serve`: the dashboard, JSON API, metrics and live updates over the ledger, on Hummingbird.
+        .target(
+            name: "WebDashboard",
+            dependencies: [
+                "QuireCore", "Ledger", "LedgerReports", "Quota", "QuotaSettings", "BlockingWork",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "QuireCLI",
             dependencies: [
                 "QuireCore", "BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging",
                 "Audit", "Acceptance", "Quota", "QuotaSettings", "TextTable", "ArchivalCode", "Yams", "Catalog", "Policy",
-                "Ledger", "LedgerPostgres", "WorkerLoop", "ImageCodecs", "Fixity", "BlockingWork",
+                "Ledger", "LedgerPostgres", "WorkerLoop", "ImageCodecs", "Fixity", "BlockingWork", "LedgerReports", "WebDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -179,6 +201,14 @@ let package = Package(
         .testTarget(name: "AuditTests", dependencies: ["Audit", "BatchRun", "Policy", "QuireTestSupport"]),
         .testTarget(name: "QuireCLITests", dependencies: ["QuireTestSupport", "SyntheticPages", "ImageCodecs"]),
         .testTarget(name: "BlockingWorkTests", dependencies: ["BlockingWork"]),
+        .testTarget(
+            name: "WebDashboardTests",
+            dependencies: [
+                "WebDashboard", "LedgerReports", "QuireCore", "Ledger", "Quota", "QuireTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]),
         // The ledger conformance suite (QuireTestSupport) on every backend, and SQLite's own behaviour.
         .testTarget(
             name: "LedgerTests",

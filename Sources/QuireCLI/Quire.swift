@@ -21,7 +21,7 @@ struct Quire: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ImportCommand.self, NormalizeCommand.self, ChecksumCommand.self, BindCommand.self,
             PackageCommand.self, VerifyCommand.self, QuotaCommand.self, FixityCommand.self, StatusCommand.self,
-            DigestCommand.self, WorkerCommand.self, BenchCommand.self,
+            DigestCommand.self, WorkerCommand.self, ServeCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -3,8 +3,9 @@ import QuireCore
 import ArgumentParser
 import Foundation
 import Ledger
+import LedgerReports
 import Policy
-public import Quota
+import Quota
 
 /// `quire quota`: progress of every archive against the digitization targets, from verified packages.
 struct QuotaCommand: ParsableCommand {
@@ -57,22 +58,24 @@ struct QuotaCommand: ParsableCommand {
     }
 
     /// The rules and where they came from: `--rules`, else the pipeline's `quota:` section, else the defaults.
-    func quotaRules() throws -> (QuotaRules, String) {
-        if let rules { return (try PipelinePolicy.loadQuotaRules(path: rules), rules) }
-        let (policy, pipelinePath) = try pipelineOptions.load()
-        if let quota = policy.quota { return (quota, "the 'quota:' section of \(pipelinePath)") }
-        return (.default, "the built-in policy values")
+    struct RulesSource {
+        var rules: String?
+        var pipelineOptions: PipelineOptions
+
+        func load() throws -> (QuotaRules, String) {
+            if let rules { return (try PipelinePolicy.loadQuotaRules(path: rules), rules) }
+            let (policy, pipelinePath) = try pipelineOptions.load()
+            if let quota = policy.quota { return (quota, "the 'quota:' section of \(pipelinePath)") }
+            return (.default, "the built-in policy values")
+        }
     }
 
     func run() throws {
-        let (quotaRules, rulesSource) = try quotaRules()
+        let (quotaRules, rulesSource) = try RulesSource(rules: rules, pipelineOptions: pipelineOptions).load()
         let holdings = try HoldingsRegister.read(contentsOf: URL(fileURLWithPath: register))
         let day = asOf.flatMap(QuotaDay.init) ?? QuotaDay(Date(), timeZone: QuotaReport.chinaTimeZone)
-        var events: [DigitizationEvent] = []
-        if workspaceOptions.hasLedger {
-            events = DigitizationEvent.events(verified: try workspaceOptions.openLedgerForReading().digitizedRecords())
-        }
-        let report = QuotaReport.compute(register: holdings, rules: quotaRules, events: events, asOf: day)
+        let ledger = workspaceOptions.hasLedger ? try workspaceOptions.openLedgerForReading() : nil
+        let report = try LedgerQuota.report(ledger: ledger, register: holdings, rules: quotaRules, asOf: day)
         if let html {
             do { try report.htmlData().write(to: URL(fileURLWithPath: html), options: .atomic) } catch {
                 throw QuireError(.couldNotRun, stage: .quota, message: "cannot write \(html): \(error.localizedDescription)")
@@ -94,6 +97,3 @@ struct QuotaCommand: ParsableCommand {
         if !holdings.errors.isEmpty { throw ExitStatus(code: Exit.itemsFailed) }
     }
 }
-
-/// The ledger's digitized records are what the quota reports count.
-extension DigitizedRecord: VerifiedRecord {}

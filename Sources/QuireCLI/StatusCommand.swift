@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import LedgerReports
 import TextTable
 
 /// `quire status`: every batch's state, from the ledger.
@@ -22,71 +23,14 @@ struct StatusCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON on standard output.")
     var json = false
 
-    struct BatchStatus: Encodable {
-        var batch: String
-        var delivery: String
-        var archive: String?
-        var pipeline: String
-        var createdAt: String
-        var counts: BatchCounts
-
-        enum CodingKeys: String, CodingKey {
-            case batch, delivery, archive, pipeline, counts
-            case createdAt = "created_at"
-        }
-    }
-
-    /// A worker silent this long (three missed heartbeats at the default lease) is flagged.
-    static let silentAfter = 30.0
-
-    struct WorkerStatus: Encodable {
-        var id: String
-        var host: String
-        var startedAt: String
-        var heartbeatAt: String
-        var secondsSinceHeartbeat: Double
-        var pagesDone: Int
-        var pagesPerSecond: Double
-        var leases: Int
-        var state: String
-
-        enum CodingKeys: String, CodingKey {
-            case id, host, leases, state
-            case startedAt = "started_at"
-            case heartbeatAt = "heartbeat_at"
-            case secondsSinceHeartbeat = "seconds_since_heartbeat"
-            case pagesDone = "pages_done"
-            case pagesPerSecond = "pages_per_second"
-        }
-
-        init(_ w: WorkerInfo) {
-            id = w.id
-            host = w.host
-            startedAt = w.startedAt
-            heartbeatAt = w.heartbeatAt
-            secondsSinceHeartbeat = (w.secondsSinceHeartbeat * 10).rounded() / 10
-            pagesDone = w.pagesDone
-            pagesPerSecond = (w.pagesPerSecond * 100).rounded() / 100
-            leases = w.leases
-            state = w.stopped ? "stopped" : w.isSilent(after: StatusCommand.silentAfter) ? "silent" : "working"
-        }
-    }
-
     func run() throws {
-        let ledger = try workspaceOptions.openLedgerForReading()
-        let workers = try (ledger as? any ClaimStore)?.workers().map(WorkerStatus.init) ?? []
-        var statuses: [BatchStatus] = []
-        for b in try ledger.batches() {
-            statuses.append(
-                BatchStatus(
-                    batch: b.id, delivery: b.delivery, archive: b.archive, pipeline: b.pipeline,
-                    createdAt: b.createdAt, counts: try ledger.counts(batch: b.id)))
-        }
+        let report = try StatusReport.read(
+            from: try workspaceOptions.openLedgerForReading(), workspace: workspaceOptions.path,
+            ledgerDescription: workspaceOptions.ledgerDescription)
+        let statuses = report.batches, workers = report.workers
         if json {
-            try printJSON([
-                "workspace": AnyEncodable(workspaceOptions.path), "ledger": AnyEncodable(workspaceOptions.ledgerDescription),
-                "batches": AnyEncodable(statuses), "workers": AnyEncodable(workers),
-            ])
+            FileHandle.standardOutput.write(report.jsonData())
+            FileHandle.standardOutput.write(Data("\n".utf8))
             return
         }
         if statuses.isEmpty {
@@ -113,7 +57,7 @@ struct StatusCommand: ParsableCommand {
         var list = TextTable(["WORKER", "HOST", "LAST HEARTBEAT", "PAGES", "PAGES/S", "LEASES", "STATE"])
         for w in workers {
             let state =
-                w.state == "silent" ? "SILENT \(Int(w.secondsSinceHeartbeat)) s: killed, paused or cut off?" : w.state
+                w.state == .silent ? "SILENT \(Int(w.secondsSinceHeartbeat)) s: killed, paused or cut off?" : w.state.rawValue
             list.add([
                 w.id, w.host, "\(w.heartbeatAt) (\(Int(w.secondsSinceHeartbeat)) s ago)", "\(w.pagesDone)",
                 String(format: "%.2f", w.pagesPerSecond), "\(w.leases)", state,

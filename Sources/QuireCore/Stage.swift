@@ -24,4 +24,6 @@ public enum Stage: String, Sendable, Codable, CaseIterable {
     case quota
     /// Benchmarks.
     case bench
+    /// The web dashboard (`quire serve`): its address, accounts and requests.
+    case serve
 }

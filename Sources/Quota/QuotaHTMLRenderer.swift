@@ -97,6 +97,16 @@ struct QuotaHTMLRenderer {
         return out
     }
 
+    /// The summary cards, the bar chart against the targets and the burn-up, for a page of someone else's (the web
+    /// dashboard's overview): HTML sections without a document around them, styled by ``css``.
+    mutating func renderCharts() -> String {
+        out = ""
+        renderSummary()
+        renderBars()
+        renderBurnUp()
+        return out
+    }
+
     private mutating func renderSummary() {
         let t = "total"
         out += """
@@ -240,7 +250,10 @@ struct QuotaHTMLRenderer {
                 svg += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"\(s.isTotal ? 4 : 3)\" fill=\"\(colour)\"/>"
             }
             svg += "</g>\n"
-            legend += "<span class=\"swatch\" style=\"background:\(colour)\"></span>\(HTMLText.escape(s.label)) "
+            // An SVG swatch rather than a style attribute: the dashboard's content security policy allows no inline style.
+            legend +=
+                "<svg class=\"swatch\" width=\"12\" height=\"12\" aria-hidden=\"true\"><rect width=\"12\" height=\"12\" fill=\"\(colour)\"/></svg>"
+                + "\(HTMLText.escape(s.label)) "
         }
         svg += "</svg>"
         out += """

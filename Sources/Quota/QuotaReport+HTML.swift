@@ -16,6 +16,17 @@ extension QuotaReport {
         return renderer.render()
     }
 
+    /// The summary cards, the bar per archive against its target line and the burn-up chart, as HTML sections to
+    /// place in a page of one's own (the web dashboard), figures carrying `data-field` and `data-value` as in
+    /// ``html()``. No scripts and no style attributes; style them with ``stylesheet``.
+    public func chartsHTML() -> String {
+        var renderer = QuotaHTMLRenderer(report: self)
+        return renderer.renderCharts()
+    }
+
+    /// The CSS of ``html()`` and ``chartsHTML()``.
+    public static var stylesheet: String { QuotaHTMLRenderer.css }
+
     /// ``html()`` as UTF-8 bytes.
     public func htmlData() -> Data {
         Data(html().utf8)

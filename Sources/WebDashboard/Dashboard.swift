@@ -1,0 +1,167 @@
+import BlockingWork
+import Foundation
+public import Hummingbird
+import HummingbirdAuth
+import LedgerReports
+import Quota
+public import QuireCore
+import QuotaSettings
+import ServiceLifecycle
+import Logging
+
+/// The request context of the dashboard: who is asking, and the nonce of this response's script and style.
+public struct DashboardContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated user (``DashboardUser/local`` when the dashboard runs without accounts).
+    var user: DashboardUser?
+    /// The nonce the content security policy allows this response's `<script>` and `<style>` under.
+    var nonce = ""
+
+    public init(source: Source) { coreContext = .init(source: source) }
+}
+
+/// `quire serve`: the dashboard, the JSON API, `/metrics` and the live updates over one ledger.
+///
+/// Routes (all `GET`): `/` the overview, `/batches/{id}` a batch, `/api/status`, `/api/quota`, `/api/overview`,
+/// `/api/batches/{id}`, `/api/openapi.json`, `/metrics`, `/events` (server-sent events). Every response carries
+/// the security headers (``SecurityMiddleware``); with accounts every request must authenticate.
+public enum Dashboard {
+    /// How often `/events` reads the ledger for changes.
+    public static let liveInterval: Duration = .seconds(1)
+
+    /// The router with every route; `users` nil serves without accounts (loopback only, as ``application`` checks).
+    public static func router(
+        source: DashboardSource, users: DashboardUsers?, allowedHosts: Set<String>?, liveInterval: Duration = liveInterval
+    ) -> Router<DashboardContext> {
+        let router = Router(context: DashboardContext.self)
+        // Middleware first: it wraps only the routes added after it.
+        router.add(middleware: SecurityMiddleware(users: users, allowedHosts: allowedHosts))
+
+        router.get("/") { _, context -> Response in
+            let (status, quota) = try await read({ (try $0.status(), try $0.quota()) }, from: source)
+            return html(Pages.overview(status: status, quota: quota, registerPath: source.registerPath, nonce: context.nonce))
+        }
+        router.get("/batches/:batch") { _, context -> Response in
+            let id = try batchParameter(context)
+            guard let detail = try await read({ try $0.batch(id) }, from: source) else {
+                return html(
+                    Pages.error(title: "没有这个批次 No such batch", message: "The ledger has no batch \(id).", nonce: context.nonce),
+                    status: .notFound)
+            }
+            return html(Pages.batch(detail, nonce: context.nonce))
+        }
+        router.get("/api/status") { _, _ -> Response in
+            json(try await read({ try $0.status() }, from: source).jsonData())
+        }
+        router.get("/api/quota") { request, _ -> Response in
+            let day = try asOf(request)
+            return json(Data(try await read({ try $0.quota(asOf: day) }, from: source).jsonString().utf8))
+        }
+        router.get("/api/overview") { request, _ -> Response in
+            let day = try asOf(request)
+            let (status, quota) = try await read({ (try $0.status(), try $0.quota(asOf: day)) }, from: source)
+            var body = Data("{\n\"quota\" : ".utf8)
+            body += Data(quota.jsonString().utf8)
+            body += Data(",\n\"status\" : ".utf8)
+            body += status.jsonData()
+            body += Data("\n}".utf8)
+            return json(body)
+        }
+        router.get("/api/batches/:batch") { _, context -> Response in
+            let id = try batchParameter(context)
+            guard let detail = try await read({ try $0.batch(id) }, from: source) else {
+                throw HTTPError(.notFound, message: "no batch \(id) in the ledger")
+            }
+            return json((try? StatusReport.encoder.encode(detail)) ?? Data())
+        }
+        router.get("/api/openapi.json") { _, _ -> Response in json(Data(OpenAPIDocument.json.utf8)) }
+        router.get("/metrics") { _, _ -> Response in
+            let text = try await read({ source in
+                let status = try source.status()
+                var reasons: [String: [QuarantineReason: Int]] = [:]
+                for b in status.batches where b.counts.quarantined > 0 {
+                    for q in try source.ledger.quarantined(batch: b.batch) { reasons[b.batch, default: [:]][q.reason, default: 0] += 1 }
+                }
+                return MetricsExport.text(status: status, quarantineReasons: reasons, quota: try source.quota())
+            }, from: source)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("/events") { request, _ -> Response in
+            let limit = request.uri.queryParameters.get("events", as: Int.self).map { max(1, $0) }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"],
+                body: ResponseBody { writer in
+                    try await LiveUpdates.stream(source: source, interval: liveInterval, limit: limit, into: &writer)
+                })
+        }
+        return router
+    }
+
+    /// The application on `address`; `onListening` gets the port once the socket is bound (the one the system
+    /// chose for port 0).
+    public static func application(
+        source: DashboardSource, users: DashboardUsers?, address: ListenAddress,
+        onListening: @escaping @Sendable (Int) -> Void
+    ) throws(QuireError) -> some ApplicationProtocol {
+        guard users != nil || address.isLoopback else {
+            throw QuireError(
+                .usage, stage: .serve,
+                message: "--listen \(address) lets other machines connect, and the dashboard has no accounts",
+                fix: "give --users FILE (NAME:ROLE:BCRYPT-HASH lines), or listen on 127.0.0.1")
+        }
+        let allowed: Set<String>? = users == nil ? ["127.0.0.1", "localhost", "[::1]", address.host] : nil
+        return Application(
+            router: router(source: source, users: users, allowedHosts: allowed),
+            configuration: ApplicationConfiguration(
+                address: .hostname(address.host, port: address.port), serverName: "quire"),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? address.port) },
+            logger: {
+                var logger = Logger(label: "quire.serve")
+                logger.logLevel = .warning
+                return logger
+            }())
+    }
+
+    // MARK: - Helpers
+
+    /// Runs a blocking read of the ledger on the blocking pool; a ledger failure is a 500 naming the ledger
+    /// (passwords masked) and the cause.
+    static func read<T: Sendable>(
+        _ body: @escaping @Sendable (DashboardSource) throws -> T, from source: DashboardSource
+    ) async throws -> T {
+        let result = await BlockingWork.run { () -> Result<T, any Error> in Result { try body(source) } }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error): throw HTTPError(.internalServerError, message: "\(error)")
+        }
+    }
+
+    static func batchParameter(_ context: DashboardContext) throws -> String {
+        let raw = try context.parameters.require("batch")
+        guard let id = raw.removingPercentEncoding, !id.isEmpty, id.utf8.count <= 512 else {
+            throw HTTPError(.badRequest, message: "the batch in the path is not a batch name")
+        }
+        return id
+    }
+
+    static func asOf(_ request: Request) throws -> QuotaDay? {
+        guard let text = request.uri.queryParameters.get("as_of") else { return nil }
+        guard let day = QuotaDay(text) else { throw HTTPError(.badRequest, message: "as_of must be a date as YYYY-MM-DD") }
+        return day
+    }
+
+    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func json(_ data: Data) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+

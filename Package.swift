@@ -133,7 +133,8 @@ let package = Package(
             dependencies: [
                 "QuireCore", "BatchRun", "Importer", "ChecksumStage", "BindStage", "NormalizeStage", "PackageStage", "Packaging",
                 "Audit", "Acceptance", "Quota", "QuotaSettings", "TextTable", "ArchivalCode", "Yams", "Catalog", "Policy",
-                "Ledger", "LedgerPostgres", "WorkerLoop", "ImageCodecs", "Fixity", "BlockingWork", "LedgerReports", "WebDashboard",
+                "Ledger", "LedgerPostgres", "WorkerLoop", "ImageCodecs", "Fixity", "BlockingWork", "LedgerReports",
+                "WebDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -13,9 +13,10 @@ public enum LedgerQuota {
     public static func report(
         ledger: (any Ledger)?, register: HoldingsRegister, rules: QuotaRules, asOf day: QuotaDay
     ) throws(QuireError) -> QuotaReport {
-        let events = try ledger.map { ledger throws(QuireError) in
-            DigitizationEvent.events(verified: try ledger.digitizedRecords())
-        } ?? []
+        let events =
+            try ledger.map { ledger throws(QuireError) in
+                DigitizationEvent.events(verified: try ledger.digitizedRecords())
+            } ?? []
         return QuotaReport.compute(register: register, rules: rules, events: events, asOf: day)
     }
 }

@@ -38,14 +38,18 @@ struct ServeCommand: AsyncParsableCommand {
             "Quota rules YAML (default: the pipeline's 'quota:' section, else the built-in policy values).", valueName: "file"))
     var rules: String?
     @OptionGroup var pipelineOptions: PipelineOptions
-    @Option(help: ArgumentHelp("Address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks a free one).", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "Address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks a free one).", valueName: "host:port"))
     var listen: String = ListenAddress.standard.description
-    @Option(help: ArgumentHelp("Accounts file (NAME:ROLE:BCRYPT-HASH lines); needed to listen beyond loopback.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Accounts file (NAME:ROLE:BCRYPT-HASH lines); needed to listen beyond loopback.", valueName: "file"))
     var users: String?
 
     func run() async throws {
         let address = try ListenAddress(parsing: listen)
         let accounts = try users.map { path throws(QuireError) in try DashboardUsers(contentsOf: path) }
+        try Dashboard.checkExposure(users: accounts, address: address)
         let rulesSource = QuotaCommand.RulesSource(rules: rules, pipelineOptions: pipelineOptions)
         let (quotaRules, _) = try rulesSource.load()
         let holdings = try HoldingsRegister.read(contentsOf: URL(fileURLWithPath: register))
@@ -64,7 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("Quire dashboard on http://\(shown)/ (\(who); Ctrl-C stops)\n".utf8))
         }
         do { try await app.runService() } catch {
-            throw QuireError(.couldNotRun, stage: .serve, message: "cannot serve on \(address): \(error)", fix: "choose another --listen port")
+            throw QuireError(
+                .couldNotRun, stage: .serve, message: "cannot serve on \(address): \(error)", fix: "choose another --listen port")
         }
     }
 }

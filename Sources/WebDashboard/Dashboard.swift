@@ -76,14 +76,17 @@ public enum Dashboard {
         }
         router.get("/api/openapi.json") { _, _ -> Response in json(Data(OpenAPIDocument.json.utf8)) }
         router.get("/metrics") { _, _ -> Response in
-            let text = try await read({ source in
-                let status = try source.status()
-                var reasons: [String: [QuarantineReason: Int]] = [:]
-                for b in status.batches where b.counts.quarantined > 0 {
-                    for q in try source.ledger.quarantined(batch: b.batch) { reasons[b.batch, default: [:]][q.reason, default: 0] += 1 }
-                }
-                return MetricsExport.text(status: status, quarantineReasons: reasons, quota: try source.quota())
-            }, from: source)
+            let text = try await read(
+                { source in
+                    let status = try source.status()
+                    var reasons: [String: [QuarantineReason: Int]] = [:]
+                    for b in status.batches where b.counts.quarantined > 0 {
+                        for q in try source.ledger.quarantined(batch: b.batch) {
+                            reasons[b.batch, default: [:]][q.reason, default: 0] += 1
+                        }
+                    }
+                    return MetricsExport.text(status: status, quarantineReasons: reasons, quota: try source.quota())
+                }, from: source)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -106,12 +109,7 @@ public enum Dashboard {
         source: DashboardSource, users: DashboardUsers?, address: ListenAddress,
         onListening: @escaping @Sendable (Int) -> Void
     ) throws(QuireError) -> some ApplicationProtocol {
-        guard users != nil || address.isLoopback else {
-            throw QuireError(
-                .usage, stage: .serve,
-                message: "--listen \(address) lets other machines connect, and the dashboard has no accounts",
-                fix: "give --users FILE (NAME:ROLE:BCRYPT-HASH lines), or listen on 127.0.0.1")
-        }
+        try checkExposure(users: users, address: address)
         let allowed: Set<String>? = users == nil ? ["127.0.0.1", "localhost", "[::1]", address.host] : nil
         return Application(
             router: router(source: source, users: users, allowedHosts: allowed),
@@ -123,6 +121,16 @@ public enum Dashboard {
                 logger.logLevel = .warning
                 return logger
             }())
+    }
+
+    /// Refuses to serve beyond loopback without accounts (a usage error naming the address and the fix).
+    public static func checkExposure(users: DashboardUsers?, address: ListenAddress) throws(QuireError) {
+        guard users != nil || address.isLoopback else {
+            throw QuireError(
+                .usage, stage: .serve,
+                message: "--listen \(address) lets other machines connect, and the dashboard has no accounts",
+                fix: "give --users FILE (NAME:ROLE:BCRYPT-HASH lines), or listen on 127.0.0.1")
+        }
     }
 
     // MARK: - Helpers
@@ -155,7 +163,8 @@ public enum Dashboard {
 
     static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text))
+        )
     }
 
     static func json(_ data: Data) -> Response {
@@ -164,4 +173,3 @@ public enum Dashboard {
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
-

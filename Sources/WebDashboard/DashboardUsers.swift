@@ -62,13 +62,16 @@ public final class DashboardUsers: Sendable {
             func bad(_ why: String) -> QuireError {
                 QuireError(
                     .usage, stage: .serve, file: file, line: index + 1, message: why,
-                    fix: "write NAME:ROLE:HASH, ROLE viewer or auditor, HASH from `htpasswd -nbB NAME PASSWORD` (after the colon)")
+                    fix: "write NAME:ROLE:HASH, ROLE viewer or auditor, HASH from `htpasswd -nbB NAME PASSWORD` (after the colon)"
+                )
             }
             let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 3 else { throw bad("expected NAME:ROLE:HASH") }
             let (name, roleText, hashText) = (parts[0], parts[1], parts[2])
             guard !name.isEmpty, name.count <= 64,
-                name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0)) })
+                name.unicodeScalars.allSatisfy({
+                    $0.isASCII && ($0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0))
+                })
             else { throw bad("the name must be 1–64 letters, digits, '.', '_' or '-'") }
             guard let role = DashboardRole(rawValue: roleText) else {
                 throw bad("unknown role '\(roleText)' (viewer or auditor)")
@@ -80,7 +83,8 @@ public final class DashboardUsers: Sendable {
             accounts[name] = Account(role: role, hash: hash)
         }
         guard !accounts.isEmpty else {
-            throw QuireError(.usage, stage: .serve, file: file, message: "no accounts in the users file", fix: "add NAME:ROLE:HASH lines")
+            throw QuireError(
+                .usage, stage: .serve, file: file, message: "no accounts in the users file", fix: "add NAME:ROLE:HASH lines")
         }
         self.accounts = accounts
     }

@@ -39,7 +39,9 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
             if host.contains(":") { throw bad("write an IPv6 address in brackets") }
         }
         guard !host.isEmpty, host.utf8.count <= 253,
-            host.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || "0123456789.-:".unicodeScalars.contains($0)) })
+            host.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || "0123456789.-:".unicodeScalars.contains($0))
+            })
         else { throw bad("'\(host)' is no host name or address") }
         guard let port = Int(portText), (0...65535).contains(port) else { throw bad("the port must be 0…65535") }
         self.init(host: host, port: port)

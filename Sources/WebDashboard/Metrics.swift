@@ -26,21 +26,25 @@ enum MetricsExport {
                     "Records (档号) of a batch by ledger state", Double(b.counts.recordsByState[state] ?? 0))
             }
             gauge(
-                "quire_queue_depth", [("batch", b.batch)], "Pages of a batch waiting for normalization (decoded, not yet normalized)",
+                "quire_queue_depth", [("batch", b.batch)],
+                "Pages of a batch waiting for normalization (decoded, not yet normalized)",
                 Double(b.counts.pagesByState[.decoded] ?? 0))
             for (reason, count) in quarantineReasons[b.batch] ?? [:] {
                 gauge(
                     "quire_quarantined_files", [("batch", b.batch), ("reason", reason.rawValue)],
                     "Files a batch's import quarantined, by reason", Double(count))
             }
-            gauge("quire_flagged_records", [("batch", b.batch)], "Records of a batch with a flag", Double(b.counts.flaggedRecords))
+            gauge(
+                "quire_flagged_records", [("batch", b.batch)], "Records of a batch with a flag", Double(b.counts.flaggedRecords))
         }
         for w in status.workers {
             let labels = [("worker", w.id), ("host", w.host)]
-            gauge("quire_worker_heartbeat_age_seconds", labels, "Seconds since a worker's last heartbeat", w.secondsSinceHeartbeat)
+            gauge(
+                "quire_worker_heartbeat_age_seconds", labels, "Seconds since a worker's last heartbeat", w.secondsSinceHeartbeat)
             gauge("quire_worker_pages_per_second", labels, "A worker's rate since it started", w.pagesPerSecond)
             gauge("quire_worker_leases", labels, "Page leases a worker holds", Double(w.leases))
-            gauge("quire_worker_up", labels, "1 while a worker heart-beats, 0 when stopped or silent", w.state == .working ? 1 : 0)
+            gauge(
+                "quire_worker_up", labels, "1 while a worker heart-beats, 0 when stopped or silent", w.state == .working ? 1 : 0)
         }
         for archive in quota.archives {
             if let percent = archive.percent {

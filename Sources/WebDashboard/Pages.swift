@@ -138,7 +138,8 @@ enum Pages {
         if detail.quarantined.isEmpty {
             body += "<p class=\"note\">无 None.</p>\n"
         } else {
-            body += "<table class=\"quarantine\"><thead><tr><th>文件 File</th><th>原因 Reason</th><th>说明 Detail</th><th>档号 Record</th><th>页 Page</th></tr></thead><tbody>\n"
+            body +=
+                "<table class=\"quarantine\"><thead><tr><th>文件 File</th><th>原因 Reason</th><th>说明 Detail</th><th>档号 Record</th><th>页 Page</th></tr></thead><tbody>\n"
             for q in detail.quarantined.prefix(rowLimit) {
                 body += """
                     <tr><td><code>\(HTML.escape(q.path))</code></td><td class="bad">\(HTML.escape(q.reason.rawValue))</td>
@@ -153,7 +154,8 @@ enum Pages {
         if held.isEmpty {
             body += "<p class=\"note\">无 None.</p>\n"
         } else {
-            body += "<table class=\"held\"><thead><tr><th>档号 Record</th><th>状态 State</th><th>问题 Problems</th></tr></thead><tbody>\n"
+            body +=
+                "<table class=\"held\"><thead><tr><th>档号 Record</th><th>状态 State</th><th>问题 Problems</th></tr></thead><tbody>\n"
             for r in held.prefix(rowLimit) {
                 let problems = r.problems.map {
                     "<li><code>\(HTML.escape($0.rule.rawValue))</code> \(HTML.escape($0.detail))</li>"

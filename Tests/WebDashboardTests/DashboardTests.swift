@@ -27,7 +27,10 @@ enum SampleWorkspace {
         try Data("not an image".utf8).write(to: URL(fileURLWithPath: dir + "/delivery/" + hostileName))
         let run = try Program.run(
             Program.quire,
-            ["run", dir + "/delivery", "--catalog", samples + "/catalog.csv", "--workspace", dir + "/ws", "--archive", "C01", "--quiet"])
+            [
+                "run", dir + "/delivery", "--catalog", samples + "/catalog.csv", "--workspace", dir + "/ws", "--archive", "C01",
+                "--quiet",
+            ])
         guard run.status == 1 else { throw RunFailed(output: run.text + run.stderr) }
         return Made(workspace: dir + "/ws", register: samples + "/register.csv")
     }
@@ -132,7 +135,9 @@ enum SampleWorkspace {
                 let text = String(buffer: response.body)
                 for b in status.batches {
                     for (state, count) in b.counts.pagesByState {
-                        #expect(text.contains("quire_pages{batch=\"\(b.batch)\",state=\"\(state.rawValue)\"} \(Double(count))"), "\(text)")
+                        #expect(
+                            text.contains("quire_pages{batch=\"\(b.batch)\",state=\"\(state.rawValue)\"} \(Double(count))"),
+                            "\(text)")
                     }
                     #expect(text.contains("quire_quarantined_files{batch=\"\(b.batch)\",reason=\""), "\(text)")
                 }

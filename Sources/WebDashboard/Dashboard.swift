@@ -37,9 +37,12 @@ public enum Dashboard {
         // Middleware first: it wraps only the routes added after it.
         router.add(middleware: SecurityMiddleware(users: users, allowedHosts: allowedHosts))
 
+        let cache = SnapshotCache(source: source, maximumAge: liveInterval)
         router.get("/") { _, context -> Response in
-            let (status, quota) = try await read({ (try $0.status(), try $0.quota()) }, from: source)
-            return html(Pages.overview(status: status, quota: quota, registerPath: source.registerPath, nonce: context.nonce))
+            let snapshot = try await cache.current()
+            return html(
+                Pages.overview(
+                    status: snapshot.status, quota: snapshot.quota, registerPath: source.registerPath, nonce: context.nonce))
         }
         router.get("/batches/:batch") { _, context -> Response in
             let id = try batchParameter(context)
@@ -50,22 +53,17 @@ public enum Dashboard {
             }
             return html(Pages.batch(detail, nonce: context.nonce))
         }
-        router.get("/api/status") { _, _ -> Response in
-            json(try await read({ try $0.status() }, from: source).jsonData())
-        }
+        router.get("/api/status") { _, _ -> Response in json(try await cache.current().statusJSON) }
         router.get("/api/quota") { request, _ -> Response in
-            let day = try asOf(request)
+            // Another day than today is read for the asker; today's report is the snapshot's.
+            guard let day = try asOf(request) else { return json(try await cache.current().quotaJSON) }
             return json(Data(try await read({ try $0.quota(asOf: day) }, from: source).jsonString().utf8))
         }
         router.get("/api/overview") { request, _ -> Response in
-            let day = try asOf(request)
-            let (status, quota) = try await read({ (try $0.status(), try $0.quota(asOf: day)) }, from: source)
-            var body = Data("{\n\"quota\" : ".utf8)
-            body += Data(quota.jsonString().utf8)
-            body += Data(",\n\"status\" : ".utf8)
-            body += status.jsonData()
-            body += Data("\n}".utf8)
-            return json(body)
+            guard let day = try asOf(request) else { return json(try await cache.current().overviewJSON) }
+            let (status, quota) = try await read(
+                { (try $0.status().jsonData(), Data(try $0.quota(asOf: day).jsonString().utf8)) }, from: source)
+            return json(SnapshotCache.overview(status: status, quota: quota))
         }
         router.get("/api/batches/:batch") { _, context -> Response in
             let id = try batchParameter(context)
@@ -76,28 +74,18 @@ public enum Dashboard {
         }
         router.get("/api/openapi.json") { _, _ -> Response in json(Data(OpenAPIDocument.json.utf8)) }
         router.get("/metrics") { _, _ -> Response in
-            let text = try await read(
-                { source in
-                    let status = try source.status()
-                    var reasons: [String: [QuarantineReason: Int]] = [:]
-                    for b in status.batches where b.counts.quarantined > 0 {
-                        for q in try source.ledger.quarantined(batch: b.batch) {
-                            reasons[b.batch, default: [:]][q.reason, default: 0] += 1
-                        }
-                    }
-                    return MetricsExport.text(status: status, quarantineReasons: reasons, quota: try source.quota())
-                }, from: source)
-            return Response(
+            Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: text)))
+                body: .init(byteBuffer: ByteBuffer(string: try await cache.current().metrics)))
         }
+        router.get("/favicon.ico") { _, _ -> Response in Response(status: .noContent) }
         router.get("/events") { request, _ -> Response in
             let limit = request.uri.queryParameters.get("events", as: Int.self).map { max(1, $0) }
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"],
                 body: ResponseBody { writer in
-                    try await LiveUpdates.stream(source: source, interval: liveInterval, limit: limit, into: &writer)
+                    try await LiveUpdates.stream(cache: cache, interval: liveInterval, limit: limit, into: &writer)
                 })
         }
         return router

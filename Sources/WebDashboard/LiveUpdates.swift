@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// events.
 enum LiveUpdates {
     static func stream(
-        source: DashboardSource, interval: Duration, limit: Int?, into writer: inout any ResponseBodyWriter
+        cache: SnapshotCache, interval: Duration, limit: Int?, into writer: inout any ResponseBodyWriter
     ) async throws {
         try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
         var shown: [String: String] = [:]
@@ -18,7 +18,7 @@ enum LiveUpdates {
         var quiet = Duration.zero
         var id = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let figures = Pages.liveFigures(try await Dashboard.read({ try $0.status() }, from: source))
+            let figures = try await cache.current().live
             let changed = figures.filter { shown[$0.key] != $0.value }
             if !changed.isEmpty || id == 0 {
                 id += 1

@@ -116,6 +116,14 @@ extension LedgerEvent {
     ) -> LedgerEvent {
         LedgerEvent(batch, code, "record.\(state.rawValue)", detail ?? bag, tool)
     }
+
+    /// A page's visual-check mark.
+    package static func visualCheck(_ mark: VisualCheckMark, tool: String) -> LedgerEvent {
+        LedgerEvent(
+            mark.batch, "\(mark.code)/\(mark.page)", "page.visual_\(mark.verdict.rawValue)",
+            [mark.reason?.rawValue, mark.note.isEmpty ? nil : mark.note, "by \(mark.auditor)"].compactMap { $0 }.joined(
+                separator: ": "), tool)
+    }
 }
 
 // MARK: - Rules every backend applies

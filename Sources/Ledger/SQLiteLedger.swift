@@ -229,6 +229,24 @@ public final class SQLiteLedger: Ledger {
                     );
                     """)
         }
+        migrator.registerMigration("v7: auditors' visual checks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE visual_check (
+                        id INTEGER PRIMARY KEY,
+                        batch_id TEXT NOT NULL REFERENCES batch(id),
+                        code TEXT NOT NULL,
+                        page_no INTEGER NOT NULL,
+                        verdict TEXT NOT NULL,
+                        reason TEXT,
+                        note TEXT NOT NULL,
+                        auditor TEXT NOT NULL,
+                        seed TEXT,
+                        at TEXT NOT NULL
+                    );
+                    CREATE INDEX visual_check_by_batch ON visual_check(batch_id, id);
+                    """)
+        }
         return migrator
     }
 

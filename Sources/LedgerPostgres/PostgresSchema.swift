@@ -195,6 +195,24 @@ package enum PostgresSchema {
                 FOR EACH STATEMENT EXECUTE FUNCTION quire_page_tally_delete()
             """
         ),
+        (
+            "v4: auditors' visual checks",
+            """
+            CREATE TABLE visual_check (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                batch_id \(text) NOT NULL REFERENCES batch(id),
+                code \(text) NOT NULL,
+                page_no BIGINT NOT NULL,
+                verdict \(text) NOT NULL,
+                reason \(text),
+                note \(text) NOT NULL,
+                auditor \(text) NOT NULL,
+                seed \(text),
+                at \(text) NOT NULL
+            );
+            CREATE INDEX visual_check_by_batch ON visual_check(batch_id, id);
+            """
+        ),
     ]
 
     /// The statements of a migration: split at `;`, except inside a `$$`-quoted function body.

@@ -13,6 +13,8 @@ public enum BindingRule: String, Sendable, Codable, CaseIterable, CodingKeyRepre
     case quarantinedPages = "quarantined_pages"
     /// Some of the record's pages were accepted but no preservation master could be made of them.
     case failedPages = "failed_pages"
+    /// An auditor's visual check (DA/T 31 acceptance) failed one of the record's pages.
+    case visualCheckFailed = "visual_check_failed"
 
     /// The stored spelling.
     public var description: String { rawValue }

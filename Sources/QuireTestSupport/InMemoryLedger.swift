@@ -87,6 +87,7 @@ public final class InMemoryLedger: Ledger {
         var catalog: [BatchCode: StoredBinding.CatalogRow] = [:]
         var checks: [CheckKey: PageCheck] = [:]
         var events: [LedgerEvent] = []
+        var visualChecks: [VisualCheckMark] = []
 
         mutating func next() -> Int {
             sequence += 1
@@ -612,5 +613,44 @@ extension String {
     /// The string with ASCII letters lowered (SQLite's `LIKE` folds only those).
     fileprivate var lowercasedASCII: String {
         String(decoding: utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+}
+
+// MARK: - Visual checks
+
+extension InMemoryLedger {
+    /// Records a mark; a fail holds its record in the same transaction. (``VisualCheckStore``)
+    public func recordVisualCheck(_ mark: VisualCheckMark, tool: String) throws(QuireError) {
+        var mark = try mark.validated(file: Self.file)
+        mark.at = LedgerEvent.now()
+        let missing: Bool = read { state in
+            !state.pages.values.contains {
+                $0.page.code == mark.code && $0.page.page == mark.page && state.pages.keys.contains(BatchPath(batch: mark.batch, path: $0.page.path))
+            }
+        }
+        if missing {
+            throw QuireError(
+                .usage, stage: .ledger, file: Self.file,
+                message: "visual check: batch \(mark.batch) has no page \(mark.page) of \(mark.code)")
+        }
+        try write("record a visual check") { state throws(Violation) in
+            try state.requireBatch(mark.batch)
+            state.visualChecks.append(mark)
+            state.events.append(.visualCheck(mark, tool: tool))
+            guard let problem = mark.problem else { return }
+            let key = BatchCode(batch: mark.batch, code: mark.code)
+            if var record = state.records[key] {
+                record.state = .held
+                record.problems.append(problem)
+                state.records[key] = record
+            }
+            state.events.append(
+                .recordMarked(code: mark.code, state: .held, bag: nil, detail: problem.description, batch: mark.batch, tool: tool))
+        }
+    }
+
+    /// Every mark of the batch, oldest first. (``VisualCheckStore``)
+    public func visualChecks(batch: String) throws(QuireError) -> [VisualCheckMark] {
+        read { state in state.visualChecks.filter { $0.batch == batch } }
     }
 }

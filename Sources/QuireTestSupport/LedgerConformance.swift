@@ -66,6 +66,7 @@ public struct LedgerConformance: Sendable {
         Behaviour("marking a record keeps its bag unless given") { try $0.markingARecordKeepsItsBag() },
         Behaviour("digitized records are the verified ones") { try $0.digitizedRecordsAreTheVerifiedOnes() },
         Behaviour("events are appended in order") { try $0.eventsAreAppendedInOrder() },
+        Behaviour("a failed visual check holds its record") { try $0.aFailedVisualCheckHoldsItsRecord() },
     ]
 
     // MARK: - Fixtures
@@ -749,6 +750,46 @@ public struct LedgerConformance: Sendable {
         #expect(try ledger.events(batch: "b").map(\.tool) == ["quire", "one", "three"])
         #expect(try ledger.eventCount(batch: "c") == 2)
         #expect(try ledger.eventCount(batch: "none") == 0)
+    }
+
+    func aFailedVisualCheckHoldsItsRecord() throws {
+        let ledger = try packagedLedger()
+        try ledger.markRecord(batch: "b", code: "A", state: .verified, bag: nil, detail: nil, tool: "t")
+        #expect(try ledger.digitizedRecords().map(\.code).contains("A"))
+        // A pass changes nothing but the list of marks.
+        try ledger.recordVisualCheck(
+            VisualCheckMark(batch: "b", code: "A", page: 1, verdict: .pass, reason: nil, note: "", auditor: "li", seed: 7),
+            tool: "serve")
+        #expect(try ledger.records(batch: "b").first { $0.code == "A" }?.state == .verified)
+        // A fail holds the record, with the problem, at once: it is no longer digitized.
+        try ledger.recordVisualCheck(
+            VisualCheckMark(
+                batch: "b", code: "A", page: 1, verdict: .fail, reason: .skew, note: "5° <b>", auditor: "li", seed: 7),
+            tool: "serve")
+        let record = try #require(try ledger.records(batch: "b").first { $0.code == "A" })
+        #expect(record.state == .held)
+        #expect(record.problems.last?.rule == .visualCheckFailed)
+        #expect(record.problems.last?.detail.contains("skew (5° <b>)") == true)
+        #expect(try !ledger.digitizedRecords().map(\.code).contains("A"))
+        #expect(try ledger.counts(batch: "b").recordsByState[.held] == 1)
+        let marks = try ledger.visualChecks(batch: "b")
+        #expect(marks.map(\.verdict) == [.pass, .fail])
+        #expect(marks.map(\.seed) == [7, 7])
+        #expect(marks.last?.note == "5° <b>")
+        #expect(marks.allSatisfy { !$0.at.isEmpty })
+        #expect(marks.latestByPage[PageKey(code: "A", page: 1)]?.verdict == .fail)
+        let actions = try ledger.events(batch: "b").suffix(3).map(\.action)
+        #expect(actions == ["page.visual_pass", "page.visual_fail", "record.held"])
+        // Refused, writing nothing: a page the batch lacks, a fail without a reason, a pass with one, no batch.
+        for bad in [
+            VisualCheckMark(batch: "b", code: "A", page: 99, verdict: .pass, reason: nil, note: "", auditor: "li", seed: nil),
+            VisualCheckMark(batch: "b", code: "A", page: 1, verdict: .fail, reason: nil, note: "", auditor: "li", seed: nil),
+            VisualCheckMark(batch: "b", code: "A", page: 1, verdict: .pass, reason: .blur, note: "", auditor: "li", seed: nil),
+            VisualCheckMark(batch: "nope", code: "A", page: 1, verdict: .pass, reason: nil, note: "", auditor: "li", seed: nil),
+        ] {
+            #expect(throws: QuireError.self) { try ledger.recordVisualCheck(bad, tool: "serve") }
+        }
+        #expect(try ledger.visualChecks(batch: "b").count == 2)
     }
 }
 

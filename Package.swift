@@ -117,7 +117,7 @@ let package = Package(
         .target(
             name: "WebDashboard",
             dependencies: [
-                "QuireCore", "Ledger", "LedgerReports", "Quota", "QuotaSettings", "BlockingWork",
+                "QuireCore", "Ledger", "LedgerReports", "Quota", "QuotaSettings", "BlockingWork", "Acceptance", "Packaging",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),

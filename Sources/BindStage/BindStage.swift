@@ -126,6 +126,7 @@ public struct BindStage: Sendable {
         let quarantined: [QuarantineRecord]
         let fixity: [String: [DigestAlgorithm: String]]
         var failures: [String: [PageCheck]] = [:]
+        var failedChecks: [String: [VisualCheckMark]] = [:]
         do {
             if case .records(let codes) = scope {
                 var found: (pages: [PageRecord], quarantined: [QuarantineRecord]) = ([], [])
@@ -148,6 +149,10 @@ public struct BindStage: Sendable {
                     try ledger.fixityRecords(batch: batch).filter { $0.root == .delivery }.map { ($0.path, $0.digests) },
                     uniquingKeysWith: { a, _ in a })
             }
+            // Pages an auditor failed in the visual check (their latest mark): their records stay held.
+            failedChecks = Dictionary(
+                grouping: try ledger.visualChecks(batch: batch).latestByPage.values.filter { $0.verdict == .fail }
+                    .sorted { $0.page < $1.page }, by: \.code)
         } catch { throw .ledger(error) }
 
         let result = Binder.bind(
@@ -207,12 +212,13 @@ public struct BindStage: Sendable {
                 written.append(json)
                 metadataPath = xml
             }
+            let problems = binding.problems + (failedChecks[code] ?? []).compactMap(\.problem)
             let state: RecordState =
                 switch binding.status {
-                case .bound: .bound
-                case .held: .held
+                case .bound where problems.isEmpty: .bound
+                case .bound, .held: .held
                 }
-            rows.append(RecordRow(code: code, state: state, problems: binding.problems, metadataPath: metadataPath))
+            rows.append(RecordRow(code: code, state: state, problems: problems, metadataPath: metadataPath))
         }
         var catalogRows: [StoredBinding.CatalogRow]?
         if case .records = scope {

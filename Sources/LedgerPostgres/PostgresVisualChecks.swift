@@ -29,16 +29,19 @@ extension PostgresLedger {
             try Self.log(tx, .visualCheck(mark, tool: tool))
             guard let problem = mark.problem else { return }
             // FOR UPDATE: two auditors failing pages of one record at once both keep their problem.
-            let stored = try tx.query(
-                "SELECT problems FROM record WHERE batch_id = $1 AND code = $2 FOR UPDATE", [.text(mark.batch), .text(mark.code)]
-            ).first.map { try $0.optionalText("problems") } ?? nil
+            let stored =
+                try tx.query(
+                    "SELECT problems FROM record WHERE batch_id = $1 AND code = $2 FOR UPDATE",
+                    [.text(mark.batch), .text(mark.code)]
+                ).first.map { try $0.optionalText("problems") } ?? nil
             let problems = (BindingProblem.fromStoredText(stored) ?? []) + [problem]
             _ = try tx.query(
                 "UPDATE record SET state = 'held', problems = $1, updated_at = $2 WHERE batch_id = $3 AND code = $4",
                 [.text(BindingProblem.storedText(problems)), .text(mark.at), .text(mark.batch), .text(mark.code)])
             try Self.log(
                 tx,
-                .recordMarked(code: mark.code, state: .held, bag: nil, detail: problem.description, batch: mark.batch, tool: tool))
+                .recordMarked(code: mark.code, state: .held, bag: nil, detail: problem.description, batch: mark.batch, tool: tool)
+            )
         }
     }
 

@@ -52,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         try Dashboard.checkExposure(users: accounts, address: address)
         let rulesSource = QuotaCommand.RulesSource(rules: rules, pipelineOptions: pipelineOptions)
         let (quotaRules, _) = try rulesSource.load()
+        let (policy, _) = try pipelineOptions.load()
         let holdings = try HoldingsRegister.read(contentsOf: URL(fileURLWithPath: register))
         guard workspaceOptions.hasLedger else {
             throw QuireError(
@@ -61,7 +62,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let source = DashboardSource(
             workspace: workspaceOptions.path, ledgerDescription: workspaceOptions.ledgerDescription,
-            ledger: try workspaceOptions.openLedgerForReading(), register: holdings, registerPath: register, rules: quotaRules)
+            ledger: try workspaceOptions.openLedgerForReading(), register: holdings, registerPath: register, rules: quotaRules,
+            samplePercent: policy.acceptance.samplePercent, passPercent: policy.acceptance.passPercent,
+            pageDigits: policy.intake.pageDigits
+        ) { [workspaceOptions] () throws(QuireError) in try workspaceOptions.openLedger(create: false) }
         let app = try Dashboard.application(source: source, users: accounts, address: address) { port in
             let shown = ListenAddress(host: address.host, port: port)
             let who = accounts == nil ? "no accounts: this machine only" : "accounts from \(users ?? "")"

@@ -625,7 +625,8 @@ extension InMemoryLedger {
         mark.at = LedgerEvent.now()
         let missing: Bool = read { state in
             !state.pages.values.contains {
-                $0.page.code == mark.code && $0.page.page == mark.page && state.pages.keys.contains(BatchPath(batch: mark.batch, path: $0.page.path))
+                $0.page.code == mark.code && $0.page.page == mark.page
+                    && state.pages.keys.contains(BatchPath(batch: mark.batch, path: $0.page.path))
             }
         }
         if missing {
@@ -645,7 +646,8 @@ extension InMemoryLedger {
                 state.records[key] = record
             }
             state.events.append(
-                .recordMarked(code: mark.code, state: .held, bag: nil, detail: problem.description, batch: mark.batch, tool: tool))
+                .recordMarked(code: mark.code, state: .held, bag: nil, detail: problem.description, batch: mark.batch, tool: tool)
+            )
         }
     }
 

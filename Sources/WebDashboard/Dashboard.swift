@@ -2,6 +2,7 @@ import BlockingWork
 import Foundation
 public import Hummingbird
 import HummingbirdAuth
+import Ledger
 import LedgerReports
 import Quota
 public import QuireCore
@@ -78,6 +79,81 @@ public enum Dashboard {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: try await cache.current().metrics)))
         }
+        let desk = VisualCheckDesk(source: source)
+        router.get("/batches/:batch/check") { request, context -> Response in
+            let id = try batchParameter(context)
+            let seed = try seedParameter(request)
+            guard let sample = try await read({ _ in try desk.sample(batch: id, seed: seed) }, from: source) else {
+                return html(
+                    Pages.error(title: "没有这个批次 No such batch", message: "The ledger has no batch \(id).", nonce: context.nonce),
+                    status: .notFound)
+            }
+            return html(CheckPages.sample(sample, canMark: context.user?.role == .auditor, nonce: context.nonce))
+        }
+        router.get("/api/batches/:batch/check") { request, context -> Response in
+            let id = try batchParameter(context)
+            let seed = try seedParameter(request)
+            guard let sample = try await read({ _ in try desk.sample(batch: id, seed: seed) }, from: source) else {
+                throw HTTPError(.notFound, message: "no batch \(id) in the ledger")
+            }
+            return json((try? StatusReport.encoder.encode(sample)) ?? Data())
+        }
+        router.get("/batches/:batch/check/:code/:page") { request, context -> Response in
+            let id = try batchParameter(context)
+            let seed = try seedParameter(request)
+            let key = try pageParameters(context)
+            let found = try await read(
+                { source -> (VisualCheckSample, [(name: String, value: String)])? in
+                    guard let sample = try desk.sample(batch: id, seed: seed),
+                        try source.ledger.pages(batch: id, code: key.code).contains(where: { $0.page == key.page })
+                    else { return nil }
+                    return (sample, RecordFiles.catalogFields(code: key.code, workspace: source.workspace))
+                }, from: source)
+            guard let (sample, catalog) = found else {
+                return html(
+                    Pages.error(
+                        title: "没有这一页 No such page", message: "Batch \(id) has no page \(key.page) of \(key.code).",
+                        nonce: context.nonce), status: .notFound)
+            }
+            return html(
+                CheckPages.page(
+                    sample, key: key, catalog: catalog, canMark: context.user?.role == .auditor,
+                    user: context.user?.name ?? "", nonce: context.nonce))
+        }
+        router.post("/batches/:batch/check") { request, context -> Response in
+            let id = try batchParameter(context)
+            guard let user = context.user, user.role == .auditor else {
+                throw HTTPError(.forbidden, message: "only an auditor account may record visual checks")
+            }
+            try requireSameOrigin(request)
+            let form = try await MarkForm.read(request)
+            let mark = try form.mark(batch: id, auditor: user.name)
+            let next = try await read(
+                { _ -> PageKey? in
+                    try desk.record(mark)
+                    return try desk.sample(batch: id, seed: form.seed)?.nextUnmarked(
+                        after: PageKey(code: mark.code, page: mark.page))
+                }, from: source)
+            var response = Response(status: .seeOther)
+            response.headers[.location] = CheckPages.link(id, next, seed: form.seed)
+            return response
+        }
+        router.get("/pages/:batch/:code/:page/:file") { _, context -> Response in
+            let id = try batchParameter(context)
+            let key = try pageParameters(context)
+            let output: WorkspaceLayout.PageOutput
+            switch context.parameters.get("file") {
+            case "access.jpg": output = .access
+            case "thumb.jpg": output = .thumbnail
+            default: throw HTTPError(.notFound)
+            }
+            let bytes = try await read(
+                { source in try RecordFiles.image(output, batch: id, key: key, source: source) }, from: source)
+            guard let bytes else { throw HTTPError(.notFound, message: "no such image") }
+            return Response(
+                status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=300"],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
         router.get("/favicon.ico") { _, _ -> Response in Response(status: .noContent) }
         router.get("/events") { request, _ -> Response in
             let limit = request.uri.queryParameters.get("events", as: Int.self).map { max(1, $0) }
@@ -131,6 +207,9 @@ public enum Dashboard {
         let result = await BlockingWork.run { () -> Result<T, any Error> in Result { try body(source) } }
         switch result {
         case .success(let value): return value
+        case .failure(let error as QuireError) where error.kind == .usage:
+            throw HTTPError(.badRequest, message: error.description)
+        case .failure(let error as any HTTPResponseError): throw error
         case .failure(let error): throw HTTPError(.internalServerError, message: "\(error)")
         }
     }
@@ -141,6 +220,29 @@ public enum Dashboard {
             throw HTTPError(.badRequest, message: "the batch in the path is not a batch name")
         }
         return id
+    }
+
+    static func seedParameter(_ request: Request) throws -> UInt64 {
+        guard let text = request.uri.queryParameters.get("seed") else { return 1 }
+        guard let seed = UInt64(text) else { throw HTTPError(.badRequest, message: "seed must be a whole number 0…2⁶⁴−1") }
+        return seed
+    }
+
+    static func pageParameters(_ context: DashboardContext) throws -> PageKey {
+        guard let code = try context.parameters.require("code").removingPercentEncoding, !code.isEmpty,
+            code.utf8.count <= 512, let page = Int(try context.parameters.require("page")), page >= 1
+        else { throw HTTPError(.badRequest, message: "the path names no page") }
+        return PageKey(code: code, page: page)
+    }
+
+    /// A form post must come from a page of this dashboard: its `Origin` names this host (a page elsewhere cannot
+    /// post marks with the auditor's remembered password).
+    static func requireSameOrigin(_ request: Request) throws {
+        guard let origin = request.headers[.origin], let authority = request.head.authority,
+            let components = URLComponents(string: origin), let host = components.host,
+            SecurityMiddleware.hostName(authority) == (host.contains(":") ? "[\(host)]" : host.lowercased()),
+            components.port.map({ authority.hasSuffix(":\($0)") }) ?? !authority.contains("]:") && !authority.contains(":")
+        else { throw HTTPError(.forbidden, message: "a mark must be posted from this dashboard's own page") }
     }
 
     static func asOf(_ request: Request) throws -> QuotaDay? {

@@ -1,7 +1,7 @@
 public import Ledger
 import LedgerReports
 public import Quota
-import QuireCore
+public import QuireCore
 public import QuotaSettings
 import Foundation
 
@@ -21,11 +21,20 @@ public struct DashboardSource: Sendable {
     public var registerPath: String
     /// The quota rules.
     public var rules: QuotaRules
+    /// The visual check's sample share and pass line, in percent (the pipeline's `acceptance` values).
+    public var samplePercent: Double = 5
+    /// The share of checked pages that must pass, in percent.
+    public var passPercent: Double = 95
+    /// Digits of a page number in output names (the pipeline's `import.naming.page_digits`).
+    public var pageDigits: Int = 4
+    /// Opens the one writable handle, used for the auditors' marks only (the ledger above is read-only).
+    public var openMarkWriter: @Sendable () throws(QuireError) -> any VisualCheckStore
 
     /// Makes a source.
     public init(
         workspace: String, ledgerDescription: String, ledger: any Ledger, register: HoldingsRegister, registerPath: String,
-        rules: QuotaRules
+        rules: QuotaRules, samplePercent: Double = 5, passPercent: Double = 95, pageDigits: Int = 4,
+        openMarkWriter: @escaping @Sendable () throws(QuireError) -> any VisualCheckStore
     ) {
         self.workspace = workspace
         self.ledgerDescription = ledgerDescription
@@ -33,6 +42,10 @@ public struct DashboardSource: Sendable {
         self.register = register
         self.registerPath = registerPath
         self.rules = rules
+        self.samplePercent = samplePercent
+        self.passPercent = passPercent
+        self.pageDigits = pageDigits
+        self.openMarkWriter = openMarkWriter
     }
 
     /// What `quire status --json` prints.

@@ -45,7 +45,8 @@ enum SampleWorkspace {
             workspace: made.workspace, ledgerDescription: made.workspace + "/ledger.sqlite",
             ledger: try SQLiteLedger(readingOnly: made.workspace + "/ledger.sqlite"),
             register: try HoldingsRegister.read(contentsOf: URL(fileURLWithPath: made.register)), registerPath: made.register,
-            rules: .default)
+            rules: .default
+        ) { () throws(QuireError) in try SQLiteLedger(path: made.workspace + "/ledger.sqlite") }
     }
 
     static func application(users: DashboardUsers? = nil, address: ListenAddress = .standard) throws

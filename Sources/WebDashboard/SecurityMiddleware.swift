@@ -12,7 +12,9 @@ import HTTPTypes
 /// - Without accounts (loopback only), the `Host` header must name this machine: a web page elsewhere cannot
 ///   reach the dashboard through DNS rebinding.
 /// - Every response, errors included, carries a content security policy allowing script and style only under
-///   this response's nonce, `frame-ancestors 'none'`, `X-Frame-Options: DENY`, `nosniff`, no referrer, and
+///   this response's nonce, `frame-ancestors 'none'`, `X-Frame-Options: DENY`, `nosniff`, a referrer for
+///   this site only (`same-origin`: with `no-referrer` a browser posts forms with `Origin: null`, and the mark
+///   form's origin check could not pass), and
 ///   `Cache-Control: no-store` unless the route set its own.
 struct SecurityMiddleware: RouterMiddleware {
     typealias Context = DashboardContext
@@ -37,7 +39,7 @@ struct SecurityMiddleware: RouterMiddleware {
             + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
         response.headers[Self.frameOptions] = "DENY"
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[Self.referrerPolicy] = "no-referrer"
+        response.headers[Self.referrerPolicy] = "same-origin"
         response.headers[Self.resourcePolicy] = "same-origin"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response

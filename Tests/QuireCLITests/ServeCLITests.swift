@@ -203,6 +203,70 @@ import Testing
         #expect((then["updates"] as? Int ?? 0) >= 2, "\(seen)")
     }
 
+    /// A bcrypt hash of `password` made by another implementation than Quire's (libxcrypt, through Python's
+    /// `crypt`), as `htpasswd -B` would make it.
+    static func bcrypt(_ password: String) throws -> String {
+        let out = try Program.run(
+            "python3",
+            [
+                "-W", "ignore", "-c",
+                "import crypt, sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))", password,
+            ])
+        let hash = out.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(hash.hasPrefix("$2b$04$"), "python3's crypt made no bcrypt hash: \(out.stderr)")
+        return hash
+    }
+
+    @Test func anAuditorMarksAPageInTheBrowser() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let workspace = try Self.sampleWorkspace(dir)
+        let users = dir + "/users.txt"
+        try "li:auditor:\(try Self.bcrypt("audit-pass"))\nwang:viewer:\(try Self.bcrypt("view-pass"))\n".write(
+            toFile: users, atomically: true, encoding: .utf8)
+        let server = try Server(workspace: workspace, extra: ["--users", users])
+        defer { _ = server.stop() }
+        // Without an account: 401.
+        #expect(try Self.fetch(server.base + "/").status == 401)
+
+        let api = try Self.browse([
+            server.base + "/api/batches/delivery/check?seed=1", "--user", "li:audit-pass", "--eval",
+            "body=document.body.innerText",
+        ])
+        let drawn = try #require(
+            (try JSONSerialization.jsonObject(with: Data(((api.seen["eval"] as? [String: Any])?["body"] as? String ?? "").utf8))
+                as? [String: Any])?["drawn"] as? [[String: Any]])
+        let first = try #require(drawn.first)
+        let code = try #require(first["code"] as? String), page = try #require(first["page"] as? Int)
+
+        let marked = "document.querySelector('[data-check=\"marked\"]')"
+        let (status, seen) = try Self.browse([
+            server.base
+                + "/batches/delivery/check/\(code.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)/\(page)?seed=1",
+            "--user", "li:audit-pass", "--wait", "document.querySelector('img.access').complete",
+            "--eval", "image=document.querySelector('img.access').naturalWidth",
+            "--eval", "fields=document.querySelectorAll('table.catalog tr').length",
+            "--eval", "click=(document.querySelector('button.pass').click(), true)",
+            "--then-wait", "\(marked) !== null && \(marked).textContent === '1'",
+            "--then-eval", "passed=document.querySelector('[data-check=\"passed\"]').textContent",
+            "--then-eval", "path=location.pathname",
+        ])
+        #expect(status == 0, "the mark never showed: \(seen)")
+        #expect((seen["csp_violations"] as? [Any])?.isEmpty == true, "\(seen)")
+        let evals = seen["eval"] as? [String: Any] ?? [:], then = seen["then"] as? [String: Any] ?? [:]
+        #expect((evals["image"] as? Int ?? 0) > 100, "the access copy did not load: \(seen)")
+        #expect((evals["fields"] as? Int ?? 0) >= 5, "\(seen)")
+        #expect(then["passed"] as? String == "1", "\(seen)")
+        #expect(then["path"] as? String == "/batches/delivery/check", "\(seen)")
+        // The viewer's browser sees the page but has no form to post.
+        let viewer = try Self.browse([
+            server.base
+                + "/batches/delivery/check/\(code.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)/\(page)?seed=1",
+            "--user", "wang:view-pass", "--eval", "form=document.querySelectorAll('form[method=post]').length",
+        ])
+        #expect((viewer.seen["eval"] as? [String: Any])?["form"] as? Int == 0, "\(viewer.seen)")
+    }
+
     @Test func serveRefusesWhatItCannotServeSafely() throws {
         let dir = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }

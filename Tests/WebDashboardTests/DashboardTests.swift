@@ -196,6 +196,7 @@ enum SampleWorkspace {
                     #expect(!policy.contains("unsafe-inline"), "\(uri)")
                     #expect(response.headers[.init("X-Frame-Options")!] == "DENY", "\(uri)")
                     #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(uri)")
+                    #expect(response.headers[.init("Referrer-Policy")!] == "same-origin", "\(uri)")
                     #expect(response.headers[.cacheControl] == "no-store", "\(uri)")
                     let nonce = try #require(Self.nonce(ofPolicy: policy), "\(uri)")
                     nonces.insert(nonce)

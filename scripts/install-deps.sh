@@ -2,7 +2,8 @@
 # Installs the Debian packages Quire builds and tests against, skipping what is already there.
 #   scripts/install-deps.sh            build needs: libtiff, libpng, libjpeg, sqlite3 headers, pkg-config
 #   scripts/install-deps.sh --test     plus the independent peers the tests check output with
-#   scripts/install-deps.sh --bench    plus the benchmark peers: libvips (vips CLI, pyvips), GraphicsMagick, bagit
+#   scripts/install-deps.sh --bench    plus the benchmark peers: libvips (vips CLI, pyvips), GraphicsMagick, bagit,
+#                                      wrk and headless Chromium (quire bench serve)
 set -euo pipefail
 
 packages=(libtiff-dev libpng-dev libjpeg-dev libsqlite3-dev libssl-dev pkg-config)
@@ -17,7 +18,7 @@ if [[ "${1:-}" == "--test" ]]; then
 fi
 
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(libvips42 libvips-tools graphicsmagick python3-venv)
+  packages+=(libvips42 libvips-tools graphicsmagick python3-venv wrk chromium fonts-wqy-microhei)
 fi
 
 missing=()

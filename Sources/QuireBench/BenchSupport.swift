@@ -22,7 +22,11 @@ protocol BenchSupport {}
 extension BenchSupport {
     /// Writes a mixed batch of A4 300 dpi pages into `delivery`, 20 to a record folder: bitonal G4 TIFF,
     /// gray LZW TIFF, colour LZW TIFF with a red seal, colour scanner JPEG, in turn. Returns the files and bytes.
-    func generateMixedPages(_ pages: Int, into delivery: String) throws -> ([String], Int64) {
+    /// Pages are stamped with serials from `firstSerial`, records named `<recordPrefix>-0001`…: two deliveries with
+    /// distinct ranges and prefixes share no file and no record.
+    func generateMixedPages(_ pages: Int, into delivery: String, firstSerial: Int = 0, recordPrefix: String = "0001-001")
+        throws -> ([String], Int64)
+    {
         printError("generating \(pages) mixed A4 pages at 300 dpi…")
         // Drawing a page is the slow part: draw a pool of pages once per kind, then make each file unique by
         // stamping its serial number into the top margin (duplicates would be quarantined), and encode in parallel.
@@ -38,7 +42,7 @@ extension BenchSupport {
         }
         let paths: [String] = (0..<pages).map { (i: Int) -> String in
             let ext = i % 4 == 3 ? "jpg" : "tif"
-            return delivery + String(format: "/0001-001-%04d/%04d.", i / 20 + 1, i % 20 + 1) + ext
+            return delivery + "/" + recordPrefix + String(format: "-%04d/%04d.", i / 20 + 1, i % 20 + 1) + ext
         }
         for folder in Set(paths.map { ($0 as NSString).deletingLastPathComponent }) {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -49,7 +53,7 @@ extension BenchSupport {
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             for i in stride(from: lane, to: pages, by: lanes) {
                 // Pool page i % pool has kind i % 4, like page i: pool is a multiple of 4 or pages < pool.
-                let page = stamped(kinds[i % pool], serial: i)
+                let page = stamped(kinds[i % pool], serial: firstSerial + i)
                 do {
                     switch i % 4 {
                     case 0: try TIFFEncoder.write(page, to: paths[i], options: .init(compression: .g4))

@@ -1,0 +1,253 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import QuireCore
+import Synchronization
+import TextTable
+
+/// `quire bench serve`: the dashboard under load on a large ledger while a run writes to it.
+struct ServeBench: ParsableCommand, BenchSupport {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Requests/s and p99 latency of /api/overview and /metrics (wrk) on a large ledger while quire run writes.",
+        discussion: """
+            Generates a workspace whose SQLite ledger holds --pages pages (through the ledger's import API), times \
+            a `quire run` of --run-pages mixed A4 pages into it alone, then starts `quire serve` on it, starts a \
+            second run of as many other pages, and while it works loads /api/overview and then /metrics with wrk \
+            (--connections over 2 threads, --seconds each). Prints requests/s, latency percentiles, the run's time \
+            with and without the load, the overview page's size and its first contentful paint in headless \
+            Chromium (median of 5 loads). Needs wrk and chromium (scripts/install-deps.sh --bench).
+
+            Examples:
+              quire bench serve
+              quire bench serve --pages 100000 --seconds 5 --run-pages 40
+            """
+    )
+
+    @Option(help: "Pages in the generated ledger.") var pages = 1_000_000
+    @Option(help: "Pages of each timed run (mixed A4 at 300 dpi).") var runPages = 60
+    @Option(help: "Seconds wrk loads each endpoint.") var seconds = 10
+    @Option(help: "wrk connections.") var connections = 32
+
+    func validate() throws {
+        guard (1...20_000_000).contains(pages) else { throw ValidationError("--pages must be in 1…20000000") }
+        guard (4...10_000).contains(runPages) else { throw ValidationError("--run-pages must be in 4…10000") }
+        guard (1...600).contains(seconds) else { throw ValidationError("--seconds must be in 1…600") }
+        guard (1...1000).contains(connections) else { throw ValidationError("--connections must be in 1…1000") }
+    }
+
+    struct Load {
+        var endpoint: String
+        var requestsPerSecond: Double
+        var p50: String
+        var p99: String
+        var errors: String
+    }
+
+    func run() throws {
+        guard let wrk = which("wrk") else {
+            throw QuireError(
+                .couldNotRun, stage: .bench, message: "wrk is not installed", fix: "bash scripts/install-deps.sh --bench")
+        }
+        let me = try quireExecutable()
+        let root = (NSTemporaryDirectory() as NSString).appendingPathComponent("quire-bench-serve-\(getpid())")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let workspace = root + "/ws"
+        try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+
+        printError("generating a ledger of \(pages) pages…")
+        let started = Date()
+        do {
+            let ledger = try SQLiteLedger(path: workspace + "/ledger.sqlite")
+            _ = try ledger.openBatch(
+                BatchInfo(
+                    id: "archive-2025", delivery: "/nonexistent", archive: "C01", pipeline: "dat31",
+                    createdAt: Date().formatted(.iso8601)))
+            try StatusBench.fill(ledger, batch: "archive-2025", pages: pages)
+        } catch { throw QuireError(.couldNotRun, stage: .bench, message: error.description) }
+        printError(String(format: "ledger generated in %.1f s", Date().timeIntervalSince(started)))
+        for (delivery, prefix, serial) in [("alone", "0002-001", 0), ("loaded", "0003-001", 1_000_000)] {
+            _ = try generateMixedPages(runPages, into: root + "/" + delivery, firstSerial: serial, recordPrefix: prefix)
+            var catalog = "序号,档号,题名,页数\n"
+            for r in 0..<(runPages + 19) / 20 {
+                catalog += "\(r + 1),\(prefix)-\(String(format: "%04d", r + 1)),测试案卷,\(min(20, runPages - r * 20))\n"
+            }
+            try catalog.write(toFile: root + "/\(delivery).csv", atomically: true, encoding: .utf8)
+        }
+        let register = try repositoryFile("samples/register.csv")
+
+        func runArguments(_ delivery: String, _ batch: String) -> [String] {
+            [
+                "run", root + "/" + delivery, "--catalog", root + "/\(delivery).csv", "--workspace", workspace, "--batch", batch,
+                "--archive", "C01", "--quiet",
+            ]
+        }
+        printError("run alone…")
+        let alone = try measure(me, runArguments("alone", "alone"))
+        guard alone.status <= 1 else {
+            throw QuireError(.couldNotRun, stage: .bench, message: "quire run failed (exit \(alone.status))")
+        }
+
+        // The server, on a free port it prints.
+        let serveOutput = root + "/serve.out"
+        let server = try spawn(
+            me, ["serve", "--workspace", workspace, "--register", register, "--listen", "127.0.0.1:0"], stdout: serveOutput)
+        defer {
+            kill(server, SIGTERM)
+            var status: Int32 = 0
+            _ = waitpid(server, &status, 0)
+        }
+        var base: String?
+        for _ in 0..<300 where base == nil {
+            let text = (try? String(contentsOfFile: serveOutput, encoding: .utf8)) ?? ""
+            if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
+                base = String(text[range])
+            }
+            usleep(100_000)
+        }
+        guard let base else { throw QuireError(.couldNotRun, stage: .bench, message: "quire serve did not start") }
+
+        // The loaded run in the background; wrk on each endpoint while it works.
+        printError("run under load…")
+        let loadedArguments = runArguments("loaded", "loaded")
+        let loadedRun = Thread.detachNewThreadWithResult { try? self.measure(me, loadedArguments) }
+        var loads: [Load] = []
+        for endpoint in ["/api/overview", "/metrics"] {
+            let out = root + "/wrk.out"
+            let m = try measure(
+                wrk, ["-t", "2", "-c", "\(connections)", "-d", "\(seconds)s", "--latency", base + endpoint], stdout: out)
+            guard m.status == 0 else { throw QuireError(.couldNotRun, stage: .bench, message: "wrk failed (exit \(m.status))") }
+            loads.append(Self.parse(try String(contentsOfFile: out, encoding: .utf8), endpoint: endpoint))
+        }
+        let stillRunning = !loadedRun.isDone
+        guard let loaded = loadedRun.wait(), loaded.status <= 1 else {
+            throw QuireError(.couldNotRun, stage: .bench, message: "the run under load failed")
+        }
+
+        // The overview page: its size, and its first contentful paint in Chromium.
+        let page = root + "/overview.html"
+        _ = try measure(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1]).read())", base + "/",
+            ],
+            stdout: page)
+        let overview = FileManager.default.contents(atPath: page) ?? Data()
+        var paints: [Double] = []
+        if let browser = try? repositoryFile("scripts/browser.py") {
+            for _ in 0..<5 {
+                let out = root + "/paint.json"
+                _ = try measure(
+                    "/usr/bin/env",
+                    [
+                        "python3", browser, base + "/", "--wait",
+                        "performance.getEntriesByName('first-contentful-paint').length > 0", "--eval",
+                        "fcp=performance.getEntriesByName('first-contentful-paint')[0].startTime",
+                    ], stdout: out)
+                if let data = FileManager.default.contents(atPath: out),
+                    let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                    let fcp = (object["eval"] as? [String: Any])?["fcp"] as? Double
+                {
+                    paints.append(fcp)
+                }
+            }
+        }
+
+        var table = TextTable(["ENDPOINT", "REQUESTS/S", "P50", "P99", "ERRORS"])
+        for l in loads {
+            table.add([l.endpoint, String(format: "%.0f", l.requestsPerSecond), l.p50, l.p99, l.errors])
+        }
+        print(
+            "Ledger: \(pages) pages in one batch, plus two runs of \(runPages) mixed A4 pages; wrk -t2 -c\(connections) -d\(seconds)s"
+        )
+        print(table.render())
+        print(
+            String(
+                format: "quire run alone %.2f s, under load %.2f s: %+.1f%% time (%@)", alone.seconds, loaded.seconds,
+                100 * (loaded.seconds / alone.seconds - 1),
+                stillRunning ? "the run outlasted the load" : "the run ended before the load did: raise --run-pages"))
+        paints.sort()
+        print(
+            "Overview page: \(overview.count / 1024) KiB; first contentful paint "
+                + (paints.isEmpty
+                    ? "not measured (chromium or python3 missing)"
+                    : String(format: "median %.0f ms of %d loads", paints[paints.count / 2], paints.count)))
+    }
+
+    /// Requests/s, the 50% and 99% latencies and socket errors from wrk's `--latency` report.
+    static func parse(_ text: String, endpoint: String) -> Load {
+        func field(after label: String) -> String {
+            guard
+                let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) })
+            else { return "?" }
+            return line.trimmingCharacters(in: .whitespaces).dropFirst(label.count).trimmingCharacters(in: .whitespaces)
+        }
+        let errors = text.split(separator: "\n").filter { $0.contains("Socket errors") || $0.contains("Non-2xx") }
+        return Load(
+            endpoint: endpoint, requestsPerSecond: Double(field(after: "Requests/sec:")) ?? 0, p50: field(after: "50%"),
+            p99: field(after: "99%"), errors: errors.isEmpty ? "0" : errors.joined(separator: "; "))
+    }
+
+    /// A file of the repository this quire-bench was built from.
+    func repositoryFile(_ relative: String) throws -> String {
+        var folder = URL(fileURLWithPath: try quireExecutable()).deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = folder.appendingPathComponent(relative).path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        let here = FileManager.default.currentDirectoryPath + "/" + relative
+        guard FileManager.default.fileExists(atPath: here) else {
+            throw QuireError(.couldNotRun, stage: .bench, message: "\(relative) not found: run from the repository")
+        }
+        return here
+    }
+
+    /// Starts a child with its standard output (and error) to `stdout`; its pid.
+    func spawn(_ executable: String, _ arguments: [String], stdout: String) throws -> pid_t {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard rc == 0 else {
+            throw QuireError(.couldNotRun, stage: .bench, message: "cannot start \(executable): \(String(cString: strerror(rc)))")
+        }
+        return pid
+    }
+}
+
+/// A value computed on a thread of its own.
+final class ThreadResult<Value: Sendable>: Sendable {
+    private let state = Mutex<(done: Bool, value: Value?)>((false, nil))
+    private let finished = DispatchSemaphore(value: 0)
+
+    fileprivate func finish(_ value: Value?) {
+        state.withLock { $0 = (true, value) }
+        finished.signal()
+    }
+
+    /// Whether the thread has finished.
+    var isDone: Bool { state.withLock { $0.done } }
+
+    /// Waits for the thread; its value.
+    func wait() -> Value? {
+        finished.wait()
+        finished.signal()
+        return state.withLock { $0.value }
+    }
+}
+
+extension Thread {
+    /// Runs `body` on a new thread; its result when waited for.
+    static func detachNewThreadWithResult<Value: Sendable>(_ body: @escaping @Sendable () -> Value?) -> ThreadResult<Value> {
+        let result = ThreadResult<Value>()
+        Thread.detachNewThread { result.finish(body()) }
+        return result
+    }
+}

@@ -29,3 +29,4 @@ echo "\$ quire quota --register samples/register.csv --workspace $workspace"
 echo
 echo "OK: 3 records packaged and verified; the broken page quarantined and 2 records held back, as planted."
 echo "Workspace: $workspace"
+echo "Dashboard: $quire serve --workspace $workspace --register samples/register.csv   (then open http://127.0.0.1:8080/)"

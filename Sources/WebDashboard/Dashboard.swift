@@ -79,6 +79,29 @@ public enum Dashboard {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: try await cache.current().metrics)))
         }
+        router.get("/batches/:batch/records/:code") { _, context -> Response in
+            let id = try batchParameter(context)
+            let code = try codeParameter(context)
+            guard let detail = try await read({ try RecordDetail.read(batch: id, code: code, source: $0) }, from: source) else {
+                return html(
+                    Pages.error(
+                        title: "没有这个案卷 No such record", message: "Batch \(id) has no record \(code).", nonce: context.nonce),
+                    status: .notFound)
+            }
+            return html(RecordPages.record(detail, nonce: context.nonce))
+        }
+        router.get("/api/batches/:batch/records/:code") { _, context -> Response in
+            let id = try batchParameter(context)
+            let code = try codeParameter(context)
+            guard let detail = try await read({ try RecordDetail.read(batch: id, code: code, source: $0) }, from: source) else {
+                throw HTTPError(.notFound, message: "no record \(code) in batch \(id)")
+            }
+            return json(RecordPages.json(detail))
+        }
+        router.get("/verify") { _, context -> Response in
+            let rows = try await read({ try RecordPages.verified(source: $0) }, from: source)
+            return html(RecordPages.verify(rows, nonce: context.nonce))
+        }
         let desk = VisualCheckDesk(source: source)
         router.get("/batches/:batch/check") { request, context -> Response in
             let id = try batchParameter(context)
@@ -226,6 +249,12 @@ public enum Dashboard {
         guard let text = request.uri.queryParameters.get("seed") else { return 1 }
         guard let seed = UInt64(text) else { throw HTTPError(.badRequest, message: "seed must be a whole number 0…2⁶⁴−1") }
         return seed
+    }
+
+    static func codeParameter(_ context: DashboardContext) throws -> String {
+        guard let code = try context.parameters.require("code").removingPercentEncoding, !code.isEmpty, code.utf8.count <= 512
+        else { throw HTTPError(.badRequest, message: "the path names no record") }
+        return code
     }
 
     static func pageParameters(_ context: DashboardContext) throws -> PageKey {

@@ -46,7 +46,7 @@ enum HTML {
         <style nonce="\(nonce)">\(stylesheet)\(extraStyle)</style>
         </head>
         <body>
-        <nav><a href="/" class="brand">Quire</a> <a href="/">总览 Overview</a>
+        <nav><a href="/" class="brand">Quire</a> <a href="/">总览 Overview</a> <a href="/verify">核验结果 Verify results</a>
         <a href="/api/openapi.json">API</a> <a href="/metrics">指标 Metrics</a>
         <span class="live" data-live-state>\(live ? "实时 live" : "")</span></nav>
         <main>

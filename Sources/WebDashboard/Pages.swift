@@ -122,7 +122,7 @@ enum Pages {
             <h1>批次 <span class="en">Batch</span> \(HTML.escape(id))</h1>
             <p class="note">接收 Delivery <code>\(HTML.escape(detail.batch.delivery))</code> · 档案馆 Archive \(HTML.escape(detail.batch.archive ?? "—"))
             · 流程 Pipeline \(HTML.escape(detail.batch.pipeline)) · 登记于 Registered \(HTML.escape(detail.batch.createdAt))
-            · <a href="/api/batches/\(HTML.pathComponent(id))">JSON</a></p>
+            · <a href="/api/batches/\(HTML.pathComponent(id))">JSON</a> · <a href="/batches/\(HTML.pathComponent(id))/check">图像质量抽检 Visual check</a></p>
             <p><progress max="1" value="\(figures[k + "progress"] ?? "0")" data-live="\(HTML.escape(k + "progress"))"></progress>
             \(live(k + "done", figures)) 已规范 normalized</p>
             <h2>各环节 <span class="en">Stages</span></h2>
@@ -157,11 +157,13 @@ enum Pages {
             body +=
                 "<table class=\"held\"><thead><tr><th>档号 Record</th><th>状态 State</th><th>问题 Problems</th></tr></thead><tbody>\n"
             for r in held.prefix(rowLimit) {
+                let link =
+                    "<a href=\"/batches/\(HTML.pathComponent(id))/records/\(HTML.pathComponent(r.code))\">\(HTML.escape(r.code))</a>"
                 let problems = r.problems.map {
                     "<li><code>\(HTML.escape($0.rule.rawValue))</code> \(HTML.escape($0.detail))</li>"
                 }
                 body += """
-                    <tr><td>\(HTML.escape(r.code))</td><td>\(HTML.escape(r.state.rawValue))</td><td><ul>\(problems.joined())</ul></td></tr>
+                    <tr><td>\(link)</td><td>\(HTML.escape(r.state.rawValue))</td><td><ul>\(problems.joined())</ul></td></tr>
 
                     """
             }
@@ -171,7 +173,7 @@ enum Pages {
         body += "<table class=\"records\"><thead><tr><th>档号 Record</th><th>状态 State</th><th>包 Bag</th></tr></thead><tbody>\n"
         for r in detail.records.prefix(rowLimit) {
             body +=
-                "<tr><td>\(HTML.escape(r.code))</td><td>\(HTML.escape(r.state.rawValue))</td><td><code>\(HTML.escape(r.bag ?? "—"))</code></td></tr>\n"
+                "<tr><td><a href=\"/batches/\(HTML.pathComponent(id))/records/\(HTML.pathComponent(r.code))\">\(HTML.escape(r.code))</a></td><td>\(HTML.escape(r.state.rawValue))</td><td><code>\(HTML.escape(r.bag ?? "—"))</code></td></tr>\n"
         }
         body += "</tbody></table>\n" + truncation(detail.records.count)
         return HTML.page(title: "批次 Batch \(id)", nonce: nonce, live: true, body: body)

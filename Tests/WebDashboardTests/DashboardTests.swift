@@ -116,6 +116,60 @@ enum SampleWorkspace {
         }
     }
 
+    @Test func aRecordShowsItsPagesCatalogFixityAndEvents() async throws {
+        let source = try SampleWorkspace.source()
+        let records = try source.ledger.records(batch: "delivery")
+        let verified = try #require(records.first { $0.state == .verified })
+        let held = try #require(records.first { $0.state == .held })
+        let pages = try source.ledger.pages(batch: "delivery", code: verified.code)
+        try await SampleWorkspace.application().test(.router) { client in
+            let path =
+                "/batches/delivery/records/" + (verified.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            try await client.execute(uri: "/api" + path, method: .get) { response in
+                #expect(response.status == .ok)
+                let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]
+                #expect((object["pages"] as? [Any])?.count == pages.count)
+                let fixity = object["fixity"] as? [[String: Any]] ?? []
+                // Every page's source, master, access copy and thumbnail.
+                #expect(fixity.count == pages.count * 4, "\(fixity.map { $0["path"] ?? "" })")
+                #expect(Set(fixity.compactMap { $0["role"] as? String }) == ["source", "master", "access", "thumbnail"])
+                let catalog = object["catalog"] as? [[String: String]] ?? []
+                #expect(catalog.contains { $0["name"] == "档号" && $0["value"] == verified.code })
+                let actions = (object["events"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+                #expect(actions.contains("record.verified"), "\(actions)")
+            }
+            try await client.execute(uri: path, method: .get) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.components(separatedBy: "/thumb.jpg\"").count - 1 == pages.count)
+                #expect(html.contains("data-record-state>verified<"))
+            }
+            let heldPath =
+                "/batches/delivery/records/" + (held.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            try await client.execute(uri: heldPath, method: .get) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                for problem in held.problems { #expect(html.contains(problem.rule.rawValue)) }
+            }
+            try await client.execute(uri: "/batches/delivery/records/0000-000-0000", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test func theVerifyResultsListEveryVerifiedBagWithItsFourProperties() async throws {
+        let verified = try SampleWorkspace.source().ledger.records(batch: "delivery").filter { $0.state == .verified }
+        try await SampleWorkspace.application().test(.router) { client in
+            try await client.execute(uri: "/verify", method: .get) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.components(separatedBy: "data-bag-valid=\"true\"").count - 1 == verified.count)
+                for property in ["真实性", "完整性", "可用性", "安全性"] { #expect(html.contains(property)) }
+                #expect(html.components(separatedBy: "<td class=\"ok\">✓</td>").count - 1 == verified.count * 4)
+            }
+        }
+    }
+
     @Test func theOpenAPIDocumentDescribesEveryAPIRoute() async throws {
         try await SampleWorkspace.application().test(.router) { client in
             try await client.execute(uri: "/api/openapi.json", method: .get) { response in

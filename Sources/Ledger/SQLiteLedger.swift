@@ -229,7 +229,7 @@ public final class SQLiteLedger: Ledger {
                     );
                     """)
         }
-        migrator.registerMigration("v7: auditors' visual checks") { db in
+        migrator.registerMigration("v7: auditors' visual checks, events by action and time") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE visual_check (
@@ -245,6 +245,7 @@ public final class SQLiteLedger: Ledger {
                         at TEXT NOT NULL
                     );
                     CREATE INDEX visual_check_by_batch ON visual_check(batch_id, id);
+                    CREATE INDEX event_by_action_time ON event(action, at);
                     """)
         }
         return migrator
@@ -815,6 +816,17 @@ public final class SQLiteLedger: Ledger {
                 at: $0["at"], batch: $0["batch_id"], subject: $0["subject"], action: $0["action"], detail: $0["detail"],
                 tool: $0["tool"])
         }
+    }
+
+    /// Pages normalized per hour from `since` on. (``EventStore``)
+    public func pagesNormalizedPerHour(since: String) throws(QuireError) -> [HourCount] {
+        try fetch(
+            "count pages per hour",
+            """
+            SELECT substr(at, 1, 13) AS hour, COUNT(*) AS n FROM event
+            WHERE action = 'page.normalized' AND at >= ? GROUP BY hour ORDER BY hour
+            """, [since]
+        ) { HourCount(hour: $0["hour"], count: $0["n"]) }
     }
 
     // MARK: - Plumbing

@@ -196,7 +196,7 @@ package enum PostgresSchema {
             """
         ),
         (
-            "v4: auditors' visual checks",
+            "v4: auditors' visual checks, events by action and time",
             """
             CREATE TABLE visual_check (
                 id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -211,6 +211,7 @@ package enum PostgresSchema {
                 at \(text) NOT NULL
             );
             CREATE INDEX visual_check_by_batch ON visual_check(batch_id, id);
+            CREATE INDEX event_by_action_time ON event(action, at);
             """
         ),
     ]

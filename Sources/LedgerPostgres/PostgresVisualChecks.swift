@@ -60,4 +60,16 @@ extension PostgresLedger {
             }
         }
     }
+
+    /// Pages normalized per hour from `since` on. (``EventStore``)
+    public func pagesNormalizedPerHour(since: String) throws(QuireError) -> [HourCount] {
+        try read("count pages per hour") { tx in
+            try tx.query(
+                """
+                SELECT substr(at, 1, 13) AS hour, COUNT(*) AS n FROM event
+                WHERE action = 'page.normalized' AND at >= $1 GROUP BY hour ORDER BY hour
+                """, [.text(since)]
+            ).map { HourCount(hour: try $0.text("hour"), count: try $0.int("n")) }
+        }
+    }
 }

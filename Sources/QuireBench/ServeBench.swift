@@ -12,11 +12,13 @@ struct ServeBench: ParsableCommand, BenchSupport {
         abstract: "Requests/s and p99 latency of /api/overview and /metrics (wrk) on a large ledger while quire run writes.",
         discussion: """
             Generates a workspace whose SQLite ledger holds --pages pages (through the ledger's import API), times \
-            a `quire run` of --run-pages mixed A4 pages into it alone, then starts `quire serve` on it, starts a \
-            second run of as many other pages, and while it works loads /api/overview and then /metrics with wrk \
-            (--connections over 2 threads, --seconds each). Prints requests/s, latency percentiles, the run's time \
-            with and without the load, the overview page's size and its first contentful paint in headless \
-            Chromium (median of 5 loads). Needs wrk and chromium (scripts/install-deps.sh --bench).
+            a `quire run` of --run-pages mixed A4 pages into it alone, then starts `quire serve` on it and times a \
+            second run under the load of an archive's day (10 open dashboards on live updates, the overview API \
+            polled 10 times a second, Prometheus scraping /metrics every second), then a third run while wrk loads \
+            /api/overview and then /metrics as fast as it can (--connections over 2 threads, --seconds each). \
+            Prints requests/s and latency percentiles, the runs' times, the overview page's size and its first \
+            contentful paint in headless Chromium (median of 5 loads). Needs wrk and chromium \
+            (scripts/install-deps.sh --bench).
 
             Examples:
               quire bench serve
@@ -25,7 +27,7 @@ struct ServeBench: ParsableCommand, BenchSupport {
     )
 
     @Option(help: "Pages in the generated ledger.") var pages = 1_000_000
-    @Option(help: "Pages of each timed run (mixed A4 at 300 dpi).") var runPages = 60
+    @Option(help: "Pages of each timed run (mixed A4 at 300 dpi).") var runPages = 120
     @Option(help: "Seconds wrk loads each endpoint.") var seconds = 10
     @Option(help: "wrk connections.") var connections = 32
 
@@ -66,7 +68,9 @@ struct ServeBench: ParsableCommand, BenchSupport {
             try StatusBench.fill(ledger, batch: "archive-2025", pages: pages)
         } catch { throw QuireError(.couldNotRun, stage: .bench, message: error.description) }
         printError(String(format: "ledger generated in %.1f s", Date().timeIntervalSince(started)))
-        for (delivery, prefix, serial) in [("alone", "0002-001", 0), ("loaded", "0003-001", 1_000_000)] {
+        for (delivery, prefix, serial) in [
+            ("alone", "0002-001", 0), ("paced", "0004-001", 2_000_000), ("loaded", "0003-001", 1_000_000),
+        ] {
             _ = try generateMixedPages(runPages, into: root + "/" + delivery, firstSerial: serial, recordPrefix: prefix)
             var catalog = "序号,档号,题名,页数\n"
             for r in 0..<(runPages + 19) / 20 {
@@ -107,8 +111,20 @@ struct ServeBench: ParsableCommand, BenchSupport {
         }
         guard let base else { throw QuireError(.couldNotRun, stage: .bench, message: "quire serve did not start") }
 
+        // An archive's day: browsers on live updates, the overview polled, Prometheus scraping.
+        printError("run under an archive's day of dashboard use…")
+        let pacer = try spawn(
+            "/usr/bin/env", ["python3", "-c", Self.pacedLoad, base], stdout: root + "/paced.out")
+        let paced = try measure(me, runArguments("paced", "paced"))
+        kill(pacer, SIGTERM)
+        var pacerStatus: Int32 = 0
+        _ = waitpid(pacer, &pacerStatus, 0)
+        let pacedRequests =
+            (try? String(contentsOfFile: root + "/paced.out", encoding: .utf8))?.trimmingCharacters(
+                in: .whitespacesAndNewlines) ?? "?"
+
         // The loaded run in the background; wrk on each endpoint while it works.
-        printError("run under load…")
+        printError("run under wrk…")
         let loadedArguments = runArguments("loaded", "loaded")
         let loadedRun = Thread.detachNewThreadWithResult { try? self.measure(me, loadedArguments) }
         var loads: [Load] = []
@@ -164,7 +180,11 @@ struct ServeBench: ParsableCommand, BenchSupport {
         print(table.render())
         print(
             String(
-                format: "quire run alone %.2f s, under load %.2f s: %+.1f%% time (%@)", alone.seconds, loaded.seconds,
+                format: "quire run alone %.2f s; beside an archive's day of use (%@) %.2f s: %+.1f%% time",
+                alone.seconds, pacedRequests, paced.seconds, 100 * (paced.seconds / alone.seconds - 1)))
+        print(
+            String(
+                format: "quire run under wrk %.2f s: %+.1f%% time (%@)", loaded.seconds,
                 100 * (loaded.seconds / alone.seconds - 1),
                 stillRunning ? "the run outlasted the load" : "the run ended before the load did: raise --run-pages"))
         paints.sort()
@@ -174,6 +194,37 @@ struct ServeBench: ParsableCommand, BenchSupport {
                     ? "not measured (chromium or python3 missing)"
                     : String(format: "median %.0f ms of %d loads", paints[paints.count / 2], paints.count)))
     }
+
+    /// The load of an archive's day, until SIGTERM: 10 event streams open, /api/overview 10 times a second,
+    /// /metrics once a second; prints the requests made and the streams' events.
+    static let pacedLoad = #"""
+        import signal, sys, threading, time, urllib.request
+        base = sys.argv[1]
+        counts = {"requests": 0, "events": 0}
+        stop = threading.Event()
+        def poll(path, per_second):
+            while not stop.is_set():
+                started = time.time()
+                urllib.request.urlopen(base + path, timeout=30).read()
+                counts["requests"] += 1
+                time.sleep(max(0, 1 / per_second - (time.time() - started)))
+        def stream():
+            with urllib.request.urlopen(base + "/events", timeout=60) as response:
+                for line in response:
+                    if stop.is_set(): return
+                    if line.startswith(b"event:"): counts["events"] += 1
+        threads = [threading.Thread(target=stream, daemon=True) for _ in range(10)]
+        threads += [threading.Thread(target=poll, args=("/api/overview", 10), daemon=True),
+                    threading.Thread(target=poll, args=("/metrics", 1), daemon=True)]
+        for t in threads: t.start()
+        def done(*_):
+            stop.set()
+            print(f"{counts['requests']} requests, {counts['events']} live events")
+            sys.stdout.flush()
+            sys.exit(0)
+        signal.signal(signal.SIGTERM, done)
+        while True: time.sleep(1)
+        """#
 
     /// Requests/s, the 50% and 99% latencies and socket errors from wrk's `--latency` report.
     static func parse(_ text: String, endpoint: String) -> Load {

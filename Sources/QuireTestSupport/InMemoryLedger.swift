@@ -655,4 +655,15 @@ extension InMemoryLedger {
     public func visualChecks(batch: String) throws(QuireError) -> [VisualCheckMark] {
         read { state in state.visualChecks.filter { $0.batch == batch } }
     }
+
+    /// Pages normalized per hour from `since` on. (``EventStore``)
+    public func pagesNormalizedPerHour(since: String) throws(QuireError) -> [HourCount] {
+        read { state in
+            var counts: [String: Int] = [:]
+            for e in state.events where e.action == "page.normalized" && e.at >= since {
+                counts[String(e.at.prefix(13)), default: 0] += 1
+            }
+            return counts.sorted { $0.key < $1.key }.map { HourCount(hour: $0.key, count: $0.value) }
+        }
+    }
 }

@@ -67,6 +67,7 @@ public struct LedgerConformance: Sendable {
         Behaviour("digitized records are the verified ones") { try $0.digitizedRecordsAreTheVerifiedOnes() },
         Behaviour("events are appended in order") { try $0.eventsAreAppendedInOrder() },
         Behaviour("a failed visual check holds its record") { try $0.aFailedVisualCheckHoldsItsRecord() },
+        Behaviour("pages per hour count normalized pages") { try $0.pagesPerHourCountNormalizedPages() },
     ]
 
     // MARK: - Fixtures
@@ -790,6 +791,16 @@ public struct LedgerConformance: Sendable {
             #expect(throws: QuireError.self) { try ledger.recordVisualCheck(bad, tool: "serve") }
         }
         #expect(try ledger.visualChecks(batch: "b").count == 2)
+    }
+
+    func pagesPerHourCountNormalizedPages() throws {
+        let ledger = try packagedLedger()  // three pages normalized now
+        let hour = String(LedgerEvent.now().prefix(13))
+        let counts = try ledger.pagesNormalizedPerHour(since: "2000-01-01T00:00:00.000Z")
+        // Normalized now, unless the hour turned during the fixture: then split over two hours.
+        #expect(counts.map(\.count).reduce(0, +) == 3, "\(counts)")
+        #expect(counts.last?.hour == hour || counts.count == 2, "\(counts)")
+        #expect(try ledger.pagesNormalizedPerHour(since: "2999-01-01T00:00:00.000Z").isEmpty)
     }
 }
 

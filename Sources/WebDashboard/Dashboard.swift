@@ -43,7 +43,8 @@ public enum Dashboard {
             let snapshot = try await cache.current()
             return html(
                 Pages.overview(
-                    status: snapshot.status, quota: snapshot.quota, registerPath: source.registerPath, nonce: context.nonce))
+                    status: snapshot.status, quota: snapshot.quota, perHour: snapshot.perHour, registerPath: source.registerPath,
+                    nonce: context.nonce))
         }
         router.get("/batches/:batch") { _, context -> Response in
             let id = try batchParameter(context)

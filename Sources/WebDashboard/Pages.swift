@@ -39,7 +39,9 @@ enum Pages {
 
     // MARK: - Overview
 
-    static func overview(status: StatusReport, quota: QuotaReport, registerPath: String, nonce: String) -> String {
+    static func overview(
+        status: StatusReport, quota: QuotaReport, perHour: [HourCount], registerPath: String, nonce: String, now: Date = Date()
+    ) -> String {
         let figures = liveFigures(status)
         var body = """
             <h1>档案数字化总览 <span class="en">Digitization overview</span></h1>
@@ -96,9 +98,48 @@ enum Pages {
             }
             body += "</tbody></table>\n"
         }
+        body += throughput(perHour, now: now)
         body += "<h2>数字化指标 <span class=\"en\">Quotas (DA/T 31-2017)</span></h2>\n" + quota.chartsHTML()
         return HTML.page(
             title: "总览 Overview", nonce: nonce, live: true, body: body, extraStyle: QuotaReport.stylesheet)
+    }
+
+    /// Pages normalized per hour over the last hours, one bar an hour (UTC), every batch together.
+    static func throughput(_ perHour: [HourCount], now: Date) -> String {
+        let hours = SnapshotCache.throughputHours
+        let counts = Dictionary(perHour.map { ($0.hour, $0.count) }, uniquingKeysWith: +)
+        let formatter = ISO8601DateFormatter()
+        let slots: [(hour: String, count: Int)] = (0..<hours).reversed().map { back in
+            let hour = String(formatter.string(from: now.addingTimeInterval(-Double(back) * 3600)).prefix(13))
+            return (hour, counts[hour] ?? 0)
+        }
+        let peak = max(1, slots.map(\.count).max() ?? 1)
+        let left = 50.0, width = 900.0, top = 10.0, height = 140.0
+        let bar = width / Double(hours)
+        var svg =
+            "<svg class=\"throughput\" role=\"img\" aria-label=\"每小时页数 pages per hour\" viewBox=\"0 0 1000 190\" width=\"1000\" height=\"190\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+        svg +=
+            "<text x=\"\(Int(left - 6))\" y=\"\(Int(top + 10))\" text-anchor=\"end\" font-size=\"11\" fill=\"#5f6368\">\(peak)</text>"
+        svg +=
+            "<line x1=\"\(Int(left))\" y1=\"\(Int(top + height))\" x2=\"\(Int(left + width))\" y2=\"\(Int(top + height))\" stroke=\"#9e9e9e\"/>\n"
+        for (index, slot) in slots.enumerated() {
+            let h = height * Double(slot.count) / Double(peak)
+            let x = left + Double(index) * bar
+            svg +=
+                "<rect x=\"\(String(format: "%.1f", x))\" y=\"\(String(format: "%.1f", top + height - h))\" width=\"\(String(format: "%.1f", bar - 1))\" height=\"\(String(format: "%.1f", h))\" fill=\"#1565c0\" data-hour=\"\(slot.hour)\" data-pages=\"\(slot.count)\"><title>\(slot.hour):00 UTC: \(slot.count)</title></rect>"
+            if index % 12 == 0 {
+                svg +=
+                    "<text x=\"\(String(format: "%.1f", x))\" y=\"\(Int(top + height + 18))\" font-size=\"11\" fill=\"#5f6368\">\(slot.hour.suffix(8).replacingOccurrences(of: "T", with: " "))h</text>"
+            }
+        }
+        svg += "</svg>"
+        let total = slots.map(\.count).reduce(0, +)
+        return """
+            <h2>每小时页数 <span class="en">Pages normalized per hour, last \(hours / 24) days (UTC)</span></h2>
+            <p class="note">合计 total <span data-field="throughput.total">\(total)</span> · 峰值 peak \(peak) / h</p>
+            \(svg)
+
+            """
     }
 
     // MARK: - Batch

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import LedgerReports
 import Quota
 import QuireCore
@@ -6,8 +7,9 @@ import Synchronization
 
 /// What the overview, `/api/status`, `/api/quota`, `/api/overview`, `/metrics` and `/events` show, read from the
 /// ledger at most once per ``maximumAge`` however many clients ask: the first request after the snapshot ages
-/// reads the ledger, requests meanwhile wait for that one read (one flight), and every other request is answered
-/// from memory. A live run's ledger is never read more than once a second by the dashboard.
+/// starts one read of the ledger and every request — that one included — is answered from the last snapshot
+/// meanwhile (only the very first request of the server waits for a read). A live run's ledger is read at most
+/// once a second by the dashboard, and a slow read (a million pages) never holds a request.
 final class SnapshotCache: Sendable {
     /// One reading of the ledger, with the texts served from it.
     struct Snapshot: Sendable {
@@ -18,8 +20,14 @@ final class SnapshotCache: Sendable {
         var quotaJSON: Data
         var overviewJSON: Data
         var metrics: String
+        /// Pages normalized per hour over the last ``throughputHours`` hours (read at most once a minute).
+        var perHour: [HourCount]
+        var perHourAt: ContinuousClock.Instant
         var takenAt: ContinuousClock.Instant
     }
+
+    /// Hours of throughput the overview shows.
+    static let throughputHours = 72
 
     let source: DashboardSource
     let maximumAge: Duration
@@ -39,46 +47,59 @@ final class SnapshotCache: Sendable {
         }
         let answer: Answer = state.withLock { state in
             if let snapshot = state.snapshot, now - snapshot.takenAt < maximumAge { return .fresh(snapshot) }
-            if let reading = state.reading { return .wait(reading) }
-            let source = source
-            let reading = Task { try await Dashboard.read({ try Self.take(from: $0) }, from: source) }
+            // Aged: one read starts (or is already under way); meanwhile everyone gets the last snapshot, so no
+            // request waits for the ledger except the very first.
+            let reading = state.reading ?? startReading(after: state.snapshot)
             state.reading = reading
+            if let snapshot = state.snapshot { return .fresh(snapshot) }
             return .wait(reading)
         }
-        let task: Task<Snapshot, any Error>
         switch answer {
         case .fresh(let snapshot): return snapshot
-        case .wait(let reading): task = reading
+        case .wait(let task): return try await task.value
         }
-        do {
-            let snapshot = try await task.value
-            state.withLock { state in
-                if state.reading == task {
+    }
+
+    /// Starts the one read of the ledger; when it ends, its snapshot replaces the last one.
+    private func startReading(after previous: Snapshot?) -> Task<Snapshot, any Error> {
+        let source = source
+        return Task { [weak self] in
+            do {
+                let snapshot = try await Dashboard.read({ try Self.take(from: $0, previous: previous) }, from: source)
+                self?.state.withLock { state in
                     state.snapshot = snapshot
                     state.reading = nil
                 }
+                return snapshot
+            } catch {
+                self?.state.withLock { $0.reading = nil }
+                throw error
             }
-            return snapshot
-        } catch {
-            state.withLock { state in if state.reading == task { state.reading = nil } }
-            throw error
         }
     }
 
     /// Reads the ledger once and renders every text served from it. Blocking.
-    static func take(from source: DashboardSource) throws -> Snapshot {
+    static func take(from source: DashboardSource, previous: Snapshot? = nil) throws -> Snapshot {
         let status = try source.status()
         let quota = try source.quota()
         var reasons: [String: [QuarantineReason: Int]] = [:]
         for b in status.batches where b.counts.quarantined > 0 {
             for q in try source.ledger.quarantined(batch: b.batch) { reasons[b.batch, default: [:]][q.reason, default: 0] += 1 }
         }
+        var perHour = previous?.perHour ?? []
+        var perHourAt = previous?.perHourAt ?? .now
+        if previous == nil || ContinuousClock.now - perHourAt > .seconds(60) {
+            let since = Date().addingTimeInterval(-Double(throughputHours) * 3600)
+            perHour = try source.ledger.pagesNormalizedPerHour(since: since.formatted(.iso8601))
+            perHourAt = .now
+        }
         let statusJSON = status.jsonData()
         let quotaJSON = Data(quota.jsonString().utf8)
         return Snapshot(
             status: status, quota: quota, live: Pages.liveFigures(status), statusJSON: statusJSON, quotaJSON: quotaJSON,
             overviewJSON: overview(status: statusJSON, quota: quotaJSON),
-            metrics: MetricsExport.text(status: status, quarantineReasons: reasons, quota: quota), takenAt: .now)
+            metrics: MetricsExport.text(status: status, quarantineReasons: reasons, quota: quota), perHour: perHour,
+            perHourAt: perHourAt, takenAt: .now)
     }
 
     /// `{"quota": …, "status": …}` from the two documents, keys sorted as the rest of the API.

@@ -68,7 +68,7 @@ extension LedgerBackend {
             try ledger.appliedMigrations() == [
                 "v1: batches, pages, quarantine, records, flags, changes, fixity, catalog, checks, events",
                 "v2: claims, leases, fencing tokens, workers", "v3: page counts kept by triggers",
-                "v4: auditors' visual checks",
+                "v4: auditors' visual checks, events by action and time",
             ])
     }
 

@@ -22,7 +22,7 @@ import Testing
             try reopened.appliedMigrations() == [
                 "v1: batches, pages, quarantine, records, flags, changes, events", "v2: fixity of every file",
                 "v3: catalog records and binding outcomes", "v4: per-page checks of later stages", "v5: bags",
-                "v6: claims, leases, fencing tokens, workers", "v7: auditors' visual checks",
+                "v6: claims, leases, fencing tokens, workers", "v7: auditors' visual checks, events by action and time",
             ])
         #expect(try reopened.batch(id: "b") == Self.batch)
         // WAL mode: the write-ahead log file exists beside the database while open.

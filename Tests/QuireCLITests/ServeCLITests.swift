@@ -13,12 +13,12 @@ import Testing
         let child: Child
         let base: String
 
-        init(workspace: String, extra: [String] = []) throws {
+        init(workspace: String, extra: [String] = [], environment: [String: String] = [:]) throws {
             let child = try Child(
                 [
                     "serve", "--workspace", workspace, "--register", CLI.repo.path + "/samples/register.csv", "--listen",
                     "127.0.0.1:0",
-                ] + extra)
+                ] + extra, environment: environment)
             var found: String?
             _ = SharedLedgerCLITests.waitUntil(60) {
                 let text = (try? String(contentsOf: child.output, encoding: .utf8)) ?? ""
@@ -265,6 +265,38 @@ import Testing
             "--user", "wang:view-pass", "--eval", "form=document.querySelectorAll('form[method=post]').length",
         ])
         #expect((viewer.seen["eval"] as? [String: Any])?["form"] as? Int == 0, "\(viewer.seen)")
+    }
+
+    @Test func aPostgreSQLLedgerIsServedAsStatusPrintsIt() throws {
+        let url = try TestPostgres.url(schema: "serve")
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let samples = CLI.repo.path + "/samples"
+        let run = try CLI.quire([
+            "run", samples + "/delivery", "--catalog", samples + "/catalog.csv", "--workspace", dir + "/ws", "--ledger", url,
+            "--archive", "C01", "--quiet",
+        ])
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        // QUIRE_LEDGER as every command takes it; the password never printed.
+        let server = try Server(workspace: dir + "/ws", environment: ["QUIRE_LEDGER": url])
+        defer { _ = server.stop() }
+        let status = try CLI.quire(["status", "--json", "--workspace", dir + "/ws", "--ledger", url])
+        let served = try Self.fetch(server.base + "/api/status")
+        #expect(served.status == 200)
+        // The same report; the workers' seconds since their heartbeat move between the two reads.
+        let servedJSON = try JSONSerialization.jsonObject(with: Data(served.body.utf8)) as? [String: Any] ?? [:]
+        let printedJSON = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect((servedJSON["batches"] as? NSArray) == (printedJSON["batches"] as? NSArray))
+        #expect(servedJSON["ledger"] as? String == printedJSON["ledger"] as? String)
+        #expect((servedJSON["workers"] as? [Any])?.count == (printedJSON["workers"] as? [Any])?.count)
+        #expect(status.stdout.contains("\"verified\" : 3"))
+        let password = URLComponents(string: url)?.password ?? "never-empty"
+        #expect(!served.body.contains(password))
+        let page = try Self.fetch(server.base + "/")
+        #expect(page.status == 200 && page.body.contains("postgres://quire:***@"), "\(page.body.prefix(2000))")
+        #expect(!page.body.contains(password))
+        let output = server.stop().output
+        #expect(!output.contains(password))
     }
 
     @Test func serveRefusesWhatItCannotServeSafely() throws {

@@ -37,12 +37,15 @@ import Testing
         let process = Process()
         let output: URL
 
-        init(_ arguments: [String], executable: String = Program.quire) throws {
+        init(_ arguments: [String], executable: String = Program.quire, environment: [String: String] = [:]) throws {
             output = FileManager.default.temporaryDirectory.appendingPathComponent("quire-child-\(UUID().uuidString)")
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             let handle = try FileHandle(forWritingTo: output)
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
+            if !environment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            }
             process.standardOutput = handle
             process.standardError = handle
             process.standardInput = FileHandle.nullDevice

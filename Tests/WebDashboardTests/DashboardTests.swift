@@ -170,6 +170,24 @@ enum SampleWorkspace {
         }
     }
 
+    @Test func theOverviewCountsPagesPerHour() async throws {
+        let normalized = try SampleWorkspace.source().ledger.events(batch: "delivery").filter { $0.action == "page.normalized" }
+        #expect(normalized.count == 11)
+        try await SampleWorkspace.application().test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("data-field=\"throughput.total\">\(normalized.count)<"), "\(html)")
+                // One bar an hour for three days; this hour's bar holds the run's pages (or the last hour's, at a turn).
+                #expect(html.components(separatedBy: "data-hour=").count - 1 == 72)
+                let hours = Set(normalized.map { String($0.at.prefix(13)) })
+                for hour in hours {
+                    let count = normalized.filter { $0.at.hasPrefix(hour) }.count
+                    #expect(html.contains("data-hour=\"\(hour)\" data-pages=\"\(count)\""), "\(hour)")
+                }
+            }
+        }
+    }
+
     @Test func theOpenAPIDocumentDescribesEveryAPIRoute() async throws {
         try await SampleWorkspace.application().test(.router) { client in
             try await client.execute(uri: "/api/openapi.json", method: .get) { response in

@@ -144,25 +144,63 @@ import Testing
         }
 
         // The screenshot is a page, not a blank: many grey levels, a good share of ink.
-        let measured = try Program.run(
-            "python3",
-            [
-                "-c",
-                "import sys; from PIL import Image; im = Image.open(sys.argv[1]).convert('L'); px = list(im.getdata()); "
-                    + "print(im.size[0], im.size[1], len(set(px)), sum(1 for p in px if p < 200) / len(px))",
-                shot,
-            ])
-        let fields = measured.text.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        try #require(fields.count == 4, "\(measured.text)\(measured.stderr)")
-        #expect(fields[0] >= 1000 && fields[1] >= 800, "\(fields)")
-        #expect(fields[2] > 50, "grey levels \(fields[2])")
-        #expect(fields[3] > 0.03, "ink share \(fields[3])")
+        try Self.expectDrawn(shot, "overview")
 
         // Only this machine may ask (no accounts): another Host is refused, as a DNS-rebinding page would send.
         #expect(try Self.fetch(server.base + "/api/status", host: "evil.example:80").status == 421)
         #expect(try Self.fetch(server.base + "/api/status", host: "localhost").status == 200)
         let stopped = server.stop()
         #expect(stopped.status == 0, "\(stopped.output)")
+    }
+
+    /// The screenshot at `path` is a page, not a blank: its size, grey levels and share of ink.
+    static func expectDrawn(_ path: String, _ page: String) throws {
+        let measured = try Program.run(
+            "python3",
+            [
+                "-c",
+                "import sys; from PIL import Image; im = Image.open(sys.argv[1]).convert('L'); px = list(im.getdata()); "
+                    + "print(im.size[0], im.size[1], len(set(px)), sum(1 for p in px if p < 200) / len(px))",
+                path,
+            ])
+        let fields = measured.text.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        try #require(fields.count == 4, "\(page): \(measured.text)\(measured.stderr)")
+        #expect(fields[0] >= 1000 && fields[1] >= 600, "\(page): \(fields)")
+        #expect(fields[2] > 30, "\(page): grey levels \(fields[2])")
+        #expect(fields[3] > 0.02, "\(page): ink share \(fields[3])")
+    }
+
+    @Test func everyPageRendersInTheBrowserWithoutAPolicyViolation() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let workspace = try Self.sampleWorkspace(dir)
+        let server = try Server(workspace: workspace)
+        defer { _ = server.stop() }
+        let api = try JSONSerialization.jsonObject(with: Data(try Self.fetch(server.base + "/api/batches/delivery").body.utf8))
+        let records = (api as? [String: Any])?["records"] as? [[String: Any]] ?? []
+        let verified = try #require(records.first { $0["state"] as? String == "verified" }?["code"] as? String)
+        let held = try #require(records.first { $0["state"] as? String == "held" }?["code"] as? String)
+        func encoded(_ code: String) -> String { code.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+        for (name, path, heading) in [
+            ("batch", "/batches/delivery", "批次"), ("record", "/batches/delivery/records/\(encoded(verified))", "案卷"),
+            ("held record", "/batches/delivery/records/\(encoded(held))", "问题"), ("verify", "/verify", "核验结果"),
+            ("sample", "/batches/delivery/check?seed=3", "图像质量抽检"),
+        ] {
+            let shot = dir + "/\(name).png"
+            let (status, seen) = try Self.browse([
+                server.base + path, "--wait", "[...document.images].every(i => i.complete)",
+                "--eval", "text=document.body.innerText", "--eval",
+                "broken=[...document.images].filter(i => i.naturalWidth === 0).length",
+                "--screenshot", shot,
+            ])
+            #expect(status == 0, "\(name): \(seen)")
+            #expect((seen["csp_violations"] as? [Any])?.isEmpty == true, "\(name): \(seen)")
+            #expect((seen["errors"] as? [Any])?.isEmpty == true, "\(name): \(seen)")
+            let evals = seen["eval"] as? [String: Any] ?? [:]
+            #expect((evals["text"] as? String)?.contains(heading) == true, "\(name): \(seen)")
+            #expect(evals["broken"] as? Int == 0, "\(name): an image did not load: \(seen)")
+            try Self.expectDrawn(shot, name)
+        }
     }
 
     @Test func aRunsProgressAppearsInTheOpenPageWithoutReload() throws {

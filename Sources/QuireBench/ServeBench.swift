@@ -57,17 +57,8 @@ struct ServeBench: ParsableCommand, BenchSupport {
         let workspace = root + "/ws"
         try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
 
-        printError("generating a ledger of \(pages) pages…")
-        let started = Date()
-        do {
-            let ledger = try SQLiteLedger(path: workspace + "/ledger.sqlite")
-            _ = try ledger.openBatch(
-                BatchInfo(
-                    id: "archive-2025", delivery: "/nonexistent", archive: "C01", pipeline: "dat31",
-                    createdAt: Date().formatted(.iso8601)))
-            try StatusBench.fill(ledger, batch: "archive-2025", pages: pages)
-        } catch { throw QuireError(.couldNotRun, stage: .bench, message: error.description) }
-        printError(String(format: "ledger generated in %.1f s", Date().timeIntervalSince(started)))
+        let generated = try StatusBench.generateLedger(in: workspace, batch: "archive-2025", archive: "C01", pages: pages)
+        printError(String(format: "ledger generated in %.1f s", generated))
         for (delivery, prefix, serial) in [
             ("alone", "0002-001", 0), ("paced", "0004-001", 2_000_000), ("loaded", "0003-001", 1_000_000),
         ] {

@@ -18,17 +18,7 @@ struct StatusBench: ParsableCommand, BenchSupport {
         let workspace = (NSTemporaryDirectory() as NSString).appendingPathComponent("quire-bench-status-\(getpid())")
         defer { try? FileManager.default.removeItem(atPath: workspace) }
         try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
-        printError("generating a ledger of \(pages) pages…")
-        let started = Date()
-        do {
-            let ledger = try SQLiteLedger(path: workspace + "/ledger.sqlite")
-            _ = try ledger.openBatch(
-                BatchInfo(
-                    id: "bench", delivery: "/nonexistent", archive: nil, pipeline: "dat31",
-                    createdAt: Date().formatted(.iso8601)))
-            try Self.fill(ledger, batch: "bench", pages: pages)
-        } catch { throw QuireError(.couldNotRun, stage: .bench, message: error.description) }
-        let generated = Date().timeIntervalSince(started)
+        let generated = try Self.generateLedger(in: workspace, batch: "bench", archive: nil, pages: pages)
         let me = try quireExecutable()
         var times: [Double] = []
         for _ in 0..<repeats {
@@ -43,6 +33,22 @@ struct StatusBench: ParsableCommand, BenchSupport {
                 format:
                     "Ledger: %d pages (generated in %.1f s)\nquire status --json: best %.3f s, worst %.3f s over %d runs (process start included)",
                 pages, generated, times.min()!, times.max()!, repeats))
+    }
+
+    /// Makes `workspace/ledger.sqlite` with one batch of `pages` synthetic pages (``fill(_:batch:pages:pagesPerRecord:states:perCommit:)``);
+    /// the seconds it took.
+    static func generateLedger(in workspace: String, batch: String, archive: String?, pages: Int) throws -> Double {
+        printError("generating a ledger of \(pages) pages…")
+        let started = Date()
+        do {
+            let ledger = try SQLiteLedger(path: workspace + "/ledger.sqlite")
+            _ = try ledger.openBatch(
+                BatchInfo(
+                    id: batch, delivery: "/nonexistent", archive: archive, pipeline: "dat31",
+                    createdAt: Date().formatted(.iso8601)))
+            try fill(ledger, batch: batch, pages: pages)
+        } catch { throw QuireError(.couldNotRun, stage: .bench, message: error.description) }
+        return Date().timeIntervalSince(started)
     }
 
     /// Fills `batch` with `count` synthetic pages through the ledger's own import API, `perCommit` per transaction:

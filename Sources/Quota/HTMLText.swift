@@ -1,7 +1,7 @@
-/// Escaping for HTML text and attribute values.
-enum HTMLText {
+/// Escaping for HTML text and attribute values: the quota report's and the web dashboard's.
+public enum HTMLText {
     /// `text` with `&`, `<`, `>`, `"` and `'` escaped.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {

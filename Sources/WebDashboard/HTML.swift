@@ -1,21 +1,10 @@
+import Quota
+
 /// Building the dashboard's HTML: every text and attribute value goes through ``escape(_:)``.
 enum HTML {
-    /// `text` with `&`, `<`, `>`, `"` and `'` escaped: safe in element text and in quoted attributes.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// `text` with `&`, `<`, `>`, `"` and `'` escaped: safe in element text and in quoted attributes (the quota
+    /// report's escaping, one implementation for both).
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     /// `component` percent-encoded for a URL path segment (everything but unreserved characters).
     static func pathComponent(_ component: String) -> String {

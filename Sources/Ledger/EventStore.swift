@@ -4,9 +4,10 @@ public import QuireCore
 public protocol EventStore: Sendable {
     /// The events of one batch, or of every batch (and none) when `batch` is nil, oldest first.
     func events(batch: String?) throws(QuireError) -> [LedgerEvent]
-    /// Pages normalized per hour (UTC) from `since` (ISO 8601) on, every batch together, oldest hour first; hours
-    /// without a page are absent. Read from an index on the events' action and time, not by reading every event.
-    func pagesNormalizedPerHour(since: String) throws(QuireError) -> [HourCount]
+    /// Pages normalized per hour (UTC) from `since` (ISO 8601) on, of one batch or (nil) every batch together,
+    /// oldest hour first; hours without a page are absent. Read from an index on the events' action and time, not
+    /// by reading every event.
+    func pagesNormalizedPerHour(since: String, batch: String?) throws(QuireError) -> [HourCount]
 }
 
 /// A count in one hour: `hour` is `YYYY-MM-DDTHH` (UTC), the first 13 characters of the events' times.

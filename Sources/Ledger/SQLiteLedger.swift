@@ -819,13 +819,13 @@ public final class SQLiteLedger: Ledger {
     }
 
     /// Pages normalized per hour from `since` on. (``EventStore``)
-    public func pagesNormalizedPerHour(since: String) throws(QuireError) -> [HourCount] {
+    public func pagesNormalizedPerHour(since: String, batch: String?) throws(QuireError) -> [HourCount] {
         try fetch(
             "count pages per hour",
             """
             SELECT substr(at, 1, 13) AS hour, COUNT(*) AS n FROM event
-            WHERE action = 'page.normalized' AND at >= ? GROUP BY hour ORDER BY hour
-            """, [since]
+            WHERE action = 'page.normalized' AND at >= ? AND (? IS NULL OR batch_id = ?) GROUP BY hour ORDER BY hour
+            """, [since, batch, batch]
         ) { HourCount(hour: $0["hour"], count: $0["n"]) }
     }
 

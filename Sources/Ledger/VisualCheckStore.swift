@@ -91,5 +91,6 @@ public struct PageKey: Sendable, Hashable, Codable, Comparable {
         self.page = page
     }
 
+    /// By record, then page number.
     public static func < (a: PageKey, b: PageKey) -> Bool { a.code != b.code ? a.code < b.code : a.page < b.page }
 }

@@ -62,13 +62,13 @@ extension PostgresLedger {
     }
 
     /// Pages normalized per hour from `since` on. (``EventStore``)
-    public func pagesNormalizedPerHour(since: String) throws(QuireError) -> [HourCount] {
+    public func pagesNormalizedPerHour(since: String, batch: String?) throws(QuireError) -> [HourCount] {
         try read("count pages per hour") { tx in
             try tx.query(
                 """
                 SELECT substr(at, 1, 13) AS hour, COUNT(*) AS n FROM event
-                WHERE action = 'page.normalized' AND at >= $1 GROUP BY hour ORDER BY hour
-                """, [.text(since)]
+                WHERE action = 'page.normalized' AND at >= $1 AND ($2::text IS NULL OR batch_id = $2) GROUP BY hour ORDER BY hour
+                """, [.text(since), .text(batch)]
             ).map { HourCount(hour: try $0.text("hour"), count: try $0.int("n")) }
         }
     }

@@ -657,10 +657,10 @@ extension InMemoryLedger {
     }
 
     /// Pages normalized per hour from `since` on. (``EventStore``)
-    public func pagesNormalizedPerHour(since: String) throws(QuireError) -> [HourCount] {
+    public func pagesNormalizedPerHour(since: String, batch: String?) throws(QuireError) -> [HourCount] {
         read { state in
             var counts: [String: Int] = [:]
-            for e in state.events where e.action == "page.normalized" && e.at >= since {
+            for e in state.events where e.action == "page.normalized" && e.at >= since && (batch == nil || e.batch == batch) {
                 counts[String(e.at.prefix(13)), default: 0] += 1
             }
             return counts.sorted { $0.key < $1.key }.map { HourCount(hour: $0.key, count: $0.value) }

@@ -796,11 +796,14 @@ public struct LedgerConformance: Sendable {
     func pagesPerHourCountNormalizedPages() throws {
         let ledger = try packagedLedger()  // three pages normalized now
         let hour = String(LedgerEvent.now().prefix(13))
-        let counts = try ledger.pagesNormalizedPerHour(since: "2000-01-01T00:00:00.000Z")
+        let counts = try ledger.pagesNormalizedPerHour(since: "2000-01-01T00:00:00.000Z", batch: nil)
         // Normalized now, unless the hour turned during the fixture: then split over two hours.
         #expect(counts.map(\.count).reduce(0, +) == 3, "\(counts)")
         #expect(counts.last?.hour == hour || counts.count == 2, "\(counts)")
-        #expect(try ledger.pagesNormalizedPerHour(since: "2999-01-01T00:00:00.000Z").isEmpty)
+        #expect(try ledger.pagesNormalizedPerHour(since: "2999-01-01T00:00:00.000Z", batch: nil).isEmpty)
+        // By batch: all three are batch b's.
+        #expect(try ledger.pagesNormalizedPerHour(since: "2000-01-01T00:00:00.000Z", batch: "b").map(\.count).reduce(0, +) == 3)
+        #expect(try ledger.pagesNormalizedPerHour(since: "2000-01-01T00:00:00.000Z", batch: "other").isEmpty)
     }
 }
 

@@ -12,12 +12,14 @@ import Logging
 
 /// The request context of the dashboard: who is asking, and the nonce of this response's script and style.
 public struct DashboardContext: RequestContext {
+    /// Hummingbird's own per-request state.
     public var coreContext: CoreRequestContextStorage
     /// The authenticated user (``DashboardUser/local`` when the dashboard runs without accounts).
     var user: DashboardUser?
     /// The nonce the content security policy allows this response's `<script>` and `<style>` under.
     var nonce = ""
 
+    /// A context for a request from `source`, before anyone has signed in.
     public init(source: Source) { coreContext = .init(source: source) }
 }
 

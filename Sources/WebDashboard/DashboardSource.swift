@@ -63,9 +63,10 @@ public struct DashboardSource: Sendable {
     /// One batch in detail, or nil when the ledger has no such batch.
     func batch(_ id: String) throws(QuireError) -> BatchDetail? {
         guard let info = try ledger.batch(id: id) else { return nil }
+        let since = Date().addingTimeInterval(-Double(SnapshotCache.throughputHours) * 3600).formatted(.iso8601)
         return BatchDetail(
             batch: info, counts: try ledger.counts(batch: id), quarantined: try ledger.quarantined(batch: id),
-            records: try ledger.records(batch: id))
+            records: try ledger.records(batch: id), perHour: try ledger.pagesNormalizedPerHour(since: since, batch: id))
     }
 }
 
@@ -75,8 +76,13 @@ struct BatchDetail: Sendable, Encodable {
     var counts: BatchCounts
     var quarantined: [QuarantineRecord]
     var records: [RecordRow]
+    /// Pages of the batch normalized per hour over the last days.
+    var perHour: [HourCount] = []
 
-    enum CodingKeys: String, CodingKey { case batch, counts, quarantined, records }
+    enum CodingKeys: String, CodingKey {
+        case batch, counts, quarantined, records
+        case perHour = "pages_per_hour"
+    }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -88,6 +94,7 @@ struct BatchDetail: Sendable, Encodable {
         try c.encode(counts, forKey: .counts)
         try c.encode(quarantined.map(QuarantinedFile.init), forKey: .quarantined)
         try c.encode(records.map(RecordSummary.init), forKey: .records)
+        try c.encode(perHour, forKey: .perHour)
     }
 
     /// A quarantined file: path, reason code, detail, and the record and page when known.

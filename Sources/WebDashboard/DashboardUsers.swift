@@ -11,6 +11,7 @@ public enum DashboardRole: String, Sendable, CaseIterable, Comparable {
     /// Reads, and records the visual check's marks.
     case auditor
 
+    /// A viewer may do less than an auditor.
     public static func < (a: DashboardRole, b: DashboardRole) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }

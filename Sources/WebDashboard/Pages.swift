@@ -136,7 +136,8 @@ enum Pages {
         let total = slots.map(\.count).reduce(0, +)
         return """
             <h2>每小时页数 <span class="en">Pages normalized per hour, last \(hours / 24) days (UTC)</span></h2>
-            <p class="note">合计 total <span data-field="throughput.total">\(total)</span> · 峰值 peak \(peak) / h</p>
+            <p class="note">合计 total <span data-field="throughput.total">\(total)</span> · 本小时 this hour
+            <span data-field="throughput.this_hour">\(slots.last?.count ?? 0)</span> · 上一小时 last hour \(slots.dropLast().last?.count ?? 0) · 峰值 peak \(peak) / h</p>
             \(svg)
 
             """
@@ -166,6 +167,7 @@ enum Pages {
             · <a href="/api/batches/\(HTML.pathComponent(id))">JSON</a> · <a href="/batches/\(HTML.pathComponent(id))/check">图像质量抽检 Visual check</a></p>
             <p><progress max="1" value="\(figures[k + "progress"] ?? "0")" data-live="\(HTML.escape(k + "progress"))"></progress>
             \(live(k + "done", figures)) 已规范 normalized</p>
+            \(throughput(detail.perHour, now: Date()))
             <h2>各环节 <span class="en">Stages</span></h2>
             <table class="stages"><tr><th>页 Pages</th><td class="num">\(live(k + "pages", figures))</td></tr>
             \(stateRow(PageState.allCases.map(\.rawValue), "p/"))

@@ -102,7 +102,7 @@ final class SnapshotCache: Sendable {
         var perHourAt = previous?.perHourAt ?? .now
         if previous == nil || ContinuousClock.now - perHourAt > .seconds(60) {
             let since = Date().addingTimeInterval(-Double(throughputHours) * 3600)
-            perHour = try source.ledger.pagesNormalizedPerHour(since: since.formatted(.iso8601))
+            perHour = try source.ledger.pagesNormalizedPerHour(since: since.formatted(.iso8601), batch: nil)
             perHourAt = .now
         }
         let statusJSON = status.jsonData()

@@ -109,6 +109,9 @@ enum SampleWorkspace {
                 let held = records.filter { ($0["state"] as? String) == "held" }
                 #expect(held.count == 2)
                 #expect(held.allSatisfy { !(($0["problems"] as? [Any]) ?? []).isEmpty })
+                // Its rate: the run's eleven pages, by the hour they were normalized in.
+                let perHour = object?["pages_per_hour"] as? [[String: Any]] ?? []
+                #expect(perHour.compactMap { $0["count"] as? Int }.reduce(0, +) == 11, "\(perHour)")
             }
             try await client.execute(uri: "/api/batches/no-such-batch", method: .get) { response in
                 #expect(response.status == .notFound)

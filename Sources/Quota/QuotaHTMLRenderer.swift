@@ -193,15 +193,26 @@ struct QuotaHTMLRenderer {
 
     private mutating func renderBurnUp() {
         let weeks = report.weeks
-        let series: [(label: String, baseline: Int, values: [Int], isTotal: Bool)] =
+        let series: [(label: String, baseline: Int, values: [Int], rate: Double, isTotal: Bool)] =
             report.archives.filter { $0.goal != nil && $0.baseline > 0 }
-            .map { ("\($0.archive.name) \($0.id)", $0.baseline, $0.burnUp, false) }
-            + (report.total.baseline > 0 ? [("合计 Total", report.total.baseline, report.total.burnUp, true)] : [])
+            .map { ("\($0.archive.name) \($0.id)", $0.baseline, $0.burnUp, $0.recentRate, false) }
+            + (report.total.baseline > 0
+                ? [("合计 Total", report.total.baseline, report.total.burnUp, report.total.recentRate, true)] : [])
+        // The projection: each series carried on at its recent weekly rate for half a year past the as-of day.
+        let ahead = series.contains { $0.rate > 0 } ? Self.projectionWeeks : 0
+        let slots = weeks.count + ahead
         let left = 56.0, right = 940.0, top = 16.0, bottom = 330.0
-        let maxPercent = series.flatMap { s in s.values.map { Double($0) * 100 / Double(s.baseline) } }.max() ?? 0
+        func projected(_ s: (label: String, baseline: Int, values: [Int], rate: Double, isTotal: Bool)) -> Double {
+            Double((s.values.last ?? 0)) + s.rate * Double(ahead)
+        }
+        var maxPercent = 0.0
+        for s in series {
+            let shares: [Double] = (s.values.map { Double($0) } + [projected(s)]).map { $0 * 100 / Double(s.baseline) }
+            maxPercent = max(maxPercent, shares.max() ?? 0)
+        }
         let yMax = max(100, (maxPercent / 20).rounded(.up) * 20)
         func x(_ index: Int) -> Double {
-            weeks.count <= 1 ? (left + right) / 2 : left + (right - left) * Double(index) / Double(weeks.count - 1)
+            slots <= 1 ? (left + right) / 2 : left + (right - left) * Double(index) / Double(slots - 1)
         }
         func y(_ percent: Double) -> Double { bottom - (bottom - top) * min(percent, yMax) / yMax }
         var svg =
@@ -213,10 +224,17 @@ struct QuotaHTMLRenderer {
             svg +=
                 "<text class=\"tick\" x=\"\(Self.n(left - 6))\" y=\"\(Self.n(y(tick) + 4))\" text-anchor=\"end\">\(Self.n(tick))%</text>\n"
         }
-        let labelEvery = max(1, Int((Double(weeks.count) / 8).rounded(.up)))
+        let labelEvery = max(1, Int((Double(slots) / 8).rounded(.up)))
         for (index, week) in weeks.enumerated() where (weeks.count - 1 - index) % labelEvery == 0 {
             svg +=
                 "<text class=\"tick\" x=\"\(Self.n(x(index)))\" y=\"\(Self.n(bottom + 18))\" text-anchor=\"middle\">\(week)</text>\n"
+        }
+        if ahead > 0, let last = weeks.last {
+            // The as-of day, and the end of the projection.
+            svg +=
+                "<line class=\"grid\" x1=\"\(Self.n(x(weeks.count - 1)))\" y1=\"\(Self.n(top))\" x2=\"\(Self.n(x(weeks.count - 1)))\" y2=\"\(Self.n(bottom))\"/>"
+            svg +=
+                "<text class=\"tick\" x=\"\(Self.n(x(slots - 1)))\" y=\"\(Self.n(bottom + 18))\" text-anchor=\"end\">\(last.adding(days: 7 * ahead)) 预测 projected</text>\n"
         }
         svg +=
             "<line class=\"axis\" x1=\"\(Self.n(left))\" y1=\"\(Self.n(bottom))\" x2=\"\(Self.n(right))\" y2=\"\(Self.n(bottom))\"/>\n"
@@ -245,6 +263,13 @@ struct QuotaHTMLRenderer {
                 svg +=
                     "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(Self.n(width))\" points=\"\(points.joined(separator: " "))\"/>"
             }
+            if ahead > 0, s.rate > 0, let lastValue = s.values.last {
+                // Dashed: where the recent rate leads, week by week, for the projection's half year.
+                let from = "\(Self.n(x(weeks.count - 1))),\(Self.n(y(Double(lastValue) * 100 / Double(s.baseline))))"
+                let to = "\(Self.n(x(slots - 1))),\(Self.n(y(projected(s) * 100 / Double(s.baseline))))"
+                svg +=
+                    "<polyline class=\"projection\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(Self.n(width * 0.75))\" stroke-dasharray=\"6 4\" points=\"\(from) \(to)\"/>"
+            }
             for point in points.suffix(points.count > 40 ? 1 : points.count) {
                 let xy = point.split(separator: ",")
                 svg += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"\(s.isTotal ? 4 : 3)\" fill=\"\(colour)\"/>"
@@ -258,7 +283,7 @@ struct QuotaHTMLRenderer {
         svg += "</svg>"
         out += """
             <section>
-            <h2>累计完成率 <span class="en">Burn-up: cumulative share of 2010 holdings, by week</span></h2>
+            <h2>累计完成率 <span class="en">Burn-up: cumulative share of 2010 holdings, by week\(ahead > 0 ? "; dashed: the recent rate carried on for \(ahead) weeks" : "")</span></h2>
             <p class="legend">\(legend)</p>
             \(svg)
             </section>
@@ -512,6 +537,9 @@ struct QuotaHTMLRenderer {
     ]
 
     /// A coordinate with at most one decimal.
+    /// Weeks the burn-up's projection runs past the as-of day.
+    static let projectionWeeks = 26
+
     static func n(_ value: Double) -> String {
         let text = QuotaNumberFormat.decimal(value, decimals: 1)
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text

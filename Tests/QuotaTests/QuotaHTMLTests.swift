@@ -21,6 +21,23 @@ import Testing
         #expect(html.contains("<svg class=\"burnup\""))
     }
 
+    @Test func theBurnUpProjectsEachRecentRateHalfAYearAhead() throws {
+        let report = try Fixtures.report()
+        let html = report.html()
+        let burnUp = String(html[html.range(of: "<svg class=\"burnup\"")!.lowerBound...].prefix { $0 != "§" })
+        let projections = burnUp.components(separatedBy: "class=\"projection\"").count - 1
+        let moving =
+            report.archives.filter { $0.goal != nil && $0.baseline > 0 && $0.recentRate > 0 }.count
+            + (report.total.recentRate > 0 ? 1 : 0)
+        #expect(moving > 0, "the fixture has recent progress")
+        #expect(projections == moving)
+        // The axis ends at the as-of day plus 26 weeks, labelled as a projection.
+        #expect(burnUp.contains("\(report.weeks.last!.adding(days: 7 * 26)) 预测 projected"))
+        // Without any recent progress there is nothing to project.
+        let still = QuotaReport.compute(register: try Fixtures.register(), rules: .default, events: [], asOf: day("2018-06-30"))
+        #expect(!still.html().contains("class=\"projection\""))
+    }
+
     @Test func rendersInChromiumWithTheJSONFigures() throws {
         let chromium = try Chromium.locate()
         let report = try Fixtures.report()

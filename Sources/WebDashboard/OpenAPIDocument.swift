@@ -35,6 +35,28 @@ enum OpenAPIDocument {
                     "properties": { "status": { "$ref": "#/components/schemas/Status" }, "quota": { "type": "object" } } } } } } }
               }
             },
+            "/api/batches/{batch}/records/{code}": {
+              "get": {
+                "summary": "One record: state, bag, problems, pages, catalog fields, fixity of every file, its events.",
+                "parameters": [ { "name": "batch", "in": "path", "required": true, "schema": { "type": "string" } },
+                  { "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "description": "The 档号." } ],
+                "responses": { "200": { "description": "The record.", "content": { "application/json": { "schema": { "type": "object" } } } },
+                  "404": { "description": "No such record in the batch." } }
+              }
+            },
+            "/api/batches/{batch}/check": {
+              "get": {
+                "summary": "The visual check's sample of the batch (drawn as quire verify --sample draws) with each page's latest mark and the pass rate.",
+                "parameters": [ { "name": "batch", "in": "path", "required": true, "schema": { "type": "string" } },
+                  { "name": "seed", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 1 } } ],
+                "responses": { "200": { "description": "The sample.", "content": { "application/json": { "schema": { "type": "object",
+                  "properties": { "seed": { "type": "integer" }, "percent": { "type": "number" }, "pass_percent": { "type": "number" },
+                    "population": { "type": "integer" }, "marked": { "type": "integer" }, "passed": { "type": "integer" },
+                    "failed": { "type": "integer" }, "pass_rate": { "type": ["number", "null"] },
+                    "verdict": { "enum": ["open", "accepted", "rejected"] }, "drawn": { "type": "array", "items": { "type": "object" } } } } } } },
+                  "404": { "description": "No such batch." } }
+              }
+            },
             "/api/batches/{batch}": {
               "get": {
                 "summary": "One batch: counts, quarantined files with reasons, records with states and binding problems.",

@@ -196,7 +196,11 @@ enum SampleWorkspace {
             try await client.execute(uri: "/api/openapi.json", method: .get) { response in
                 let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 let paths = (object?["paths"] as? [String: Any])?.keys.sorted() ?? []
-                #expect(paths == ["/api/batches/{batch}", "/api/overview", "/api/quota", "/api/status"])
+                #expect(
+                    paths == [
+                        "/api/batches/{batch}", "/api/batches/{batch}/check", "/api/batches/{batch}/records/{code}",
+                        "/api/overview", "/api/quota", "/api/status",
+                    ])
                 #expect(object?["openapi"] as? String == "3.1.0")
             }
         }

@@ -11,14 +11,14 @@ struct ServeBench: ParsableCommand, BenchSupport {
         commandName: "serve",
         abstract: "Requests/s and p99 latency of /api/overview and /metrics (wrk) on a large ledger while quire run writes.",
         discussion: """
-            Generates a workspace whose SQLite ledger holds --pages pages (through the ledger's import API), times \
-            a `quire run` of --run-pages mixed A4 pages into it alone, then starts `quire serve` on it and times a \
-            second run under the load of an archive's day (10 open dashboards on live updates, the overview API \
-            polled 10 times a second, Prometheus scraping /metrics every second), then a third run while wrk loads \
-            /api/overview and then /metrics as fast as it can (--connections over 2 threads, --seconds each). \
-            Prints requests/s and latency percentiles, the runs' times, the overview page's size and its first \
-            contentful paint in headless Chromium (median of 5 loads). Needs wrk and chromium \
-            (scripts/install-deps.sh --bench).
+            Generates a workspace whose SQLite ledger holds --pages pages (through the ledger's import API) and \
+            starts `quire serve` on it. Then, --rounds times, alternating which goes first, times a `quire run` of \
+            --run-pages mixed A4 pages alone (the server idle) and one beside an archive's day of use (10 open \
+            dashboards on live updates, the overview API polled 10 times a second, Prometheus scraping /metrics \
+            every second); then a last run while wrk loads /api/overview and then /metrics as fast as it can \
+            (--connections over 2 threads, --seconds each). Prints requests/s and latency percentiles, the runs' \
+            medians, the overview page's size and its first contentful paint in headless Chromium (median of 5 \
+            loads). Needs wrk and chromium (scripts/install-deps.sh --bench).
 
             Examples:
               quire bench serve
@@ -30,12 +30,14 @@ struct ServeBench: ParsableCommand, BenchSupport {
     @Option(help: "Pages of each timed run (mixed A4 at 300 dpi).") var runPages = 120
     @Option(help: "Seconds wrk loads each endpoint.") var seconds = 10
     @Option(help: "wrk connections.") var connections = 32
+    @Option(help: "Rounds of the run alone and beside the dashboard's use, alternating which goes first.") var rounds = 3
 
     func validate() throws {
         guard (1...20_000_000).contains(pages) else { throw ValidationError("--pages must be in 1…20000000") }
         guard (4...10_000).contains(runPages) else { throw ValidationError("--run-pages must be in 4…10000") }
         guard (1...600).contains(seconds) else { throw ValidationError("--seconds must be in 1…600") }
         guard (1...1000).contains(connections) else { throw ValidationError("--connections must be in 1…1000") }
+        guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be in 1…20") }
     }
 
     struct Load {
@@ -59,9 +61,13 @@ struct ServeBench: ParsableCommand, BenchSupport {
 
         let generated = try StatusBench.generateLedger(in: workspace, batch: "archive-2025", archive: "C01", pages: pages)
         printError(String(format: "ledger generated in %.1f s", generated))
-        for (delivery, prefix, serial) in [
-            ("alone", "0002-001", 0), ("paced", "0004-001", 2_000_000), ("loaded", "0003-001", 1_000_000),
-        ] {
+        // Every run gets a delivery of its own (a page delivered twice would be a duplicate), its own records.
+        var deliveries: [(String, String, Int)] = [("loaded", "0003-001", 1_000_000)]
+        for r in 0..<rounds {
+            deliveries.append(("alone\(r)", String(format: "1%03d-001", r), 2_000_000 + r * 10_000))
+            deliveries.append(("paced\(r)", String(format: "2%03d-001", r), 3_000_000 + r * 10_000))
+        }
+        for (delivery, prefix, serial) in deliveries {
             _ = try generateMixedPages(runPages, into: root + "/" + delivery, firstSerial: serial, recordPrefix: prefix)
             var catalog = "序号,档号,题名,页数\n"
             for r in 0..<(runPages + 19) / 20 {
@@ -77,12 +83,6 @@ struct ServeBench: ParsableCommand, BenchSupport {
                 "--archive", "C01", "--quiet",
             ]
         }
-        printError("run alone…")
-        let alone = try measure(me, runArguments("alone", "alone"))
-        guard alone.status <= 1 else {
-            throw QuireError(.couldNotRun, stage: .bench, message: "quire run failed (exit \(alone.status))")
-        }
-
         // The server, on a free port it prints.
         let serveOutput = root + "/serve.out"
         let server = try spawn(
@@ -102,17 +102,35 @@ struct ServeBench: ParsableCommand, BenchSupport {
         }
         guard let base else { throw QuireError(.couldNotRun, stage: .bench, message: "quire serve did not start") }
 
-        // An archive's day: browsers on live updates, the overview polled, Prometheus scraping.
-        printError("run under an archive's day of dashboard use…")
-        let pacer = try spawn(
-            "/usr/bin/env", ["python3", "-c", Self.pacedLoad, base], stdout: root + "/paced.out")
-        let paced = try measure(me, runArguments("paced", "paced"))
-        kill(pacer, SIGTERM)
-        var pacerStatus: Int32 = 0
-        _ = waitpid(pacer, &pacerStatus, 0)
-        let pacedRequests =
-            (try? String(contentsOfFile: root + "/paced.out", encoding: .utf8))?.trimmingCharacters(
-                in: .whitespacesAndNewlines) ?? "?"
+        // Rounds of the run alone (the server idle: nobody asks) and beside an archive's day of use (browsers on
+        // live updates, the overview polled, Prometheus scraping), alternating which goes first.
+        var aloneTimes: [Double] = [], pacedTimes: [Double] = []
+        var pacedRequests = "?"
+        for r in 0..<rounds {
+            for paced in r % 2 == 0 ? [false, true] : [true, false] {
+                printError("round \(r + 1): run \(paced ? "beside an archive's day of dashboard use" : "alone")…")
+                var pacer: pid_t?
+                if paced {
+                    pacer = try spawn("/usr/bin/env", ["python3", "-c", Self.pacedLoad, base], stdout: root + "/paced.out")
+                }
+                let name = (paced ? "paced" : "alone") + "\(r)"
+                let m = try measure(me, runArguments(name, name))
+                if let pacer {
+                    kill(pacer, SIGTERM)
+                    var status: Int32 = 0
+                    _ = waitpid(pacer, &status, 0)
+                    pacedRequests =
+                        (try? String(contentsOfFile: root + "/paced.out", encoding: .utf8))?.trimmingCharacters(
+                            in: .whitespacesAndNewlines) ?? "?"
+                }
+                guard m.status <= 1 else {
+                    throw QuireError(.couldNotRun, stage: .bench, message: "quire run failed (exit \(m.status))")
+                }
+                if paced { pacedTimes.append(m.seconds) } else { aloneTimes.append(m.seconds) }
+            }
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        let alone = median(aloneTimes), paced = median(pacedTimes)
 
         // The loaded run in the background; wrk on each endpoint while it works.
         printError("run under wrk…")
@@ -171,12 +189,17 @@ struct ServeBench: ParsableCommand, BenchSupport {
         print(table.render())
         print(
             String(
-                format: "quire run alone %.2f s; beside an archive's day of use (%@) %.2f s: %+.1f%% time",
-                alone.seconds, pacedRequests, paced.seconds, 100 * (paced.seconds / alone.seconds - 1)))
+                format:
+                    "quire run of %d pages, median of %d rounds: alone %.2f s, beside an archive's day of use %.2f s: %+.1f%% time",
+                runPages, rounds, alone, paced, 100 * (paced / alone - 1)))
+        print(
+            "  rounds alone: \(aloneTimes.map { String(format: "%.2f", $0) }.joined(separator: ", ")) s; beside: "
+                + "\(pacedTimes.map { String(format: "%.2f", $0) }.joined(separator: ", ")) s (last round's load: \(pacedRequests))"
+        )
         print(
             String(
                 format: "quire run under wrk %.2f s: %+.1f%% time (%@)", loaded.seconds,
-                100 * (loaded.seconds / alone.seconds - 1),
+                100 * (loaded.seconds / alone - 1),
                 stillRunning ? "the run outlasted the load" : "the run ended before the load did: raise --run-pages"))
         paints.sort()
         print(

@@ -105,6 +105,7 @@ struct ServeBench: ParsableCommand, BenchSupport {
         // Rounds of the run alone (the server idle: nobody asks) and beside an archive's day of use (browsers on
         // live updates, the overview polled, Prometheus scraping), alternating which goes first.
         var aloneTimes: [Double] = [], pacedTimes: [Double] = []
+        var serverCPU: [Double] = [], pacerCPU: [Double] = []
         var pacedRequests = "?"
         for r in 0..<rounds {
             for paced in r % 2 == 0 ? [false, true] : [true, false] {
@@ -114,11 +115,17 @@ struct ServeBench: ParsableCommand, BenchSupport {
                     pacer = try spawn("/usr/bin/env", ["python3", "-c", Self.pacedLoad, base], stdout: root + "/paced.out")
                 }
                 let name = (paced ? "paced" : "alone") + "\(r)"
+                let serverBefore = Self.cpuSeconds(of: server)
                 let m = try measure(me, runArguments(name, name))
+                if paced { serverCPU.append(Self.cpuSeconds(of: server) - serverBefore) }
                 if let pacer {
                     kill(pacer, SIGTERM)
                     var status: Int32 = 0
-                    _ = waitpid(pacer, &status, 0)
+                    var usage = rusage()
+                    _ = wait4(pacer, &status, 0, &usage)
+                    pacerCPU.append(
+                        Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6)
                     pacedRequests =
                         (try? String(contentsOfFile: root + "/paced.out", encoding: .utf8))?.trimmingCharacters(
                             in: .whitespacesAndNewlines) ?? "?"
@@ -197,6 +204,9 @@ struct ServeBench: ParsableCommand, BenchSupport {
                 + "\(pacedTimes.map { String(format: "%.2f", $0) }.joined(separator: ", ")) s (last round's load: \(pacedRequests))"
         )
         print(
+            "  CPU meanwhile: quire serve \(serverCPU.map { String(format: "%.2f", $0) }.joined(separator: ", ")) s, "
+                + "the load generator (python3) \(pacerCPU.map { String(format: "%.2f", $0) }.joined(separator: ", ")) s")
+        print(
             String(
                 format: "quire run under wrk %.2f s: %+.1f%% time (%@)", loaded.seconds,
                 100 * (loaded.seconds / alone - 1),
@@ -239,6 +249,17 @@ struct ServeBench: ParsableCommand, BenchSupport {
         signal.signal(signal.SIGTERM, done)
         while True: time.sleep(1)
         """#
+
+    /// User + system CPU seconds a process has used so far (`/proc/PID/stat`, in clock ticks).
+    static func cpuSeconds(of pid: pid_t) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        // After "pid (comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 
     /// Requests/s, the 50% and 99% latencies and socket errors from wrk's `--latency` report.
     static func parse(_ text: String, endpoint: String) -> Load {

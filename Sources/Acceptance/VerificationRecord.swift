@@ -21,8 +21,16 @@ public enum VerificationRecord {
             let failed = r.problems.filter { $0.severity == .error }.map(\.rule.rawValue)
             try ledger.markRecord(
                 batch: owner.batch, code: owner.code, state: r.valid ? .verified : .invalid, bag: nil,
-                detail: r.valid ? "quire verify" : "quire verify failed: \(Set(failed).sorted().joined(separator: ", "))",
-                tool: tool)
+                detail: r.valid ? "quire verify" : failurePrefix + Set(failed).sorted().joined(separator: ", "), tool: tool)
         }
+    }
+
+    /// How the event of a failed verification begins; the rule ids follow, comma-separated.
+    static let failurePrefix = "quire verify failed: "
+
+    /// The rule ids a verification event's detail names as broken (none for a pass or another detail).
+    public static func failedRules(inDetail detail: String) -> [String] {
+        guard let start = detail.range(of: failurePrefix) else { return [] }
+        return detail[start.upperBound...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
 }

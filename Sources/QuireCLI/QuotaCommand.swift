@@ -62,9 +62,10 @@ struct QuotaCommand: ParsableCommand {
         var rules: String?
         var pipelineOptions: PipelineOptions
 
-        func load() throws -> (QuotaRules, String) {
+        /// The rules and their source; `loaded` is the pipeline when the caller has read it already.
+        func load(pipeline loaded: (PipelinePolicy, String)? = nil) throws -> (QuotaRules, String) {
             if let rules { return (try PipelinePolicy.loadQuotaRules(path: rules), rules) }
-            let (policy, pipelinePath) = try pipelineOptions.load()
+            let (policy, pipelinePath) = try loaded ?? pipelineOptions.load()
             if let quota = policy.quota { return (quota, "the 'quota:' section of \(pipelinePath)") }
             return (.default, "the built-in policy values")
         }

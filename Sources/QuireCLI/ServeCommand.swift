@@ -50,9 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
         let address = try ListenAddress(parsing: listen)
         let accounts = try users.map { path throws(QuireError) in try DashboardUsers(contentsOf: path) }
         try Dashboard.checkExposure(users: accounts, address: address)
-        let rulesSource = QuotaCommand.RulesSource(rules: rules, pipelineOptions: pipelineOptions)
-        let (quotaRules, _) = try rulesSource.load()
-        let (policy, _) = try pipelineOptions.load()
+        let pipeline = try pipelineOptions.load()
+        let policy = pipeline.0
+        let (quotaRules, _) = try QuotaCommand.RulesSource(rules: rules, pipelineOptions: pipelineOptions).load(
+            pipeline: pipeline)
         let holdings = try HoldingsRegister.read(contentsOf: URL(fileURLWithPath: register))
         guard workspaceOptions.hasLedger else {
             throw QuireError(

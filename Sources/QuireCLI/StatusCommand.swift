@@ -67,10 +67,3 @@ struct StatusCommand: ParsableCommand {
         print(list.render())
     }
 }
-
-/// Type-erased `Encodable`, for ad-hoc JSON objects.
-struct AnyEncodable: Encodable {
-    private let encodeValue: (any Encoder) throws -> Void
-    init(_ value: some Encodable) { encodeValue = value.encode(to:) }
-    func encode(to encoder: any Encoder) throws { try encodeValue(encoder) }
-}

@@ -261,9 +261,10 @@ public enum Dashboard {
     }
 
     static func pageParameters(_ context: DashboardContext) throws -> PageKey {
-        guard let code = try context.parameters.require("code").removingPercentEncoding, !code.isEmpty,
-            code.utf8.count <= 512, let page = Int(try context.parameters.require("page")), page >= 1
-        else { throw HTTPError(.badRequest, message: "the path names no page") }
+        let code = try codeParameter(context)
+        guard let page = Int(try context.parameters.require("page")), page >= 1 else {
+            throw HTTPError(.badRequest, message: "the path names no page")
+        }
         return PageKey(code: code, page: page)
     }
 

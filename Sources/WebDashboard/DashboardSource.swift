@@ -63,7 +63,7 @@ public struct DashboardSource: Sendable {
     /// One batch in detail, or nil when the ledger has no such batch.
     func batch(_ id: String) throws(QuireError) -> BatchDetail? {
         guard let info = try ledger.batch(id: id) else { return nil }
-        let since = Date().addingTimeInterval(-Double(SnapshotCache.throughputHours) * 3600).formatted(.iso8601)
+        let since = SnapshotCache.throughputSince
         return BatchDetail(
             batch: info, counts: try ledger.counts(batch: id), quarantined: try ledger.quarantined(batch: id),
             records: try ledger.records(batch: id), perHour: try ledger.pagesNormalizedPerHour(since: since, batch: id))

@@ -1,3 +1,4 @@
+import Acceptance
 import Audit
 import Foundation
 import Ledger
@@ -151,12 +152,7 @@ enum RecordPages {
             }
             for r in records {
                 let event = last[r.code]
-                let rules =
-                    event?.detail.flatMap { detail in
-                        detail.range(of: "failed: ").map {
-                            detail[$0.upperBound...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                        }
-                    } ?? []
+                let rules = event?.detail.map(VerificationRecord.failedRules(inDetail:)) ?? []
                 found.append(
                     Verified(
                         batch: batch.id, code: r.code, bag: r.bag ?? "", valid: r.state == .verified, at: event?.at ?? "",
@@ -178,11 +174,7 @@ enum RecordPages {
             """
         for r in rows.prefix(Pages.rowLimit) {
             let failed = r.failedProperties
-            let marks = FourProperty.allCases.map {
-                failed.contains($0)
-                    ? "<td class=\"bad\">✗</td>"
-                    : (r.valid || r.failedRules.isEmpty ? "<td class=\"ok\">✓</td>" : "<td class=\"ok\">✓</td>")
-            }
+            let marks = FourProperty.allCases.map { failed.contains($0) ? "<td class=\"bad\">✗</td>" : "<td class=\"ok\">✓</td>" }
             body += """
                 <tr data-bag-valid="\(r.valid)"><td>\(HTML.escape(r.batch))</td>
                 <td><a href="/batches/\(HTML.pathComponent(r.batch))/records/\(HTML.pathComponent(r.code))">\(HTML.escape(r.code))</a></td>

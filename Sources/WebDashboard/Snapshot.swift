@@ -8,8 +8,9 @@ import Synchronization
 /// What the overview, `/api/status`, `/api/quota`, `/api/overview`, `/metrics` and `/events` show, read from the
 /// ledger at most once per ``maximumAge`` however many clients ask: the first request after the snapshot ages
 /// starts one read of the ledger and every request — that one included — is answered from the last snapshot
-/// meanwhile (only the very first request of the server waits for a read). A live run's ledger is read at most
-/// once a second by the dashboard, and a slow read (a million pages) never holds a request.
+/// meanwhile (only the very first request of the server waits for a read). A snapshot ages after the larger of
+/// ``maximumAge`` (1 s) and ``readTimeFactor`` times its own read time, so a live run's ledger is read at most once
+/// a second, less often when it is large, and a slow read (a million pages) never holds a request.
 final class SnapshotCache: Sendable {
     /// One reading of the ledger, with the texts served from it.
     struct Snapshot: Sendable {
@@ -34,8 +35,13 @@ final class SnapshotCache: Sendable {
     /// dashboard use lost 3.7–7.8% of its speed on a million-page ledger).
     static let readTimeFactor = 30
 
-    /// Hours of throughput the overview shows.
+    /// Hours of throughput the overview and the batch page show.
     static let throughputHours = 72
+
+    /// The first moment of the throughput they show, as the ledger writes times.
+    static var throughputSince: String {
+        Date().addingTimeInterval(-Double(throughputHours) * 3600).formatted(.iso8601)
+    }
 
     let source: DashboardSource
     let maximumAge: Duration
@@ -46,7 +52,7 @@ final class SnapshotCache: Sendable {
         self.maximumAge = maximumAge
     }
 
-    /// A snapshot no older than ``maximumAge``.
+    /// The last snapshot (starting a read when it has aged); only the first call of all waits for a read.
     func current() async throws -> Snapshot {
         let now = ContinuousClock.now
         enum Answer {
@@ -102,8 +108,7 @@ final class SnapshotCache: Sendable {
         var perHour = previous?.perHour ?? []
         var perHourAt = previous?.perHourAt ?? .now
         if previous == nil || ContinuousClock.now - perHourAt > .seconds(60) {
-            let since = Date().addingTimeInterval(-Double(throughputHours) * 3600)
-            perHour = try source.ledger.pagesNormalizedPerHour(since: since.formatted(.iso8601), batch: nil)
+            perHour = try source.ledger.pagesNormalizedPerHour(since: throughputSince, batch: nil)
             perHourAt = .now
         }
         let statusJSON = status.jsonData()

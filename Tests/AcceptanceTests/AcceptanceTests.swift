@@ -81,3 +81,13 @@ import Testing
         #expect(empty?.kind == .couldNotRun && empty?.message.hasPrefix("no bag (a folder with bagit.txt) under") == true)
     }
 }
+
+@Suite struct VerificationRecordTests {
+    @Test func theRulesAFailedVerificationNamesAreReadBack() {
+        #expect(
+            VerificationRecord.failedRules(inDetail: "quire verify failed: bag.payload_digest_mismatch, master.not_tiff")
+                == ["bag.payload_digest_mismatch", "master.not_tiff"])
+        #expect(VerificationRecord.failedRules(inDetail: "quire verify").isEmpty)
+        #expect(VerificationRecord.failedRules(inDetail: "").isEmpty)
+    }
+}

@@ -314,6 +314,20 @@ enum SampleWorkspace {
                     #expect(!String(buffer: response.body).contains("root:"), "\(uri)")
                 }
             }
+            // Names that are no names: not UTF-8 (a lone byte, an overlong "/"), longer than any batch or 档号 may be,
+            // a page number that is negative, zero or beyond Int: 400, nothing looked up.
+            let long = String(repeating: "a", count: 600)
+            for uri in [
+                "/batches/%FF%FE", "/api/batches/%C0%AF", "/batches/\(long)", "/batches/delivery/records/%FF",
+                "/batches/delivery/records/\(long)", "/pages/delivery/0026-003-0045/-1/access.jpg",
+                "/pages/delivery/0026-003-0045/0/thumb.jpg", "/pages/delivery/0026-003-0045/99999999999999999999999/access.jpg",
+                "/batches/delivery/check/%FF/1", "/api/batches/delivery/check?seed=-1",
+                "/api/batches/delivery/check?seed=99999999999999999999999",
+            ] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                }
+            }
         }
     }
 
@@ -381,6 +395,16 @@ enum SampleWorkspace {
         }
     }
 
+    @Test func aUsersFileThatIsNotUTF8IsRefusedNamingIt() throws {
+        let scratch = try ScratchFolder("users")
+        let path = scratch.path + "/users.txt"
+        try Data([0x77, 0x61, 0x6E, 0x67, 0x3A, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: path))
+        let refused = try #require(throws: QuireError.self) { try DashboardUsers(contentsOf: path) }
+        #expect(refused.kind == .usage)
+        #expect(refused.description.contains(path), "\(refused)")
+        #expect(throws: QuireError.self) { try DashboardUsers(contentsOf: scratch.path + "/missing.txt") }
+    }
+
     @Test func aListenAddressParses() throws {
         #expect(try ListenAddress(parsing: "127.0.0.1:8080") == ListenAddress(host: "127.0.0.1", port: 8080))
         #expect(try ListenAddress(parsing: "[::1]:0") == ListenAddress(host: "::1", port: 0))
@@ -388,7 +412,11 @@ enum SampleWorkspace {
         #expect(try ListenAddress(parsing: "localhost:1").isLoopback)
         #expect(try !ListenAddress(parsing: "0.0.0.0:80").isLoopback)
         #expect(try !ListenAddress(parsing: "127.evil.example:80").isLoopback)
-        for bad in ["127.0.0.1:99999", "host:", ":80", "::1:80", "[::1", "a b:80", "127.0.0.1:-1"] {
+        for bad in [
+            "127.0.0.1:99999", "host:", ":80", "::1:80", "[::1", "a b:80", "127.0.0.1:-1",
+            String(repeating: "a", count: 300) + ":80",
+            "localhost:99999999999999999999999", "ｌｏｃａｌｈｏｓｔ:80",
+        ] {
             #expect(throws: QuireError.self, "\(bad)") { try ListenAddress(parsing: bad) }
         }
     }

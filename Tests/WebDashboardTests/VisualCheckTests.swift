@@ -123,6 +123,29 @@ import Testing
             try await client.execute(
                 uri: "/batches/delivery/check", method: .post, headers: auditor.merging(Self.formHeaders), body: Self.form(fail)
             ) { response in #expect(response.status == .seeOther) }
+            // Hostile forms: each refused 400 and nothing recorded (the ledger is checked below: two marks).
+            for hostile in [
+                [("code", target), ("page", "-3"), ("seed", "1"), ("verdict", "pass")],
+                [("code", target), ("page", "99999999999999999999999"), ("seed", "1"), ("verdict", "pass")],
+                [("code", target), ("page", "1"), ("seed", "-1"), ("verdict", "pass")],
+                [("code", target), ("page", "1"), ("seed", "1"), ("verdict", "maybe")],
+                [("code", target), ("page", "1"), ("seed", "1"), ("verdict", "fail"), ("reason", "<script>")],
+                [
+                    ("code", target), ("page", "1"), ("seed", "1"), ("verdict", "pass"),
+                    ("note", String(repeating: "x", count: 2001)),
+                ],
+                [("code", ""), ("page", "1"), ("seed", "1"), ("verdict", "pass")],
+            ] {
+                try await client.execute(
+                    uri: "/batches/delivery/check", method: .post, headers: auditor.merging(Self.formHeaders),
+                    body: Self.form(hostile)
+                ) { response in #expect(response.status == .badRequest, "\(hostile.map(\.1).joined(separator: " ").prefix(80))") }
+            }
+            // A body beyond 16 KiB is not read.
+            try await client.execute(
+                uri: "/batches/delivery/check", method: .post, headers: auditor.merging(Self.formHeaders),
+                body: Self.form(mark + [("note", String(repeating: "x", count: 20_000))])
+            ) { response in #expect(response.status == .contentTooLarge) }
             // A page the batch does not have.
             let missing = [("code", target), ("page", "999"), ("seed", "1"), ("verdict", "pass")]
             try await client.execute(

@@ -78,7 +78,7 @@ struct qs_jpeg_reader {
     int created;
 };
 
-qs_jpeg_reader *qs_jpeg_open_memory(const uint8_t *data, size_t length, qs_jpeg_info *info,
+qs_jpeg_reader *qs_jpeg_open_memory(const uint8_t *data, size_t length, uint64_t max_pixels, qs_jpeg_info *info,
                                     char *error, size_t error_length) {
     memset(info, 0, sizeof(*info));
     qs_jpeg_reader *r = calloc(1, sizeof(qs_jpeg_reader));
@@ -145,6 +145,23 @@ qs_jpeg_reader *qs_jpeg_open_memory(const uint8_t *data, size_t length, qs_jpeg_
     case JCS_CMYK:
     case JCS_YCCK: r->cinfo.out_color_space = JCS_CMYK; break;
     default: r->cinfo.out_color_space = JCS_RGB; break;
+    }
+    // Refused before jpeg_start_decompress, which allocates a progressive image's every coefficient at once
+    // (a 655-byte file claiming 65308 x 64106 made it ask for 12 GB).
+    if ((uint64_t)r->cinfo.image_width * (uint64_t)r->cinfo.image_height > max_pixels) {
+        info->too_large = 1;
+        info->width = r->cinfo.image_width;
+        info->height = r->cinfo.image_height;
+        qs_copy_message(error, error_length, "image too large");
+        free(exif);
+        free(icc);
+        info->exif = NULL;
+        info->icc = NULL;
+        info->exif_length = 0;
+        info->icc_length = 0;
+        jpeg_destroy_decompress(&r->cinfo);
+        free(r);
+        return NULL;
     }
     jpeg_start_decompress(&r->cinfo);
     info->width = r->cinfo.output_width;

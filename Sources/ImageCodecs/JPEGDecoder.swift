@@ -26,7 +26,11 @@ enum JPEGDecoder {
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, options: DecodeOptions) throws(DecodeError) -> DecodedImage {
         var error = [CChar](repeating: 0, count: 512)
         var header = qs_jpeg_info()
-        guard let reader = qs_jpeg_open_memory(bytes.baseAddress, bytes.count, &header, &error, error.count) else {
+        let maxPixels = UInt64(clamping: options.maxPixels)
+        guard let reader = qs_jpeg_open_memory(bytes.baseAddress, bytes.count, maxPixels, &header, &error, error.count) else {
+            if header.too_large != 0 {
+                throw .tooLarge(width: Int(header.width), height: Int(header.height), limit: options.maxPixels)
+            }
             throw classify(message(from: error))
         }
         defer { qs_jpeg_close(reader) }

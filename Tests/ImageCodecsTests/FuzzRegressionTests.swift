@@ -28,4 +28,30 @@ import Testing
             exit(image.info.iccProfile == profile ? 0 : 1)
         }
     }
+
+    /// A 655-byte progressive JPEG (SOF2) claiming 65308 × 64106, found by CI's `jpeg` fuzz run: libjpeg's
+    /// jpeg_start_decompress allocates a progressive image's whole coefficient buffer (12 GB under ASan: libFuzzer's
+    /// out-of-memory), and the shim called it before the pixel limit was checked. Fixed: the shim refuses the
+    /// header first. In a child whose address space is capped at 4 GiB, the decode must say `tooLarge` with the
+    /// header's size — before the fix the allocation failed there and libjpeg reported it as its own error.
+    @Test func aHugeProgressiveJPEGIsRefusedBeforeLibjpegAllocates() async {
+        await #expect(processExitsWith: .success) {
+            var limit = rlimit(rlim_cur: 4 << 30, rlim_max: 4 << 30)
+            guard setrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0 else { exit(2) }
+            let data = try Data(
+                contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                    .appendingPathComponent("Fuzz/corpus/jpeg/regression-progressive-65308x64106.jpg"))
+            for options in [DecodeOptions(maxPixels: 4_000_000), DecodeOptions()] {
+                do {
+                    _ = try ImageDecoder.decode(data, as: .jpeg, options: options)
+                    exit(3)
+                } catch let error as DecodeError {
+                    guard case .tooLarge(let width, let height, _) = error, width == 65308, height == 64106 else { exit(4) }
+                } catch {
+                    exit(5)
+                }
+            }
+            exit(0)
+        }
+    }
 }

@@ -43,13 +43,16 @@ typedef struct qs_jpeg_info {
     size_t exif_length;
     uint8_t *icc;            ///< the ICC profile, its APP2 chunks joined in order: a copy the caller frees with qs_free
     size_t icc_length;
+    int too_large;           ///< set (with width and height) when the header claims more than max_pixels
 } qs_jpeg_info;
 
 /// Reads the header of a JPEG held in memory and starts decompression. NULL on failure, with libjpeg's
 /// message in `error` (and nothing in `info` to free). The memory must stay valid until qs_jpeg_close.
 /// On success `info->exif` and `info->icc` (when not NULL) belong to the caller, who frees them with
 /// qs_free: they outlive the reader.
-qs_jpeg_reader *qs_jpeg_open_memory(const uint8_t *data, size_t length, qs_jpeg_info *info,
+/// A header claiming more than `max_pixels` pixels returns NULL with `info->too_large`, `width` and `height`
+/// set, before decompression starts: libjpeg allocates a progressive image's whole coefficient buffer there.
+qs_jpeg_reader *qs_jpeg_open_memory(const uint8_t *data, size_t length, uint64_t max_pixels, qs_jpeg_info *info,
                                     char *error, size_t error_length);
 /// Decodes every scanline into `pixels` (rows `stride` bytes apart). Returns 0, or -1 with the message.
 /// Corrupt-data warnings (premature end of data, bad Huffman codes) count as failures: a decode check

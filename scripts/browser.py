@@ -9,8 +9,10 @@ evaluate expressions, take a screenshot, and print what was seen as JSON on stan
 
 Output: {"console": [...], "errors": [...], "eval": {NAME: value}, "then": {NAME: value}, "csp_violations": [...]}.
 Exit 0 when every wait came true, 1 when one timed out (the output still says what was seen), 2 on usage errors.
+Nothing here can hang: every DevTools command must be answered within --timeout seconds, the whole script ends
+within 3 x --timeout + 30 s, and Chromium is killed on the way out however the script ends.
 """
-import argparse, base64, json, os, shutil, subprocess, sys, tempfile, time
+import argparse, base64, json, os, select, shutil, signal, subprocess, sys, tempfile, time
 
 
 class Browser:
@@ -25,6 +27,7 @@ class Browser:
         high_r, high_w = os.dup2(to_browser_r, 100), os.dup2(from_browser_w, 101)
 
         def place_pipe_ends():
+            os.setsid()  # Chromium and its helpers in a group of their own, killed together in close()
             os.dup2(high_r, 3)
             os.dup2(high_w, 4)
 
@@ -40,6 +43,7 @@ class Browser:
         self.buffer = b""
         self.next_id = 0
         self.events = []
+        self.reply_seconds = 30
 
     def send(self, method, params=None, session=None):
         self.next_id += 1
@@ -48,16 +52,20 @@ class Browser:
             message["sessionId"] = session
         os.write(self.to_browser, json.dumps(message).encode() + b"\0")
         wanted = self.next_id
+        deadline = time.monotonic() + self.reply_seconds
         while True:
-            reply = self.read()
+            reply = self.read(method, deadline)
             if reply.get("id") == wanted:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return reply.get("result", {})
             self.events.append(reply)
 
-    def read(self):
+    def read(self, method, deadline):
         while b"\0" not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.from_browser], [], [], remaining)[0]:
+                raise TimeoutError(f"{method}: chromium did not answer within {self.reply_seconds:g} s")
             chunk = os.read(self.from_browser, 1 << 16)
             if not chunk:
                 raise RuntimeError("chromium closed the DevTools pipe")
@@ -66,6 +74,7 @@ class Browser:
         return json.loads(message)
 
     def close(self):
+        self.reply_seconds = 10
         try:
             self.send("Browser.close")
         except Exception:
@@ -73,7 +82,12 @@ class Browser:
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
 
 
 def main():
@@ -88,8 +102,14 @@ def main():
     parser.add_argument("--then-eval", action="append", default=[])
     args = parser.parse_args()
 
+    def too_long(signum, frame):
+        raise TimeoutError(f"browser.py ran longer than {3 * args.timeout + 30:g} s")
+
+    signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(int(3 * args.timeout + 30))
     user_data = tempfile.mkdtemp(prefix="quire-browser-")
     browser = Browser(user_data)
+    browser.reply_seconds = args.timeout
     out = {"console": [], "errors": [], "eval": {}, "then": {}, "csp_violations": []}
     ok = True
     try:
@@ -139,7 +159,11 @@ def main():
             elif method == "Log.entryAdded":
                 text = params.get("entry", {}).get("text", "")
                 (out["csp_violations"] if "Content Security Policy" in text else out["console"]).append(text)
+    except TimeoutError as error:
+        out["errors"].append(str(error))
+        ok = False
     finally:
+        signal.alarm(0)
         browser.close()
         shutil.rmtree(user_data, ignore_errors=True)
     print(json.dumps(out, ensure_ascii=False))

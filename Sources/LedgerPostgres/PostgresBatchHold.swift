@@ -10,7 +10,7 @@ import PostgresNIO
 /// Advisory locks belong to the whole database, so the key names the ledger's schema as well as the batch: two
 /// ledgers in one database (two schemas) never hold each other's batches.
 public final class PostgresBatchHold: Sendable {
-    private let connection: PostgresConnection
+    private let session: Transaction
     private let key: String
     /// The batch held.
     public let batch: String
@@ -24,9 +24,10 @@ public final class PostgresBatchHold: Sendable {
             throw PostgresLedger.failure("hold batch \(batch)", ledger.location, error)
         }
         let key = Self.key(schema: ledger.location.schema, batch: batch)
+        let session = ledger.sessions.session(connection)
         let taken: Bool
         do {
-            taken = try Self.call("pg_try_advisory_lock", key: key, on: connection)
+            taken = try Self.call("pg_try_advisory_lock", key: key, on: session)
         } catch {
             _ = try? connection.close().wait()
             throw PostgresLedger.failure("hold batch \(batch)", ledger.location, error)
@@ -38,23 +39,16 @@ public final class PostgresBatchHold: Sendable {
                 message: "another quire run is working batch \(batch) on this ledger (on this machine or another)",
                 fix: "wait for it to finish; quire worker processes may join it meanwhile")
         }
-        self.connection = connection
+        self.session = session
         self.key = key
         self.batch = batch
     }
 
     /// Calls an advisory-lock function of PostgreSQL on `key` and returns its answer.
-    private static func call(_ function: String, key: String, on connection: PostgresConnection) throws -> Bool {
-        var binds = PostgresBindings()
-        binds.append(key)
-        let rows = try connection.query(
-            PostgresQuery(unsafeSQL: "SELECT \(function)(hashtextextended($1, 0)) AS answer", binds: binds),
-            logger: logger
-        ).wait()
-        return try rows.rows.first?.makeRandomAccess()["answer"].decode(Bool.self) ?? false
+    private static func call(_ function: String, key: String, on session: Transaction) throws -> Bool {
+        let rows = try session.query("SELECT \(function)(hashtextextended($1, 0)) AS answer", [.text(key)])
+        return try rows.first?.cells["answer"].decode(Bool.self) ?? false
     }
-
-    private static let logger = Logger(label: "quire.ledger.hold") { _ in SwiftLogNoOpLogHandler() }
 
     /// The advisory lock's key text: schema, then batch. The schema is a plain identifier (``PostgresLocation``
     /// checks it), so the first `/` ends it whatever the batch holds.
@@ -63,9 +57,8 @@ public final class PostgresBatchHold: Sendable {
     deinit {
         // Unlocking before closing makes the release synchronous: the server frees a closed session's locks only
         // once it has seen the session end, a moment after the close returns. Closing alone would release it too.
-        // A session the server ended (a restart) holds nothing, and a query on it would never be answered:
-        // PostgresNIO drops the write on a closed channel without failing the query.
-        if !connection.isClosed { _ = try? Self.call("pg_advisory_unlock", key: key, on: connection) }
-        _ = try? connection.close().wait()
+        // A session the server ended (a restart) holds nothing: no statement is sent on it.
+        if !session.connection.isClosed { _ = try? Self.call("pg_advisory_unlock", key: key, on: session) }
+        _ = try? session.connection.close().wait()
     }
 }

@@ -233,10 +233,12 @@ package enum PostgresSchema {
     }
 
     /// Applies the migrations not yet applied, each in its own transaction, under a transaction-scoped advisory
-    /// lock (so two machines starting at once apply each migration once).
+    /// lock (so two machines starting at once apply each migration once). Its statements may wait for another
+    /// machine's migration and rebuild large tables, so they have ``ServerAnswer/migrationDeadline``.
     static func migrate(_ sessions: PostgresSessions) throws {
         let schema = sessions.location.schema
         try sessions.transaction { tx in
+            let tx = tx.allowing(ServerAnswer.migrationDeadline)
             try tx.execute("SELECT pg_advisory_xact_lock(7251730914)")
             if schema != "public" { try tx.execute("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"") }
             try tx.execute(
@@ -244,6 +246,7 @@ package enum PostgresSchema {
         }
         for migration in migrations {
             try sessions.transaction { tx in
+                let tx = tx.allowing(ServerAnswer.migrationDeadline)
                 try tx.execute("SELECT pg_advisory_xact_lock(7251730914)")
                 let done = try tx.query("SELECT 1 FROM quire_migration WHERE version = $1", [.text(migration.version)])
                 guard done.isEmpty else { return }

@@ -16,10 +16,13 @@ import Synchronization
 /// A connection the server dropped (a restart, a cut network) is replaced on the next use; a transaction that failed
 /// because its connection went away is tried again on a new one, with exponential backoff (0.1 s doubling to 5 s)
 /// for up to ``reconnectWindow`` once the server was reached — so a server restart costs a pause, not the run.
+/// No wait is unbounded (``ServerAnswer``): a statement the server never answers counts as a lost connection.
 final class PostgresSessions: Sendable {
     let location: PostgresLocation
     /// How long a transaction keeps retrying on a lost connection before its error is thrown.
     let reconnectWindow: Duration
+    /// How long one statement may wait for the server's answer.
+    let statementDeadline: Duration
     private let idle = Mutex<[PostgresConnection]>([])
     private let capacity: DispatchSemaphore
     private let nextID = Atomic<Int>(1)
@@ -29,9 +32,13 @@ final class PostgresSessions: Sendable {
     private let logger = Logger(label: "quire.ledger.postgres") { _ in SwiftLogNoOpLogHandler() }
     private let tls: PostgresConnection.Configuration.TLS
 
-    init(location: PostgresLocation, connections: Int = 4, reconnectWindow: Duration = .seconds(60)) throws(QuireError) {
+    init(
+        location: PostgresLocation, connections: Int = 4, reconnectWindow: Duration = .seconds(60),
+        statementDeadline: Duration = ServerAnswer.statementDeadline
+    ) throws(QuireError) {
         self.location = location
         self.reconnectWindow = reconnectWindow
+        self.statementDeadline = statementDeadline
         self.capacity = DispatchSemaphore(value: max(1, connections))
         do {
             switch location.tls {
@@ -84,7 +91,7 @@ final class PostgresSessions: Sendable {
         while true {
             do {
                 return try withConnection { connection in
-                    let transaction = Transaction(connection: connection, logger: logger)
+                    let transaction = session(connection)
                     try transaction.execute("BEGIN")
                     do {
                         let result = try body(transaction)
@@ -116,7 +123,12 @@ final class PostgresSessions: Sendable {
             default: return false
             }
         }
-        return error is ChannelError || error is IOError || error is NIOConnectionError
+        return error is ChannelError || error is IOError || error is NIOConnectionError || error is ServerAnswer.Missing
+    }
+
+    /// Statements on `connection` outside the pool's transactions, with this pool's deadline.
+    func session(_ connection: PostgresConnection) -> Transaction {
+        Transaction(connection: connection, logger: logger, deadline: statementDeadline)
     }
 
     /// How long the server lets a session of Quire's sit idle inside a transaction before it ends it.
@@ -131,12 +143,16 @@ final class PostgresSessions: Sendable {
             database: location.database, tls: tls)
         configuration.options.connectTimeout = .seconds(Int64(location.connectTimeout))
         configuration.options.additionalStartupParameters = [("application_name", location.applicationName)]
-        let connection = try PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
-            id: nextID.add(1, ordering: .relaxed).newValue, logger: logger
-        ).wait()
+        // The connect timeout covers TCP only; the handshake (TLS, authentication) is bounded here, and a
+        // connection that completes after the wait gave up is closed.
+        let connection = try ServerAnswer.wait(
+            for: PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                id: nextID.add(1, ordering: .relaxed).newValue, logger: logger),
+            on: nil, within: .seconds(location.connectTimeout) + statementDeadline, what: "connect",
+            late: { $0.closeWithoutWaiting() })
         reachedOnce.store(true, ordering: .relaxed)
-        let session = Transaction(connection: connection, logger: logger)
+        let session = session(connection)
         if location.schema != "public" {
             try session.execute("SET search_path TO \"\(location.schema)\"")
         }
@@ -147,14 +163,28 @@ final class PostgresSessions: Sendable {
     }
 }
 
-/// One open transaction (or plain session) on a connection: statements with `$1…` parameters, rows back.
+/// One open transaction (or plain session) on a connection: statements with `$1…` parameters, rows back, each
+/// answer waited for at most `deadline` (``ServerAnswer``).
 struct Transaction {
     let connection: PostgresConnection
     let logger: Logger
+    let deadline: Duration
+
+    /// The same session with another deadline.
+    func allowing(_ deadline: Duration) -> Transaction {
+        Transaction(connection: connection, logger: logger, deadline: deadline)
+    }
+
+    /// The answer to `query`, or ``ServerAnswer/Missing``.
+    private func answer(_ query: PostgresQuery) throws -> PostgresQueryResult {
+        try ServerAnswer.wait(
+            for: connection.query(query, logger: logger), on: connection, within: deadline,
+            what: String(query.sql.prefix(60)))
+    }
 
     /// Runs a statement without parameters (DDL, `BEGIN`).
     func execute(_ sql: String) throws {
-        _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
+        _ = try answer(PostgresQuery(unsafeSQL: sql))
     }
 
     /// Runs a statement with its parameters bound (never spliced into the text), returning the rows.
@@ -162,7 +192,7 @@ struct Transaction {
     func query(_ sql: String, _ values: [SQLValue] = []) throws -> [Row] {
         var binds = PostgresBindings(capacity: values.count)
         for value in values { value.bind(into: &binds) }
-        let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+        let result = try answer(PostgresQuery(unsafeSQL: sql, binds: binds))
         return result.rows.map { Row(cells: $0.makeRandomAccess()) }
     }
 
@@ -170,7 +200,7 @@ struct Transaction {
     func update(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
         var binds = PostgresBindings(capacity: values.count)
         for value in values { value.bind(into: &binds) }
-        let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+        let result = try answer(PostgresQuery(unsafeSQL: sql, binds: binds))
         return result.metadata.rows ?? 0
     }
 }

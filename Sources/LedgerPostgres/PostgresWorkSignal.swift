@@ -41,10 +41,12 @@ public final class PostgresWorkSignal: WorkSignal {
         guard let connection = try? ledger.sessions.openDedicatedConnection() else { return }
         let arrived = self.arrived
         connection.addListener(channel: PostgresLedger.workChannel) { _, _ in arrived.signal() }
-        _ = try? connection.query(
-            PostgresQuery(unsafeSQL: "LISTEN \(PostgresLedger.workChannel)"),
-            logger: Logger(label: "quire.ledger.listen") { _ in SwiftLogNoOpLogHandler() }
-        ).wait()
+        do {
+            try ledger.sessions.session(connection).execute("LISTEN \(PostgresLedger.workChannel)")
+        } catch {
+            connection.closeWithoutWaiting()
+            return
+        }
         listening.withLock { $0 = connection }
     }
 }

@@ -13,6 +13,8 @@ public enum Program {
         public var stderr: String
         /// Whether it ended by a signal (a crash or a trap) rather than exiting.
         public var signalled: Bool
+        /// Whether it was killed for running longer than the caller allowed.
+        public var timedOut = false
 
         /// Standard output as UTF-8 text.
         public var text: String { String(decoding: stdout, as: UTF8.self) }
@@ -30,10 +32,11 @@ public enum Program {
 
     /// Runs `executable` (a path, or a name looked up with `find`) to its end, standard input empty, its output
     /// captured through temporary files (no pipe-buffer deadlock on large outputs); `environment` is added to
-    /// this process's.
+    /// this process's. A program still running after `timeout` seconds is killed (SIGKILL) and its output says
+    /// `timedOut`: a peer that hangs fails its test instead of stopping the whole suite.
     public static func run(
         _ executable: String, _ arguments: [String], cwd: String? = nil,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], timeout: Double = 600
     ) throws -> Output {
         let program = executable.contains("/") ? executable : find(executable) ?? executable
         let folder = FileManager.default.temporaryDirectory
@@ -57,14 +60,30 @@ public enum Program {
         process.standardOutput = outHandle
         process.standardError = errHandle
         process.standardInput = FileHandle.nullDevice
+        let ended = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in ended.signal() }
         try process.run()
+        let timedOut = ended.wait(timeout: .now() + timeout) == .timedOut
+        if timedOut { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try outHandle.close()
         try errHandle.close()
+        var stderr = String(decoding: try Data(contentsOf: err), as: UTF8.self)
+        if timedOut { stderr += "\n\(program) was killed after running \(Int(timeout)) s (the test's time limit)\n" }
         return Output(
-            status: process.terminationStatus, stdout: try Data(contentsOf: out),
-            stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self),
-            signalled: process.terminationReason == .uncaughtSignal)
+            status: process.terminationStatus, stdout: try Data(contentsOf: out), stderr: stderr,
+            signalled: process.terminationReason == .uncaughtSignal, timedOut: timedOut)
+    }
+
+    /// Waits up to `seconds` for `process` to end; kills it (SIGKILL) when it has not and returns false.
+    @discardableResult
+    public static func waitForExit(_ process: Process, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let ended = !process.isRunning
+        if !ended { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return ended
     }
 
     /// The built `quire`: beside the test bundle in `.build/<config>/`, else `.build/debug/quire`.

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import Ledger
-import LedgerPostgres
+@testable import LedgerPostgres
 import QuireCore
 import QuireTestSupport
 import Testing
@@ -90,6 +90,40 @@ extension LedgerBackend {
         do { _ = try PostgresBatchHold(ledger: ledger, batch: "B") }
         // Released as the hold went away: taken again at once.
         _ = try PostgresBatchHold(ledger: ledger, batch: "B")
+    }
+
+    @Test func aStatementOnAConnectionThatJustClosedFailsInsteadOfWaitingForever() throws {
+        // PostgresNIO drops a statement written on a closed channel without failing it (a restart races the
+        // write); the wait notices the closed connection within a second or two.
+        let sessions = try PostgresSessions(location: try PostgresLocation(url: try TestPostgres.url()), connections: 1)
+        let connection = try sessions.openDedicatedConnection()
+        try connection.close().wait()
+        let start = ContinuousClock.now
+        #expect {
+            try sessions.session(connection).query("SELECT 1")
+        } throws: { error in
+            (error as? ServerAnswer.Missing)?.connectionClosed == true && PostgresSessions.isConnectionLoss(error)
+        }
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
+    @Test func aStatementTheServerDoesNotAnswerInTimeEndsItsConnection() throws {
+        // A server that stops answering (a half-open connection) is given up on at the deadline; the transaction
+        // counts it a lost connection, retries within its window, then throws.
+        let sessions = try PostgresSessions(
+            location: try PostgresLocation(url: try TestPostgres.url()), connections: 1, reconnectWindow: .seconds(1),
+            statementDeadline: .seconds(2))
+        let start = ContinuousClock.now
+        #expect {
+            try sessions.transaction { try $0.query("SELECT pg_sleep(20)") }
+        } throws: { error in
+            let missing = error as? ServerAnswer.Missing
+            return missing?.connectionClosed == false && "\(error)".contains("did not answer within 2 s")
+        }
+        let waited = ContinuousClock.now - start
+        #expect(waited >= .seconds(2) && waited < .seconds(10), "\(waited)")
+        // The pool is usable again at once: a new connection replaces the one given up on.
+        #expect(try sessions.transaction { try $0.query("SELECT 1 AS one").first?.int("one") } == 1)
     }
 
     @Test func migrationStatementsSplitOutsideFunctionBodiesOnly() {

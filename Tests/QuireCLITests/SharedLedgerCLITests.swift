@@ -62,10 +62,13 @@ import Testing
             return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
         }
 
-        /// Sends `signal` and waits for the end.
+        /// Sends `signal` and waits for the end; a child still running a minute later is killed and the test
+        /// fails (a command that ignores SIGTERM is a fault, and must not hang the suite).
         func stop(_ signal: Int32) -> String {
             kill(process.processIdentifier, signal)
-            process.waitUntilExit()
+            if !Program.waitForExit(process, seconds: 60) {
+                Issue.record("quire \(process.arguments ?? []) did not end within 60 s of signal \(signal): killed")
+            }
             defer { try? FileManager.default.removeItem(at: output) }
             return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         }

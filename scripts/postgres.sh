@@ -6,7 +6,9 @@
 #   bash scripts/postgres.sh restart DIR stop and start on the same port (the fault tests restart the server mid-run)
 # Needs Debian's postgresql package (scripts/install-deps.sh --test installs it). Nothing listens beyond 127.0.0.1,
 # except QUIRE_PG_EXTRA_LISTEN=ADDR/PREFIX at the first start: also that address (a veth of a test's own network
-# namespace), with password logins from that subnet.
+# namespace), with password logins from that subnet; and QUIRE_PG_TLS=1 at the first start: TLS on, with a
+# certificate for localhost (not 127.0.0.1: the tests check the name is verified) signed by a throwaway CA (DIR/tls/ca.crt; DIR/tls/other-ca.crt is a CA
+# that signed nothing), plain connections still accepted, and every connection logged with its TLS state.
 set -euo pipefail
 
 command="${1:-}"
@@ -36,6 +38,26 @@ done
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+# A CA, a server certificate it signs (for localhost only), and a second CA that signed nothing, in $1.
+make_certificates() {
+  local tls="$1"
+  mkdir -p "$tls"
+  (
+    cd "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3 -subj "/CN=Quire test CA" -keyout ca.key -out ca.crt \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3 -subj "/CN=Another CA" -keyout other-ca.key -out other-ca.crt \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr
+    printf 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3 -extfile server.ext -out server.crt
+    chmod 600 server.key ca.key other-ca.key
+  ) >"$dir/tls.log" 2>&1 || { cat "$dir/tls.log" >&2; exit 3; }
+  [[ $(id -u) -eq 0 ]] && chown -R "$owner" "$tls"
+  chmod 755 "$tls"
+  chmod 644 "$tls/ca.crt" "$tls/other-ca.crt"
+}
+
 start() {
   if [[ ! -f "$data/PG_VERSION" ]]; then
     [[ $(id -u) -eq 0 ]] && chown "$owner" "$dir"
@@ -58,10 +80,13 @@ start() {
     printf 'host all all %s scram-sha-256\n' "$QUIRE_PG_EXTRA_LISTEN" >>"$data/pg_hba.conf"
   fi
   [[ -f "$dir/listen" ]] && listen="127.0.0.1,$(cat "$dir/listen")"
+  if [[ "${QUIRE_PG_TLS:-}" == 1 && ! -d "$dir/tls" ]]; then make_certificates "$dir/tls"; fi
+  tls_options=""
+  [[ -d "$dir/tls" ]] && tls_options="-c ssl=on -c ssl_cert_file=$dir/tls/server.crt -c ssl_key_file=$dir/tls/server.key -c log_connections=on"
   # Loopback (and a test's own veth) only, sockets in the cluster's own folder, and fsync on (the tests measure a
   # real server).
   as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=$listen -c port=$port -c unix_socket_directories=$dir -c max_connections=200" \
+    -o "-c listen_addresses=$listen -c port=$port -c unix_socket_directories=$dir -c max_connections=200 $tls_options" \
     start >/dev/null || { tail -n 20 "$dir/server.log" >&2; exit 3; }
   if [[ ! -f "$dir/url" ]]; then
     password="$(cat "$dir/password")"

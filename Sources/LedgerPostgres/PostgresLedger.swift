@@ -1,5 +1,6 @@
 import Foundation
 public import Ledger
+import NIOSSL
 import PostgresNIO
 public import QuireCore
 
@@ -749,6 +750,14 @@ public final class PostgresLedger: Ledger {
             }
             let message: String
             switch error.code {
+            case .connectionError where error.underlying.flatMap(tlsProblem) != nil:
+                let problem = tlsProblem(error.underlying!)!
+                let authorities = location.rootCertificates.map { "sslrootcert \($0)" } ?? "the system's authorities"
+                let fix =
+                    problem.contains("does not name")
+                    ? "connect by a name the server's certificate lists, or have it reissued for \(location.host)"
+                    : "the server's certificate must chain to \(authorities): give the CA that signed it as sslrootcert=PATH"
+                return .ledger(operation, file: file, underlying: .init(source: "tls", message: problem), fix: fix)
             case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
                 message = "cannot reach the server (\(error.code))" + (error.underlying.map { ": \($0)" } ?? "")
                 return .ledger(
@@ -776,6 +785,22 @@ public final class PostgresLedger: Ledger {
                 operation, file: file, underlying: .init(source: "postgresql", message: PostgresLocation.redact("\(error)")),
                 fix: "check that the server at \(location.host):\(location.port) runs and this machine may reach it")
         }
+    }
+
+    /// What went wrong in a TLS handshake that failed on the server's certificate, in words; nil for other errors.
+    static func tlsProblem(_ error: any Error) -> String? {
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return "the server's certificate does not name the host connected to"
+        }
+        guard error is NIOSSLError else { return nil }
+        let text = "\(error)"
+        for (code, words) in [
+            ("CERTIFICATE_VERIFY_FAILED", "the server's certificate is not signed by a trusted authority"),
+            ("CERTIFICATE_EXPIRED", "the server's certificate has expired"),
+        ] where text.contains(code) {
+            return "\(words) (\(code))"
+        }
+        return nil
     }
 
     /// What to do about a server error, by its SQLSTATE class.

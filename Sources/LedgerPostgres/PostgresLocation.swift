@@ -5,9 +5,10 @@ public import QuireCore
 /// URL, every part checked, the password never shown (``redacted`` is what messages print).
 ///
 /// Accepted query parameters: `sslmode` (`disable`, `prefer`, `require`, `verify-full`; default `prefer` as libpq's),
-/// `schema` (the ledger's tables live in this schema, created when missing; default `public`), `connect_timeout`
-/// (seconds, 1–300; default 10) and `application_name`. Anything else is refused, so a misspelled `sslmode` never
-/// silently turns TLS off.
+/// `sslrootcert` (with `verify-full`: a PEM file of the certificate authorities to trust instead of the system's,
+/// for a server whose certificate an archive's own CA signed), `schema` (the ledger's tables live in this schema,
+/// created when missing; default `public`), `connect_timeout` (seconds, 1–300; default 10) and `application_name`.
+/// Anything else is refused, so a misspelled `sslmode` never silently turns TLS off.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     /// TLS to the server, as libpq's `sslmode` names it.
     public enum TLSMode: String, Sendable, CaseIterable {
@@ -35,6 +36,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var schema: String
     /// TLS to the server.
     public var tls: TLSMode
+    /// With `verify-full`, the PEM file of the authorities to trust (nil: the system's).
+    public var rootCertificates: String?
     /// Seconds to wait for a connection.
     public var connectTimeout: Int
     /// The name the server shows for Quire's sessions (`pg_stat_activity`).
@@ -70,6 +73,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         self.database = path
         self.schema = "public"
         self.tls = .prefer
+        self.rootCertificates = nil
         self.connectTimeout = 10
         self.applicationName = "quire"
         var seen: Set<String> = []
@@ -83,6 +87,11 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
                         "sslmode '\(value)' is not one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 tls = mode
+            case "sslrootcert":
+                guard !value.isEmpty, value.utf8.count <= 1024 else {
+                    throw refuse("sslrootcert must name a PEM file (1-1024 bytes of path)")
+                }
+                rootCertificates = value
             case "schema":
                 guard Self.isPlainIdentifier(value) else {
                     throw refuse("schema '\(value)' must be 1-63 of a-z, 0-9 and _, starting with a letter or _")
@@ -101,8 +110,14 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
                 applicationName = value
             default:
                 throw refuse(
-                    "unknown parameter '\(item.name)'", fix: "use sslmode, schema, connect_timeout or application_name")
+                    "unknown parameter '\(item.name)'",
+                    fix: "use sslmode, sslrootcert, schema, connect_timeout or application_name")
             }
+        }
+        if rootCertificates != nil && tls != .verifyFull {
+            // libpq would quietly verify the chain but not the name (verify-ca); say what is meant instead.
+            throw refuse(
+                "sslrootcert is only used with sslmode=verify-full", fix: "add sslmode=verify-full, or drop sslrootcert")
         }
     }
 
@@ -111,6 +126,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         var text = "postgres://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"
         var parameters: [String] = []
         if tls != .prefer { parameters.append("sslmode=\(tls.rawValue)") }
+        if let rootCertificates { parameters.append("sslrootcert=\(rootCertificates)") }
         if schema != "public" { parameters.append("schema=\(schema)") }
         if !parameters.isEmpty { text += "?" + parameters.joined(separator: "&") }
         return text

@@ -50,12 +50,15 @@ final class PostgresSessions: Sendable {
                 let context = try NIOSSLContext(configuration: configuration)
                 tls = location.tls == .prefer ? .prefer(context) : .require(context)
             case .verifyFull:
-                tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                var configuration = TLSConfiguration.makeClientConfiguration()
+                if let roots = location.rootCertificates { configuration.trustRoots = .file(roots) }
+                tls = .require(try NIOSSLContext(configuration: configuration))
             }
         } catch {
             throw QuireError(
                 .couldNotRun, stage: .ledger, file: location.redacted, message: "cannot set up TLS for the ledger",
-                underlying: .init(source: "tls", message: "\(error)"))
+                underlying: .init(source: "tls", message: "\(error)"),
+                fix: location.rootCertificates.map { "check that sslrootcert \($0) is a readable PEM file of certificates" })
         }
     }
 

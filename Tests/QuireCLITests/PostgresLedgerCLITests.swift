@@ -87,6 +87,62 @@ import Testing
         #expect(!(unreachable.stdout + unreachable.stderr).contains(secret))
     }
 
+    @Test func tlsIsUsedWhenAskedAndVerifyFullChecksTheAuthorityAndTheName() throws {
+        // A server of the test's own with TLS (a throwaway CA's certificate for localhost only) that logs every
+        // connection with its TLS state; each command names its session, so the log says what it did.
+        let cluster = try SharedLedgerCLITests.PrivateCluster(environment: ["QUIRE_PG_TLS": "1"])
+        defer { withExtendedLifetime(cluster) {} }
+        let tls = cluster.folder + "/tls"
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let password = URLComponents(string: cluster.url)?.password ?? "?"
+        func status(host: String = "127.0.0.1", _ parameters: String) throws -> CLI.Result {
+            let url = cluster.url.replacingOccurrences(of: "@127.0.0.1:", with: "@\(host):") + "?" + parameters
+            let result = try CLI.quire(["status", "--workspace", dir, "--ledger", url])
+            #expect(!(result.stdout + result.stderr).contains(password), "the password was printed")
+            return result
+        }
+        func logged(_ session: String) throws -> [String] {
+            let log = try String(contentsOfFile: cluster.folder + "/server.log", encoding: .utf8)
+            return log.split(separator: "\n").map(String.init).filter {
+                $0.contains("connection authorized") && $0.contains("application_name=\(session)")
+            }
+        }
+
+        let required = try status("sslmode=require&application_name=tls-require")
+        #expect(required.status == 0, "\(required.stderr)")
+        let verified = try status(host: "localhost", "sslmode=verify-full&sslrootcert=\(tls)/ca.crt&application_name=tls-full")
+        #expect(verified.status == 0, "\(verified.stderr)")
+        let plain = try status("sslmode=disable&application_name=tls-off")
+        #expect(plain.status == 0, "\(plain.stderr)")
+        for session in ["tls-require", "tls-full"] {
+            let lines = try logged(session)
+            #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("SSL enabled") }, "\(session): \(lines)")
+        }
+        let off = try logged("tls-off")
+        #expect(!off.isEmpty && off.allSatisfy { !$0.contains("SSL enabled") }, "\(off)")
+
+        // verify-full refuses a certificate no trusted authority signed, and one that does not name the host.
+        let system = try status(host: "localhost", "sslmode=verify-full&application_name=tls-system")
+        #expect(system.status == 3)
+        #expect(system.stderr.contains("not signed by a trusted authority"), "\(system.stderr)")
+        #expect(system.stderr.contains("sslrootcert=PATH"), "\(system.stderr)")
+        let other = try status(host: "localhost", "sslmode=verify-full&sslrootcert=\(tls)/other-ca.crt")
+        #expect(other.status == 3)
+        #expect(other.stderr.contains("not signed by a trusted authority"), "\(other.stderr)")
+        let wrongName = try status("sslmode=verify-full&sslrootcert=\(tls)/ca.crt")
+        #expect(wrongName.status == 3)
+        #expect(wrongName.stderr.contains("does not name the host"), "\(wrongName.stderr)")
+        #expect(try logged("tls-system").isEmpty, "a session was authorized on an unverified certificate")
+        // A missing authorities file and sslrootcert without verify-full are refused before connecting.
+        let missing = try status(host: "localhost", "sslmode=verify-full&sslrootcert=\(dir)/none.pem")
+        #expect(missing.status == 3)
+        #expect(missing.stderr.contains("sslrootcert \(dir)/none.pem"), "\(missing.stderr)")
+        let loose = try status("sslmode=require&sslrootcert=\(tls)/ca.crt")
+        #expect(loose.status == 2)
+        #expect(loose.stderr.contains("only used with sslmode=verify-full"), "\(loose.stderr)")
+    }
+
     @Test func workerNumbersOutOfRangeAreUsageErrors() throws {
         for arguments in [
             ["--lease", "1"], ["--lease", "99999"], ["--claim", "-1"], ["--claim", "10001"], ["--workers", "-2"],

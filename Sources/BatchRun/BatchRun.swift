@@ -280,7 +280,9 @@ public struct BatchRun: Sendable {
             })
         let imported: ImportReport
         do {
-            let importer = Importer(ledger: ledger, policy: policy, workers: workers, tool: tool)
+            let importer = Importer(
+                ledger: ledger, policy: policy, workers: workers, tool: tool,
+                settings: NormalizeStage.settingsFingerprint(policy: policy, tags: tags, version: version))
             let progress = { @Sendable (p: Importer.Progress) in
                 tracker.state.withLock { $0.files = (p.done, p.total) }
                 report("pages")

@@ -42,13 +42,18 @@ public struct Importer: Sendable {
     let policy: PipelinePolicy
     let workers: Int
     let tool: String
+    /// The fingerprint of the settings the batch's pages are made with, recorded on the batch (nil leaves it).
+    let settings: String?
     /// Files per ledger transaction.
     let commitEvery = 64
 
-    /// Makes an importer; `workers` 0 takes the policy's value, and 0 there means one per core.
+    /// Makes an importer; `workers` 0 takes the policy's value, and 0 there means one per core. `settings` (a run's
+    /// ``NormalizeStage`` settings fingerprint) is recorded on the batch for the workers that join it.
     public init(
-        ledger: any BatchStore & IntakeStore & PageStore, policy: PipelinePolicy, workers: Int = 0, tool: String = "quire"
+        ledger: any BatchStore & IntakeStore & PageStore, policy: PipelinePolicy, workers: Int = 0, tool: String = "quire",
+        settings: String? = nil
     ) {
+        self.settings = settings
         self.ledger = ledger
         self.policy = policy
         let requested = workers > 0 ? workers : policy.intake.workers
@@ -91,7 +96,7 @@ public struct Importer: Sendable {
             batch = try ledger.openBatch(
                 BatchInfo(
                     id: batchID, delivery: root, archive: archive ?? policy.archive,
-                    pipeline: policy.name, createdAt: Date().formatted(.iso8601)))
+                    pipeline: policy.name, createdAt: Date().formatted(.iso8601), settings: settings))
         } catch { throw .ledger(error) }
         guard batch.delivery == root else {
             throw .batchConflict(batch: batchID, registeredDelivery: batch.delivery, givenDelivery: root)

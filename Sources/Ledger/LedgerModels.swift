@@ -13,14 +13,21 @@ public struct BatchInfo: Sendable, Equatable, Codable {
     public var pipeline: String
     /// When the batch was first registered (ISO 8601, UTC).
     public var createdAt: String
+    /// The fingerprint of the settings that shape its pages' outputs (`NormalizeStage.settingsFingerprint`), as
+    /// the latest run or import that registered pages gave it; workers whose own differs refuse its pages. Nil for
+    /// a batch an older Quire registered.
+    public var settings: String?
 
     /// Makes a batch value.
-    public init(id: String, delivery: String, archive: String?, pipeline: String, createdAt: String) {
+    public init(
+        id: String, delivery: String, archive: String?, pipeline: String, createdAt: String, settings: String? = nil
+    ) {
         self.id = id
         self.delivery = delivery
         self.archive = archive
         self.pipeline = pipeline
         self.createdAt = createdAt
+        self.settings = settings
     }
 }
 

@@ -248,6 +248,9 @@ public final class SQLiteLedger: Ledger {
                     CREATE INDEX event_by_action_time ON event(action, at);
                     """)
         }
+        migrator.registerMigration("v8: the settings a batch's pages are made with") { db in
+            try db.execute(sql: "ALTER TABLE batch ADD COLUMN settings TEXT")
+        }
         return migrator
     }
 
@@ -274,11 +277,16 @@ public final class SQLiteLedger: Ledger {
     public func openBatch(_ batch: BatchInfo) throws(QuireError) -> BatchInfo {
         try write("open batch") { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE id = ?", arguments: [batch.id]) {
-                return Self.batchInfo(row)
+                var existing = Self.batchInfo(row)
+                if let settings = batch.settings, settings != existing.settings {
+                    try db.execute(sql: "UPDATE batch SET settings = ? WHERE id = ?", arguments: [settings, batch.id])
+                    existing.settings = settings
+                }
+                return existing
             }
             try db.execute(
-                sql: "INSERT INTO batch (id, delivery, archive, pipeline, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [batch.id, batch.delivery, batch.archive, batch.pipeline, batch.createdAt])
+                sql: "INSERT INTO batch (id, delivery, archive, pipeline, created_at, settings) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [batch.id, batch.delivery, batch.archive, batch.pipeline, batch.createdAt, batch.settings])
             try Self.log(db, .batchOpened(batch))
             return batch
         }
@@ -287,7 +295,7 @@ public final class SQLiteLedger: Ledger {
     private static func batchInfo(_ row: Row) -> BatchInfo {
         BatchInfo(
             id: row["id"], delivery: row["delivery"], archive: row["archive"], pipeline: row["pipeline"],
-            createdAt: row["created_at"])
+            createdAt: row["created_at"], settings: row["settings"])
     }
 
     /// Counts for the batch: pages (by state), quarantined files, records (by state), flagged records, changed files. (``BatchStore``)

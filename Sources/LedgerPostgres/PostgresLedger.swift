@@ -57,11 +57,19 @@ public final class PostgresLedger: Ledger {
         try write("open batch") { tx in
             let inserted = try tx.update(
                 """
-                INSERT INTO batch (id, delivery, archive, pipeline, created_at) VALUES ($1, $2, $3, $4, $5)
+                INSERT INTO batch (id, delivery, archive, pipeline, created_at, settings) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (id) DO NOTHING
                 """,
-                [.text(batch.id), .text(batch.delivery), .text(batch.archive), .text(batch.pipeline), .text(batch.createdAt)])
+                [
+                    .text(batch.id), .text(batch.delivery), .text(batch.archive), .text(batch.pipeline),
+                    .text(batch.createdAt), .text(batch.settings),
+                ])
             guard inserted == 1 else {
+                if let settings = batch.settings {
+                    try tx.update(
+                        "UPDATE batch SET settings = $1 WHERE id = $2 AND settings IS DISTINCT FROM $1",
+                        [.text(settings), .text(batch.id)])
+                }
                 return try Self.batchInfo(try tx.query("SELECT * FROM batch WHERE id = $1", [.text(batch.id)])[0])
             }
             try Self.log(tx, .batchOpened(batch))
@@ -72,7 +80,8 @@ public final class PostgresLedger: Ledger {
     private static func batchInfo(_ row: Row) throws -> BatchInfo {
         BatchInfo(
             id: try row.text("id"), delivery: try row.text("delivery"), archive: try row.optionalText("archive"),
-            pipeline: try row.text("pipeline"), createdAt: try row.text("created_at"))
+            pipeline: try row.text("pipeline"), createdAt: try row.text("created_at"),
+            settings: try row.optionalText("settings"))
     }
 
     /// Counts for the batch: pages (by state), quarantined files, records (by state), flagged records, changed files. (``BatchStore``)

@@ -214,6 +214,7 @@ package enum PostgresSchema {
             CREATE INDEX event_by_action_time ON event(action, at);
             """
         ),
+        ("v5: the settings a batch's pages are made with", "ALTER TABLE batch ADD COLUMN settings \(text)"),
     ]
 
     /// The statements of a migration: split at `;`, except inside a `$$`-quoted function body.

@@ -22,10 +22,12 @@ struct WorkerCommand: AsyncParsableCommand {
 
             Every machine must mount the same workspace and deliveries at the same paths, on storage with \
             atomic rename and working fsync (NFSv4, CephFS; not SMB without durable handles), and give the \
-            same --pipeline and --process as the run. Stop it with Ctrl-C or SIGTERM: it finishes the pages \
-            in hand and gives back the rest.
+            same --pipeline and --process as the run: a worker whose settings differ from those the run \
+            recorded on its batch gives back the pages it claimed and stops (exit 2). Stop it with Ctrl-C or \
+            SIGTERM: it finishes the pages in hand and gives back the rest.
 
-            Exit codes: 0 stopped cleanly; 2 usage or configuration error; 3 could not run (the ledger \
+            Exit codes: 0 stopped cleanly; 2 usage or configuration error (other settings than a batch's \
+            included); 3 could not run (the ledger \
             unreachable for longer than the reconnect window, the disk full).
 
             Examples:

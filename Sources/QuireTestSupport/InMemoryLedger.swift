@@ -175,7 +175,11 @@ public final class InMemoryLedger: Ledger {
     /// Creates the batch, with a `batch.open` event, or returns the existing one with that id unchanged. (``BatchStore``)
     public func openBatch(_ batch: BatchInfo) throws(QuireError) -> BatchInfo {
         try write("open batch") { state in
-            if let existing = state.batches[batch.id] { return existing }
+            if var existing = state.batches[batch.id] {
+                if let settings = batch.settings { existing.settings = settings }
+                state.batches[batch.id] = existing
+                return existing
+            }
             state.batches[batch.id] = batch
             state.events.append(.batchOpened(batch))
             return batch

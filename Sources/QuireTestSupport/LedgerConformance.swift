@@ -157,12 +157,22 @@ public struct LedgerConformance: Sendable {
             BatchInfo(id: "b", delivery: "/elsewhere", archive: "x", pipeline: "p", createdAt: Self.t1))
         #expect(again == b)
         #expect(try ledger.batch(id: "a") == a)
-        #expect(try ledger.batches().map(\.id) == ["b", "c", "a"])
+        // The settings its pages are made with are kept, and the latest registration's win (nil leaves them).
+        let made = BatchInfo(
+            id: "s", delivery: "/d/s", archive: nil, pipeline: "dat31", createdAt: Self.t1, settings: "sha256:aa")
+        #expect(try ledger.openBatch(made).settings == "sha256:aa")
+        var changed = made
+        changed.settings = "sha256:bb"
+        #expect(try ledger.openBatch(changed).settings == "sha256:bb")
+        changed.settings = nil
+        #expect(try ledger.openBatch(changed).settings == "sha256:bb")
+        #expect(try ledger.batch(id: "s")?.settings == "sha256:bb")
+        #expect(try ledger.batches().map(\.id) == ["b", "c", "a", "s"])
         let events = try ledger.events(batch: nil)
-        #expect(events.map(\.action) == ["batch.open", "batch.open", "batch.open"])
-        #expect(events.map(\.subject) == ["/d/b", "/d/a", "/d/c"])
-        #expect(events.map(\.detail) == ["dat31", "dat31", "custom"])
-        #expect(events.map(\.batch) == ["b", "a", "c"])
+        #expect(events.map(\.action) == ["batch.open", "batch.open", "batch.open", "batch.open"])
+        #expect(events.map(\.subject) == ["/d/b", "/d/a", "/d/c", "/d/s"])
+        #expect(events.map(\.detail) == ["dat31", "dat31", "custom", "dat31"])
+        #expect(events.map(\.batch) == ["b", "a", "c", "s"])
         let empty = try ledger.counts(batch: "b")
         #expect(empty == BatchCounts(pages: 0, quarantined: 0, records: 0, flaggedRecords: 0, changed: 0, pagesByState: [:]))
     }

@@ -80,6 +80,8 @@ public struct PageWorker: Sendable {
     /// This worker's identity and claim settings.
     public let configuration: Configuration
     let signal: any WorkSignal
+    /// The fingerprint of the settings this worker makes pages with; a batch recorded with another is refused.
+    let settings: String
 
     /// A worker over `ledger`, writing outputs into `workspace` (the shared storage every machine mounts).
     public init(
@@ -94,6 +96,7 @@ public struct PageWorker: Sendable {
         self.tags = tags
         self.configuration = configuration
         self.signal = signal
+        self.settings = NormalizeStage.settingsFingerprint(policy: policy, tags: tags, version: version)
     }
 
     /// Works until `until` says stop; pages of `batch` only, or of every batch when nil.
@@ -132,6 +135,18 @@ public struct PageWorker: Sendable {
             report.claims += claims.count
             for claim in claims where deliveries[claim.batch] == nil {
                 guard let info = try ledger.batch(id: claim.batch) else { continue }
+                // A batch made with other settings than this worker's is not this worker's to make: its pages
+                // are given back untouched, and the worker stops saying why.
+                if let theirs = info.settings, theirs != settings {
+                    try? ledger.releaseClaims(claims, worker: id)
+                    throw QuireError(
+                        .usage, stage: .normalize, file: info.id,
+                        message:
+                            "batch \(info.id) is made with other settings (\(theirs.prefix(19))…, pipeline '\(info.pipeline)') "
+                            + "than this worker's (\(settings.prefix(19))…, pipeline '\(policy.name)', quire \(version))",
+                        fix: "start the worker with the run's --pipeline and --process, on the same Quire version"
+                            + (batch == nil ? ", or give --batch to work only batches made like this" : ""))
+                }
                 deliveries[claim.batch] = info.delivery
             }
             let roots = deliveries

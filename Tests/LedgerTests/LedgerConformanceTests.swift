@@ -69,6 +69,7 @@ extension LedgerBackend {
                 "v1: batches, pages, quarantine, records, flags, changes, fixity, catalog, checks, events",
                 "v2: claims, leases, fencing tokens, workers", "v3: page counts kept by triggers",
                 "v4: auditors' visual checks, events by action and time",
+                "v5: the settings a batch's pages are made with",
             ])
     }
 

@@ -188,6 +188,40 @@ import Testing
         #expect(!status.stdout.contains(URLComponents(string: url)?.password ?? "no password"))
     }
 
+    @Test func aWorkerWithOtherSettingsGivesTheBatchBackAndStopsSayingWhy() throws {
+        let url = try TestPostgres.url(schema: "other-settings")
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = try Self.delivery(in: dir, records: 4, pages: 6)
+        let reference = try Self.referenceBags(dir, input)
+        // The worker's pipeline differs from the run's in one value that shapes the outputs (the access copy's
+        // JPEG quality): its pages would not be the run's.
+        let pipeline = try String(contentsOfFile: CLI.repo.path + "/pipelines/dat31.yaml", encoding: .utf8)
+        let changed = pipeline.replacingOccurrences(of: "quality: 85", with: "quality: 84")
+        #expect(changed != pipeline)
+        try changed.write(toFile: dir + "/other.yaml", atomically: true, encoding: .utf8)
+        let shared = dir + "/shared"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        let worker = try Child([
+            "worker", "--ledger", url, "--workspace", shared, "--workers", "1", "--pipeline", dir + "/other.yaml",
+        ])
+        let run = try CLI.quire([
+            "run", input.delivery, "--catalog", input.catalog, "--workspace", shared, "--ledger", url, "--workers", "1",
+            "--quiet",
+        ])
+        // The worker claimed pages of the run's batch, gave them back untouched and stopped (exit 2, a usage
+        // error: it was started wrongly) naming the batch and the fix.
+        let end = worker.wait(timeout: 120)
+        #expect(end.status == 2, "\(end.output)")
+        #expect(end.output.contains("batch delivery is made with other settings"), "\(end.output)")
+        #expect(end.output.contains("--pipeline and --process"), "\(end.output)")
+        // The run made every page itself, as a run alone would.
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try PostgresLedgerCLITests.manifests(shared + "/bags") == reference)
+        try Self.eachPageNormalizedOnce(url, pages: 24)
+        #expect(try Self.psql(url, "SELECT COUNT(*) FROM page WHERE claimed_by IS NOT NULL").first == "0")
+    }
+
     @Test func aWorkerKilledMidLeaseHasItsPagesTakenOverAndDoneOnce() throws {
         let url = try TestPostgres.url(schema: "killed-worker")
         let dir = try CLI.temporaryFolder()

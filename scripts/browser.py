@@ -10,7 +10,7 @@ evaluate expressions, take a screenshot, and print what was seen as JSON on stan
 Output: {"console": [...], "errors": [...], "eval": {NAME: value}, "then": {NAME: value}, "csp_violations": [...]}.
 Exit 0 when every wait came true, 1 when one timed out (the output still says what was seen), 2 on usage errors.
 Nothing here can hang: every DevTools command must be answered within --timeout seconds, the whole script ends
-within 3 x --timeout + 30 s, and Chromium is killed on the way out however the script ends.
+within 3 x --timeout + 30 s (at most 540 s), and Chromium is killed on the way out however the script ends.
 """
 import argparse, base64, json, os, select, shutil, signal, subprocess, sys, tempfile, time
 
@@ -32,10 +32,14 @@ class Browser:
             os.dup2(high_w, 4)
 
         self.proc = subprocess.Popen(
-            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-             "--remote-debugging-pipe", "--user-data-dir=" + user_data, "--window-size=1280,1600", "about:blank"],
+            # --disable-dev-shm-usage: a container's /dev/shm is often 64 MB, too small for Chromium's shared memory.
+            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+             "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--remote-debugging-pipe",
+             "--user-data-dir=" + user_data, "--window-size=1280,1600", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            close_fds=False, preexec_fn=place_pipe_ends)
+            # Only the two pipe ends reach Chromium (placed after the fork, closed-over descriptors kept out):
+            # an inherited descriptor of whoever started this script would outlive it in Chromium's processes.
+            close_fds=True, pass_fds=(3, 4), preexec_fn=place_pipe_ends)
         for fd in (to_browser_r, from_browser_w, high_r, high_w):
             os.close(fd)
         os.set_inheritable(self.to_browser, False)
@@ -105,8 +109,10 @@ def main():
     def too_long(signum, frame):
         raise TimeoutError(f"browser.py ran longer than {3 * args.timeout + 30:g} s")
 
+    # Under the 600 s the tests' Program.run gives any program, so this script always ends (and kills Chromium)
+    # before it is killed.
     signal.signal(signal.SIGALRM, too_long)
-    signal.alarm(int(3 * args.timeout + 30))
+    signal.alarm(int(min(3 * args.timeout + 30, 540)))
     user_data = tempfile.mkdtemp(prefix="quire-browser-")
     browser = Browser(user_data)
     browser.reply_seconds = args.timeout

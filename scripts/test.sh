@@ -22,9 +22,9 @@ pg="$PWD/.build-pg/test-$$"
 export QUIRE_TEST_POSTGRES
 QUIRE_TEST_POSTGRES="$(bash scripts/postgres.sh start "$pg")" || { echo "error: cannot start the test PostgreSQL" >&2; exit 3; }
 trap 'rm -f "$summary"; bash scripts/postgres.sh stop "$pg"; rm -rf "$pg"' EXIT
-# The suite runs in a process group of its own under a watchdog: past QUIRE_TEST_MINUTES (20 by default; the
+# The suite runs in a session of its own under a watchdog: past QUIRE_TEST_MINUTES (20 by default; the
 # suite takes about 5 on 2 cores) it prints the tests that started and never ended and the processes still
-# running, then kills the group — a hang fails the run in minutes, naming the test, instead of running out CI's
+# running, then kills the session — a hang fails the run in minutes, naming the test, instead of running out CI's
 # clock. The full log (with the "started" lines the screen leaves out) stays in .build-test-logs/.
 mkdir -p .build-test-logs
 raw=".build-test-logs/swift-test-$$.log"
@@ -39,9 +39,10 @@ suite=$!
     echo "error: the test suite still runs after $limit minutes; these tests started and never ended:"
     python3 scripts/unfinished-tests.py "$raw"
     echo "processes still running:"
-    ps -o pid,etimes,args --forest -g "$suite" | cut -c1-200
+    ps -o pid,etimes,args --forest -s "$suite" | cut -c1-200
   } >&2
-  kill -KILL -- "-$suite" 2>/dev/null
+  # The whole session: SwiftPM and Foundation put the test binary and every child in process groups of their own.
+  pkill -KILL -s "$suite" 2>/dev/null
 ) &
 watchdog=$!
 tail -n +1 -f --pid="$suite" "$raw" | grep --line-buffered -vE '^(◇|↳)| started\.$' | tee "$summary"

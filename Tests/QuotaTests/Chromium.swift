@@ -29,7 +29,8 @@ struct Chromium {
         ]
         let result: Program.Output
         if let timeout = Program.find("timeout") {
-            result = try Program.run(timeout, ["120", path] + base + arguments)
+            // SIGKILL 10 s after the SIGTERM a hung Chromium may ignore.
+            result = try Program.run(timeout, ["-k", "10", "120", path] + base + arguments)
         } else {
             result = try Program.run(path, base + arguments)
         }

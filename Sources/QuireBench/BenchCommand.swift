@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure Quire against reference tools on generated pages, in the same run.",
         subcommands: [
             ImportBench.self, NormalizeBench.self, DigestBench.self, VerifyBench.self, StatusBench.self, RunBench.self,
-            StepsBench.self, ClaimsBench.self, ServeBench.self,
+            StepsBench.self, ClaimsBench.self, ServeBench.self, SharedBench.self,
         ]
     )
 }

@@ -282,3 +282,48 @@ func stamped(_ page: Bitmap, serial: Int) -> Bitmap {
     }
     return page
 }
+
+extension BenchSupport {
+    /// User + system CPU seconds a process has used so far (`/proc/PID/stat`, in clock ticks).
+    func cpuSeconds(of pid: pid_t) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        // After "pid (comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// A file of the repository this quire-bench was built from.
+    func repositoryFile(_ relative: String) throws -> String {
+        var folder = URL(fileURLWithPath: try quireExecutable()).deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = folder.appendingPathComponent(relative).path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        let here = FileManager.default.currentDirectoryPath + "/" + relative
+        guard FileManager.default.fileExists(atPath: here) else {
+            throw QuireError(.couldNotRun, stage: .bench, message: "\(relative) not found: run from the repository")
+        }
+        return here
+    }
+
+    /// Starts a child with its standard output (and error) to `stdout`; its pid.
+    func spawn(_ executable: String, _ arguments: [String], stdout: String) throws -> pid_t {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard rc == 0 else {
+            throw QuireError(.couldNotRun, stage: .bench, message: "cannot start \(executable): \(String(cString: strerror(rc)))")
+        }
+        return pid
+    }
+}

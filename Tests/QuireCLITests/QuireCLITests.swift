@@ -482,6 +482,30 @@ import Testing
         #expect(none.status == 2 && none.stderr.contains("--ledger"), "\(none.stderr)")
     }
 
+    /// `quire bench shared` times a run alone on SQLite and a run beside a worker on PostgreSQL, and says so.
+    @Test func benchSharedTimesBothAndPrintsTheRatio() throws {
+        let url = try TestPostgres.url()
+        let out = try Self.quire(["bench", "shared", "--ledger", url, "--pages", "4", "--rounds", "1", "--workers", "1"])
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        #expect(out.stdout.contains("quire run of 4 mixed A4 pages"), "\(out.stdout)")
+        #expect(
+            out.stdout.firstMatch(of: /median ratio \(pages\/s shared \/ alone\): [0-9.]+x over 1 rounds/) != nil, "\(out.stdout)"
+        )
+        #expect(!(out.stdout + out.stderr).contains(URLComponents(string: url)?.password ?? "?"))
+        // Its schemas are dropped: none of the benchmark's is left on the server.
+        let left = try SharedLedgerCLITests.psql(
+            url, "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name LIKE 'quire_bench_shared_%'")
+        #expect(left.first == "0", "\(left)")
+        for (arguments, reason) in [
+            (["--pages", "0"], "--pages"), (["--rounds", "0"], "--rounds"), (["--workers", "-1"], "--workers"),
+        ] {
+            let bad = try Self.quire(["bench", "shared", "--ledger", url] + arguments)
+            #expect(bad.status == 2 && bad.stderr.contains(reason), "\(arguments): \(bad.stderr)")
+        }
+        let schema = try Self.quire(["bench", "shared", "--ledger", url + "?schema=mine"])
+        #expect(schema.status == 2 && schema.stderr.contains("must not name a schema"), "\(schema.stderr)")
+    }
+
     /// `quire bench run` takes its page model and lists, without running anything, the batches it would time.
     @Test func benchRunParsesThePageKindAndPlansPerPageType() throws {
         let realistic = try Self.quire([

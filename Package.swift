@@ -170,6 +170,7 @@ let package = Package(
             dependencies: ["QuireCore", "Packaging", "Fixity", "DurableIO", "BlockingWork", "QuireTestSupport"]),
         .testTarget(name: "PolicyTests", dependencies: ["QuireCore", "Policy", "QuotaSettings"]),
         .testTarget(name: "DurableIOTests", dependencies: ["DurableIO", "QuireTestSupport"]),
+        .testTarget(name: "WorkerLoopTests", dependencies: ["WorkerLoop", "Ledger", "QuireCore", "QuireTestSupport"]),
         .testTarget(
             name: "SyntheticPagesTests", dependencies: ["SyntheticPages", "ImageCodecs", "ImageOps", "Raster", "QuireCore"]),
         .testTarget(

@@ -55,7 +55,7 @@ public struct ClaimConformance: Sendable {
     }
 
     /// Opens `batch` in `ledger` with `count` registered pages (`p/0001.tif`…, record `A`).
-    static func register(_ count: Int, in ledger: any Ledger & ClaimStore, batch: String) throws -> [PageRecord] {
+    public static func register(_ count: Int, in ledger: any Ledger & ClaimStore, batch: String) throws -> [PageRecord] {
         _ = try ledger.openBatch(
             BatchInfo(id: batch, delivery: "/d/\(batch)", archive: nil, pipeline: "test", createdAt: "2026-01-01T00:00:00Z"))
         let pages = (1...count).map { LedgerConformance.page(String(format: "p/%04d.tif", $0), code: "A", page: $0) }

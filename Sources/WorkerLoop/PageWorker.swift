@@ -1,6 +1,7 @@
 import BlockingWork
 import Dispatch
 import Foundation
+import Synchronization
 public import Ledger
 public import NormalizeStage
 public import Policy
@@ -30,11 +31,16 @@ public struct PageWorker: Sendable {
         public var idleWait: Duration
         /// How long a finished page's result may wait to be committed with others (at most a claim's worth wait).
         public var commitEvery: Duration
+        /// How long the worker may hold claims without finishing a page before its heartbeat stops renewing them:
+        /// a worker wedged on a page (a hung mount, a decoder that does not return) lets its leases lapse, so other
+        /// workers take its pages and the run is not held up for good, and `quire status` shows it silent.
+        public var stallLimit: Duration
 
         /// A configuration; `id` defaults to `host:pid:random`.
         public init(
             id: String? = nil, threads: Int = 0, claimSize: Int = 0, lease: Duration = .seconds(30),
-            heartbeat: Duration? = nil, idleWait: Duration = .seconds(2), commitEvery: Duration = .seconds(1)
+            heartbeat: Duration? = nil, idleWait: Duration = .seconds(2), commitEvery: Duration = .seconds(1),
+            stallLimit: Duration = .seconds(600)
         ) {
             let host = ProcessInfo.processInfo.hostName
             self.host = host
@@ -45,6 +51,7 @@ public struct PageWorker: Sendable {
             self.heartbeat = heartbeat ?? lease / 3
             self.idleWait = idleWait
             self.commitEvery = commitEvery
+            self.stallLimit = stallLimit
         }
     }
 
@@ -105,7 +112,10 @@ public struct PageWorker: Sendable {
         let tool = "quire \(version)"
         let id = configuration.id
         try ledger.registerWorker(id: id, host: configuration.host)
-        let heartbeat = Heartbeat(ledger: ledger, worker: id, lease: configuration.lease, every: configuration.heartbeat)
+        let progress = WorkProgress()
+        let heartbeat = Heartbeat(
+            ledger: ledger, worker: id, lease: configuration.lease, every: configuration.heartbeat, progress: progress,
+            stallLimit: configuration.stallLimit)
         defer {
             heartbeat.stop()
             try? ledger.stopWorker(id: id)
@@ -133,6 +143,8 @@ public struct PageWorker: Sendable {
                 continue work
             }
             report.claims += claims.count
+            progress.claimed()
+            defer { progress.idle() }
             for claim in claims where deliveries[claim.batch] == nil {
                 guard let info = try ledger.batch(id: claim.batch) else { continue }
                 // A batch made with other settings than this worker's is not this worker's to make: its pages
@@ -189,6 +201,7 @@ public struct PageWorker: Sendable {
                 }
             ) { _, output in
                 let (claim, result, source) = output
+                progress.advanced()
                 if let full = result.diskFull {
                     failure = failure ?? QuireError(.couldNotRun, stage: .normalize, message: full.description)
                     return false
@@ -240,17 +253,39 @@ public struct PageWorker: Sendable {
     }
 }
 
+/// Whether a worker's page work moves: claims taken, pages finished, claims done. Its heartbeat reads it.
+final class WorkProgress: Sendable {
+    private let state = Mutex<(holding: Bool, last: ContinuousClock.Instant)>((false, .now))
+
+    /// Claims were taken: the clock starts.
+    func claimed() { state.withLock { $0 = (true, .now) } }
+    /// A page was finished.
+    func advanced() { state.withLock { $0.last = .now } }
+    /// The claims in hand are done (committed, refused or given back).
+    func idle() { state.withLock { $0.holding = false } }
+    /// Whether claims have been held longer than `limit` without a page finishing.
+    func stalled(longerThan limit: Duration) -> Bool {
+        state.withLock { $0.holding && ContinuousClock.now - $0.last > limit }
+    }
+}
+
 /// Renews a worker's leases on a thread of its own until stopped, so a page that takes long keeps its claim; a
 /// renewal that fails (the ledger unreachable) is tried again at the next beat — if the lease expires meanwhile,
-/// the page's commit is refused and another worker does it.
+/// the page's commit is refused and another worker does it. While the worker holds claims and has finished no page
+/// for `stallLimit`, it stops renewing (and so stops heart-beating): the leases lapse, other workers take the pages,
+/// and the stuck worker's late commit is refused.
 final class Heartbeat: Sendable {
     private let done = DispatchSemaphore(value: 0)
 
-    init(ledger: any ClaimStore, worker: String, lease: Duration, every interval: Duration) {
+    init(
+        ledger: any ClaimStore, worker: String, lease: Duration, every interval: Duration, progress: WorkProgress,
+        stallLimit: Duration
+    ) {
         let seconds = interval.inSeconds
         let thread = Thread { [done] in
             // Waits for the interval, or wakes at once when stopped.
             while done.wait(timeout: .now() + seconds) == .timedOut {
+                guard !progress.stalled(longerThan: stallLimit) else { continue }
                 _ = try? ledger.renewLeases(worker: worker, lease: lease)
             }
         }

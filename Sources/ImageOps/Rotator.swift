@@ -32,6 +32,42 @@ public enum Rotator {
         }
     }
 
+    /// A page and its gray working copy turned by `degrees`, each exactly as ``rotate(_:degrees:fill:)`` turns it —
+    /// but when the copy holds the page's own samples as gray (a gray8 page, or a bilevel page's 0/255
+    /// expansion, which `rotate` turns on its way), the turn is made once and serves both: a deskew's second
+    /// rotation, 15–20% of a gray or bitonal page's normalization, is not made.
+    public static func rotate(_ page: Bitmap, withGrayCopy gray: Bitmap, degrees: Double, fill: FillColor = .estimatedPaper)
+        -> (page: Bitmap, gray: Bitmap)
+    {
+        switch page.layout {
+        case .gray8 where sameSamples(page, gray):
+            var turned = rotateEightBit(page, degrees: degrees, fill: fill)
+            let page = turned
+            turned.resolution = gray.resolution
+            return (page, turned)
+        case .bilevel where gray.layout == .gray8 && gray.width == page.width && gray.height == page.height:
+            let expanded = ColorConversion.toGray8(page)
+            guard sameSamples(expanded, gray) else { break }
+            var turned = rotateEightBit(expanded, degrees: degrees, fill: fill)
+            let page = ColorConversion.binarize(turned, level: 127)
+            turned.resolution = gray.resolution
+            return (page, turned)
+        default:
+            break
+        }
+        return (rotate(page, degrees: degrees, fill: fill), rotate(gray, degrees: degrees, fill: fill))
+    }
+
+    /// Whether two bitmaps hold the same samples in the same layout (resolution aside).
+    static func sameSamples(_ a: Bitmap, _ b: Bitmap) -> Bool {
+        guard a.width == b.width, a.height == b.height, a.layout == b.layout, a.bytesPerRow == b.bytesPerRow,
+            a.bytes.count == b.bytes.count
+        else { return false }
+        return a.bytes.withUnsafeBytes { x in
+            b.bytes.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+        }
+    }
+
     /// The fill colour as samples for a `.gray8` (one value) or `.rgb8` (three) image.
     static func fillSamples(_ bitmap: Bitmap, _ fill: FillColor) -> [Int] {
         let channels = bitmap.layout.channels

@@ -189,10 +189,9 @@ struct PageNormalizer: Sendable {
                 if abs(angle) > processing.deskewThreshold && skew.confidence > 0.3
                     && abs(angle) < processing.deskewMaxAngle - 0.25
                 {
-                    bitmap = Rotator.rotate(
+                    (bitmap, gray) = Rotator.rotate(
                         bitmap.layout.bitsPerSample == 16 ? ColorConversion.toEightBit(bitmap) : bitmap,
-                        degrees: -angle)
-                    gray = Rotator.rotate(gray, degrees: -angle)
+                        withGrayCopy: gray, degrees: -angle)
                     steps.append(
                         ProcessStep(
                             .deskew,

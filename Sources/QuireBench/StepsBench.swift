@@ -185,12 +185,12 @@ struct StepsBench: ParsableCommand, BenchSupport {
         if abs(skew.angle) > processing.deskewThreshold && skew.confidence > 0.3
             && abs(skew.angle) < processing.deskewMaxAngle - 0.25
         {
-            let (pageCPU, turned) = timed { Rotator.rotate(bitmap, degrees: -skew.angle) }
-            add("deskew rotation, page", pageCPU, timed { copyPass(bitmap.bytes, into: scratch) }.0, "memcpy of the page")
-            let (grayCPU, turnedGray) = timed { Rotator.rotate(gray, degrees: -skew.angle) }
-            add("deskew rotation, gray copy", grayCPU, timed { copyPass(gray.bytes, into: scratch) }.0, "memcpy of the gray copy")
-            bitmap = turned
-            gray = turnedGray
+            // As the normalizer does it: page and gray copy together (one turn when the copy is the page's own gray).
+            let (turnCPU, turned) = timed { Rotator.rotate(bitmap, withGrayCopy: gray, degrees: -skew.angle) }
+            let floor = timed { copyPass(bitmap.bytes, into: scratch) }.0 + timed { copyPass(gray.bytes, into: scratch) }.0
+            add("deskew rotation, page and gray copy", turnCPU, floor, "memcpy of the page and of the gray copy")
+            bitmap = turned.page
+            gray = turned.gray
         }
         let (blankCPU, _) = timed { BlankPageDetector.analyse(gray, inkFraction: processing.blankInkFraction) }
         add("blank-page analysis", blankCPU, timed { readPass(gray.bytes) }.0, "one pass over the gray copy")

@@ -5,6 +5,26 @@ import SyntheticPages
 import Testing
 
 @Suite struct RotatorTests {
+    /// A deskew turns the page and its gray working copy; when the copy is the page's own gray it is turned once,
+    /// and both results are byte for byte what turning each gives.
+    @Test(arguments: [-2.3, 0.7, 8.0])
+    func aPageAndItsGrayCopyTurnAsEachWouldAlone(degrees: Double) {
+        let gray = SyntheticPage.make(.gray, width: 331, height: 217, dpi: 100, seed: 3)
+        let bits = SyntheticPage.make(.bitonal, width: 203, height: 157, dpi: 100, seed: 4)
+        let colour = SyntheticPage.make(.colour, width: 190, height: 120, dpi: 100, seed: 5)
+        var grayCopy = ColorConversion.toGray8(gray)
+        grayCopy.resolution = nil
+        let otherGray = SyntheticPage.make(.gray, width: 331, height: 217, dpi: 100, seed: 9)
+        for (page, copy) in [
+            (gray, grayCopy), (bits, ColorConversion.toGray8(bits)), (colour, ColorConversion.toGray8(colour)),
+            (gray, otherGray),  // not the page's own gray: both are turned
+        ] {
+            let both = Rotator.rotate(page, withGrayCopy: copy, degrees: degrees)
+            #expect(both.page == Rotator.rotate(page, degrees: degrees), "\(page.layout)")
+            #expect(both.gray == Rotator.rotate(copy, degrees: degrees), "\(page.layout)")
+        }
+    }
+
     @Test func zeroDegreesIsIdentity() {
         let page = SyntheticPage.make(.gray, width: 120, height: 90, dpi: 100, seed: 1)
         #expect(Rotator.rotate(page, degrees: 0) == page)

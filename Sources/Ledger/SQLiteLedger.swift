@@ -398,12 +398,7 @@ public final class SQLiteLedger: Ledger {
                         p.bitsPerSample, p.samplesPerPixel, p.colorType, p.compression, p.dpiX, p.dpiY,
                         p.frames, p.code, p.page, p.state.rawValue, now, now,
                     ])
-                try Self.run(
-                    db,
-                    sql: """
-                        INSERT INTO record (batch_id, code, state, updated_at) VALUES (?, ?, 'waiting', ?)
-                        ON CONFLICT (batch_id, code) DO NOTHING
-                        """, arguments: [batch, p.code, now])
+                try Self.ensureRecord(db, batch: batch, code: p.code, at: now)
                 try Self.log(db, .pageRegistered(p, batch: batch, tool: tool))
             }
             for q in commit.quarantined {
@@ -419,14 +414,7 @@ public final class SQLiteLedger: Ledger {
                     arguments: [
                         batch, q.path, q.size, q.mtimeNanoseconds, q.sha256, q.reason.rawValue, q.detail, q.code, q.page, now,
                     ])
-                if let code = q.code {
-                    try Self.run(
-                        db,
-                        sql: """
-                            INSERT INTO record (batch_id, code, state, updated_at) VALUES (?, ?, 'waiting', ?)
-                            ON CONFLICT (batch_id, code) DO NOTHING
-                            """, arguments: [batch, code, now])
-                }
+                if let code = q.code { try Self.ensureRecord(db, batch: batch, code: code, at: now) }
                 try Self.log(db, .fileQuarantined(q, batch: batch, tool: tool))
             }
             for c in commit.changed {
@@ -862,6 +850,16 @@ public final class SQLiteLedger: Ledger {
     /// few statements once per file, and preparing each again cost more than running it.
     private static func run(_ db: Database, sql: String, arguments: StatementArguments) throws {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    /// The record `code` of `batch`, made `waiting` when this is its first file (a page or a quarantined one).
+    static func ensureRecord(_ db: Database, batch: String, code: String, at now: String) throws {
+        try run(
+            db,
+            sql: """
+                INSERT INTO record (batch_id, code, state, updated_at) VALUES (?, ?, 'waiting', ?)
+                ON CONFLICT (batch_id, code) DO NOTHING
+                """, arguments: [batch, code, now])
     }
 
     static func log(_ db: Database, _ e: LedgerEvent) throws {

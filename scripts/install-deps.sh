@@ -14,6 +14,7 @@ if [[ "${1:-}" == "--test" ]]; then
   # PostgreSQL: the server the PostgreSQL ledger's tests start a throwaway cluster of (scripts/postgres.sh).
   packages+=(libtiff-tools libjpeg-turbo-progs libxml2-utils openssl sqlite3 chromium fonts-wqy-microhei strace)
   packages+=(postgresql iproute2)  # the server for the shared-ledger tests; ip for their network namespace
+  packages+=(procps)  # ps and pkill: scripts/test.sh's watchdog lists and stops a suite that hangs
   command -v python3 >/dev/null || packages+=(python3 python3-venv)
 fi
 

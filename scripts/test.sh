@@ -33,7 +33,11 @@ limit="${QUIRE_TEST_MINUTES:-20}"
 setsid swift test --skip-build >"$raw" 2>&1 &
 suite=$!
 (
-  sleep "$((limit * 60))"
+  # Stopped early (the suite ended), it takes its sleep with it: nothing is left holding this script's output.
+  trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+  sleep "$((limit * 60))" &
+  sleeper=$!
+  wait "$sleeper"
   kill -0 "$suite" 2>/dev/null || exit 0
   {
     echo "error: the test suite still runs after $limit minutes; these tests started and never ended:"
@@ -42,13 +46,13 @@ suite=$!
     ps -o pid,etimes,args --forest -s "$suite" | cut -c1-200
   } >&2
   # The whole session: SwiftPM and Foundation put the test binary and every child in process groups of their own.
-  pkill -KILL -s "$suite" 2>/dev/null
+  pkill -KILL -s "$suite" 2>/dev/null || kill -KILL -- "-$suite" 2>/dev/null
 ) &
 watchdog=$!
 tail -n +1 -f --pid="$suite" "$raw" | grep --line-buffered -vE '^(◇|↳)| started\.$' | tee "$summary"
 wait "$suite"
 tests=$?
-pkill -P "$watchdog" 2>/dev/null; kill "$watchdog" 2>/dev/null
+kill "$watchdog" 2>/dev/null
 wait "$watchdog" 2>/dev/null
 
 # A short fuzz run of every parser (scripts/fuzz.sh; QUIRE_FUZZ_SECONDS per target, 20 by default, 0 skips it).

@@ -18,15 +18,25 @@ import Testing
         return ledger
     }
 
-    @Test func aWorkerThatFinishesPagesKeepsItsLeases() throws {
+    /// Worker `a`'s heartbeat (2 s leases renewed every 0.3 s, a 1 s stall limit) over its three claimed pages, in
+    /// a scratch folder the caller keeps alive.
+    static func beating() throws -> (ScratchFolder, any Ledger & ClaimStore, WorkProgress, Heartbeat) {
         let scratch = try ScratchFolder("heartbeat")
-        let ledger = try Self.claimed(3, in: scratch)
+        let ledger = try claimed(3, in: scratch)
         let progress = WorkProgress()
         progress.claimed()
         let heartbeat = Heartbeat(
             ledger: ledger, worker: "a", lease: .seconds(2), every: .milliseconds(300), progress: progress,
             stallLimit: .seconds(1))
-        defer { heartbeat.stop() }
+        return (scratch, ledger, progress, heartbeat)
+    }
+
+    @Test func aWorkerThatFinishesPagesKeepsItsLeases() throws {
+        let (scratch, ledger, progress, heartbeat) = try Self.beating()
+        defer {
+            heartbeat.stop()
+            withExtendedLifetime(scratch) {}
+        }
         // Four seconds, twice the lease, with a page finished every half second: the leases hold.
         for _ in 0..<8 {
             Thread.sleep(forTimeInterval: 0.5)
@@ -36,14 +46,11 @@ import Testing
     }
 
     @Test func aWorkerStuckOnItsPagesLetsTheLeasesLapseForOthers() throws {
-        let scratch = try ScratchFolder("heartbeat")
-        let ledger = try Self.claimed(3, in: scratch)
-        let progress = WorkProgress()
-        progress.claimed()
-        let heartbeat = Heartbeat(
-            ledger: ledger, worker: "a", lease: .seconds(2), every: .milliseconds(300), progress: progress,
-            stallLimit: .seconds(1))
-        defer { heartbeat.stop() }
+        let (scratch, ledger, _, heartbeat) = try Self.beating()
+        defer {
+            heartbeat.stop()
+            withExtendedLifetime(scratch) {}
+        }
         // No page finishes: renewals stop after 1 s, the 2 s leases lapse, and worker b takes every page.
         Thread.sleep(forTimeInterval: 4)
         #expect(try ledger.claimPages(batch: "b", worker: "b", limit: 3, lease: .seconds(60)).count == 3)

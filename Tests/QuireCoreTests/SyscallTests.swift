@@ -108,8 +108,12 @@ import Testing
         try #require(rawFD >= 0)
         close(rawFD)
 
-        let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        try #require(fd >= 0)
+        let opened = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try #require(opened >= 0)
+        // A number of its own range (see aFileIsNoFolder), so no other thread's open reuses it before the check.
+        let fd = fcntl(opened, F_DUPFD_CLOEXEC, 950)
+        close(opened)
+        try #require(fd >= 950)
         let entries = try DirectoryListing.entries(ofFolderAt: fd)
         #expect(fcntl(fd, F_GETFD) == -1, "the descriptor was left open")
 
@@ -130,8 +134,14 @@ import Testing
         let folder = try TemporaryFolder()
         let path = folder.path + "/plain"
         try Data("x".utf8).write(to: URL(fileURLWithPath: path))
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        try #require(fd >= 0)
+        let opened = open(path, O_RDONLY | O_CLOEXEC)
+        try #require(opened >= 0)
+        // Moved to a high number no other test's thread will be given meanwhile (the kernel hands out the lowest
+        // free one; the other such test takes 950 and up): whether the listing closed it is then this descriptor's
+        // state alone, not a reused number's.
+        let fd = fcntl(opened, F_DUPFD_CLOEXEC, 900)
+        close(opened)
+        try #require(fd >= 900)
         #expect(throws: SystemCallError(call: "fdopendir", code: ENOTDIR)) { try DirectoryListing.entries(ofFolderAt: fd) }
         #expect(fcntl(fd, F_GETFD) == -1)
     }

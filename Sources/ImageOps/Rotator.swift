@@ -32,10 +32,12 @@ public enum Rotator {
         }
     }
 
-    /// A page and its gray working copy turned by `degrees`, each exactly as ``rotate(_:degrees:fill:)`` turns it —
-    /// but when the copy holds the page's own samples as gray (a gray8 page, or a bilevel page's 0/255
-    /// expansion, which `rotate` turns on its way), the turn is made once and serves both: a deskew's second
-    /// rotation, 15–20% of a gray or bitonal page's normalization, is not made.
+    /// A deskew's turn: `page` turned by `degrees` exactly as ``rotate(_:degrees:fill:)`` turns it, and the gray
+    /// working copy of the turned page, given `gray`, the copy of the page before the turn (`ColorConversion.toGray8`
+    /// of it, or the page itself when it is gray). One turn serves both when the copy holds the page's own samples
+    /// (a gray8 page, or a bilevel page's 0/255 expansion, which `rotate` turns on its way); a colour page's copy is
+    /// converted again from the turned page, which costs less than a second turn; otherwise (a copy that is not
+    /// the page's samples, as a 16-bit page's may be) the copy is turned too.
     public static func rotate(_ page: Bitmap, withGrayCopy gray: Bitmap, degrees: Double, fill: FillColor = .estimatedPaper)
         -> (page: Bitmap, gray: Bitmap)
     {
@@ -52,8 +54,11 @@ public enum Rotator {
             let page = ColorConversion.binarize(turned, level: 127)
             turned.resolution = gray.resolution
             return (page, turned)
-        default:
+        case .gray8, .bilevel:
             break
+        default:
+            let turned = rotate(page, degrees: degrees, fill: fill)
+            return (turned, ColorConversion.toGray8(turned))
         }
         return (rotate(page, degrees: degrees, fill: fill), rotate(gray, degrees: degrees, fill: fill))
     }

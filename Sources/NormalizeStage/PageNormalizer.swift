@@ -189,16 +189,9 @@ struct PageNormalizer: Sendable {
                 if abs(angle) > processing.deskewThreshold && skew.confidence > 0.3
                     && abs(angle) < processing.deskewMaxAngle - 0.25
                 {
-                    let eightBit = bitmap.layout.bitsPerSample == 16 ? ColorConversion.toEightBit(bitmap) : bitmap
-                    if eightBit.layout == .gray8 || eightBit.layout == .bilevel {
-                        // The copy is the page's own gray: one turn serves both.
-                        (bitmap, gray) = Rotator.rotate(eightBit, withGrayCopy: gray, degrees: -angle)
-                    } else {
-                        // A colour page's copy is made again from the turned page (a conversion costs less than
-                        // a second turn, and is the gray of the page as it will be kept).
-                        bitmap = Rotator.rotate(eightBit, degrees: -angle)
-                        gray = ColorConversion.toGray8(bitmap)
-                    }
+                    (bitmap, gray) = Rotator.rotate(
+                        bitmap.layout.bitsPerSample == 16 ? ColorConversion.toEightBit(bitmap) : bitmap,
+                        withGrayCopy: gray, degrees: -angle)
                     steps.append(
                         ProcessStep(
                             .deskew,

@@ -185,15 +185,8 @@ struct StepsBench: ParsableCommand, BenchSupport {
         if abs(skew.angle) > processing.deskewThreshold && skew.confidence > 0.3
             && abs(skew.angle) < processing.deskewMaxAngle - 0.25
         {
-            // As the normalizer does it: page and gray copy together (one turn when the copy is the page's own gray;
-            // a colour page's copy converted again from the turned page).
-            let (turnCPU, turned) = timed {
-                bitmap.layout == .gray8 || bitmap.layout == .bilevel
-                    ? Rotator.rotate(bitmap, withGrayCopy: gray, degrees: -skew.angle)
-                    : {
-                        let page = Rotator.rotate(bitmap, degrees: -skew.angle); return (page, ColorConversion.toGray8(page))
-                    }()
-            }
+            // As the normalizer does it: the page and its gray copy in one call.
+            let (turnCPU, turned) = timed { Rotator.rotate(bitmap, withGrayCopy: gray, degrees: -skew.angle) }
             let floor = timed { copyPass(bitmap.bytes, into: scratch) }.0 + timed { copyPass(gray.bytes, into: scratch) }.0
             add("deskew rotation, page and gray copy", turnCPU, floor, "memcpy of the page and of the gray copy")
             bitmap = turned.page

@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct RotatorTests {
     /// A deskew turns the page and its gray working copy; when the copy is the page's own gray it is turned once,
-    /// and both results are byte for byte what turning each gives.
+    /// and both results are byte for byte what turning each gives; a colour page's copy is the gray of the turned
+    /// page.
     @Test(arguments: [-2.3, 0.7, 8.0])
     func aPageAndItsGrayCopyTurnAsEachWouldAlone(degrees: Double) {
         let gray = SyntheticPage.make(.gray, width: 331, height: 217, dpi: 100, seed: 3)
@@ -16,13 +17,16 @@ import Testing
         grayCopy.resolution = nil
         let otherGray = SyntheticPage.make(.gray, width: 331, height: 217, dpi: 100, seed: 9)
         for (page, copy) in [
-            (gray, grayCopy), (bits, ColorConversion.toGray8(bits)), (colour, ColorConversion.toGray8(colour)),
+            (gray, grayCopy), (bits, ColorConversion.toGray8(bits)),
             (gray, otherGray),  // not the page's own gray: both are turned
         ] {
             let both = Rotator.rotate(page, withGrayCopy: copy, degrees: degrees)
             #expect(both.page == Rotator.rotate(page, degrees: degrees), "\(page.layout)")
             #expect(both.gray == Rotator.rotate(copy, degrees: degrees), "\(page.layout)")
         }
+        let both = Rotator.rotate(colour, withGrayCopy: ColorConversion.toGray8(colour), degrees: degrees)
+        #expect(both.page == Rotator.rotate(colour, degrees: degrees))
+        #expect(both.gray == ColorConversion.toGray8(Rotator.rotate(colour, degrees: degrees)))
     }
 
     @Test func zeroDegreesIsIdentity() {

@@ -757,16 +757,16 @@ public final class PostgresLedger: Ledger {
                 return .ledger(
                     operation, file: file, underlying: .init(source: "postgresql", message: message), fix: fix(sqlState: state))
             }
-            let message: String
-            switch error.code {
-            case .connectionError where error.underlying.flatMap(tlsProblem) != nil:
-                let problem = tlsProblem(error.underlying!)!
+            if error.code == .connectionError, let problem = error.underlying.flatMap(tlsProblem) {
                 let authorities = location.rootCertificates.map { "sslrootcert \($0)" } ?? "the system's authorities"
                 let fix =
                     problem.contains("does not name")
                     ? "connect by a name the server's certificate lists, or have it reissued for \(location.host)"
                     : "the server's certificate must chain to \(authorities): give the CA that signed it as sslrootcert=PATH"
                 return .ledger(operation, file: file, underlying: .init(source: "tls", message: problem), fix: fix)
+            }
+            let message: String
+            switch error.code {
             case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
                 message = "cannot reach the server (\(error.code))" + (error.underlying.map { ": \($0)" } ?? "")
                 return .ledger(

@@ -54,10 +54,7 @@ import Testing
 
         /// Waits for the end (killing it after `timeout` seconds): the exit status and what it printed.
         func wait(timeout: Double = 300) -> (status: Int32, output: String) {
-            let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+            Program.waitForExit(process, seconds: timeout)
             defer { try? FileManager.default.removeItem(at: output) }
             return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
         }

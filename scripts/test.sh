@@ -29,6 +29,7 @@ trap 'rm -f "$summary"; bash scripts/postgres.sh stop "$pg"; rm -rf "$pg"' EXIT
 mkdir -p .build-test-logs
 raw=".build-test-logs/swift-test-$$.log"
 limit="${QUIRE_TEST_MINUTES:-20}"
+[[ "$limit" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "error: QUIRE_TEST_MINUTES must be whole minutes, 1 to 9999 (got '$limit')" >&2; exit 2; }
 : >"$raw"
 setsid swift test --skip-build >"$raw" 2>&1 &
 suite=$!

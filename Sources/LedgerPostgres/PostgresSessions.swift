@@ -40,6 +40,13 @@ final class PostgresSessions: Sendable {
         self.reconnectWindow = reconnectWindow
         self.statementDeadline = statementDeadline
         self.capacity = DispatchSemaphore(value: max(1, connections))
+        // Only a regular file is handed to the TLS library: a FIFO or a device named here would block its read for
+        // good. (A path that is not there is left to it: its error names the file.)
+        if let roots = location.rootCertificates, Syscall.isRegularFile(roots) == false {
+            throw QuireError(
+                .usage, stage: .ledger, file: location.redacted, message: "sslrootcert \(roots) is not a regular file",
+                fix: "name the PEM file of the certificate authorities to trust")
+        }
         do {
             switch location.tls {
             case .disable:

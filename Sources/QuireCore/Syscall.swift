@@ -31,6 +31,14 @@ public enum Syscall {
         pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
     }
 
+    /// What `path` names, links followed (`stat(2)`): nil when nothing can be found there, else whether it is a
+    /// regular file (not a folder, FIFO, socket or device, which a reader could block on or misread).
+    public static func isRegularFile(_ path: String) -> Bool? {
+        var info = stat()
+        guard retrying({ stat(path, &info) }) == 0 else { return nil }
+        return info.st_mode & S_IFMT == S_IFREG
+    }
+
     /// One `read(2)` of at most `buffer.count` bytes, retried on `EINTR`: the bytes read, 0 at the end of the file.
     public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> Int {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }

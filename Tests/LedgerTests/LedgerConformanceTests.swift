@@ -127,6 +127,20 @@ extension LedgerBackend {
         #expect(try sessions.transaction { try $0.query("SELECT 1 AS one").first?.int("one") } == 1)
     }
 
+    @Test func sslrootcertThatIsNoRegularFileIsRefusedBeforeItIsRead() throws {
+        // A FIFO would block the TLS library's read for good, a folder is no PEM file: both refused, naming them.
+        let scratch = try ScratchFolder("roots")
+        let fifo = scratch.path + "/roots.pem"
+        try #require(mkfifo(fifo, 0o600) == 0)
+        for path in [fifo, scratch.path] {
+            let location = try PostgresLocation(
+                url: "postgres://quire:pw@127.0.0.1:1/quire?sslmode=verify-full&sslrootcert=\(path)")
+            let error = #expect(throws: QuireError.self) { try PostgresSessions(location: location) }
+            #expect(error?.kind == .usage)
+            #expect(error?.message == "sslrootcert \(path) is not a regular file", "\(error?.message ?? "")")
+        }
+    }
+
     @Test func migrationStatementsSplitOutsideFunctionBodiesOnly() {
         let sql = """
             CREATE TABLE a (x int);

@@ -30,6 +30,12 @@ import Testing
         ("postgres://quire:pw@db/quire\u{0}x", "control characters"),
         ("postgres://quire:pw@db/" + String(repeating: "q", count: 5000), "too long"),
         ("mysql://quire:pw@db/quire", "must start with postgres://"),
+        ("postgres://quire:pw@db/quire?sslmode=verify-full&sslrootcert=", "sslrootcert must name a PEM file"),
+        (
+            "postgres://quire:pw@db/quire?sslmode=verify-full&sslrootcert=/" + String(repeating: "c", count: 1024),
+            "sslrootcert must name a PEM file"
+        ),
+        ("postgres://quire:pw@db/quire?sslmode=prefer&sslrootcert=/etc/ca.pem", "only used with sslmode=verify-full"),
     ])
     func aHostileURLIsRefusedNamingThePartAndNotThePassword(_ url: String, _ why: String) {
         let error = #expect(throws: QuireError.self) { try PostgresLocation(url: url) }

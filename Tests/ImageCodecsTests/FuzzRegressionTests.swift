@@ -54,4 +54,20 @@ import Testing
             exit(0)
         }
     }
+
+    /// The png fuzz target's find (CI, session 9): a 125-byte PNG whose zTXt declares 1,951,550,976 bytes made
+    /// libpng allocate that much before reading it (libFuzzer out-of-memory: malloc(1951550976) in png_read_info).
+    /// Fixed: the shim checks every chunk fits in the data before libpng sees it — the message naming the chunk
+    /// and its length is that check's (libpng, which allocated first, only said the file ends early).
+    @Test func aPNGChunkDeclaringGigabytesIsRefusedBeforeLibpngAllocatesIt() throws {
+        let data = try Data(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Fuzz/corpus/png/regression-chunk-length-1951550976.png"))
+        let error = #expect(throws: DecodeError.self) { try ImageDecoder.decode(data, as: .png) }
+        guard case .corrupt(let message) = error else {
+            Issue.record("expected .corrupt, got \(String(describing: error))")
+            return
+        }
+        #expect(message == "chunk zTXt declares 1951550976 bytes but 54 remain (truncated data)", "\(message)")
+    }
 }

@@ -70,7 +70,8 @@ let package = Package(
             name: "ChecksumStage", dependencies: ["QuireCore", "Fixity", "Ledger", "Policy", "BlockingWork"],
             swiftSettings: strict),
         .target(
-            name: "BindStage", dependencies: ["QuireCore", "Catalog", "ArchivalCode", "Ledger", "Policy", "DurableIO", "Yams"],
+            name: "BindStage",
+            dependencies: ["QuireCore", "Catalog", "ArchivalCode", "Ledger", "Policy", "DurableIO", "Fixity", "Yams"],
             swiftSettings: strict),
         .target(
             name: "NormalizeStage",
@@ -102,7 +103,7 @@ let package = Package(
         // A process's share of the page work over a claiming ledger (quire worker, and quire run on a shared ledger).
         .target(
             name: "WorkerLoop",
-            dependencies: ["QuireCore", "Ledger", "NormalizeStage", "Policy", "BlockingWork"],
+            dependencies: ["QuireCore", "Ledger", "NormalizeStage", "BindStage", "PackageStage", "Policy", "BlockingWork"],
             swiftSettings: strict),
         .target(
             name: "BatchRun",

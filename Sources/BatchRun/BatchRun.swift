@@ -278,6 +278,15 @@ public struct BatchRun: Sendable {
             settled: { file in
                 tracker.settle(file, ledger: ledger, tool: tool, queue: recordQueue)
             })
+        // While files are registered no worker may bind a record of the batch (on a shared ledger, all of its files
+        // may not be known yet; without one, this run binds and packages the batch itself).
+        if let claims = ledger as? any ClaimStore, (try? ledger.batch(id: batchID)) != nil {
+            do { try claims.setRecordWork(nil, batch: batchID) } catch {
+                recordQueue.finish()
+                await recordStage.value
+                throw .couldNotRun(error.description)
+            }
+        }
         let imported: ImportReport
         do {
             let importer = Importer(
@@ -303,15 +312,37 @@ public struct BatchRun: Sendable {
             throw .couldNotRun(error.description)
         }
         if let shared = request.shared {
+            // Workers bind and package each record as soon as its pages settle, by the catalog and process file
+            // recorded here (on the storage every machine mounts), into this run's bags folder.
+            do {
+                let work = try BindStage.recordWork(
+                    catalog: request.catalog, encoding: request.encoding, processFile: request.processFile,
+                    out: request.out ?? WorkspaceLayout(root: workspace).bagsFolder)
+                try shared.ledger.setRecordWork(work, batch: imported.batch)
+            } catch {
+                recordQueue.finish()
+                await recordStage.value
+                throw .couldNotRun("\(error)")
+            }
             let worker = PageWorker(
                 ledger: shared.ledger, policy: policy, workspace: workspace, version: version, tags: tags,
                 configuration: shared.configuration, signal: shared.signal)
             do {
                 let work = try await worker.run(batch: imported.batch, until: .batchDone(imported.batch))
+                // Records the workers (this run's among them) bound are kept as they are by the final pass.
+                let worked = try shared.ledger.workedRecords(batch: imported.batch)
+                let packaged = try ledger.records(batch: imported.batch).filter { worked.contains($0.code) && $0.state.isPackaged }
                 tracker.state.withLock {
                     $0.normalized += work.normalized
                     $0.normalizeFailed += work.failed
                     $0.sourcesDigested += work.normalized + work.failed
+                    $0.bound.formUnion(worked)
+                    $0.packaged = packaged.count
+                    $0.workerBags = packaged.map {
+                        PackageStage.BagOutcome(
+                            name: $0.code, records: [$0.code], path: $0.bag, status: "packaged", detail: "by a worker",
+                            payloadOxum: nil)
+                    }
                 }
             } catch {
                 recordQueue.finish()
@@ -323,7 +354,9 @@ public struct BatchRun: Sendable {
         recordQueue.finish()
         await recordStage.value
         if let stop = tracker.state.withLock({ $0.stop }) { throw stop }
-        let streamed = tracker.state.withLock { $0 }
+        var streamed = tracker.state.withLock { $0 }
+        // Bags the workers made: a bag per record, so none is retried by the final pass below.
+        streamed.bags += streamed.workerBags
 
         // Catch-up: what the stream could not finish (and, on a resumed run, what the earlier run left).
         report("finishing")
@@ -479,6 +512,8 @@ final class RecordTracker: Sendable {
         var files = (done: 0, total: 0)
         var packaged = 0
         var bags: [PackageStage.BagOutcome] = []
+        /// On a shared ledger: the bags workers made and committed under their record claims.
+        var workerBags: [PackageStage.BagOutcome] = []
         var normalized = 0
         var normalizeFailed = 0
         var sourcesDigested = 0

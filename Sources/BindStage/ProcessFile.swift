@@ -20,6 +20,11 @@ public enum ProcessFile {
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw .process(file: path, reason: "cannot read the process metadata file")
         }
+        return try parse(text, file: path)
+    }
+
+    /// Parses the file's text; errors name `path` and the line.
+    public static func parse(_ text: String, file path: String) throws(BindError) -> ProcessMetadata {
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch { throw .process(file: path, reason: "not valid YAML: \(error)") }
         guard let root, case .mapping(let mapping) = root else {

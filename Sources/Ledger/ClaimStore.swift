@@ -88,20 +88,21 @@ public struct PendingWork: Sendable, Equatable {
 ///
 /// A page is claimable while it is registered and not normalized (`decoded`), its last normalization did not
 /// fail, and nobody holds an unexpired lease on it. Lease times are the ledger's clock (the server's, on a shared
-/// ledger), so machines' clocks need not agree.
-public protocol ClaimStore: Sendable {
+/// ledger), so machines' clocks need not agree. Records are claimed the same way once their pages have settled
+/// (``RecordClaimStore``).
+public protocol ClaimStore: RecordClaimStore {
     /// The ledger as errors name it: the database file, or the server's URL without its password.
     var ledgerLocation: String { get }
     /// Registers a worker (or renews the registration of one with this id), with a heartbeat now.
     func registerWorker(id: String, host: String) throws(QuireError)
-    /// Marks a worker as stopped cleanly, releasing its leases.
+    /// Marks a worker as stopped cleanly, releasing its leases (pages' and records').
     func stopWorker(id: String) throws(QuireError)
     /// Claims up to `limit` claimable pages, of `batch` or of any batch when nil, oldest registered first, for
     /// `worker`, each under a lease of `lease` and a new fencing token. Pages another worker is claiming at the same
     /// moment are skipped, not waited for.
     func claimPages(batch: String?, worker: String, limit: Int, lease: Duration) throws(QuireError) -> [PageClaim]
-    /// Heartbeats `worker` and extends every unexpired lease it holds to `lease` from now; returns how many it
-    /// still holds (a lease that expired is lost, even when nobody has taken the page yet).
+    /// Heartbeats `worker` and extends every unexpired lease it holds, on pages and on records, to `lease` from now;
+    /// returns how many it still holds (a lease that expired is lost, even when nobody has taken the page yet).
     func renewLeases(worker: String, lease: Duration) throws(QuireError) -> Int
     /// Records claimed pages' normalizations (each as ``PageStore/completeNormalization(_:sourceFixity:batch:tool:)``
     /// does) in one transaction and ends their claims — each only while its claim still holds: the page's token is

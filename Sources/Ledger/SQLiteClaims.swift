@@ -35,6 +35,7 @@ extension SQLiteLedger: ClaimStore {
         let now = Self.nowMilliseconds()
         try write("stop worker") { db in
             try db.execute(sql: "UPDATE page SET claimed_by = NULL, lease_ms = NULL WHERE claimed_by = ?", arguments: [id])
+            try db.execute(sql: "UPDATE record SET claimed_by = NULL, lease_ms = NULL WHERE claimed_by = ?", arguments: [id])
             try db.execute(sql: "UPDATE worker SET stopped = 1, heartbeat_ms = ? WHERE id = ?", arguments: [now, id])
         }
     }
@@ -70,7 +71,8 @@ extension SQLiteLedger: ClaimStore {
         }
     }
 
-    /// Heartbeats `worker` and extends the unexpired leases it holds; returns how many it holds. (``ClaimStore``)
+    /// Heartbeats `worker` and extends the unexpired leases it holds, pages' and records'; returns how many it holds.
+    /// (``ClaimStore``)
     public func renewLeases(worker: String, lease: Duration) throws(QuireError) -> Int {
         let now = Self.nowMilliseconds()
         return try write("renew leases") { db in
@@ -78,7 +80,11 @@ extension SQLiteLedger: ClaimStore {
             try db.execute(
                 sql: "UPDATE page SET lease_ms = ? WHERE claimed_by = ? AND lease_ms >= ?",
                 arguments: [now + Self.milliseconds(lease), worker, now])
-            return db.changesCount
+            let pages = db.changesCount
+            try db.execute(
+                sql: "UPDATE record SET lease_ms = ? WHERE claimed_by = ? AND lease_ms >= ?",
+                arguments: [now + Self.milliseconds(lease), worker, now])
+            return pages + db.changesCount
         }
     }
 
@@ -149,9 +155,10 @@ extension SQLiteLedger: ClaimStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT w.*, (SELECT COUNT(*) FROM page p WHERE p.claimed_by = w.id AND p.lease_ms >= ?) AS leases
+                    SELECT w.*, (SELECT COUNT(*) FROM page p WHERE p.claimed_by = w.id AND p.lease_ms >= :now)
+                              + (SELECT COUNT(*) FROM record r WHERE r.claimed_by = w.id AND r.lease_ms >= :now) AS leases
                     FROM worker w ORDER BY w.heartbeat_ms DESC, w.id
-                    """, arguments: [now]
+                    """, arguments: ["now": now]
             ).map { row in
                 let heartbeat: Int64 = row["heartbeat_ms"]
                 return WorkerInfo(

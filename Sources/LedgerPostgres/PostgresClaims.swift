@@ -32,8 +32,9 @@ extension PostgresLedger: ClaimStore {
     /// Marks a worker as stopped cleanly, releasing its leases. (``ClaimStore``)
     public func stopWorker(id: String) throws(QuireError) {
         try write("stop worker") { tx in
-            let released = try tx.update(
-                "UPDATE page SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = $1", [.text(id)])
+            let released =
+                try tx.update("UPDATE page SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = $1", [.text(id)])
+                + tx.update("UPDATE record SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = $1", [.text(id)])
             try tx.query("UPDATE worker SET stopped_at = now(), heartbeat_at = now() WHERE id = $1", [.text(id)])
             if released > 0 { try tx.query("SELECT pg_notify($1, '')", [.text(Self.workChannel)]) }
         }
@@ -64,7 +65,8 @@ extension PostgresLedger: ClaimStore {
         }
     }
 
-    /// Heartbeats `worker` and extends the unexpired leases it holds; returns how many it holds. (``ClaimStore``)
+    /// Heartbeats `worker` and extends the unexpired leases it holds, pages' and records'; returns how many it holds.
+    /// (``ClaimStore``)
     public func renewLeases(worker: String, lease: Duration) throws(QuireError) -> Int {
         try write("renew leases") { tx in
             try tx.query("UPDATE worker SET heartbeat_at = now() WHERE id = $1", [.text(worker)])
@@ -73,6 +75,11 @@ extension PostgresLedger: ClaimStore {
                 UPDATE page SET lease_until = now() + make_interval(secs => $2)
                 WHERE claimed_by = $1 AND lease_until >= now()
                 """, [.text(worker), Self.seconds(lease)])
+                + tx.update(
+                    """
+                    UPDATE record SET lease_until = now() + make_interval(secs => $2)
+                    WHERE claimed_by = $1 AND lease_until >= now()
+                    """, [.text(worker), Self.seconds(lease)])
         }
     }
 
@@ -171,7 +178,8 @@ extension PostgresLedger: ClaimStore {
                 SELECT w.id, w.host, \(Self.iso("w.started_at")) AS started, \(Self.iso("w.heartbeat_at")) AS heartbeat,
                        EXTRACT(EPOCH FROM now() - w.heartbeat_at)::DOUBLE PRECISION AS since,
                        EXTRACT(EPOCH FROM w.heartbeat_at - w.started_at)::DOUBLE PRECISION AS active, w.pages_done,
-                       (SELECT COUNT(*) FROM page p WHERE p.claimed_by = w.id AND p.lease_until >= now()) AS leases,
+                       (SELECT COUNT(*) FROM page p WHERE p.claimed_by = w.id AND p.lease_until >= now())
+                         + (SELECT COUNT(*) FROM record r WHERE r.claimed_by = w.id AND r.lease_until >= now()) AS leases,
                        w.stopped_at IS NOT NULL AS stopped
                 FROM worker w ORDER BY w.heartbeat_at DESC, w.id
                 """

@@ -215,6 +215,18 @@ package enum PostgresSchema {
             """
         ),
         ("v5: the settings a batch's pages are made with", "ALTER TABLE batch ADD COLUMN settings \(text)"),
+        (
+            "v6: record claims and the record work workers bind and package by",
+            """
+            ALTER TABLE batch ADD COLUMN record_work \(text);
+            ALTER TABLE record ADD COLUMN claimed_by \(text);
+            ALTER TABLE record ADD COLUMN lease_until TIMESTAMPTZ;
+            ALTER TABLE record ADD COLUMN claim_token BIGINT NOT NULL DEFAULT 0;
+            ALTER TABLE record ADD COLUMN worked BOOLEAN NOT NULL DEFAULT false;
+            CREATE INDEX record_claimable ON record(batch_id, code) WHERE state IN ('waiting', 'bound') AND NOT worked;
+            CREATE INDEX record_by_claimant ON record(claimed_by) WHERE claimed_by IS NOT NULL
+            """
+        ),
     ]
 
     /// The statements of a migration: split at `;`, except inside a `$$`-quoted function body.

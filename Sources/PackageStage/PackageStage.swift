@@ -56,6 +56,20 @@ public struct PackageStage: Sendable {
         public var payloadOxum: String?
         /// The bag could not be written because the disk is full (the run should stop, not go on failing).
         public var diskFull: DiskFull? = nil
+
+        /// Makes an outcome.
+        public init(
+            name: String, records: [String], path: String?, status: String, detail: String?, payloadOxum: String?,
+            diskFull: DiskFull? = nil
+        ) {
+            self.name = name
+            self.records = records
+            self.path = path
+            self.status = status
+            self.detail = detail
+            self.payloadOxum = payloadOxum
+            self.diskFull = diskFull
+        }
     }
 
     /// What a run did.
@@ -77,8 +91,12 @@ public struct PackageStage: Sendable {
     var layout: WorkspaceLayout { WorkspaceLayout(root: workspace, pageDigits: policy.intake.pageDigits) }
 
     /// Packages every bound record of `batch` into `out` (default `<workspace>/bags`); with `codes`, only
-    /// those records (a streaming run packages each record as soon as it is bound).
-    public func run(batch: String, out: String?, codes: Set<String>? = nil) async throws(QuireError) -> Report {
+    /// those records (a streaming run packages each record as soon as it is bound). With `recording` false the
+    /// ledger is not told of the bags: a worker holding a record claim commits its bag under the claim's fencing
+    /// token instead (``RecordClaimStore/completeRecordClaim(_:worker:outcome:tool:)``).
+    public func run(batch: String, out: String?, codes: Set<String>? = nil, recording: Bool = true) async throws(QuireError)
+        -> Report
+    {
         let started = Date()
         let destination = out ?? layout.bagsFolder
         try? FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
@@ -108,7 +126,7 @@ public struct PackageStage: Sendable {
             }
         for group in groups {
             let outcome = await makeBag(name: group.name, records: group.records, pages: pages, batch: batch, in: destination)
-            if outcome.status != "failed" {
+            if outcome.status != "failed" && recording {
                 for record in group.records {
                     try ledger.markRecord(
                         batch: batch, code: record.code, state: .packaged, bag: outcome.path,

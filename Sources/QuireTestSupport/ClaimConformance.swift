@@ -46,7 +46,141 @@ public struct ClaimConformance: Sendable {
         Behaviour("a batch of completions writes what single ones write, and refuses only the lost claims") {
             try $0.batchedCompletionEqualsSingleOnes()
         },
+        Behaviour("a record is claimable once its batch has record work and its pages settled; its commit is fenced") {
+            try $0.recordsAreClaimedWhenTheirPagesSettle()
+        },
+        Behaviour("record leases are renewed, released, listed and ended with the worker") { try $0.recordLeases() },
+        Behaviour("eight concurrent claimers take every record exactly once") { try $0.concurrentClaimersTakeEachRecordOnce() },
     ]
+
+    /// Record work as a run records it (the paths need not exist for the ledger).
+    static let work = RecordWork(
+        catalog: "/shared/catalog.csv", catalogSHA256: "ab12", encoding: "gb18030", processFile: nil, processSHA256: nil,
+        out: "/shared/bags")
+
+    /// Opens batch `b` with one page per code in `codes` (records of one page each), plus `extra` more pages of the
+    /// first code.
+    func ledger(records codes: [String], extra: Int = 0) throws -> (any Ledger & ClaimStore, [PageRecord]) {
+        let ledger = try make()
+        _ = try ledger.openBatch(
+            BatchInfo(id: "b", delivery: "/d/b", archive: nil, pipeline: "test", createdAt: "2026-01-01T00:00:00Z"))
+        var pages = codes.enumerated().map { LedgerConformance.page(String(format: "p/%04d.tif", $0.offset + 1), code: $0.element, page: 1) }
+        pages += (0..<extra).map { LedgerConformance.page(String(format: "q/%04d.tif", $0 + 2), code: codes[0], page: $0 + 2) }
+        try ledger.commit(LedgerConformance.commit(pages: pages), batch: "b", tool: "t")
+        return (ledger, pages)
+    }
+
+    /// Claims and completes these pages (normalized, or failed when `failed` holds their path).
+    func settle(_ pages: [PageRecord], in ledger: any Ledger & ClaimStore, failed: Set<String> = []) throws {
+        for page in pages {
+            let claims = try ledger.claimPages(batch: "b", worker: "pages", limit: 1000, lease: .seconds(60))
+            let claim = try #require(claims.first { $0.page.path == page.path })
+            try ledger.releaseClaims(claims.filter { $0.token != claim.token }, worker: "pages")
+            let result =
+                failed.contains(page.path)
+                ? LedgerConformance.normalized(
+                    page, outputs: false, checks: [LedgerConformance.check(page.path, .decodeFailed, .error, "truncated")])
+                : LedgerConformance.normalized(page)
+            try ledger.completeClaim(claim, worker: "pages", result: result, sourceFixity: nil, tool: "t")
+        }
+    }
+
+    func recordsAreClaimedWhenTheirPagesSettle() throws {
+        // Record A has pages p/0001 and q/0002, record B page p/0002.
+        let (fresh, freshPages) = try ledger(records: ["A", "B"], extra: 1)
+        // B's one page settles and A's first: nothing is claimable before the batch has record work.
+        try settle([freshPages[1]], in: fresh)
+        try settle([freshPages[0]], in: fresh)
+        #expect(try fresh.claimRecords(batch: "b", worker: "w1", limit: 5, lease: .seconds(60)).isEmpty, "no record work yet")
+        #expect(try fresh.pendingRecordWork(batch: "b") == PendingWork(claimable: 0, leased: 0))
+        #expect(try fresh.recordWork(batch: "b") == nil)
+        try fresh.setRecordWork(Self.work, batch: "b")
+        #expect(try fresh.recordWork(batch: "b") == Self.work)
+        #expect(try fresh.pendingRecordWork(batch: "b") == PendingWork(claimable: 2, leased: 0))
+        // B is claimable, A (one page of two settled) is not.
+        let b = try fresh.claimRecords(batch: "b", worker: "w1", limit: 5, lease: .seconds(60))
+        #expect(b.map(\.code) == ["B"] && b[0].batch == "b")
+        // A's last page fails to normalize: a failed page has settled too (binding holds the record for it).
+        try settle([freshPages[2]], in: fresh, failed: [freshPages[2].path])
+        let a = try #require(try fresh.claimRecords(batch: "b", worker: "w2", limit: 5, lease: .milliseconds(200)).first)
+        #expect(a.code == "A" && a.token > b[0].token)
+        #expect(try fresh.pendingRecordWork(batch: "b") == PendingWork(claimable: 0, leased: 2))
+        Thread.sleep(forTimeInterval: 0.5)
+        // w2's lease lapsed: w3 takes A with a larger token, and w2's late commit is refused, writing nothing.
+        let taken = try #require(try fresh.claimRecords(batch: "b", worker: "w3", limit: 5, lease: .seconds(60)).first)
+        #expect(taken.code == "A" && taken.token > a.token)
+        #expect(try fresh.completeRecordClaim(a, worker: "w2", outcome: .packaged(bag: "/shared/bags/A", detail: nil), tool: "w2") == false)
+        #expect(try fresh.records(batch: "b").first { $0.code == "A" }?.state == .waiting)
+        #expect(try fresh.completeRecordClaim(taken, worker: "w3", outcome: .packaged(bag: "/shared/bags/A", detail: "Payload-Oxum 1.3"), tool: "w3"))
+        let recordA = try #require(try fresh.records(batch: "b").first { $0.code == "A" })
+        #expect(recordA.state == .verified && recordA.bag == "/shared/bags/A")
+        #expect(try fresh.completeRecordClaim(taken, worker: "w3", outcome: .settled, tool: "w3") == false, "a claim ends once")
+        let actions = try fresh.events(batch: "b").filter { $0.subject == "A" }.map(\.action)
+        #expect(actions.filter { $0 == "record.packaged" }.count == 1 && actions.filter { $0 == "record.verified" }.count == 1)
+        // B settles without a bag (held or not catalogued): finished for workers, not claimed again.
+        #expect(try fresh.completeRecordClaim(b[0], worker: "w1", outcome: .settled, tool: "w1"))
+        #expect(try fresh.records(batch: "b").first { $0.code == "B" }?.state == .waiting)
+        #expect(try fresh.claimRecords(batch: "b", worker: "w1", limit: 5, lease: .seconds(60)).isEmpty)
+        #expect(try fresh.workedRecords(batch: "b") == ["A", "B"])
+        #expect(try fresh.pendingRecordWork(batch: "b") == PendingWork(claimable: 0, leased: 0))
+        // New record work (a later run): what is not packaged is claimable again; a packaged record is not.
+        var later = Self.work
+        later.catalogSHA256 = "cd34"
+        try fresh.setRecordWork(later, batch: "b")
+        #expect(try fresh.recordWork(batch: "b") == later)
+        #expect(try fresh.workedRecords(batch: "b") == ["A"])
+        #expect(try fresh.claimRecords(batch: "b", worker: "w1", limit: 5, lease: .seconds(60)).map(\.code) == ["B"])
+        // Cleared (a run registering files): nothing is claimable or pending.
+        try fresh.setRecordWork(nil, batch: "b")
+        #expect(try fresh.recordWork(batch: "b") == nil)
+        #expect(try fresh.pendingRecordWork(batch: "b") == PendingWork(claimable: 0, leased: 0))
+    }
+
+    func recordLeases() throws {
+        let (ledger, pages) = try ledger(records: ["A", "B", "C"])
+        try settle(pages, in: ledger)
+        try ledger.setRecordWork(Self.work, batch: "b")
+        try ledger.registerWorker(id: "w1", host: "station-a")
+        let mine = try ledger.claimRecords(batch: "b", worker: "w1", limit: 2, lease: .milliseconds(300))
+        #expect(mine.map(\.code) == ["A", "B"])
+        #expect(try ledger.renewLeases(worker: "w1", lease: .seconds(60)) == 2)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try ledger.claimRecords(batch: "b", worker: "w2", limit: 5, lease: .seconds(60)).map(\.code) == ["C"], "renewed leases hold")
+        #expect(try ledger.workers().first { $0.id == "w1" }?.leases == 2)
+        try ledger.releaseRecordClaims([mine[0]], worker: "w1")
+        #expect(try ledger.pendingRecordWork(batch: "b") == PendingWork(claimable: 1, leased: 2))
+        try ledger.stopWorker(id: "w1")
+        #expect(try ledger.pendingRecordWork(batch: "b") == PendingWork(claimable: 2, leased: 1))
+        #expect(try ledger.workers().first { $0.id == "w1" }?.leases == 0)
+        #expect(try ledger.completeRecordClaim(mine[1], worker: "w1", outcome: .settled, tool: "w1") == false, "stopping ended it")
+    }
+
+    func concurrentClaimersTakeEachRecordOnce() throws {
+        let codes = (1...40).map { String(format: "R%02d", $0) }
+        let (ledger, pages) = try ledger(records: codes)
+        try settle(pages, in: ledger)
+        try ledger.setRecordWork(Self.work, batch: "b")
+        let taken = Mutex<[String]>([])
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            do {
+                while let claim = try ledger.claimRecords(batch: "b", worker: "w\(worker)", limit: 1, lease: .seconds(60)).first {
+                    guard
+                        try ledger.completeRecordClaim(
+                            claim, worker: "w\(worker)", outcome: .packaged(bag: "/shared/bags/\(claim.code)", detail: nil),
+                            tool: "w\(worker)")
+                    else { throw QuireError(.couldNotRun, stage: .ledger, message: "refused \(claim.code)") }
+                    taken.withLock { $0.append(claim.code) }
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        #expect(taken.withLock { $0 }.sorted() == codes)
+        #expect(try ledger.records(batch: "b").allSatisfy { $0.state == .verified })
+        #expect(try ledger.events(batch: "b").filter { $0.action == "record.packaged" }.count == codes.count)
+    }
 
     /// A ledger with batch `b` holding `count` registered pages (`p/0001.tif`…, record `A`).
     func ledger(pages count: Int) throws -> (any Ledger & ClaimStore, [PageRecord]) {

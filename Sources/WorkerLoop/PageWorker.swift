@@ -1,9 +1,11 @@
+import BindStage
 import BlockingWork
 import Dispatch
 import Foundation
 import Synchronization
 public import Ledger
 public import NormalizeStage
+import PackageStage
 public import Policy
 public import QuireCore
 
@@ -73,6 +75,12 @@ public struct PageWorker: Sendable {
         public var failed = 0
         /// Results refused because the claim was lost meanwhile (done again by whoever holds the page).
         public var refused = 0
+        /// Records it bound and packaged (bag committed under its claim).
+        public var recordsPackaged = 0
+        /// Records it bound that have no bag to make (held, not in the catalog, or their bag failed).
+        public var recordsSettled = 0
+        /// Record commits refused because the claim was lost meanwhile.
+        public var recordsRefused = 0
         /// Claims made.
         public var claims = 0
         /// Seconds it ran.
@@ -122,17 +130,56 @@ public struct PageWorker: Sendable {
         }
         let stage = NormalizeStage(
             ledger: ledger, policy: policy, workspace: workspace, workers: configuration.threads, version: version, tags: tags)
+        let records = RecordWorker(
+            ledger: ledger, binder: BindStage(ledger: ledger, policy: policy, workspace: workspace, version: version),
+            packager: PackageStage(
+                ledger: ledger, policy: policy, workspace: workspace, version: version, workers: configuration.threads),
+            worker: id, tool: tool, lease: configuration.lease)
+        let catalogs = RecordWorker.Catalogs()
         let algorithms = policy.fixity.algorithms
         var deliveries: [String: String] = [:]
+        var checked = Set<String>()
+        // A batch made with other settings than this worker's is not this worker's to make: its claims are given
+        // back untouched, and the worker stops saying why.
+        func checkSettings(_ batchID: String) throws(QuireError) {
+            guard !checked.contains(batchID), let info = try ledger.batch(id: batchID) else { return }
+            if let theirs = info.settings, theirs != settings {
+                throw QuireError(
+                    .usage, stage: .normalize, file: info.id,
+                    message:
+                        "batch \(info.id) is made with other settings (\(theirs.prefix(19))…, pipeline '\(info.pipeline)') "
+                        + "than this worker's (\(settings.prefix(19))…, pipeline '\(policy.name)', quire \(version))",
+                    fix: "start the worker with the run's --pipeline and --process, on the same Quire version"
+                        + (batch == nil ? ", or give --batch to work only batches made like this" : ""))
+            }
+            checked.insert(batchID)
+            deliveries[batchID] = info.delivery
+        }
         var report = Report()
         work: while true {
             if case .stopped(let stop) = until, stop() { break work }
+            // A record whose pages have all settled comes first: its bag is out while other pages are worked.
+            progress.claimed()
+            let record = try await records.workOne(batch: batch, catalogs: catalogs, check: checkSettings)
+            progress.idle()
+            switch record {
+            case .nothing: break
+            case .committed(let packaged):
+                if packaged { report.recordsPackaged += 1 } else { report.recordsSettled += 1 }
+                report.claims += 1
+            case .refused:
+                report.recordsRefused += 1
+                report.claims += 1
+            }
             let claims = try ledger.claimPages(
                 batch: batch, worker: id, limit: configuration.claimSize, lease: configuration.lease)
             if claims.isEmpty {
+                if case .nothing = record {} else { continue work }
                 switch until {
                 case .batchDone(let done):
-                    if try ledger.pendingWork(batch: done).isDone { break work }
+                    if try ledger.pendingWork(batch: done).isDone, try ledger.pendingRecordWork(batch: done).isDone {
+                        break work
+                    }
                     // Pages under other workers' leases: wait for them (or for their leases to expire).
                     signal.wait(timeout: .milliseconds(500))
                 case .idle:
@@ -145,21 +192,11 @@ public struct PageWorker: Sendable {
             report.claims += claims.count
             progress.claimed()
             defer { progress.idle() }
-            for claim in claims where deliveries[claim.batch] == nil {
-                guard let info = try ledger.batch(id: claim.batch) else { continue }
-                // A batch made with other settings than this worker's is not this worker's to make: its pages
-                // are given back untouched, and the worker stops saying why.
-                if let theirs = info.settings, theirs != settings {
-                    try? ledger.releaseClaims(claims, worker: id)
-                    throw QuireError(
-                        .usage, stage: .normalize, file: info.id,
-                        message:
-                            "batch \(info.id) is made with other settings (\(theirs.prefix(19))…, pipeline '\(info.pipeline)') "
-                            + "than this worker's (\(settings.prefix(19))…, pipeline '\(policy.name)', quire \(version))",
-                        fix: "start the worker with the run's --pipeline and --process, on the same Quire version"
-                            + (batch == nil ? ", or give --batch to work only batches made like this" : ""))
-                }
-                deliveries[claim.batch] = info.delivery
+            do throws(QuireError) {
+                for claim in claims { try checkSettings(claim.batch) }
+            } catch {
+                try? ledger.releaseClaims(claims, worker: id)
+                throw error
             }
             let roots = deliveries
             var failure: QuireError?

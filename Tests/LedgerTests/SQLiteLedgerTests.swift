@@ -14,7 +14,7 @@ import Testing
         let path = scratch.path + "/ledger.sqlite"
         do {
             let ledger = try SQLiteLedger(path: path)
-            #expect(try ledger.appliedMigrations().count == 8)
+            #expect(try ledger.appliedMigrations().count == 9)
             _ = try ledger.openBatch(Self.batch)
         }
         let reopened = try SQLiteLedger(path: path)
@@ -24,6 +24,7 @@ import Testing
                 "v3: catalog records and binding outcomes", "v4: per-page checks of later stages", "v5: bags",
                 "v6: claims, leases, fencing tokens, workers", "v7: auditors' visual checks, events by action and time",
                 "v8: the settings a batch's pages are made with",
+                "v9: record claims and the record work workers bind and package by",
             ])
         #expect(try reopened.batch(id: "b") == Self.batch)
         // WAL mode: the write-ahead log file exists beside the database while open.
@@ -64,7 +65,7 @@ import Testing
         #expect(refused.fix?.contains("quire run") == true)
 
         let ledger = try SQLiteLedger(path: path)
-        #expect(try ledger.appliedMigrations().count == 8)
+        #expect(try ledger.appliedMigrations().count == 9)
         #expect(
             try ledger.records(batch: "b") == [
                 RecordRow(

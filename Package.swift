@@ -198,8 +198,8 @@ let package = Package(
         .testTarget(
             name: "BatchRunTests",
             dependencies: [
-                "BatchRun", "ChecksumStage", "ImageCodecs", "Importer", "Ledger", "NormalizeStage", "Policy", "SyntheticPages",
-                "QuireTestSupport",
+                "BatchRun", "BindStage", "ChecksumStage", "ImageCodecs", "Importer", "Ledger", "NormalizeStage", "Packaging",
+                "Policy", "QuireCore", "SyntheticPages", "QuireTestSupport", "WorkerLoop",
             ]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "BatchRun", "Policy", "QuireTestSupport"]),
         .testTarget(name: "QuireCLITests", dependencies: ["QuireTestSupport", "SyntheticPages", "ImageCodecs"]),

@@ -17,8 +17,11 @@ struct WorkerCommand: AsyncParsableCommand {
             A worker claims pages in small batches under a lease (--lease), keeps the lease alive with a \
             heartbeat, normalizes and digests each page into the shared workspace, and commits each result \
             with the claim's fencing token: a worker that was killed, paused or cut off finds its late \
-            commit refused, and its pages are done once by whoever holds them. Idle workers wake on \
-            PostgreSQL notifications when a run registers new pages. `quire run` binds and packages.
+            commit refused, and its pages are done once by whoever holds them. Once every page of a record \
+            has settled, a worker claims the record the same way, binds it by the catalog and process file the \
+            run recorded (refusing them if they changed since) and packages its bag into the run's bags folder. \
+            Idle workers wake on PostgreSQL notifications when a run registers new pages. `quire run` finishes \
+            its batch: what is left, the batch-level findings, its summary.
 
             Every machine must mount the same workspace and deliveries at the same paths, on storage with \
             atomic rename and working fsync (NFSv4, CephFS; not SMB without durable handles), and give the \
@@ -77,7 +80,7 @@ struct WorkerCommand: AsyncParsableCommand {
             try printJSON(report)
         } else {
             print(
-                "worker \(configuration.id): \(report.normalized) pages normalized, \(report.failed) failed, \(report.refused) refused (claim lost), \(String(format: "%.1f", report.seconds)) s"
+                "worker \(configuration.id): \(report.normalized) pages normalized, \(report.failed) failed, \(report.refused) refused (claim lost); \(report.recordsPackaged) records packaged, \(report.recordsSettled) bound without a bag, \(report.recordsRefused) refused; \(String(format: "%.1f", report.seconds)) s"
             )
         }
     }

@@ -174,6 +174,12 @@ import Testing
         let verified = try CLI.quire(["verify"] + bags.keys.sorted().map { dir + "/shared/bags/" + $0 })
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         try Self.eachPageNormalizedOnce(url, pages: 36)
+        // Every record was bound and packaged under a record claim (by the worker or the run's own), and once.
+        #expect(try Self.psql(url, "SELECT COUNT(*) FROM record WHERE worked AND state = 'verified'") == ["6"])
+        let packaged = try Self.psql(
+            url, "SELECT subject || '|' || COUNT(*) FROM event WHERE action = 'record.packaged' GROUP BY subject")
+        #expect(packaged.count == 6 && packaged.allSatisfy { $0.hasSuffix("|1") }, "\(packaged)")
+        #expect(workerOutput.contains("\"recordsPackaged\""), "\(workerOutput)")
 
         // status sees both workers, stopped, and the pages each did.
         let status = try CLI.quire(["status", "--json", "--workspace", dir + "/shared", "--ledger", url])

@@ -1,0 +1,107 @@
+import BatchRun
+import BindStage
+import Foundation
+import Importer
+import Ledger
+import NormalizeStage
+import Packaging
+import Policy
+import QuireCore
+import QuireTestSupport
+import Testing
+import WorkerLoop
+
+/// Record claims end to end on a real SQLite ledger and real pages: a batch only registered (as a shared run leaves
+/// it for the workers), then one worker alone normalizes its pages and binds and packages every record by the
+/// catalog the run recorded — the bags equal a single-process run's.
+@Suite struct SharedRecordWorkTests {
+    /// Each bag's `manifest-sha256.txt`, by bag name.
+    static func manifests(_ folder: String) throws -> [String: String] {
+        var bags: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where !name.hasPrefix(".") {
+            bags[name] = try String(contentsOfFile: folder + "/\(name)/manifest-sha256.txt", encoding: .utf8)
+        }
+        return bags
+    }
+
+    @Test func aWorkerAloneBindsAndPackagesEveryRecordAsTheRunWould() async throws {
+        let s = try Scratch()
+        let catalog = try BatchRunTests().delivery(s, records: 4, pages: 2)
+        let policy = PipelinePolicy()
+
+        // The reference: one process, its own stream.
+        let referenceWorkspace = s.root + "/reference"
+        try FileManager.default.createDirectory(atPath: referenceWorkspace, withIntermediateDirectories: true)
+        let reference = try SQLiteLedger(path: referenceWorkspace + "/ledger.sqlite")
+        _ = try await BatchRun(ledger: reference, policy: policy, workspace: referenceWorkspace, workers: 2, version: "test")
+            .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1"))
+
+        // What a shared run leaves for workers: the pages registered, the record work recorded.
+        let ledger = try s.ledger()
+        let settings = NormalizeStage.settingsFingerprint(policy: policy, tags: .init(), version: "test")
+        _ = try await Importer(ledger: ledger, policy: policy, workers: 2, tool: "test", settings: settings)
+            .run(delivery: s.delivery, batch: "b1", archive: nil)
+        let out = s.workspace + "/bags"
+        try ledger.setRecordWork(
+            BindStage.recordWork(catalog: catalog, encoding: nil, processFile: nil, out: out), batch: "b1")
+        let worker = PageWorker(
+            ledger: ledger, policy: policy, workspace: s.workspace, version: "test",
+            configuration: .init(threads: 2, lease: .seconds(30)))
+
+        // The catalog changed after the run recorded it: the worker does the pages, then refuses to bind by it,
+        // naming the file, and gives the record back.
+        let original = try Data(contentsOf: URL(fileURLWithPath: catalog))
+        try (String(decoding: original, as: UTF8.self) + "5,0001-001-0005,后加,1\n").write(
+            toFile: catalog, atomically: true, encoding: .utf8)
+        do {
+            _ = try await worker.run(batch: nil, until: .idle)
+            Issue.record("a worker bound records by a catalog that changed since the run recorded it")
+        } catch {
+            #expect(error.description.contains(catalog) && error.description.contains("changed since"), "\(error)")
+        }
+        #expect(try ledger.pendingRecordWork(batch: "b1") == PendingWork(claimable: 4, leased: 0))
+        #expect(try ledger.records(batch: "b1").allSatisfy { $0.state == .waiting })
+
+        // The catalog as it was: the worker binds and packages all four records.
+        try original.write(to: URL(fileURLWithPath: catalog))
+        let report = try await worker.run(batch: nil, until: .idle)
+        #expect(report.recordsPackaged == 4 && report.recordsSettled == 0 && report.recordsRefused == 0, "\(report)")
+        #expect(try ledger.records(batch: "b1").allSatisfy { $0.state == .verified && $0.bag?.hasPrefix(out + "/") == true })
+        #expect(try ledger.workedRecords(batch: "b1").count == 4)
+        let packagedEvents = try ledger.events(batch: "b1").filter { $0.action == "record.packaged" }
+        #expect(packagedEvents.count == 4 && Set(packagedEvents.map(\.subject)).count == 4)
+        #expect(try Self.manifests(out) == Self.manifests(referenceWorkspace + "/bags"))
+        for bag in try FileManager.default.contentsOfDirectory(atPath: out) {
+            let verified = await BagVerifier.verify(out + "/" + bag)
+            #expect(verified.valid, "\(bag): \(verified.errorCount) errors")
+        }
+        // Nothing left for anyone.
+        #expect(try ledger.claimRecords(batch: nil, worker: "late", limit: 10, lease: .seconds(30)).isEmpty)
+        #expect(try ledger.pendingRecordWork(batch: "b1").isDone)
+    }
+
+    @Test func recordWorkIsRefusedWhenItNamesAFileThatIsNoRegularFile() throws {
+        let s = try Scratch()
+        let fifo = s.root + "/catalog.fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(throws: BindError.self) {
+            try BindStage.recordWork(catalog: fifo, encoding: nil, processFile: nil, out: s.root + "/bags")
+        }
+        let binder = BindStage(ledger: try s.ledger(), policy: PipelinePolicy(), workspace: s.workspace, version: "test")
+        let relative = RecordWork(
+            catalog: "catalog.csv", catalogSHA256: "", encoding: nil, processFile: nil, processSHA256: nil, out: "/bags")
+        do {
+            _ = try binder.prepare(relative)
+            Issue.record("a relative catalog path from the ledger was read")
+        } catch {
+            #expect(error.description.contains("relative path"), "\(error)")
+        }
+        do {
+            _ = try binder.prepare(
+                RecordWork(catalog: fifo, catalogSHA256: "", encoding: nil, processFile: nil, processSHA256: nil, out: "/bags"))
+            Issue.record("a FIFO named by the ledger was read")
+        } catch {
+            #expect(error.description.contains("not a regular file"), "\(error)")
+        }
+    }
+}

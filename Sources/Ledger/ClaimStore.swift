@@ -13,6 +13,11 @@ public struct PageClaim: Sendable, Equatable {
     /// The fencing token: the completion is accepted only while the page's token is still this one.
     public var token: Int64
 
+    /// How many claims of a page may lapse unfinished before the page is given up: the next claim records it as
+    /// failed (``PageCheckRule/abandoned``) instead of handing it out again, so its record is held with the reason
+    /// and the batch finishes. A claim given back (a worker stopping, or refusing a batch) does not count.
+    public static let attemptLimit = 5
+
     /// Makes a claim value (backends make these).
     public init(batch: String, page: PageRecord, token: Int64) {
         self.batch = batch
@@ -87,7 +92,7 @@ public struct PendingWork: Sendable, Equatable {
 /// shared ledger — can work one batch and no page is committed twice.
 ///
 /// A page is claimable while it is registered and not normalized (`decoded`), its last normalization did not
-/// fail, and nobody holds an unexpired lease on it. Lease times are the ledger's clock (the server's, on a shared
+/// fail, nobody holds an unexpired lease on it, and fewer than ``PageClaim/attemptLimit`` claims of it lapsed. Lease times are the ledger's clock (the server's, on a shared
 /// ledger), so machines' clocks need not agree. Records are claimed the same way once their pages have settled
 /// (``RecordClaimStore``).
 public protocol ClaimStore: RecordClaimStore {

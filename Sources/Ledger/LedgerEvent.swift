@@ -77,6 +77,16 @@ extension LedgerEvent {
             "normalization had failed and the file was replaced (was sha256=\(sha256 ?? "?")); examined again", tool)
     }
 
+    /// A page given up after its claims lapsed unfinished ``PageClaim/attemptLimit`` times.
+    package static func pageAbandoned(path: String, batch: String, detail: String) -> LedgerEvent {
+        LedgerEvent(batch, path, "page.abandoned", detail, "quire ledger")
+    }
+
+    /// The check recorded on an abandoned page.
+    package static func abandonedDetail(claims: Int) -> String {
+        "claimed \(claims) times and never finished: every worker that took it stopped, was killed or lost its lease first (a page that crashes or wedges the decoder?); examine the file, replace it and run again"
+    }
+
     /// A page's normalization recorded.
     package static func pageNormalized(_ result: NormalizedPage, batch: String, tool: String) -> LedgerEvent {
         let encoder = JSONEncoder()

@@ -34,7 +34,10 @@ extension SQLiteLedger: ClaimStore {
     public func stopWorker(id: String) throws(QuireError) {
         let now = Self.nowMilliseconds()
         try write("stop worker") { db in
-            try db.execute(sql: "UPDATE page SET claimed_by = NULL, lease_ms = NULL WHERE claimed_by = ?", arguments: [id])
+            // Given back, not lapsed: these claims do not count against the pages' attempts.
+            try db.execute(
+                sql: "UPDATE page SET claimed_by = NULL, lease_ms = NULL, claims = MAX(claims - 1, 0) WHERE claimed_by = ?",
+                arguments: [id])
             try db.execute(sql: "UPDATE record SET claimed_by = NULL, lease_ms = NULL WHERE claimed_by = ?", arguments: [id])
             try db.execute(sql: "UPDATE worker SET stopped = 1, heartbeat_ms = ? WHERE id = ?", arguments: [now, id])
         }
@@ -42,7 +45,7 @@ extension SQLiteLedger: ClaimStore {
 
     /// The claimable-page condition on `page p` (see ``ClaimStore``), with the current time as `:now`.
     private static let claimable = """
-        p.state = 'decoded' AND (p.claimed_by IS NULL OR p.lease_ms < :now)
+        p.state = 'decoded' AND (p.claimed_by IS NULL OR p.lease_ms < :now) AND p.claims < \(PageClaim.attemptLimit)
         AND NOT EXISTS (SELECT 1 FROM page_check c WHERE c.batch_id = p.batch_id AND c.path = p.path
                         AND c.stage = 'normalize' AND c.severity = 'error')
         """
@@ -52,7 +55,31 @@ extension SQLiteLedger: ClaimStore {
         guard limit > 0 else { return [] }
         let now = Self.nowMilliseconds()
         let until = now + Self.milliseconds(lease)
+        let at = LedgerEvent.now()
         return try write("claim pages") { db in
+            // Pages whose claims lapsed unfinished too often are given up first (recorded as failed).
+            let abandoned = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.batch_id, p.path, p.claims FROM page p
+                    WHERE p.state = 'decoded' AND p.claims >= \(PageClaim.attemptLimit)
+                      AND (p.claimed_by IS NULL OR p.lease_ms < :now) AND (:batch IS NULL OR p.batch_id = :batch)
+                      AND NOT EXISTS (SELECT 1 FROM page_check c WHERE c.batch_id = p.batch_id AND c.path = p.path
+                                      AND c.stage = 'normalize' AND c.severity = 'error')
+                    """, arguments: ["now": now, "batch": batch])
+            for row in abandoned {
+                let (pageBatch, path): (String, String) = (row["batch_id"], row["path"])
+                let detail = LedgerEvent.abandonedDetail(claims: row["claims"])
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO page_check (batch_id, path, stage, rule, severity, detail, at)
+                        VALUES (?, ?, 'normalize', ?, 'error', ?, ?)
+                        """, arguments: [pageBatch, path, PageCheckRule.abandoned.rawValue, detail, at])
+                try db.execute(
+                    sql: "UPDATE page SET claimed_by = NULL, lease_ms = NULL WHERE batch_id = ? AND path = ?",
+                    arguments: [pageBatch, path])
+                try Self.log(db, .pageAbandoned(path: path, batch: pageBatch, detail: detail))
+            }
             let rows = try Row.fetchAll(
                 db,
                 sql:
@@ -63,7 +90,7 @@ extension SQLiteLedger: ClaimStore {
                 try db.execute(sql: "UPDATE fencing SET last = last + 1")
                 let token = try Int64.fetchOne(db, sql: "SELECT last FROM fencing") ?? 0
                 try db.execute(
-                    sql: "UPDATE page SET claimed_by = ?, lease_ms = ?, claim_token = ? WHERE id = ?",
+                    sql: "UPDATE page SET claimed_by = ?, lease_ms = ?, claim_token = ?, claims = claims + 1 WHERE id = ?",
                     arguments: [worker, until, token, row["id"] as Int64])
                 claims.append(PageClaim(batch: row["batch_id"], page: try Self.page(row), token: token))
             }
@@ -124,7 +151,10 @@ extension SQLiteLedger: ClaimStore {
         try write("release claims") { db in
             for claim in claims {
                 try db.execute(
-                    sql: "UPDATE page SET claimed_by = NULL, lease_ms = NULL WHERE claimed_by = ? AND claim_token = ?",
+                    sql: """
+                        UPDATE page SET claimed_by = NULL, lease_ms = NULL, claims = MAX(claims - 1, 0)
+                        WHERE claimed_by = ? AND claim_token = ?
+                        """,
                     arguments: [worker, claim.token])
             }
         }

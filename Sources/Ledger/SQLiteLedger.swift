@@ -251,7 +251,7 @@ public final class SQLiteLedger: Ledger {
         migrator.registerMigration("v8: the settings a batch's pages are made with") { db in
             try db.execute(sql: "ALTER TABLE batch ADD COLUMN settings TEXT")
         }
-        migrator.registerMigration("v9: record claims and the record work workers bind and package by") { db in
+        migrator.registerMigration("v9: record claims, the record work workers bind and package by, claim attempts") { db in
             try db.execute(
                 sql: """
                     ALTER TABLE batch ADD COLUMN record_work TEXT;
@@ -260,6 +260,8 @@ public final class SQLiteLedger: Ledger {
                     ALTER TABLE record ADD COLUMN claim_token INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE record ADD COLUMN worked INTEGER NOT NULL DEFAULT 0;
                     CREATE INDEX record_claimable ON record(batch_id, code) WHERE state IN ('waiting', 'bound') AND worked = 0;
+                    ALTER TABLE page ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX page_abandoned ON page(id) WHERE state = 'decoded' AND claims >= \(PageClaim.attemptLimit);
                     """)
         }
         return migrator

@@ -33,7 +33,10 @@ extension PostgresLedger: ClaimStore {
     public func stopWorker(id: String) throws(QuireError) {
         try write("stop worker") { tx in
             let released =
-                try tx.update("UPDATE page SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = $1", [.text(id)])
+                // Given back, not lapsed: these claims do not count against the pages' attempts.
+                try tx.update(
+                    "UPDATE page SET claimed_by = NULL, lease_until = NULL, claims = GREATEST(claims - 1, 0) WHERE claimed_by = $1",
+                    [.text(id)])
                 + tx.update("UPDATE record SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = $1", [.text(id)])
             try tx.query("UPDATE worker SET stopped_at = now(), heartbeat_at = now() WHERE id = $1", [.text(id)])
             if released > 0 { try tx.query("SELECT pg_notify($1, '')", [.text(Self.workChannel)]) }
@@ -44,19 +47,45 @@ extension PostgresLedger: ClaimStore {
     public func claimPages(batch: String?, worker: String, limit: Int, lease: Duration) throws(QuireError) -> [PageClaim] {
         guard limit > 0 else { return [] }
         return try write("claim pages") { tx in
-            try tx.query(
+            // Pages whose claims lapsed unfinished too often are given up first (recorded as failed).
+            let abandoned = try tx.query(
+                """
+                UPDATE page p SET claimed_by = NULL, lease_until = NULL
+                WHERE p.state = 'decoded' AND p.claims >= \(PageClaim.attemptLimit) AND ($1::text IS NULL OR p.batch_id = $1)
+                  AND (p.claimed_by IS NULL OR p.lease_until < now())
+                  AND NOT EXISTS (SELECT 1 FROM page_check c WHERE c.batch_id = p.batch_id AND c.path = p.path
+                                  AND c.stage = 'normalize' AND c.severity = 'error')
+                RETURNING p.batch_id, p.path, p.claims
+                """, [.text(batch)])
+            if !abandoned.isEmpty {
+                let at = LedgerEvent.now()
+                var events: [LedgerEvent] = []
+                for row in abandoned {
+                    let (pageBatch, path) = (try row.text("batch_id"), try row.text("path"))
+                    let detail = LedgerEvent.abandonedDetail(claims: try row.int("claims"))
+                    try tx.query(
+                        """
+                        INSERT INTO page_check (batch_id, path, stage, rule, severity, detail, at)
+                        VALUES ($1, $2, 'normalize', $3, 'error', $4, $5) ON CONFLICT DO NOTHING
+                        """,
+                        [.text(pageBatch), .text(path), .text(PageCheckRule.abandoned.rawValue), .text(detail), .text(at)])
+                    events.append(.pageAbandoned(path: path, batch: pageBatch, detail: detail))
+                }
+                try Self.log(tx, events)
+            }
+            return try tx.query(
                 """
                 WITH picked AS (
                     SELECT p.id FROM page p
                     WHERE p.state = 'decoded' AND ($1::text IS NULL OR p.batch_id = $1)
-                      AND (p.claimed_by IS NULL OR p.lease_until < now())
+                      AND (p.claimed_by IS NULL OR p.lease_until < now()) AND p.claims < \(PageClaim.attemptLimit)
                       AND NOT EXISTS (SELECT 1 FROM page_check c WHERE c.batch_id = p.batch_id AND c.path = p.path
                                       AND c.stage = 'normalize' AND c.severity = 'error')
                     ORDER BY p.id
                     LIMIT $2
                     FOR UPDATE SKIP LOCKED)
                 UPDATE page SET claimed_by = $3, lease_until = now() + make_interval(secs => $4),
-                                claim_token = nextval('fencing_token')
+                                claim_token = nextval('fencing_token'), claims = page.claims + 1
                 FROM picked WHERE page.id = picked.id
                 RETURNING page.*
                 """, [.text(batch), .of(limit), .text(worker), Self.seconds(lease)]
@@ -148,7 +177,10 @@ extension PostgresLedger: ClaimStore {
         guard !claims.isEmpty else { return }
         try write("release claims") { tx in
             try tx.query(
-                "UPDATE page SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = $1 AND claim_token = ANY($2)",
+                """
+                UPDATE page SET claimed_by = NULL, lease_until = NULL, claims = GREATEST(claims - 1, 0)
+                WHERE claimed_by = $1 AND claim_token = ANY($2)
+                """,
                 [.text(worker), .ints(claims.map(\.token))])
             try tx.query("SELECT pg_notify($1, '')", [.text(Self.workChannel)])
         }

@@ -216,7 +216,7 @@ package enum PostgresSchema {
         ),
         ("v5: the settings a batch's pages are made with", "ALTER TABLE batch ADD COLUMN settings \(text)"),
         (
-            "v6: record claims and the record work workers bind and package by",
+            "v6: record claims, the record work workers bind and package by, claim attempts",
             """
             ALTER TABLE batch ADD COLUMN record_work \(text);
             ALTER TABLE record ADD COLUMN claimed_by \(text);
@@ -224,7 +224,9 @@ package enum PostgresSchema {
             ALTER TABLE record ADD COLUMN claim_token BIGINT NOT NULL DEFAULT 0;
             ALTER TABLE record ADD COLUMN worked BOOLEAN NOT NULL DEFAULT false;
             CREATE INDEX record_claimable ON record(batch_id, code) WHERE state IN ('waiting', 'bound') AND NOT worked;
-            CREATE INDEX record_by_claimant ON record(claimed_by) WHERE claimed_by IS NOT NULL
+            CREATE INDEX record_by_claimant ON record(claimed_by) WHERE claimed_by IS NOT NULL;
+            ALTER TABLE page ADD COLUMN claims BIGINT NOT NULL DEFAULT 0;
+            CREATE INDEX page_abandoned ON page(id) WHERE state = 'decoded' AND claims >= \(PageClaim.attemptLimit)
             """
         ),
     ]

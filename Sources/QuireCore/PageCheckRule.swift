@@ -21,6 +21,9 @@ public enum PageCheckRule: String, Sendable, Codable, CaseIterable, CodingKeyRep
     case diskFull = "disk_full"
     /// An output could not be written for another reason.
     case writeFailed = "write_failed"
+    /// Every worker that claimed the page (``PageClaim/attemptLimit`` of them) stopped, was killed or lost its lease
+    /// before finishing it: a page that crashes or wedges whatever works it is given up, not claimed forever.
+    case abandoned
 
     /// The stored spelling.
     public var description: String { rawValue }

@@ -51,7 +51,38 @@ public struct ClaimConformance: Sendable {
         },
         Behaviour("record leases are renewed, released, listed and ended with the worker") { try $0.recordLeases() },
         Behaviour("eight concurrent claimers take every record exactly once") { try $0.concurrentClaimersTakeEachRecordOnce() },
+        Behaviour("a page whose claims lapse unfinished too often is given up; claims given back do not count") {
+            try $0.aPageThatNobodyFinishesIsGivenUp()
+        },
     ]
+
+    func aPageThatNobodyFinishesIsGivenUp() throws {
+        let (ledger, pages) = try ledger(pages: 2)
+        // Given back (workers stopping cleanly) more often than the limit: still claimable.
+        for _ in 0..<(PageClaim.attemptLimit + 2) {
+            let claims = try ledger.claimPages(batch: "b", worker: "polite", limit: 1, lease: .seconds(60))
+            #expect(claims.map(\.page.path) == [pages[0].path])
+            try ledger.releaseClaims(claims, worker: "polite")
+        }
+        try ledger.registerWorker(id: "stopping", host: "h")
+        _ = try ledger.claimPages(batch: "b", worker: "stopping", limit: 1, lease: .seconds(60))
+        try ledger.stopWorker(id: "stopping")
+        // Claimed and lapsed, the limit's number of times (workers killed on it, or wedged by it).
+        for attempt in 0..<PageClaim.attemptLimit {
+            let claims = try ledger.claimPages(batch: "b", worker: "w\(attempt)", limit: 1, lease: .milliseconds(1))
+            #expect(claims.map(\.page.path) == [pages[0].path], "attempt \(attempt + 1)")
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        // The next claim gives it up, recorded as failed with the reason, and hands out the next page instead.
+        let next = try ledger.claimPages(batch: "b", worker: "w", limit: 5, lease: .seconds(60))
+        #expect(next.map(\.page.path) == [pages[1].path])
+        let failure = try #require(try ledger.normalizationFailures(batch: "b", code: nil)[pages[0].path]?.first)
+        #expect(failure.rule == .abandoned && failure.severity == .error)
+        #expect(failure.detail.contains("claimed \(PageClaim.attemptLimit) times"), "\(failure.detail)")
+        #expect(try ledger.events(batch: "b").filter { $0.action == "page.abandoned" }.map(\.subject) == [pages[0].path])
+        #expect(try ledger.pendingWork(batch: "b") == PendingWork(claimable: 0, leased: 1))
+        #expect(try ledger.claimPages(batch: "b", worker: "late", limit: 5, lease: .seconds(60)).isEmpty)
+    }
 
     /// Record work as a run records it (the paths need not exist for the ledger).
     static let work = RecordWork(

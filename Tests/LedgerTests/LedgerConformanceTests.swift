@@ -70,7 +70,7 @@ extension LedgerBackend {
                 "v2: claims, leases, fencing tokens, workers", "v3: page counts kept by triggers",
                 "v4: auditors' visual checks, events by action and time",
                 "v5: the settings a batch's pages are made with",
-                "v6: record claims and the record work workers bind and package by",
+                "v6: record claims, the record work workers bind and package by, claim attempts",
             ])
     }
 

@@ -24,7 +24,7 @@ import Testing
                 "v3: catalog records and binding outcomes", "v4: per-page checks of later stages", "v5: bags",
                 "v6: claims, leases, fencing tokens, workers", "v7: auditors' visual checks, events by action and time",
                 "v8: the settings a batch's pages are made with",
-                "v9: record claims and the record work workers bind and package by",
+                "v9: record claims, the record work workers bind and package by, claim attempts",
             ])
         #expect(try reopened.batch(id: "b") == Self.batch)
         // WAL mode: the write-ahead log file exists beside the database while open.

@@ -57,7 +57,23 @@ extension SQLiteLedger: ClaimStore {
         let until = now + Self.milliseconds(lease)
         let at = LedgerEvent.now()
         return try write("claim pages") { db in
-            // Pages whose claims lapsed unfinished too often are given up first (recorded as failed).
+            let rows = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT p.* FROM page p WHERE \(Self.claimable) AND (:batch IS NULL OR p.batch_id = :batch) ORDER BY p.id LIMIT :limit",
+                arguments: ["now": now, "batch": batch, "limit": limit])
+            var claims: [PageClaim] = []
+            for row in rows {
+                try db.execute(sql: "UPDATE fencing SET last = last + 1")
+                let token = try Int64.fetchOne(db, sql: "SELECT last FROM fencing") ?? 0
+                try db.execute(
+                    sql: "UPDATE page SET claimed_by = ?, lease_ms = ?, claim_token = ?, claims = claims + 1 WHERE id = ?",
+                    arguments: [worker, until, token, row["id"] as Int64])
+                claims.append(PageClaim(batch: row["batch_id"], page: try Self.page(row), token: token))
+            }
+            // Pages whose claims lapsed unfinished too often are given up (recorded as failed). They are never claimed,
+            // so they only matter once a claim finds less than it asked for.
+            guard claims.count < limit else { return claims }
             let abandoned = try Row.fetchAll(
                 db,
                 sql: """
@@ -79,20 +95,6 @@ extension SQLiteLedger: ClaimStore {
                     sql: "UPDATE page SET claimed_by = NULL, lease_ms = NULL WHERE batch_id = ? AND path = ?",
                     arguments: [pageBatch, path])
                 try Self.log(db, .pageAbandoned(path: path, batch: pageBatch, detail: detail))
-            }
-            let rows = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT p.* FROM page p WHERE \(Self.claimable) AND (:batch IS NULL OR p.batch_id = :batch) ORDER BY p.id LIMIT :limit",
-                arguments: ["now": now, "batch": batch, "limit": limit])
-            var claims: [PageClaim] = []
-            for row in rows {
-                try db.execute(sql: "UPDATE fencing SET last = last + 1")
-                let token = try Int64.fetchOne(db, sql: "SELECT last FROM fencing") ?? 0
-                try db.execute(
-                    sql: "UPDATE page SET claimed_by = ?, lease_ms = ?, claim_token = ?, claims = claims + 1 WHERE id = ?",
-                    arguments: [worker, until, token, row["id"] as Int64])
-                claims.append(PageClaim(batch: row["batch_id"], page: try Self.page(row), token: token))
             }
             return claims
         }

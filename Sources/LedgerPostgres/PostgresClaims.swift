@@ -47,7 +47,27 @@ extension PostgresLedger: ClaimStore {
     public func claimPages(batch: String?, worker: String, limit: Int, lease: Duration) throws(QuireError) -> [PageClaim] {
         guard limit > 0 else { return [] }
         return try write("claim pages") { tx in
-            // Pages whose claims lapsed unfinished too often are given up first (recorded as failed).
+            let claims = try tx.query(
+                """
+                WITH picked AS (
+                    SELECT p.id FROM page p
+                    WHERE p.state = 'decoded' AND ($1::text IS NULL OR p.batch_id = $1)
+                      AND (p.claimed_by IS NULL OR p.lease_until < now()) AND p.claims < \(PageClaim.attemptLimit)
+                      AND NOT EXISTS (SELECT 1 FROM page_check c WHERE c.batch_id = p.batch_id AND c.path = p.path
+                                      AND c.stage = 'normalize' AND c.severity = 'error')
+                    ORDER BY p.id
+                    LIMIT $2
+                    FOR UPDATE SKIP LOCKED)
+                UPDATE page SET claimed_by = $3, lease_until = now() + make_interval(secs => $4),
+                                claim_token = nextval('fencing_token'), claims = page.claims + 1
+                FROM picked WHERE page.id = picked.id
+                RETURNING page.*
+                """, [.text(batch), .of(limit), .text(worker), Self.seconds(lease)]
+            ).map { PageClaim(batch: try $0.text("batch_id"), page: try Self.page($0), token: try $0.int64("claim_token")) }
+                .sorted { $0.token < $1.token }
+            // Pages whose claims lapsed unfinished too often are given up (recorded as failed). They are never claimed,
+            // so they only matter once a claim finds less than it asked for — off the busy path.
+            guard claims.count < limit else { return claims }
             let abandoned = try tx.query(
                 """
                 UPDATE page p SET claimed_by = NULL, lease_until = NULL
@@ -73,24 +93,7 @@ extension PostgresLedger: ClaimStore {
                 }
                 try Self.log(tx, events)
             }
-            return try tx.query(
-                """
-                WITH picked AS (
-                    SELECT p.id FROM page p
-                    WHERE p.state = 'decoded' AND ($1::text IS NULL OR p.batch_id = $1)
-                      AND (p.claimed_by IS NULL OR p.lease_until < now()) AND p.claims < \(PageClaim.attemptLimit)
-                      AND NOT EXISTS (SELECT 1 FROM page_check c WHERE c.batch_id = p.batch_id AND c.path = p.path
-                                      AND c.stage = 'normalize' AND c.severity = 'error')
-                    ORDER BY p.id
-                    LIMIT $2
-                    FOR UPDATE SKIP LOCKED)
-                UPDATE page SET claimed_by = $3, lease_until = now() + make_interval(secs => $4),
-                                claim_token = nextval('fencing_token'), claims = page.claims + 1
-                FROM picked WHERE page.id = picked.id
-                RETURNING page.*
-                """, [.text(batch), .of(limit), .text(worker), Self.seconds(lease)]
-            ).map { PageClaim(batch: try $0.text("batch_id"), page: try Self.page($0), token: try $0.int64("claim_token")) }
-                .sorted { $0.token < $1.token }
+            return claims
         }
     }
 

@@ -134,7 +134,7 @@ public struct PageWorker: Sendable {
             ledger: ledger, binder: BindStage(ledger: ledger, policy: policy, workspace: workspace, version: version),
             packager: PackageStage(
                 ledger: ledger, policy: policy, workspace: workspace, version: version, workers: configuration.threads),
-            worker: id, tool: tool, lease: configuration.lease)
+            perRecordBags: policy.package.bagPer == .record, worker: id, tool: tool, lease: configuration.lease)
         let catalogs = RecordWorker.Catalogs()
         let algorithms = policy.fixity.algorithms
         var deliveries: [String: String] = [:]

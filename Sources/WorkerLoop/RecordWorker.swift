@@ -17,6 +17,8 @@ struct RecordWorker: Sendable {
     let ledger: any Ledger & ClaimStore
     let binder: BindStage
     let packager: PackageStage
+    /// One bag per record (the policy's default); with one bag per batch, workers bind and the run packages.
+    let perRecordBags: Bool
     let worker: String
     let tool: String
     let lease: Duration
@@ -71,8 +73,9 @@ struct RecordWorker: Sendable {
         do { bound = try binder.bind(batch: claim.batch, prepared: prepared, scope: .records([claim.code])) } catch {
             throw error.quireError
         }
-        // Held, or a 档号 the catalog lacks (the run's final pass reports its images): nothing to package.
-        guard bound.binding.records.first(where: { $0.code.canonical == claim.code })?.status == .bound else {
+        // Held, or a 档号 the catalog lacks (the run's final pass reports its images), or a bag per batch, which the
+        // run makes at the end: nothing to package here.
+        guard perRecordBags, bound.binding.records.first(where: { $0.code.canonical == claim.code })?.status == .bound else {
             return .settled
         }
         let packaged = try await packager.run(batch: claim.batch, out: work.out, codes: [claim.code], recording: false)

@@ -80,6 +80,25 @@ import WorkerLoop
         #expect(try ledger.pendingRecordWork(batch: "b1").isDone)
     }
 
+    @Test func aSharedRunWithOneBagPerBatchHasWorkersBindAndPackagesTheBatchItself() async throws {
+        let s = try Scratch()
+        let catalog = try BatchRunTests().delivery(s, records: 3, pages: 2)
+        var policy = PipelinePolicy()
+        policy.package.bagPer = .batch
+        let ledger = try s.ledger()
+        let shared = BatchRun.SharedWork(
+            ledger: ledger, configuration: .init(threads: 2, lease: .seconds(30)), signal: PollingSignal())
+        let report = try await BatchRun(ledger: ledger, policy: policy, workspace: s.workspace, workers: 2, version: "test")
+            .run(.init(delivery: s.delivery, catalog: catalog, batch: "b1", shared: shared))
+        // The run's own worker bound every record under a record claim; no record bag was made; the run made one bag.
+        #expect(try ledger.workedRecords(batch: "b1").count == 3)
+        #expect(report.bags.map(\.name) == ["b1"] && report.bags.first?.records.count == 3, "\(report.bags.map(\.name))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: s.workspace + "/bags").filter { !$0.hasPrefix(".") } == ["b1"])
+        #expect(try ledger.records(batch: "b1").allSatisfy { $0.state == .verified && $0.bag?.hasSuffix("/b1") == true })
+        let verified = await BagVerifier.verify(s.workspace + "/bags/b1")
+        #expect(verified.valid && verified.payloadFileCount == 3 * 2 * 3 + 3 * 2, "\(verified.errorCount) errors")
+    }
+
     @Test func recordWorkIsRefusedWhenItNamesAFileThatIsNoRegularFile() throws {
         let s = try Scratch()
         let fifo = s.root + "/catalog.fifo"

@@ -177,8 +177,20 @@ public struct BatchRun: Sendable {
         let tool = "quire \(version)"
         let binder = BindStage(ledger: ledger, policy: policy, workspace: workspace, version: version)
         let prepared: BindStage.Prepared
+        // On a shared ledger, what workers will bind by: the catalog and process file with their digests, parsed here
+        // from the very bytes digested, so the run and every worker bind by the same files.
+        var recordWork: RecordWork?
         do {
-            prepared = try binder.prepare(catalog: request.catalog, encoding: request.encoding, processFile: request.processFile)
+            if request.shared != nil {
+                let work = try BindStage.recordWork(
+                    catalog: request.catalog, encoding: request.encoding, processFile: request.processFile,
+                    out: request.out ?? WorkspaceLayout(root: workspace).bagsFolder)
+                prepared = try binder.prepare(work)
+                recordWork = work
+            } else {
+                prepared = try binder.prepare(
+                    catalog: request.catalog, encoding: request.encoding, processFile: request.processFile)
+            }
         } catch {
             throw .couldNotRun(error.description)
         }
@@ -187,7 +199,10 @@ public struct BatchRun: Sendable {
         // Other machines' processes write in a shared workspace: only long-abandoned temporaries are strays there.
         if request.shared != nil { stage.strayTemporaryAge = 15 * 60 }
         let normalizer = stage
-        let packager = PackageStage(ledger: ledger, policy: policy, workspace: workspace, version: version, workers: workers)
+        var packaging = PackageStage(ledger: ledger, policy: policy, workspace: workspace, version: version, workers: workers)
+        // Workers on other machines write bags into the same folder: only long-abandoned partials are strays there.
+        if request.shared != nil { packaging.strayPartialAge = 15 * 60 }
+        let packager = packaging
         normalizer.removeStrayTemporaries()
 
         // What earlier runs left unfinished: records with a page lacking its master or its source digests wait
@@ -315,10 +330,7 @@ public struct BatchRun: Sendable {
             // Workers bind and package each record as soon as its pages settle, by the catalog and process file
             // recorded here (on the storage every machine mounts), into this run's bags folder.
             do {
-                let work = try BindStage.recordWork(
-                    catalog: request.catalog, encoding: request.encoding, processFile: request.processFile,
-                    out: request.out ?? WorkspaceLayout(root: workspace).bagsFolder)
-                try shared.ledger.setRecordWork(work, batch: imported.batch)
+                try shared.ledger.setRecordWork(recordWork, batch: imported.batch)
             } catch {
                 recordQueue.finish()
                 await recordStage.value
@@ -330,8 +342,13 @@ public struct BatchRun: Sendable {
             do {
                 let work = try await worker.run(batch: imported.batch, until: .batchDone(imported.batch))
                 // Records the workers (this run's among them) bound are kept as they are by the final pass.
+                // (Records packaged before this run keep their mark; they are this run's `finished`, not its work.)
+                let catalogued = Set(prepared.catalog.records.map(\.code.canonical))
                 let worked = try shared.ledger.workedRecords(batch: imported.batch)
-                let packaged = try ledger.records(batch: imported.batch).filter { worked.contains($0.code) && $0.state.isPackaged }
+                    .subtracting(tracker.state.withLock { $0.finished }).intersection(catalogued)
+                let packaged = try ledger.records(batch: imported.batch).filter {
+                    worked.contains($0.code) && $0.state.isPackaged
+                }
                 tracker.state.withLock {
                     $0.normalized += work.normalized
                     $0.normalizeFailed += work.failed

@@ -27,9 +27,15 @@ extension BindStage {
 
     /// Reads the catalog and process file a run recorded, from the same bytes their digests are checked on.
     public func prepare(_ work: RecordWork) throws(BindError) -> Prepared {
-        guard work.catalog.hasPrefix("/"), work.out.hasPrefix("/"), work.processFile?.hasPrefix("/") ?? true else {
-            throw .process(
-                file: work.catalog, reason: "the ledger's record work names a relative path; run 'quire run' on the batch again")
+        for path in [work.catalog, work.out] + (work.processFile.map { [$0] } ?? []) {
+            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+            guard path.hasPrefix("/"), !path.contains("\0"), !parts.contains(".."), !parts.contains(".") else {
+                throw .process(
+                    file: path,
+                    reason:
+                        "the ledger's record work names a relative path or one with '.' or '..' in it; run 'quire run' on the batch again"
+                )
+            }
         }
         let (catalogBytes, catalogDigest) = try Self.readShared(work.catalog, what: "catalog")
         guard catalogDigest == work.catalogSHA256 else {
@@ -77,6 +83,11 @@ extension BindStage {
             throw .process(file: path, reason: "the \(what) cannot be found (\(String(cString: strerror(errno))))")
         }
         guard regular else { throw .process(file: path, reason: "the \(what) is not a regular file") }
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int, size <= largestSharedFile
+        else {
+            throw .process(
+                file: path, reason: "the \(what) is larger than \(largestSharedFile >> 20) MiB, or its size cannot be read")
+        }
         let bytes: Data
         do { bytes = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
             throw .process(file: path, reason: "the \(what) cannot be read (\(error.localizedDescription))")

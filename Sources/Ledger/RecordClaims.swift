@@ -89,7 +89,8 @@ public enum RecordClaimOutcome: Sendable, Equatable {
 /// (``ClaimStore/renewLeases(worker:lease:)``) keeps its record leases too, and stopping releases them.
 public protocol RecordClaimStore: Sendable {
     /// Sets (or, with nil, clears) what workers need to bind and package `batch`'s records; setting it makes every
-    /// record of the batch not yet packaged claimable again once its pages settle. Idle workers are woken.
+    /// record of the batch not yet packaged claimable again once its pages settle. Either way the batch's record
+    /// claims end: a commit under one is refused (it was taken under other work). Idle workers are woken.
     func setRecordWork(_ work: RecordWork?, batch: String) throws(QuireError)
     /// The batch's record work, or nil while it has none.
     func recordWork(batch: String) throws(QuireError) -> RecordWork?
@@ -104,7 +105,8 @@ public protocol RecordClaimStore: Sendable {
         throws(QuireError) -> Bool
     /// Gives record claims back unfinished.
     func releaseRecordClaims(_ claims: [RecordClaim], worker: String) throws(QuireError)
-    /// What is left of a batch's record work (nothing while the batch has no ``RecordWork``).
+    /// What is left of a batch's record work (nothing while the batch has no ``RecordWork``): `claimable` counts the
+    /// records not yet worked and under no live lease — claimable now, or once their pages settle.
     func pendingRecordWork(batch: String) throws(QuireError) -> PendingWork
     /// Records of the batch that a worker finished since its record work was last set (their outcomes stand).
     func workedRecords(batch: String) throws(QuireError) -> Set<String>

@@ -57,11 +57,23 @@ extension SQLiteLedger: ClaimStore {
         let until = now + Self.milliseconds(lease)
         let at = LedgerEvent.now()
         return try write("claim pages") { db in
-            let rows = try Row.fetchAll(
+            // A page a claim already lapsed on goes out alone: were it the one that kills or wedges its worker, the
+            // pages claimed with it would lapse with it, and count attempts towards being given up, every time.
+            let arguments: StatementArguments = ["now": now, "batch": batch, "limit": limit]
+            var rows = try Row.fetchAll(
                 db,
-                sql:
-                    "SELECT p.* FROM page p WHERE \(Self.claimable) AND (:batch IS NULL OR p.batch_id = :batch) ORDER BY p.id LIMIT :limit",
-                arguments: ["now": now, "batch": batch, "limit": limit])
+                sql: """
+                    SELECT p.* FROM page p WHERE \(Self.claimable) AND p.claims > 0 AND (:batch IS NULL OR p.batch_id = :batch)
+                    ORDER BY p.id LIMIT 1
+                    """, arguments: arguments)
+            if rows.isEmpty {
+                rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT p.* FROM page p WHERE \(Self.claimable) AND p.claims = 0 AND (:batch IS NULL OR p.batch_id = :batch)
+                        ORDER BY p.id LIMIT :limit
+                        """, arguments: arguments)
+            }
             var claims: [PageClaim] = []
             for row in rows {
                 try db.execute(sql: "UPDATE fencing SET last = last + 1")

@@ -262,6 +262,7 @@ public final class SQLiteLedger: Ledger {
                     CREATE INDEX record_claimable ON record(batch_id, code) WHERE state IN ('waiting', 'bound') AND worked = 0;
                     ALTER TABLE page ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
                     CREATE INDEX page_abandoned ON page(id) WHERE state = 'decoded' AND claims >= \(PageClaim.attemptLimit);
+                    CREATE INDEX page_retried ON page(id) WHERE state = 'decoded' AND claims > 0;
                     """)
         }
         return migrator

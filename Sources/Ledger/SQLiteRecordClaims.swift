@@ -21,6 +21,10 @@ extension SQLiteLedger: RecordClaimStore {
         let text = work?.stored
         try write("set record work") { db in
             try db.execute(sql: "UPDATE batch SET record_work = ? WHERE id = ?", arguments: [text, batch])
+            // Claims taken under the work replaced end here: their commits are refused (the files may have changed).
+            try db.execute(
+                sql: "UPDATE record SET claimed_by = NULL, lease_ms = NULL WHERE batch_id = ? AND claimed_by IS NOT NULL",
+                arguments: [batch])
             if text != nil {
                 try db.execute(
                     sql: "UPDATE record SET worked = 0 WHERE batch_id = ? AND state NOT IN ('packaged', 'verified')",

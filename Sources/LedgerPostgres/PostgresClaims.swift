@@ -47,17 +47,27 @@ extension PostgresLedger: ClaimStore {
     public func claimPages(batch: String?, worker: String, limit: Int, lease: Duration) throws(QuireError) -> [PageClaim] {
         guard limit > 0 else { return [] }
         return try write("claim pages") { tx in
+            // A page a claim already lapsed on goes out alone: were it the one that kills or wedges its worker, the
+            // pages claimed with it would lapse with it, and count attempts towards being given up, every time.
+            let claimable = """
+                p.state = 'decoded' AND ($1::text IS NULL OR p.batch_id = $1)
+                AND (p.claimed_by IS NULL OR p.lease_until < now())
+                AND NOT EXISTS (SELECT 1 FROM page_check c WHERE c.batch_id = p.batch_id AND c.path = p.path
+                                AND c.stage = 'normalize' AND c.severity = 'error')
+                """
             let claims = try tx.query(
                 """
-                WITH picked AS (
+                WITH retried AS (
                     SELECT p.id FROM page p
-                    WHERE p.state = 'decoded' AND ($1::text IS NULL OR p.batch_id = $1)
-                      AND (p.claimed_by IS NULL OR p.lease_until < now()) AND p.claims < \(PageClaim.attemptLimit)
-                      AND NOT EXISTS (SELECT 1 FROM page_check c WHERE c.batch_id = p.batch_id AND c.path = p.path
-                                      AND c.stage = 'normalize' AND c.severity = 'error')
-                    ORDER BY p.id
-                    LIMIT $2
-                    FOR UPDATE SKIP LOCKED)
+                    WHERE \(claimable) AND p.claims > 0 AND p.claims < \(PageClaim.attemptLimit)
+                    ORDER BY p.id LIMIT 1
+                    FOR UPDATE SKIP LOCKED),
+                fresh AS (
+                    SELECT p.id FROM page p
+                    WHERE \(claimable) AND p.claims = 0 AND NOT EXISTS (SELECT 1 FROM retried)
+                    ORDER BY p.id LIMIT $2
+                    FOR UPDATE SKIP LOCKED),
+                picked AS (SELECT id FROM retried UNION ALL SELECT id FROM fresh)
                 UPDATE page SET claimed_by = $3, lease_until = now() + make_interval(secs => $4),
                                 claim_token = nextval('fencing_token'), claims = page.claims + 1
                 FROM picked WHERE page.id = picked.id
@@ -68,14 +78,15 @@ extension PostgresLedger: ClaimStore {
             // Pages whose claims lapsed unfinished too often are given up (recorded as failed). They are never claimed,
             // so they only matter once a claim finds less than it asked for — off the busy path.
             guard claims.count < limit else { return claims }
+            // Rows another claimer is giving up at this moment are skipped (no wait, no deadlock, one check each).
             let abandoned = try tx.query(
                 """
-                UPDATE page p SET claimed_by = NULL, lease_until = NULL
-                WHERE p.state = 'decoded' AND p.claims >= \(PageClaim.attemptLimit) AND ($1::text IS NULL OR p.batch_id = $1)
-                  AND (p.claimed_by IS NULL OR p.lease_until < now())
-                  AND NOT EXISTS (SELECT 1 FROM page_check c WHERE c.batch_id = p.batch_id AND c.path = p.path
-                                  AND c.stage = 'normalize' AND c.severity = 'error')
-                RETURNING p.batch_id, p.path, p.claims
+                WITH gone AS (
+                    SELECT p.id FROM page p
+                    WHERE \(claimable) AND p.claims >= \(PageClaim.attemptLimit)
+                    FOR UPDATE SKIP LOCKED)
+                UPDATE page SET claimed_by = NULL, lease_until = NULL FROM gone WHERE page.id = gone.id
+                RETURNING page.batch_id, page.path, page.claims
                 """, [.text(batch)])
             if !abandoned.isEmpty {
                 let at = LedgerEvent.now()
@@ -83,15 +94,15 @@ extension PostgresLedger: ClaimStore {
                 for row in abandoned {
                     let (pageBatch, path) = (try row.text("batch_id"), try row.text("path"))
                     let detail = LedgerEvent.abandonedDetail(claims: try row.int("claims"))
-                    try tx.query(
+                    let inserted = try tx.update(
                         """
                         INSERT INTO page_check (batch_id, path, stage, rule, severity, detail, at)
                         VALUES ($1, $2, 'normalize', $3, 'error', $4, $5) ON CONFLICT DO NOTHING
                         """,
                         [.text(pageBatch), .text(path), .text(PageCheckRule.abandoned.rawValue), .text(detail), .text(at)])
-                    events.append(.pageAbandoned(path: path, batch: pageBatch, detail: detail))
+                    if inserted == 1 { events.append(.pageAbandoned(path: path, batch: pageBatch, detail: detail)) }
                 }
-                try Self.log(tx, events)
+                if !events.isEmpty { try Self.log(tx, events) }
             }
             return claims
         }

@@ -10,6 +10,10 @@ extension PostgresLedger: RecordClaimStore {
     public func setRecordWork(_ work: RecordWork?, batch: String) throws(QuireError) {
         try write("set record work") { tx in
             try tx.query("UPDATE batch SET record_work = $1 WHERE id = $2", [.text(work?.stored), .text(batch)])
+            // Claims taken under the work replaced end here: their commits are refused (the files may have changed).
+            try tx.query(
+                "UPDATE record SET claimed_by = NULL, lease_until = NULL WHERE batch_id = $1 AND claimed_by IS NOT NULL",
+                [.text(batch)])
             if work != nil {
                 try tx.query(
                     "UPDATE record SET worked = false WHERE batch_id = $1 AND worked AND state NOT IN ('packaged', 'verified')",
@@ -117,7 +121,9 @@ extension PostgresLedger: RecordClaimStore {
     /// Records a worker finished since the record work was set. (``RecordClaimStore``)
     public func workedRecords(batch: String) throws(QuireError) -> Set<String> {
         try read("list worked records") { tx in
-            Set(try tx.query("SELECT code FROM record WHERE batch_id = $1 AND worked", [.text(batch)]).map { try $0.text("code") })
+            Set(
+                try tx.query("SELECT code FROM record WHERE batch_id = $1 AND worked", [.text(batch)]).map { try $0.text("code") }
+            )
         }
     }
 }

@@ -226,7 +226,8 @@ package enum PostgresSchema {
             CREATE INDEX record_claimable ON record(batch_id, code) WHERE state IN ('waiting', 'bound') AND NOT worked;
             CREATE INDEX record_by_claimant ON record(claimed_by) WHERE claimed_by IS NOT NULL;
             ALTER TABLE page ADD COLUMN claims BIGINT NOT NULL DEFAULT 0;
-            CREATE INDEX page_abandoned ON page(id) WHERE state = 'decoded' AND claims >= \(PageClaim.attemptLimit)
+            CREATE INDEX page_abandoned ON page(id) WHERE state = 'decoded' AND claims >= \(PageClaim.attemptLimit);
+            CREATE INDEX page_retried ON page(id) WHERE state = 'decoded' AND claims > 0
             """
         ),
     ]

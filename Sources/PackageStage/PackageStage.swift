@@ -27,6 +27,9 @@ public struct PackageStage: Sendable {
     let workspace: String
     let version: String
     let workers: Int
+    /// When set, a partial bag of another process is removed as a stray only once it is that many seconds old: on
+    /// shared storage other machines' workers write bags into the same folder (their pids mean nothing here).
+    public var strayPartialAge: Double?
 
     /// Makes the stage.
     public init(
@@ -100,7 +103,7 @@ public struct PackageStage: Sendable {
         let started = Date()
         let destination = out ?? layout.bagsFolder
         try? FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
-        if codes == nil { _ = BagWriter.removeStrayPartials(in: destination) }
+        if codes == nil { _ = BagWriter.removeStrayPartials(in: destination, olderThan: strayPartialAge) }
         var records = try ledger.records(batch: batch)
         var pages: [String: [PageRecord]] = [:]
         if let codes {

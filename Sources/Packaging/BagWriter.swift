@@ -157,7 +157,9 @@ public struct BagWriter: Sendable {
     /// Removes partial bag folders (`.<name>.partial-<pid>`) in `folder` left by processes that are gone (or by
     /// this process, for bags it is not writing now). Returns the names removed, sorted.
     @discardableResult
-    public static func removeStrayPartials(in folder: String) -> [String] {
+    /// With `olderThan`, another process's partial is removed only when it has also not changed for that many
+    /// seconds: in a bags folder other machines write into, their pids mean nothing here.
+    public static func removeStrayPartials(in folder: String, olderThan age: Double? = nil) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed = [String]()
         for name in names.sorted() {
@@ -170,6 +172,9 @@ public struct BagWriter: Sendable {
                 if PartialRegistry.shared.isClaimed(path) { continue }
             } else if Syscall.processExists(pid) {
                 continue  // that process is still alive and may be writing it
+            } else if let age {
+                var info = stat()
+                guard stat(path, &info) == 0, Date().timeIntervalSince1970 - Double(info.st_mtim.tv_sec) > age else { continue }
             }
             if (try? FileManager.default.removeItem(atPath: path)) != nil { removed.append(name) }
         }

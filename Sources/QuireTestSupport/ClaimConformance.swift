@@ -54,7 +54,36 @@ public struct ClaimConformance: Sendable {
         Behaviour("a page whose claims lapse unfinished too often is given up; claims given back do not count") {
             try $0.aPageThatNobodyFinishesIsGivenUp()
         },
+        Behaviour("a page that kills its worker takes no other page down with it") {
+            try $0.aPageThatKillsItsWorkerTakesNoOtherPageDownWithIt()
+        },
     ]
+
+    func aPageThatKillsItsWorkerTakesNoOtherPageDownWithIt() throws {
+        let (ledger, pages) = try ledger(pages: 4)
+        var claimSizes: [Int] = []
+        for round in 0..<30 {
+            let worker = "w\(round)"
+            let claims = try ledger.claimPages(batch: "b", worker: worker, limit: 4, lease: .milliseconds(50))
+            if claims.isEmpty { break }
+            claimSizes.append(claims.count)
+            // Whenever a worker holds the first page it dies: everything it claimed lapses. Otherwise it finishes.
+            if claims.contains(where: { $0.page.path == pages[0].path }) {
+                Thread.sleep(forTimeInterval: 0.1)
+                continue
+            }
+            for claim in claims {
+                try ledger.completeClaim(
+                    claim, worker: worker, result: LedgerConformance.normalized(claim.page), sourceFixity: nil, tool: worker)
+            }
+        }
+        // The first claim took all four and lapsed; from then on each page a claim lapsed on went out alone.
+        #expect(claimSizes.first == 4 && claimSizes.dropFirst().allSatisfy { $0 == 1 }, "\(claimSizes)")
+        let failures = try ledger.normalizationFailures(batch: "b", code: nil)
+        #expect(failures.keys.sorted() == [pages[0].path], "only the bad page is given up")
+        #expect(failures[pages[0].path]?.first?.rule == .abandoned)
+        #expect(try ledger.pages(batch: "b").filter { $0.state == .normalized }.map(\.path) == pages.dropFirst().map(\.path))
+    }
 
     func aPageThatNobodyFinishesIsGivenUp() throws {
         let (ledger, pages) = try ledger(pages: 2)
@@ -95,7 +124,9 @@ public struct ClaimConformance: Sendable {
         let ledger = try make()
         _ = try ledger.openBatch(
             BatchInfo(id: "b", delivery: "/d/b", archive: nil, pipeline: "test", createdAt: "2026-01-01T00:00:00Z"))
-        var pages = codes.enumerated().map { LedgerConformance.page(String(format: "p/%04d.tif", $0.offset + 1), code: $0.element, page: 1) }
+        var pages = codes.enumerated().map {
+            LedgerConformance.page(String(format: "p/%04d.tif", $0.offset + 1), code: $0.element, page: 1)
+        }
         pages += (0..<extra).map { LedgerConformance.page(String(format: "q/%04d.tif", $0 + 2), code: codes[0], page: $0 + 2) }
         try ledger.commit(LedgerConformance.commit(pages: pages), batch: "b", tool: "t")
         return (ledger, pages)
@@ -140,9 +171,13 @@ public struct ClaimConformance: Sendable {
         // w2's lease lapsed: w3 takes A with a larger token, and w2's late commit is refused, writing nothing.
         let taken = try #require(try fresh.claimRecords(batch: "b", worker: "w3", limit: 5, lease: .seconds(60)).first)
         #expect(taken.code == "A" && taken.token > a.token)
-        #expect(try fresh.completeRecordClaim(a, worker: "w2", outcome: .packaged(bag: "/shared/bags/A", detail: nil), tool: "w2") == false)
+        #expect(
+            try fresh.completeRecordClaim(a, worker: "w2", outcome: .packaged(bag: "/shared/bags/A", detail: nil), tool: "w2")
+                == false)
         #expect(try fresh.records(batch: "b").first { $0.code == "A" }?.state == .waiting)
-        #expect(try fresh.completeRecordClaim(taken, worker: "w3", outcome: .packaged(bag: "/shared/bags/A", detail: "Payload-Oxum 1.3"), tool: "w3"))
+        #expect(
+            try fresh.completeRecordClaim(
+                taken, worker: "w3", outcome: .packaged(bag: "/shared/bags/A", detail: "Payload-Oxum 1.3"), tool: "w3"))
         let recordA = try #require(try fresh.records(batch: "b").first { $0.code == "A" })
         #expect(recordA.state == .verified && recordA.bag == "/shared/bags/A")
         #expect(try fresh.completeRecordClaim(taken, worker: "w3", outcome: .settled, tool: "w3") == false, "a claim ends once")
@@ -160,9 +195,12 @@ public struct ClaimConformance: Sendable {
         try fresh.setRecordWork(later, batch: "b")
         #expect(try fresh.recordWork(batch: "b") == later)
         #expect(try fresh.workedRecords(batch: "b") == ["A"])
-        #expect(try fresh.claimRecords(batch: "b", worker: "w1", limit: 5, lease: .seconds(60)).map(\.code) == ["B"])
-        // Cleared (a run registering files): nothing is claimable or pending.
+        let again = try fresh.claimRecords(batch: "b", worker: "w1", limit: 5, lease: .seconds(60))
+        #expect(again.map(\.code) == ["B"])
+        // Cleared (a run registering files): nothing is claimable or pending, and a claim taken under the old work
+        // no longer holds.
         try fresh.setRecordWork(nil, batch: "b")
+        #expect(try fresh.completeRecordClaim(again[0], worker: "w1", outcome: .settled, tool: "w1") == false)
         #expect(try fresh.recordWork(batch: "b") == nil)
         #expect(try fresh.pendingRecordWork(batch: "b") == PendingWork(claimable: 0, leased: 0))
     }
@@ -176,14 +214,17 @@ public struct ClaimConformance: Sendable {
         #expect(mine.map(\.code) == ["A", "B"])
         #expect(try ledger.renewLeases(worker: "w1", lease: .seconds(60)) == 2)
         Thread.sleep(forTimeInterval: 0.5)
-        #expect(try ledger.claimRecords(batch: "b", worker: "w2", limit: 5, lease: .seconds(60)).map(\.code) == ["C"], "renewed leases hold")
+        #expect(
+            try ledger.claimRecords(batch: "b", worker: "w2", limit: 5, lease: .seconds(60)).map(\.code) == ["C"],
+            "renewed leases hold")
         #expect(try ledger.workers().first { $0.id == "w1" }?.leases == 2)
         try ledger.releaseRecordClaims([mine[0]], worker: "w1")
         #expect(try ledger.pendingRecordWork(batch: "b") == PendingWork(claimable: 1, leased: 2))
         try ledger.stopWorker(id: "w1")
         #expect(try ledger.pendingRecordWork(batch: "b") == PendingWork(claimable: 2, leased: 1))
         #expect(try ledger.workers().first { $0.id == "w1" }?.leases == 0)
-        #expect(try ledger.completeRecordClaim(mine[1], worker: "w1", outcome: .settled, tool: "w1") == false, "stopping ended it")
+        #expect(
+            try ledger.completeRecordClaim(mine[1], worker: "w1", outcome: .settled, tool: "w1") == false, "stopping ended it")
     }
 
     func concurrentClaimersTakeEachRecordOnce() throws {

@@ -160,7 +160,7 @@ public struct PageWorker: Sendable {
             if case .stopped(let stop) = until, stop() { break work }
             // A record whose pages have all settled comes first: its bag is out while other pages are worked.
             progress.claimed()
-            let record = try await records.workOne(batch: batch, catalogs: catalogs, check: checkSettings)
+            let record = try await records.workOne(batch: batch, catalogs: catalogs, progress: progress, check: checkSettings)
             progress.idle()
             switch record {
             case .nothing: break

@@ -39,15 +39,15 @@ struct RecordWorker: Sendable {
     }
 
     /// Claims one record (of `batch`, or any) and works it.
-    func workOne(batch: String?, catalogs: Catalogs, check: (String) throws(QuireError) -> Void) async throws(QuireError)
-        -> Done
-    {
+    func workOne(
+        batch: String?, catalogs: Catalogs, progress: WorkProgress, check: (String) throws(QuireError) -> Void
+    ) async throws(QuireError) -> Done {
         guard let claim = try ledger.claimRecords(batch: batch, worker: worker, limit: 1, lease: lease).first else {
             return .nothing
         }
         do {
             try check(claim.batch)
-            let outcome = try await work(claim, catalogs: catalogs)
+            let outcome = try await work(claim, catalogs: catalogs, progress: progress)
             guard try ledger.completeRecordClaim(claim, worker: worker, outcome: outcome, tool: tool) else { return .refused }
             if case .packaged = outcome { return .committed(packaged: true) }
             return .committed(packaged: false)
@@ -57,7 +57,9 @@ struct RecordWorker: Sendable {
         }
     }
 
-    private func work(_ claim: RecordClaim, catalogs: Catalogs) async throws(QuireError) -> RecordClaimOutcome {
+    private func work(_ claim: RecordClaim, catalogs: Catalogs, progress: WorkProgress) async throws(QuireError)
+        -> RecordClaimOutcome
+    {
         guard let work = try ledger.recordWork(batch: claim.batch) else {
             // The run cleared it (it registers new files): the record waits for the next work.
             return .settled
@@ -73,6 +75,7 @@ struct RecordWorker: Sendable {
         do { bound = try binder.bind(batch: claim.batch, prepared: prepared, scope: .records([claim.code])) } catch {
             throw error.quireError
         }
+        progress.advanced()
         // Held, or a 档号 the catalog lacks (the run's final pass reports its images), or a bag per batch, which the
         // run makes at the end: nothing to package here.
         guard perRecordBags, bound.binding.records.first(where: { $0.code.canonical == claim.code })?.status == .bound else {

@@ -93,7 +93,8 @@ import WorkerLoop
         // The run's own worker bound every record under a record claim; no record bag was made; the run made one bag.
         #expect(try ledger.workedRecords(batch: "b1").count == 3)
         #expect(report.bags.map(\.name) == ["b1"] && report.bags.first?.records.count == 3, "\(report.bags.map(\.name))")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: s.workspace + "/bags").filter { !$0.hasPrefix(".") } == ["b1"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: s.workspace + "/bags").filter { !$0.hasPrefix(".") } == ["b1"])
         #expect(try ledger.records(batch: "b1").allSatisfy { $0.state == .verified && $0.bag?.hasSuffix("/b1") == true })
         let verified = await BagVerifier.verify(s.workspace + "/bags/b1")
         #expect(verified.valid && verified.payloadFileCount == 3 * 2 * 3 + 3 * 2, "\(verified.errorCount) errors")
@@ -114,6 +115,16 @@ import WorkerLoop
             Issue.record("a relative catalog path from the ledger was read")
         } catch {
             #expect(error.description.contains("relative path"), "\(error)")
+        }
+        // Bags out of the intended folder: a '..' in the ledger's bags folder is refused before anything is read.
+        let climbing = RecordWork(
+            catalog: s.root + "/catalog.csv", catalogSHA256: "", encoding: nil, processFile: nil, processSHA256: nil,
+            out: s.workspace + "/bags/../../../etc")
+        do {
+            _ = try binder.prepare(climbing)
+            Issue.record("a bags folder with '..' from the ledger was accepted")
+        } catch {
+            #expect(error.description.contains("'..'") && error.description.contains("/etc"), "\(error)")
         }
         do {
             _ = try binder.prepare(

@@ -168,6 +168,27 @@ import Testing
         #expect(left == [".init.partial-1", ".notes", "finished"])
     }
 
+    @Test func onSharedStorageAnotherProcesssPartialGoesOnlyOnceItIsOld() throws {
+        let scratch = try ScratchFolder("packaging")
+        // A pid not running here, as another machine's worker's would be: its partial may be being written.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        child.arguments = ["true"]
+        try child.run()
+        child.waitUntilExit()
+        let fresh = scratch.path + "/.fresh.partial-\(child.processIdentifier)"
+        let old = scratch.path + "/.old.partial-\(child.processIdentifier)"
+        for path in [fresh, old] {
+            try FileManager.default.createDirectory(atPath: path + "/data", withIntermediateDirectories: true)
+        }
+        // Last changed 20 minutes ago.
+        var times = [timeval(tv_sec: time(nil) - 1200, tv_usec: 0), timeval(tv_sec: time(nil) - 1200, tv_usec: 0)]
+        #expect(utimes(old, &times) == 0)
+        #expect(
+            BagWriter.removeStrayPartials(in: scratch.path, olderThan: 15 * 60) == [".old.partial-\(child.processIdentifier)"])
+        #expect(FileManager.default.fileExists(atPath: fresh))
+    }
+
     @Test func theFinalNameAppearsOnlyAfterVerification() async throws {
         // A verification failure happens after the whole partial bag was built; the final name must never exist.
         let scratch = try ScratchFolder("packaging")

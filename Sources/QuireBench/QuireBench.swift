@@ -27,7 +27,7 @@ func quireExecutable() throws -> String {
 enum QuireBenchMain {
     static func main() {
         // As in `quire`: `quire bench steps` times Quire's page work in this process.
-        ImageMemory.returnLargeBuffers()
+        ImageMemory.reuseLargeBuffers()
         do {
             var command = try BenchCommand.parseAsRoot()
             try command.run()

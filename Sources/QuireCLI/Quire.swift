@@ -42,7 +42,7 @@ struct ExitStatus: Error {
 @main
 enum QuireMain {
     static func main() async {
-        ImageMemory.returnLargeBuffers()
+        ImageMemory.reuseLargeBuffers()
         // `quire bench …` is `quire-bench …`: replaced before parsing, so its help, errors and exit codes are its own.
         if let arguments = BenchFrontDoor.benchArguments(Array(CommandLine.arguments.dropFirst())) {
             do { try BenchFrontDoor.run(arguments) } catch let error as any QuireErrorConvertible { fail(error.quireError) } catch

@@ -11,8 +11,8 @@ public enum ImageMemory {
     /// A3 colour), so a page's buffers are the previous page's, reused from the heap without the kernel mapping and
     /// zero-filling them again. Measured with release builds on this project's 2-core machine, the same pages, each
     /// setting twice or three times in alternation: 24 realistic colour pages 9.95 → 8.68 s (median), CPU
-    /// 19.0 → 16.4 s, kernel time 4.4 → 1.4 s, peak RSS 268 → 304 MB; 200 realistic mixed pages 47.5 → 42.4 s,
-    /// CPU 90.4 → 79.4 s, peak RSS 216 → 288 MB. The setting before (every block of 1 MiB or more mapped when
+    /// 19.0 → 16.4 s, kernel time 4.4 → 1.4 s, peak RSS 262 → 297 MiB; 200 realistic mixed pages 47.5 → 42.4 s,
+    /// CPU 90.4 → 79.4 s, peak RSS 213 → 284 MiB. The setting before (every block of 1 MiB or more mapped when
     /// allocated and returned when freed) kept the resident set lowest (152 MB at 5,000 simple pages) at the price
     /// of the kernel zero-filling each new buffer; several arenas with a high threshold scatter buffers again.
     /// Call once, at start-up.

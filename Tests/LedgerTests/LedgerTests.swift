@@ -9,12 +9,12 @@ import Testing
         let s = try Scratch()
         do {
             let ledger = try s.ledger()
-            #expect(try ledger.appliedMigrations().count == 8)
+            #expect(try ledger.appliedMigrations().count == 9)
             _ = try ledger.openBatch(
                 BatchInfo(id: "b", delivery: "/d", archive: "city", pipeline: "dat31", createdAt: "2026-11-25T00:00:00Z"))
         }
         let reopened = try s.ledger()
-        #expect(try reopened.appliedMigrations().count == 8)
+        #expect(try reopened.appliedMigrations().count == 9)
         #expect(try reopened.batch(id: "b")?.archive == "city")
         // WAL mode: the write-ahead log file exists beside the database while open.
         #expect(FileManager.default.fileExists(atPath: s.workspace + "/ledger.sqlite-wal"))

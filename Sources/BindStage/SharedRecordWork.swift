@@ -95,10 +95,9 @@ extension BindStage {
         guard bytes.count <= largestSharedFile else {
             throw .process(file: path, reason: "the \(what) is larger than \(largestSharedFile >> 20) MiB")
         }
-        // libcrypto always has SHA-256; were it missing, no digest would match and the worker would refuse the file.
-        guard let digest = EVPDigest(name: "SHA256") else { return (bytes, "") }
-        bytes.withUnsafeBytes { digest.update($0) }
-        return (bytes, hex(digest.finalize()))
+        var digest = MultiDigest([.sha256])
+        digest.update(bytes)
+        return (bytes, digest.finalize()[.sha256] ?? "")
     }
 
     private static func absolute(_ path: String) -> String {

@@ -116,6 +116,28 @@ import WorkerLoop
         } catch {
             #expect(error.description.contains("relative path"), "\(error)")
         }
+        // A catalog larger than 512 MiB (sparse: no disk used) is refused by its size, before it is read.
+        let huge = s.root + "/huge.csv"
+        #expect(FileManager.default.createFile(atPath: huge, contents: nil))
+        #expect(truncate(huge, 600 << 20) == 0)
+        do {
+            _ = try BindStage.recordWork(catalog: huge, encoding: nil, processFile: nil, out: s.root + "/bags")
+            Issue.record("a 600 MiB catalog was read")
+        } catch {
+            #expect(error.description.contains("larger than 512 MiB"), "\(error)")
+        }
+        // A process file that is not UTF-8 (GB18030 bytes): refused, naming it.
+        let catalog = s.root + "/catalog.csv"
+        try "序号,档号,题名,页数\n".write(toFile: catalog, atomically: true, encoding: .utf8)
+        let process = s.root + "/process.yaml"
+        try Data([0x76, 0x65, 0x6E, 0x64, 0x6F, 0x72, 0x3A, 0x20, 0xC0, 0xEE, 0x0A]).write(to: URL(fileURLWithPath: process))
+        let gb = try BindStage.recordWork(catalog: catalog, encoding: nil, processFile: process, out: s.root + "/bags")
+        do {
+            _ = try binder.prepare(gb)
+            Issue.record("a process file that is not UTF-8 was parsed")
+        } catch {
+            #expect(error.description.contains(process) && error.description.contains("not UTF-8"), "\(error)")
+        }
         // Bags out of the intended folder: a '..' in the ledger's bags folder is refused before anything is read.
         let climbing = RecordWork(
             catalog: s.root + "/catalog.csv", catalogSHA256: "", encoding: nil, processFile: nil, processSHA256: nil,

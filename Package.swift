@@ -43,7 +43,10 @@ let package = Package(
         // The vocabulary every stage shares: states, severities, rules, algorithms, layout, the one error type.
         .target(name: "QuireCore", swiftSettings: strict),
         .target(name: "Raster", swiftSettings: strict),
-        .target(name: "ImageCodecs", dependencies: ["QuireCore", "Raster", "CCodecShim", "CTIFF"], swiftSettings: strict),
+        .target(name: "DeflateCoding", swiftSettings: strict),
+        .target(
+            name: "ImageCodecs", dependencies: ["QuireCore", "Raster", "CCodecShim", "CTIFF", "DeflateCoding"],
+            swiftSettings: strict),
         .target(name: "ArchivalCode", dependencies: ["QuireCore"], swiftSettings: strict),
         .target(
             name: "Fixity", dependencies: ["QuireCore", "COpenSSL", .product(name: "Crypto", package: "swift-crypto")],
@@ -157,6 +160,9 @@ let package = Package(
             name: "QuireTestSupport", dependencies: ["QuireCore", "Raster", "ImageCodecs", "SyntheticPages", "Ledger"],
             swiftSettings: strict),
         .testTarget(name: "QuireCoreTests", dependencies: ["QuireCore"]),
+        .testTarget(
+            name: "DeflateCodingTests",
+            dependencies: ["DeflateCoding", "ImageCodecs", "QuireCore", "Raster", "SyntheticPages", "QuireTestSupport"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["QuireCore", "ImageCodecs", "Raster", "QuireTestSupport"]),
         .testTarget(name: "ArchivalCodeTests", dependencies: ["ArchivalCode"]),
         .testTarget(name: "FixityTests", dependencies: ["Fixity", "QuireCore", "QuireTestSupport"]),

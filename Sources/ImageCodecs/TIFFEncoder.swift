@@ -1,5 +1,6 @@
 import CCodecShim
 import CTIFF
+import DeflateCoding
 public import QuireCore
 public import Raster
 
@@ -33,14 +34,15 @@ public enum TIFFEncoder {
         public var iccProfile: [UInt8]?
         /// Rows per strip; nil lets Quire pick about 64 KiB of uncompressed data per strip.
         public var rowsPerStrip: Int?
-        /// Deflate effort, 1 (fastest) to 12 (libdeflate's smallest); libtiff's default is 6.
-        public var deflateLevel: Int = 6
+        /// How hard Deflate compresses: Huffman coding only (Quire's own encoder), or libdeflate's level 1–12
+        /// through libtiff (libtiff's default is 6).
+        public var deflate: DeflateEffort = .level(6)
 
         /// Makes options.
         public init(
             compression: Compression = .lzw, predictor: Bool = true, imageDescription: String? = nil,
             software: String? = nil, make: String? = nil, model: String? = nil, dateTime: String? = nil,
-            artist: String? = nil, iccProfile: [UInt8]? = nil, rowsPerStrip: Int? = nil, deflateLevel: Int = 6
+            artist: String? = nil, iccProfile: [UInt8]? = nil, rowsPerStrip: Int? = nil, deflate: DeflateEffort = .level(6)
         ) {
             self.compression = compression
             self.predictor = predictor
@@ -52,7 +54,7 @@ public enum TIFFEncoder {
             self.artist = artist
             self.iccProfile = iccProfile
             self.rowsPerStrip = rowsPerStrip
-            self.deflateLevel = deflateLevel
+            self.deflate = deflate
         }
     }
 
@@ -150,8 +152,8 @@ public enum TIFFEncoder {
         if usesPredictor {
             ok = ok && qs_tiff_set_u16(tif, UInt32(TIFFTAG_PREDICTOR), UInt16(PREDICTOR_HORIZONTAL)) != 0
         }
-        if options.compression == .deflate {
-            ok = ok && qs_tiff_set_u32(tif, UInt32(TIFFTAG_ZIPQUALITY), UInt32(max(1, min(12, options.deflateLevel)))) != 0
+        if options.compression == .deflate, case .level(let level) = options.deflate {
+            ok = ok && qs_tiff_set_u32(tif, UInt32(TIFFTAG_ZIPQUALITY), UInt32(max(1, min(12, level)))) != 0
         }
         if let resolution = bitmap.resolution {
             ok = ok && qs_tiff_set_double(tif, UInt32(TIFFTAG_XRESOLUTION), resolution.x) != 0
@@ -187,6 +189,12 @@ public enum TIFFEncoder {
         let stripBytes = rowsPerStrip * rowBytes
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(stripBytes, 1), alignment: 16)
         defer { scratch.deallocate() }
+        if options.compression == .deflate, options.deflate == .huffmanOnly {
+            try writeHuffmanStrips(
+                tif, bitmap, rowsPerStrip: rowsPerStrip, predictor: usesPredictor, invertBits: invertBits, scratch: scratch,
+                fail: fail)
+            return
+        }
         var strip: UInt32 = 0
         var row = 0
         let written: Bool = bitmap.bytes.withUnsafeBytes { source in
@@ -205,6 +213,75 @@ public enum TIFFEncoder {
             return true
         }
         guard written else { throw fail("strip write failed") }
+    }
+}
+
+extension TIFFEncoder {
+    /// Deflate strips coded by `HuffmanDeflate` (the predictor applied here, as libtiff would) and written raw.
+    private static func writeHuffmanStrips(
+        _ tif: OpaquePointer, _ bitmap: Bitmap, rowsPerStrip: Int, predictor: Bool, invertBits: Bool,
+        scratch: UnsafeMutableRawBufferPointer, fail: (String) -> EncodeError
+    ) throws(EncodeError) {
+        let rowBytes = bitmap.bytesPerRow
+        let output = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: HuffmanDeflate.bound(rowsPerStrip * rowBytes), alignment: 16)
+        defer { output.deallocate() }
+        let step = bitmap.layout.channels
+        let wide = bitmap.layout.bitsPerSample == 16
+        var strip: UInt32 = 0
+        var row = 0
+        let written: Bool = bitmap.bytes.withUnsafeBytes { source in
+            while row < bitmap.height {
+                let rows = min(rowsPerStrip, bitmap.height - row)
+                let count = rows * rowBytes
+                let from = source.baseAddress! + row * rowBytes
+                if predictor {
+                    for r in 0..<rows {
+                        let offset = r * rowBytes
+                        if wide {
+                            horizontalDifference16(from + offset, scratch.baseAddress! + offset, rowBytes / 2, step)
+                        } else {
+                            horizontalDifference8(from + offset, scratch.baseAddress! + offset, rowBytes, step)
+                        }
+                    }
+                } else {
+                    scratch.baseAddress!.copyMemory(from: from, byteCount: count)
+                    if invertBits {
+                        let bytes = scratch.bindMemory(to: UInt8.self)
+                        for i in 0..<count { bytes[i] ^= 0xFF }
+                    }
+                }
+                let length = HuffmanDeflate.zlibCompress(
+                    UnsafeRawBufferPointer(start: scratch.baseAddress, count: count), into: output)
+                if TIFFWriteRawStrip(tif, strip, output.baseAddress, tmsize_t(length)) < 0 { return false }
+                strip += 1
+                row += rows
+            }
+            return true
+        }
+        guard written else { throw fail("strip write failed") }
+    }
+
+    /// TIFF Predictor 2 on one row of 8-bit samples: each sample less the one `step` samples before it.
+    @inline(__always)
+    static func horizontalDifference8(_ from: UnsafeRawPointer, _ to: UnsafeMutableRawPointer, _ count: Int, _ step: Int) {
+        let s = from.assumingMemoryBound(to: UInt8.self), d = to.assumingMemoryBound(to: UInt8.self)
+        for i in 0..<min(step, count) { d[i] = s[i] }
+        var i = step
+        while i < count {
+            d[i] = s[i] &- s[i &- step]
+            i &+= 1
+        }
+    }
+
+    /// Predictor 2 on one row of 16-bit samples in the host's byte order (libtiff writes the file in it).
+    @inline(__always)
+    static func horizontalDifference16(_ from: UnsafeRawPointer, _ to: UnsafeMutableRawPointer, _ count: Int, _ step: Int) {
+        for i in 0..<count {
+            let value = from.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)
+            let previous = i >= step ? from.loadUnaligned(fromByteOffset: 2 * (i - step), as: UInt16.self) : 0
+            to.storeBytes(of: value &- previous, toByteOffset: 2 * i, as: UInt16.self)
+        }
     }
 }
 

@@ -124,7 +124,7 @@ public enum Rotator {
         }
     }
 
-    static func rotateEightBit(_ bitmap: Bitmap, degrees: Double, fill: FillColor) -> Bitmap {
+    static func rotateEightBit(_ bitmap: Bitmap, degrees: Double, fill: FillColor, runs: Bool = true) -> Bitmap {
         let w = bitmap.width, h = bitmap.height, channels = bitmap.layout.channels
         precondition(channels == 1 || channels == 3, "rotateEightBit takes gray8 or rgb8")
         let normalized = degrees.truncatingRemainder(dividingBy: 360)
@@ -137,6 +137,9 @@ public enum Rotator {
         let stepX = Int((c * one).rounded()), stepY = Int((s * one).rounded())
         let rowSamples = w * channels
 
+        // Per-sample weights of one run of outputs (see `interior`), reused across rows.
+        let weights = UnsafeMutablePointer<UInt16>.allocate(capacity: 2 * rowSamples)
+        defer { weights.deallocate() }
         return bitmap.withBase { src in
             Bitmap.build(width: w, height: h, layout: bitmap.layout, resolution: bitmap.resolution) { dst in
                 guard let src else { return }
@@ -156,11 +159,7 @@ public enum Rotator {
                         while ox < w {
                             if inside.contains(ox) {
                                 let end = inside.upperBound
-                                if channels == 1 {
-                                    interiorGray(src, d, rowSamples, fx0, fy0, stepX, stepY, ox, end)
-                                } else {
-                                    interiorRGB(src, d, rowSamples, fx0, fy0, stepX, stepY, ox, end)
-                                }
+                                interior(src, d, rowSamples, channels, fx0, fy0, stepX, stepY, ox, end, runs ? weights : nil)
                                 ox = end
                                 continue
                             }
@@ -207,6 +206,76 @@ public enum Rotator {
         lo = max(lo, 0)
         hi = min(hi, count)
         return lo < hi ? lo..<hi : 0..<0
+    }
+
+    /// Bilinear samples for outputs `from..<to` of one row, all of whose neighbourhoods are inside the image.
+    ///
+    /// A small turn (a deskew) reads each source row pair for dozens of outputs in a row, stepping exactly one
+    /// pixel at a time: such a run is done by `run`, whose loop over samples the compiler vectorizes; a large
+    /// turn, where runs are short, goes pixel by pixel. Both compute the same integers, so the same bytes
+    /// (without `weights` every output goes pixel by pixel: the tests' reference).
+    static func interior(
+        _ src: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>, _ rowSamples: Int, _ channels: Int,
+        _ fx0: Int, _ fy0: Int, _ stepX: Int, _ stepY: Int, _ from: Int, _ to: Int,
+        _ weights: UnsafeMutablePointer<UInt16>?
+    ) {
+        let excess = stepX - 65536  // how much less than one pixel each output steps in x (≤ 0 unless turned far)
+        var ox = from
+        while ox < to {
+            let fx = fx0 + ox * stepX, fy = fy0 + ox * stepY
+            let x = fx >> 16, y = fy >> 16
+            // Outputs from here that read source rows y and y + 1 and columns x + j, x + j + 1.
+            var n = to - ox
+            if stepY > 0 {
+                n = min(n, ((y + 1) << 16 - fy + stepY - 1) / stepY)
+            } else if stepY < 0 {
+                n = min(n, (fy - y << 16) / -stepY + 1)
+            }
+            if excess < 0 {
+                n = min(n, (fx - x << 16) / -excess + 1)
+            } else if excess > 0 {
+                n = 1
+            }
+            if n >= 8, let weights {
+                let p = src + y * rowSamples + x * channels
+                run(p, p + rowSamples, d + ox * channels, n, channels, fx, fy, stepX, stepY, weights)
+                ox += n
+            } else if channels == 1 {
+                interiorGray(src, d, rowSamples, fx0, fy0, stepX, stepY, ox, ox + 1)
+                ox += 1
+            } else {
+                interiorRGB(src, d, rowSamples, fx0, fy0, stepX, stepY, ox, ox + 1)
+                ox += 1
+            }
+        }
+    }
+
+    /// `n` outputs reading rows `p` and `q` at columns j and j + 1 for output j: each output's weights are
+    /// written once per sample into `weights` (x weights, then y weights), then one unit-stride loop over the
+    /// samples blends them.
+    @inline(__always)
+    static func run(
+        _ p: UnsafePointer<UInt8>, _ q: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>, _ n: Int,
+        _ channels: Int, _ fx: Int, _ fy: Int, _ stepX: Int, _ stepY: Int, _ weights: UnsafeMutablePointer<UInt16>
+    ) {
+        let samples = n &* channels
+        let wxs = weights, wys = weights + samples
+        var fx = fx, fy = fy
+        for j in 0..<n {
+            let wx = UInt16(truncatingIfNeeded: (fx &>> 8) & 0xFF), wy = UInt16(truncatingIfNeeded: (fy &>> 8) & 0xFF)
+            for k in 0..<channels {
+                wxs[j &* channels &+ k] = wx
+                wys[j &* channels &+ k] = wy
+            }
+            fx = fx &+ stepX
+            fy = fy &+ stepY
+        }
+        for i in 0..<samples {
+            let wx = UInt32(wxs[i]), wy = UInt32(wys[i])
+            let top = UInt32(p[i]) &* (256 &- wx) &+ UInt32(p[i &+ channels]) &* wx
+            let bottom = UInt32(q[i]) &* (256 &- wx) &+ UInt32(q[i &+ channels]) &* wx
+            d[i] = UInt8(truncatingIfNeeded: (top &* (256 &- wy) &+ bottom &* wy &+ 32768) &>> 16)
+        }
     }
 
     /// Bilinear samples of a gray8 image for outputs `from..<to` of one row, all of whose neighbourhoods are

@@ -258,14 +258,13 @@ struct PageNormalizer: Sendable {
             compression: compression, predictor: policy.master.predictor,
             imageDescription: "\(page.code) page \(page.page)", software: software,
             make: tags.make, model: tags.model, dateTime: tags.dateTime,
-            iccProfile: decoded.info.iccProfile, deflateLevel: policy.master.deflateLevel)
-        steps.append(
-            ProcessStep(
-                .master,
-                [
-                    "mode": mode.rawValue, "compression": compression.rawValue,
-                    "predictor": "\(policy.master.predictor && compression != .g4)", "dpi": "\(dpi)",
-                ]))
+            iccProfile: decoded.info.iccProfile, deflate: policy.master.deflate)
+        var masterStep = [
+            "mode": mode.rawValue, "compression": compression.rawValue,
+            "predictor": "\(policy.master.predictor && compression != .g4)", "dpi": "\(dpi)",
+        ]
+        if compression == .deflate { masterStep["deflate"] = policy.master.deflate.description }
+        steps.append(ProcessStep(.master, masterStep))
 
         // Access copy and thumbnail (the thumbnail from the access copy).
         let eightBit: Bitmap =

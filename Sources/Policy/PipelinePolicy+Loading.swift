@@ -151,7 +151,13 @@ extension PipelinePolicy {
             }
         }
         if let v = m["predictor"] { s.predictor = try r.bool(v, "master.predictor") }
-        if let v = m["deflate_level"] { s.deflateLevel = try r.integer(v, "master.deflate_level", in: 1...12) }
+        if let v = m["deflate_level"] {
+            if case .scalar = v, v.string == "huffman" {
+                s.deflate = .huffmanOnly
+            } else {
+                s.deflate = .level(try r.integer(v, "master.deflate_level (huffman, or a level)", in: 1...12))
+            }
+        }
     }
 
     private static func readDerivative(_ node: Node, _ r: NodeReader, _ key: String, into s: inout Derivative) throws(PolicyError)

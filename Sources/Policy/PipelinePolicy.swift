@@ -118,8 +118,9 @@ public struct PipelinePolicy: Sendable, Equatable {
         public var colour: MasterCompression = .deflate
         /// Horizontal predictor for LZW/Deflate.
         public var predictor: Bool = true
-        /// Deflate effort 1…12 (libtiff with libdeflate); higher is smaller and slower.
-        public var deflateLevel: Int = 1
+        /// How Deflate masters are compressed: Huffman coding only (the default: on scans as small as level 1
+        /// and about four times faster), or libdeflate's level 1…12 (higher is smaller and slower).
+        public var deflate: DeflateEffort = .huffmanOnly
     }
 
     /// A JPEG derivative.

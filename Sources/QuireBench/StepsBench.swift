@@ -54,7 +54,7 @@ struct StepsBench: ParsableCommand, BenchSupport {
         defer { try? FileManager.default.removeItem(atPath: base) }
         let policy = PipelinePolicy()
         print(
-            "Default pipeline (dat31): masters Deflate level \(policy.master.deflateLevel) with predictor (G4 for bitonal), access \(policy.access.longestSide) px q\(policy.access.quality), thumbnail \(policy.thumbnail.longestSide) px q\(policy.thumbnail.quality), fixity \(policy.fixity.algorithms.map(\.rawValue).joined(separator: "+")); CPU-seconds per page on this thread, best of \(repeats); \(pagesKind.rawValue) pages."
+            "Default pipeline (dat31): masters Deflate \(policy.master.deflate) with predictor (G4 for bitonal), access \(policy.access.longestSide) px q\(policy.access.quality), thumbnail \(policy.thumbnail.longestSide) px q\(policy.thumbnail.quality), fixity \(policy.fixity.algorithms.map(\.rawValue).joined(separator: "+")); CPU-seconds per page on this thread, best of \(repeats); \(pagesKind.rawValue) pages."
         )
         if !libraries.missing.isEmpty { print("Not loaded (floors shown as -): \(libraries.missing.joined(separator: ", "))") }
         for kind in try parsedKinds(types) {
@@ -212,7 +212,7 @@ struct StepsBench: ParsableCommand, BenchSupport {
         let tiffOptions = TIFFEncoder.Options(
             compression: compression, predictor: policy.master.predictor,
             imageDescription: "0001-001-0001 page 1", software: "Quire bench",
-            iccProfile: decoded.info.iccProfile, deflateLevel: policy.master.deflateLevel)
+            iccProfile: decoded.info.iccProfile, deflate: policy.master.deflate)
         let (masterCPU, masterBytesOrNil) = timed { try? TIFFEncoder.encode(master, options: tiffOptions, name: "master") }
         guard let masterBytes = masterBytesOrNil else {
             throw QuireError(.couldNotRun, stage: .bench, message: "the master did not encode")
@@ -220,13 +220,17 @@ struct StepsBench: ParsableCommand, BenchSupport {
         if compression == .deflate {
             let predicted = tiffOptions.predictor ? horizontallyDifferenced(master) : master.bytes
             let strip = max(1, 65_536 / max(1, master.bytesPerRow)) * master.bytesPerRow
-            let floor = timedOptional { libraries.deflate(predicted, chunk: strip, level: policy.master.deflateLevel) }
+            // The floor: libdeflate at the pipeline's level, or at its fastest (1) when Quire codes Huffman only,
+            // which no library offers at libdeflate's speed.
+            let level = if case .level(let n) = policy.master.deflate { n } else { 1 }
+            let (floorCPU, floorBytes) = timed { libraries.deflate(predicted, chunk: strip, level: level) }
             add(
                 String(
-                    format: "master encode (Deflate %d%@, %.1f MB)", policy.master.deflateLevel,
+                    format: "master encode (Deflate %@%@, %.1f MB)", policy.master.deflate.description,
                     tiffOptions.predictor ? " + predictor" : "",
-                    Double(masterBytes.count) / 1e6), masterCPU, floor,
-                "libdeflate level \(policy.master.deflateLevel), same predicted strips")
+                    Double(masterBytes.count) / 1e6), masterCPU, floorBytes == nil ? nil : floorCPU,
+                "libdeflate level \(level), same predicted strips"
+                    + (floorBytes.map { String(format: " (%.1f MB)", Double($0) / 1e6) } ?? ""))
         } else {
             add(
                 "master encode (\(compression.rawValue), \(String(format: "%.2f", Double(masterBytes.count) / 1e6)) MB)",

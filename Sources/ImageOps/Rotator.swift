@@ -1,5 +1,6 @@
 import Foundation
 public import Raster
+import Synchronization
 
 /// Rotates an image about its centre by any angle, with bilinear interpolation, keeping its size.
 ///
@@ -145,6 +146,9 @@ public enum Rotator {
                 guard let src else { return }
                 fillValues.withUnsafeBufferPointer { fb in
                     let fillPointer = fb.baseAddress!
+                    var touched = -1
+                    var touchSum: UInt8 = 0
+                    defer { touchSink.store(Int(touchSum), ordering: .relaxed) }
                     for oy in 0..<h {
                         // Source of output (ox, oy), 16.16 fixed point:
                         // x = cx + dx·cos − dy·sin, y = cy + dx·sin + dy·cos, with dx = ox − cx, dy = oy − cy.
@@ -152,6 +156,14 @@ public enum Rotator {
                         let fx0 = Int(((cx - cx * c - dy * s) * one).rounded())
                         let fy0 = Int(((cy - cx * s + dy * c) * one).rounded())
                         let d = dst + oy * rowSamples
+                        // Bring in, in order, the source rows this output row reaches for the first time: read
+                        // along a diagonal band the misses come one after another, read along rows they overlap.
+                        let lowest = (min(fy0, fy0 &+ (w - 1) &* stepY) >> 16) - 1
+                        let deepest = min(h - 1, (max(fy0, fy0 &+ (w - 1) &* stepY) >> 16) + 2)
+                        while touched < deepest {
+                            touched += 1
+                            if touched >= max(0, lowest) { touchSum &+= touch(src + touched * rowSamples, rowSamples) }
+                        }
                         // Outputs whose 2×2 source neighbourhood lies wholly inside the image.
                         let inside = span(start: fx0, step: stepX, limit: (w - 1) << 16, count: w)
                             .clamped(to: span(start: fy0, step: stepY, limit: (h - 1) << 16, count: w))
@@ -188,6 +200,22 @@ public enum Rotator {
         }
     }
 
+    /// One byte of each 64 of `count` bytes from `p`, combined: independent loads the processor overlaps, so a
+    /// row comes into the cache at the memory's pace rather than one miss at a time.
+    @inline(never)
+    static func touch(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt8 {
+        var sum: UInt8 = 0
+        var i = 0
+        while i < count {
+            sum ^= p[i]
+            i &+= 64
+        }
+        return sum &+ p[count - 1]
+    }
+
+    /// Where the touched bytes' combination goes, so the compiler keeps the loads.
+    static let touchSink = Atomic<Int>(0)
+
     /// The outputs `i` in `0..<count` with `0 <= start + i·step < limit`.
     static func span(start: Int, step: Int, limit: Int, count: Int) -> Range<Int> {
         func floorDiv(_ a: Int, _ b: Int) -> Int { let q = a / b; return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q }
@@ -219,6 +247,11 @@ public enum Rotator {
         _ fx0: Int, _ fy0: Int, _ stepX: Int, _ stepY: Int, _ from: Int, _ to: Int,
         _ weights: UnsafeMutablePointer<UInt16>?
     ) {
+        if let weights {
+            // Every output's weights first, for the whole span: written well before the blend reads them back
+            // as vectors (a vector load of values just stored one by one stalls on store forwarding).
+            fillWeights(weights, weights + rowSamples, channels, fx0 + from * stepX, fy0 + from * stepY, to - from, stepX, stepY)
+        }
         let excess = stepX - 65536  // how much less than one pixel each output steps in x (≤ 0 unless turned far)
         var ox = from
         while ox < to {
@@ -238,7 +271,8 @@ public enum Rotator {
             }
             if n >= 8, let weights {
                 let p = src + y * rowSamples + x * channels
-                run(p, p + rowSamples, d + ox * channels, n, channels, fx, fy, stepX, stepY, weights)
+                let offset = (ox - from) * channels
+                run(p, p + rowSamples, d + ox * channels, n * channels, channels, weights + offset, weights + rowSamples + offset)
                 ox += n
             } else if channels == 1 {
                 interiorGray(src, d, rowSamples, fx0, fy0, stepX, stepY, ox, ox + 1)
@@ -250,31 +284,46 @@ public enum Rotator {
         }
     }
 
-    /// `n` outputs reading rows `p` and `q` at columns j and j + 1 for output j: each output's weights are
-    /// written once per sample into `weights` (x weights, then y weights), then one unit-stride loop over the
-    /// samples blends them.
-    @inline(__always)
-    static func run(
-        _ p: UnsafePointer<UInt8>, _ q: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>, _ n: Int,
-        _ channels: Int, _ fx: Int, _ fy: Int, _ stepX: Int, _ stepY: Int, _ weights: UnsafeMutablePointer<UInt16>
+    /// The x and y weights (8-bit fractions) of `count` outputs from 16.16 position (`fx`, `fy`), once per sample.
+    static func fillWeights(
+        _ wxs: UnsafeMutablePointer<UInt16>, _ wys: UnsafeMutablePointer<UInt16>, _ channels: Int, _ fx: Int, _ fy: Int,
+        _ count: Int, _ stepX: Int, _ stepY: Int
     ) {
-        let samples = n &* channels
-        let wxs = weights, wys = weights + samples
         var fx = fx, fy = fy
-        for j in 0..<n {
+        for j in 0..<count {
             let wx = UInt16(truncatingIfNeeded: (fx &>> 8) & 0xFF), wy = UInt16(truncatingIfNeeded: (fy &>> 8) & 0xFF)
-            for k in 0..<channels {
-                wxs[j &* channels &+ k] = wx
-                wys[j &* channels &+ k] = wy
+            if channels == 3 {
+                let i = 3 &* j
+                wxs[i] = wx
+                wxs[i &+ 1] = wx
+                wxs[i &+ 2] = wx
+                wys[i] = wy
+                wys[i &+ 1] = wy
+                wys[i &+ 2] = wy
+            } else {
+                wxs[j] = wx
+                wys[j] = wy
             }
             fx = fx &+ stepX
             fy = fy &+ stepY
         }
+    }
+
+    /// `samples` outputs blending rows `p` and `q` at each sample and the one `channels` after it, with the
+    /// weights in `wxs` and `wys`: a unit-stride loop the compiler vectorizes. The first stage stays in 16 bits
+    /// (at most 255 · 256), the second in 32, exactly the integers of the pixel loop.
+    @inline(__always)
+    static func run(
+        _ p: UnsafePointer<UInt8>, _ q: UnsafePointer<UInt8>, _ d: UnsafeMutablePointer<UInt8>, _ samples: Int,
+        _ channels: Int, _ wxs: UnsafePointer<UInt16>, _ wys: UnsafePointer<UInt16>
+    ) {
         for i in 0..<samples {
-            let wx = UInt32(wxs[i]), wy = UInt32(wys[i])
-            let top = UInt32(p[i]) &* (256 &- wx) &+ UInt32(p[i &+ channels]) &* wx
-            let bottom = UInt32(q[i]) &* (256 &- wx) &+ UInt32(q[i &+ channels]) &* wx
-            d[i] = UInt8(truncatingIfNeeded: (top &* (256 &- wy) &+ bottom &* wy &+ 32768) &>> 16)
+            let wx = wxs[i], wy = wys[i]
+            let ix = 256 &- wx
+            let top = UInt16(p[i]) &* ix &+ UInt16(p[i &+ channels]) &* wx
+            let bottom = UInt16(q[i]) &* ix &+ UInt16(q[i &+ channels]) &* wx
+            let sum = UInt32(top) &* UInt32(256 &- wy) &+ UInt32(bottom) &* UInt32(wy) &+ 32768
+            d[i] = UInt8(truncatingIfNeeded: sum &>> 16)
         }
     }
 

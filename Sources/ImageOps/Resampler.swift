@@ -73,7 +73,8 @@ public enum Resampler {
         @inline(__always) func divide(_ sum: UInt64) -> UInt8 {
             let n = sum &+ half
             guard exactInDoubles else { return UInt8(truncatingIfNeeded: n / denominator) }
-            let x = Double(n) * reciprocal + offset
+            // n < 257 · d < 2^49: converting it as a signed integer is one instruction (UInt64 → Double is several).
+            let x = Double(Int64(bitPattern: n)) * reciprocal + offset
             return UInt8(truncatingIfNeeded: (x + magic).bitPattern)
         }
         var accumulator = [UInt32](repeating: 0, count: rowSamples)

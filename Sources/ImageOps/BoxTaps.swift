@@ -30,4 +30,18 @@ struct BoxTaps {
         self.offsets = offsets
         self.weights = weights
     }
+
+    /// The most taps any output pixel has.
+    var widest: Int { zip(offsets.dropFirst(), offsets).map { $0 - $1 }.max() ?? 0 }
+
+    /// Every output pixel's weights padded with zeros to `count` (at least `widest`): `count` per pixel, so a
+    /// loop over them has a fixed trip count (the zero taps read past a pixel's footprint, never past the
+    /// caller's padded row).
+    func padded(to count: Int) -> [UInt32] {
+        var result = [UInt32](repeating: 0, count: count * first.count)
+        for i in 0..<first.count {
+            for t in offsets[i]..<offsets[i + 1] { result[i * count + t - offsets[i]] = weights[t] }
+        }
+        return result
+    }
 }

@@ -13,8 +13,12 @@ struct Profile {
         var radius: Float = 0
         for i in 0..<xs.count { radius = max(radius, abs(xs[i]) + abs(ys[i])) }
         offset = radius + 2
-        bins = [Float](repeating: 0, count: Int(2 * offset) + 4)
+        bins = [Float](repeating: 0, count: Self.lanes * (Int(2 * offset) + 4))
     }
+
+    /// Interleaved histograms: points in reading order fall into the same bins one after another, and a single
+    /// histogram would make each add wait for the last one's store.
+    static let lanes = 4
 
     /// Sum of squared bin counts of `r = x·sin θ + y·cos θ`, each point split linearly over two bins, using
     /// every `stride`-th point.
@@ -22,25 +26,40 @@ struct Profile {
         let theta = degrees * .pi / 180
         let s = Float(sin(theta)), c = Float(cos(theta))
         let n = xs.count, offset = self.offset
+        let length = bins.count / Self.lanes
         return bins.withUnsafeMutableBufferPointer { binBuffer -> Double in
             let bins = binBuffer.baseAddress!
             binBuffer.update(repeating: 0)
             xs.withUnsafeBufferPointer { xb in
                 ys.withUnsafeBufferPointer { yb in
                     let xp = xb.baseAddress!, yp = yb.baseAddress!
-                    var i = 0
-                    while i < n {
+                    @inline(__always) func add(_ i: Int, _ lane: UnsafeMutablePointer<Float>) {
                         let r = xp[i] * s + yp[i] * c + offset
                         let k = Int(r)
                         let f = r - Float(k)
-                        bins[k] += 1 - f
-                        bins[k + 1] += f
+                        lane[k] += 1 - f
+                        lane[k + 1] += f
+                    }
+                    let b0 = bins, b1 = bins + length, b2 = bins + 2 * length, b3 = bins + 3 * length
+                    var i = 0
+                    while i + 3 * stride < n {
+                        add(i, b0)
+                        add(i + stride, b1)
+                        add(i + 2 * stride, b2)
+                        add(i + 3 * stride, b3)
+                        i += 4 * stride
+                    }
+                    while i < n {
+                        add(i, b0)
                         i += stride
                     }
                 }
             }
             var total: Double = 0
-            for k in 0..<binBuffer.count { let v = Double(bins[k]); total += v * v }
+            for k in 0..<length {
+                let v = Double(bins[k] + bins[k + length] + (bins[k + 2 * length] + bins[k + 3 * length]))
+                total += v * v
+            }
             return total
         }
     }

@@ -77,7 +77,10 @@ public enum Resampler {
             let x = Double(Int64(bitPattern: n)) * reciprocal + offset
             return UInt8(truncatingIfNeeded: (x + magic).bitPattern)
         }
-        var accumulator = [UInt32](repeating: 0, count: rowSamples)
+        // Column sums of one output row, plus zeros the padded taps of the last pixels read.
+        let taps = horizontal.widest
+        let paddedWeights = horizontal.padded(to: taps)
+        var accumulator = [UInt32](repeating: 0, count: rowSamples + taps * channels)
 
         return source.withBase { src in
             Bitmap.build(width: width, height: height, layout: source.layout, resolution: resolution) { dst in
@@ -85,8 +88,9 @@ public enum Resampler {
                 accumulator.withUnsafeMutableBufferPointer { accBuffer in
                     let acc = accBuffer.baseAddress!
                     vertical.weights.withUnsafeBufferPointer { vw in
-                        horizontal.weights.withUnsafeBufferPointer { hw in
-                            horizontal.offsets.withUnsafeBufferPointer { ho in
+                        paddedWeights.withUnsafeBufferPointer { hw in
+                            let pw = hw.baseAddress!
+                            do {
                                 horizontal.first.withUnsafeBufferPointer { hf in
                                     for oy in 0..<height {
                                         // Vertical: weighted sum of the source rows under this output row.
@@ -104,14 +108,17 @@ public enum Resampler {
                                                 row += 1
                                             }
                                         }
-                                        // Horizontal: weighted sum of the column sums under each output pixel.
+                                        // Horizontal: weighted sum of the column sums under each output pixel,
+                                        // over a fixed number of taps (the padded ones weigh 0): no branch to
+                                        // mispredict between pixels of two and three taps.
                                         let d = dst + oy * width * channels
                                         if channels == 3 {
                                             for ox in 0..<width {
                                                 var k = hf[ox] &* 3
+                                                let w0 = pw + ox &* taps
                                                 var r: UInt64 = 0, g: UInt64 = 0, b: UInt64 = 0
-                                                for t in ho[ox]..<ho[ox + 1] {
-                                                    let w = UInt64(hw[t])
+                                                for t in 0..<taps {
+                                                    let w = UInt64(w0[t])
                                                     r &+= w &* UInt64(acc[k]); g &+= w &* UInt64(acc[k &+ 1]);
                                                     b &+= w &* UInt64(acc[k &+ 2])
                                                     k &+= 3
@@ -121,17 +128,10 @@ public enum Resampler {
                                             }
                                         } else {
                                             for ox in 0..<width {
-                                                let a0 = ho[ox], a1 = ho[ox + 1]
-                                                let base = hf[ox] * channels
-                                                for c in 0..<channels {
-                                                    var sum: UInt64 = 0
-                                                    var k = base + c
-                                                    for t in a0..<a1 {
-                                                        sum &+= UInt64(hw[t]) &* UInt64(acc[k])
-                                                        k += channels
-                                                    }
-                                                    d[ox * channels + c] = divide(sum)
-                                                }
+                                                let k = hf[ox], w0 = pw + ox &* taps
+                                                var sum: UInt64 = 0
+                                                for t in 0..<taps { sum &+= UInt64(w0[t]) &* UInt64(acc[k &+ t]) }
+                                                d[ox] = divide(sum)
                                             }
                                         }
                                     }

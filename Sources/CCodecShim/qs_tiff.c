@@ -333,12 +333,15 @@ int qs_tiff_set_extrasamples(TIFF *tif, uint16_t count, const uint16_t *types) {
 
 #if defined(__GLIBC__)
 #include <malloc.h>
-int qs_tune_malloc(int arenas, int mmap_threshold) {
+int qs_tune_malloc(int arenas, int mmap_threshold, int trim_threshold) {
     int ok = 1;
     if (arenas > 0) ok &= mallopt(M_ARENA_MAX, arenas) == 1;
     if (mmap_threshold > 0) ok &= mallopt(M_MMAP_THRESHOLD, mmap_threshold) == 1;
+    if (trim_threshold > 0) ok &= mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1;
     return ok;
 }
 #else
-int qs_tune_malloc(int arenas, int mmap_threshold) { (void)arenas; (void)mmap_threshold; return 0; }
+int qs_tune_malloc(int arenas, int mmap_threshold, int trim_threshold) {
+    (void)arenas; (void)mmap_threshold; (void)trim_threshold; return 0;
+}
 #endif

@@ -94,9 +94,10 @@ void qs_free(void *pointer);
 /// Limits glibc's malloc to `arenas` heap arenas (M_ARENA_MAX), so that page-sized buffers freed by one
 /// thread are reused by the next rather than held in a per-thread arena, and fixes the size from which
 /// allocations are mapped rather than taken from the heap (M_MMAP_THRESHOLD; fixing it turns off glibc's
-/// raising of it after each large free). A value of 0 leaves that setting alone. Returns 1 when the settings
+/// raising of it after each large free), and the free space at the top of the heap kept rather than returned to
+/// the kernel (M_TRIM_THRESHOLD). A value of 0 leaves that setting alone. Returns 1 when the settings
 /// took, 0 otherwise (another C library).
-int qs_tune_malloc(int arenas, int mmap_threshold);
+int qs_tune_malloc(int arenas, int mmap_threshold, int trim_threshold);
 
 // MARK: - PNG
 

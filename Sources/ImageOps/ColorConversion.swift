@@ -160,7 +160,15 @@ public enum ColorConversion {
                 guard let src else { return }
                 for y in 0..<h {
                     let s = src + y * w, d = dst + y * stride
-                    for bx in 0..<stride {
+                    // Whole bytes without a branch per pixel (text edges would mispredict them).
+                    let whole = w / 8
+                    for bx in 0..<whole {
+                        let p = s + bx &* 8
+                        var byte: UInt8 = 0
+                        for k in 0..<8 { byte |= (p[k] > level ? 0x80 : 0) &>> UInt8(k) }
+                        d[bx] = byte
+                    }
+                    for bx in whole..<stride {
                         var byte: UInt8 = 0
                         let x0 = bx * 8
                         let n = min(8, w - x0)
@@ -173,6 +181,14 @@ public enum ColorConversion {
     }
 
     // MARK: - Row kernels
+
+    /// For each bilevel byte (most significant bit first, 1 = white), its eight gray samples (0 or 255) as they lie
+    /// in memory.
+    static let bilevelExpansion: [UInt64] = (0..<256).map { value in
+        var word: UInt64 = 0
+        for k in 0..<8 where (value >> (7 - k)) & 1 == 1 { word |= 0xFF << (8 * UInt64(k)) }
+        return word.littleEndian
+    }
 
     @inline(__always) static func read16(_ p: UnsafePointer<UInt8>, _ i: Int) -> Int {
         Int(p[2 * i]) | Int(p[2 * i + 1]) << 8
@@ -205,7 +221,13 @@ public enum ColorConversion {
         case .gray8:
             d.update(from: s, count: w)
         case .bilevel:
-            for x in 0..<w { d[x] = (s[x >> 3] >> (7 - UInt8(x & 7))) & 1 == 1 ? 255 : 0 }
+            // Eight pixels per source byte, from a table of their eight output bytes.
+            let whole = w / 8
+            bilevelExpansion.withUnsafeBufferPointer { table in
+                let out = UnsafeMutableRawPointer(d)
+                for i in 0..<whole { out.storeBytes(of: table[Int(s[i])], toByteOffset: i &* 8, as: UInt64.self) }
+            }
+            for x in (whole * 8)..<w { d[x] = (s[x >> 3] >> (7 - UInt8(x & 7))) & 1 == 1 ? 255 : 0 }
         case .gray16:
             for x in 0..<w { d[x] = UInt8(truncatingIfNeeded: reduce16(read16(s, x))) }
         case .grayAlpha8:

@@ -340,7 +340,10 @@ int qs_tune_malloc(int arenas, int mmap_threshold, int trim_threshold) {
     if (trim_threshold > 0) ok &= mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1;
     return ok;
 }
+
+void qs_return_free_memory(void) { malloc_trim(0); }
 #else
+void qs_return_free_memory(void) {}
 int qs_tune_malloc(int arenas, int mmap_threshold, int trim_threshold) {
     (void)arenas; (void)mmap_threshold; (void)trim_threshold; return 0;
 }

@@ -173,7 +173,9 @@ extension BenchSupport {
     func measure(_ executable: String, _ arguments: [String], stdout: String = "/dev/null") throws -> ChildRun {
         // posix_spawn starts the child in this process's memory (vfork), and Linux carries the high-water mark
         // of that memory into the child's peak RSS: reset this process's mark first (clear_refs 5), so that the
-        // child's figure is its own (plus this process's current size, small by then).
+        // child's figure is its own (plus this process's current size, small by then: the pages drawn for the
+        // run are freed, and their memory is handed back, which Quire's heap settings otherwise keep).
+        ImageMemory.returnFreeMemory()
         if let clear = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
             clear.write(Data("5".utf8))
             try? clear.close()

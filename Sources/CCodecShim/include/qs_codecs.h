@@ -99,6 +99,9 @@ void qs_free(void *pointer);
 /// took, 0 otherwise (another C library).
 int qs_tune_malloc(int arenas, int mmap_threshold, int trim_threshold);
 
+/// Returns the heap's free memory to the kernel now (glibc's malloc_trim; nothing elsewhere).
+void qs_return_free_memory(void);
+
 // MARK: - PNG
 
 typedef struct qs_png_reader qs_png_reader;

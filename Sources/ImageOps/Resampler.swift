@@ -77,6 +77,7 @@ public enum Resampler {
             let x = Double(Int64(bitPattern: n)) * reciprocal + offset
             return UInt8(truncatingIfNeeded: (x + magic).bitPattern)
         }
+        let narrow = height < 1 << 16
         // Column sums of one output row, plus zeros the padded taps of the last pixels read.
         let taps = horizontal.widest
         let paddedWeights = horizontal.padded(to: taps)
@@ -96,16 +97,33 @@ public enum Resampler {
                                         // Vertical: weighted sum of the source rows under this output row.
                                         let t0 = vertical.offsets[oy], t1 = vertical.offsets[oy + 1]
                                         var row = vertical.first[oy]
-                                        do {
-                                            let w = vw[t0], s = src + row * rowSamples
-                                            for i in 0..<rowSamples { acc[i] = w &* UInt32(s[i]) }
-                                            row += 1
-                                        }
-                                        if t1 - t0 > 1 {
-                                            for t in (t0 + 1)..<t1 {
-                                                let w = vw[t], s = src + row * rowSamples
-                                                for i in 0..<rowSamples { acc[i] = acc[i] &+ w &* UInt32(s[i]) }
+                                        // A weight is at most the output height: below 2^16 it is multiplied as
+                                        // a 16-bit number, which the vectorized loop does in 16-bit lanes.
+                                        if narrow {
+                                            do {
+                                                let w = UInt16(truncatingIfNeeded: vw[t0]), s = src + row * rowSamples
+                                                for i in 0..<rowSamples { acc[i] = UInt32(w) &* UInt32(s[i]) }
                                                 row += 1
+                                            }
+                                            if t1 - t0 > 1 {
+                                                for t in (t0 + 1)..<t1 {
+                                                    let w = UInt16(truncatingIfNeeded: vw[t]), s = src + row * rowSamples
+                                                    for i in 0..<rowSamples { acc[i] = acc[i] &+ UInt32(w) &* UInt32(s[i]) }
+                                                    row += 1
+                                                }
+                                            }
+                                        } else {
+                                            do {
+                                                let w = vw[t0], s = src + row * rowSamples
+                                                for i in 0..<rowSamples { acc[i] = w &* UInt32(s[i]) }
+                                                row += 1
+                                            }
+                                            if t1 - t0 > 1 {
+                                                for t in (t0 + 1)..<t1 {
+                                                    let w = vw[t], s = src + row * rowSamples
+                                                    for i in 0..<rowSamples { acc[i] = acc[i] &+ w &* UInt32(s[i]) }
+                                                    row += 1
+                                                }
                                             }
                                         }
                                         // Horizontal: weighted sum of the column sums under each output pixel,

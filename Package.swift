@@ -43,7 +43,7 @@ let package = Package(
         // The vocabulary every stage shares: states, severities, rules, algorithms, layout, the one error type.
         .target(name: "QuireCore", swiftSettings: strict),
         .target(name: "Raster", swiftSettings: strict),
-        .target(name: "DeflateCoding", swiftSettings: strict),
+        .target(name: "DeflateCoding", dependencies: ["QuireCore"], swiftSettings: strict),
         .target(
             name: "ImageCodecs", dependencies: ["QuireCore", "Raster", "CCodecShim", "CTIFF", "DeflateCoding"],
             swiftSettings: strict),

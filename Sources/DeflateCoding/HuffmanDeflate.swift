@@ -1,3 +1,5 @@
+import QuireCore
+
 /// A zlib stream (RFC 1950) of one Deflate block (RFC 1951) that codes every byte as a literal with a Huffman code
 /// made for that input — Deflate without the search for repeated strings.
 ///
@@ -29,7 +31,9 @@ public enum HuffmanDeflate {
         var length = 2
 
         let bytes = input.assumingMemoryBound(to: UInt8.self)
-        var frequencies = histogram(bytes)
+        var histogram = ByteHistogram()
+        if let base = bytes.baseAddress { histogram.add(base, count: bytes.count) }
+        var frequencies = histogram.counts
         frequencies.append(1)  // end of block (symbol 256)
         if frequencies.lazy.filter({ $0 > 0 }).count < 2 { frequencies[0] = max(frequencies[0], 1) }
         let literals = HuffmanCode(frequencies: frequencies, maxLength: 15)
@@ -61,32 +65,6 @@ public enum HuffmanDeflate {
         let length = result.withUnsafeMutableBytes { zlibCompress(input, into: $0) }
         result.removeLast(result.count - length)
         return result
-    }
-
-    /// Byte counts, in four interleaved tables so runs of one value do not wait on each other's increments.
-    static func histogram(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
-        var tables = [UInt32](repeating: 0, count: 4 * 256)
-        tables.withUnsafeMutableBufferPointer { t in
-            let t = t.baseAddress!
-            let count = bytes.count
-            var i = 0
-            while i + 4 <= count {
-                t[Int(bytes[i])] &+= 1
-                t[256 &+ Int(bytes[i &+ 1])] &+= 1
-                t[512 &+ Int(bytes[i &+ 2])] &+= 1
-                t[768 &+ Int(bytes[i &+ 3])] &+= 1
-                i &+= 4
-            }
-            while i < count {
-                t[Int(bytes[i])] &+= 1
-                i &+= 1
-            }
-        }
-        var counts = [Int](repeating: 0, count: 256)
-        for table in 0..<4 {
-            for value in 0..<256 { counts[value] += Int(tables[table << 8 | value]) }
-        }
-        return counts
     }
 
     /// Stored blocks (BTYPE 00) of up to 65,535 bytes, the last marked final; returns the bytes written.

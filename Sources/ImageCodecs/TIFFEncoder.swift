@@ -189,45 +189,13 @@ public enum TIFFEncoder {
         let stripBytes = rowsPerStrip * rowBytes
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(stripBytes, 1), alignment: 16)
         defer { scratch.deallocate() }
-        if options.compression == .deflate, options.deflate == .huffmanOnly {
-            try writeHuffmanStrips(
-                tif, bitmap, rowsPerStrip: rowsPerStrip, predictor: usesPredictor, invertBits: invertBits, scratch: scratch,
-                fail: fail)
-            return
-        }
-        var strip: UInt32 = 0
-        var row = 0
-        let written: Bool = bitmap.bytes.withUnsafeBytes { source in
-            while row < bitmap.height {
-                let rows = min(rowsPerStrip, bitmap.height - row)
-                let count = rows * rowBytes
-                scratch.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[(row * rowBytes)..<(row * rowBytes + count)]))
-                if invertBits {
-                    let bytes = scratch.bindMemory(to: UInt8.self)
-                    for i in 0..<count { bytes[i] ^= 0xFF }
-                }
-                if TIFFWriteEncodedStrip(tif, strip, scratch.baseAddress, tmsize_t(count)) < 0 { return false }
-                strip += 1
-                row += rows
-            }
-            return true
-        }
-        guard written else { throw fail("strip write failed") }
-    }
-}
-
-extension TIFFEncoder {
-    /// Deflate strips coded by `HuffmanDeflate` (the predictor applied here, as libtiff would) and written raw.
-    private static func writeHuffmanStrips(
-        _ tif: OpaquePointer, _ bitmap: Bitmap, rowsPerStrip: Int, predictor: Bool, invertBits: Bool,
-        scratch: UnsafeMutableRawBufferPointer, fail: (String) -> EncodeError
-    ) throws(EncodeError) {
-        let rowBytes = bitmap.bytesPerRow
-        let output = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: HuffmanDeflate.bound(rowsPerStrip * rowBytes), alignment: 16)
-        defer { output.deallocate() }
-        let step = bitmap.layout.channels
-        let wide = bitmap.layout.bitsPerSample == 16
+        // Huffman-only Deflate is Quire's own coder: the predictor is applied here, as libtiff would, and each
+        // strip's zlib stream is written raw.
+        let huffman = options.compression == .deflate && options.deflate == .huffmanOnly
+        let output =
+            huffman ? UnsafeMutableRawBufferPointer.allocate(byteCount: HuffmanDeflate.bound(stripBytes), alignment: 16) : nil
+        defer { output?.deallocate() }
+        let step = layout.channels, wide = layout.bitsPerSample == 16
         var strip: UInt32 = 0
         var row = 0
         let written: Bool = bitmap.bytes.withUnsafeBytes { source in
@@ -235,7 +203,7 @@ extension TIFFEncoder {
                 let rows = min(rowsPerStrip, bitmap.height - row)
                 let count = rows * rowBytes
                 let from = source.baseAddress! + row * rowBytes
-                if predictor {
+                if huffman && usesPredictor {
                     for r in 0..<rows {
                         let offset = r * rowBytes
                         if wide {
@@ -251,9 +219,13 @@ extension TIFFEncoder {
                         for i in 0..<count { bytes[i] ^= 0xFF }
                     }
                 }
-                let length = HuffmanDeflate.zlibCompress(
-                    UnsafeRawBufferPointer(start: scratch.baseAddress, count: count), into: output)
-                if TIFFWriteRawStrip(tif, strip, output.baseAddress, tmsize_t(length)) < 0 { return false }
+                if let output {
+                    let length = HuffmanDeflate.zlibCompress(
+                        UnsafeRawBufferPointer(start: scratch.baseAddress, count: count), into: output)
+                    if TIFFWriteRawStrip(tif, strip, output.baseAddress, tmsize_t(length)) < 0 { return false }
+                } else if TIFFWriteEncodedStrip(tif, strip, scratch.baseAddress, tmsize_t(count)) < 0 {
+                    return false
+                }
                 strip += 1
                 row += rows
             }
@@ -261,7 +233,9 @@ extension TIFFEncoder {
         }
         guard written else { throw fail("strip write failed") }
     }
+}
 
+extension TIFFEncoder {
     /// TIFF Predictor 2 on one row of 8-bit samples: each sample less the one `step` samples before it.
     @inline(__always)
     static func horizontalDifference8(_ from: UnsafeRawPointer, _ to: UnsafeMutableRawPointer, _ count: Int, _ step: Int) {

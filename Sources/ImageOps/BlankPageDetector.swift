@@ -1,4 +1,5 @@
 public import Raster
+import QuireCore
 
 /// Tells blank pages (and blank backs of pages) from pages that carry marks, ignoring scanner dust.
 ///
@@ -41,34 +42,12 @@ public enum BlankPageDetector {
         let cellH = max(1, Int((criteria.cellSize * density.y / 25.4).rounded()))
 
         // Paper level and ink limit.
-        // Four interleaved tables: neighbouring pixels of paper share a value, and one table would make each
-        // count wait for the last one's store.
-        var tables = [Int](repeating: 0, count: 4 * 256)
+        var counts = ByteHistogram()
         gray.withBase { src in
             guard let src else { return }
-            tables.withUnsafeMutableBufferPointer { t in
-                let t = t.baseAddress!
-                for y in my..<(my + ih) {
-                    let row = src + y * w + mx
-                    var x = 0
-                    while x + 4 <= iw {
-                        t[Int(row[x])] &+= 1
-                        t[256 &+ Int(row[x &+ 1])] &+= 1
-                        t[512 &+ Int(row[x &+ 2])] &+= 1
-                        t[768 &+ Int(row[x &+ 3])] &+= 1
-                        x &+= 4
-                    }
-                    while x < iw {
-                        t[Int(row[x])] &+= 1
-                        x &+= 1
-                    }
-                }
-            }
+            for y in my..<(my + ih) { counts.add(src + y * w + mx, count: iw) }
         }
-        var histogram = [Int](repeating: 0, count: 256)
-        for table in 0..<4 {
-            for v in 0..<256 { histogram[v] += tables[table << 8 | v] }
-        }
+        let histogram = counts.counts
         var seen = 0, paper = 255
         for v in 0..<256 {
             seen += histogram[v]

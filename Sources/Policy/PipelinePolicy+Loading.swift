@@ -152,11 +152,11 @@ extension PipelinePolicy {
         }
         if let v = m["predictor"] { s.predictor = try r.bool(v, "master.predictor") }
         if let v = m["deflate_level"] {
-            if case .scalar = v, v.string == "huffman" {
-                s.deflate = .huffmanOnly
-            } else {
-                s.deflate = .level(try r.integer(v, "master.deflate_level (huffman, or a level)", in: 1...12))
+            guard case .scalar = v, let text = v.string, let effort = DeflateEffort(text) else {
+                throw r.error(
+                    v, "master.deflate_level", "must be huffman or a level 1…12, found '\(v.string ?? "a collection")'")
             }
+            s.deflate = effort
         }
     }
 

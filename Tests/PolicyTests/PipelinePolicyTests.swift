@@ -42,6 +42,12 @@ import Testing
         #expect(policy.master == PipelinePolicy().master)
     }
 
+    @Test func deflateEffortIsHuffmanByDefaultOrALevel() throws {
+        #expect(PipelinePolicy().master.deflate == .huffmanOnly)
+        #expect(try PipelinePolicy.parse(yaml: "master:\n  deflate_level: huffman\n").master.deflate == .huffmanOnly)
+        #expect(try PipelinePolicy.parse(yaml: "master:\n  deflate_level: 6\n").master.deflate == .level(6))
+    }
+
     @Test func unknownKeyIsReportedWithLineAndSuggestion() {
         let error = #expect(throws: PolicyError.self) {
             try PipelinePolicy.parse(yaml: "name: x\nmaster:\n  compresion:\n    gray: lzw\n", file: "my.yaml")
@@ -63,6 +69,8 @@ import Testing
             ("import:\n  naming:\n    forms: [\"{code}\"]\n", "import.naming.forms", 3),
             ("resolution:\n  minimum_dpi: 300\n  ocr_minimum_dpi: 200\n", "resolution.ocr_minimum_dpi", 3),
             ("processing:\n  deskew:\n    enabled: perhaps\n", "processing.deskew.enabled", 3),
+            ("master:\n  deflate_level: 13\n", "master.deflate_level", 2),
+            ("master:\n  deflate_level: fastest\n", "master.deflate_level", 2),
         ]
         for (yaml, key, line) in cases {
             let error = #expect(throws: PolicyError.self, "\(key)") { try PipelinePolicy.parse(yaml: yaml) }

@@ -18,7 +18,12 @@ public enum HuffmanDeflate {
     /// (2-byte header, 5 bytes per stored block of up to 65,535 bytes, the input, 4-byte checksum), plus 8 bytes
     /// the encoder's word-wide stores may touch past the end.
     public static func bound(_ count: Int) -> Int {
-        2 + 5 * max(1, (count + 65_534) / 65_535) + count + 4 + 8
+        2 + storedLength(count) + 4 + 8
+    }
+
+    /// Bytes of `count` input bytes as stored blocks: 5 bytes of header per block of up to 65,535 (one block for none).
+    static func storedLength(_ count: Int) -> Int {
+        5 * max(1, (count + 65_534) / 65_535) + count
     }
 
     /// Writes the zlib stream of `input` into `output` (at least `bound(input.count)` bytes) and returns its length.
@@ -41,7 +46,7 @@ public enum HuffmanDeflate {
         var bits = header.bitCount + Int(literals.entries[256] >> 16)
         for symbol in 0..<256 { bits += frequencies[symbol] * Int(literals.entries[symbol] >> 16) }
         let codedBytes = (3 + bits + 7) / 8  // 3: BFINAL and BTYPE
-        let storedBytes = 5 * max(1, (input.count + 65_534) / 65_535) + input.count
+        let storedBytes = storedLength(input.count)
 
         if codedBytes < storedBytes {
             var writer = BitWriter(out + length)

@@ -236,6 +236,28 @@ public enum TIFFEncoder {
 }
 
 extension TIFFEncoder {
+    /// The bitmap's rows as TIFF Predictor 2 leaves them (8- and 16-bit samples; other layouts unchanged): the
+    /// bytes a Deflate or LZW coder sees. The benchmark compresses them with bare libdeflate as the floor.
+    public static func horizontallyDifferenced(_ bitmap: Bitmap) -> [UInt8] {
+        let bits = bitmap.layout.bitsPerSample
+        guard bits == 8 || bits == 16 else { return bitmap.bytes }
+        let rowBytes = bitmap.bytesPerRow, step = bitmap.layout.channels
+        var out = [UInt8](repeating: 0, count: bitmap.bytes.count)
+        bitmap.bytes.withUnsafeBytes { source in
+            out.withUnsafeMutableBytes { target in
+                for y in 0..<bitmap.height {
+                    let from = source.baseAddress! + y * rowBytes, to = target.baseAddress! + y * rowBytes
+                    if bits == 16 {
+                        horizontalDifference16(from, to, rowBytes / 2, step)
+                    } else {
+                        horizontalDifference8(from, to, rowBytes, step)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// TIFF Predictor 2 on one row of 8-bit samples: each sample less the one `step` samples before it.
     @inline(__always)
     static func horizontalDifference8(_ from: UnsafeRawPointer, _ to: UnsafeMutableRawPointer, _ count: Int, _ step: Int) {

@@ -1,4 +1,5 @@
 public import Raster
+import QuireCore
 
 /// Conversions between pixel layouts: to 8-bit gray, to 8-bit RGB, to 8 bits per sample, and to bilevel.
 ///
@@ -139,16 +140,12 @@ public enum ColorConversion {
     /// The 256-bin histogram of a `.gray8` image.
     public static func histogram(_ gray: Bitmap) -> [Int] {
         precondition(gray.layout == .gray8, "histogram needs a gray8 bitmap")
-        var counts = [Int](repeating: 0, count: 256)
-        let n = gray.pixelCount
+        var histogram = ByteHistogram()
         gray.withBase { src in
             guard let src else { return }
-            counts.withUnsafeMutableBufferPointer { c in
-                let c = c.baseAddress!
-                for i in 0..<n { c[Int(src[i])] &+= 1 }
-            }
+            histogram.add(src, count: gray.pixelCount)
         }
-        return counts
+        return histogram.counts
     }
 
     /// A `.gray8` image packed to bilevel: values ≤ `level` black (0), others white (1); padding bits 0.

@@ -91,66 +91,46 @@ public enum Resampler {
                     vertical.weights.withUnsafeBufferPointer { vw in
                         paddedWeights.withUnsafeBufferPointer { hw in
                             let pw = hw.baseAddress!
-                            do {
-                                horizontal.first.withUnsafeBufferPointer { hf in
-                                    for oy in 0..<height {
-                                        // Vertical: weighted sum of the source rows under this output row.
-                                        let t0 = vertical.offsets[oy], t1 = vertical.offsets[oy + 1]
-                                        var row = vertical.first[oy]
-                                        // A weight is at most the output height: below 2^16 it is multiplied as
-                                        // a 16-bit number, which the vectorized loop does in 16-bit lanes.
+                            horizontal.first.withUnsafeBufferPointer { hf in
+                                for oy in 0..<height {
+                                    // Vertical: weighted sum of the source rows under this output row.
+                                    let t0 = vertical.offsets[oy], t1 = vertical.offsets[oy + 1]
+                                    var row = vertical.first[oy]
+                                    // A weight is at most the output height: below 2^16 it is multiplied as
+                                    // a 16-bit number, which the vectorized loop does in 16-bit lanes.
+                                    for t in t0..<t1 {
+                                        let s = src + row * rowSamples
                                         if narrow {
-                                            do {
-                                                let w = UInt16(truncatingIfNeeded: vw[t0]), s = src + row * rowSamples
-                                                for i in 0..<rowSamples { acc[i] = UInt32(w) &* UInt32(s[i]) }
-                                                row += 1
-                                            }
-                                            if t1 - t0 > 1 {
-                                                for t in (t0 + 1)..<t1 {
-                                                    let w = UInt16(truncatingIfNeeded: vw[t]), s = src + row * rowSamples
-                                                    for i in 0..<rowSamples { acc[i] = acc[i] &+ UInt32(w) &* UInt32(s[i]) }
-                                                    row += 1
-                                                }
-                                            }
+                                            addRow(s, UInt16(truncatingIfNeeded: vw[t]), into: acc, rowSamples, first: t == t0)
                                         } else {
-                                            do {
-                                                let w = vw[t0], s = src + row * rowSamples
-                                                for i in 0..<rowSamples { acc[i] = w &* UInt32(s[i]) }
-                                                row += 1
-                                            }
-                                            if t1 - t0 > 1 {
-                                                for t in (t0 + 1)..<t1 {
-                                                    let w = vw[t], s = src + row * rowSamples
-                                                    for i in 0..<rowSamples { acc[i] = acc[i] &+ w &* UInt32(s[i]) }
-                                                    row += 1
-                                                }
-                                            }
+                                            addRow(s, vw[t], into: acc, rowSamples, first: t == t0)
                                         }
-                                        // Horizontal: weighted sum of the column sums under each output pixel,
-                                        // over a fixed number of taps (the padded ones weigh 0): no branch to
-                                        // mispredict between pixels of two and three taps.
-                                        let d = dst + oy * width * channels
-                                        if channels == 3 {
-                                            for ox in 0..<width {
-                                                var k = hf[ox] &* 3
-                                                let w0 = pw + ox &* taps
-                                                var r: UInt64 = 0, g: UInt64 = 0, b: UInt64 = 0
-                                                for t in 0..<taps {
-                                                    let w = UInt64(w0[t])
-                                                    r &+= w &* UInt64(acc[k]); g &+= w &* UInt64(acc[k &+ 1]);
-                                                    b &+= w &* UInt64(acc[k &+ 2])
-                                                    k &+= 3
-                                                }
-                                                let out = d + ox &* 3
-                                                out[0] = divide(r); out[1] = divide(g); out[2] = divide(b)
+                                        row += 1
+                                    }
+                                    // Horizontal: weighted sum of the column sums under each output pixel,
+                                    // over a fixed number of taps (the padded ones weigh 0): no branch to
+                                    // mispredict between pixels of two and three taps.
+                                    let d = dst + oy * width * channels
+                                    if channels == 3 {
+                                        for ox in 0..<width {
+                                            var k = hf[ox] &* 3
+                                            let w0 = pw + ox &* taps
+                                            var r: UInt64 = 0, g: UInt64 = 0, b: UInt64 = 0
+                                            for t in 0..<taps {
+                                                let w = UInt64(w0[t])
+                                                r &+= w &* UInt64(acc[k]); g &+= w &* UInt64(acc[k &+ 1]);
+                                                b &+= w &* UInt64(acc[k &+ 2])
+                                                k &+= 3
                                             }
-                                        } else {
-                                            for ox in 0..<width {
-                                                let k = hf[ox], w0 = pw + ox &* taps
-                                                var sum: UInt64 = 0
-                                                for t in 0..<taps { sum &+= UInt64(w0[t]) &* UInt64(acc[k &+ t]) }
-                                                d[ox] = divide(sum)
-                                            }
+                                            let out = d + ox &* 3
+                                            out[0] = divide(r); out[1] = divide(g); out[2] = divide(b)
+                                        }
+                                    } else {
+                                        for ox in 0..<width {
+                                            let k = hf[ox], w0 = pw + ox &* taps
+                                            var sum: UInt64 = 0
+                                            for t in 0..<taps { sum &+= UInt64(w0[t]) &* UInt64(acc[k &+ t]) }
+                                            d[ox] = divide(sum)
                                         }
                                     }
                                 }
@@ -159,6 +139,18 @@ public enum Resampler {
                     }
                 }
             }
+        }
+    }
+
+    /// One source row's samples times `weight`, stored into (the first row of an output row) or added to `acc`.
+    @inline(__always)
+    static func addRow<Weight: FixedWidthInteger & UnsignedInteger>(
+        _ s: UnsafePointer<UInt8>, _ weight: Weight, into acc: UnsafeMutablePointer<UInt32>, _ count: Int, first: Bool
+    ) {
+        if first {
+            for i in 0..<count { acc[i] = UInt32(weight) &* UInt32(s[i]) }
+        } else {
+            for i in 0..<count { acc[i] = acc[i] &+ UInt32(weight) &* UInt32(s[i]) }
         }
     }
 

@@ -218,7 +218,7 @@ struct StepsBench: ParsableCommand, BenchSupport {
             throw QuireError(.couldNotRun, stage: .bench, message: "the master did not encode")
         }
         if compression == .deflate {
-            let predicted = tiffOptions.predictor ? horizontallyDifferenced(master) : master.bytes
+            let predicted = tiffOptions.predictor ? TIFFEncoder.horizontallyDifferenced(master) : master.bytes
             let strip = max(1, 65_536 / max(1, master.bytesPerRow)) * master.bytesPerRow
             // The floor: libdeflate at the pipeline's level, or at its fastest (1) when Quire codes Huffman only,
             // which no library offers at libdeflate's speed.
@@ -407,21 +407,4 @@ func copyPass(_ bytes: [UInt8], into target: UnsafeMutableRawBufferPointer) -> I
     bytes.withUnsafeBytes { target.copyMemory(from: $0) }
     benchSink &+= UInt64(target.load(fromByteOffset: bytes.count / 2, as: UInt8.self))
     return bytes.count
-}
-
-/// The bytes libtiff's horizontal predictor hands the compressor for an 8-bit bitmap: each sample minus the
-/// same channel's sample to its left, row by row.
-func horizontallyDifferenced(_ bitmap: Bitmap) -> [UInt8] {
-    var out = bitmap.bytes
-    let channels = bitmap.layout.channels, stride = bitmap.bytesPerRow
-    guard bitmap.layout.bitsPerSample == 8 else { return out }
-    bitmap.bytes.withUnsafeBufferPointer { src in
-        out.withUnsafeMutableBufferPointer { dst in
-            for y in 0..<bitmap.height {
-                let row = y * stride
-                for i in channels..<(bitmap.width * channels) { dst[row + i] = src[row + i] &- src[row + i - channels] }
-            }
-        }
-    }
-    return out
 }

@@ -71,6 +71,10 @@ import Testing
             ("processing:\n  deskew:\n    enabled: perhaps\n", "processing.deskew.enabled", 3),
             ("master:\n  deflate_level: 13\n", "master.deflate_level", 2),
             ("master:\n  deflate_level: fastest\n", "master.deflate_level", 2),
+            ("master:\n  deflate_level: -1\n", "master.deflate_level", 2),
+            ("master:\n  deflate_level: 99999999999999999999999\n", "master.deflate_level", 2),
+            ("master:\n  deflate_level: [huffman]\n", "master.deflate_level", 2),
+            ("master:\n  deflate_level: Huffman\n", "master.deflate_level", 2),
         ]
         for (yaml, key, line) in cases {
             let error = #expect(throws: PolicyError.self, "\(key)") { try PipelinePolicy.parse(yaml: yaml) }
